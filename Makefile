@@ -1,0 +1,37 @@
+# DataFlow Tasks: `make serve` to use the app, `make test` to test it. Both set up what they need.
+PORT ?= 8000
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+
+.PHONY: serve test unit e2e lint vendor chromium bench clean
+
+serve: vendor
+	$(PYTHON) tools/serve.py --port $(PORT)
+
+vendor:
+	$(PYTHON) tools/vendor.py
+
+$(VENV)/.installed: tests/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+test: $(VENV)/.installed vendor
+	CHROMIUM="$$($(VPY) tools/chromium.py)" && export CHROMIUM && \
+	$(VPY) -m ruff check py tools tests bench && \
+	$(VPY) -m pytest
+
+unit: $(VENV)/.installed
+	$(VPY) -m pytest tests/unit
+
+e2e: $(VENV)/.installed vendor
+	CHROMIUM="$$($(VPY) tools/chromium.py)" $(VPY) -m pytest tests/e2e
+
+lint: $(VENV)/.installed
+	$(VPY) -m ruff check py tools tests bench
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache .hypothesis

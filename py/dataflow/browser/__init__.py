@@ -1,0 +1,1 @@
+"""The browser ring: the only code that imports `js`, `pyodide` or `pyscript`."""

@@ -1,0 +1,56 @@
+"""Start-up of the page: report the runtime, switch `<body data-app-state>` to ready or error.
+
+Browser ring: touches the DOM through `js`. A failure here becomes a readable message on the
+page (and a traceback in the console for developers), never a bare traceback for the user.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from urllib.parse import parse_qs
+
+import js
+
+FAILURE_FLAG = "fail"  # ?fail=boot makes boot raise, so tests can prove errors are surfaced
+
+
+class InjectedBootFailure(RuntimeError):
+    """Raised on purpose when the page is opened with ?fail=boot."""
+
+
+def set_state(state: str, message: str) -> None:
+    """Show `message` in the status line and publish `state` on <body data-app-state>."""
+    status = js.document.getElementById("boot-message")
+    status.textContent = message
+    js.document.body.dataset.appState = state
+
+
+def runtime_versions() -> dict[str, str]:
+    """The versions actually running, read now rather than written down at build time."""
+    import pypdf
+
+    info = sys.version_info
+    return {"python": f"{info.major}.{info.minor}.{info.micro}", "pypdf": pypdf.__version__}
+
+
+def show_versions(versions: dict[str, str]) -> None:
+    for name, version in versions.items():
+        js.document.getElementById(f"version-{name}").textContent = version
+
+
+def failure_requested() -> bool:
+    query = parse_qs(str(js.window.location.search).lstrip("?"))
+    return "boot" in query.get(FAILURE_FLAG, [])
+
+
+async def boot() -> None:
+    """Bring the app up; on any failure leave a readable error on the page."""
+    try:
+        if failure_requested():
+            raise InjectedBootFailure("boot failure injected with ?fail=boot")
+        show_versions(runtime_versions())
+        set_state("ready", "Ready. Python runs in this tab; your files never leave this machine.")
+    except Exception as error:  # the page must explain any failure, whatever its type
+        js.console.error("DataFlow Tasks failed to start:\n" + traceback.format_exc())
+        set_state("error", f"DataFlow Tasks could not start: {error}. Reload the page to try again.")

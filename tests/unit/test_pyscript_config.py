@@ -1,0 +1,28 @@
+"""pyscript.toml maps every Python source of the app into the interpreter, with relative URLs."""
+
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_config():
+    return tomllib.loads((ROOT / "pyscript.toml").read_text())
+
+
+def test_every_module_of_the_package_is_mapped_into_the_interpreter():
+    mapped = set(load_config()["files"])
+    sources = {f"./{path.relative_to(ROOT).as_posix()}" for path in (ROOT / "py" / "dataflow").rglob("*.py")}
+    assert sources - mapped == set(), "add these to [files] in pyscript.toml"
+    assert mapped - sources == set(), "these [files] entries name no file"
+
+
+def test_files_land_under_the_same_package_path():
+    for source, target in load_config()["files"].items():
+        assert target == source.replace("./py/", "./", 1)
+
+
+def test_runtime_is_loaded_from_the_vendored_copy_by_relative_url():
+    config = load_config()
+    assert config["interpreter"] == "./static/vendor/pyodide/pyodide.mjs"
+    assert config["packages"] == ["pypdf"]
