@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 
-.PHONY: serve test unit e2e lint vendor chromium bench clean
+.PHONY: serve test unit e2e lint vendor venv bench bench-core clean
 
 serve: vendor
 	$(PYTHON) tools/serve.py --port $(PORT)
@@ -32,6 +32,9 @@ e2e: $(VENV)/.installed vendor
 
 lint: $(VENV)/.installed
 	$(VPY) -m ruff check py tools tests bench
+
+bench-core: $(VENV)/.installed
+	$(VPY) bench/core_bench.py --out bench/results/core.md
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache .hypothesis

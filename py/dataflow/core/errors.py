@@ -1,0 +1,51 @@
+"""The few exception types of the orchestrator. Standard library only."""
+
+from __future__ import annotations
+
+
+class DataflowError(Exception):
+    """Base of every error the orchestrator raises on purpose."""
+
+
+class NonRetryableError(DataflowError):
+    """Raised by an executor when retrying cannot help (bad input): the task fails at once."""
+
+
+class InputMissingError(NonRetryableError):
+    """The task's input (a stored file, say) is gone, so the task cannot run again."""
+
+
+class InvalidTransitionError(DataflowError):
+    """A status change that the transition table does not allow; nothing was changed."""
+
+    def __init__(self, current: str, target: str, allowed: frozenset[str], reason: str | None = None):
+        self.current, self.target, self.allowed = current, target, allowed
+        options = ", ".join(sorted(allowed)) or "nothing (it is final)"
+        super().__init__(reason or f"cannot go from {current} to {target}; {current} can go to {options}")
+
+
+class UnknownTaskError(DataflowError, KeyError):
+    """No task has this id."""
+
+    def __str__(self) -> str:
+        return f"no task with id {self.args[0]!r}"
+
+
+class CorruptRecordError(DataflowError):
+    """A stored record could not be read; it is reported and skipped, never fatal."""
+
+
+class StorageFullError(DataflowError):
+    """The storage refused a write because its quota is used up."""
+
+
+class TaskStopRequested(DataflowError):  # noqa: N818 - control flow, not an error for users
+    """Base of the exceptions that `ctx.raise_if_cancelled()` uses to stop an executor."""
+
+
+class TaskCancelledError(TaskStopRequested):
+    """The task was cancelled while it ran."""
+
+
+class TaskPausedError(TaskStopRequested):
+    """The task was paused while it ran; it resumes from its last checkpoint."""

@@ -1,0 +1,438 @@
+"""The Orchestrator: creates, queues, runs, retries, pauses, restores and removes tasks.
+
+Every status change goes through `check_transition`; every change is persisted through the
+TaskStore and announced to subscribers as a TaskEvent. Time comes from the injected Clock.
+Standard library only: no `js`, `pyodide` or `pyscript`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import traceback
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from dataflow.core import events
+from dataflow.core.clock import Clock, SystemClock
+from dataflow.core.errors import (
+    DataflowError,
+    NonRetryableError,
+    TaskCancelledError,
+    TaskPausedError,
+    UnknownTaskError,
+)
+from dataflow.core.events import TaskEvent
+from dataflow.core.executor import ExecutionContext, TaskExecutor, as_executor
+from dataflow.core.model import AttemptRecord, TaskError, TaskState
+from dataflow.core.persistence import DEFAULT_PREFIX, TaskStore
+from dataflow.core.queue import ReadyQueue
+from dataflow.core.retry import RetryPolicy
+from dataflow.core.status import TaskStatus, check_action, check_transition
+from dataflow.core.storage import MemoryStorage, Storage
+
+Listener = Callable[[TaskEvent], None]
+S = TaskStatus
+
+
+class Orchestrator:
+    """Runs registered executors as durable tasks. Register executors, subscribe, then `start()`."""
+
+    def __init__(self, *, storage: Storage | None = None, clock: Clock | None = None,
+                 concurrency: int = 1, retry_policy: RetryPolicy | None = None,
+                 history_limit: int = 500, progress_interval: float = 0.25,
+                 storage_prefix: str = DEFAULT_PREFIX, rng: Callable[[], float] = random.random,
+                 id_factory: Callable[[], str] = lambda: uuid.uuid4().hex):
+        if concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, got {concurrency}")
+        if history_limit < 0:
+            raise ValueError(f"history_limit must not be negative, got {history_limit}")
+        self.clock = clock or SystemClock()
+        self.concurrency = concurrency
+        self.retry_policy = retry_policy or RetryPolicy()
+        self.history_limit = history_limit
+        self.warnings: list[str] = []
+        self._rng, self._new_id = rng, id_factory
+        self._tasks: dict[str, TaskState] = {}
+        self._finished: dict[str, None] = {}  # ids of finished tasks, oldest finish first
+        self._executors: dict[str, TaskExecutor] = {}
+        self._queue = ReadyQueue()
+        self._running: dict[str, asyncio.Future] = {}
+        self._listeners: list[Listener] = []
+        self._on_complete: list[Callable[[TaskState], None]] = []
+        self._wakeup: asyncio.Future | None = None
+        self._wakeup_at: float | None = None
+        self._started = False
+        self.store = TaskStore(storage if storage is not None else MemoryStorage(), self.clock,
+                               prefix=storage_prefix, min_interval=progress_interval, on_warning=self._warn)
+        self.store.bind(lambda: self._tasks)
+
+    # Registration and subscriptions --------------------------------------------------------
+
+    def register(self, kind: str, executor: Any) -> None:
+        """Make `executor` the code for tasks of `kind`, also for tasks restored after a reload."""
+        if not kind or not isinstance(kind, str):
+            raise ValueError("an executor's kind must be a non-empty string")
+        self._executors[kind] = as_executor(executor)
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call `listener(event)` on every change; returns a function that unsubscribes."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def on_task_complete(self, callback: Callable[[TaskState], None]) -> Callable[[], None]:
+        """Call `callback(state)` whenever a task completes; returns a function that removes it."""
+        self._on_complete.append(callback)
+        return lambda: self._on_complete.remove(callback) if callback in self._on_complete else None
+
+    # Start-up ------------------------------------------------------------------------------
+
+    def start(self) -> list[str]:
+        """Load saved tasks and resume them; returns (and emits) the warnings of the load."""
+        if self._started:
+            return []
+        self._started = True
+        loaded = self.store.load()
+        for task in loaded.tasks:
+            self._tasks[task.id] = task
+        for task in sorted(loaded.tasks, key=lambda t: t.finished_at or 0.0):
+            if task.status.is_finished:
+                self._finished[task.id] = None
+        for task in loaded.tasks:
+            self._restore(task)
+        for message in loaded.warnings:
+            self._warn(message)
+        self.store.flush()
+        self._pump()
+        return list(loaded.warnings)
+
+    def _restore(self, task: TaskState) -> None:
+        if task.status.is_finished:
+            return
+        if task.status is S.RUNNING:
+            self._mark_interrupted(task)
+        if task.kind not in self._executors and not task.status.is_finished:
+            self._fail_unrunnable(task, f"No executor is registered for tasks of kind {task.kind!r}, "
+                                        "so this task cannot run in this version of the app.")
+            return
+        if task.status is S.PENDING:
+            self._enqueue(task, front=True)
+        self.store.changed(task.id, urgent=True)
+
+    def _mark_interrupted(self, task: TaskState) -> None:
+        """A task that was running when the tab went away: the same try continues later."""
+        if task.attempts and task.attempts[-1].ended_at is None:
+            task.attempts[-1] = replace(task.attempts[-1], ended_at=task.last_updated, outcome="interrupted")
+        target = {"pause": S.PAUSED, "cancel": S.CANCELLED}.get(task.stop_requested or "", S.PENDING)
+        self._set_status(task, target)
+        if target is S.CANCELLED:
+            task.finished_at = self.clock.now()
+
+    def _fail_unrunnable(self, task: TaskState, message: str) -> None:
+        task.error = TaskError(type="UnknownExecutor", message=message, attempt=task.attempt,
+                               retryable=False, at=self.clock.now())
+        self._set_status(task, S.FAILED)
+        task.finished_at = self.clock.now()
+        self.store.changed(task.id, urgent=True)
+
+    # The public API ------------------------------------------------------------------------
+
+    def execute_task(self, name: str, executor_or_kind: Any, input: Any = None, *,  # noqa: A002
+                     metadata: dict | None = None, retry_policy: RetryPolicy | None = None) -> str:
+        """Create a task and queue it; returns its id. The executor is given by its registered kind,
+        or as an object (registered under its `kind` attribute or its class name)."""
+        kind = self._kind_of(executor_or_kind)
+        _require_json(input, "a task's input")
+        _require_json(metadata or {}, "a task's metadata")
+        policy = retry_policy or self.retry_policy
+        now = self.clock.now()
+        task = TaskState(id=self._new_id(), name=str(name), kind=kind, input=input,
+                         metadata=dict(metadata or {}), retry_policy=policy,
+                         max_retries=policy.max_retries, created_at=now, last_updated=now, queued_at=now)
+        self._tasks[task.id] = task
+        self._enqueue(task)
+        self.store.changed(task.id, urgent=True)
+        self._emit(events.ADDED, task)
+        self._pump()
+        return task.id
+
+    def get_task_state(self, task_id: str) -> TaskState:
+        return self._get(task_id).snapshot()
+
+    def list_tasks(self) -> list[TaskState]:
+        """Every task, oldest first."""
+        return [task.snapshot() for task in self._tasks.values()]
+
+    def pause(self, task_id: str) -> None:
+        """Pause a queued task now, or a running one at its next stop point."""
+        task = self._get_for("pause", task_id)
+        if task.status is S.RUNNING:
+            self._request_stop(task, "pause")
+            return
+        self._queue.discard(task.id)
+        self._change(task, S.PAUSED)
+
+    def resume(self, task_id: str) -> None:
+        """Queue a paused task again (it continues from its checkpoint), or withdraw a pending pause."""
+        task = self._get_for("resume", task_id)
+        if task.status is S.RUNNING:
+            self._request_stop(task, None)
+            return
+        self._change(task, S.PENDING, enqueue=True)
+
+    def cancel(self, task_id: str) -> None:
+        """Cancel a queued or paused task now, or a running one at its next stop point."""
+        task = self._get_for("cancel", task_id)
+        if task.status is S.RUNNING:
+            self._request_stop(task, "cancel")
+            return
+        self._queue.discard(task.id)
+        self._change(task, S.CANCELLED, finished=True)
+
+    def retry(self, task_id: str) -> None:
+        """Run a failed or cancelled task again, with a fresh set of attempts, from its checkpoint."""
+        task = self._get_for("retry", task_id)
+        task.retry_count, task.next_attempt_at, task.finished_at = 0, None, None
+        self._change(task, S.PENDING, enqueue=True)
+
+    def remove(self, task_id: str) -> None:
+        """Forget a task (a running one is cancelled first). Subscribers get a "removed" event."""
+        task = self._get(task_id)
+        if task.status is S.RUNNING:
+            task.stop_requested = "cancel"
+        self._queue.discard(task_id)
+        self._finished.pop(task_id, None)
+        del self._tasks[task_id]
+        self.store.removed(task_id)
+        self._emit(events.REMOVED, task)
+
+    def set_concurrency(self, concurrency: int) -> None:
+        if concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, got {concurrency}")
+        self.concurrency = concurrency
+        self._pump()
+
+    async def wait_idle(self) -> None:
+        """Wait until no task is running and none is due (tasks waiting for a retry may remain)."""
+        while self._running:
+            await asyncio.gather(*list(self._running.values()), return_exceptions=True)
+            await asyncio.sleep(0)
+
+    def flush(self) -> None:
+        """Write every pending change to storage now (e.g. before the tab goes away)."""
+        self.store.flush()
+
+    async def close(self) -> None:
+        """Stop timers and persist; running tasks are left to resume on the next start."""
+        if self._wakeup is not None:
+            self._wakeup.cancel()
+        for running in list(self._running.values()):
+            running.cancel()
+        await asyncio.gather(*list(self._running.values()), return_exceptions=True)
+        self.store.close()
+
+    # Running -------------------------------------------------------------------------------
+
+    def _pump(self) -> None:
+        """Start due tasks while slots are free; arrange to wake up when the next one is due."""
+        now = self.clock.now()
+        while len(self._running) < self.concurrency:
+            task_id = self._queue.pop_due(now)
+            if task_id is None:
+                break
+            self._start(self._tasks[task_id])
+        self._schedule_wakeup(now)
+
+    def _schedule_wakeup(self, now: float) -> None:
+        due = self._queue.next_eligible_at() if len(self._running) < self.concurrency else None
+        if due == self._wakeup_at and self._wakeup is not None and not self._wakeup.done():
+            return
+        if self._wakeup is not None:
+            self._wakeup.cancel()
+        self._wakeup, self._wakeup_at = None, due
+        if due is not None and due > now:
+            self._wakeup = asyncio.ensure_future(self._wake_at(due))
+
+    async def _wake_at(self, due: float) -> None:
+        await self.clock.sleep(due - self.clock.now())
+        self._wakeup, self._wakeup_at = None, None
+        self._pump()
+
+    def _start(self, task: TaskState) -> None:
+        now = self.clock.now()
+        self._set_status(task, S.RUNNING)
+        task.start_time = task.start_time or now
+        task.next_attempt_at = None
+        task.stop_requested = None
+        task.attempts.append(AttemptRecord(number=task.attempt, started_at=now))
+        self.store.changed(task.id, urgent=True)
+        self._emit(events.CHANGED, task)
+        ctx = ExecutionContext(
+            task_id=task.id, attempt=task.attempt, checkpoint_data=task.checkpoint,
+            on_progress=lambda percent, message: self._progress(task, percent, message),
+            on_checkpoint=lambda data: self._checkpoint(task, data),
+            stop_requested=lambda: task.stop_requested,
+        )
+        self._running[task.id] = asyncio.ensure_future(self._run_attempt(task, ctx))
+
+    async def _run_attempt(self, task: TaskState, ctx: ExecutionContext) -> None:
+        executor = self._executors[task.kind]
+        try:
+            result = await executor.execute(task.input, ctx)
+            _require_json(result, "a task's result", NonRetryableError)
+        except TaskCancelledError:
+            outcome, payload = S.CANCELLED, None
+        except TaskPausedError:
+            outcome, payload = S.PAUSED, None
+        except asyncio.CancelledError:
+            self._running.pop(task.id, None)
+            raise  # the orchestrator is closing: the task stays "running" and resumes on next start
+        except Exception as error:  # any executor failure becomes the task's recorded error
+            outcome, payload = S.FAILED, error
+        else:
+            outcome, payload = S.COMPLETED, result
+        finally:
+            self._running.pop(task.id, None)
+        if self._tasks.get(task.id) is task:
+            self._settle(task, outcome, payload)
+        self._pump()
+
+    def _settle(self, task: TaskState, outcome: TaskStatus, payload: Any) -> None:
+        now = self.clock.now()
+        if outcome is S.FAILED and task.stop_requested == "cancel":
+            outcome = S.CANCELLED  # the user asked to stop; the failure on the way out is moot
+        error = payload if outcome is S.FAILED else None
+        task.attempts[-1] = replace(task.attempts[-1], ended_at=now, outcome=outcome.value,
+                                    error=_message_of(error) if error else None)
+        task.stop_requested = None
+        if outcome is S.COMPLETED:
+            task.result, task.progress, task.error = payload, 100.0, None
+            self._change(task, S.COMPLETED, finished=True)
+            self._notify_complete(task)
+        elif outcome is S.FAILED:
+            self._fail_or_retry(task, error, now)
+        else:
+            self._change(task, outcome, finished=outcome is S.CANCELLED)
+        self._prune_history()
+
+    def _fail_or_retry(self, task: TaskState, error: BaseException, now: float) -> None:
+        retryable = not isinstance(error, NonRetryableError) and task.retry_policy.is_retryable(
+            type(error).__name__)
+        task.error = TaskError(type=type(error).__name__, message=_message_of(error),
+                               traceback="".join(traceback.format_exception(error)),
+                               attempt=task.attempt, retryable=retryable, at=now)
+        if retryable and task.retry_count < task.max_retries:
+            task.retry_count += 1
+            task.next_attempt_at = now + task.retry_policy.delay_for(task.retry_count, rng=self._rng)
+            self._change(task, S.PENDING, enqueue=True)
+        else:
+            self._change(task, S.FAILED, finished=True)
+
+    def _progress(self, task: TaskState, percent: float, message: str | None) -> None:
+        task.progress, task.progress_message = percent, message
+        task.last_updated = self.clock.now()
+        if self._tasks.get(task.id) is task:
+            self.store.changed(task.id, urgent=False)
+            self._emit(events.PROGRESS, task)
+
+    def _checkpoint(self, task: TaskState, data: Any) -> None:
+        task.checkpoint = data
+        task.last_updated = self.clock.now()
+        if self._tasks.get(task.id) is task:
+            self.store.changed(task.id, urgent=True)
+
+    # State changes -------------------------------------------------------------------------
+
+    def _get(self, task_id: str) -> TaskState:
+        try:
+            return self._tasks[task_id]
+        except KeyError:
+            raise UnknownTaskError(task_id) from None
+
+    def _get_for(self, action: str, task_id: str) -> TaskState:
+        task = self._get(task_id)
+        check_action(action, task.status, task.stop_requested)
+        return task
+
+    def _kind_of(self, executor_or_kind: Any) -> str:
+        if isinstance(executor_or_kind, str):
+            if executor_or_kind not in self._executors:
+                known = ", ".join(sorted(self._executors)) or "none"
+                raise DataflowError(f"no executor is registered for kind {executor_or_kind!r} (known: {known})")
+            return executor_or_kind
+        kind = getattr(executor_or_kind, "kind", None) or getattr(
+            executor_or_kind, "__qualname__", type(executor_or_kind).__qualname__)
+        if kind not in self._executors:
+            self.register(kind, executor_or_kind)
+        return kind
+
+    def _set_status(self, task: TaskState, target: TaskStatus) -> None:
+        task.status = check_transition(task.status, target)
+        task.last_updated = self.clock.now()
+        self._finished.pop(task.id, None)
+        if target.is_finished:
+            self._finished[task.id] = None
+
+    def _change(self, task: TaskState, target: TaskStatus, *, enqueue: bool = False,
+                finished: bool = False) -> None:
+        """Apply a transition, queue the task if asked, persist at once, tell subscribers."""
+        self._set_status(task, target)
+        if finished:
+            task.finished_at = self.clock.now()
+        if enqueue:
+            task.queued_at = self.clock.now()
+            self._enqueue(task)
+        self.store.changed(task.id, urgent=True)
+        self._emit(events.CHANGED, task)
+        self._pump()
+
+    def _enqueue(self, task: TaskState, *, front: bool = False) -> None:
+        base = (task.queued_at or task.created_at) if front else self.clock.now()
+        self._queue.push(task.id, max(base, task.next_attempt_at or base))
+
+    def _request_stop(self, task: TaskState, request: str | None) -> None:
+        task.stop_requested = request
+        task.last_updated = self.clock.now()
+        self.store.changed(task.id, urgent=True)
+        self._emit(events.CHANGED, task)
+
+    def _prune_history(self) -> None:
+        while len(self._finished) > self.history_limit:
+            self.remove(next(iter(self._finished)))
+
+    # Notifications -------------------------------------------------------------------------
+
+    def _emit(self, kind: str, task: TaskState | None = None, message: str | None = None) -> None:
+        event = TaskEvent(type=kind, task_id=task.id if task else None,
+                          task=task.snapshot() if task else None, message=message)
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception as error:  # a broken subscriber must not break the orchestrator
+                if kind != events.WARNING:
+                    self._warn(f"A subscriber failed on a {kind} event: {_message_of(error)}")
+
+    def _warn(self, message: str) -> None:
+        self.warnings.append(message)
+        self._emit(events.WARNING, message=message)
+
+    def _notify_complete(self, task: TaskState) -> None:
+        for callback in list(self._on_complete):
+            try:
+                callback(task.snapshot())
+            except Exception as error:  # same reason as in _emit
+                self._warn(f"An on_task_complete callback failed: {_message_of(error)}")
+
+
+def _message_of(error: BaseException) -> str:
+    return str(error) or type(error).__name__
+
+
+def _require_json(value: Any, what: str, error_type: type[Exception] = TypeError) -> None:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise error_type(f"{what} must be JSON-serialisable: {error}") from error

@@ -1,0 +1,86 @@
+"""Task statuses and the one table of allowed transitions. Standard library only."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from dataflow.core.errors import InvalidTransitionError
+
+
+class TaskStatus(StrEnum):
+    """A task's status; the value is what gets persisted."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    PAUSED = "paused"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_finished(self) -> bool:
+        return self in FINISHED
+
+
+P, R, C, F, Z, X = (
+    TaskStatus.PENDING, TaskStatus.RUNNING, TaskStatus.COMPLETED,
+    TaskStatus.FAILED, TaskStatus.PAUSED, TaskStatus.CANCELLED,
+)
+
+# RUNNING -> PENDING: a retry is scheduled, or an interrupted run is queued again.
+# PENDING/PAUSED -> FAILED: the task cannot run at all (its executor or its input is gone).
+# FAILED/CANCELLED -> PENDING: retried by hand. COMPLETED is final.
+TRANSITIONS: dict[TaskStatus, frozenset[TaskStatus]] = {
+    P: frozenset({R, Z, X, F}),
+    R: frozenset({C, F, Z, X, P}),
+    Z: frozenset({P, X, F}),
+    F: frozenset({P}),
+    X: frozenset({P}),
+    C: frozenset(),
+}
+
+FINISHED = frozenset({C, F, X})
+
+
+def can_transition(current: TaskStatus, target: TaskStatus) -> bool:
+    return target in TRANSITIONS[current]
+
+
+def check_transition(current: TaskStatus, target: TaskStatus) -> TaskStatus:
+    """Return `target` if `current -> target` is allowed; raise InvalidTransitionError if not."""
+    if not can_transition(current, target):
+        raise InvalidTransitionError(current.value, target.value, frozenset(s.value for s in TRANSITIONS[current]))
+    return target
+
+
+# What a user may do to a task, by status. A running task is paused or cancelled at its next
+# stop point, so "pause" and "cancel" on it are requests; "resume" on it withdraws a pending pause.
+ACTIONS: dict[str, frozenset[TaskStatus]] = {
+    "pause": frozenset({P, R}),
+    "resume": frozenset({Z, R}),
+    "cancel": frozenset({P, Z, R}),
+    "retry": frozenset({F, X}),
+    "remove": frozenset(TaskStatus),
+}
+
+
+def allowed_actions(status: TaskStatus, stop_requested: str | None = None) -> frozenset[str]:
+    """The actions a user may take now; a stop already requested narrows what a running task allows."""
+    allowed = {action for action, statuses in ACTIONS.items() if status in statuses}
+    if status is R:
+        if stop_requested is not None:
+            allowed.discard("pause")
+        if stop_requested != "pause":
+            allowed.discard("resume")
+        if stop_requested == "cancel":
+            allowed.discard("cancel")
+    return frozenset(allowed)
+
+
+def check_action(action: str, status: TaskStatus, stop_requested: str | None = None) -> None:
+    """Raise InvalidTransitionError with a clear reason if `action` is not allowed now."""
+    if action not in allowed_actions(status, stop_requested):
+        where = f"{status.value} (a {stop_requested} is already requested)" if stop_requested else status.value
+        can = ", ".join(sorted(allowed_actions(status, stop_requested)))
+        raise InvalidTransitionError(status.value, action, frozenset(),
+                                     f"cannot {action} a task that is {where}; it can: {can}")

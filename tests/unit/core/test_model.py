@@ -1,0 +1,72 @@
+"""TaskState and friends: JSON round trips, tolerant reads, clear errors on wrong shapes."""
+
+import json
+
+import pytest
+
+from dataflow.core.errors import CorruptRecordError
+from dataflow.core.model import AttemptRecord, TaskError, TaskState
+from dataflow.core.retry import RetryPolicy
+from dataflow.core.status import TaskStatus
+
+
+def full_task():
+    return TaskState(
+        id="t1", name="report.pdf", kind="pdf", status=TaskStatus.FAILED, progress=42.5,
+        progress_message="page 3 of 7", input={"file": "blob:t1"}, metadata={"tags": ["x"], "n": 1},
+        result={"pages": 7}, error=TaskError(type="ValueError", message="bad", traceback="tb", attempt=2,
+                                              retryable=False, at=5.0),
+        checkpoint={"next_page": 3}, retry_count=1, max_retries=5,
+        retry_policy=RetryPolicy(maximum_attempts=6, jitter=False), created_at=1.0, start_time=2.0,
+        last_updated=6.0, finished_at=6.0, next_attempt_at=None, queued_at=1.0, stop_requested=None,
+        attempts=[AttemptRecord(number=1, started_at=2.0, ended_at=3.0, outcome="failed", error="x")],
+    )
+
+
+def test_round_trip_through_json_is_lossless():
+    task = full_task()
+    assert TaskState.from_dict(json.loads(json.dumps(task.to_dict()))) == task
+
+
+def test_status_is_persisted_as_its_string_value():
+    assert full_task().to_dict()["status"] == "failed"
+
+
+def test_missing_fields_take_defaults():
+    task = TaskState.from_dict({"id": "old", "name": "n", "status": "pending"})
+    assert task.kind == "" and task.progress == 0.0 and task.attempts == [] and task.metadata == {}
+    assert task.retry_policy == RetryPolicy() and task.max_retries == 3
+
+
+def test_error_saved_as_plain_message_is_read():
+    task = TaskState.from_dict({"id": "old", "error": "it broke"})
+    assert task.error == TaskError(type="Error", message="it broke")
+
+
+def test_progress_is_clamped_on_read():
+    assert TaskState.from_dict({"id": "a", "progress": 250}).progress == 100.0
+    assert TaskState.from_dict({"id": "a", "progress": -3}).progress == 0.0
+
+
+@pytest.mark.parametrize("record", [
+    "not a dict", [1, 2], {"name": "no id"}, {"id": ""}, {"id": 7}, {"id": "a", "status": "exploded"},
+    {"id": "a", "progress": "lots"}, {"id": "a", "metadata": [1]}, {"id": "a", "attempts": [{"number": 1}]},
+    {"id": "a", "retry_policy": {"maximum_attempts": 0}}, {"id": "a", "error": 5},
+])
+def test_wrong_shapes_raise_corrupt_record(record):
+    with pytest.raises(CorruptRecordError):
+        TaskState.from_dict(record)
+
+
+def test_attempt_numbers_follow_retry_count():
+    task = TaskState(id="a", name="a", kind="k", retry_count=2, max_retries=3)
+    assert (task.attempt, task.max_attempts) == (3, 4)
+
+
+def test_snapshot_is_not_changed_by_later_changes():
+    task = full_task()
+    copy = task.snapshot()
+    task.metadata["n"] = 2
+    task.attempts.append(AttemptRecord(number=2, started_at=9.0))
+    task.progress = 99
+    assert copy.metadata["n"] == 1 and len(copy.attempts) == 1 and copy.progress == 42.5

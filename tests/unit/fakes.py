@@ -1,0 +1,38 @@
+"""Stand-ins for browser objects, for running browser-ring adapters under CPython."""
+
+
+class JsNull:
+    """Pyodide's JsNull: JS null, distinct from None."""
+
+
+class FakeQuotaExceededError(Exception):
+    name = "QuotaExceededError"
+
+
+class FakeWebStorage:
+    """The Web Storage API (localStorage) as a browser exposes it: getItem gives null when absent."""
+
+    def __init__(self, quota: int | None = None):
+        self.items: dict[str, str] = {}
+        self.quota = quota
+
+    @property
+    def length(self) -> int:
+        return len(self.items)
+
+    def key(self, index):
+        keys = list(self.items)
+        return keys[index] if index < len(keys) else JsNull()
+
+    def getItem(self, key):  # noqa: N802 - the browser's name
+        return self.items.get(key, JsNull())
+
+    def setItem(self, key, value):  # noqa: N802
+        if self.quota is not None:
+            used = sum(len(k) + len(v) for k, v in self.items.items() if k != key)
+            if used + len(key) + len(value) > self.quota:
+                raise FakeQuotaExceededError("Failed to execute 'setItem' on 'Storage': exceeded the quota.")
+        self.items[key] = str(value)
+
+    def removeItem(self, key):  # noqa: N802
+        self.items.pop(key, None)

@@ -1,0 +1,72 @@
+"""One contract for every Storage: the in-memory twin and the localStorage adapter over a fake."""
+
+import pytest
+
+from dataflow.browser.local_storage import LocalStorage, is_null
+from dataflow.core.errors import StorageFullError
+from dataflow.core.storage import MemoryStorage
+from tests.unit.fakes import FakeWebStorage, JsNull
+
+BACKENDS = {
+    "memory": lambda quota=None: MemoryStorage(quota=quota),
+    "localStorage": lambda quota=None: LocalStorage(FakeWebStorage(quota=quota)),
+}
+
+
+@pytest.fixture(params=list(BACKENDS))
+def make_storage(request):
+    return BACKENDS[request.param]
+
+
+def test_missing_key_reads_as_none(make_storage):
+    assert make_storage().get("absent") is None
+
+
+def test_set_then_get_returns_the_string(make_storage):
+    storage = make_storage()
+    storage.set("k", '{"a": "é"}')
+    assert storage.get("k") == '{"a": "é"}'
+
+
+def test_set_overwrites(make_storage):
+    storage = make_storage()
+    storage.set("k", "1")
+    storage.set("k", "2")
+    assert storage.get("k") == "2"
+
+
+def test_remove_forgets_and_tolerates_absent_keys(make_storage):
+    storage = make_storage()
+    storage.set("k", "1")
+    storage.remove("k")
+    storage.remove("never-there")
+    assert storage.get("k") is None
+    assert storage.keys() == []
+
+
+def test_keys_lists_every_key(make_storage):
+    storage = make_storage()
+    for key in ("a", "b", "c"):
+        storage.set(key, key)
+    assert sorted(storage.keys()) == ["a", "b", "c"]
+
+
+def test_full_quota_raises_storage_full_and_keeps_the_old_value(make_storage):
+    storage = make_storage(quota=20)
+    storage.set("k", "small")
+    with pytest.raises(StorageFullError):
+        storage.set("k", "x" * 100)
+    assert storage.get("k") == "small"
+
+
+def test_js_null_is_recognised():
+    assert is_null(None) and is_null(JsNull()) and not is_null("")
+
+
+def test_other_browser_errors_pass_through():
+    class Broken(FakeWebStorage):
+        def setItem(self, key, value):  # noqa: N802
+            raise RuntimeError("SecurityError: access denied")
+
+    with pytest.raises(RuntimeError, match="SecurityError"):
+        LocalStorage(Broken()).set("k", "v")
