@@ -1,0 +1,122 @@
+"""The PDF executor the orchestrator runs: it drives a PDF service chunk by chunk, reporting real
+progress per page, checkpointing after each chunk and stopping at chunk boundaries when paused or
+cancelled. The service is reached through a PdfClient: a Web Worker in the app, in-process here.
+
+Chunks adapt to about half a second of work each, so pause and cancel take effect quickly while
+the cost of a worker call stays small. Executors ring: never imports the browser.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from dataflow.core.executor import ExecutionContext
+from dataflow.executors.pdf.options import PdfOptions
+from dataflow.executors.pdf.service import PdfService
+
+PAGES_SHARE = 95.0  # the last 5 % of the bar is packaging the result
+
+
+class PdfClient(Protocol):
+    async def open(self, task_id: str, file_id: str, options: dict, *, source: str,
+                   password: str | None) -> dict[str, Any]: ...
+
+    async def process(self, task_id: str, start: int, end: int) -> dict[str, Any]: ...
+
+    async def finish(self, task_id: str) -> dict[str, Any]: ...
+
+    async def forget(self, task_id: str) -> None: ...
+
+
+class ClientPool(Protocol):
+    async def acquire(self) -> PdfClient: ...
+
+    def release(self, client: PdfClient) -> None: ...
+
+
+class LocalPdfClient:
+    """The service called in-process (tests, benchmarks); the same calls a worker answers."""
+
+    def __init__(self, service: PdfService):
+        self.service = service
+
+    async def open(self, task_id, file_id, options, *, source, password):
+        return await self.service.open(task_id, file_id, options, source=source, password=password)
+
+    async def process(self, task_id, start, end):
+        return await self.service.process(task_id, start, end)
+
+    async def finish(self, task_id):
+        return await self.service.finish(task_id)
+
+    async def forget(self, task_id):
+        self.service.forget(task_id)
+
+
+class SinglePool:
+    """A pool of one client that is never busy (calls to one service are serialised by the caller)."""
+
+    def __init__(self, client: PdfClient):
+        self.client = client
+
+    async def acquire(self) -> PdfClient:
+        return self.client
+
+    def release(self, client: PdfClient) -> None:
+        pass
+
+
+def pdf_task_input(file_id: str, file_name: str, size: int, options: PdfOptions) -> dict[str, Any]:
+    """The JSON input of a PDF task: a reference to the stored file, never its bytes."""
+    return {"file_id": file_id, "file_name": file_name, "size": size, "options": options.to_dict()}
+
+
+class PdfExecutor:
+    kind = "pdf"
+
+    def __init__(self, pool: ClientPool, *, target_chunk_seconds: float = 0.5, max_chunk_pages: int = 32,
+                 monotonic: Callable[[], float] = time.monotonic):
+        self.pool = pool
+        self.target_chunk_seconds = target_chunk_seconds
+        self.max_chunk_pages = max_chunk_pages
+        self.monotonic = monotonic
+        self.passwords: dict[str, str] = {}  # task id -> password, in memory only, never persisted
+
+    async def execute(self, input: dict[str, Any], ctx: ExecutionContext) -> dict[str, Any]:  # noqa: A002
+        client = await self.pool.acquire()
+        try:
+            info = await client.open(ctx.task_id, input["file_id"], input.get("options") or {},
+                                     source=input.get("file_name", "document.pdf"),
+                                     password=self.passwords.get(ctx.task_id))
+            await self._pages(client, ctx, int(info["pages"]))
+            ctx.raise_if_cancelled()
+            ctx.report_progress(PAGES_SHARE, "Packaging the result")
+            return await client.finish(ctx.task_id)
+        finally:
+            try:
+                await client.forget(ctx.task_id)
+            finally:
+                self.pool.release(client)
+
+    async def _pages(self, client: PdfClient, ctx: ExecutionContext, total: int) -> None:
+        checkpoint = ctx.checkpoint_data or {}
+        done = min(max(int(checkpoint.get("next_page", 0)), 0), total)
+        chunk = max(1, int(checkpoint.get("chunk", 1)))
+        ctx.report_progress(PAGES_SHARE * done / total, f"Page {done} of {total}")
+        while done < total:
+            ctx.raise_if_cancelled()
+            started = self.monotonic()
+            outcome = await client.process(ctx.task_id, done, min(total, done + chunk))
+            chunk = self._next_chunk(chunk, self.monotonic() - started)
+            done = int(outcome["next_page"])
+            ctx.checkpoint({"next_page": done, "pages": total, "images": outcome.get("images", 0), "chunk": chunk})
+            ctx.report_progress(PAGES_SHARE * done / total, f"Page {done} of {total}")
+
+    def _next_chunk(self, chunk: int, elapsed: float) -> int:
+        """Aim at target_chunk_seconds per call; grow at most twofold at a time."""
+        if elapsed <= 0:
+            return min(chunk * 2, self.max_chunk_pages)
+        ideal = int(chunk * self.target_chunk_seconds / elapsed)
+        return max(1, min(ideal, chunk * 2, self.max_chunk_pages))

@@ -1,0 +1,74 @@
+"""What comes out of a PDF besides images: page text, document metadata, outline, page sizes.
+
+Each page is extracted on its own, so a damaged page is reported and skipped while the others go
+on. Executors ring: pypdf and the standard library only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pypdf import PdfReader
+
+from dataflow.executors.pdf.errors import PdfError
+from dataflow.executors.pdf.reader import pdf_errors
+
+MAX_OUTLINE_DEPTH = 32
+
+
+def page_text(reader: PdfReader, index: int) -> str:
+    """The text of page `index` (0-based); raises a PdfError naming the page if it cannot be read."""
+    with pdf_errors(f"Page {index + 1}"):
+        page = reader.pages[index]
+        page.get_contents()  # decodes the content stream: pypdf's limits raise here, extract_text hides them
+        return page.extract_text() or ""
+
+
+def page_size(reader: PdfReader, index: int) -> dict[str, Any]:
+    page = reader.pages[index]
+    box = page.mediabox
+    return {"page": index + 1, "width_pt": round(float(box.width), 2), "height_pt": round(float(box.height), 2),
+            "rotation": int(page.rotation or 0)}
+
+
+def document_metadata(reader: PdfReader) -> dict[str, str]:
+    """The document information dictionary as plain strings (keys without the leading slash)."""
+    try:
+        info = reader.metadata or {}
+    except Exception as error:  # a broken /Info must not cost the rest of the document
+        return {"_error": f"The document information could not be read: {error}"}
+    values = {}
+    for key, value in info.items():
+        try:
+            values[str(key).lstrip("/")] = str(value.get_object() if hasattr(value, "get_object") else value)
+        except Exception:  # one unreadable entry: skip it, keep the others
+            continue
+    return values
+
+
+def document_outline(reader: PdfReader) -> list[dict[str, Any]]:
+    """Bookmarks as a tree: [{"title", "page" (1-based or None), "children": [...]}]."""
+    try:
+        return _outline_items(reader, reader.outline, 0)
+    except PdfError:
+        raise
+    except Exception:  # an unreadable outline is not worth failing the document for
+        return []
+
+
+def _outline_items(reader: PdfReader, items: list, depth: int) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = []
+    if depth > MAX_OUTLINE_DEPTH:
+        return result
+    for item in items:
+        if isinstance(item, list):
+            if result:
+                result[-1]["children"] = _outline_items(reader, item, depth + 1)
+            continue
+        try:
+            number = reader.get_destination_page_number(item)
+        except Exception:  # a destination that points nowhere
+            number = None
+        page = number + 1 if number is not None and number >= 0 else None
+        result.append({"title": str(getattr(item, "title", "") or ""), "page": page, "children": []})
+    return result

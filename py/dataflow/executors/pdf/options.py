@@ -1,0 +1,51 @@
+"""What the user chose for a PDF task (mode, format, limits), validated. Standard library only."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+MODES = ("text", "images", "complete")
+FORMATS = ("zip", "json")
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """Defaults are the original's: complete, 10 images, zip."""
+
+    mode: str = "complete"
+    max_images: int = 10
+    format: str = "zip"
+    max_file_bytes: int = 200 * MB
+    max_pages: int = 5_000
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}; got {self.mode!r}")
+        if self.format not in FORMATS:
+            raise ValueError(f"format must be one of {', '.join(FORMATS)}; got {self.format!r}")
+        for name in ("max_images", "max_file_bytes", "max_pages"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{name} must be a whole number of at least 0; got {value!r}")
+
+    @property
+    def wants_text(self) -> bool:
+        return self.mode in ("text", "complete")
+
+    @property
+    def wants_images(self) -> bool:
+        return self.mode in ("images", "complete") and self.max_images > 0
+
+    @property
+    def wants_details(self) -> bool:
+        return self.mode == "complete"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> PdfOptions:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in (data or {}).items() if k in known})

@@ -1,0 +1,99 @@
+"""Assembling the result of a PDF task: a ZIP (text files, images/, metadata.json) or one JSON
+document (images as base64). Deterministic: the same pages give byte-identical output, whatever
+chunks or interruptions produced them. Standard library only."""
+
+from __future__ import annotations
+
+import base64
+import json
+import zipfile
+from dataclasses import dataclass, field
+from io import BytesIO
+from typing import Any
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass
+class Collected:
+    source: str
+    mode: str
+    page_count: int
+    pages: list[dict[str, Any]]  # {"page", "text", "images": [identity], "skipped", "image_error"}
+    images: list[dict[str, Any]]  # {"identity", "name", "mime", "width", "height", "note", "pages"}
+    image_data: dict[str, bytes]  # identity -> bytes
+    images_over_limit: int = 0
+    details: dict[str, Any] = field(default_factory=dict)  # complete mode: info, outline, page_sizes
+    producer: str = ""
+    warnings: list[str] = field(default_factory=list)
+    pypdf_messages: list[str] = field(default_factory=list)
+
+
+def stem(source: str) -> str:
+    base = source.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    base = base[:-4] if base.lower().endswith(".pdf") else base
+    return base or "document"
+
+
+def summary(collected: Collected) -> dict[str, Any]:
+    names = {image["identity"]: image["name"] for image in collected.images}
+    data = {
+        "source": collected.source,
+        "mode": collected.mode,
+        "page_count": collected.page_count,
+        "extracted_with": collected.producer,
+        "warnings": collected.warnings,
+        "pypdf_messages": collected.pypdf_messages,
+        "skipped_pages": [{"page": p["page"], "reason": p["skipped"]} for p in collected.pages if p.get("skipped")],
+        "image_errors": [{"page": p["page"], "reason": p["image_error"]} for p in collected.pages
+                         if p.get("image_error")],
+        "images": [{k: image.get(k) for k in ("name", "mime", "width", "height", "bytes", "pages", "note")}
+                   for image in collected.images],
+        "images_over_limit": collected.images_over_limit,
+        "page_images": {str(p["page"]): [names[i] for i in p.get("images", []) if i in names]
+                        for p in collected.pages if p.get("images")},
+    }
+    data.update(collected.details)
+    return data
+
+
+def build_zip(collected: Collected) -> bytes:
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for page in collected.pages:
+            if page.get("text") is not None:
+                _write(archive, f"text/page-{page['page']:04d}.txt", page["text"].encode("utf-8"))
+        for image in collected.images:
+            data = collected.image_data.get(image["identity"])
+            if data is not None:
+                _write(archive, f"images/{image['name']}", data, stored=image["mime"] in ("image/jpeg", "image/png"))
+        _write(archive, "metadata.json", json.dumps(summary(collected), indent=2, ensure_ascii=False).encode())
+    return buffer.getvalue()
+
+
+def _write(archive: zipfile.ZipFile, name: str, data: bytes, *, stored: bool = False) -> None:
+    info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)
+
+
+def build_json(collected: Collected) -> bytes:
+    document = summary(collected)
+    names = {image["identity"]: image["name"] for image in collected.images}
+    document["pages"] = [{"page": p["page"], "text": p.get("text"),
+                          "images": [names[i] for i in p.get("images", []) if i in names],
+                          "skipped": p.get("skipped")} for p in collected.pages]
+    document["images_encoding"] = "base64"
+    for image, entry in zip(collected.images, document["images"], strict=True):
+        entry["identity"] = image["identity"]
+        data = collected.image_data.get(image["identity"])
+        entry["data_base64"] = base64.b64encode(data).decode("ascii") if data is not None else None
+    return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+def build_output(collected: Collected, output_format: str) -> tuple[bytes, str, str]:
+    """(bytes, file name, MIME type) of the result."""
+    if output_format == "json":
+        return build_json(collected), f"{stem(collected.source)}.json", "application/json"
+    return build_zip(collected), f"{stem(collected.source)}.zip", "application/zip"

@@ -1,0 +1,213 @@
+"""The PDF service: open a stored PDF, extract pages chunk by chunk into the store, assemble the
+result. It runs where pypdf runs: in a Web Worker in the app, in-process in tests.
+
+Every page's output is stored under a key of its own as soon as it is extracted, so a chunk that
+is run again (after a reload) overwrites the same keys and the final result is identical to an
+uninterrupted run. Executors ring: pypdf and the standard library only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pypdf
+
+from dataflow.executors.pdf.errors import FileMissingError, PdfError, PdfWorkerError
+from dataflow.executors.pdf.extract import document_metadata, document_outline, page_size, page_text
+from dataflow.executors.pdf.images import convert_image, page_image_streams
+from dataflow.executors.pdf.options import PdfOptions
+from dataflow.executors.pdf.output import Collected, build_output
+from dataflow.executors.pdf.reader import open_pdf, pdf_errors
+from dataflow.executors.pdf.store import BlobStore, file_key, parts_prefix, result_key
+
+
+@dataclass
+class OpenDocument:
+    reader: pypdf.PdfReader
+    options: PdfOptions
+    source: str
+    warnings: list[str]
+    pypdf_messages: list[str] = field(default_factory=list)
+
+
+MAX_PYPDF_MESSAGES = 20
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def pypdf_messages(into: list[str]) -> Iterator[None]:
+    """Keep pypdf's warnings with the document (for its metadata) instead of the console."""
+    logger = logging.getLogger("pypdf")
+    handler, propagate = _Collect(), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+        for message in handler.messages:
+            if message not in into and len(into) < MAX_PYPDF_MESSAGES:
+                into.append(message)
+
+
+def page_key(task_id: str, page: int) -> str:
+    return f"{parts_prefix(task_id)}page:{page:06d}"
+
+
+def image_key(task_id: str, identity: str) -> str:
+    return f"{parts_prefix(task_id)}image:{identity}"
+
+
+def image_meta_key(task_id: str, identity: str) -> str:
+    return f"{parts_prefix(task_id)}imagemeta:{identity}"
+
+
+class PdfService:
+    """Stateful per worker: it keeps each open document's reader between chunk calls."""
+
+    def __init__(self, store: BlobStore):
+        self.store = store
+        self.documents: dict[str, OpenDocument] = {}
+
+    async def open(self, task_id: str, file_id: str, options: dict[str, Any], *, source: str = "document.pdf",
+                   password: str | None = None) -> dict[str, Any]:
+        """Read the stored file and open it; returns {"pages": n, "encrypted": bool}."""
+        parsed = PdfOptions.from_dict(options)
+        data = await self.store.get(file_key(file_id))
+        if data is None:
+            raise FileMissingError("The stored copy of this file is gone (the browser's storage was cleared). "
+                                   "Add the file again to process it.")
+        if isinstance(data, str):
+            data = data.encode("latin-1")
+        messages: list[str] = []
+        with pypdf_messages(messages):
+            opened = open_pdf(data, parsed, password=password)
+        self.documents[task_id] = OpenDocument(opened.reader, parsed, source, opened.warnings, messages)
+        return {"pages": len(opened.reader.pages), "encrypted": bool(opened.reader.is_encrypted),
+                "warnings": opened.warnings}
+
+    async def process(self, task_id: str, start: int, end: int) -> dict[str, Any]:
+        """Extract pages [start, end) into the store; returns how far it got and the image count."""
+        document = self._document(task_id)
+        end = min(end, len(document.reader.pages))
+        images = set(await self._stored_images(task_id)) if document.options.wants_images else set()
+        for index in range(start, end):
+            await self._page(task_id, document, index, images)
+        return {"next_page": end, "images": len(images)}
+
+    async def _page(self, task_id: str, document: OpenDocument, index: int, images: set[str]) -> None:
+        """One page into the store; its pypdf messages go into its own record, so the result does not
+        depend on which run (before or after a reload) extracted which page."""
+        record = {"page": index + 1, "text": None, "images": [], "skipped": None, "image_error": None,
+                  "messages": []}
+        with pypdf_messages(record["messages"]):
+            if document.options.wants_text:
+                try:
+                    record["text"] = page_text(document.reader, index)
+                except PdfError as error:
+                    record["skipped"] = str(error)
+            if document.options.wants_images:
+                await self._page_images(task_id, document, index, record, images)
+        await self.store.put(page_key(task_id, index + 1), json.dumps(record))
+
+    async def finish(self, task_id: str) -> dict[str, Any]:
+        """Assemble and store the result; returns its key, file name, MIME type and size."""
+        document = self._document(task_id)
+        collected = await self._collect(task_id, document)
+        data, filename, mime = build_output(collected, document.options.format)
+        await self.store.put(result_key(task_id), data, mime)
+        await self.store.delete_prefix(parts_prefix(task_id))
+        skipped = [page["page"] for page in collected.pages if page.get("skipped")]
+        return {"result_key": result_key(task_id), "filename": filename, "mime": mime, "size": len(data),
+                "pages": collected.page_count, "images": len(collected.images), "skipped_pages": skipped,
+                "warnings": collected.warnings}
+
+    def forget(self, task_id: str) -> None:
+        self.documents.pop(task_id, None)
+
+    # ---------------------------------------------------------------------------------------
+
+    def _document(self, task_id: str) -> OpenDocument:
+        try:
+            return self.documents[task_id]
+        except KeyError:
+            raise PdfWorkerError(f"task {task_id} has no open document in this worker (it was restarted)") from None
+
+    async def _stored_images(self, task_id: str) -> list[str]:
+        prefix = image_meta_key(task_id, "")
+        return [key[len(prefix):] for key in await self.store.keys(prefix)]
+
+    async def _page_images(self, task_id: str, document: OpenDocument, index: int, record: dict,
+                           images: set[str]) -> None:
+        try:
+            with pdf_errors(f"Images of page {index + 1}"):
+                found = list(page_image_streams(document.reader.pages[index], index + 1))
+        except PdfError as error:
+            record["image_error"] = str(error)
+            return
+        for position, (identity, stream) in enumerate(found):
+            if identity not in images:
+                if len(images) >= document.options.max_images:
+                    record.setdefault("over_limit", 0)
+                    record["over_limit"] += 1
+                    continue
+                await self._store_image(task_id, identity, stream, index + 1, position)
+                images.add(identity)
+            record["images"].append(identity)
+
+    async def _store_image(self, task_id: str, identity: str, stream, page: int, position: int) -> None:
+        meta: dict[str, Any] = {"identity": identity, "first_page": page, "position": position}
+        try:
+            image = convert_image(identity, stream)
+        except Exception as error:  # one unreadable image is listed with its reason, never dropped silently
+            meta.update(name=f"{identity}.error", mime=None, width=None, height=None, bytes=0,
+                        note=f"This image could not be extracted: {type(error).__name__}: {error}")
+        else:
+            await self.store.put(image_key(task_id, identity), image.data, image.mime)
+            meta.update(name=image.name, mime=image.mime, width=image.width, height=image.height,
+                        bytes=len(image.data), note=image.note)
+        await self.store.put(image_meta_key(task_id, identity), json.dumps(meta))
+
+    async def _collect(self, task_id: str, document: OpenDocument) -> Collected:
+        pages = []
+        for key in await self.store.keys(f"{parts_prefix(task_id)}page:"):
+            pages.append(json.loads(await self.store.get(key)))
+        images, image_data = [], {}
+        for identity in await self._stored_images(task_id):
+            meta = json.loads(await self.store.get(image_meta_key(task_id, identity)))
+            meta["pages"] = [p["page"] for p in pages if identity in p.get("images", [])]
+            images.append(meta)
+            data = await self.store.get(image_key(task_id, identity))
+            if data is not None:
+                image_data[identity] = data
+        images.sort(key=lambda meta: (meta["first_page"], meta["position"]))
+        messages = list(document.pypdf_messages)
+        with pypdf_messages(messages):
+            details = self._details(document) if document.options.wants_details else {}
+        for page in pages:
+            messages += [m for m in page.get("messages", []) if m not in messages]
+        return Collected(source=document.source, mode=document.options.mode, page_count=len(document.reader.pages),
+                         pages=pages, images=images, image_data=image_data,
+                         images_over_limit=sum(p.get("over_limit", 0) for p in pages), details=details,
+                         producer=f"pypdf {pypdf.__version__}", warnings=list(document.warnings),
+                         pypdf_messages=sorted(set(messages))[:MAX_PYPDF_MESSAGES])
+
+    @staticmethod
+    def _details(document: OpenDocument) -> dict[str, Any]:
+        reader = document.reader
+        return {"document_info": document_metadata(reader), "outline": document_outline(reader),
+                "page_sizes": [page_size(reader, index) for index in range(len(reader.pages))]}

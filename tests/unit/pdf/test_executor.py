@@ -1,0 +1,182 @@
+"""PdfExecutor under the real orchestrator: per-page progress, checkpoints, pause at chunk
+boundaries, resume after a reload with identical output, passwords kept in memory only."""
+
+import pytest
+
+from dataflow.core import Orchestrator, RetryPolicy, TaskStatus
+from dataflow.core.clock import ManualClock
+from dataflow.core.storage import MemoryStorage
+from dataflow.executors.pdf.executor import LocalPdfClient, PdfExecutor, SinglePool, pdf_task_input
+from dataflow.executors.pdf.options import PdfOptions
+from dataflow.executors.pdf.service import PdfService
+from dataflow.executors.pdf.store import MemoryBlobStore, file_key
+from tests import pdfs
+
+S = TaskStatus
+
+
+class TimedClient(LocalPdfClient):
+    """The in-process service, where each chunk takes one second of the manual clock (as a worker
+    call takes real time), and which counts the pages it processed."""
+
+    def __init__(self, service, clock):
+        super().__init__(service)
+        self.clock = clock
+        self.pages_processed: list[int] = []
+
+    async def process(self, task_id, start, end):
+        await self.clock.sleep(1)
+        outcome = await super().process(task_id, start, end)
+        self.pages_processed += list(range(start, outcome["next_page"]))
+        return outcome
+
+
+@pytest.fixture
+def clock():
+    return ManualClock()
+
+
+@pytest.fixture
+def blobs():
+    return MemoryBlobStore()
+
+
+@pytest.fixture
+def storage():
+    return MemoryStorage()
+
+
+@pytest.fixture
+async def make_app(clock, blobs, storage):
+    """An orchestrator with a PDF executor over a fresh service (a new worker, as after a reload)."""
+    made = []
+
+    def make(chunk_seconds: float = 0.5, max_chunk_pages: int = 2):
+        client = TimedClient(PdfService(blobs), clock)
+        executor = PdfExecutor(SinglePool(client), target_chunk_seconds=chunk_seconds,
+                               max_chunk_pages=max_chunk_pages, monotonic=clock.now)
+        orchestrator = Orchestrator(storage=storage, clock=clock, retry_policy=RetryPolicy(jitter=False))
+        orchestrator.register("pdf", executor)
+        orchestrator.start()
+        made.append(orchestrator)
+        return orchestrator, executor, client
+
+    yield make
+    for orchestrator in made:
+        await orchestrator.close()
+
+
+async def add_pdf(orchestrator, blobs, data: bytes, name="doc.pdf", **options):
+    file_id = f"file-{len(blobs.data)}"
+    await blobs.put(file_key(file_id), data)
+    return orchestrator.execute_task(name, "pdf", pdf_task_input(file_id, name, len(data), PdfOptions(**options)))
+
+
+async def run_until_done(orchestrator, clock, task_id, limit=200):
+    for _ in range(limit):
+        if orchestrator.get_task_state(task_id).status.is_finished:
+            return orchestrator.get_task_state(task_id)
+        await clock.advance(1)
+    raise AssertionError("the task did not finish")
+
+
+async def test_progress_rises_page_by_page_and_the_result_is_stored(make_app, clock, blobs):
+    orchestrator, _, client = make_app()
+    task_id = await add_pdf(orchestrator, blobs, pdfs.text_pdf(6))
+    seen = []
+    orchestrator.subscribe(lambda e: seen.append(e.task.progress) if e.type == "progress" else None)
+    state = await run_until_done(orchestrator, clock, task_id)
+    assert state.status is S.COMPLETED, state.error
+    assert state.result["pages"] == 6 and state.result["filename"] == "doc.zip"
+    assert blobs.data[state.result["result_key"]][:2] == b"PK"
+    assert seen == sorted(seen) and seen[0] == 0 and 95.0 in seen and len(set(seen)) >= 4
+    assert state.checkpoint["next_page"] == 6
+    assert client.pages_processed == list(range(6))
+
+
+async def test_reload_mid_document_resumes_at_the_next_page_with_identical_output(make_app, clock, blobs):
+    reference, _, _ = make_app()
+    expected_id = await add_pdf(reference, blobs, pdfs.images_pdf())
+    expected = await run_until_done(reference, clock, expected_id)
+    expected_bytes = blobs.data[expected.result["result_key"]]
+
+    first, _, first_client = make_app()
+    task_id = await add_pdf(first, blobs, pdfs.many_pages_pdf(12, words=30))
+    await clock.advance(3.5)
+    done_before = first.get_task_state(task_id).checkpoint["next_page"]
+    assert 0 < done_before < 12
+    await first.close()  # the tab is reloaded mid-task
+
+    second, _, second_client = make_app()
+    state = await run_until_done(second, clock, task_id)
+    assert state.status is S.COMPLETED
+    assert second_client.pages_processed[0] == done_before  # resumed, not restarted
+    assert sorted(set(first_client.pages_processed + second_client.pages_processed)) == list(range(12))
+    assert [a.outcome for a in state.attempts] == ["interrupted", "completed"]
+
+    uninterrupted, _, _ = make_app()
+    again = await add_pdf(uninterrupted, blobs, pdfs.many_pages_pdf(12, words=30))
+    clean = await run_until_done(uninterrupted, clock, again)
+    assert blobs.data[state.result["result_key"]] == blobs.data[clean.result["result_key"]]
+    assert expected_bytes[:2] == b"PK"
+
+
+async def test_pause_takes_effect_at_the_next_chunk_and_resume_continues(make_app, clock, blobs):
+    orchestrator, _, client = make_app(max_chunk_pages=1)
+    task_id = await add_pdf(orchestrator, blobs, pdfs.text_pdf(5))
+    await clock.advance(1.5)
+    orchestrator.pause(task_id)
+    await clock.advance(1)
+    state = orchestrator.get_task_state(task_id)
+    assert state.status is S.PAUSED and state.checkpoint["next_page"] == 2
+    await clock.advance(10)
+    assert client.pages_processed == [0, 1]
+    orchestrator.resume(task_id)
+    state = await run_until_done(orchestrator, clock, task_id)
+    assert state.status is S.COMPLETED and client.pages_processed == [0, 1, 2, 3, 4]
+
+
+async def test_cancel_stops_the_document(make_app, clock, blobs):
+    orchestrator, _, client = make_app(max_chunk_pages=1)
+    task_id = await add_pdf(orchestrator, blobs, pdfs.text_pdf(5))
+    await clock.advance(1.5)
+    orchestrator.cancel(task_id)
+    state = await run_until_done(orchestrator, clock, task_id)
+    assert state.status is S.CANCELLED and client.pages_processed == [0, 1]
+
+
+async def test_encrypted_pdf_fails_asking_for_the_password_then_completes_with_it(make_app, clock, blobs, storage):
+    orchestrator, executor, _ = make_app()
+    task_id = await add_pdf(orchestrator, blobs, pdfs.encrypted_pdf("open sesame"))
+    state = await run_until_done(orchestrator, clock, task_id)
+    assert state.status is S.FAILED and state.error.type == "PasswordRequiredError" and not state.error.retryable
+    executor.passwords[task_id] = "wrong"
+    orchestrator.retry(task_id)
+    state = await run_until_done(orchestrator, clock, task_id)
+    assert state.error.type == "WrongPasswordError"
+    executor.passwords[task_id] = "open sesame"
+    orchestrator.retry(task_id)
+    state = await run_until_done(orchestrator, clock, task_id)
+    assert state.status is S.COMPLETED
+    assert all("open sesame" not in value for value in storage.data.values())  # never persisted
+
+
+@pytest.mark.parametrize(("data", "error_type"), [
+    (b"", "EmptyFileError"), (b"just text", "NotAPdfError"), (b"%PDF-1.7 garbage", "CorruptPdfError")])
+async def test_bad_files_fail_at_once_with_their_error_while_a_good_one_completes(make_app, clock, blobs, data,
+                                                                                  error_type):
+    orchestrator, _, _ = make_app()
+    bad = await add_pdf(orchestrator, blobs, data, name="bad.pdf")
+    good = await add_pdf(orchestrator, blobs, pdfs.text_pdf(2))
+    bad_state = await run_until_done(orchestrator, clock, bad)
+    good_state = await run_until_done(orchestrator, clock, good)
+    assert bad_state.status is S.FAILED and bad_state.error.type == error_type and bad_state.retry_count == 0
+    assert good_state.status is S.COMPLETED
+
+
+def test_chunks_grow_towards_the_target_time_and_shrink_when_slow():
+    executor = PdfExecutor(SinglePool(None), target_chunk_seconds=0.5, max_chunk_pages=16)
+    assert [executor._next_chunk(c, 0.05) for c in (1, 2, 4, 8, 16)] == [2, 4, 8, 16, 16]
+    assert executor._next_chunk(8, 2.0) == 2
+    assert executor._next_chunk(1, 10.0) == 1
+    assert executor._next_chunk(4, 0.5) == 4

@@ -1,0 +1,88 @@
+"""Opening PDFs: every way a file can be wrong ends in a specific, readable PdfError."""
+
+import pytest
+
+from dataflow.executors.pdf.errors import (
+    CorruptPdfError,
+    EmptyFileError,
+    FileTooLargeError,
+    NotAPdfError,
+    PasswordRequiredError,
+    PdfLimitError,
+    TooManyPagesError,
+    WrongPasswordError,
+)
+from dataflow.executors.pdf.extract import page_text
+from dataflow.executors.pdf.options import PdfOptions
+from dataflow.executors.pdf.reader import open_pdf, pdf_errors, repair_truncated
+from tests import pdfs
+
+OPTIONS = PdfOptions()
+
+
+def test_a_good_pdf_opens_with_its_pages():
+    opened = open_pdf(pdfs.text_pdf(3), OPTIONS)
+    assert len(opened.reader.pages) == 3 and opened.warnings == []
+
+
+def test_empty_file_says_it_is_empty():
+    with pytest.raises(EmptyFileError, match="empty"):
+        open_pdf(b"", OPTIONS)
+
+
+@pytest.mark.parametrize(("data", "looks_like"), [
+    (b"Dear diary,\nthis is a renamed text file.", "a text file"),
+    (b"PK\x03\x04" + bytes(100), "a ZIP archive"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(50), "a PNG image"),
+    (bytes(range(256)), "binary data"),
+])
+def test_a_file_that_is_not_a_pdf_says_what_it_looks_like(data, looks_like):
+    with pytest.raises(NotAPdfError, match=f"not a PDF.*{looks_like}"):
+        open_pdf(data, OPTIONS)
+
+
+def test_too_large_file_is_refused_before_parsing():
+    with pytest.raises(FileTooLargeError, match="the limit is"):
+        open_pdf(pdfs.text_pdf(1), PdfOptions(max_file_bytes=100))
+
+
+def test_too_many_pages_is_refused():
+    with pytest.raises(TooManyPagesError, match="3 pages; the limit is 2"):
+        open_pdf(pdfs.text_pdf(3), PdfOptions(max_pages=2))
+
+
+def test_truncated_pdf_is_repaired_with_a_warning():
+    opened = open_pdf(pdfs.truncated_pdf(6), OPTIONS)
+    assert len(opened.reader.pages) == 6
+    assert "damaged" in opened.warnings[0]
+    assert page_text(opened.reader, 5).startswith("Page 6.")
+
+
+def test_hopelessly_corrupt_pdf_is_a_clear_error():
+    with pytest.raises(CorruptPdfError, match="damaged"):
+        open_pdf(b"%PDF-1.7\n" + b"x" * 500, OPTIONS)
+
+
+def test_repair_needs_a_catalog():
+    assert repair_truncated(b"%PDF-1.4\n1 0 obj << /Type /Page >> endobj") is None
+
+
+def test_encrypted_pdf_asks_for_its_password():
+    with pytest.raises(PasswordRequiredError, match="protected by a password"):
+        open_pdf(pdfs.encrypted_pdf("s3cret"), OPTIONS)
+
+
+def test_wrong_password_says_so():
+    with pytest.raises(WrongPasswordError, match="not correct"):
+        open_pdf(pdfs.encrypted_pdf("s3cret"), OPTIONS, password="guess")
+
+
+def test_right_password_opens_rc4_encrypted_pdf_without_a_crypto_library():
+    opened = open_pdf(pdfs.encrypted_pdf("s3cret", pages=2), OPTIONS, password="s3cret")
+    assert page_text(opened.reader, 1).startswith("Page 2.")
+
+
+def test_decompression_bomb_is_stopped_with_a_clear_message_for_its_page():
+    opened = open_pdf(pdfs.zlib_bomb_pdf(), OPTIONS)
+    with pytest.raises(PdfLimitError, match="Page 1: pypdf stopped"), pdf_errors("Page 1"):
+        opened.reader.pages[0].get_contents().get_data()
