@@ -22,7 +22,7 @@ from pypdf.generic import (
 )
 
 WORDS = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
-         "sigma tau upsilon phi chi psi omega").split()  # noqa: SIM905 - easier to read as a sentence
+         "sigma tau upsilon phi chi psi omega").split()
 
 
 def page_words(page: int, count: int = 40) -> str:
