@@ -143,3 +143,29 @@ def open_app(page):
         return page
 
     return open_app
+
+
+@pytest.fixture(scope="session")
+def run_reference():
+    """The files an uninterrupted run makes, computed with the same service under CPython."""
+    import asyncio
+    import concurrent.futures
+
+    from dataflow.executors.pdf.service import PdfService
+    from dataflow.executors.pdf.store import MemoryBlobStore, file_key
+    from tests.e2e.helpers import unzip
+
+    def run(data: bytes, source: str, options) -> dict[str, bytes]:
+        async def go():
+            store = MemoryBlobStore()
+            await store.put(file_key("f"), data)
+            service = PdfService(store)
+            info = await service.open("t", "f", options.to_dict(), source=source)
+            await service.process("t", 0, info["pages"])
+            result = await service.finish("t")
+            return store.data[result["result_key"]]
+
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:  # Playwright's loop owns this thread
+            return unzip(pool.submit(asyncio.run, go()).result())
+
+    return run

@@ -27,11 +27,9 @@ def set_state(state: str, message: str) -> None:
 
 
 def runtime_versions() -> dict[str, str]:
-    """The versions actually running, read now rather than written down at build time."""
-    import pypdf
-
+    """The main thread's Python, read now; pypdf's version comes from the PDF worker that runs it."""
     info = sys.version_info
-    return {"python": f"{info.major}.{info.minor}.{info.micro}", "pypdf": pypdf.__version__}
+    return {"python": f"{info.major}.{info.minor}.{info.micro}"}
 
 
 def show_versions(versions: dict[str, str]) -> None:
@@ -50,6 +48,9 @@ async def boot() -> None:
         if failure_requested():
             raise InjectedBootFailure("boot failure injected with ?fail=boot")
         show_versions(runtime_versions())
+        from dataflow.browser.app import start_app
+
+        await start_app()
         set_state("ready", "Ready. Python runs in this tab; your files never leave this machine.")
     except Exception as error:  # the page must explain any failure, whatever its type
         js.console.error("DataFlow Tasks failed to start:\n" + traceback.format_exc())

@@ -3,7 +3,7 @@ as {"type", "message", "retryable"} and are raised again as the same class on th
 
 from __future__ import annotations
 
-from dataflow.core.errors import DataflowError, InputMissingError, NonRetryableError
+from dataflow.core.errors import DataflowError, InputMissingError, NonRetryableError, StorageFullError
 
 
 class PdfError(NonRetryableError):
@@ -62,7 +62,7 @@ KNOWN_ERRORS: dict[str, type[Exception]] = {
     cls.__name__: cls
     for cls in (EmptyFileError, NotAPdfError, CorruptPdfError, PasswordRequiredError, WrongPasswordError,
                 UnsupportedEncryptionError, FileTooLargeError, TooManyPagesError, PdfLimitError,
-                PdfWorkerError, PageTimeoutError, FileMissingError)
+                PdfWorkerError, PageTimeoutError, FileMissingError, StorageFullError)
 }
 
 

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from dataflow.core.executor import ExecutionContext
-from dataflow.executors.pdf.options import PdfOptions
+from dataflow.executors.pdf.errors import FileTooLargeError
+from dataflow.executors.pdf.options import MB, PdfOptions
 from dataflow.executors.pdf.service import PdfService
 
 PAGES_SHARE = 95.0  # the last 5 % of the bar is packaging the result
@@ -85,6 +86,10 @@ class PdfExecutor:
         self.passwords: dict[str, str] = {}  # task id -> password, in memory only, never persisted
 
     async def execute(self, input: dict[str, Any], ctx: ExecutionContext) -> dict[str, Any]:  # noqa: A002
+        options = PdfOptions.from_dict(input.get("options"))
+        if int(input.get("size", 0)) > options.max_file_bytes:  # refused before a byte is read
+            raise FileTooLargeError(f"The file is {int(input['size']) / MB:.1f} MB; the limit is "
+                                    f"{options.max_file_bytes / MB:.0f} MB.")
         client = await self.pool.acquire()
         try:
             info = await client.open(ctx.task_id, input["file_id"], input.get("options") or {},

@@ -1,0 +1,88 @@
+// IndexedDB for file bytes, per-page parts and results: one object store of string keys.
+// Used by the main thread (to keep dropped files, offer downloads, delete) and by the PDF worker
+// (to read files and write results), so bytes never cross between them through Python.
+const DB_NAME = "dataflow";
+const STORE = "blobs";
+const VERSION = 1;
+
+let opening = null;
+
+function request(req) {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+function database() {
+  if (!opening) {
+    opening = new Promise((resolve, reject) => {
+      const req = indexedDB.open(DB_NAME, VERSION);
+      req.onupgradeneeded = () => {
+        if (!req.result.objectStoreNames.contains(STORE)) req.result.createObjectStore(STORE);
+      };
+      req.onsuccess = () => {
+        const db = req.result;
+        db.onversionchange = () => { db.close(); opening = null; };
+        resolve(db);
+      };
+      req.onerror = () => { opening = null; reject(req.error); };
+      req.onblocked = () => reject(new Error("IndexedDB is blocked by another tab of an older version"));
+    });
+  }
+  return opening;
+}
+
+async function transaction(mode, work) {
+  const db = await database();
+  const tx = db.transaction(STORE, mode);
+  const done = new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(tx.error ?? new Error("IndexedDB transaction aborted"));
+    tx.onerror = () => reject(tx.error);
+  });
+  const result = await work(tx.objectStore(STORE));
+  await done;
+  return result;
+}
+
+const range = (prefix) => IDBKeyRange.bound(prefix, prefix + "\uffff");
+
+/** The stored value (a Blob, a string) or null. */
+export async function get(key) {
+  const value = await transaction("readonly", (store) => request(store.get(key)));
+  return value === undefined ? null : value;
+}
+
+/** The stored value with Blobs read into a Uint8Array (strings stay strings), or null. */
+export async function getBytes(key) {
+  const value = await get(key);
+  if (value instanceof Blob) return new Uint8Array(await value.arrayBuffer());
+  return value;
+}
+
+/** Store a string, a Blob, or bytes (kept as a Blob of the given MIME type). */
+export async function put(key, value, mime) {
+  const stored = value instanceof Uint8Array || value instanceof ArrayBuffer
+    ? new Blob([value], { type: mime || "application/octet-stream" })
+    : value;
+  await transaction("readwrite", (store) => request(store.put(stored, key)));
+}
+
+/** Every key that starts with prefix, sorted. */
+export async function keys(prefix) {
+  const found = await transaction("readonly", (store) => request(store.getAllKeys(range(prefix))));
+  return found.map(String);
+}
+
+/** Delete every key that starts with prefix. */
+export async function deletePrefix(prefix) {
+  await transaction("readwrite", (store) => request(store.delete(range(prefix))));
+}
+
+/** Bytes used and available for this origin, where the browser says. */
+export async function estimate() {
+  if (!navigator.storage?.estimate) return { usage: null, quota: null };
+  const { usage, quota } = await navigator.storage.estimate();
+  return { usage, quota };
+}

@@ -1,0 +1,126 @@
+"""The PDF workbench through the UI: real progress, the zip, resume after reload, bad files."""
+
+import json
+
+import pytest
+
+from dataflow.executors.pdf.options import PdfOptions
+from tests import pdfs
+from tests.e2e.helpers import (
+    RECORD_PROGRESS,
+    add_files,
+    download,
+    progress,
+    row,
+    unzip,
+    wait_engine,
+    wait_status,
+)
+
+
+@pytest.fixture
+def app(open_app):
+    page = open_app()
+    wait_engine(page)
+    return page
+
+
+def test_a_dropped_pdf_shows_rising_progress_and_its_zip_holds_the_content(app):
+    app.evaluate(RECORD_PROGRESS)
+    add_files(app, {"report.pdf": pdfs.text_pdf(12, title="Report")})
+    target = wait_status(app, "report.pdf", "completed")
+    seen = app.evaluate("window.__progress['report.pdf']")
+    assert seen == sorted(seen) and len(set(seen)) >= 3 and seen[-1] == 100
+    assert "12 pages" in target.locator(".message").text_content()
+    name, data = download(app, target)
+    files = unzip(data)
+    assert name == "report.zip"
+    assert sorted(n for n in files if n.startswith("text/")) == [f"text/page-{i:04d}.txt" for i in range(1, 13)]
+    assert files["text/page-0007.txt"].decode().startswith("Page 7.")
+    meta = json.loads(files["metadata.json"])
+    assert meta["page_count"] == 12 and meta["document_info"]["Title"] == "Report"
+    assert [item["title"] for item in meta["outline"]][:2] == ["Chapter 1", "Chapter 2"]
+
+
+def test_images_come_out_as_files_without_pillow(app):
+    add_files(app, {"pictures.pdf": pdfs.images_pdf()})
+    target = wait_status(app, "pictures.pdf", "completed")
+    files = unzip(download(app, target)[1])
+    images = sorted(n for n in files if n.startswith("images/"))
+    assert len(images) == 6
+    assert {n.rsplit(".", 1)[1] for n in images} == {"png", "jpg", "tiff"}
+    assert all(files[n][:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0", b"II*\x00") for n in images)
+
+
+def test_bad_files_end_with_clear_messages_while_a_good_one_completes(app):
+    add_files(app, {"broken.pdf": b"%PDF-1.7\n" + b"\x00garbage" * 200,
+                    "locked.pdf": pdfs.encrypted_pdf("letmein"),
+                    "notes.pdf": b"Just some notes, not a PDF at all.\n",
+                    "empty.pdf": b"",
+                    "good.pdf": pdfs.text_pdf(3)})
+    wait_status(app, "good.pdf", "completed")
+    broken = wait_status(app, "broken.pdf", "failed")
+    assert "damaged" in broken.locator(".error-message").text_content()
+    assert "not a PDF" in wait_status(app, "notes.pdf", "failed").locator(".error-message").text_content()
+    assert "empty" in wait_status(app, "empty.pdf", "failed").locator(".error-message").text_content()
+    locked = wait_status(app, "locked.pdf", "failed")
+    assert locked.locator(".badge").text_content() == "Needs password"
+    assert "password" in locked.locator(".error-message").text_content()
+    for attempt, expected in (("wrong", "not correct"), ("letmein", None)):
+        locked.get_by_label("Password for locked.pdf").fill(attempt)
+        locked.get_by_role("button", name="Unlock").click()
+        if expected:
+            app.wait_for_function("""() => [...document.querySelectorAll('li.task')].some(r =>
+                r.textContent.includes('locked.pdf') && r.textContent.includes('not correct'))""", timeout=60_000)
+    wait_status(app, "locked.pdf", "completed")
+
+
+def test_reload_mid_document_resumes_from_the_checkpoint_with_the_same_output(app, run_reference):
+    data = pdfs.many_pages_pdf(160, words=150)
+    add_files(app, {"long.pdf": data})
+    target = row(app, "long.pdf")
+    app.wait_for_function("""() => {
+        const bar = document.querySelector('li.task [role=progressbar]');
+        return bar && Number(bar.getAttribute('aria-valuenow')) >= 15;
+    }""", timeout=90_000)
+    saved = app.evaluate("""() => Object.keys(localStorage).filter(k => k.startsWith('dataflow.task.'))
+                              .map(k => JSON.parse(localStorage.getItem(k)).task)""")
+    checkpoint = saved[0]["checkpoint"]["next_page"]
+    assert 0 < checkpoint < 160
+    app.reload()
+    app.wait_for_selector('body[data-app-state="ready"]', state="attached")
+    restored = row(app, "long.pdf")
+    restored.wait_for()
+    assert progress(restored) >= 95 * checkpoint / 160 - 1  # shown where it was, not from zero
+    target = wait_status(app, "long.pdf", "completed", timeout=180_000)
+    state = app.evaluate("""() => JSON.parse(localStorage.getItem(Object.keys(localStorage)
+                              .find(k => k.startsWith('dataflow.task.')))).task""")
+    assert [a["outcome"] for a in state["attempts"]] == ["interrupted", "completed"]
+    assert state["retry_count"] == 0
+    files = unzip(download(app, target)[1])
+    assert files == run_reference(data, "long.pdf", PdfOptions())
+
+
+def test_main_thread_has_no_long_task_while_a_long_pdf_is_processed(context, watch, site_url):
+    from tests.e2e.conftest import wait_for_app_state, watch_page
+
+    page = watch_page(context.new_page(), watch)
+    page.add_init_script("""
+        window.__longtasks = [];
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) window.__longtasks.push([entry.startTime, entry.duration]);
+        }).observe({type: 'longtask', buffered: true});
+    """)
+    page.goto("index.html")
+    assert wait_for_app_state(page) == "ready"
+    wait_engine(page)
+    page.wait_for_timeout(500)  # let the last start-up work settle before the measured window
+    started = page.evaluate("performance.now()")
+    add_files(page, {"book.pdf": pdfs.many_pages_pdf(120, words=150)})
+    wait_status(page, "book.pdf", "completed", timeout=180_000)
+    finished = page.evaluate("performance.now()")
+    during = [entry for entry in page.evaluate("window.__longtasks") if started <= entry[0] <= finished]
+    assert finished - started > 1000  # the measured window really covers the processing
+    assert any(entry[0] < started for entry in page.evaluate("window.__longtasks"))  # the observer works: boot has some
+    assert during == [], f"main-thread long tasks (start ms, duration ms) while processing: {during}"
+    page.close()
