@@ -3,10 +3,12 @@
 import re
 
 from tests.e2e.conftest import SUB_PATH
+from tests.e2e.helpers import wait_engine
 
 
 def test_page_under_sub_path_reaches_ready_with_real_versions(open_app, watch):
     page = open_app()
+    wait_engine(page)  # pypdf's version is reported by the PDF worker that runs it
     assert f"/{SUB_PATH}/" in page.url
     assert re.fullmatch(r"3\.14\.\d+", page.text_content("#version-python"))
     assert page.text_content("#version-pypdf") == "7.1.0"

@@ -3,6 +3,7 @@ and written through the core Storage interface (localStorage in the app), tolera
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
@@ -36,10 +37,8 @@ class Settings:
         if not isinstance(data, dict):
             return cls()
         settings = cls()
-        try:
+        with contextlib.suppress(TypeError, ValueError):
             settings = replace(settings, options=PdfOptions.from_dict(data.get("options")))
-        except (TypeError, ValueError):
-            pass
         for name in (f.name for f in fields(cls) if f.name != "options"):
             try:
                 settings = replace(settings, **{name: _checked(name, data[name])})
