@@ -5,12 +5,14 @@ controls together. Browser ring; the only module that knows every other one.
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs
 
 import js
+from pyodide.ffi import create_proxy
 
 from dataflow.browser.blob_store import IdbBlobStore
 from dataflow.browser.dom import by_id, el, on, set_text
@@ -29,11 +31,13 @@ from dataflow.browser.worker_client import (
 from dataflow.core import Orchestrator, RetryPolicy, SystemClock, TaskState
 from dataflow.core import events as ev
 from dataflow.core.errors import DataflowError, StorageFullError
+from dataflow.core.mirror import TaskMirror
 from dataflow.executors.pdf.executor import PdfExecutor, pdf_task_input
 from dataflow.executors.pdf.options import MB, PdfOptions
 from dataflow.executors.pdf.store import file_key, parts_prefix, result_key
 
 FIRST_WORKER = "pdf-1"  # declared in index.html, so it boots while the main thread does
+CHANNEL = "dataflow-tasks"
 
 
 class App:
@@ -58,20 +62,71 @@ class App:
         self.orchestrator.register("pdf", self.executor)
         self.panel = Panel(by_id("task-list"), now=self.clock.now, on_action=self.act,
                            hide_completed=self.settings.hide_completed, on_change=self.update_summary)
+        self.mirror = TaskMirror(self.storage)
+        self.leader = False
+        self.channel: Any = None
+        self.unacknowledged: dict[str, dict] = {}  # sent to the runner, not yet confirmed
 
     async def start(self) -> None:
+        """Show the saved tasks at once as a follower; run them once this tab holds the runner lock."""
         for client in self.pool.clients[1:]:
             await pyscript_spawn(client.name)
-        self.orchestrator.subscribe(self.panel.handle)
-        self.orchestrator.subscribe(self.on_event)
-        warnings = self.orchestrator.start()
-        self.panel.render_all(self.orchestrator.list_tasks())
-        for message in warnings:
-            self.notice(message, kind="warning")
+        from pyscript.js_modules import tabs
+
+        js.document.body.dataset.role = "follower"
+        self.panel.render_all(self.mirror.load())
+        self.update_summary()
+        on(js.window, "storage", self.on_storage)
+        self.channel = tabs.channel(CHANNEL, create_proxy(self.on_message))
         self.bind_controls()
-        on(js.window, "pagehide", lambda event: self.orchestrator.flush())
+        on(js.window, "pagehide", lambda event: self.orchestrator.flush() if self.leader else None)
+        await tabs.claim(create_proxy(self.lead))  # the role is known before the page says ready
         asyncio.ensure_future(self.ticker())
         asyncio.ensure_future(self.engine_ready())
+
+    def lead(self, *args: Any) -> None:
+        """This tab now holds the runner lock: restore and run every task (resuming from checkpoints)."""
+        self.leader = True
+        self.orchestrator.subscribe(self.panel.handle)
+        self.orchestrator.subscribe(self.on_event)
+        self.orchestrator.on_task_complete(self.announce)
+        self.orchestrator.start()  # its warnings arrive as events: on_event shows them
+        current = {task.id for task in self.orchestrator.list_tasks()}
+        for task_id in [task_id for task_id in self.panel.rows if task_id not in current]:
+            self.panel.remove_row(task_id)
+        self.panel.render_all(self.orchestrator.list_tasks())
+        js.document.body.dataset.role = "leader"
+        for message in self.unacknowledged.values():  # the runner went away before confirming them
+            self.handle_message(message)
+        self.unacknowledged.clear()
+
+    def on_storage(self, event: Any) -> None:
+        """Another tab (the runner) changed a task: follow it, unless this tab runs the tasks."""
+        if self.leader:
+            return
+        key = None if event.key is None or type(event.key).__name__ == "JsNull" else str(event.key)
+        value = None if event.newValue is None or type(event.newValue).__name__ == "JsNull" else str(event.newValue)
+        for change in self.mirror.apply(key, value):
+            self.panel.handle(change)
+
+    def on_message(self, raw: str) -> None:
+        """The runner handles what followers ask and confirms it; followers drop confirmed messages."""
+        message = json.loads(raw)
+        if message.get("type") == "ack":
+            self.unacknowledged.pop(message.get("id"), None)
+        elif self.leader:
+            self.handle_message(message)
+            self.channel.postMessage(json.dumps({"type": "ack", "id": message.get("id")}))
+
+    def handle_message(self, message: dict) -> None:
+        if message.get("type") == "add":
+            file_id = message["input"].get("file_id")
+            if any(isinstance(t.input, dict) and t.input.get("file_id") == file_id
+                   for t in self.orchestrator.list_tasks()):
+                return  # already added (a message replayed after a change of runner)
+            self.orchestrator.execute_task(message["name"], "pdf", message["input"], metadata=message["metadata"])
+        elif message.get("type") == "action":
+            self.act(message["action"], message["task_id"], message.get("extra") or {})
 
     # Controls ------------------------------------------------------------------------------
 
@@ -140,12 +195,23 @@ class App:
                                 kind="error")
                     continue
             task_input = pdf_task_input(file_id, name, size, options)
-            self.orchestrator.execute_task(name, "pdf", task_input, metadata={"size": size,
-                                                                                 "type": str(file.type or "")})
+            metadata = {"size": size, "type": str(file.type or "")}
+            if self.leader:
+                self.orchestrator.execute_task(name, "pdf", task_input, metadata=metadata)
+            else:
+                self.send({"type": "add", "name": name, "input": task_input, "metadata": metadata})
+
+    def send(self, message: dict) -> None:
+        message["id"] = uuid.uuid4().hex
+        self.unacknowledged[message["id"]] = message
+        self.channel.postMessage(json.dumps(message))
 
     # Actions -------------------------------------------------------------------------------
 
     def act(self, action: str, task_id: str, extra: dict) -> None:
+        if action != "download" and not self.leader:
+            self.send({"type": "action", "action": action, "task_id": task_id, "extra": extra})
+            return
         try:
             if action == "download":
                 asyncio.ensure_future(self.download(task_id))
@@ -158,7 +224,7 @@ class App:
             self.notice(str(error), kind="error")
 
     async def download(self, task_id: str) -> None:
-        task = self.orchestrator.get_task_state(task_id)
+        task = self.orchestrator.get_task_state(task_id) if self.leader else self.mirror.tasks[task_id]
         result = task.result if isinstance(task.result, dict) else {}
         blob = await self.idb.get(result.get("result_key") or result_key(task_id))
         if blob is None or type(blob).__name__ == "JsNull":
@@ -174,11 +240,13 @@ class App:
         js.URL.revokeObjectURL(url)
 
     def clear_finished(self) -> None:
-        for task in self.orchestrator.list_tasks():
-            if task.status.is_finished:
-                self.orchestrator.remove(task.id)
+        for row in list(self.panel.rows.values()):
+            if row.task.status.is_finished:
+                self.act("remove", row.task.id, {})
 
     def auto_cleanup(self) -> None:
+        if not self.leader:
+            return
         doomed = to_clean(self.orchestrator.list_tasks(), self.clock.now(),
                           after_seconds=self.settings.cleanup_after_seconds, keep=self.settings.keep_completed)
         for task_id in doomed:
@@ -221,6 +289,10 @@ class App:
         body.dataset.engineState = "ready"
 
     # Page furniture ------------------------------------------------------------------------
+
+    def announce(self, task: TaskState) -> None:
+        """on_task_complete: tell screen-reader users (and anyone glancing) that a result is ready."""
+        set_text(by_id("announcer"), f"{task.name} is done and ready to download.")
 
     def notice(self, message: str, *, kind: str = "info") -> None:
         dismiss = el("button", text="Dismiss", type="button", cls="btn subtle")

@@ -76,6 +76,8 @@ def estimate_remaining(samples: list[tuple[float, float]]) -> float | None:
 def result_message(task: TaskState) -> str:
     result = task.result if isinstance(task.result, dict) else {}
     parts = []
+    if result.get("title"):
+        parts.append(f"“{result['title']}”")
     if "pages" in result:
         parts.append(f"{result['pages']} page{'s' if result['pages'] != 1 else ''}")
     if result.get("images"):
