@@ -188,3 +188,20 @@ def zlib_bomb_pdf(megabytes: int = 120) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def slow_page_pdf(operators: int = 300_000) -> bytes:
+    """One small page whose content stream holds so many text operators that extracting it takes
+    seconds: a stand-in for a file built to hang readers."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(200, 200)
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject("/Helvetica")})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject(
+        {NameObject("/F1"): writer._add_object(font)})})
+    content = DecodedStreamObject()
+    content.set_data(b"BT /F1 1 Tf " + b"(ab) Tj 1 0 Td " * operators + b"ET")
+    page[NameObject("/Contents")] = writer._add_object(content.flate_encode())
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

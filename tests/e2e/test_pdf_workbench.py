@@ -124,3 +124,15 @@ def test_main_thread_has_no_long_task_while_a_long_pdf_is_processed(context, wat
     assert any(entry[0] < started for entry in page.evaluate("window.__longtasks"))  # the observer works: boot has some
     assert during == [], f"main-thread long tasks (start ms, duration ms) while processing: {during}"
     page.close()
+
+
+def test_a_page_that_hangs_the_worker_is_stopped_by_the_watchdog_and_others_go_on(open_app):
+    page = open_app("?workers=1&page_timeout=1")
+    wait_engine(page)
+    add_files(page, {"hostile.pdf": pdfs.slow_page_pdf(), "after.pdf": pdfs.text_pdf(2)})
+    hostile = wait_status(page, "hostile.pdf", "failed", timeout=120_000)
+    message = hostile.locator(".error-message").text_content()
+    assert "took longer than" in message and "restarted" in message
+    assert page.locator('script[type="py"][worker][name="pdf-1-r1"]').count() == 1
+    assert page.locator('script[type="py"][worker][name="pdf-1"]').count() == 0
+    wait_status(page, "after.pdf", "completed", timeout=120_000)

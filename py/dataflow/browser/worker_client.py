@@ -75,7 +75,7 @@ class WorkerClient:
             raw = await asyncio.wait_for(_awaitable(getattr(exports, function)(*args)), seconds)
         except TimeoutError:
             await self.restart()
-            raise PageTimeoutError(f"{what} took longer than {seconds:.0f} s, so the PDF worker was stopped and "
+            raise PageTimeoutError(f"{what} took longer than {seconds:.3g} s, so the PDF worker was stopped and "
                                    "restarted. The file may be damaged or built to hang readers.") from None
         reply = json.loads(str(raw))
         if not reply.get("ok"):

@@ -1,0 +1,67 @@
+"""The IndexedDB BlobStore adapter over a fake of static/idb.js (the real one runs in e2e tests)."""
+
+import pytest
+
+from dataflow.browser.blob_store import IdbBlobStore
+from dataflow.core.errors import StorageFullError
+from tests.unit.fakes import FakeQuotaExceededError, JsNull
+
+
+class FakeBytes:
+    """What a Uint8Array looks like from Python."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def to_bytes(self):
+        return self.data
+
+
+class FakeIdb:
+    def __init__(self, quota=None):
+        self.items = {}
+        self.quota = quota
+
+    async def getBytes(self, key):  # noqa: N802 - the JS module's names
+        value = self.items.get(key, JsNull())
+        return FakeBytes(value.data) if isinstance(value, FakeBytes) else value
+
+    async def put(self, key, value, mime):
+        if self.quota is not None and len(getattr(value, "data", value)) > self.quota:
+            raise FakeQuotaExceededError("QuotaExceededError: the quota has been exceeded")
+        self.items[key] = value
+
+    async def keys(self, prefix):
+        return [key for key in self.items if key.startswith(prefix)]
+
+    async def deletePrefix(self, prefix):  # noqa: N802
+        for key in [key for key in self.items if key.startswith(prefix)]:
+            del self.items[key]
+
+
+@pytest.fixture
+def store():
+    return IdbBlobStore(FakeIdb(quota=100), to_js=FakeBytes)
+
+
+async def test_bytes_and_strings_round_trip(store):
+    await store.put("a", b"\x00\x01binary")
+    await store.put("b", "text")
+    assert await store.get("a") == b"\x00\x01binary" and await store.get("b") == "text"
+
+
+async def test_missing_key_is_none(store):
+    assert await store.get("nothing") is None
+
+
+async def test_keys_and_delete_prefix(store):
+    for key in ("part:t:1", "part:t:2", "part:u:1"):
+        await store.put(key, "x")
+    assert await store.keys("part:t:") == ["part:t:1", "part:t:2"]
+    await store.delete_prefix("part:t:")
+    assert await store.keys("part:") == ["part:u:1"]
+
+
+async def test_full_quota_is_a_storage_full_error(store):
+    with pytest.raises(StorageFullError, match="storage is full"):
+        await store.put("big", b"x" * 1000)
