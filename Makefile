@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 
-.PHONY: serve test unit e2e lint vendor venv bench bench-core clean
+.PHONY: serve test unit e2e lint vendor venv bench bench-core screenshot clean
 
 serve: vendor
 	$(PYTHON) tools/serve.py --port $(PORT)
@@ -35,6 +35,9 @@ lint: $(VENV)/.installed
 
 bench-core: $(VENV)/.installed
 	$(VPY) bench/core_bench.py --out bench/results/core.md
+
+screenshot: $(VENV)/.installed vendor
+	$(VPY) tools/screenshot.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache .hypothesis
