@@ -4,13 +4,18 @@ PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 
-.PHONY: serve test unit e2e lint vendor venv bench bench-core screenshot clean
+.PHONY: serve test unit e2e lint vendor site venv bench bench-core screenshot clean
 
 serve: vendor
 	$(PYTHON) tools/serve.py --port $(PORT)
 
 vendor:
 	$(PYTHON) tools/vendor.py
+	$(PYTHON) tools/build_site.py
+
+# The deployable site (what the GitHub Pages workflow publishes), in _site/.
+site: vendor
+	$(PYTHON) tools/build_site.py --out _site
 
 $(VENV)/.installed: tests/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,4 +45,4 @@ screenshot: $(VENV)/.installed vendor
 	$(VPY) tools/screenshot.py
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules static/vendor _site .pytest_cache .hypothesis

@@ -1,0 +1,62 @@
+"""tools/build_site.py: the precache manifest lists every public file with its hash and a version
+that changes with any of them; the exported site holds exactly what is served."""
+
+import json
+
+from tools import build_site
+
+
+def make_site(root):
+    (root / "py" / "dataflow").mkdir(parents=True)
+    (root / "static" / "vendor" / "pyodide").mkdir(parents=True)
+    (root / "index.html").write_text("<html></html>")
+    (root / "pyscript.toml").write_text("name = 'x'")
+    (root / "sw.js").write_text("// sw")
+    (root / "py" / "main.py").write_text("print(1)")
+    (root / "py" / "dataflow" / "__init__.py").write_text("")
+    (root / "py" / "dataflow" / "__pycache__").mkdir()
+    (root / "py" / "dataflow" / "__pycache__" / "x.pyc").write_bytes(b"\0")
+    (root / "static" / "app.css").write_text("body{}")
+    (root / "static" / "vendor" / "pyodide" / "pyodide.asm.wasm").write_bytes(b"\0asm")
+    (root / "static" / "vendor" / ".stamp").write_text("x")
+    (root / "tests").mkdir()
+    (root / "tests" / "secret.py").write_text("not public")
+
+
+def read_manifest(root):
+    text = (root / build_site.MANIFEST).read_text()
+    return json.loads(text.split("self.PRECACHE = ", 1)[1].rstrip().rstrip(";"))
+
+
+def test_manifest_lists_public_files_with_their_sha256(tmp_path):
+    make_site(tmp_path)
+    build_site.write_manifest(tmp_path)
+    data = read_manifest(tmp_path)
+    paths = [path for path, _ in data["files"]]
+    assert paths == ["index.html", "py/dataflow/__init__.py", "py/main.py", "pyscript.toml", "static/app.css",
+                     "static/vendor/pyodide/pyodide.asm.wasm"]
+    assert dict(data["files"])["index.html"] == build_site.sha256(tmp_path / "index.html")
+
+
+def test_version_changes_with_any_file_and_only_then(tmp_path):
+    make_site(tmp_path)
+    first = build_site.write_manifest(tmp_path)["version"]
+    assert build_site.write_manifest(tmp_path)["version"] == first
+    (tmp_path / "py" / "main.py").write_text("print(2)")
+    assert build_site.write_manifest(tmp_path)["version"] != first
+
+
+def test_export_copies_only_what_is_served(tmp_path):
+    root, out = tmp_path / "repo", tmp_path / "out"
+    root.mkdir()
+    make_site(root)
+    build_site.write_manifest(root)
+    build_site.export(root, out)
+    exported = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert "sw.js" in exported and "static/vendor/precache.js" in exported and ".nojekyll" in exported
+    assert not [p for p in exported if p.startswith("tests/") or p.endswith(".pyc") or p.endswith(".stamp")]
+
+
+def test_refuses_to_run_before_vendoring(tmp_path, capsys):
+    assert build_site.main(["--root", str(tmp_path)]) == 1
+    assert "run `make vendor` first" in capsys.readouterr().err
