@@ -38,6 +38,10 @@ e2e: $(VENV)/.installed vendor
 lint: $(VENV)/.installed
 	$(VPY) -m ruff check py tools tests bench
 
+bench: $(VENV)/.installed vendor
+	CHROMIUM="$$($(VPY) tools/chromium.py)" $(VPY) bench/browser_bench.py
+	$(VPY) bench/core_bench.py --out bench/results/core.md
+
 bench-core: $(VENV)/.installed
 	$(VPY) bench/core_bench.py --out bench/results/core.md
 

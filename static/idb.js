@@ -61,12 +61,29 @@ export async function getBytes(key) {
   return value;
 }
 
+const stored = (value, mime) => (value instanceof Uint8Array || value instanceof ArrayBuffer
+  ? new Blob([value], { type: mime || "application/octet-stream" })
+  : value);
+
 /** Store a string, a Blob, or bytes (kept as a Blob of the given MIME type). */
 export async function put(key, value, mime) {
-  const stored = value instanceof Uint8Array || value instanceof ArrayBuffer
-    ? new Blob([value], { type: mime || "application/octet-stream" })
-    : value;
-  await transaction("readwrite", (store) => request(store.put(stored, key)));
+  await transaction("readwrite", (store) => request(store.put(stored(value, mime), key)));
+}
+
+/** Store [key, value, mime] entries in one transaction (all or nothing). */
+export async function putMany(entries) {
+  await transaction("readwrite", (store) => {
+    for (const [key, value, mime] of entries) store.put(stored(value, mime), key);
+  });
+}
+
+/** The values of keys in one transaction, Blobs read into Uint8Arrays, null where missing. */
+export async function getMany(keys) {
+  const values = await transaction("readonly", (store) => Promise.all(keys.map((key) => request(store.get(key)))));
+  return Promise.all(values.map(async (value) => {
+    if (value === undefined) return null;
+    return value instanceof Blob ? new Uint8Array(await value.arrayBuffer()) : value;
+  }));
 }
 
 /** Every key that starts with prefix, sorted. */

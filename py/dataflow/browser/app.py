@@ -38,6 +38,7 @@ from dataflow.executors.pdf.store import file_key, parts_prefix, result_key
 
 FIRST_WORKER = "pdf-1"  # declared in index.html, so it boots while the main thread does
 CHANNEL = "dataflow-tasks"
+HISTORY_LIMIT = 2000  # finished tasks kept (the oldest beyond this are removed with their files)
 
 
 class App:
@@ -58,7 +59,8 @@ class App:
         self.pool = WorkerPool(clients)
         self.executor = PdfExecutor(self.pool)
         self.orchestrator = Orchestrator(storage=self.storage, clock=self.clock, concurrency=self.pool.size,
-                                         retry_policy=RetryPolicy(initial_interval=2.0, maximum_interval=30.0))
+                                         retry_policy=RetryPolicy(initial_interval=2.0, maximum_interval=30.0),
+                                         history_limit=HISTORY_LIMIT)
         self.orchestrator.register("pdf", self.executor)
         self.panel = Panel(by_id("task-list"), now=self.clock.now, on_action=self.act,
                            hide_completed=self.settings.hide_completed, on_change=self.update_summary)
@@ -74,7 +76,7 @@ class App:
         from pyscript.js_modules import tabs
 
         js.document.body.dataset.role = "follower"
-        self.panel.render_all(self.mirror.load())
+        await self.panel.render_all(self.mirror.load())
         self.update_summary()
         on(js.window, "storage", self.on_storage)
         self.channel = tabs.channel(CHANNEL, create_proxy(self.on_message))
@@ -94,7 +96,8 @@ class App:
         current = {task.id for task in self.orchestrator.list_tasks()}
         for task_id in [task_id for task_id in self.panel.rows if task_id not in current]:
             self.panel.remove_row(task_id)
-        self.panel.render_all(self.orchestrator.list_tasks())
+        for task in self.orchestrator.list_tasks():  # only rows that restore changed cost DOM work
+            self.panel.render(task)
         js.document.body.dataset.role = "leader"
         for message in self.unacknowledged.values():  # the runner went away before confirming them
             self.handle_message(message)
@@ -280,7 +283,8 @@ class App:
     async def engine_ready(self) -> None:
         body = js.document.body
         try:
-            info = await self.pool.clients[0].runtime_info()
+            infos = [await client.runtime_info() for client in self.pool.clients]
+            info = infos[0]
         except (DataflowError, StorageFullError) as error:
             body.dataset.engineState = "error"
             self.notice(f"The PDF engine could not start: {error}", kind="error")

@@ -20,26 +20,47 @@ def _to_js(value: bytes) -> Any:
     return to_js(value)
 
 
+def _from_js(value: Any) -> Value | None:
+    if is_null(value):
+        return None
+    if isinstance(value, str):
+        return value
+    return bytes(value.to_bytes())
+
+
 class IdbBlobStore:
     def __init__(self, idb: Any, *, to_js=_to_js):
         self.idb = idb
         self._to_js = to_js
 
     async def get(self, key: str) -> Value | None:
-        value = await self.idb.getBytes(key)
-        if is_null(value):
-            return None
-        if isinstance(value, str):
-            return value
-        return bytes(value.to_bytes())
+        return _from_js(await self.idb.getBytes(key))
 
     async def put(self, key: str, value: Value, mime: str | None = None) -> None:
-        payload = value if isinstance(value, str) else self._to_js(bytes(value))
+        await self._write(self.idb.put(key, self._payload(value), mime or "application/octet-stream"), len(value))
+
+    async def put_many(self, entries: list[tuple[str, Value, str | None]]) -> None:
+        if not entries:
+            return
+        rows = [self._to_js([key, self._payload(value), mime or "application/octet-stream"])
+                for key, value, mime in entries]
+        await self._write(self.idb.putMany(self._to_js(rows)), sum(len(value) for _, value, _ in entries))
+
+    async def get_many(self, keys: list[str]) -> list[Value | None]:
+        if not keys:
+            return []
+        return [_from_js(value) for value in await self.idb.getMany(self._to_js(list(keys)))]
+
+    def _payload(self, value: Value):
+        return value if isinstance(value, str) else self._to_js(bytes(value))
+
+    @staticmethod
+    async def _write(pending, size: int) -> None:
         try:
-            await self.idb.put(key, payload, mime or "application/octet-stream")
+            await pending
         except Exception as error:  # a JsException: sort it by its DOMException name
             if is_quota_error(error):
-                raise StorageFullError(f"the browser's storage is full ({len(value):,} bytes refused); remove "
+                raise StorageFullError(f"the browser's storage is full ({size:,} bytes refused); remove "
                                        "finished tasks and try again") from error
             raise
 

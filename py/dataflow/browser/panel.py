@@ -7,6 +7,7 @@ it renders snapshots from events and `list_tasks()`. Text goes in through textCo
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -63,12 +64,18 @@ class Panel:
         elif event.task is not None:
             self.render(event.task)
 
-    def render_all(self, tasks: list[TaskState]) -> None:
-        for task in tasks:
-            self.render(task)
+    async def render_all(self, tasks: list[TaskState], *, batch: int = 40) -> None:
+        """Render many rows in batches, yielding to the browser in between: no long task."""
+        for start in range(0, len(tasks), batch):
+            for task in tasks[start:start + batch]:
+                self.render(task)
+            await asyncio.sleep(0)
 
     def render(self, task: TaskState) -> None:
-        row = self.rows.get(task.id) or self._create(task)
+        existing = self.rows.get(task.id)
+        if existing is not None and existing.task == task:
+            return  # nothing changed: no DOM work
+        row = existing or self._create(task)
         previous = row.task
         row.task = task
         if task.status.value != "running" or previous.status.value != "running" or not row.samples:

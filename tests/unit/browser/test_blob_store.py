@@ -31,6 +31,13 @@ class FakeIdb:
             raise FakeQuotaExceededError("QuotaExceededError: the quota has been exceeded")
         self.items[key] = value
 
+    async def putMany(self, rows):  # noqa: N802
+        for key, value, mime in rows:
+            await self.put(key, value, mime)
+
+    async def getMany(self, keys):  # noqa: N802
+        return [await self.getBytes(key) for key in keys]
+
     async def keys(self, prefix):
         return [key for key in self.items if key.startswith(prefix)]
 
@@ -39,9 +46,13 @@ class FakeIdb:
             del self.items[key]
 
 
+def fake_to_js(value):
+    return FakeBytes(value) if isinstance(value, bytes) else value
+
+
 @pytest.fixture
 def store():
-    return IdbBlobStore(FakeIdb(quota=100), to_js=FakeBytes)
+    return IdbBlobStore(FakeIdb(quota=100), to_js=fake_to_js)
 
 
 async def test_bytes_and_strings_round_trip(store):
@@ -65,3 +76,9 @@ async def test_keys_and_delete_prefix(store):
 async def test_full_quota_is_a_storage_full_error(store):
     with pytest.raises(StorageFullError, match="storage is full"):
         await store.put("big", b"x" * 1000)
+
+
+async def test_many_entries_are_written_and_read_in_one_call_each(store):
+    await store.put_many([("a", b"\x01", "application/octet-stream"), ("b", "text", None)])
+    assert await store.get_many(["a", "missing", "b"]) == [b"\x01", None, "text"]
+    assert await store.get_many([]) == []

@@ -102,3 +102,15 @@ async def test_a_page_over_pypdf_limits_is_skipped_with_its_reason(run_document)
     assert result["skipped_pages"] == [1]
     reason = metadata_of(data)["skipped_pages"][0]["reason"]
     assert "Page 1" in reason and "decompression bomb" in reason
+
+
+async def test_each_chunk_is_one_write_and_the_result_one_bulk_read(store, service):
+    await store.put(file_key("f"), pdfs.images_pdf())
+    await service.open("t", "f", {})
+    before = store.calls
+    await service.process("t", 0, 2)
+    assert store.calls - before == 2  # list the stored images, then write pages and images at once
+    await service.process("t", 2, 3)
+    before = store.calls
+    await service.finish("t")
+    assert store.calls - before == 5  # list pages and images, read all parts, store result, delete parts

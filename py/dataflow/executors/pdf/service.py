@@ -105,11 +105,14 @@ class PdfService:
         document = self._document(task_id)
         end = min(end, len(document.reader.pages))
         images = set(await self._stored_images(task_id)) if document.options.wants_images else set()
+        writes: list[tuple[str, Any, str | None]] = []
         for index in range(start, end):
-            await self._page(task_id, document, index, images)
+            self._page(task_id, document, index, images, writes)
+        await self.store.put_many(writes)  # one transaction per chunk, not one per page and image
         return {"next_page": end, "images": len(images)}
 
-    async def _page(self, task_id: str, document: OpenDocument, index: int, images: set[str]) -> None:
+    def _page(self, task_id: str, document: OpenDocument, index: int, images: set[str],
+              writes: list[tuple[str, Any, str | None]]) -> None:
         """One page into the store; its pypdf messages go into its own record, so the result does not
         depend on which run (before or after a reload) extracted which page."""
         record = {"page": index + 1, "text": None, "images": [], "skipped": None, "image_error": None,
@@ -121,8 +124,8 @@ class PdfService:
                 except PdfError as error:
                     record["skipped"] = str(error)
             if document.options.wants_images:
-                await self._page_images(task_id, document, index, record, images)
-        await self.store.put(page_key(task_id, index + 1), json.dumps(record))
+                self._page_images(task_id, document, index, record, images, writes)
+        writes.append((page_key(task_id, index + 1), json.dumps(record), "application/json"))
 
     async def finish(self, task_id: str) -> dict[str, Any]:
         """Assemble and store the result; returns its key, file name, MIME type and size."""
@@ -153,8 +156,8 @@ class PdfService:
         prefix = image_meta_key(task_id, "")
         return [key[len(prefix):] for key in await self.store.keys(prefix)]
 
-    async def _page_images(self, task_id: str, document: OpenDocument, index: int, record: dict,
-                           images: set[str]) -> None:
+    def _page_images(self, task_id: str, document: OpenDocument, index: int, record: dict,
+                     images: set[str], writes: list[tuple[str, Any, str | None]]) -> None:
         try:
             with pdf_errors(f"Images of page {index + 1}"):
                 found = list(page_image_streams(document.reader.pages[index], index + 1))
@@ -167,33 +170,41 @@ class PdfService:
                     record.setdefault("over_limit", 0)
                     record["over_limit"] += 1
                     continue
-                await self._store_image(task_id, identity, stream, index + 1, position)
+                writes += self._image_entries(task_id, identity, stream, index + 1, position)
                 images.add(identity)
             record["images"].append(identity)
 
-    async def _store_image(self, task_id: str, identity: str, stream, page: int, position: int) -> None:
+    @staticmethod
+    def _image_entries(task_id: str, identity: str, stream, page: int,
+                       position: int) -> list[tuple[str, Any, str | None]]:
         meta: dict[str, Any] = {"identity": identity, "first_page": page, "position": position}
+        entries: list[tuple[str, Any, str | None]] = []
         try:
             image = convert_image(identity, stream)
         except Exception as error:  # one unreadable image is listed with its reason, never dropped silently
             meta.update(name=f"{identity}.error", mime=None, width=None, height=None, bytes=0,
                         note=f"This image could not be extracted: {type(error).__name__}: {error}")
         else:
-            await self.store.put(image_key(task_id, identity), image.data, image.mime)
+            entries.append((image_key(task_id, identity), image.data, image.mime))
             meta.update(name=image.name, mime=image.mime, width=image.width, height=image.height,
                         bytes=len(image.data), note=image.note)
-        await self.store.put(image_meta_key(task_id, identity), json.dumps(meta))
+        entries.append((image_meta_key(task_id, identity), json.dumps(meta), "application/json"))
+        return entries
 
     async def _collect(self, task_id: str, document: OpenDocument) -> Collected:
-        pages = []
-        for key in await self.store.keys(f"{parts_prefix(task_id)}page:"):
-            pages.append(json.loads(await self.store.get(key)))
+        page_keys = await self.store.keys(f"{parts_prefix(task_id)}page:")
+        identities = await self._stored_images(task_id)
+        wanted = page_keys + [image_meta_key(task_id, i) for i in identities] + [image_key(task_id, i)
+                                                                                 for i in identities]
+        values = await self.store.get_many(wanted)  # one transaction for every part
+        pages = [json.loads(value) for value in values[:len(page_keys)]]
+        metas = values[len(page_keys):len(page_keys) + len(identities)]
+        blobs = values[len(page_keys) + len(identities):]
         images, image_data = [], {}
-        for identity in await self._stored_images(task_id):
-            meta = json.loads(await self.store.get(image_meta_key(task_id, identity)))
+        for identity, raw_meta, data in zip(identities, metas, blobs, strict=True):
+            meta = json.loads(raw_meta)
             meta["pages"] = [p["page"] for p in pages if identity in p.get("images", [])]
             images.append(meta)
-            data = await self.store.get(image_key(task_id, identity))
             if data is not None:
                 image_data[identity] = data
         images.sort(key=lambda meta: (meta["first_page"], meta["position"]))

@@ -28,6 +28,12 @@ class BlobStore(Protocol):
     async def put(self, key: str, value: Value, mime: str | None = None) -> None:
         """Store `value` under `key` (replacing what was there)."""
 
+    async def put_many(self, entries: list[tuple[str, Value, str | None]]) -> None:
+        """Store several (key, value, mime) at once: in IndexedDB, one transaction instead of many."""
+
+    async def get_many(self, keys: list[str]) -> list[Value | None]:
+        """The values of several keys at once, in order (None where there is none)."""
+
     async def keys(self, prefix: str) -> list[str]:
         """Every key that starts with `prefix`, sorted."""
 
@@ -40,18 +46,35 @@ class MemoryBlobStore:
 
     def __init__(self) -> None:
         self.data: dict[str, Value] = {}
+        self.calls = 0  # store calls made: in the app each is one IndexedDB transaction
 
     async def get(self, key: str) -> Value | None:
+        self.calls += 1
         return self.data.get(key)
 
     async def put(self, key: str, value: Value, mime: str | None = None) -> None:
-        if not isinstance(value, (bytes, str)):
-            raise TypeError(f"a blob store holds bytes or str, not {type(value).__name__}")
-        self.data[key] = bytes(value) if isinstance(value, (bytearray, memoryview)) else value
+        self.calls += 1
+        self._set(key, value)
+
+    async def put_many(self, entries: list[tuple[str, Value, str | None]]) -> None:
+        self.calls += 1
+        for key, value, _ in entries:
+            self._set(key, value)
+
+    async def get_many(self, keys: list[str]) -> list[Value | None]:
+        self.calls += 1
+        return [self.data.get(key) for key in keys]
 
     async def keys(self, prefix: str) -> list[str]:
+        self.calls += 1
         return sorted(key for key in self.data if key.startswith(prefix))
 
     async def delete_prefix(self, prefix: str) -> None:
+        self.calls += 1
         for key in [key for key in self.data if key.startswith(prefix)]:
             del self.data[key]
+
+    def _set(self, key: str, value: Value) -> None:
+        if not isinstance(value, (bytes, str)):
+            raise TypeError(f"a blob store holds bytes or str, not {type(value).__name__}")
+        self.data[key] = value

@@ -1,0 +1,383 @@
+"""Browser benchmark (`make bench`): our worker path in headless Chromium against pypdf under native
+CPython, pypdf called directly in Pyodide, pypdf on the main thread, and pdf.js; plus start-up,
+resume and scale. Every figure is the median of --runs runs (min–max), variants interleaved.
+
+Prints a markdown table and writes it to bench/results/browser.md. Measurements, not tests: no
+figure is asserted anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import concurrent.futures
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "py"), str(ROOT / "bench")]
+
+import corpus  # noqa: E402
+import direct  # noqa: E402
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+from dataflow.core.model import TaskState  # noqa: E402
+from dataflow.core.persistence import DEFAULT_PREFIX, encode  # noqa: E402
+from dataflow.core.status import TaskStatus  # noqa: E402
+from dataflow.executors.pdf.service import PdfService  # noqa: E402
+from dataflow.executors.pdf.store import MemoryBlobStore, file_key  # noqa: E402
+from tests.e2e.conftest import CHROMIUM_ARGS  # noqa: E402
+from tests.e2e.helpers import add_files, wait_engine  # noqa: E402
+from tools.chromium import BUNDLED, find_chromium  # noqa: E402
+from tools.serve import make_server  # noqa: E402
+
+LONGTASKS = """
+window.__longtasks = [];
+window.__marks = {};
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) window.__longtasks.push([e.startTime, e.duration]);
+}).observe({type: 'longtask', buffered: true});
+new MutationObserver(() => {
+  const body = document.body;
+  if (!body) return;
+  for (const [key, value] of Object.entries(body.dataset)) {
+    const mark = `${key}=${value}`;
+    if (!(mark in window.__marks)) window.__marks[mark] = performance.now();
+  }
+}).observe(document, {subtree: true, attributes: true, childList: true});
+"""
+TIMEOUT = 600_000
+
+
+class Bench:
+    def __init__(self, browser, base: str, corpora: dict[str, bytes]):
+        self.browser, self.base, self.corpora = browser, base, corpora
+        self.b64 = {name: base64.b64encode(data).decode() for name, data in corpora.items()}
+
+    # Helpers -------------------------------------------------------------------------------
+
+    def page(self, context=None, path="index.html?workers=1") -> Page:
+        context = context or self.browser.new_context()
+        page = context.new_page()
+        page.add_init_script(LONGTASKS)
+        page.set_default_timeout(TIMEOUT)
+        page.goto(self.base + path)
+        return page
+
+    def app(self, workers: int = 1, context=None) -> Page:
+        page = self.page(context, f"index.html?workers={workers}")
+        page.wait_for_selector('body[data-app-state="ready"]', state="attached")
+        wait_engine(page)
+        return page
+
+    @staticmethod
+    def tasks(page: Page) -> list[dict]:
+        return page.evaluate("""() => Object.keys(localStorage).filter(k => k.startsWith('dataflow.task.'))
+            .map(k => JSON.parse(localStorage.getItem(k)).task)""")
+
+    @staticmethod
+    def wait_all_done(page: Page, count: int) -> None:
+        page.wait_for_function(f"""() => {{
+            const done = [...document.querySelectorAll('li.task')].filter(r =>
+                ['completed', 'failed'].includes(r.dataset.status));
+            return done.length >= {count};
+        }}""", timeout=TIMEOUT, polling=200)
+
+    @staticmethod
+    def blocking(page: Page, start: float, end: float) -> tuple[float, float]:
+        entries = [d for s, d in page.evaluate("window.__longtasks") if start <= s <= end]
+        return (max(entries, default=0.0), sum(max(0.0, d - 50) for d in entries))
+
+    def run_app(self, name: str, mode: str, workers: int = 1) -> tuple[Page, dict, float, float]:
+        page = self.app(workers)
+        page.select_option("#opt-mode", mode)
+        page.fill("#opt-max-images", "1000")
+        page.dispatch_event("#opt-max-images", "change")
+        page.wait_for_timeout(300)
+        add_files(page, {f"{name}.pdf": self.corpora[name]})
+        page.wait_for_selector("li.task", state="attached")
+        start = page.evaluate("performance.now()")  # the window starts once the file is handed over
+        self.wait_all_done(page, 1)
+        end = page.evaluate("performance.now()")
+        task = self.tasks(page)[0]
+        assert task["status"] == "completed", task.get("error")
+        return page, task, start, end
+
+    # Measurements ----------------------------------------------------------------------------
+
+    def app_throughput(self, name: str, mode: str) -> dict:
+        page, task, start, end = self.run_app(name, mode)
+        seconds = task["finished_at"] - task["start_time"]
+        longest, tbt = self.blocking(page, start, end)
+        page.context.close()
+        return {"seconds": seconds, "pages_per_s": task["result"]["pages"] / seconds, "longest_ms": longest,
+                "tbt_ms": tbt}
+
+    def direct_worker(self, name: str, mode: str) -> dict:
+        page = self.page(path="bench/pages/direct.html")
+        page.wait_for_selector('body[data-state="ready"]', state="attached")
+        result = page.evaluate("([b64, mode]) => window.runDirect(b64, mode)", [self.b64[name], mode])
+        page.context.close()
+        return {"seconds": result["seconds"], "pages_per_s": result["pages"] / result["seconds"]}
+
+    def naive_main(self, name: str) -> dict:
+        page = self.page(path="bench/pages/naive.html")
+        page.wait_for_selector('body[data-state="ready"]', state="attached")
+        page.wait_for_timeout(300)
+        start = page.evaluate("performance.now()")
+        page.evaluate("""([b64, mode]) => setTimeout(() => {  // from a page task, as a click would run it
+            window.__naive = window.runNaiveJson(b64, mode); window.__naiveEnd = performance.now(); })""",
+                      [self.b64[name], "text"])
+        page.wait_for_function("window.__naive !== undefined", timeout=TIMEOUT)
+        result, end = page.evaluate("[window.__naive, window.__naiveEnd]")
+        page.wait_for_timeout(200)  # let the observer deliver the long task
+        longest, tbt = self.blocking(page, start - 1, end + 1)
+        page.context.close()
+        return {"seconds": result["seconds"], "pages_per_s": result["pages"] / result["seconds"],
+                "longest_ms": longest, "tbt_ms": tbt}
+
+    def pdfjs(self, name: str) -> dict:
+        page = self.page(path="bench/pages/pdfjs.html")
+        page.wait_for_selector('body[data-state="ready"]', state="attached")
+        result = page.evaluate("(b64) => window.runPdfjs(b64)", self.b64[name])
+        page.context.close()
+        return {"seconds": result["seconds"], "pages_per_s": result["pages"] / result["seconds"]}
+
+    def startup(self) -> dict:
+        context = self.browser.new_context()
+        page = self.page(context, "index.html?workers=1")
+        page.wait_for_selector('body[data-app-state="ready"]', state="attached")
+        cold = page.evaluate("window.__marks['appState=ready']")
+        page.wait_for_selector('html[data-offline="ready"]', state="attached")
+        wait_engine(page)
+        page.goto(self.base + "index.html?workers=1")
+        page.wait_for_selector('body[data-app-state="ready"]', state="attached")
+        warm = page.evaluate("window.__marks['appState=ready']")
+        context.close()
+        bare = self.page(path="bench/pages/bare.html")
+        bare.wait_for_selector('body[data-state="ready"]', state="attached")
+        bare_ms = bare.evaluate("window.__marks['state=ready']")
+        bare.context.close()
+        return {"cold_ms": cold, "warm_ms": warm, "bare_ms": bare_ms}
+
+    def resume(self, name: str) -> dict:
+        page = self.app()
+        page.select_option("#opt-mode", "text")
+        page.dispatch_event("#opt-mode", "change")
+        add_files(page, {"resume.pdf": self.corpora[name]})
+        page.wait_for_function("""() => Number(document.querySelector('li.task [role=progressbar]')
+            ?.getAttribute('aria-valuenow') || 0) >= 40""", timeout=TIMEOUT, polling=50)
+        state = page.evaluate("""async () => {
+            const task = Object.keys(localStorage).filter(k => k.startsWith('dataflow.task.'))
+              .map(k => JSON.parse(localStorage.getItem(k)).task)[0];
+            const keys = await new Promise(resolve => { const open = indexedDB.open('dataflow');
+              open.onsuccess = () => { const r = open.result.transaction('blobs').objectStore('blobs')
+                .getAllKeys(IDBKeyRange.bound(`part:${task.id}:page:`, `part:${task.id}:page:\\uffff`));
+                r.onsuccess = () => { open.result.close(); resolve(r.result.length); }; }; });
+            return {checkpoint: task.checkpoint.next_page, stored: keys, at: Date.now()};
+        }""")
+        page.reload()
+        page.wait_for_function(f"""() => {{
+            const task = Object.keys(localStorage).filter(k => k.startsWith('dataflow.task.'))
+              .map(k => JSON.parse(localStorage.getItem(k)).task)[0];
+            return task && task.attempts.length === 2 && task.checkpoint.next_page > {state['checkpoint']};
+        }}""", timeout=TIMEOUT, polling=20)
+        resumed_at = page.evaluate("Date.now()")
+        self.wait_all_done(page, 1)
+        task = self.tasks(page)[0]
+        page.context.close()
+        return {"seconds": (resumed_at - state["at"]) / 1000,
+                "redone_pages": max(0, state["stored"] - state["checkpoint"]),
+                "ok": float(task["status"] == "completed")}
+
+    def scale(self, history: int = 1000) -> dict:
+        context = self.browser.new_context()
+        page = self.page(context, "index.html?workers=1")
+        page.wait_for_selector('body[data-app-state="ready"]', state="attached")
+        empty = page.evaluate("window.__marks['appState=ready']")
+        records = synthetic_history(history)
+        page.evaluate("(records) => { for (const [k, v] of records) localStorage.setItem(k, v); }", records)
+        page.goto(self.base + "index.html?workers=1")
+        page.wait_for_selector('body[data-app-state="ready"]', state="attached")
+        full = page.evaluate("window.__marks['appState=ready']")
+        rows = page.evaluate("document.querySelectorAll('li.task').length")
+        chars = page.evaluate("""() => Object.keys(localStorage).reduce((n, k) => n + k.length +
+            localStorage.getItem(k).length, 0)""")
+        wait_engine(page)
+        page.wait_for_timeout(500)
+        add_files(page, {"with-history.pdf": self.corpora["report"]})
+        page.wait_for_selector("li.task[data-status=running]", state="attached")
+        start = page.evaluate("performance.now()")
+        page.wait_for_function("""() => [...document.querySelectorAll('li.task')].some(r =>
+            r.querySelector('.task-name').textContent === 'with-history.pdf' && r.dataset.status === 'completed')""",
+                               timeout=TIMEOUT, polling=200)
+        end = page.evaluate("performance.now()")
+        longest, tbt = self.blocking(page, start, end)
+        context.close()
+        return {"render_ms": full - empty, "rows": rows, "storage_chars": chars, "longest_ms": longest,
+                "tbt_ms": tbt}
+
+    def batch(self, workers: int, count: int = 20) -> dict:
+        page = self.app(workers)
+        page.select_option("#opt-mode", "text")
+        page.dispatch_event("#opt-mode", "change")
+        add_files(page, {f"batch-{i:02d}.pdf": self.corpora["batch"] for i in range(count)})
+        self.wait_all_done(page, count)
+        tasks = self.tasks(page)
+        page.context.close()
+        assert all(t["status"] == "completed" for t in tasks)
+        return {"seconds": max(t["finished_at"] for t in tasks) - min(t["created_at"] for t in tasks)}
+
+
+def synthetic_history(count: int) -> list[list[str]]:
+    """`count` completed tasks as the app saves them, for the scale measurement."""
+    now = time.time()
+    records = []
+    for index in range(count):
+        task = TaskState(id=f"history-{index:04d}", name=f"archive-{index:04d}.pdf", kind="pdf",
+                         status=TaskStatus.COMPLETED, progress=100.0, created_at=now - 5000 + index,
+                         start_time=now - 5000 + index, finished_at=now - 4990 + index, last_updated=now,
+                         input={"file_id": f"f{index}", "file_name": f"archive-{index:04d}.pdf", "size": 123456,
+                                "options": {"mode": "complete", "max_images": 10, "format": "zip"}},
+                         result={"result_key": f"result:history-{index:04d}", "filename": "x.zip", "pages": 12,
+                                 "images": 3, "size": 45678, "mime": "application/zip", "title": None,
+                                 "skipped_pages": [], "warnings": []})
+        records.append([DEFAULT_PREFIX + task.id, encode(task)])
+    return records
+
+
+def cpython(data: bytes, mode: str, *, service: bool) -> dict:
+    """pypdf under native CPython, directly or through the same PdfService the worker runs."""
+    if not service:
+        result = direct.extract(data, mode)
+        return {"seconds": result["seconds"], "pages_per_s": result["pages"] / result["seconds"]}
+
+    async def go():
+        store = MemoryBlobStore()
+        await store.put(file_key("f"), data)
+        pdf = PdfService(store)
+        started = time.perf_counter()
+        info = await pdf.open("t", "f", {"mode": mode, "max_images": 1000}, source="x.pdf")
+        await pdf.process("t", 0, info["pages"])
+        await pdf.finish("t")
+        return time.perf_counter() - started, info["pages"]
+
+    seconds, pages = asyncio.run(go())
+    return {"seconds": seconds, "pages_per_s": pages / seconds}
+
+
+def stats(values: list[float], fmt: str) -> str:
+    return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}–{fmt.format(max(values))})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "browser.md")
+    args = parser.parse_args()
+    corpora = {"report": corpus.report_pdf(120), "images": corpus.images_pdf(30), "batch": corpus.report_pdf(10),
+               "resume": corpus.report_pdf(600)}
+    server = make_server(ROOT, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    chromium = find_chromium()
+    results: dict[str, list[dict]] = {}
+
+    def record(key: str, measure: Callable[[], dict]) -> None:
+        print(f"  {key} …", end="", flush=True)
+        value = measure()
+        print(" " + json.dumps({k: round(v, 3) for k, v in value.items()}), flush=True)
+        results.setdefault(key, []).append(value)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=None if chromium in (None, BUNDLED) else chromium,
+                                             args=CHROMIUM_ARGS)
+        bench = Bench(browser, base, corpora)
+        for run in range(1, args.runs + 1):
+            print(f"run {run} of {args.runs}", flush=True)
+            for mode, name in (("text", "report"), ("images", "images")):
+                record(f"app-{mode}", lambda mode=mode, name=name: bench.app_throughput(name, mode))
+                record(f"direct-{mode}", lambda mode=mode, name=name: bench.direct_worker(name, mode))
+                with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                    data = corpora[name]
+                    results.setdefault(f"cpython-{mode}", []).append(
+                        pool.submit(cpython, data, mode, service=False).result())
+                    results.setdefault(f"cpython-service-{mode}", []).append(
+                        pool.submit(cpython, data, mode, service=True).result())
+            record("pdfjs-text", lambda: bench.pdfjs("report"))
+            record("naive-text", lambda: bench.naive_main("report"))
+            record("startup", bench.startup)
+            record("resume", lambda: bench.resume("resume"))
+            record("scale", bench.scale)
+            record("batch-1", lambda: bench.batch(1))
+            record("batch-2", lambda: bench.batch(2))
+        browser.close()
+    server.shutdown()
+    table = render(results, corpora, args.runs)
+    print(table)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(table + "\n")
+
+
+def render(r: dict[str, list[dict]], corpora: dict[str, bytes], runs: int) -> str:
+    def col(key, field, fmt="{:.1f}"):
+        return stats([v[field] for v in r[key]], fmt)
+
+    def med(key, field):
+        return statistics.median(v[field] for v in r[key])
+
+    rows = []
+    for mode, label in (("text", "text"), ("images", "images")):
+        rows += [
+            (f"Extraction, {label} (pages/s)", "our worker path (orchestrator + worker + IndexedDB + zip)",
+             col(f"app-{mode}", "pages_per_s")),
+            ("", "pypdf called directly in a Pyodide worker", col(f"direct-{mode}", "pages_per_s")),
+            ("", "pypdf under native CPython (direct)", col(f"cpython-{mode}", "pages_per_s")),
+            ("", "our PdfService under native CPython (with zip)", col(f"cpython-service-{mode}", "pages_per_s")),
+            ("", "ratio: our worker path ÷ native CPython direct",
+             f"{med(f'app-{mode}', 'pages_per_s') / med(f'cpython-{mode}', 'pages_per_s'):.2f}×"),
+            ("", "our overhead over pypdf directly in Pyodide",
+             f"{(med(f'direct-{mode}', 'pages_per_s') / med(f'app-{mode}', 'pages_per_s') - 1) * 100:+.0f} %"),
+        ]
+    rows += [
+        ("", "pdf.js (text, same browser)", col("pdfjs-text", "pages_per_s")),
+        ("", "ratio: pdf.js ÷ our worker path (text)",
+         f"{med('pdfjs-text', 'pages_per_s') / med('app-text', 'pages_per_s'):.2f}×"),
+        ("Responsiveness while processing (120 pages)", "worker path: longest main-thread task (ms)",
+         col("app-text", "longest_ms", "{:.0f}")),
+        ("", "worker path: total blocking time (ms)", col("app-text", "tbt_ms", "{:.0f}")),
+        ("", "pypdf on the main thread: longest task (ms)", col("naive-text", "longest_ms", "{:.0f}")),
+        ("", "pypdf on the main thread: total blocking time (ms)", col("naive-text", "tbt_ms", "{:.0f}")),
+        ("Start-up to ready panel (ms)", "cold (empty cache)", col("startup", "cold_ms", "{:.0f}")),
+        ("", "warm (service worker cache)", col("startup", "warm_ms", "{:.0f}")),
+        ("", "bare PyScript page importing pypdf", col("startup", "bare_ms", "{:.0f}")),
+        ("Resume after reload (600 pages)", "reload to work going on again (s)", col("resume", "seconds")),
+        ("", "pages processed twice", col("resume", "redone_pages", "{:.0f}")),
+        ("Scale: 1,000 tasks in history", "extra start-up to render them (ms)", col("scale", "render_ms", "{:.0f}")),
+        ("", "localStorage used (characters)", col("scale", "storage_chars", "{:,.0f}")),
+        ("", "longest main-thread task while a PDF runs (ms)", col("scale", "longest_ms", "{:.0f}")),
+        ("Batch of 20 PDFs (10 pages each, s)", "1 worker", col("batch-1", "seconds")),
+        ("", f"2 workers ({os.cpu_count()} cores)", col("batch-2", "seconds")),
+    ]
+    header = [
+        f"DataFlow Tasks benchmark: headless Chromium and CPython {sys.version.split()[0]} on this machine "
+        f"({os.cpu_count()} cores). Median of {runs} runs (min–max), variants interleaved.",
+        f"Corpus, generated by bench/corpus.py: \"report\" {len(corpora['report']) // 1024} KB, 120 pages of "
+        f"headings, paragraphs and a table in {corpus.font_used()}; \"images\" {len(corpora['images']) // 1024} KB, "
+        "30 pages × 3 images (RGB PNG, JPEG, grey PNG, 200×150).",
+        "",
+        "| measure | variant | result |",
+        "|---|---|---|",
+    ]
+    return "\n".join(header + [f"| {a} | {b} | {c} |" for a, b, c in rows])
+
+
+if __name__ == "__main__":
+    main()
