@@ -2,7 +2,8 @@
 
 import pytest
 
-from dataflow.browser.local_storage import LocalStorage, is_null
+from dataflow.browser.ffi import is_null
+from dataflow.browser.local_storage import LocalStorage
 from dataflow.core.errors import StorageFullError
 from dataflow.core.storage import MemoryStorage
 from tests.unit.fakes import FakeWebStorage, JsNull

@@ -12,10 +12,10 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import js
-from pyodide.ffi import create_proxy
 
 from dataflow.browser.blob_store import IdbBlobStore
 from dataflow.browser.dom import by_id, el, on, set_text
+from dataflow.browser.ffi import create_proxy, is_null
 from dataflow.browser.local_storage import browser_local_storage
 from dataflow.browser.panel import Panel
 from dataflow.browser.row_view import to_clean
@@ -62,7 +62,9 @@ class App:
                                          retry_policy=RetryPolicy(initial_interval=2.0, maximum_interval=30.0),
                                          history_limit=HISTORY_LIMIT)
         self.orchestrator.register("pdf", self.executor)
-        self.panel = Panel(by_id("task-list"), now=self.clock.now, on_action=self.act,
+        from pyscript.js_modules import rows
+
+        self.panel = Panel(by_id("task-list"), now=self.clock.now, on_action=self.act, make_row=rows.makeRow,
                            hide_completed=self.settings.hide_completed, on_change=self.update_summary)
         self.mirror = TaskMirror(self.storage)
         self.leader = False
@@ -107,8 +109,8 @@ class App:
         """Another tab (the runner) changed a task: follow it, unless this tab runs the tasks."""
         if self.leader:
             return
-        key = None if event.key is None or type(event.key).__name__ == "JsNull" else str(event.key)
-        value = None if event.newValue is None or type(event.newValue).__name__ == "JsNull" else str(event.newValue)
+        key = None if is_null(event.key) else str(event.key)
+        value = None if is_null(event.newValue) else str(event.newValue)
         for change in self.mirror.apply(key, value):
             self.panel.handle(change)
 
@@ -230,7 +232,7 @@ class App:
         task = self.orchestrator.get_task_state(task_id) if self.leader else self.mirror.tasks[task_id]
         result = task.result if isinstance(task.result, dict) else {}
         blob = await self.idb.get(result.get("result_key") or result_key(task_id))
-        if blob is None or type(blob).__name__ == "JsNull":
+        if is_null(blob):
             self.notice(f"The result of {task.name} is no longer stored; retry the task to make it again.",
                         kind="error")
             return

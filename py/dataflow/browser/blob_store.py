@@ -8,16 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from dataflow.browser.local_storage import is_null, is_quota_error
+from dataflow.browser.ffi import is_null, to_js
+from dataflow.browser.local_storage import is_quota_error
 from dataflow.core.errors import StorageFullError
 
 Value = bytes | str
-
-
-def _to_js(value: bytes) -> Any:
-    from pyodide.ffi import to_js
-
-    return to_js(value)
 
 
 def _from_js(value: Any) -> Value | None:
@@ -29,7 +24,7 @@ def _from_js(value: Any) -> Value | None:
 
 
 class IdbBlobStore:
-    def __init__(self, idb: Any, *, to_js=_to_js):
+    def __init__(self, idb: Any, *, to_js=to_js):
         self.idb = idb
         self._to_js = to_js
 

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 import js
-from pyodide.ffi import create_proxy
+
+from dataflow.browser.ffi import create_proxy
 
 _handlers: list[Any] = []  # proxies live as long as the page; the panel's elements do too
 

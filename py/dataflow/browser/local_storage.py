@@ -9,14 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from dataflow.browser.ffi import is_null
 from dataflow.core.errors import StorageFullError
 
 QUOTA_ERROR_NAMES = ("QuotaExceededError", "NS_ERROR_DOM_QUOTA_REACHED")
-
-
-def is_null(value: Any) -> bool:
-    """JS null reaches Python as None or as Pyodide's JsNull, depending on the path it took."""
-    return value is None or type(value).__name__ == "JsNull"
 
 
 def is_quota_error(error: BaseException) -> bool:

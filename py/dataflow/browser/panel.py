@@ -1,7 +1,7 @@
 """The TaskManager panel: one row per task, rendered from the orchestrator's events.
 
-Browser ring. Rows are built once and then updated field by field: a progress tick touches that
-row's bar, percentage and message only. The panel never reads task state back out of the DOM;
+Browser ring. Rows are cloned from a template (static/rows.js) and then updated field by field: a
+progress tick touches that row's bar, percentage and message only. The panel never reads task state back out of the DOM;
 it renders snapshots from events and `list_tasks()`. Text goes in through textContent only.
 """
 
@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dataflow.browser.dom import el, on, set_attr, set_text, show
-from dataflow.browser.row_view import ACTION_LABELS, row_view
+from dataflow.browser.dom import on, set_attr, set_text, show
+from dataflow.browser.ffi import is_null
+from dataflow.browser.row_view import ACTION_ORDER, row_view
 from dataflow.core import events
 from dataflow.core.events import TaskEvent
 from dataflow.core.model import TaskState
@@ -45,13 +46,17 @@ class Row:
 
 class Panel:
     def __init__(self, list_node: Any, *, now: Callable[[], float], on_action: ActionHandler,
-                 hide_completed: bool = False, on_change: Callable[[], None] = lambda: None):
+                 make_row: Callable[[str, str], Any], hide_completed: bool = False,
+                 on_change: Callable[[], None] = lambda: None):
         self.list_node = list_node
+        self.make_row = make_row
         self.now = now
         self.on_action = on_action
         self.hide_completed = hide_completed
         self.on_change = on_change
         self.rows: dict[str, Row] = {}
+        on(list_node, "click", self._clicked)
+        on(list_node, "submit", self._submitted)
 
     # Events --------------------------------------------------------------------------------
 
@@ -124,45 +129,31 @@ class Panel:
     # Building and filling rows -------------------------------------------------------------
 
     def _create(self, task: TaskState) -> Row:
-        name = task.name
-        fill = el("div", cls="bar-fill")
-        bar = el("div", fill, cls="bar", role="progressbar", aria_valuemin="0", aria_valuemax="100",
-                 aria_valuenow="0", aria_label=f"Progress of {name}")
-        error_text = el("p", cls="error-message")
-        error_details = el("pre", cls="error-details")
-        error_box = el("div", error_text, el("details", el("summary", text="Details"), error_details),
-                       cls="task-error", role="alert")
-        password_input = el("input", type="password", autocomplete="off", aria_label=f"Password for {name}",
-                            placeholder="PDF password")
-        password_form = el("form", el("label", "Password ", password_input, cls="password-label"),
-                           el("button", text="Unlock", type="submit", cls="btn primary"), cls="password-form")
-        buttons = {action: el("button", text=label, type="button", cls=f"btn action-{action}",
-                              aria_label=f"{label} {name}", data_action=action)
-                   for action, label in ACTION_LABELS.items()}
+        parts = self.make_row(task.id, task.name)
         row = Row(
-            node=None, badge=el("span", cls="badge"), bar=bar, fill=fill, percent=el("span", cls="percent"),
-            message=el("span", cls="message"), elapsed=el("span", cls="elapsed"),
-            remaining=el("span", cls="remaining"), attempt=el("span", cls="attempt"),
-            retry_in=el("span", cls="retry-in"), error_box=error_box, error_text=error_text,
-            error_details=error_details, password_form=password_form, password_input=password_input,
-            buttons=buttons, task=task, samples=[],
+            node=parts.node, badge=parts.badge, bar=parts.bar, fill=parts.fill, percent=parts.percent,
+            message=parts.message, elapsed=parts.elapsed, remaining=parts.remaining, attempt=parts.attempt,
+            retry_in=parts.retryIn, error_box=parts.errorBox, error_text=parts.errorText,
+            error_details=parts.errorDetails, password_form=parts.passwordForm,
+            password_input=parts.passwordInput, buttons={action: getattr(parts.buttons, action)
+                                                         for action in ACTION_ORDER},
+            task=task, samples=[],
         )
-        row.node = el(
-            "li",
-            el("div",
-               el("div", el("span", cls="task-name", text=name, title=name), row.badge, cls="task-title"),
-               el("div", bar, row.percent, cls="task-progress"),
-               el("div", row.message, row.elapsed, row.remaining, row.attempt, row.retry_in, cls="task-meta"),
-               error_box, password_form, cls="task-main"),
-            el("div", *buttons.values(), cls="task-actions"),
-            cls="task", data_task_id=task.id, data_status=task.status.value,
-        )
-        for action, button in buttons.items():
-            on(button, "click", lambda event, action=action, task_id=task.id: self.on_action(action, task_id, {}))
-        on(password_form, "submit", lambda event, task_id=task.id: self._submit_password(event, task_id))
         self.rows[task.id] = row
         self.list_node.prepend(row.node)  # newest first
         return row
+
+    def _clicked(self, event: Any) -> None:
+        """One listener for every row's buttons (event delegation): no proxy per button."""
+        button = event.target.closest("button[data-action]")
+        row = None if is_null(button) else button.closest("li.task")
+        if not is_null(row):
+            self.on_action(str(button.dataset.action), str(row.dataset.taskId), {})
+
+    def _submitted(self, event: Any) -> None:
+        row = event.target.closest("li.task")
+        if not is_null(row):
+            self._submit_password(event, str(row.dataset.taskId))
 
     def _submit_password(self, event: Any, task_id: str) -> None:
         event.preventDefault()

@@ -13,9 +13,7 @@ from dataflow.core.status import TaskStatus, allowed_actions
 
 S = TaskStatus
 PASSWORD_ERRORS = frozenset({"PasswordRequiredError", "WrongPasswordError"})
-ACTION_ORDER = ("pause", "resume", "cancel", "retry", "download", "remove")
-ACTION_LABELS = {"pause": "Pause", "resume": "Resume", "cancel": "Cancel", "retry": "Retry",
-                 "download": "Download", "remove": "Remove"}
+ACTION_ORDER = ("pause", "resume", "cancel", "retry", "download", "remove")  # the row template's buttons
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from dataflow.browser.ffi import is_null
 from dataflow.executors.pdf.errors import PageTimeoutError, PdfWorkerError, error_from_dict
 
 WORKER_SRC = "./py/pdf_worker.py"
@@ -139,9 +140,9 @@ def pyscript_terminate(name: str) -> None:
     import js
 
     script = js.document.querySelector(f'script[type="py"][worker][name="{name}"]')
-    if script is None:
+    if is_null(script):
         return
     worker = getattr(script, "xworker", None)
-    if worker is not None:
+    if not is_null(worker):
         worker.terminate()
     script.remove()
