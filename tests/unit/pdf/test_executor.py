@@ -100,8 +100,9 @@ async def test_reload_mid_document_resumes_at_the_next_page_with_identical_outpu
     expected = await run_until_done(reference, clock, expected_id)
     expected_bytes = blobs.data[expected.result["result_key"]]
 
+    document = pdfs.many_pages_pdf(12, words=30)  # made once: fpdf2 stamps the creation time
     first, _, first_client = make_app()
-    task_id = await add_pdf(first, blobs, pdfs.many_pages_pdf(12, words=30))
+    task_id = await add_pdf(first, blobs, document)
     await clock.advance(3.5)
     done_before = first.get_task_state(task_id).checkpoint["next_page"]
     assert 0 < done_before < 12
@@ -115,7 +116,7 @@ async def test_reload_mid_document_resumes_at_the_next_page_with_identical_outpu
     assert [a.outcome for a in state.attempts] == ["interrupted", "completed"]
 
     uninterrupted, _, _ = make_app()
-    again = await add_pdf(uninterrupted, blobs, pdfs.many_pages_pdf(12, words=30))
+    again = await add_pdf(uninterrupted, blobs, document)
     clean = await run_until_done(uninterrupted, clock, again)
     assert blobs.data[state.result["result_key"]] == blobs.data[clean.result["result_key"]]
     assert expected_bytes[:2] == b"PK"
