@@ -136,3 +136,16 @@ def test_a_page_that_hangs_the_worker_is_stopped_by_the_watchdog_and_others_go_o
     assert page.locator('script[type="py"][worker][name="pdf-1-r1"]').count() == 1
     assert page.locator('script[type="py"][worker][name="pdf-1"]').count() == 0
     wait_status(page, "after.pdf", "completed", timeout=120_000)
+
+
+def test_files_dropped_on_the_drop_zone_are_processed(app):
+    data = list(pdfs.text_pdf(2))
+    app.evaluate("""(bytes) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(bytes)], "dropped.pdf", {type: "application/pdf"}));
+        const zone = document.getElementById("drop-zone");
+        zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+        zone.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+    }""", data)
+    target = wait_status(app, "dropped.pdf", "completed")
+    assert "2 pages" in target.locator(".message").text_content()

@@ -99,7 +99,8 @@ class App:
         for task_id in [task_id for task_id in self.panel.rows if task_id not in current]:
             self.panel.remove_row(task_id)
         for task in self.orchestrator.list_tasks():  # only rows that restore changed cost DOM work
-            self.panel.render(task)
+            self.panel.render(task, notify=False)
+        self.update_summary()
         js.document.body.dataset.role = "leader"
         for message in self.unacknowledged.values():  # the runner went away before confirming them
             self.handle_message(message)

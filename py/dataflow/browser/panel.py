@@ -73,10 +73,11 @@ class Panel:
         """Render many rows in batches, yielding to the browser in between: no long task."""
         for start in range(0, len(tasks), batch):
             for task in tasks[start:start + batch]:
-                self.render(task)
+                self.render(task, notify=False)
             await asyncio.sleep(0)
+        self.on_change()  # once, not once per row: the summary counts every row
 
-    def render(self, task: TaskState) -> None:
+    def render(self, task: TaskState, *, notify: bool = True) -> None:
         existing = self.rows.get(task.id)
         if existing is not None and existing.task == task:
             return  # nothing changed: no DOM work
@@ -86,7 +87,8 @@ class Panel:
         if task.status.value != "running" or previous.status.value != "running" or not row.samples:
             row.samples = [(self.now(), task.progress)] if task.status.value == "running" else []
         self._fill(row)
-        self.on_change()
+        if notify:
+            self.on_change()
 
     def progress(self, task: TaskState) -> None:
         row = self.rows[task.id]

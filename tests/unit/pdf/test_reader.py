@@ -86,3 +86,15 @@ def test_decompression_bomb_is_stopped_with_a_clear_message_for_its_page():
     opened = open_pdf(pdfs.zlib_bomb_pdf(), OPTIONS)
     with pytest.raises(PdfLimitError, match="Page 1: pypdf stopped"), pdf_errors("Page 1"):
         opened.reader.pages[0].get_contents().get_data()
+
+
+@pytest.mark.parametrize("name", ["aes128.pdf", "aes256.pdf"])
+def test_aes_encryption_is_said_to_be_unsupported_in_the_browser(name):
+    from pathlib import Path
+
+    from dataflow.executors.pdf.errors import UnsupportedEncryptionError
+
+    data = (Path(__file__).resolve().parents[2] / "fixtures" / name).read_bytes()
+    with pytest.raises(UnsupportedEncryptionError, match="AES encryption.*cannot run in the browser"):
+        opened = open_pdf(data, OPTIONS)
+        page_text(opened.reader, 0)
