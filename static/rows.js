@@ -26,3 +26,39 @@ export function makeRow(taskId, name) {
     passwordForm: part(".password-form"), passwordInput: part(".password-form input"),
   };
 }
+
+const setText = (node, value) => { if (node.textContent !== value) node.textContent = value; };
+
+/** Apply a row view computed in Python (dataflow.browser.row_view) in one call; text only. */
+export function fillRow(row, view) {
+  row.node.dataset.status = view.status;
+  row.badge.dataset.status = view.status;
+  setText(row.badge, view.label);
+  fillProgress(row, view.progress, view.percent, view.message, view.remaining);
+  setText(row.elapsed, view.elapsed);
+  setText(row.attempt, view.attempt);
+  setText(row.retryIn, view.retry_in);
+  setText(row.errorText, view.error);
+  setText(row.errorDetails, view.error_details);
+  row.errorBox.hidden = !view.error;
+  row.passwordForm.hidden = !view.needs_password;
+  for (const [action, button] of Object.entries(row.buttons)) button.hidden = !view.actions.includes(action);
+  row.node.hidden = view.hidden;
+}
+
+/** A progress tick: the bar, the percentage, the message and the time left of one row. */
+export function fillProgress(row, progress, percent, message, remaining) {
+  const now = String(Math.round(progress));
+  if (row.bar.getAttribute("aria-valuenow") !== now) row.bar.setAttribute("aria-valuenow", now);
+  row.fill.style.width = `${progress.toFixed(1)}%`;
+  setText(row.percent, percent);
+  setText(row.message, message);
+  setText(row.remaining, remaining);
+}
+
+/** The clock's tick: elapsed time, time left and the retry countdown. */
+export function fillTimes(row, elapsed, remaining, retryIn) {
+  setText(row.elapsed, elapsed);
+  setText(row.remaining, remaining);
+  setText(row.retryIn, retryIn);
+}

@@ -19,7 +19,7 @@ from dataflow.browser.ffi import create_proxy, is_null
 from dataflow.browser.local_storage import browser_local_storage
 from dataflow.browser.panel import Panel
 from dataflow.browser.row_view import to_clean
-from dataflow.browser.settings import Settings, load_settings, save_settings
+from dataflow.browser.settings import load_settings, save_settings
 from dataflow.browser.worker_client import (
     Timeouts,
     WorkerClient,
@@ -33,7 +33,7 @@ from dataflow.core import events as ev
 from dataflow.core.errors import DataflowError, StorageFullError
 from dataflow.core.mirror import TaskMirror
 from dataflow.executors.pdf.executor import PdfExecutor, pdf_task_input
-from dataflow.executors.pdf.options import MB, PdfOptions
+from dataflow.executors.pdf.options import PdfOptions
 from dataflow.executors.pdf.store import file_key, parts_prefix, result_key
 
 FIRST_WORKER = "pdf-1"  # declared in index.html, so it boots while the main thread does
@@ -64,7 +64,7 @@ class App:
         self.orchestrator.register("pdf", self.executor)
         from pyscript.js_modules import rows
 
-        self.panel = Panel(by_id("task-list"), now=self.clock.now, on_action=self.act, make_row=rows.makeRow,
+        self.panel = Panel(by_id("task-list"), now=self.clock.now, on_action=self.act, rows=rows,
                            hide_completed=self.settings.hide_completed, on_change=self.update_summary)
         self.mirror = TaskMirror(self.storage)
         self.leader = False
@@ -340,5 +340,3 @@ async def start_app() -> App:
     await app.start()
     return app
 
-
-__all__ = ["App", "MB", "Settings", "start_app"]

@@ -46,13 +46,6 @@ def set_text(node: Any, value: str) -> None:
         node.textContent = value
 
 
-def set_attr(node: Any, name: str, value: str | None) -> None:
-    if value is None:
-        node.removeAttribute(name)
-    elif node.getAttribute(name) != value:
-        node.setAttribute(name, value)
-
-
 def show(node: Any, visible: bool) -> None:
     node.hidden = not visible
 

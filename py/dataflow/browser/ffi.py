@@ -13,10 +13,11 @@ def is_null(value: Any) -> bool:
 
 
 def to_js(value: Any) -> Any:
-    """One copy into JS: bytes become a Uint8Array, lists become arrays."""
+    """One copy into JS: bytes become a Uint8Array, lists arrays, dicts plain objects."""
+    import js
     from pyodide.ffi import to_js as convert
 
-    return convert(value)
+    return convert(value, dict_converter=js.Object.fromEntries)
 
 
 def create_proxy(function: Any) -> Any:

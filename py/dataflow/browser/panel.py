@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from dataflow.browser.dom import on, set_attr, set_text, show
-from dataflow.browser.ffi import is_null
-from dataflow.browser.row_view import ACTION_ORDER, row_view
+from dataflow.browser.dom import on, show
+from dataflow.browser.ffi import is_null, to_js
+from dataflow.browser.row_view import row_view
 from dataflow.core import events
 from dataflow.core.events import TaskEvent
 from dataflow.core.model import TaskState
@@ -24,32 +24,20 @@ ActionHandler = Callable[[str, str, dict], Any]  # (action, task id, extra such 
 
 @dataclass
 class Row:
-    node: Any
-    badge: Any
-    bar: Any
-    fill: Any
-    percent: Any
-    message: Any
-    elapsed: Any
-    remaining: Any
-    attempt: Any
-    retry_in: Any
-    error_box: Any
-    error_text: Any
-    error_details: Any
-    password_form: Any
-    password_input: Any
-    buttons: dict[str, Any]
+    parts: Any  # the JS object static/rows.js made: the row's elements
     task: TaskState
-    samples: list[tuple[float, float]]
+    samples: list[tuple[float, float]]  # (time, progress) of the current run, for the time left
+
+    @property
+    def node(self) -> Any:
+        return self.parts.node
 
 
 class Panel:
-    def __init__(self, list_node: Any, *, now: Callable[[], float], on_action: ActionHandler,
-                 make_row: Callable[[str, str], Any], hide_completed: bool = False,
-                 on_change: Callable[[], None] = lambda: None):
+    def __init__(self, list_node: Any, *, now: Callable[[], float], on_action: ActionHandler, rows: Any,
+                 hide_completed: bool = False, on_change: Callable[[], None] = lambda: None):
         self.list_node = list_node
-        self.make_row = make_row
+        self.js = rows  # static/rows.js: makeRow, fillRow, fillProgress, fillTimes
         self.now = now
         self.on_action = on_action
         self.hide_completed = hide_completed
@@ -97,18 +85,14 @@ class Panel:
         if len(row.samples) > 2:
             row.samples[1:-1] = []  # keep the first and the latest: the rate over the whole run
         view = row_view(task, self.now(), row.samples)
-        self._bar(row, view.progress, view.percent)
-        set_text(row.message, view.message)
-        set_text(row.remaining, view.remaining)
+        self.js.fillProgress(row.parts, view.progress, view.percent, view.message, view.remaining)
 
     def tick(self) -> None:
         """Once a second: elapsed time, time left and retry countdowns of active rows."""
         for row in self.rows.values():
             if not row.task.status.is_finished and row.task.status.value != "paused":
                 view = row_view(row.task, self.now(), row.samples)
-                set_text(row.elapsed, view.elapsed)
-                set_text(row.remaining, view.remaining)
-                set_text(row.retry_in, view.retry_in)
+                self.js.fillTimes(row.parts, view.elapsed, view.remaining, view.retry_in)
 
     def remove_row(self, task_id: str | None) -> None:
         row = self.rows.pop(task_id or "", None)
@@ -131,16 +115,7 @@ class Panel:
     # Building and filling rows -------------------------------------------------------------
 
     def _create(self, task: TaskState) -> Row:
-        parts = self.make_row(task.id, task.name)
-        row = Row(
-            node=parts.node, badge=parts.badge, bar=parts.bar, fill=parts.fill, percent=parts.percent,
-            message=parts.message, elapsed=parts.elapsed, remaining=parts.remaining, attempt=parts.attempt,
-            retry_in=parts.retryIn, error_box=parts.errorBox, error_text=parts.errorText,
-            error_details=parts.errorDetails, password_form=parts.passwordForm,
-            password_input=parts.passwordInput, buttons={action: getattr(parts.buttons, action)
-                                                         for action in ACTION_ORDER},
-            task=task, samples=[],
-        )
+        row = Row(parts=self.js.makeRow(task.id, task.name), task=task, samples=[])
         self.rows[task.id] = row
         self.list_node.prepend(row.node)  # newest first
         return row
@@ -162,29 +137,14 @@ class Panel:
         row = self.rows.get(task_id)
         if row is None:
             return
-        password = str(row.password_input.value)
-        row.password_input.value = ""
+        password = str(row.parts.passwordInput.value)
+        row.parts.passwordInput.value = ""
         self.on_action("password", task_id, {"password": password})
 
     def _fill(self, row: Row) -> None:
+        """The whole row in one call into JS (one crossing instead of dozens)."""
         view = row_view(row.task, self.now(), row.samples)
-        set_attr(row.node, "data-status", view.status)
-        set_text(row.badge, view.label)
-        set_attr(row.badge, "data-status", view.status)
-        self._bar(row, view.progress, view.percent)
-        for node, value in ((row.message, view.message), (row.elapsed, view.elapsed),
-                            (row.remaining, view.remaining), (row.attempt, view.attempt),
-                            (row.retry_in, view.retry_in), (row.error_text, view.error),
-                            (row.error_details, view.error_details)):
-            set_text(node, value)
-        show(row.error_box, bool(view.error))
-        show(row.password_form, view.needs_password)
-        for action, button in row.buttons.items():
-            show(button, action in view.actions)
-        show(row.node, not (self.hide_completed and view.status == "completed"))
-
-    @staticmethod
-    def _bar(row: Row, progress: float, percent: str) -> None:
-        set_attr(row.bar, "aria-valuenow", f"{progress:.0f}")
-        row.fill.style.width = f"{progress:.1f}%"
-        set_text(row.percent, percent)
+        data = asdict(view)
+        data["actions"] = list(view.actions)
+        data["hidden"] = self.hide_completed and view.status == "completed"
+        self.js.fillRow(row.parts, to_js(data))
