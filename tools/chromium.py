@@ -32,10 +32,11 @@ def install_chromium() -> str:
     """Install Debian's chromium as root, else Playwright's build (a no-op when already there)."""
     if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], check=True, env=env)
+        # stdout must stay clean: `make test` reads the chosen executable from it
+        subprocess.run(["apt-get", "update", "-q"], check=True, env=env, stdout=sys.stderr)
+        subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], check=True, env=env, stdout=sys.stderr)
         return str(SYSTEM_CHROMIUM)
-    subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=True)
+    subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=True, stdout=sys.stderr)
     return BUNDLED
 
 
