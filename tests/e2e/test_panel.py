@@ -7,7 +7,7 @@ from tests import pdfs
 from tests.e2e.conftest import wait_for_app_state, watch_page
 from tests.e2e.helpers import add_files, progress, row, wait_engine, wait_status
 
-LONG = pdfs.many_pages_pdf(160, words=150)
+LONG = pdfs.many_pages_pdf(500, words=150)  # ~4 s of work: room to pause, cancel or close mid-way
 ALL_ACTIONS = ("Pause", "Resume", "Cancel", "Retry", "Download", "Remove")
 
 
