@@ -149,3 +149,17 @@ def test_files_dropped_on_the_drop_zone_are_processed(app):
     }""", data)
     target = wait_status(app, "dropped.pdf", "completed")
     assert "2 pages" in target.locator(".message").text_content()
+
+
+def test_an_aes_256_pdf_is_unlocked_and_processed_in_the_browser(app):
+    from pathlib import Path
+
+    data = (Path(__file__).resolve().parents[1] / "fixtures" / "aes256-password.pdf").read_bytes()
+    add_files(app, {"aes.pdf": data})
+    target = wait_status(app, "aes.pdf", "failed")
+    assert target.locator(".badge").text_content() == "Needs password"
+    target.get_by_label("Password for aes.pdf").fill("secret")
+    target.get_by_role("button", name="Unlock").click()
+    target = wait_status(app, "aes.pdf", "completed")
+    files = unzip(download(app, target)[1])
+    assert files["text/page-0002.txt"].decode().startswith("Page 2.")

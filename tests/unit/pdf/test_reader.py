@@ -88,13 +88,22 @@ def test_decompression_bomb_is_stopped_with_a_clear_message_for_its_page():
         opened.reader.pages[0].get_contents().get_data()
 
 
-@pytest.mark.parametrize("name", ["aes128.pdf", "aes256.pdf"])
-def test_aes_encryption_is_said_to_be_unsupported_in_the_browser(name):
+def fixture(name: str) -> bytes:
     from pathlib import Path
 
-    from dataflow.executors.pdf.errors import UnsupportedEncryptionError
+    return (Path(__file__).resolve().parents[2] / "fixtures" / name).read_bytes()
 
-    data = (Path(__file__).resolve().parents[2] / "fixtures" / name).read_bytes()
-    with pytest.raises(UnsupportedEncryptionError, match="AES encryption.*cannot run in the browser"):
-        opened = open_pdf(data, OPTIONS)
-        page_text(opened.reader, 0)
+
+@pytest.mark.parametrize("name", ["aes128.pdf", "aes256.pdf"])
+def test_aes_encrypted_pdfs_open_without_a_crypto_library(name):
+    opened = open_pdf(fixture(name), OPTIONS)
+    assert page_text(opened.reader, 1).startswith("Page 2.")
+
+
+def test_aes_256_with_a_user_password_asks_for_it_and_opens_with_it():
+    with pytest.raises(PasswordRequiredError):
+        open_pdf(fixture("aes256-password.pdf"), OPTIONS)
+    with pytest.raises(WrongPasswordError):
+        open_pdf(fixture("aes256-password.pdf"), OPTIONS, password="nope")
+    opened = open_pdf(fixture("aes256-password.pdf"), OPTIONS, password="secret")
+    assert page_text(opened.reader, 0).startswith("Page 1.")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PdfReadError, PyPdfError
 
+from dataflow.executors.pdf import aes
 from dataflow.executors.pdf.errors import (
     CorruptPdfError,
     EmptyFileError,
@@ -28,6 +29,8 @@ from dataflow.executors.pdf.errors import (
     WrongPasswordError,
 )
 from dataflow.executors.pdf.options import MB, PdfOptions
+
+aes.install()  # pypdf without a crypto library (the browser) decrypts AES with our pure-Python AES
 
 HEADER_WINDOW = 1024  # the spec tolerates bytes before %PDF-; readers look this far
 KNOWN_SIGNATURES = (
@@ -81,8 +84,8 @@ def pdf_errors(context: str) -> Iterator[None]:
     except (DependencyError, NotImplementedError) as error:
         if "AES" in str(error) or "crypt" in str(error).lower():
             raise UnsupportedEncryptionError(
-                "This PDF uses AES encryption, which needs a cryptography library that cannot run in the "
-                "browser. Save an unencrypted copy (or one with RC4 encryption) and try again.") from error
+                f"This PDF uses an encryption method that cannot be decrypted here ({error}). Save an "
+                "unencrypted copy and try again.") from error
         raise CorruptPdfError(f"{context}: this PDF uses a feature pypdf cannot read here: {error}") from error
     except FileNotDecryptedError as error:
         raise PasswordRequiredError("This PDF is protected by a password. Enter it to process the file.") \
