@@ -114,19 +114,20 @@ class Orchestrator:
             return
         if task.status is S.RUNNING:
             self._mark_interrupted(task)
+            self.store.changed(task.id, urgent=True)
         if task.kind not in self._executors and not task.status.is_finished:
             self._fail_unrunnable(task, f"No executor is registered for tasks of kind {task.kind!r}, "
                                         "so this task cannot run in this version of the app.")
             return
         if task.status is S.PENDING:
             self._enqueue(task, front=True)
-        self.store.changed(task.id, urgent=True)
 
     def _mark_interrupted(self, task: TaskState) -> None:
         """A task that was running when the tab went away: the same try continues later."""
         if task.attempts and task.attempts[-1].ended_at is None:
             task.attempts[-1] = replace(task.attempts[-1], ended_at=task.last_updated, outcome="interrupted")
         target = {"pause": S.PAUSED, "cancel": S.CANCELLED}.get(task.stop_requested or "", S.PENDING)
+        task.stop_requested = None
         self._set_status(task, target)
         if target is S.CANCELLED:
             task.finished_at = self.clock.now()
