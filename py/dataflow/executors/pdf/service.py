@@ -135,7 +135,8 @@ class PdfService:
         await self.store.put(result_key(task_id), data, mime)
         await self.store.delete_prefix(parts_prefix(task_id))
         skipped = [page["page"] for page in collected.pages if page.get("skipped")]
-        title = document_metadata(document.reader).get("Title", "").strip()
+        info = collected.details.get("document_info") or document_metadata(document.reader)  # read once
+        title = info.get("Title", "").strip()
         return {"result_key": result_key(task_id), "filename": filename, "mime": mime, "size": len(data),
                 "title": title or None,
                 "pages": collected.page_count, "images": len(collected.images), "skipped_pages": skipped,
