@@ -1,4 +1,4 @@
-"""The BlobStore interface over IndexedDB (static/idb.js), for the main thread and the PDF worker.
+"""The BlobStore interface over IndexedDB (static/idb.js), for the main thread and the workers.
 
 Browser ring. Bytes cross into JS as one Uint8Array copy (`to_js`) and back with `to_bytes()`,
 never element by element. The JS module is handed in, so the adapter runs over a fake in tests.

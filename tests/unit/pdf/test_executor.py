@@ -4,13 +4,14 @@ boundaries, resume after a reload with identical output, passwords kept in memor
 import pytest
 
 from dataflow.core import Orchestrator, RetryPolicy, TaskStatus
+from dataflow.core.blobs import MemoryBlobStore, file_key
 from dataflow.core.clock import ManualClock
 from dataflow.core.storage import MemoryStorage
-from dataflow.executors.pdf.executor import LocalPdfClient, PdfExecutor, SinglePool, pdf_task_input
+from dataflow.executors.pdf.executor import PdfExecutor, pdf_task_input
 from dataflow.executors.pdf.options import PdfOptions
 from dataflow.executors.pdf.service import PdfService
-from dataflow.executors.pdf.store import MemoryBlobStore, file_key
 from tests import pdfs
+from tests.local_pdf import LocalPdfClient, SinglePool
 
 S = TaskStatus
 
@@ -151,12 +152,10 @@ async def test_encrypted_pdf_fails_asking_for_the_password_then_completes_with_i
     task_id = await add_pdf(orchestrator, blobs, pdfs.encrypted_pdf("open sesame"))
     state = await run_until_done(orchestrator, clock, task_id)
     assert state.status is S.FAILED and state.error.type == "PasswordRequiredError" and not state.error.retryable
-    executor.passwords[task_id] = "wrong"
-    orchestrator.retry(task_id)
+    orchestrator.retry(task_id, secrets={"password": "wrong"})
     state = await run_until_done(orchestrator, clock, task_id)
     assert state.error.type == "WrongPasswordError"
-    executor.passwords[task_id] = "open sesame"
-    orchestrator.retry(task_id)
+    orchestrator.retry(task_id, secrets={"password": "open sesame"})
     state = await run_until_done(orchestrator, clock, task_id)
     assert state.status is S.COMPLETED
     assert all("open sesame" not in value for value in storage.data.values())  # never persisted

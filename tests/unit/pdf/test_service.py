@@ -5,9 +5,9 @@ import json
 
 import pytest
 
+from dataflow.core.blobs import file_key, parts_prefix
 from dataflow.executors.pdf.errors import FileMissingError, PasswordRequiredError, PdfWorkerError
 from dataflow.executors.pdf.service import PdfService
-from dataflow.executors.pdf.store import file_key, parts_prefix
 from tests import pdfs
 from tests.unit.pdf.conftest import metadata_of, unzip
 

@@ -1,6 +1,7 @@
 """The PDF executor the orchestrator runs: it drives a PDF service chunk by chunk, reporting real
 progress per page, checkpointing after each chunk and stopping at chunk boundaries when paused or
-cancelled. The service is reached through a PdfClient: a Web Worker in the app, in-process here.
+cancelled. The service is reached through a PdfClient: a Web Worker in the app, in-process in
+tests. The password of an encrypted file comes from `ctx.secrets["password"]`, in memory only.
 
 Chunks adapt to about half a second of work each, so pause and cancel take effect quickly while
 the cost of a worker call stays small. Executors ring: never imports the browser.
@@ -10,68 +11,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from dataflow.core.executor import ExecutionContext
+from dataflow.executors.pdf.client import ClientPool, PdfClient, PdfResult
 from dataflow.executors.pdf.errors import FileTooLargeError
 from dataflow.executors.pdf.options import MB, PdfOptions
-from dataflow.executors.pdf.service import PdfService
 
 PAGES_SHARE = 95.0  # the last 5 % of the bar is packaging the result
-
-
-class PdfClient(Protocol):
-    async def open(self, task_id: str, file_id: str, options: dict, *, source: str,
-                   password: str | None) -> dict[str, Any]: ...
-
-    async def process(self, task_id: str, start: int, end: int) -> dict[str, Any]: ...
-
-    async def finish(self, task_id: str) -> dict[str, Any]: ...
-
-    async def forget(self, task_id: str) -> None: ...
-
-
-class ClientPool(Protocol):
-    async def acquire(self) -> PdfClient: ...
-
-    def release(self, client: PdfClient) -> None: ...
-
-
-class LocalPdfClient:
-    """The service called in-process (tests, benchmarks); the same calls a worker answers."""
-
-    def __init__(self, service: PdfService):
-        self.service = service
-
-    async def open(self, task_id, file_id, options, *, source, password):
-        return await self.service.open(task_id, file_id, options, source=source, password=password)
-
-    async def process(self, task_id, start, end):
-        return await self.service.process(task_id, start, end)
-
-    async def finish(self, task_id):
-        return await self.service.finish(task_id)
-
-    async def forget(self, task_id):
-        self.service.forget(task_id)
-
-
-class SinglePool:
-    """A pool of one client that is never busy (calls to one service are serialised by the caller)."""
-
-    def __init__(self, client: PdfClient):
-        self.client = client
-
-    async def acquire(self) -> PdfClient:
-        return self.client
-
-    def release(self, client: PdfClient) -> None:
-        pass
 
 
 def pdf_task_input(file_id: str, file_name: str, size: int, options: PdfOptions) -> dict[str, Any]:
     """The JSON input of a PDF task: a reference to the stored file, never its bytes."""
     return {"file_id": file_id, "file_name": file_name, "size": size, "options": options.to_dict()}
+
+
+PASSWORD = "password"  # the name of the PDF kind's secret in ctx.secrets
 
 
 class PdfExecutor:
@@ -83,9 +38,12 @@ class PdfExecutor:
         self.target_chunk_seconds = target_chunk_seconds
         self.max_chunk_pages = max_chunk_pages
         self.monotonic = monotonic
-        self.passwords: dict[str, str] = {}  # task id -> password, in memory only, never persisted
 
-    async def execute(self, input: dict[str, Any], ctx: ExecutionContext) -> dict[str, Any]:  # noqa: A002
+    async def execute(self, input: dict[str, Any], ctx: ExecutionContext) -> PdfResult:  # noqa: A002
+        """Run one PDF task: open, extract page chunks with checkpoints, finish; returns the result.
+
+        Raises FileTooLargeError before reading an oversized file, the PDF errors of the file, and
+        TaskPausedError/TaskCancelledError at chunk boundaries when asked to stop."""
         options = PdfOptions.from_dict(input.get("options"))
         if int(input.get("size", 0)) > options.max_file_bytes:  # refused before a byte is read
             raise FileTooLargeError(f"The file is {int(input['size']) / MB:.1f} MB; the limit is "
@@ -94,7 +52,7 @@ class PdfExecutor:
         try:
             info = await client.open(ctx.task_id, input["file_id"], input.get("options") or {},
                                      source=input.get("file_name", "document.pdf"),
-                                     password=self.passwords.get(ctx.task_id))
+                                     password=ctx.secrets.get(PASSWORD))
             await self._pages(client, ctx, int(info["pages"]))
             ctx.raise_if_cancelled()
             ctx.report_progress(PAGES_SHARE, "Packaging the result")

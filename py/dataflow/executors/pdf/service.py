@@ -17,13 +17,13 @@ from typing import Any
 
 import pypdf
 
+from dataflow.core.blobs import BlobStore, file_key, parts_prefix, result_key
 from dataflow.executors.pdf.errors import FileMissingError, PdfError, PdfWorkerError
 from dataflow.executors.pdf.extract import document_metadata, document_outline, page_size, page_text
 from dataflow.executors.pdf.images import convert_image, page_image_streams
 from dataflow.executors.pdf.options import PdfOptions
 from dataflow.executors.pdf.output import Collected, build_output
 from dataflow.executors.pdf.reader import open_pdf, pdf_errors
-from dataflow.executors.pdf.store import BlobStore, file_key, parts_prefix, result_key
 
 
 @dataclass

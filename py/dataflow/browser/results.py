@@ -1,0 +1,66 @@
+"""Results and clean-up: downloads of result files, deletion of the blobs a removed task owned,
+and the automatic removal of completed tasks the panel options ask for.
+
+Which blobs a task owns and where its result is come from its kind's description, so nothing here
+knows any kind. Browser ring; the logic runs over injected functions (tested under CPython).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from dataflow.browser.ffi import is_null
+from dataflow.core.blobs import BlobStore
+from dataflow.core.kinds import ExecutorKind, KindRegistry
+from dataflow.core.model import TaskState
+
+Notice = Callable[..., None]
+GENERIC = ExecutorKind[Any]()  # the defaults, for a task of a kind this app no longer runs
+
+
+class Results:
+    """`fetch(key)` reads a stored result (a JS Blob in the app, None when absent) and
+    `save(blob, filename)` hands it to the user (a download in the app)."""
+
+    def __init__(self, *, kinds: KindRegistry, blobs: BlobStore, fetch: Callable[[str], Awaitable[Any]],
+                 save: Callable[[Any, str], Awaitable[None]], notice: Notice):
+        self.kinds, self.blobs = kinds, blobs
+        self.fetch, self.save, self.notice = fetch, save, notice
+
+    async def download(self, task: TaskState) -> bool:
+        """Save the result of a completed `task`; False (with a notice) when it is not stored."""
+        kind = self.kinds.get(task.kind)
+        target = kind.download(task) if kind is not None else None
+        blob = await self.fetch(target.key) if target is not None else None
+        if target is None or is_null(blob):
+            self.notice(f"The result of {task.name} is no longer stored; retry the task to make it again.",
+                        kind="error")
+            return False
+        await self.save(blob, target.filename)
+        return True
+
+    def owned(self, task: TaskState) -> list[str]:
+        """Key prefixes of every blob `task` owns, by its kind's description."""
+        return (self.kinds.get(task.kind) or GENERIC).owned_blobs(task)
+
+    async def delete_owned(self, task: TaskState) -> None:
+        """Delete every blob a removed task owned: its file, parts and result."""
+        for prefix in self.owned(task):
+            await self.blobs.delete_prefix(prefix)
+
+
+async def save_blob(blob: Any, filename: str) -> None:
+    """Offer `blob` as a download named `filename` (an object URL kept for a minute)."""
+    import js
+
+    from dataflow.browser.dom import el
+
+    url = js.URL.createObjectURL(blob)
+    link = el("a", href=url, download=filename, hidden=True)
+    js.document.body.append(link)
+    link.click()
+    link.remove()
+    await asyncio.sleep(60)
+    js.URL.revokeObjectURL(url)
