@@ -21,7 +21,7 @@ from dataflow.browser.intake import Controls, Intake, NewTask, PageControls, cre
 from dataflow.browser.local_storage import browser_local_storage
 from dataflow.browser.panel import Panel
 from dataflow.browser.results import Results, save_blob
-from dataflow.browser.row_view import to_clean
+from dataflow.browser.row_view import summary_text, to_clean
 from dataflow.browser.settings import Settings, load_settings, save_settings
 from dataflow.browser.tabs import CHANNEL, Tabs
 from dataflow.core import Orchestrator, RetryPolicy, SystemClock
@@ -153,8 +153,7 @@ class App:
             self.auto_cleanup()
 
     def update_summary(self) -> None:
-        page.show_summary(page.summary_text(self.panel.counts(), hide_completed=self.panel.hide_completed,
-                                            kinds=self.kinds))
+        page.show_summary(summary_text(self.panel.counts(), hide_completed=self.panel.hide_completed, kinds=self.kinds))
 
     async def ticker(self) -> None:
         while True:

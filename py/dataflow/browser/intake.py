@@ -19,7 +19,7 @@ from dataflow.browser.row_view import PageAction
 from dataflow.browser.settings import Settings
 from dataflow.core.blobs import file_key
 from dataflow.core.errors import DataflowError
-from dataflow.core.kinds import UNSUPPORTED, KindRegistry, StoredFile, unsupported_input
+from dataflow.core.kinds import UNSUPPORTED, ExecutorKind, KindRegistry, StoredFile, unsupported_input
 from dataflow.core.model import TaskState
 from dataflow.core.orchestrator import Orchestrator
 from dataflow.core.status import Action
@@ -73,8 +73,9 @@ class Intake:
         options = self.options_for(kind)
         limit = kind.max_file_bytes(options)
         if limit is None or size <= limit:  # an oversized file is never copied; its task says why
+            stored_mime = mime or next(iter(kind.accepts.mime_types), "application/octet-stream")
             try:
-                await self.store_file(file_key(file_id), file, mime or kind.accepts.mime_types[0])
+                await self.store_file(file_key(file_id), file, stored_mime)
             except Exception as error:  # quota, private mode: say so, keep the other files going
                 self.notice(f"{name} could not be kept in the browser's storage ({error}); it was not added.",
                             kind="error")
@@ -165,10 +166,12 @@ class PageControls:
 
         settings = self.settings()
         for kind in self.kinds:
-            form = self._form(kind.kind)
-            if form is not None:
-                _write_form(form, settings.options_for(kind).to_dict())
-                on(form, "change", lambda event: self.read())
+            if not kind.form:
+                continue
+            form = build_form(kind, single=len(self.kinds) == 1)
+            by_id("options-forms").append(form)
+            _write_form(form, settings.options_for(kind).to_dict())
+            on(form, "change", lambda event: self.read())
         by_id("hide-completed").checked = settings.hide_completed
         by_id("cleanup-after").value = str(int(settings.cleanup_after_seconds or 0))
         by_id("keep-completed").value = "" if settings.keep_completed is None else str(settings.keep_completed)
@@ -239,3 +242,23 @@ def _write_form(form: Any, values: dict[str, Any]) -> None:
         name = str(control.dataset.option)
         if name in values:
             control.value = str(values[name])
+
+
+def build_form(kind: ExecutorKind[Any], *, single: bool) -> Any:
+    """`<fieldset data-kind=K>` with one labelled control per OptionField of `kind` (ids `opt-NAME`,
+    or `opt-KIND-NAME` when several kinds have forms). Text goes in as text only."""
+    from dataflow.browser.dom import el
+
+    controls = []
+    for field in kind.form:
+        name = field.name.replace("_", "-")
+        control_id = f"opt-{name}" if single else f"opt-{kind.kind}-{name}"
+        if field.choices:
+            control = el("select", *[el("option", text=label, value=value) for value, label in field.choices],
+                         id=control_id, data_option=field.name)
+        else:
+            control = el("input", id=control_id, data_option=field.name, type="number", step="1", inputmode="numeric",
+                         min=field.minimum, max=field.maximum)
+        controls.append(el("label", field.label, control))
+    legend = "Processing options" if single else f"Options for {kind.noun}s"
+    return el("fieldset", el("legend", text=legend), *controls, cls="options", data_kind=kind.kind)

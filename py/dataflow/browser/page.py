@@ -7,13 +7,7 @@ import js
 
 from dataflow.browser.dom import by_id, el, on, set_text
 from dataflow.browser.ffi import is_null
-from dataflow.core.kinds import KindRegistry
 from dataflow.core.model import TaskState
-from dataflow.core.status import TaskStatus
-
-S = TaskStatus
-SUMMARY_ORDER = (S.RUNNING, S.PENDING, S.PAUSED, S.FAILED, S.COMPLETED, S.CANCELLED)
-SUMMARY_WORDS = {S.PENDING: "queued"}
 
 
 def notice(message: str, *, kind: str = "info") -> None:
@@ -32,20 +26,6 @@ def warn(message: str) -> None:
 def announce(task: TaskState) -> None:
     """on_task_complete: tell screen-reader users (and anyone glancing) that a result is ready."""
     set_text(by_id("announcer"), f"{task.name} is done and ready to download.")
-
-
-def summary_text(counts: dict[TaskStatus, int], *, hide_completed: bool, kinds: KindRegistry) -> str:
-    """"3 tasks · 1 running · 2 completed (hidden)", or an invitation when there are none."""
-    total = sum(counts.values())
-    if not total:
-        nouns = " or ".join(f"{kind.noun}s" for kind in kinds if kind.noun) or "files"
-        return f"No tasks yet. Add {nouns} above to start."
-    parts = [f"{total} task{'s' if total != 1 else ''}"]
-    for status in SUMMARY_ORDER:
-        if counts.get(status):
-            hidden = " (hidden)" if status is S.COMPLETED and hide_completed else ""
-            parts.append(f"{counts[status]} {SUMMARY_WORDS.get(status, status.value)}{hidden}")
-    return " · ".join(parts)
 
 
 def show_summary(text: str) -> None:

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from dataflow.core.kinds import ExecutorKind
+from dataflow.core.kinds import ExecutorKind, KindRegistry
 from dataflow.core.model import TaskState
 from dataflow.core.status import Action, StopRequest, TaskStatus, allowed_actions
 from dataflow.core.text import duration, size_text
 
 __all__ = ["ACTION_ORDER", "PageAction", "RowView", "duration", "estimate_remaining", "row_view", "size_text",
-           "status_label", "to_clean"]
+           "status_label", "summary_text", "to_clean"]
 
 S = TaskStatus
 
@@ -38,6 +38,8 @@ class PageAction(StrEnum):
 
 ACTION_ORDER: tuple[str, ...] = (Action.PAUSE, Action.RESUME, Action.CANCEL, Action.RETRY, PageAction.DOWNLOAD,
                                  Action.REMOVE)  # the row template's buttons, in order
+SUMMARY_ORDER = (S.RUNNING, S.PENDING, S.PAUSED, S.FAILED, S.COMPLETED, S.CANCELLED)
+SUMMARY_WORDS = {S.PENDING: "queued"}
 STOPPING = {StopRequest.PAUSE: "Pausing…", StopRequest.CANCEL: "Cancelling…"}
 LABELS = {S.PENDING: "Queued", S.RUNNING: "Running", S.PAUSED: "Paused", S.COMPLETED: "Completed",
           S.FAILED: "Failed", S.CANCELLED: "Cancelled"}
@@ -132,3 +134,17 @@ def to_clean(tasks: list[TaskState], now: float, *, after_seconds: float | None,
         if too_old or too_many:
             doomed.append(task.id)
     return doomed
+
+
+def summary_text(counts: dict[TaskStatus, int], *, hide_completed: bool, kinds: KindRegistry) -> str:
+    """"3 tasks · 1 running · 2 completed (hidden)", or an invitation when there are none."""
+    total = sum(counts.values())
+    if not total:
+        nouns = " or ".join(f"{kind.noun}s" for kind in kinds if kind.noun) or "files"
+        return f"No tasks yet. Add {nouns} above to start."
+    parts = [f"{total} task{'s' if total != 1 else ''}"]
+    for status in SUMMARY_ORDER:
+        if counts.get(status):
+            hidden = " (hidden)" if status is S.COMPLETED and hide_completed else ""
+            parts.append(f"{counts[status]} {SUMMARY_WORDS.get(status, status.value)}{hidden}")
+    return " · ".join(parts)

@@ -10,7 +10,7 @@ nothing here knows any particular kind.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -59,6 +59,19 @@ class SecretPrompt:
 
 
 @dataclass(frozen=True)
+class OptionField:
+    """One control of a kind's options form: `name` is the key in the options' `to_dict()`. With
+    `choices` ((value, label) pairs) it is a list to pick from, else a whole number from `minimum`
+    to `maximum`."""
+
+    name: str
+    label: str
+    choices: tuple[tuple[str, str], ...] = ()
+    minimum: int | None = 0
+    maximum: int | None = None
+
+
+@dataclass(frozen=True)
 class StoredFile:
     """A file the page put in the blob store under `file_key(file_id)`; `size` in bytes."""
 
@@ -85,6 +98,7 @@ class ExecutorKind(Generic[OptionsT]):
     accepts: Accepts = Accepts((), (), "")
     secret: SecretPrompt | None = None
     errors: tuple[type[Exception], ...] = ()  # its error classes, for the worker error registry
+    form: tuple[OptionField, ...] = ()  # the options form the page builds for it
 
     def parse_options(self, data: Mapping[str, JSON] | None) -> OptionsT:
         """Options from JSON (missing fields take defaults); raise ValueError for invalid values."""
@@ -146,7 +160,7 @@ class KindRegistry:
             raise ValueError(f"a kind named {kind.kind!r} is already registered")
         self._kinds[kind.kind] = kind
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[ExecutorKind[Any]]:
         return iter(self._kinds.values())
 
     def __len__(self) -> int:

@@ -40,6 +40,7 @@ from dataflow.core.storage import MemoryStorage, Storage
 
 Listener = Callable[[TaskEvent], None]
 S = TaskStatus
+STOP_TARGETS = {StopRequest.PAUSE: S.PAUSED, StopRequest.CANCEL: S.CANCELLED}  # where an interrupted stop lands
 
 
 class Orchestrator:
@@ -142,7 +143,7 @@ class Orchestrator:
         """A task that was running when the tab went away: the same try continues later."""
         if task.attempts and task.attempts[-1].ended_at is None:
             task.attempts[-1] = replace(task.attempts[-1], ended_at=task.last_updated, outcome="interrupted")
-        target = {StopRequest.PAUSE: S.PAUSED, StopRequest.CANCEL: S.CANCELLED}.get(task.stop_requested, S.PENDING)
+        target = STOP_TARGETS[task.stop_requested] if task.stop_requested else S.PENDING
         task.stop_requested = None
         self._set_status(task, target)
         if target is S.CANCELLED:
@@ -364,7 +365,7 @@ class Orchestrator:
             self._change(task, S.COMPLETED, finished=True)
             self._notify_complete(task)
         elif outcome is S.FAILED:
-            self._fail_or_retry(task, error, now)
+            self._fail_or_retry(task, payload, now)
         else:
             self._change(task, outcome, finished=outcome is S.CANCELLED)
         self._prune_history()
@@ -416,8 +417,8 @@ class Orchestrator:
                 known = ", ".join(sorted(self._executors)) or "none"
                 raise DataflowError(f"no executor is registered for kind {executor_or_kind!r} (known: {known})")
             return executor_or_kind
-        kind = getattr(executor_or_kind, "kind", None) or getattr(
-            executor_or_kind, "__qualname__", type(executor_or_kind).__qualname__)
+        kind = str(getattr(executor_or_kind, "kind", None) or getattr(
+            executor_or_kind, "__qualname__", type(executor_or_kind).__qualname__))
         if kind not in self._executors:
             self.register(kind, executor_or_kind)
         return kind

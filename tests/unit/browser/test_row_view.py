@@ -2,8 +2,16 @@
 
 import pytest
 
-from dataflow.browser.row_view import duration, estimate_remaining, row_view, size_text, status_label, to_clean
-from dataflow.core.kinds import Accepts, ExecutorKind, SecretPrompt
+from dataflow.browser.row_view import (
+    duration,
+    estimate_remaining,
+    row_view,
+    size_text,
+    status_label,
+    summary_text,
+    to_clean,
+)
+from dataflow.core.kinds import Accepts, ExecutorKind, KindRegistry, SecretPrompt
 from dataflow.core.model import AttemptRecord, TaskError, TaskState
 from dataflow.core.status import TaskStatus
 
@@ -15,6 +23,7 @@ class DocKind(ExecutorKind):
     """A kind defined here: its summary counts pages; a wrong or missing password needs the user."""
 
     kind = "doc"
+    noun = "doc"
     accepts = Accepts(("application/x-doc",), (".doc",), "doc files")
     secret = SecretPrompt(name="password", label="Password", placeholder="Doc password", submit="Unlock",
                           errors=frozenset({"PasswordRequiredError", "WrongPasswordError"}))
@@ -117,3 +126,12 @@ def test_auto_cleanup_by_age_and_by_count():
     assert to_clean(tasks, NOW, after_seconds=60, keep=None) == ["t1", "t2"]
     assert to_clean(tasks, NOW, after_seconds=None, keep=1) == ["t1", "t2"]
     assert to_clean(tasks, NOW, after_seconds=5000, keep=2) == ["t2"]
+
+
+def test_summary_counts_rows_by_status_and_invites_when_empty():
+    kinds = KindRegistry()
+    kinds.register(DocKind())
+    assert summary_text({}, hide_completed=False, kinds=kinds) == "No tasks yet. Add docs above to start."
+    counts = {S.COMPLETED: 2, S.RUNNING: 1, S.PENDING: 1}
+    assert summary_text(counts, hide_completed=True, kinds=kinds) == \
+        "4 tasks · 1 running · 1 queued · 2 completed (hidden)"

@@ -34,7 +34,7 @@ def page_size(reader: PdfReader, index: int) -> dict[str, Any]:
 def document_metadata(reader: PdfReader) -> dict[str, str]:
     """The document information dictionary as plain strings (keys without the leading slash)."""
     try:
-        info = reader.metadata or {}
+        info: Any = reader.metadata or {}
     except Exception as error:  # a broken /Info must not cost the rest of the document
         return {"_error": f"The document information could not be read: {error}"}
     values = {}

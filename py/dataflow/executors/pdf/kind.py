@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dataflow.core.kinds import Accepts, ExecutorKind, SecretPrompt, StoredFile
+from dataflow.core.kinds import Accepts, ExecutorKind, OptionField, SecretPrompt, StoredFile
 from dataflow.core.text import plural, size_text
 from dataflow.executors.pdf.errors import PDF_ERRORS, PasswordRequiredError, WrongPasswordError
 from dataflow.executors.pdf.executor import PASSWORD, pdf_task_input
@@ -20,6 +20,13 @@ class PdfKind(ExecutorKind[PdfOptions]):
     secret = SecretPrompt(name=PASSWORD, label="Password", placeholder="PDF password", submit="Unlock",
                           errors=frozenset({PasswordRequiredError.__name__, WrongPasswordError.__name__}))
     errors = PDF_ERRORS
+    form = (
+        OptionField("mode", "Extract", choices=(("complete", "Everything (text, images, metadata)"),
+                                                ("text", "Text only"), ("images", "Images only"))),
+        OptionField("max_images", "Maximum images", minimum=0, maximum=10_000),
+        OptionField("format", "Output", choices=(("zip", "ZIP (text files, images, metadata.json)"),
+                                                 ("json", "JSON (one document, images in base64)"))),
+    )
 
     def parse_options(self, data: Mapping[str, Any] | None) -> PdfOptions:
         """PdfOptions from JSON; ValueError (or TypeError) for invalid values."""

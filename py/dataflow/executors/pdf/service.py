@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pypdf
 
@@ -115,7 +115,7 @@ class PdfService:
               writes: list[tuple[str, Any, str | None]]) -> None:
         """One page into the store; its pypdf messages go into its own record, so the result does not
         depend on which run (before or after a reload) extracted which page."""
-        record = {"page": index + 1, "text": None, "images": [], "skipped": None, "image_error": None,
+        record: dict[str, Any] = {"page": index + 1, "text": None, "images": [], "skipped": None, "image_error": None,
                   "messages": []}
         with pypdf_messages(record["messages"]):
             if document.options.wants_text:
@@ -198,16 +198,17 @@ class PdfService:
         wanted = page_keys + [image_meta_key(task_id, i) for i in identities] + [image_key(task_id, i)
                                                                                  for i in identities]
         values = await self.store.get_many(wanted)  # one transaction for every part
-        pages = [json.loads(value) for value in values[:len(page_keys)]]
+        pages = [json.loads(cast(str, value)) for value in values[:len(page_keys)]]
         metas = values[len(page_keys):len(page_keys) + len(identities)]
         blobs = values[len(page_keys) + len(identities):]
-        images, image_data = [], {}
+        images: list[dict[str, Any]] = []
+        image_data: dict[str, bytes] = {}
         for identity, raw_meta, data in zip(identities, metas, blobs, strict=True):
-            meta = json.loads(raw_meta)
+            meta = json.loads(cast(str, raw_meta))
             meta["pages"] = [p["page"] for p in pages if identity in p.get("images", [])]
             images.append(meta)
             if data is not None:
-                image_data[identity] = data
+                image_data[identity] = cast(bytes, data)
         images.sort(key=lambda meta: (meta["first_page"], meta["position"]))
         messages = list(document.pypdf_messages)
         with pypdf_messages(messages):
