@@ -163,3 +163,23 @@ def test_an_aes_256_pdf_is_unlocked_and_processed_in_the_browser(app):
     target = wait_status(app, "aes.pdf", "completed")
     files = unzip(download(app, target)[1])
     assert files["text/page-0002.txt"].decode().startswith("Page 2.")
+
+
+def test_a_file_no_kind_takes_gets_a_row_that_says_which_files_the_app_takes(app):
+    add_files(app, {"photo.jpg": b"\xff\xd8\xff\xe0 not a pdf"}, mime="image/jpeg")
+    target = wait_status(app, "photo.jpg", "failed")
+    assert target.locator(".error-message").text_content() == \
+        "photo.jpg is not a file this app can process. It takes PDF files (.pdf)."
+    assert app.get_attribute("#file-input", "accept") == "application/pdf,.pdf"
+
+
+def test_the_options_form_is_built_for_the_pdf_kind_and_remembered(app):
+    assert app.locator('fieldset[data-kind="pdf"] legend').text_content() == "Processing options"
+    app.get_by_label("Extract").select_option("text")
+    app.get_by_label("Maximum images").fill("3")
+    app.get_by_label("Maximum images").dispatch_event("change")
+    app.reload()
+    app.wait_for_selector('body[data-app-state="ready"]', state="attached")
+    assert app.get_by_label("Extract").input_value() == "text"
+    assert app.get_by_label("Maximum images").input_value() == "3"
+    assert app.get_by_label("Output").input_value() == "zip"
