@@ -20,8 +20,8 @@ from dataflow.browser.host import BrowserHost
 from dataflow.browser.intake import Controls, Intake, NewTask, PageControls, create_task
 from dataflow.browser.local_storage import browser_local_storage
 from dataflow.browser.panel import Panel
-from dataflow.browser.results import Results, save_blob
-from dataflow.browser.row_view import summary_text, to_clean
+from dataflow.browser.results import Results, remove_completed, save_blob
+from dataflow.browser.row_view import summary_text
 from dataflow.browser.settings import Settings, load_settings, save_settings
 from dataflow.browser.tabs import CHANNEL, Tabs
 from dataflow.core import Orchestrator, RetryPolicy, SystemClock
@@ -85,7 +85,7 @@ class App:
         on(js.window, "pagehide", lambda event: self.orchestrator.flush() if self.tabs.leader else None)
         await tabs.claim(create_proxy(self.lead))  # the role is known before the page says ready
         asyncio.ensure_future(self.ticker())
-        asyncio.ensure_future(self.engine_ready())
+        asyncio.ensure_future(page.engines_ready(self.plugins))
 
     def lead(self, *args: Any) -> None:
         """This tab now holds the runner lock: restore and run every task (resuming from checkpoints)."""
@@ -138,11 +138,8 @@ class App:
         self.auto_cleanup()
 
     def auto_cleanup(self) -> None:
-        if not self.tabs.leader:
-            return
-        for task_id in to_clean(self.orchestrator.list_tasks(), self.clock.now(),
-                                after_seconds=self.settings.cleanup_after_seconds, keep=self.settings.keep_completed):
-            self.orchestrator.remove(task_id)
+        if self.tabs.leader:
+            remove_completed(self.orchestrator, self.clock.now(), self.settings)
 
     def on_event(self, event: TaskEvent) -> None:
         if event.type is EventType.REMOVED and event.task is not None:
@@ -161,19 +158,6 @@ class App:
             self.panel.tick()
             self.auto_cleanup()
 
-    async def engine_ready(self) -> None:
-        """Wait for every plug-in's workers; the footer shows their versions."""
-        body = js.document.body
-        for plugin in self.plugins:
-            if plugin.runtime_info is None:
-                continue
-            try:
-                page.show_versions(await plugin.runtime_info())
-            except DataflowError as error:
-                body.dataset.engineState = "error"
-                page.notice(f"The {plugin.kind.noun} engine could not start: {error}", kind="error")
-                return
-        body.dataset.engineState = "ready"
 
 
 def _text(value: Any) -> str | None:

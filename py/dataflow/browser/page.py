@@ -7,7 +7,9 @@ import js
 
 from dataflow.browser.dom import by_id, el, on, set_text
 from dataflow.browser.ffi import is_null
+from dataflow.core.errors import DataflowError
 from dataflow.core.model import TaskState
+from dataflow.core.plugin import Plugin
 
 
 def notice(message: str, *, kind: str = "info") -> None:
@@ -38,3 +40,19 @@ def show_versions(versions: dict[str, str]) -> None:
         node = by_id(f"version-{name}")
         if not is_null(node):
             set_text(node, version)
+
+
+async def engines_ready(plugins: list[Plugin]) -> None:
+    """Wait for every plug-in's workers, show their versions in the footer, and publish
+    `<body data-engine-state="ready">` (or "error", with a notice that says which failed)."""
+    body = js.document.body
+    for plugin in plugins:
+        if plugin.runtime_info is None:
+            continue
+        try:
+            show_versions(await plugin.runtime_info())
+        except DataflowError as error:
+            body.dataset.engineState = "error"
+            notice(f"The {plugin.kind.noun} engine could not start: {error}", kind="error")
+            return
+    body.dataset.engineState = "ready"

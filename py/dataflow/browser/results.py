@@ -12,9 +12,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from dataflow.browser.ffi import is_null
+from dataflow.browser.row_view import to_clean
+from dataflow.browser.settings import Settings
 from dataflow.core.blobs import BlobStore
 from dataflow.core.kinds import ExecutorKind, KindRegistry
 from dataflow.core.model import TaskState
+from dataflow.core.orchestrator import Orchestrator
 
 Notice = Callable[..., None]
 GENERIC = ExecutorKind[Any]()  # the defaults, for a task of a kind this app no longer runs
@@ -49,6 +52,16 @@ class Results:
         """Delete every blob a removed task owned: its file, parts and result."""
         for prefix in self.owned(task):
             await self.blobs.delete_prefix(prefix)
+
+
+def remove_completed(orchestrator: Orchestrator, now: float, settings: Settings) -> list[str]:
+    """Remove the completed tasks the panel options say to (older than `cleanup_after_seconds`, or
+    beyond the newest `keep_completed`); returns their ids."""
+    doomed = to_clean(orchestrator.list_tasks(), now, after_seconds=settings.cleanup_after_seconds,
+                      keep=settings.keep_completed)
+    for task_id in doomed:
+        orchestrator.remove(task_id)
+    return doomed
 
 
 async def save_blob(blob: Any, filename: str) -> None:

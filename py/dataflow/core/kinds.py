@@ -105,6 +105,7 @@ class ExecutorKind(Generic[OptionsT]):
         raise NotImplementedError
 
     def default_options(self) -> OptionsT:
+        """The options a user who chose nothing gets."""
         return self.parse_options(None)
 
     def max_file_bytes(self, options: OptionsT) -> int | None:
@@ -167,6 +168,7 @@ class KindRegistry:
         return len(self._kinds)
 
     def get(self, kind: str) -> ExecutorKind[Any] | None:
+        """The kind registered under this name, or None."""
         return self._kinds.get(kind)
 
     def for_file(self, name: str, mime: str) -> ExecutorKind[Any] | None:

@@ -178,6 +178,7 @@ class Orchestrator:
         return task.id
 
     def get_task_state(self, task_id: str) -> TaskState:
+        """A snapshot of the task; UnknownTaskError if there is none with this id."""
         return self._get(task_id).snapshot()
 
     def list_tasks(self) -> list[TaskState]:
@@ -247,6 +248,7 @@ class Orchestrator:
         self._emit(events.REMOVED, task)
 
     def set_concurrency(self, concurrency: int) -> None:
+        """How many tasks (of all kinds) may run at once; ValueError under 1."""
         if concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, got {concurrency}")
         self.concurrency = concurrency

@@ -22,10 +22,13 @@ class Pool(Generic[T]):
 
     @property
     def size(self) -> int:
+        """How many items the pool has, busy or not."""
         return len(self.items)
 
     async def acquire(self) -> T:
+        """An idle item, waiting until one is released if all are busy."""
         return await self._idle.get()
 
     def release(self, item: T) -> None:
+        """Give back an item from `acquire` (once)."""
         self._idle.put_nowait(item)

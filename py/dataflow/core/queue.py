@@ -33,6 +33,7 @@ class ReadyQueue:
         heapq.heappush(self._heap, (eligible_at, seq, task_id))
 
     def discard(self, task_id: str) -> None:
+        """Take `task_id` out of the queue (no error if it is not queued)."""
         self._live.pop(task_id, None)
 
     def _drop_stale(self) -> None:

@@ -48,6 +48,7 @@ class RetryPolicy:
 
     @property
     def max_retries(self) -> int:
+        """Automatic retries after the first try: maximum_attempts - 1."""
         return self.maximum_attempts - 1
 
     def ceiling_for(self, retry: int) -> float:
@@ -76,6 +77,7 @@ class RetryPolicy:
         return min(max(backoff, not_before), max(backoff, now + self.maximum_retry_after))
 
     def is_retryable(self, error_type: str) -> bool:
+        """False for an error class name listed in non_retryable_error_types."""
         return error_type not in self.non_retryable_error_types
 
     def to_dict(self) -> dict[str, Any]:

@@ -20,6 +20,7 @@ class TaskStatus(StrEnum):
 
     @property
     def is_finished(self) -> bool:
+        """Completed, failed or cancelled: nothing runs until a user acts."""
         return self in FINISHED
 
 
@@ -69,6 +70,7 @@ FINISHED = frozenset({C, F, X})
 
 
 def can_transition(current: TaskStatus, target: TaskStatus) -> bool:
+    """True if the transition table allows `current -> target`."""
     return target in TRANSITIONS[current]
 
 

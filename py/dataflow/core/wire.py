@@ -79,6 +79,7 @@ class ErrorRegistry:
 
     @property
     def names(self) -> frozenset[str]:
+        """The class names this registry raises again as themselves."""
         return frozenset(self._classes)
 
     def from_data(self, data: ErrorData | dict[str, Any]) -> Exception:

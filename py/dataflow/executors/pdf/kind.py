@@ -33,9 +33,11 @@ class PdfKind(ExecutorKind[PdfOptions]):
         return PdfOptions.from_dict(dict(data) if data else None)
 
     def max_file_bytes(self, options: PdfOptions) -> int | None:
+        """The options' file size limit (200 MB by default): larger files are never copied."""
         return options.max_file_bytes
 
     def task_input(self, file: StoredFile, options: PdfOptions) -> dict[str, Any]:
+        """{"file_id", "file_name", "size", "options"}: see executor.pdf_task_input."""
         return pdf_task_input(file.file_id, file.name, file.size, options)
 
     def summary(self, result: Any) -> str:
