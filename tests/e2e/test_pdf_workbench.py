@@ -183,3 +183,33 @@ def test_the_options_form_is_built_for_the_pdf_kind_and_remembered(app):
     assert app.get_by_label("Extract").input_value() == "text"
     assert app.get_by_label("Maximum images").input_value() == "3"
     assert app.get_by_label("Output").input_value() == "zip"
+
+
+def test_after_a_reload_a_task_asks_for_its_password_again_then_goes_on(app):
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=io.BytesIO(pdfs.many_pages_pdf(500, words=150)))
+    writer.encrypt(user_password="letmein", owner_password="owner", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    add_files(app, {"vault.pdf": out.getvalue()})
+    target = wait_status(app, "vault.pdf", "failed")
+    target.get_by_label("Password for vault.pdf").fill("letmein")
+    target.get_by_role("button", name="Unlock").click()
+    app.wait_for_function("""() => {
+        const bar = document.querySelector('li.task [role=progressbar]');
+        return bar && Number(bar.getAttribute('aria-valuenow')) >= 10;
+    }""", timeout=90_000)
+    app.reload()
+    app.wait_for_selector('body[data-app-state="ready"]', state="attached")
+    target = wait_status(app, "vault.pdf", "failed")
+    assert target.locator(".badge").text_content() == "Needs password"
+    assert "needs its password again" in target.locator(".error-message").text_content()
+    saved = app.evaluate("() => Object.keys(localStorage).map(k => localStorage.getItem(k)).join('\\n')")
+    assert '"secret_names":["password"]' in saved and "letmein" not in saved
+    target.get_by_label("Password for vault.pdf").fill("letmein")
+    target.get_by_role("button", name="Unlock").click()
+    target = wait_status(app, "vault.pdf", "completed", timeout=180_000)
+    assert "500 pages" in target.locator(".message").text_content()
