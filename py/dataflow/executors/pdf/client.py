@@ -76,7 +76,7 @@ class PdfTimeouts:
 
 
 class WorkerPdfClient:
-    """A PdfClient over one worker running `dataflow.browser.pdf_worker`."""
+    """A PdfClient over one worker running `py/pdf_worker.py`."""
 
     def __init__(self, worker: WorkerCaller, timeouts: PdfTimeouts = PdfTimeouts()):
         self.worker = worker
