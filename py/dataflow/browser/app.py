@@ -30,11 +30,12 @@ from dataflow.browser.worker_client import (
 )
 from dataflow.core import Orchestrator, RetryPolicy, SystemClock, TaskState
 from dataflow.core import events as ev
+from dataflow.core.blob_sweep import BlobJanitor
 from dataflow.core.errors import DataflowError, StorageFullError
 from dataflow.core.mirror import TaskMirror
 from dataflow.executors.pdf.executor import PdfExecutor, pdf_task_input
 from dataflow.executors.pdf.options import PdfOptions
-from dataflow.executors.pdf.store import file_key, parts_prefix, result_key
+from dataflow.executors.pdf.store import file_key, new_file_id, pdf_blob_born, pdf_blob_claims, result_key
 
 FIRST_WORKER = "pdf-1"  # declared in index.html, so it boots while the main thread does
 CHANNEL = "dataflow-tasks"
@@ -57,7 +58,7 @@ class App:
         clients += [WorkerClient(f"pdf-{n}", connect=pyscript_connect, spawn=pyscript_spawn,
                                  terminate=pyscript_terminate, timeouts=timeouts) for n in range(2, count + 1)]
         self.pool = WorkerPool(clients)
-        self.executor = PdfExecutor(self.pool)
+        self.executor = PdfExecutor(self.pool, finish_delay=_number(query, "finish_delay", 0.0))
         self.orchestrator = Orchestrator(storage=self.storage, clock=self.clock, concurrency=self.pool.size,
                                          retry_policy=RetryPolicy(initial_interval=2.0, maximum_interval=30.0),
                                          history_limit=HISTORY_LIMIT)
@@ -67,6 +68,9 @@ class App:
         self.panel = Panel(by_id("task-list"), now=self.clock.now, on_action=self.act, rows=rows,
                            hide_completed=self.settings.hide_completed, on_change=self.update_summary)
         self.mirror = TaskMirror(self.storage)
+        self.janitor = BlobJanitor(self.blobs, pdf_blob_claims, live=self.orchestrator.list_tasks,
+                                   persisted=lambda: TaskMirror(self.storage).load(), clock=self.clock,
+                                   born=pdf_blob_born, on_error=lambda message: self.notice(message, kind="warning"))
         self.leader = False
         self.channel: Any = None
         self.unacknowledged: dict[str, dict] = {}  # sent to the runner, not yet confirmed
@@ -93,6 +97,7 @@ class App:
         self.leader = True
         self.orchestrator.subscribe(self.panel.handle)
         self.orchestrator.subscribe(self.on_event)
+        self.orchestrator.subscribe(self.janitor.handle)  # deletes blobs once what frees them is saved
         self.orchestrator.on_task_complete(self.announce)
         self.orchestrator.start()  # its warnings arrive as events: on_event shows them
         current = {task.id for task in self.orchestrator.list_tasks()}
@@ -105,6 +110,7 @@ class App:
         for message in self.unacknowledged.values():  # the runner went away before confirming them
             self.handle_message(message)
         self.unacknowledged.clear()
+        self.janitor.spawn_start()  # leftovers of a session cut short (see core/blob_sweep.py)
 
     def on_storage(self, event: Any) -> None:
         """Another tab (the runner) changed a task: follow it, unless this tab runs the tasks."""
@@ -192,7 +198,7 @@ class App:
         options = self.settings.options
         for file in files:
             name, size = str(file.name), int(file.size)
-            file_id = uuid.uuid4().hex
+            file_id = new_file_id(self.clock.now())  # stamped: the janitor spares it until its task exists
             if size <= options.max_file_bytes:  # an oversized file is never copied; its task says why
                 try:
                     await self.blobs.idb.put(file_key(file_id), file, str(file.type or "application/pdf"))
@@ -262,20 +268,11 @@ class App:
 
     def on_event(self, event: ev.TaskEvent) -> None:
         if event.type == ev.REMOVED and event.task is not None:
-            self.executor.passwords.pop(event.task.id, None)
-            asyncio.ensure_future(self.delete_files(event.task))
+            self.executor.passwords.pop(event.task.id, None)  # its blobs: the janitor's
         elif event.type == ev.WARNING and event.message:
             self.notice(event.message, kind="warning")
         elif event.type == ev.CHANGED and event.task is not None and event.task.status.value == "completed":
             self.auto_cleanup()
-
-    async def delete_files(self, task: TaskState) -> None:
-        task_input = task.input if isinstance(task.input, dict) else {}
-        prefixes = [result_key(task.id), parts_prefix(task.id)]
-        if task_input.get("file_id"):
-            prefixes.append(file_key(task_input["file_id"]))
-        for prefix in prefixes:
-            await self.blobs.delete_prefix(prefix)
 
     async def ticker(self) -> None:
         while True:

@@ -63,8 +63,8 @@ class WorkerClient:
         seconds = self.timeouts.per_page * max(1, end - start)
         return await self._call("pdf_process", (task_id, start, end), seconds, f"Pages {start + 1}–{end}")
 
-    async def finish(self, task_id):
-        return await self._call("pdf_finish", (task_id,), self.timeouts.finish, "Packaging the result")
+    async def finish(self, task_id, run):
+        return await self._call("pdf_finish", (task_id, run), self.timeouts.finish, "Packaging the result")
 
     async def forget(self, task_id):
         if self._exports is not None:

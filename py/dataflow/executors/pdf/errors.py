@@ -54,6 +54,11 @@ class PageTimeoutError(NonRetryableError):
     """A chunk of pages took longer than the watchdog allows; the worker was restarted."""
 
 
+class MissingPartsError(DataflowError):
+    """Finishing found fewer stored pages (or images) than the document has, and no stored result of
+    this run: the task's pages are extracted again on the next attempt, never packaged short."""
+
+
 class FileMissingError(InputMissingError):
     """The stored copy of the dropped file is gone (storage cleared), so the task cannot run."""
 
@@ -62,7 +67,7 @@ KNOWN_ERRORS: dict[str, type[Exception]] = {
     cls.__name__: cls
     for cls in (EmptyFileError, NotAPdfError, CorruptPdfError, PasswordRequiredError, WrongPasswordError,
                 UnsupportedEncryptionError, FileTooLargeError, TooManyPagesError, PdfLimitError,
-                PdfWorkerError, PageTimeoutError, FileMissingError, StorageFullError)
+                PdfWorkerError, PageTimeoutError, FileMissingError, MissingPartsError, StorageFullError)
 }
 
 

@@ -17,13 +17,13 @@ from typing import Any
 
 import pypdf
 
-from dataflow.executors.pdf.errors import FileMissingError, PdfError, PdfWorkerError
+from dataflow.executors.pdf.errors import FileMissingError, MissingPartsError, PdfError, PdfWorkerError
 from dataflow.executors.pdf.extract import document_metadata, document_outline, page_size, page_text
 from dataflow.executors.pdf.images import convert_image, page_image_streams
 from dataflow.executors.pdf.options import PdfOptions
 from dataflow.executors.pdf.output import Collected, build_output
 from dataflow.executors.pdf.reader import open_pdf, pdf_errors
-from dataflow.executors.pdf.store import BlobStore, file_key, parts_prefix, result_key
+from dataflow.executors.pdf.store import BlobStore, file_key, parts_prefix, run_result_key, summary_key
 
 
 @dataclass
@@ -127,20 +127,32 @@ class PdfService:
                 self._page_images(task_id, document, index, record, images, writes)
         writes.append((page_key(task_id, index + 1), json.dumps(record), "application/json"))
 
-    async def finish(self, task_id: str) -> dict[str, Any]:
-        """Assemble and store the result; returns its key, file name, MIME type and size."""
+    async def finish(self, task_id: str, run: str = "1") -> dict[str, Any]:
+        """Assemble and store the result of run `run`; returns its summary (result key, file name, MIME
+        type, size, and the page and image counts of the pages packaged). Safe to call again after an
+        interruption: a result this run already stored is reused; the parts stay (the janitor deletes
+        them once the task's completion is saved). Raises MissingPartsError, stores no result and
+        deletes the remaining parts when a page or image of the document has no stored part."""
         document = self._document(task_id)
+        key = run_result_key(task_id, run)
+        stored = await self.store.get(summary_key(key))
+        if stored is not None:
+            return json.loads(stored)
         collected = await self._collect(task_id, document)
+        try:
+            _check_complete(collected)
+        except MissingPartsError:
+            await self.store.delete_prefix(parts_prefix(task_id))  # the next run starts clean (same image order)
+            raise
         data, filename, mime = build_output(collected, document.options.format)
-        await self.store.put(result_key(task_id), data, mime)
-        await self.store.delete_prefix(parts_prefix(task_id))
         skipped = [page["page"] for page in collected.pages if page.get("skipped")]
         info = collected.details.get("document_info") or document_metadata(document.reader)  # read once
         title = info.get("Title", "").strip()
-        return {"result_key": result_key(task_id), "filename": filename, "mime": mime, "size": len(data),
-                "title": title or None,
-                "pages": collected.page_count, "images": len(collected.images), "skipped_pages": skipped,
-                "warnings": collected.warnings}
+        summary = {"result_key": key, "filename": filename, "mime": mime, "size": len(data), "title": title or None,
+                   "pages": len(collected.pages), "images": len(collected.images), "skipped_pages": skipped,
+                   "warnings": collected.warnings}
+        await self.store.put_many([(key, data, mime), (summary_key(key), json.dumps(summary), "application/json")])
+        return summary
 
     def forget(self, task_id: str) -> None:
         self.documents.pop(task_id, None)
@@ -225,3 +237,23 @@ class PdfService:
         reader = document.reader
         return {"document_info": document_metadata(reader), "outline": document_outline(reader),
                 "page_sizes": [page_size(reader, index) for index in range(len(reader.pages))]}
+
+
+# Finishing ----------------------------------------------------------------------------------
+
+def _check_complete(collected: Collected) -> None:
+    """Raise MissingPartsError unless every page of the document and every image its pages name has
+    its stored part: a result is never packaged short (its row would claim pages it lacks)."""
+    expected = set(range(1, collected.page_count + 1))
+    pages = {int(page["page"]) for page in collected.pages}
+    listed = {image["identity"]: image for image in collected.images}
+    named = {identity for page in collected.pages for identity in page.get("images", [])}
+    lost_images = [i for i in named if i not in listed or (listed[i].get("mime") and i not in collected.image_data)]
+    if pages != expected or lost_images:
+        missing = len(expected - pages)
+        raise MissingPartsError(
+            f"Only {len(pages & expected)} of {collected.page_count} pages"
+            + (f" and {len(named) - len(lost_images)} of {len(named)} images" if lost_images else "")
+            + " were found in storage while packaging the result"
+            + (f" ({missing} missing)" if missing else "")
+            + "; nothing was saved, and the pages will be extracted again.")
