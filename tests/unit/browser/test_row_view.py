@@ -90,3 +90,10 @@ def test_auto_cleanup_by_age_and_by_count():
     assert to_clean(tasks, NOW, after_seconds=60, keep=None) == ["t1", "t2"]
     assert to_clean(tasks, NOW, after_seconds=None, keep=1) == ["t1", "t2"]
     assert to_clean(tasks, NOW, after_seconds=5000, keep=2) == ["t2"]
+
+
+def test_a_completed_rows_page_count_is_the_results_not_the_documents():
+    task = TaskState(id="t", name="a.pdf", kind="pdf", status=S.COMPLETED, progress=100.0,
+                     input={"file_id": "f", "size": 9}, metadata={"pages": 113},
+                     result={"result_key": "result:t:r", "pages": 0, "size": 272})
+    assert row_view(task, 0.0).message == "0 pages · 272 bytes"
