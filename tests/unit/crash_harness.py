@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dataflow.core import Orchestrator, RetryPolicy, TaskState, TaskStatus
-from dataflow.core.blob_sweep import DEFAULT_GRACE, BlobJanitor, BornOf, ClaimsOf
+from dataflow.core.blob_sweep import DEFAULT_GRACE, BlobJanitor, BornOf, ClaimsOf, saved_tasks
 from dataflow.core.clock import ManualClock
-from dataflow.core.mirror import TaskMirror
 from dataflow.core.storage import MemoryStorage
 from dataflow.executors.pdf.store import MemoryBlobStore
 
@@ -155,7 +154,7 @@ class Session:
         self.orchestrator = Orchestrator(storage=self.storage, clock=clock, retry_policy=RetryPolicy(jitter=False))
         self.orchestrator.register(fixture.kind, fixture.make_executor(self.blobs, clock))
         self.janitor = BlobJanitor(self.blobs, fixture.claims_of, live=self.orchestrator.list_tasks,
-                                   persisted=lambda: TaskMirror(self.storage).load(), clock=clock,
+                                   persisted=lambda: saved_tasks(self.storage), clock=clock,
                                    born=fixture.born)
 
     async def start(self) -> None:

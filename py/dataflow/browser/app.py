@@ -30,7 +30,7 @@ from dataflow.browser.worker_client import (
 )
 from dataflow.core import Orchestrator, RetryPolicy, SystemClock, TaskState
 from dataflow.core import events as ev
-from dataflow.core.blob_sweep import BlobJanitor
+from dataflow.core.blob_sweep import BlobJanitor, saved_tasks
 from dataflow.core.errors import DataflowError, StorageFullError
 from dataflow.core.mirror import TaskMirror
 from dataflow.executors.pdf.executor import PdfExecutor, pdf_task_input
@@ -68,12 +68,16 @@ class App:
         self.panel = Panel(by_id("task-list"), now=self.clock.now, on_action=self.act, rows=rows,
                            hide_completed=self.settings.hide_completed, on_change=self.update_summary)
         self.mirror = TaskMirror(self.storage)
-        self.janitor = BlobJanitor(self.blobs, pdf_blob_claims, live=self.orchestrator.list_tasks,
-                                   persisted=lambda: TaskMirror(self.storage).load(), clock=self.clock,
-                                   born=pdf_blob_born, on_error=lambda message: self.notice(message, kind="warning"))
+        self.janitor = self.make_janitor()
         self.leader = False
         self.channel: Any = None
         self.unacknowledged: dict[str, dict] = {}  # sent to the runner, not yet confirmed
+
+    def make_janitor(self) -> BlobJanitor:
+        """Deletes stored blobs that no task needs (core/blob_sweep.py); subscribed by the leading tab."""
+        return BlobJanitor(self.blobs, pdf_blob_claims, live=self.orchestrator.list_tasks,
+                           persisted=lambda: saved_tasks(self.storage), clock=self.clock, born=pdf_blob_born,
+                           on_error=lambda message: self.notice(message, kind="warning"))
 
     async def start(self) -> None:
         """Show the saved tasks at once as a follower; run them once this tab holds the runner lock."""

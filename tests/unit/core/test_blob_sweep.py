@@ -4,7 +4,7 @@ them is saved, and many requests served by few sweeps."""
 import pytest
 
 from dataflow.core import events
-from dataflow.core.blob_sweep import BlobClaims, BlobJanitor, born_of_id, orphaned_keys, stamped_id
+from dataflow.core.blob_sweep import BlobClaims, BlobJanitor, born_of_id, orphaned_keys, saved_tasks, stamped_id
 from dataflow.core.clock import ManualClock
 from dataflow.core.events import TaskEvent
 from dataflow.core.model import TaskState
@@ -149,3 +149,23 @@ async def test_a_failed_sweep_is_reported_and_the_next_one_runs(clock):
     janitor.request()
     await janitor.idle()
     assert store.data == {}
+
+
+def test_prefixes_of_different_lengths_each_cover_their_keys():
+    claims = BlobClaims(frozenset({"exact"}), ("a", "abc:"))
+    stored = ["a1", "abc:x", "b", "exact", "exactly"]
+    assert orphaned_keys(stored, [toy("t")], lambda task: claims, now=0) == ["b", "exactly"]
+
+
+def test_saved_tasks_reads_records_and_a_newer_versions_record_stops_every_deletion():
+    from dataflow.core.persistence import encode
+    from dataflow.core.storage import MemoryStorage
+
+    storage = MemoryStorage()
+    storage.set("dataflow.task.a", encode(toy("a")))
+    storage.set("unrelated", "x")
+    assert [task.id for task in saved_tasks(storage)] == ["a"]
+    storage.set("dataflow.task.n", '{"schema": 99, "task": {}}')
+    tasks = saved_tasks(storage)
+    assert sorted(task.id for task in tasks) == ["a", "n"]
+    assert orphaned_keys(["stray"], tasks, claims_of, now=0) == []
