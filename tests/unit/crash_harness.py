@@ -7,9 +7,9 @@ its input (input blobs first, then the task), which blobs a task needs, and what
 means. `crash_points(make_fixture)` runs the scenario once uninterrupted, then once per write.
 
 The user's part of the scenario: add the input (again, if the reload lost it before its task
-existed), wait for the task to finish (retry it by hand if it failed or was cancelled), take its
-output, remove it. After the last step, and once young blobs' grace has passed, no blob and no task
-record may remain.
+existed), optionally cancel or remove it mid-way (`Stop`), wait for the task to finish (retry it by
+hand if it failed or was cancelled), take its output, remove it. After the last step, and once
+young blobs' grace has passed, no blob and no task record may remain.
 """
 
 from __future__ import annotations
@@ -139,6 +139,7 @@ class Outcome:
     writes: list[str] = field(default_factory=list)
     crash: str | None = None
     removing: bool = False
+    stopped: bool = False
     leftover_blobs: list[str] = field(default_factory=list)
     leftover_records: list[str] = field(default_factory=list)
 
@@ -186,13 +187,22 @@ class Session:
             await self.orchestrator.close()
 
 
-async def scenario(fixture: KindFixture, *, crash_after: int | None = None) -> Outcome:
+@dataclass(frozen=True)
+class Stop:
+    """The user stops the task by hand once its progress reaches `at` percent: "cancel" (then retries
+    it: the output must still be the uninterrupted one) or "remove" (nothing may remain)."""
+
+    action: str
+    at: float
+
+
+async def scenario(fixture: KindFixture, *, crash_after: int | None = None, stop: Stop | None = None) -> Outcome:
     """Add, run, take the output, remove; crash after write `crash_after` (None: never), then reload."""
     loop = asyncio.get_running_loop()
     handler = loop.get_exception_handler()
     loop.set_exception_handler(_quiet_about_crashes)
     try:
-        return await _scenario(fixture, crash_after)
+        return await _scenario(fixture, crash_after, stop)
     finally:
         loop.set_exception_handler(handler)
 
@@ -203,14 +213,14 @@ def _quiet_about_crashes(loop, context) -> None:
         loop.default_exception_handler(context)
 
 
-async def _scenario(fixture: KindFixture, crash_after: int | None) -> Outcome:
+async def _scenario(fixture: KindFixture, crash_after: int | None, stop: Stop | None) -> Outcome:
     storage, clock, blobs = MemoryStorage(), ManualClock(start=1_700_000_000.0), MemoryBlobStore()
     outcome, counter = Outcome(), WriteCounter(crash_after)
     while True:
         session = Session(fixture, storage, blobs, clock, counter)
         outcome.sessions += 1
         try:
-            await _user(session, fixture, blobs, outcome)
+            await _user(session, fixture, blobs, outcome, stop)
             await session.step(DEFAULT_GRACE + 1)  # the start-up sweep's second pass spares no old orphan
             break
         except Crash:
@@ -226,7 +236,7 @@ async def _scenario(fixture: KindFixture, crash_after: int | None) -> Outcome:
     return outcome
 
 
-async def _user(session: Session, fixture: KindFixture, blobs, outcome: Outcome) -> None:
+async def _user(session: Session, fixture: KindFixture, blobs, outcome: Outcome, stop: Stop | None) -> None:
     await session.start()
     tasks = session.orchestrator.list_tasks()
     if outcome.removing:  # the reload came while removing: the user removes it again if it is still there
@@ -235,9 +245,14 @@ async def _user(session: Session, fixture: KindFixture, blobs, outcome: Outcome)
         await session.step(0)
         return
     task_id = tasks[0].id if tasks else await fixture.add(session.orchestrator, session.blobs, session.clock.now())
+    if stop is not None and not outcome.stopped:
+        await _stop_by_hand(session, task_id, outcome, stop)
+        if outcome.removing:
+            return
     state = await session.until_finished(task_id)
     if state.status is not S.COMPLETED:  # a state a retry completes is acceptable, and counted
-        outcome.retries_by_hand += 1
+        expected = stop is not None and stop.action == "cancel" and state.status is S.CANCELLED
+        outcome.retries_by_hand += 0 if expected else 1
         session.orchestrator.retry(task_id)
         state = await session.until_finished(task_id)
     assert state.status is S.COMPLETED, state.error
@@ -248,8 +263,24 @@ async def _user(session: Session, fixture: KindFixture, blobs, outcome: Outcome)
     await session.step(0)
 
 
-async def crash_points(make_fixture: Callable[[], KindFixture]) -> tuple[Outcome, list[Outcome]]:
+async def _stop_by_hand(session: Session, task_id: str, outcome: Outcome, stop: Stop) -> None:
+    for _ in range(MAX_STEPS):
+        state = session.orchestrator.get_task_state(task_id)
+        if state.status.is_finished or state.progress >= stop.at:
+            break
+        await session.step()
+    outcome.stopped = True  # the user remembers having done it, reload or not
+    if stop.action == "remove":
+        outcome.removing = True
+        session.orchestrator.remove(task_id)
+        await session.step(0)
+    elif not state.status.is_finished:
+        session.orchestrator.cancel(task_id)
+
+
+async def crash_points(make_fixture: Callable[[], KindFixture], *,
+                       stop: Stop | None = None) -> tuple[Outcome, list[Outcome]]:
     """The uninterrupted run, and one run per crash point (after each of its writes); each run gets a
     fresh fixture from `make_fixture` (a fixture may hold state for the whole run, e.g. a fault)."""
-    clean = await scenario(make_fixture())
-    return clean, [await scenario(make_fixture(), crash_after=n) for n in range(1, len(clean.writes) + 1)]
+    clean = await scenario(make_fixture(), stop=stop)
+    return clean, [await scenario(make_fixture(), crash_after=n, stop=stop) for n in range(1, len(clean.writes) + 1)]

@@ -9,7 +9,7 @@ from dataflow.executors.pdf.options import PdfOptions
 from dataflow.executors.pdf.service import PdfService
 from dataflow.executors.pdf.store import file_key, new_file_id, pdf_blob_born, pdf_blob_claims
 from tests import pdfs
-from tests.unit.crash_harness import KindFixture, crash_points
+from tests.unit.crash_harness import KindFixture, Stop, crash_points, scenario
 
 
 class ChunkClient(LocalPdfClient):
@@ -69,4 +69,25 @@ async def test_a_crash_after_any_write_still_completes_with_identical_output_and
         assert outcome.sessions == 2, where
         assert outcome.outputs and all(output == clean.outputs[0] for output in outcome.outputs), where
         assert outcome.retries_by_hand == 0, where
+        assert outcome.leftover_blobs == [] and outcome.leftover_records == [], where
+
+
+async def test_a_task_cancelled_mid_way_then_retried_survives_any_crash_with_the_same_output():
+    reference = await scenario(KINDS["text, 5 pages, json"]())  # no cancel, no crash
+    clean, crashed = await crash_points(KINDS["text, 5 pages, json"], stop=Stop("cancel", at=30))
+    print(f"cancel then retry: {len(crashed)} crash points")
+    assert clean.outputs == reference.outputs
+    for point, outcome in enumerate(crashed, start=1):
+        where = f"crash point {point}: {outcome.crash}"
+        assert outcome.outputs and all(output == reference.outputs[0] for output in outcome.outputs), where
+        assert outcome.retries_by_hand == 0, where
+        assert outcome.leftover_blobs == [] and outcome.leftover_records == [], where
+
+
+async def test_a_task_removed_while_running_leaves_nothing_whatever_the_crash():
+    clean, crashed = await crash_points(KINDS["images, complete zip"], stop=Stop("remove", at=30))
+    print(f"remove while running: {len(crashed)} crash points")
+    assert clean.outputs == [] and clean.leftover_blobs == [] and clean.leftover_records == []
+    for point, outcome in enumerate(crashed, start=1):
+        where = f"crash point {point}: {outcome.crash}"
         assert outcome.leftover_blobs == [] and outcome.leftover_records == [], where
