@@ -7,9 +7,11 @@ from __future__ import annotations
 import base64
 import json
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from io import BytesIO
 from typing import Any
+
+from dataflow.executors.pdf.text import valid_tree
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -27,6 +29,7 @@ class Collected:
     producer: str = ""
     warnings: list[str] = field(default_factory=list)
     pypdf_messages: list[str] = field(default_factory=list)
+    replaced_characters: int = 0  # lone surrogates and the like, replaced by U+FFFD (see text.py)
 
 
 def stem(source: str) -> str:
@@ -43,6 +46,7 @@ def summary(collected: Collected) -> dict[str, Any]:
         "page_count": collected.page_count,
         "extracted_with": collected.producer,
         "warnings": collected.warnings,
+        "replaced_characters": collected.replaced_characters,
         "pypdf_messages": collected.pypdf_messages,
         "skipped_pages": [{"page": p["page"], "reason": p["skipped"]} for p in collected.pages if p.get("skipped")],
         "image_errors": [{"page": p["page"], "reason": p["image_error"]} for p in collected.pages
@@ -92,8 +96,18 @@ def build_json(collected: Collected) -> bytes:
     return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
 
 
+def valid_collected(collected: Collected) -> Collected:
+    """A copy whose every string UTF-8 can encode, with the number of characters replaced."""
+    fields = ("source", "pages", "images", "details", "warnings", "pypdf_messages")
+    cleaned, replaced = valid_tree([getattr(collected, name) for name in fields])
+    return replace(collected, **dict(zip(fields, cleaned, strict=True)),
+                   replaced_characters=collected.replaced_characters + replaced)
+
+
 def build_output(collected: Collected, output_format: str) -> tuple[bytes, str, str]:
-    """(bytes, file name, MIME type) of the result."""
+    """(bytes, file name, MIME type) of the result. Text is always valid UTF-8: characters that cannot
+    be encoded are replaced by U+FFFD and counted in "replaced_characters"."""
+    collected = valid_collected(collected)
     if output_format == "json":
         return build_json(collected), f"{stem(collected.source)}.json", "application/json"
     return build_zip(collected), f"{stem(collected.source)}.zip", "application/zip"

@@ -24,6 +24,7 @@ from dataflow.executors.pdf.options import PdfOptions
 from dataflow.executors.pdf.output import Collected, build_output
 from dataflow.executors.pdf.reader import open_pdf, pdf_errors
 from dataflow.executors.pdf.store import BlobStore, file_key, parts_prefix, result_key
+from dataflow.executors.pdf.text import normalise_message
 
 
 @dataclass
@@ -44,12 +45,16 @@ class _Collect(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        try:
+            self.messages.append(normalise_message(record.getMessage()))
+        except Exception:  # a message that cannot be formatted is not worth a document
+            self.messages.append(normalise_message(str(record.msg)))
 
 
 @contextmanager
 def pypdf_messages(into: list[str]) -> Iterator[None]:
-    """Keep pypdf's warnings with the document (for its metadata) instead of the console."""
+    """Keep pypdf's warnings with the document (for its metadata) instead of the console, without
+    memory addresses (see text.normalise_message), so identical input gives identical output."""
     logger = logging.getLogger("pypdf")
     handler, propagate = _Collect(), logger.propagate
     logger.addHandler(handler)
@@ -123,6 +128,8 @@ class PdfService:
                     record["text"] = page_text(document.reader, index)
                 except PdfError as error:
                     record["skipped"] = str(error)
+                except Exception as error:  # whatever one page raises, the others and the result go on
+                    record["skipped"] = f"Page {index + 1}: its text could not be read ({_reason(error)})."
             if document.options.wants_images:
                 self._page_images(task_id, document, index, record, images, writes)
         writes.append((page_key(task_id, index + 1), json.dumps(record), "application/json"))
@@ -164,6 +171,9 @@ class PdfService:
                 found = list(page_image_streams(document.reader.pages[index], index + 1))
         except PdfError as error:
             record["image_error"] = str(error)
+            return
+        except Exception as error:  # whatever one page raises, the others and the result go on
+            record["image_error"] = f"Images of page {index + 1}: they could not be listed ({_reason(error)})."
             return
         for position, (identity, stream) in enumerate(found):
             if identity not in images:
@@ -222,6 +232,28 @@ class PdfService:
 
     @staticmethod
     def _details(document: OpenDocument) -> dict[str, Any]:
+        """Document info, outline and page sizes; a part that raises is replaced by an empty value and
+        listed in "detail_errors" ({"detail", "page" (or None), "reason"}), never fatal."""
         reader = document.reader
-        return {"document_info": document_metadata(reader), "outline": document_outline(reader),
-                "page_sizes": [page_size(reader, index) for index in range(len(reader.pages))]}
+        errors: list[dict[str, Any]] = []
+
+        def guarded(detail: str, make, empty, page: int | None = None):
+            try:
+                return make()
+            except Exception as error:
+                errors.append({"detail": detail, "page": page, "reason": _reason(error)})
+                return empty
+
+        details: dict[str, Any] = {
+            "document_info": guarded("document_info", lambda: document_metadata(reader), {}),
+            "outline": guarded("outline", lambda: document_outline(reader), []),
+            "page_sizes": [guarded("page_size", lambda i=index: page_size(reader, i), {"page": index + 1}, index + 1)
+                           for index in range(len(reader.pages))],
+        }
+        if errors:
+            details["detail_errors"] = errors
+        return details
+
+
+def _reason(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

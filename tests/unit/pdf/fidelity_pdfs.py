@@ -1,0 +1,134 @@
+"""Small PDFs built by code after public bug reports of PDF libraries (no downloaded fixture): one per
+case of issue 12, and the image layouts of the generated matrix. Each builder returns bytes."""
+
+from __future__ import annotations
+
+import io
+import zlib
+
+from pypdf import PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    ByteStringObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    EncodedStreamObject,
+    NameObject,
+    NumberObject,
+)
+
+TO_UNICODE = b"""/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+/CMapName /Fidelity def /CMapType 2 def
+1 begincodespacerange <00> <FF> endcodespacerange
+3 beginbfchar <21> <D83D> <22> <0041> <23> <D83DDE00> endbfchar
+endcmap CMapName currentdict /CMap defineresource pop end end"""
+
+
+def _write(writer: PdfWriter) -> bytes:
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _stream(data: bytes, **entries) -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    for key, value in entries.items():
+        stream[NameObject("/" + key)] = value
+    return stream
+
+
+def _text_page(writer: PdfWriter, content: bytes, font_entries: dict | None = None):
+    page = writer.add_blank_page(200, 200)
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject("/Helvetica")})
+    font.update(font_entries or {})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject(
+        {NameObject("/F1"): writer._add_object(font)})})
+    page[NameObject("/Contents")] = writer._add_object(_stream(content))
+    return page
+
+
+def lone_surrogate_pdf() -> bytes:
+    """Case 1: a ToUnicode map sends code 0x21 to the lone surrogate <D83D> (and 0x23 to a proper
+    pair, 😀); the page shows "!"#!" so pypdf's text holds two unpaired surrogates."""
+    writer = PdfWriter()
+    cmap = writer._add_object(_stream(TO_UNICODE))
+    _text_page(writer, b'BT /F1 12 Tf 20 100 Td (!"#!) Tj ET', {NameObject("/ToUnicode"): cmap})
+    # a title in UTF-16BE holding the same lone surrogate
+    writer._info.get_object()[NameObject("/Title")] = ByteStringObject(
+        b"\xfe\xff" + "Surrogate ".encode("utf-16-be") + b"\xd8\x3d" + " title".encode("utf-16-be"))
+    return _write(writer)
+
+
+def no_mediabox_pdf() -> bytes:
+    """Case 2: one page with text and no /MediaBox on the page or its parents."""
+    writer = PdfWriter()
+    page = _text_page(writer, b"BT /F1 12 Tf 20 100 Td (No box here) Tj ET")
+    del page[NameObject("/MediaBox")]
+    return _write(writer)
+
+
+def misplaced_root_pdf() -> bytes:
+    """Case 6: the trailer's /Root names an object that is not the catalog; pypdf finds the catalog
+    by scanning and logs "Root found at IndirectObject(n, 0, <id of the reader>)"."""
+    writer = PdfWriter()
+    _text_page(writer, b"BT /F1 12 Tf 20 100 Td (Root elsewhere) Tj ET")
+    data = _write(writer)
+    trailer = data.rindex(b"trailer")
+    root = data.index(b"/Root", trailer)
+    end = data.index(b" R", root) + 2
+    last = int(data[data.index(b"/Size", trailer) + 5:].split()[0]) - 1  # the content stream
+    return data[:root] + b"/Root %d 0 R" % last + b" " * (end - root - len(b"/Root %d 0 R" % last)) + data[end:]
+
+
+def image_page_pdf(images: dict[str, object], inline: bytes | None = None) -> bytes:
+    """One page drawing each image XObject of `images` ({name: stream}) and an optional inline image
+    (the bytes from BI to EI)."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(200, 200)
+    refs = {name: writer._add_object(stream) for name, stream in images.items()}
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): DictionaryObject(
+        {NameObject("/" + name): ref for name, ref in refs.items()})})
+    content = b" ".join(b"q 20 0 0 20 10 10 cm /" + name.encode() + b" Do Q" for name in refs)
+    if inline is not None:
+        content += b" q 5 0 0 5 0 0 cm " + inline + b" Q"
+    page[NameObject("/Contents")] = writer._add_object(_stream(content))
+    return _write(writer)
+
+
+def encoded(data: bytes, filters: list[str], parms: list | None = None, **entries) -> EncodedStreamObject:
+    """An image XObject whose stored bytes are `data` (already encoded by the caller) and whose
+    /Filter is `filters`."""
+    stream = EncodedStreamObject()
+    stream._data = data
+    stream.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Image")})
+    if filters:
+        stream[NameObject("/Filter")] = ArrayObject([NameObject(f) for f in filters]) if len(filters) > 1 \
+            else NameObject(filters[0])
+    if parms:
+        stream[NameObject("/DecodeParms")] = ArrayObject(parms) if len(parms) > 1 else parms[0]
+    for key, value in entries.items():
+        stream[NameObject("/" + key)] = value
+    return stream
+
+
+def flate(data: bytes) -> bytes:
+    return zlib.compress(data, 6)
+
+
+def numbers(*values) -> ArrayObject:
+    return ArrayObject([NumberObject(v) for v in values])
+
+
+def names(**entries) -> DictionaryObject:
+    return DictionaryObject({NameObject("/" + k): v for k, v in entries.items()})
+
+
+def true() -> BooleanObject:
+    return BooleanObject(True)
+
+
+def string(data: bytes) -> ByteStringObject:
+    return ByteStringObject(data)
