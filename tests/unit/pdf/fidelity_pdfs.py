@@ -132,3 +132,84 @@ def true() -> BooleanObject:
 
 def string(data: bytes) -> ByteStringObject:
     return ByteStringObject(data)
+
+
+# Images ---------------------------------------------------------------------------------------------
+
+def pattern(width: int, height: int, components: int, maximum: int = 255, seed: int = 0) -> list[int]:
+    """Sample values 0..maximum, varied across pixels and components (row by row)."""
+    return [((x * 37 + y * 91 + c * 53 + seed * 29) * 7919) % (maximum + 1)
+            for y in range(height) for x in range(width) for c in range(components)]
+
+
+def pack(values: list[int], width: int, components: int, bits: int) -> bytes:
+    """Samples packed `bits` to a sample, each row padded to a byte (ISO 32000-2 §8.9.3)."""
+    per_row = width * components
+    out = bytearray()
+    for start in range(0, len(values), per_row):
+        row = values[start:start + per_row]
+        if bits == 16:
+            out += b"".join(v.to_bytes(2, "big") for v in row)
+            continue
+        accumulator, filled = 0, 0
+        for value in row:
+            accumulator, filled = accumulator << bits | value, filled + bits
+        if filled % 8:
+            accumulator <<= 8 - filled % 8
+            filled += 8 - filled % 8
+        out += accumulator.to_bytes(filled // 8, "big") if filled else b""
+    return bytes(out)
+
+
+def jpeg_with_soft_mask_pdf() -> tuple[bytes, bytes, bytes]:
+    """Case 3: an RGB JPEG (/DCTDecode) whose Flate /SMask is 255 on the left half and 0 on the right.
+    Returns (pdf, the JPEG, the mask's samples)."""
+    from PIL import Image
+
+    width, height = 16, 8
+    image = Image.new("RGB", (width, height))
+    image.putdata([(x * 16, y * 32, 128) for y in range(height) for x in range(width)])
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=95)
+    alpha = bytes(255 if x < width // 2 else 0 for _ in range(height) for x in range(width))
+    smask = encoded(flate(alpha), ["/FlateDecode"], Width=NumberObject(width), Height=NumberObject(height),
+                    ColorSpace=NameObject("/DeviceGray"), BitsPerComponent=NumberObject(8))
+    jpeg = encoded(out.getvalue(), ["/DCTDecode"], Width=NumberObject(width), Height=NumberObject(height),
+                   ColorSpace=NameObject("/DeviceRGB"), BitsPerComponent=NumberObject(8), SMask=smask)
+    return image_page_pdf({"Photo": jpeg}), out.getvalue(), alpha
+
+
+def inline_rgb_4_bit_pdf() -> tuple[bytes, list[int]]:
+    """Case 4: an inline image with /BPC 4 /CS /RGB (5×3 pixels, so rows end on half a byte).
+    Returns (pdf, its sample values)."""
+    width, height = 5, 3
+    values = pattern(width, height, 3, 15)
+    data = pack(values, width, 3, 4)
+    inline = b"BI /W %d /H %d /BPC 4 /CS /RGB ID " % (width, height) + data + b"\nEI"
+    return image_page_pdf({}, inline), values
+
+
+def ccitt_g4_bytes(width: int, height: int) -> tuple[bytes, list[int]]:
+    """(CCITT G4 data of a 1-bit picture, its pixels as 0 black / 1 white), made by Pillow's libtiff."""
+    from PIL import Image
+
+    pixels = [1 if (x // 3 + y // 2) % 2 or x == y else 0 for y in range(height) for x in range(width)]
+    image = Image.new("1", (width, height))
+    image.putdata([255 * (1 - p) for p in pixels])  # libtiff codes Pillow's black as the fax's white
+    out = io.BytesIO()
+    image.save(out, format="TIFF", compression="group4")
+    tiff = Image.open(io.BytesIO(out.getvalue()))
+    offset, count = tiff.tag_v2[273][0], tiff.tag_v2[279][0]
+    return out.getvalue()[offset:offset + count], pixels
+
+
+def ccitt_pdf(decode: list | None = None, *, width: int = 24, height: int = 10) -> tuple[bytes, list[int]]:
+    """Case 5: a CCITT G4 1-bit grey image, with `decode` as its /Decode. Returns (pdf, pixels 0/1)."""
+    data, pixels = ccitt_g4_bytes(width, height)
+    params = names(K=NumberObject(-1), Columns=NumberObject(width), Rows=NumberObject(height),
+                   BlackIs1=BooleanObject(False))
+    entries = {"Width": NumberObject(width), "Height": NumberObject(height), "BitsPerComponent": NumberObject(1),
+               "ColorSpace": NameObject("/DeviceGray")}
+    if decode is not None:
+        entries["Decode"] = numbers(*decode)
+    return image_page_pdf({"Fax": encoded(data, ["/CCITTFaxDecode"], [params], **entries)}), pixels

@@ -1,10 +1,15 @@
 """The cases of issue 12 that lost whole documents or made output differ between runs, each on a
 fixture built by code (tests/unit/pdf/fidelity_pdfs.py)."""
 
+import base64
+import io
 import json
 
+import pypdf
 import pytest
+from PIL import Image
 
+from dataflow.executors.pdf.images import convert_image, page_image_streams
 from tests.unit.pdf import fidelity_pdfs
 from tests.unit.pdf.conftest import metadata_of, unzip
 
@@ -43,3 +48,66 @@ async def test_messages_quoting_objects_give_identical_bytes_on_every_run(run_do
     assert first == second and as_json == as_json_again
     messages = metadata_of(first)["pypdf_messages"]
     assert "Root found at IndirectObject(3, 0)" in messages  # the address pypdf quoted is gone
+
+
+def images_of(data: bytes) -> list:
+    """[(our ExtractedImage, native pypdf + Pillow's image or the exception it raised)] of page 1."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    page = reader.pages[0]
+    ours = [convert_image(identity, stream) for identity, stream in page_image_streams(page, 1)]
+    theirs = []
+    for key in page.images.keys():  # noqa: SIM118 (a virtual list, not a dict)
+        try:
+            theirs.append(page.images[key].image)
+        except Exception as error:
+            theirs.append(error)
+    return list(zip(ours, theirs, strict=True))
+
+
+def pil(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+def test_a_jpeg_with_a_soft_mask_keeps_its_transparency_as_a_linked_file():
+    pdf, jpeg, alpha = fidelity_pdfs.jpeg_with_soft_mask_pdf()
+    [(ours, theirs)] = images_of(pdf)
+    assert ours.data == jpeg and ours.mime == "image/jpeg"  # the JPEG as stored
+    assert ours.mask.name == "img-5-mask.png" and pil(ours.mask.data).tobytes() == alpha
+    assert "not opaque" in ours.note and ours.mask.name in ours.note
+    combined = pil(ours.data).convert("RGB")  # the two files together are what native pypdf + Pillow show
+    combined.putalpha(pil(ours.mask.data))
+    assert theirs.mode == "RGBA" and combined.tobytes() == theirs.tobytes()
+
+
+@pytest.mark.parametrize("output", ["zip", "json"])
+async def test_the_mask_file_is_written_and_linked_in_the_result(run_document, output):
+    pdf, jpeg, alpha = fidelity_pdfs.jpeg_with_soft_mask_pdf()
+    _, data = await run_document(pdf, {"format": output})
+    if output == "zip":
+        files = unzip(data)
+        entry = metadata_of(data)["images"][0]
+        assert files["images/img-5.jpg"] == jpeg and pil(files["images/img-5-mask.png"]).tobytes() == alpha
+    else:
+        entry = json.loads(data)["images"][0]
+        assert pil(base64.b64decode(entry["mask"]["data_base64"])).tobytes() == alpha
+    assert entry["mask"]["name"] == "img-5-mask.png" and entry["mask"]["width"] == 16
+    assert "img-5-mask.png" in entry["note"]
+
+
+def test_an_inline_4_bit_rgb_image_becomes_an_rgb_png_like_native_pypdf():
+    pdf, values = fidelity_pdfs.inline_rgb_4_bit_pdf()
+    [(ours, theirs)] = images_of(pdf)
+    image = pil(ours.data)
+    assert ours.name.endswith(".png") and ours.note is None and image.mode == "RGB"
+    assert image.tobytes() == theirs.tobytes() == bytes(17 * v for v in values)  # 4 bits scaled: v × 255/15
+
+
+@pytest.mark.parametrize(("decode", "inverted"), [(None, False), ([0, 1], False), ([1, 0], True)])
+def test_a_ccitt_image_honours_its_decode_array(decode, inverted):
+    pdf, pixels = fidelity_pdfs.ccitt_pdf(decode)
+    [(ours, theirs)] = images_of(pdf)
+    expected = bytes(255 * (1 - p if inverted else p) for p in pixels)  # computed by hand from the picture
+    assert ours.mime == "image/tiff" and pil(ours.data).convert("L").tobytes() == expected
+    assert theirs.convert("L").tobytes() == expected  # native pypdf + Pillow agree

@@ -82,13 +82,15 @@ def test_cmyk_is_kept_as_samples_with_a_note():
     assert ours.data == theirs.image.tobytes()  # the same samples Pillow holds in CMYK mode
 
 
-def test_image_mask_that_pillow_cannot_convert_becomes_a_one_bit_png():
+def test_stencil_mask_that_pillow_cannot_convert_is_black_where_painted_and_transparent_elsewhere():
     results = {str(key): (ours, theirs) for _, key, (ours, _), theirs in ours_and_theirs(pdfs.crafted_images_pdf())}
     ours, theirs = results["/Mask"]
     assert isinstance(theirs, Exception)  # native pypdf + Pillow fails on it
     image = decoded(ours.data)
-    assert image.mode == "1" and image.size == (8, 2)
-    assert image.tobytes() == b"\x0f\xf0"  # /Decode [1 0] inverts the stored bits
+    assert image.mode == "LA" and image.size == (8, 2)
+    # stored bits 11110000 00001111 with /Decode [1 0]: a stored 1 decodes to 0, which is painted
+    assert image.getchannel("A").tobytes() == bytes([255] * 4 + [0] * 8 + [255] * 4)
+    assert set(image.getchannel("L").tobytes()) == {0} and "stencil" in ours.note
 
 
 def test_an_image_shared_by_two_pages_has_one_identity():

@@ -23,13 +23,18 @@ class Collected:
     page_count: int
     pages: list[dict[str, Any]]  # {"page", "text", "images": [identity], "skipped", "image_error"}
     images: list[dict[str, Any]]  # {"identity", "name", "mime", "width", "height", "note", "pages"}
-    image_data: dict[str, bytes]  # identity -> bytes
+    image_data: dict[str, bytes]  # identity -> bytes (and mask_identity(identity) -> the mask's bytes)
     images_over_limit: int = 0
     details: dict[str, Any] = field(default_factory=dict)  # complete mode: info, outline, page_sizes
     producer: str = ""
     warnings: list[str] = field(default_factory=list)
     pypdf_messages: list[str] = field(default_factory=list)
     replaced_characters: int = 0  # lone surrogates and the like, replaced by U+FFFD (see text.py)
+
+
+def mask_identity(identity: str) -> str:
+    """The key of an image's separate mask file in Collected.image_data."""
+    return identity + "#mask"
 
 
 def stem(source: str) -> str:
@@ -51,14 +56,20 @@ def summary(collected: Collected) -> dict[str, Any]:
         "skipped_pages": [{"page": p["page"], "reason": p["skipped"]} for p in collected.pages if p.get("skipped")],
         "image_errors": [{"page": p["page"], "reason": p["image_error"]} for p in collected.pages
                          if p.get("image_error")],
-        "images": [{k: image.get(k) for k in ("name", "mime", "width", "height", "bytes", "pages", "note")}
-                   for image in collected.images],
+        "images": [_image_entry(image) for image in collected.images],
         "images_over_limit": collected.images_over_limit,
         "page_images": {str(p["page"]): [names[i] for i in p.get("images", []) if i in names]
                         for p in collected.pages if p.get("images")},
     }
     data.update(collected.details)
     return data
+
+
+def _image_entry(image: dict[str, Any]) -> dict[str, Any]:
+    entry = {k: image.get(k) for k in ("name", "mime", "width", "height", "bytes", "pages", "note")}
+    if image.get("mask"):  # transparency written as its own file beside the image
+        entry["mask"] = dict(image["mask"])
+    return entry
 
 
 def build_zip(collected: Collected) -> bytes:
@@ -71,6 +82,10 @@ def build_zip(collected: Collected) -> bytes:
             data = collected.image_data.get(image["identity"])
             if data is not None:
                 _write(archive, f"images/{image['name']}", data, stored=image["mime"] in ("image/jpeg", "image/png"))
+            mask = collected.image_data.get(mask_identity(image["identity"]))
+            if mask is not None and image.get("mask"):
+                _write(archive, f"images/{image['mask']['name']}", mask,
+                       stored=image["mask"]["mime"] in ("image/jpeg", "image/png"))
         _write(archive, "metadata.json", json.dumps(summary(collected), indent=2, ensure_ascii=False).encode())
     return buffer.getvalue()
 
@@ -93,6 +108,9 @@ def build_json(collected: Collected) -> bytes:
         entry["identity"] = image["identity"]
         data = collected.image_data.get(image["identity"])
         entry["data_base64"] = base64.b64encode(data).decode("ascii") if data is not None else None
+        mask = collected.image_data.get(mask_identity(image["identity"]))
+        if "mask" in entry:
+            entry["mask"]["data_base64"] = base64.b64encode(mask).decode("ascii") if mask is not None else None
     return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
 
 

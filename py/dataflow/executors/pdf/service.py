@@ -21,7 +21,7 @@ from dataflow.executors.pdf.errors import FileMissingError, PdfError, PdfWorkerE
 from dataflow.executors.pdf.extract import document_metadata, document_outline, page_size, page_text
 from dataflow.executors.pdf.images import convert_image, page_image_streams
 from dataflow.executors.pdf.options import PdfOptions
-from dataflow.executors.pdf.output import Collected, build_output
+from dataflow.executors.pdf.output import Collected, build_output, mask_identity
 from dataflow.executors.pdf.reader import open_pdf, pdf_errors
 from dataflow.executors.pdf.store import BlobStore, file_key, parts_prefix, result_key
 from dataflow.executors.pdf.text import normalise_message
@@ -75,6 +75,10 @@ def page_key(task_id: str, page: int) -> str:
 
 def image_key(task_id: str, identity: str) -> str:
     return f"{parts_prefix(task_id)}image:{identity}"
+
+
+def image_mask_key(task_id: str, identity: str) -> str:
+    return f"{parts_prefix(task_id)}imagemask:{identity}"
 
 
 def image_meta_key(task_id: str, identity: str) -> str:
@@ -199,25 +203,32 @@ class PdfService:
             entries.append((image_key(task_id, identity), image.data, image.mime))
             meta.update(name=image.name, mime=image.mime, width=image.width, height=image.height,
                         bytes=len(image.data), note=image.note)
+            if image.mask is not None:  # transparency the image file cannot carry, written beside it
+                mask = image.mask
+                entries.append((image_mask_key(task_id, identity), mask.data, mask.mime))
+                meta["mask"] = {"name": mask.name, "mime": mask.mime, "width": mask.width, "height": mask.height,
+                                "bytes": len(mask.data)}
         entries.append((image_meta_key(task_id, identity), json.dumps(meta), "application/json"))
         return entries
 
     async def _collect(self, task_id: str, document: OpenDocument) -> Collected:
         page_keys = await self.store.keys(f"{parts_prefix(task_id)}page:")
         identities = await self._stored_images(task_id)
-        wanted = page_keys + [image_meta_key(task_id, i) for i in identities] + [image_key(task_id, i)
-                                                                                 for i in identities]
-        values = await self.store.get_many(wanted)  # one transaction for every part
+        wanted = page_keys + [key(task_id, i) for key in (image_meta_key, image_key, image_mask_key)
+                              for i in identities]
+        values = await self.store.get_many(wanted)  # one transaction for every part (None: no mask)
         pages = [json.loads(value) for value in values[:len(page_keys)]]
-        metas = values[len(page_keys):len(page_keys) + len(identities)]
-        blobs = values[len(page_keys) + len(identities):]
+        count = len(identities)
+        metas, blobs, masks = (values[len(page_keys) + n * count:len(page_keys) + (n + 1) * count] for n in range(3))
         images, image_data = [], {}
-        for identity, raw_meta, data in zip(identities, metas, blobs, strict=True):
+        for identity, raw_meta, data, mask in zip(identities, metas, blobs, masks, strict=True):
             meta = json.loads(raw_meta)
             meta["pages"] = [p["page"] for p in pages if identity in p.get("images", [])]
             images.append(meta)
             if data is not None:
                 image_data[identity] = data
+            if mask is not None and meta.get("mask"):
+                image_data[mask_identity(identity)] = mask
         images.sort(key=lambda meta: (meta["first_page"], meta["position"]))
         messages = list(document.pypdf_messages)
         with pypdf_messages(messages):
