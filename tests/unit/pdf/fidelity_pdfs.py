@@ -14,6 +14,7 @@ from pypdf.generic import (
     DecodedStreamObject,
     DictionaryObject,
     EncodedStreamObject,
+    FloatObject,
     NameObject,
     NumberObject,
 )
@@ -119,7 +120,7 @@ def flate(data: bytes) -> bytes:
 
 
 def numbers(*values) -> ArrayObject:
-    return ArrayObject([NumberObject(v) for v in values])
+    return ArrayObject([NumberObject(v) if float(v).is_integer() else FloatObject(v) for v in values])
 
 
 def names(**entries) -> DictionaryObject:
@@ -213,3 +214,50 @@ def ccitt_pdf(decode: list | None = None, *, width: int = 24, height: int = 10) 
     if decode is not None:
         entries["Decode"] = numbers(*decode)
     return image_page_pdf({"Fax": encoded(data, ["/CCITTFaxDecode"], [params], **entries)}), pixels
+
+
+# Encoders for the matrix: the inverse of each filter and predictor, written from the specs -----------
+
+def png_predict(data: bytes, colors: int, bits: int, columns: int) -> bytes:
+    """PNG predictor rows (PNG spec §9.2), cycling through filter types 0-4 row by row."""
+    stride = (colors * bits * columns + 7) // 8
+    bpp = max(1, colors * bits // 8)
+    previous = bytes(stride)
+    out = bytearray()
+    for number, start in enumerate(range(0, len(data), stride)):
+        row = data[start:start + stride]
+        kind = number % 5
+        encoded_row = bytearray()
+        for i, value in enumerate(row):
+            left = row[i - bpp] if i >= bpp else 0
+            up = previous[i]
+            upleft = previous[i - bpp] if i >= bpp else 0
+            guess = [0, left, up, (left + up) // 2, _paeth(left, up, upleft)][kind]
+            encoded_row.append((value - guess) & 0xFF)
+        out += bytes([kind]) + encoded_row
+        previous = row
+    return bytes(out)
+
+
+def _paeth(left: int, up: int, upleft: int) -> int:
+    estimate = left + up - upleft
+    a, b, c = abs(estimate - left), abs(estimate - up), abs(estimate - upleft)
+    return left if a <= b and a <= c else (up if b <= c else upleft)
+
+
+def tiff_predict(values: list[int], width: int, components: int, bits: int) -> bytes:
+    """TIFF predictor 2 (TIFF 6.0 §14): each sample minus the same component of the pixel to its
+    left, modulo 2**bits, packed like the samples."""
+    per_row, top = width * components, (1 << bits) - 1
+    differences = [(v - values[i - components]) & top if i % per_row >= components else v
+                   for i, v in enumerate(values)]
+    return pack(differences, width, components, bits)
+
+
+def run_length(data: bytes) -> bytes:
+    """RunLengthDecode's encoding (ISO 32000-2 §7.4.5): literal runs of up to 128 bytes, then EOD."""
+    out = bytearray()
+    for start in range(0, len(data), 128):
+        chunk = data[start:start + 128]
+        out += bytes([len(chunk) - 1]) + chunk
+    return bytes(out + b"\x80")

@@ -161,7 +161,7 @@ def _can_pass_rows(stream: StreamObject, space: ColorSpace, bits: int, width: in
     if not samples.is_identity(samples.decode_pairs(stream.get("/Decode"), space.components, bits, indexed=indexed),
                                bits, indexed=indexed):
         return False
-    if indexed and len(space.palette or b"") < 3 << bits:  # indices past the palette need it padded
+    if indexed and len(space.palette or b"") < 3 << bits:  # indices past hival need the palette padded
         return False
     params = filter_parameters(stream)[0]
     try:
@@ -204,16 +204,18 @@ def _direct_png(values, width: int, height: int, space: ColorSpace, bits: int, p
 
 def _indexed_png(values, width: int, height: int, space: ColorSpace, bits: int, pair, plane: bytes | None,
                  data: bytes) -> bytes:
-    entries = len(space.palette or b"") // 3
-    palette = (space.palette or b"").ljust(3 << bits, b"\0")  # an index past the table shows black
+    entries = max(len(space.palette or b"") // 3, 1)
+    # an index past hival is adjusted to the nearest valid one (ISO 32000-2 §8.6.6.3): repeat the last entry
+    palette = (space.palette or b"\0\0\0")
+    palette = (palette + palette[-3:] * 256)[:max(3 << bits, len(palette))]
     identity = samples.is_identity([pair], bits, indexed=True)
     if plane is None and identity:
         return png.png_from_pixels(width, height, bits, png.PALETTE, data, palette)
-    indices = bytes(samples.apply(values, 1, [samples.index_lookup(pair, bits, max(entries - 1, 0))], 8)
+    indices = bytes(samples.apply(values, 1, [samples.index_lookup(pair, bits, entries - 1)], 8)
                     if not identity else values)
+    table = (palette + palette[-3:] * 256)[:768]
     if plane is None:
-        return png.png_from_pixels(width, height, 8, png.PALETTE, indices, palette.ljust(768, b"\0")[:768])
-    table = palette.ljust(768, b"\0")
+        return png.png_from_pixels(width, height, 8, png.PALETTE, indices, table)
     rgb = bytearray(3 * len(indices))
     for channel in range(3):
         rgb[channel::3] = indices.translate(table[channel::3])
