@@ -104,9 +104,18 @@ def _colour_key(ranges: list, values, components: int, bits: int, width: int, he
 
 
 def _as_file(kind: str, mask: StreamObject, codec: str, width: int, height: int) -> Alpha:
+    """A mask we cannot decode, as a file that shows white where the image is opaque, where we can."""
+    pair = samples.decode_pairs(mask.get("/Decode"), 1, 1 if kind == "stencil mask" else 8)[0]
+    note = None
     if codec == "/CCITTFaxDecode":
-        data, extension, mime = ccitt_tiff(mask), ".tiff", "image/tiff"
+        # a stencil's decoded 1s are transparent; a soft mask's 1s opaque: flip what must show black
+        flip = (pair == (0.0, 1.0)) if kind == "stencil mask" else (pair == (1.0, 0.0))
+        data, extension, mime = ccitt_tiff(mask, invert=flip), ".tiff", "image/tiff"
     else:
         extension, mime = CODEC_FILES[codec]
         data = decoded_data(mask) if codec != "/JBIG2Decode" else bytes(mask._data)
-    return Alpha(kind, width, height, file=(extension, data, mime))
+        if kind == "stencil mask":
+            note = f"Its stencil mask is {codec[1:-6]} data kept as stored: its 1 samples are the transparent parts."
+        elif pair != (0.0, 1.0):
+            note = f"The mask file is shown as stored: its /Decode {list(pair)} could not be applied to it."
+    return Alpha(kind, width, height, file=(extension, data, mime), note=note)
