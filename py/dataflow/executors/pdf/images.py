@@ -193,8 +193,7 @@ def _direct_png(values, width: int, height: int, space: ColorSpace, bits: int, p
         packed = data if pairs == [(0.0, 1.0)] else png.invert(data)  # PNG holds 1, 2 and 4-bit grey as is
         return png.png_from_pixels(width, height, bits, color_type, packed)
     depth = 16 if bits == 16 else 8
-    converted = samples.apply(values, space.components, [samples.lookup(p, bits, (1 << depth) - 1) for p in pairs],
-                              depth)
+    converted = samples.decoded(values, space.components, pairs, bits, depth)
     if plane is None:
         return png.png_from_pixels(width, height, depth, color_type, converted)
     alpha = plane if depth == 8 else samples.widen(plane)
@@ -329,7 +328,7 @@ def _kept_samples(identity: str, stream: StreamObject, values, width: int, heigh
     """CMYK and other spaces: the samples with /Decode applied, 8 bits each (16 at 16 bits)."""
     depth = 16 if bits == 16 else 8
     pairs = samples.decode_pairs(stream.get("/Decode"), space.components, bits)
-    data = samples.apply(values, space.components, [samples.lookup(p, bits, (1 << depth) - 1) for p in pairs], depth)
+    data = samples.decoded(values, space.components, pairs, bits, depth)
     name = space.kind.upper() if space.kind == "cmyk" else space.kind
     return ExtractedImage(identity + ".raw", data, "application/octet-stream", width, height,
                           f"Kept as decoded samples, not converted ({name}, {space.components} components of {depth} "

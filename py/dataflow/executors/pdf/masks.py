@@ -61,7 +61,7 @@ def _soft(smask: StreamObject) -> Alpha:
         raise ValueError(f"a soft mask with {bits} bits per component")
     values = samples.unpack(decoded_data(smask), width, height, 1, bits)
     pair = samples.decode_pairs(smask.get("/Decode"), 1, bits)[0]
-    plane = samples.apply(values, 1, [samples.lookup(pair, bits, 255)], 8)
+    plane = samples.decoded(values, 1, [pair], bits, 8)
     note = None
     if smask.get("/Matte") is not None:
         note = "The soft mask's /Matte (colours pre-blended with a matte colour) was not undone."

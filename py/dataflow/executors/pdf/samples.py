@@ -86,10 +86,39 @@ def index_lookup(pair: tuple[float, float], bits: int, high_value: int) -> list[
     return [min(high_value, max(0, round(low + value * (high - low) / top))) for value in range(top + 1)]
 
 
+def decoded(values: bytearray | list[int], components: int, pairs: Sequence[tuple[float, float]], bits: int,
+            depth: int) -> bytes:
+    """Samples through their /Decode pairs, scaled to `depth` bits (8 or 16), big-endian. At 16 bits
+    each sample is computed (a table would have 65,536 entries per component)."""
+    out_max = (1 << depth) - 1
+    if bits <= 8:
+        return apply(values, components, [lookup(pair, bits, out_max) for pair in pairs], depth)
+    if depth == 16 and all(pair == (0.0, 1.0) for pair in pairs):
+        return apply(values, components, [_IDENTITY_16] * components, 16)
+    top, seen = (1 << bits) - 1, {}
+    mapped = []
+    for index, value in enumerate(values):
+        key = (index % components, value)
+        if key not in seen:
+            low, high = pairs[key[0]]
+            seen[key] = min(out_max, max(0, round(out_max * (low + value * (high - low) / top))))
+        mapped.append(seen[key])
+    return apply(mapped, 1, [_IDENTITY_16], depth)
+
+
+class _Identity:
+    def __getitem__(self, value: int) -> int:
+        return value
+
+
+_IDENTITY_16 = _Identity()
+
+
 def apply(values: bytearray | list[int], components: int, tables: Sequence[Sequence[int]], depth: int) -> bytes:
     """Samples mapped through one table per component, written as big-endian samples of `depth` bits
     (8 or 16)."""
-    if depth == 8 and isinstance(values, bytearray) and all(len(t) <= 256 for t in tables):
+    if depth == 8 and isinstance(values, bytearray) and all(isinstance(t, (list, bytes)) and len(t) <= 256
+                                                            for t in tables):
         if all(list(t) == list(tables[0]) for t in tables):
             return bytes(values).translate(bytes(tables[0]).ljust(256, b"\0"))
         out = bytearray(len(values))
