@@ -41,6 +41,7 @@ SPACES = {  # name: (components, allowed bits)
     "indexed-rgb-string": (1, (1, 2, 4, 8)),
     "indexed-gray-stream": (1, (1, 2, 4, 8)),
     "cmyk": (4, (1, 2, 4, 8, 16)),
+    "indexed-cmyk-stream": (1, (1, 2, 4, 8)),
 }
 FILTERS = ("none", "flate", "flate+png", "flate+tiff", "lzw+png", "ahx+flate", "runlength", "a85")
 MASKS = ("none", "smask", "smask-double-size", "stencil", "colour-key")
@@ -58,7 +59,7 @@ MATRIX = list(combinations())
 
 
 def test_the_matrix_covers_every_allowed_combination():
-    assert len(MATRIX) == (5 + 5 + 4 + 4 + 5) * len(FILTERS) * len(MASKS) * len(DECODES) == 2760
+    assert len(MATRIX) == (5 + 5 + 4 + 4 + 5 + 4) * len(FILTERS) * len(MASKS) * len(DECODES) == 3240
 
 
 # Building the image ------------------------------------------------------------------------------
@@ -71,6 +72,11 @@ def palette_for(space: str, bits: int) -> tuple[list[tuple[int, int, int]], obje
         colours = [((i * 73) % 256, (i * 151 + 40) % 256, (255 - i * 29) % 256) for i in range(entries)]
         table = string(bytes(v for colour in colours for v in colour))
         base = NameObject("/DeviceRGB")
+    elif space == "indexed-cmyk-stream":  # kept as CMYK samples, like a CMYK image
+        colours = [((i * 61) % 256, (i * 17 + 3) % 256, (i * 101) % 256, (250 - i) % 256) for i in range(entries)]
+        table = encoded(flate(bytes(v for colour in colours for v in colour)), ["/FlateDecode"])
+        del table[NameObject("/Type")], table[NameObject("/Subtype")]
+        base = NameObject("/DeviceCMYK")
     else:
         greys = [(i * 97 + 11) % 256 for i in range(entries)]
         colours = [(g, g, g) for g in greys]
@@ -207,9 +213,9 @@ def test_image_matches_the_reference(space, bits, filter_name, mask, decode):
     ours = convert_image("img", stream)
     components = SPACES[space][0]
     alpha = expected_alpha(values, components, mask_info)
-    if space == "cmyk":  # kept as samples with /Decode applied; the mask is written beside them
+    if "cmyk" in space:  # kept as samples with /Decode applied; the mask is written beside them
         scale = 65535 if bits == 16 else 255
-        samples = [v for pixel in expected_pixels(space, bits, values, None, array, scale) for v in pixel]
+        samples = [v for pixel in expected_pixels(space, bits, values, palette, array, scale) for v in pixel]
         expected = b"".join(v.to_bytes(2, "big") for v in samples) if bits == 16 else bytes(samples)
         assert ours.mime == "application/octet-stream" and ours.data == expected and "CMYK" in ours.note
         if alpha is None:

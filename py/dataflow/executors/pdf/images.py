@@ -42,6 +42,7 @@ class ColorSpace:
     kind: str  # gray, rgb, cmyk, indexed, or another name (lab, separation, ...) we cannot convert
     components: int
     palette: bytes | None = None
+    palette_components: int = 3  # samples per palette entry (4 for an indexed CMYK space)
 
 
 # Finding the images of a page --------------------------------------------------------------------
@@ -317,23 +318,41 @@ def _indexed(value) -> ColorSpace:
         table = bytes(lookup)
     if base.kind == "gray":
         table = bytes(sample for gray in table[:entries] for sample in (gray, gray, gray))
-    elif base.kind != "rgb":
-        return ColorSpace(f"indexed {base.kind}", 1)
+    elif base.kind != "rgb":  # CMYK, Lab ...: the palette's samples are kept like those spaces' samples
+        size = entries * base.components
+        return ColorSpace(f"indexed {base.kind}", 1, table[:size].ljust(size, b"\0"), base.components)
     table = table[:entries * 3].ljust(entries * 3, b"\0")
     return ColorSpace("indexed", 1, table)
 
 
 def _kept_samples(identity: str, stream: StreamObject, values, width: int, height: int, space: ColorSpace,
                   bits: int) -> ExtractedImage:
-    """CMYK and other spaces: the samples with /Decode applied, 8 bits each (16 at 16 bits)."""
+    """CMYK and other spaces: the samples with /Decode applied, 8 bits each (16 at 16 bits); an indexed
+    space over such a base gives its palette's samples."""
     depth = 16 if bits == 16 else 8
-    pairs = samples.decode_pairs(stream.get("/Decode"), space.components, bits)
-    data = samples.decoded(values, space.components, pairs, bits, depth)
-    name = space.kind.upper() if space.kind == "cmyk" else space.kind
+    components = space.components
+    if space.kind.startswith("indexed ") and space.palette is not None:
+        components = space.palette_components
+        entries = max(len(space.palette) // components, 1)
+        pair = samples.decode_pairs(stream.get("/Decode"), 1, bits, indexed=True)[0]
+        indices = bytes(samples.apply(values, 1, [samples.index_lookup(pair, bits, entries - 1)], 8))
+        data, depth = _palette_samples(indices, space.palette, components), 8
+    else:
+        pairs = samples.decode_pairs(stream.get("/Decode"), components, bits)
+        data = samples.decoded(values, components, pairs, bits, depth)
+    name = space.kind.replace("cmyk", "CMYK")
     return ExtractedImage(identity + ".raw", data, "application/octet-stream", width, height,
-                          f"Kept as decoded samples, not converted ({name}, {space.components} components of {depth} "
+                          f"Kept as decoded samples, not converted ({name}, {components} components of {depth} "
                           f"bits per pixel, /Decode applied, {width}×{height} pixels, rows top to bottom): there is "
                           "no faithful conversion without a colour management library.")
+
+
+def _palette_samples(indices: bytes, palette: bytes, components: int) -> bytes:
+    out = bytearray(len(indices) * components)
+    table = palette + palette[-components:] * 256
+    for component in range(components):
+        out[component::components] = indices.translate(table[component::components][:256].ljust(256, b"\0"))
+    return bytes(out)
 
 
 def _kept_raw(identity: str, stream: StreamObject, width: int, height: int, space: ColorSpace,
