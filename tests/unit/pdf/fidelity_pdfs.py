@@ -261,3 +261,17 @@ def run_length(data: bytes) -> bytes:
         chunk = data[start:start + 128]
         out += bytes([len(chunk) - 1]) + chunk
     return bytes(out + b"\x80")
+
+
+def inverted_jpeg_pdf() -> tuple[bytes, bytes]:
+    """An RGB JPEG drawn with /Decode [1 0 1 0 1 0] (a viewer shows it inverted). Returns (pdf, the JPEG)."""
+    from PIL import Image
+
+    image = Image.new("RGB", (24, 16))
+    image.putdata([(x * 10, y * 15, 200 - x * 5) for y in range(16) for x in range(24)])
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=75)
+    stream = encoded(out.getvalue(), ["/DCTDecode"], Width=NumberObject(24), Height=NumberObject(16),
+                     ColorSpace=NameObject("/DeviceRGB"), BitsPerComponent=NumberObject(8),
+                     Decode=numbers(1, 0, 1, 0, 1, 0))
+    return image_page_pdf({"Negative": stream}), out.getvalue()

@@ -111,3 +111,14 @@ def test_a_ccitt_image_honours_its_decode_array(decode, inverted):
     expected = bytes(255 * (1 - p if inverted else p) for p in pixels)  # computed by hand from the picture
     assert ours.mime == "image/tiff" and pil(ours.data).convert("L").tobytes() == expected
     assert theirs.convert("L").tobytes() == expected  # native pypdf + Pillow agree
+
+
+def test_a_jpeg_with_an_inverting_decode_is_inverted_within_rounding():
+    pdf, stored = fidelity_pdfs.inverted_jpeg_pdf()
+    [(ours, theirs)] = images_of(pdf)
+    assert ours.mime == "image/jpeg" and ours.data != stored and "DCT coefficients" in ours.note
+    ours_pixels = pil(ours.data).convert("RGB").tobytes()
+    by_hand = bytes(255 - v for v in pil(stored).convert("RGB").tobytes())
+    assert max(abs(a - b) for a, b in zip(ours_pixels, by_hand, strict=True)) <= 3  # IDCT and chroma rounding
+    native = theirs.convert("RGB").tobytes()  # native pypdf maps 255 - s, then re-compresses as JPEG: ±1 more
+    assert max(abs(a - b) for a, b in zip(ours_pixels, native, strict=True)) <= 4

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pypdf.constants import _INLINE_IMAGE_KEY_MAPPING, _INLINE_IMAGE_VALUE_MAPPING
 from pypdf.generic import ArrayObject, DictionaryObject, EncodedStreamObject, NameObject, StreamObject
 
-from dataflow.executors.pdf import png, samples
+from dataflow.executors.pdf import jpeg, png, samples
 from dataflow.executors.pdf.decoding import ccitt_tiff, codec_of, decoded_data, filter_names, filter_parameters
 from dataflow.executors.pdf.masks import Alpha, alpha_of
 
@@ -251,11 +251,21 @@ def _codec_image(identity: str, stream: StreamObject, codec: str, width: int, he
         return ExtractedImage(identity + ".tiff", ccitt_tiff(stream, invert=pair == (1.0, 0.0)), "image/tiff",
                               width, height, note)
     extension, mime = CODEC_FILES[codec]
-    note = None
+    data, note = decoded_data(stream), None
     if isinstance(decode, list) and any(float(v) != index % 2 for index, v in enumerate(decode)):
-        note = (f"Its /Decode {[float(v) for v in decode]} could not be applied: the {extension[1:].upper()} file "
-                "is written as stored, so its colours differ from what a viewer shows (inverted for [1 0]).")
-    return ExtractedImage(identity + extension, decoded_data(stream), mime, width, height, note)
+        inverted = jpeg.invert(data) if codec == "/DCTDecode" and _all_inverted(decode) else None
+        if inverted is not None:
+            data = inverted[0]
+            note = ("Its /Decode [1 0 …] was applied by negating the JPEG's DCT coefficients (no re-compression): "
+                    + ("an exact inversion" if inverted[1] else "within a level or two of an exact inversion") + ".")
+        else:
+            note = (f"Its /Decode {[float(v) for v in decode]} could not be applied: the {extension[1:].upper()} "
+                    "file is written as stored, so its colours differ from what a viewer shows.")
+    return ExtractedImage(identity + extension, data, mime, width, height, note)
+
+
+def _all_inverted(decode: list) -> bool:
+    return len(decode) % 2 == 0 and all(float(v) == (1 - index % 2) for index, v in enumerate(decode))
 
 
 def _with_mask_file(identity: str, image: ExtractedImage, alpha: Alpha | None) -> ExtractedImage:
