@@ -5,9 +5,11 @@ import io
 import pypdf
 import pytest
 from PIL import Image
+from pypdf.generic import NameObject, NumberObject
 
 from dataflow.executors.pdf.images import convert_image, page_image_streams
 from tests import pdfs
+from tests.unit.pdf.fidelity_pdfs import encoded, flate
 
 
 def ours_and_theirs(data: bytes):
@@ -110,3 +112,13 @@ def test_names_carry_the_identity_and_an_extension(name):
     reader = pypdf.PdfReader(io.BytesIO(pdfs.crafted_images_pdf()))
     stream = next(s for i, s in page_image_streams(reader.pages[0], 1) if "inline" in i)
     assert convert_image(name, stream).name == f"{name}.png"
+
+
+def test_an_unreadable_mask_costs_only_the_transparency_with_a_note():
+    smask = encoded(b"garbage", ["/CrazyDecode"], Width=NumberObject(2), Height=NumberObject(1),
+                    BitsPerComponent=NumberObject(8))
+    stream = encoded(flate(b"\x10\x20"), ["/FlateDecode"], Width=NumberObject(2), Height=NumberObject(1),
+                     BitsPerComponent=NumberObject(8), ColorSpace=NameObject("/DeviceGray"), SMask=smask)
+    image = convert_image("img-1", stream)
+    assert decoded(image.data).tobytes() == b"\x10\x20" and image.mask is None
+    assert "soft mask could not be read" in image.note and "CrazyDecode" in image.note

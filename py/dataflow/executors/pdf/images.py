@@ -126,7 +126,7 @@ def convert_image(identity: str, stream: StreamObject) -> ExtractedImage:
     codec = codec_of(stream)
     if codec is not None:
         image = _codec_image(identity, stream, codec, width, height)
-        return _with_mask_file(identity, image, alpha_of(stream))
+        return _with_mask_file(identity, image, _transparency(stream))
     is_stencil = bool(stream.get("/ImageMask", False))
     bits = 1 if is_stencil else int(stream.get("/BitsPerComponent", 8))
     space = ColorSpace("gray", 1) if is_stencil else color_space(stream.get("/ColorSpace"))
@@ -141,12 +141,23 @@ def convert_image(identity: str, stream: StreamObject) -> ExtractedImage:
         return _stencil_png(identity, stream, values, width, height)
     if space.kind not in _PNG_TYPES:
         image = _kept_samples(identity, stream, values, width, height, space, bits)
-        return _with_mask_file(identity, image, alpha_of(stream, values, space.components, bits))
-    alpha = alpha_of(stream, values, space.components, bits)
+        return _with_mask_file(identity, image, _transparency(stream, values, space.components, bits))
+    alpha = _transparency(stream, values, space.components, bits)
     if alpha is not None and alpha.plane is None:  # the mask itself is a JPEG ...: it goes beside the PNG
         return _with_mask_file(identity, _pixels_png(identity, stream, data, values, width, height, space, bits,
                                                      None), alpha)
     return _pixels_png(identity, stream, data, values, width, height, space, bits, alpha)
+
+
+def _transparency(stream: StreamObject, values=None, components: int = 1, bits: int = 8) -> Alpha | None:
+    """alpha_of, but a mask that cannot be read costs only the transparency, with a note, not the image."""
+    try:
+        return alpha_of(stream, values, components, bits)
+    except Exception as error:
+        kind = "soft mask" if stream.get("/SMask") is not None else "mask"
+        reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        return Alpha(kind, 0, 0, note=f"Its {kind} could not be read ({reason}), so the image is shown opaque "
+                                      "although the PDF's is not.")
 
 
 _PNG_TYPES = {"gray": png.GRAY, "rgb": png.RGB, "indexed": png.PALETTE}
