@@ -44,6 +44,11 @@ def stem(source: str) -> str:
 
 
 def summary(collected: Collected) -> dict[str, Any]:
+    """metadata.json. Besides the counts and lists: "replaced_characters" (characters UTF-8 could not
+    encode, replaced by U+FFFD), each image's "note" (why it is not a plain PNG/JPEG, or what was
+    assumed) and "mask" ({"name", "mime", "width", "height", "bytes"} of its transparency written as a
+    second file), and in complete mode "detail_errors" ([{"detail", "page", "reason"}]) for parts of
+    the details that could not be read, and a page size's "note" when a default size was assumed."""
     names = {image["identity"]: image["name"] for image in collected.images}
     data = {
         "source": collected.source,
