@@ -21,9 +21,10 @@ from dataflow.executors.pdf.errors import FileMissingError, MissingPartsError, P
 from dataflow.executors.pdf.extract import document_metadata, document_outline, page_size, page_text
 from dataflow.executors.pdf.images import convert_image, page_image_streams
 from dataflow.executors.pdf.options import PdfOptions
-from dataflow.executors.pdf.output import Collected, build_output
+from dataflow.executors.pdf.output import Collected, build_output, mask_identity
 from dataflow.executors.pdf.reader import open_pdf, pdf_errors
 from dataflow.executors.pdf.store import BlobStore, file_key, parts_prefix, run_result_key, summary_key
+from dataflow.executors.pdf.text import normalise_message
 
 
 @dataclass
@@ -44,12 +45,16 @@ class _Collect(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        try:
+            self.messages.append(normalise_message(record.getMessage()))
+        except Exception:  # a message that cannot be formatted is not worth a document
+            self.messages.append(normalise_message(str(record.msg)))
 
 
 @contextmanager
 def pypdf_messages(into: list[str]) -> Iterator[None]:
-    """Keep pypdf's warnings with the document (for its metadata) instead of the console."""
+    """Keep pypdf's warnings with the document (for its metadata) instead of the console, without
+    memory addresses (see text.normalise_message), so identical input gives identical output."""
     logger = logging.getLogger("pypdf")
     handler, propagate = _Collect(), logger.propagate
     logger.addHandler(handler)
@@ -70,6 +75,10 @@ def page_key(task_id: str, page: int) -> str:
 
 def image_key(task_id: str, identity: str) -> str:
     return f"{parts_prefix(task_id)}image:{identity}"
+
+
+def image_mask_key(task_id: str, identity: str) -> str:
+    return f"{parts_prefix(task_id)}imagemask:{identity}"
 
 
 def image_meta_key(task_id: str, identity: str) -> str:
@@ -123,6 +132,8 @@ class PdfService:
                     record["text"] = page_text(document.reader, index)
                 except PdfError as error:
                     record["skipped"] = str(error)
+                except Exception as error:  # whatever one page raises, the others and the result go on
+                    record["skipped"] = f"Page {index + 1}: its text could not be read ({_reason(error)})."
             if document.options.wants_images:
                 self._page_images(task_id, document, index, record, images, writes)
         writes.append((page_key(task_id, index + 1), json.dumps(record), "application/json"))
@@ -177,6 +188,9 @@ class PdfService:
         except PdfError as error:
             record["image_error"] = str(error)
             return
+        except Exception as error:  # whatever one page raises, the others and the result go on
+            record["image_error"] = f"Images of page {index + 1}: they could not be listed ({_reason(error)})."
+            return
         for position, (identity, stream) in enumerate(found):
             if identity not in images:
                 if len(images) >= document.options.max_images:
@@ -201,25 +215,32 @@ class PdfService:
             entries.append((image_key(task_id, identity), image.data, image.mime))
             meta.update(name=image.name, mime=image.mime, width=image.width, height=image.height,
                         bytes=len(image.data), note=image.note)
+            if image.mask is not None:  # transparency the image file cannot carry, written beside it
+                mask = image.mask
+                entries.append((image_mask_key(task_id, identity), mask.data, mask.mime))
+                meta["mask"] = {"name": mask.name, "mime": mask.mime, "width": mask.width, "height": mask.height,
+                                "bytes": len(mask.data)}
         entries.append((image_meta_key(task_id, identity), json.dumps(meta), "application/json"))
         return entries
 
     async def _collect(self, task_id: str, document: OpenDocument) -> Collected:
         page_keys = await self.store.keys(f"{parts_prefix(task_id)}page:")
         identities = await self._stored_images(task_id)
-        wanted = page_keys + [image_meta_key(task_id, i) for i in identities] + [image_key(task_id, i)
-                                                                                 for i in identities]
-        values = await self.store.get_many(wanted)  # one transaction for every part
+        wanted = page_keys + [key(task_id, i) for key in (image_meta_key, image_key, image_mask_key)
+                              for i in identities]
+        values = await self.store.get_many(wanted)  # one transaction for every part (None: no mask)
         pages = [json.loads(value) for value in values[:len(page_keys)]]
-        metas = values[len(page_keys):len(page_keys) + len(identities)]
-        blobs = values[len(page_keys) + len(identities):]
+        count = len(identities)
+        metas, blobs, masks = (values[len(page_keys) + n * count:len(page_keys) + (n + 1) * count] for n in range(3))
         images, image_data = [], {}
-        for identity, raw_meta, data in zip(identities, metas, blobs, strict=True):
+        for identity, raw_meta, data, mask in zip(identities, metas, blobs, masks, strict=True):
             meta = json.loads(raw_meta)
             meta["pages"] = [p["page"] for p in pages if identity in p.get("images", [])]
             images.append(meta)
             if data is not None:
                 image_data[identity] = data
+            if mask is not None and meta.get("mask"):
+                image_data[mask_identity(identity)] = mask
         images.sort(key=lambda meta: (meta["first_page"], meta["position"]))
         messages = list(document.pypdf_messages)
         with pypdf_messages(messages):
@@ -234,9 +255,31 @@ class PdfService:
 
     @staticmethod
     def _details(document: OpenDocument) -> dict[str, Any]:
+        """Document info, outline and page sizes; a part that raises is replaced by an empty value and
+        listed in "detail_errors" ({"detail", "page" (or None), "reason"}), never fatal."""
         reader = document.reader
-        return {"document_info": document_metadata(reader), "outline": document_outline(reader),
-                "page_sizes": [page_size(reader, index) for index in range(len(reader.pages))]}
+        errors: list[dict[str, Any]] = []
+
+        def guarded(detail: str, make, empty, page: int | None = None):
+            try:
+                return make()
+            except Exception as error:
+                errors.append({"detail": detail, "page": page, "reason": _reason(error)})
+                return empty
+
+        details: dict[str, Any] = {
+            "document_info": guarded("document_info", lambda: document_metadata(reader), {}),
+            "outline": guarded("outline", lambda: document_outline(reader), []),
+            "page_sizes": [guarded("page_size", lambda i=index: page_size(reader, i), {"page": index + 1}, index + 1)
+                           for index in range(len(reader.pages))],
+        }
+        if errors:
+            details["detail_errors"] = errors
+        return details
+
+
+def _reason(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
 # Finishing ----------------------------------------------------------------------------------
