@@ -26,8 +26,8 @@ async def pdf_process(task_id: str, start: int, end: int) -> str:
     return await reply(lambda: service().process(task_id, int(start), int(end)))
 
 
-async def pdf_finish(task_id: str) -> str:
-    return await reply(lambda: service().finish(task_id))
+async def pdf_finish(task_id: str, run: str) -> str:
+    return await reply(lambda: service().finish(task_id, str(run)))
 
 
 async def pdf_forget(task_id: str) -> str:

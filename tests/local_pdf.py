@@ -15,8 +15,8 @@ class LocalPdfClient:
     async def process(self, task_id, start, end):
         return await self.service.process(task_id, start, end)
 
-    async def finish(self, task_id):
-        return await self.service.finish(task_id)
+    async def finish(self, task_id, run):
+        return await self.service.finish(task_id, run)
 
     async def forget(self, task_id):
         self.service.forget(task_id)

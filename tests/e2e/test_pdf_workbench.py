@@ -101,6 +101,56 @@ def test_reload_mid_document_resumes_from_the_checkpoint_with_the_same_output(ap
     assert files == run_reference(data, "long.pdf", PdfOptions())
 
 
+STORED_KEYS = """() => new Promise((resolve, reject) => {
+    const open = indexedDB.open("dataflow");
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+        const request = open.result.transaction("blobs").objectStore("blobs").getAllKeys();
+        request.onsuccess = () => { open.result.close(); resolve(request.result.map(String)); };
+        request.onerror = () => reject(request.error);
+    };
+})"""
+SAVED_TASK = """() => JSON.parse(localStorage.getItem(Object.keys(localStorage)
+                     .find(k => k.startsWith('dataflow.task.')))).task"""
+
+
+def wait_for_keys(page, condition, timeout: float = 90.0) -> list[str]:
+    """Poll the page's IndexedDB keys until `condition(keys)` holds (an IndexedDB read is async, which
+    wait_for_function does not await)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        keys = page.evaluate(STORED_KEYS)
+        if condition(keys):
+            return keys
+        assert time.monotonic() < deadline, f"stored keys never matched: {keys}"
+        page.wait_for_timeout(100)
+
+
+def test_a_reload_inside_finishing_completes_with_the_output_of_an_uninterrupted_run(open_app, run_reference):
+    page = open_app("?finish_delay=5")  # holds each finish for 5 s between storing the result and completing
+    wait_engine(page)
+    data = pdfs.text_pdf(12, title="Finishing")
+    add_files(page, {"finishing.pdf": data})
+    wait_for_keys(page, lambda keys: any(k.startswith("result:") and k.endswith(":summary") for k in keys))
+    saved = page.evaluate(SAVED_TASK)
+    assert saved["status"] == "running" and saved["checkpoint"]["next_page"] == 12  # inside finishing
+    assert len([k for k in page.evaluate(STORED_KEYS) if k.startswith("part:")]) == 12
+    page.reload()
+    page.wait_for_selector('body[data-app-state="ready"]', state="attached")
+    target = wait_status(page, "finishing.pdf", "completed", timeout=120_000)
+    assert "12 pages" in target.locator(".message").text_content()
+    state = page.evaluate(SAVED_TASK)
+    assert [a["outcome"] for a in state["attempts"]] == ["interrupted", "completed"]
+    assert state["result"]["result_key"].endswith(":" + saved["checkpoint"]["run"])  # the run's own result
+    files = unzip(download(page, target)[1])
+    assert files == run_reference(data, "finishing.pdf", PdfOptions())
+    wait_for_keys(page, lambda keys: not any(k.startswith("part:") for k in keys))  # deleted once completed is saved
+    target.get_by_role("button", name="Remove").click()
+    wait_for_keys(page, lambda keys: keys == [])
+
+
 def test_main_thread_has_no_long_task_while_a_long_pdf_is_processed(context, watch, site_url):
     from tests.e2e.conftest import wait_for_app_state, watch_page
 

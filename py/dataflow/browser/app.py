@@ -25,6 +25,7 @@ from dataflow.browser.row_view import summary_text
 from dataflow.browser.settings import Settings, load_settings, save_settings
 from dataflow.browser.tabs import CHANNEL, Tabs
 from dataflow.core import Orchestrator, RetryPolicy, SystemClock
+from dataflow.core.blob_sweep import BlobJanitor, file_born, saved_tasks, stamped_id
 from dataflow.core.errors import DataflowError
 from dataflow.core.events import EventType, TaskEvent
 from dataflow.core.kinds import UNSUPPORTED, KindRegistry, refuse_unsupported
@@ -63,9 +64,12 @@ class App:
                                  forward=self.tabs.request_action, download=self.download, notice=page.notice,
                                  warn=page.warn)
         self.intake = Intake(kinds=self.kinds, store_file=lambda key, file, mime: self.idb.put(key, file, mime),
-                             submit=self.submit, options_for=self.settings_options, notice=page.notice)
-        self.results = Results(kinds=self.kinds, blobs=self.blobs, fetch=self.idb.get, save=save_blob,
-                               notice=page.notice)
+                             submit=self.submit, options_for=self.settings_options, notice=page.notice,
+                             new_id=lambda: stamped_id(self.clock.now()))  # the janitor spares it while young
+        self.results = Results(kinds=self.kinds, fetch=self.idb.get, save=save_blob, notice=page.notice)
+        self.janitor = BlobJanitor(self.blobs, self.kinds.claims, live=self.orchestrator.list_tasks,
+                                   persisted=lambda: saved_tasks(self.storage), clock=self.clock, born=file_born,
+                                   on_error=lambda message: page.notice(message, kind="warning"))
 
     async def start(self) -> None:
         """Show the saved tasks at once as a follower; run them once this tab holds the runner lock."""
@@ -91,6 +95,7 @@ class App:
         """This tab now holds the runner lock: restore and run every task (resuming from checkpoints)."""
         self.orchestrator.subscribe(self.panel.handle)
         self.orchestrator.subscribe(self.on_event)
+        self.orchestrator.subscribe(self.janitor.handle)  # deletes blobs once what frees them is saved
         self.orchestrator.on_task_complete(page.announce)
         self.orchestrator.start()  # its warnings arrive as events: on_event shows them
         current = {task.id for task in self.orchestrator.list_tasks()}
@@ -101,6 +106,7 @@ class App:
         self.update_summary()
         js.document.body.dataset.role = "leader"
         self.tabs.become_leader()
+        self.janitor.spawn_start()  # leftovers of a session cut short (see core/blob_sweep.py)
 
     # Wiring between the parts ---------------------------------------------------------------
 
@@ -142,9 +148,7 @@ class App:
             remove_completed(self.orchestrator, self.clock.now(), self.settings)
 
     def on_event(self, event: TaskEvent) -> None:
-        if event.type is EventType.REMOVED and event.task is not None:
-            asyncio.ensure_future(self.results.delete_owned(event.task))
-        elif event.type is EventType.WARNING and event.message:
+        if event.type is EventType.WARNING and event.message:
             page.notice(event.message, kind="warning")
         elif event.type is EventType.CHANGED and event.task is not None and event.task.status is TaskStatus.COMPLETED:
             self.auto_cleanup()

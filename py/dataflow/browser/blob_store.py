@@ -65,3 +65,7 @@ class IdbBlobStore:
 
     async def delete_prefix(self, prefix: str) -> None:
         await self.idb.deletePrefix(prefix)
+
+    async def delete_keys(self, keys: list[str]) -> None:
+        if keys:
+            await self.idb.deleteKeys(self._to_js(list(keys)))

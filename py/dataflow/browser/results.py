@@ -1,8 +1,8 @@
-"""Results and clean-up: downloads of result files, deletion of the blobs a removed task owned,
-and the automatic removal of completed tasks the panel options ask for.
+"""Results: downloads of result files, and the automatic removal of completed tasks the panel
+options ask for (the blobs of removed tasks are the janitor's: core/blob_sweep.py).
 
-Which blobs a task owns and where its result is come from its kind's description, so nothing here
-knows any kind. Browser ring; the logic runs over injected functions (tested under CPython).
+Where a result is comes from its kind's description, so nothing here knows any kind. Browser ring;
+the logic runs over injected functions (tested under CPython).
 """
 
 from __future__ import annotations
@@ -14,22 +14,20 @@ from typing import Any
 from dataflow.browser.ffi import is_null
 from dataflow.browser.row_view import to_clean
 from dataflow.browser.settings import Settings
-from dataflow.core.blobs import BlobStore
-from dataflow.core.kinds import ExecutorKind, KindRegistry
+from dataflow.core.kinds import KindRegistry
 from dataflow.core.model import TaskState
 from dataflow.core.orchestrator import Orchestrator
 
 Notice = Callable[..., None]
-GENERIC = ExecutorKind[Any]()  # the defaults, for a task of a kind this app no longer runs
 
 
 class Results:
     """`fetch(key)` reads a stored result (a JS Blob in the app, None when absent) and
     `save(blob, filename)` hands it to the user (a download in the app)."""
 
-    def __init__(self, *, kinds: KindRegistry, blobs: BlobStore, fetch: Callable[[str], Awaitable[Any]],
+    def __init__(self, *, kinds: KindRegistry, fetch: Callable[[str], Awaitable[Any]],
                  save: Callable[[Any, str], Awaitable[None]], notice: Notice):
-        self.kinds, self.blobs = kinds, blobs
+        self.kinds = kinds
         self.fetch, self.save, self.notice = fetch, save, notice
 
     async def download(self, task: TaskState) -> bool:
@@ -43,15 +41,6 @@ class Results:
             return False
         await self.save(blob, target.filename)
         return True
-
-    def owned(self, task: TaskState) -> list[str]:
-        """Key prefixes of every blob `task` owns, by its kind's description."""
-        return (self.kinds.get(task.kind) or GENERIC).owned_blobs(task)
-
-    async def delete_owned(self, task: TaskState) -> None:
-        """Delete every blob a removed task owned: its file, parts and result."""
-        for prefix in self.owned(task):
-            await self.blobs.delete_prefix(prefix)
 
 
 def remove_completed(orchestrator: Orchestrator, now: float, settings: Settings) -> list[str]:

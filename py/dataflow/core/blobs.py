@@ -52,6 +52,9 @@ class BlobStore(Protocol):
     async def delete_prefix(self, prefix: str) -> None:
         """Delete every key that starts with `prefix` (a full key deletes that one entry)."""
 
+    async def delete_keys(self, keys: list[str]) -> None:
+        """Delete exactly these keys (absent ones are ignored): in IndexedDB, one transaction."""
+
 
 class MemoryBlobStore:
     """The in-memory twin of the IndexedDB store."""
@@ -86,6 +89,12 @@ class MemoryBlobStore:
         self.calls += 1
         for key in [key for key in self.data if key.startswith(prefix)]:
             del self.data[key]
+            self.mimes.pop(key, None)
+
+    async def delete_keys(self, keys: list[str]) -> None:
+        self.calls += 1
+        for key in keys:
+            self.data.pop(key, None)
             self.mimes.pop(key, None)
 
     def _set(self, key: str, value: Value, mime: str | None) -> None:

@@ -14,9 +14,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
-from dataflow.core.blobs import file_key, task_blobs
+from dataflow.core.blob_sweep import BlobClaims
+from dataflow.core.blobs import file_key, parts_prefix, task_blobs
 from dataflow.core.errors import UnsupportedFileError
 from dataflow.core.model import TaskState
+from dataflow.core.status import TaskStatus
 
 JSON = Any
 
@@ -118,14 +120,22 @@ class ExecutorKind(Generic[OptionsT]):
         raise NotImplementedError
 
     def owned_blobs(self, task: TaskState) -> list[str]:
-        """Key prefixes of everything the task stored; removal deletes them. By default: its file
-        (`file_id` of its input or metadata), its result and its parts."""
+        """Key prefixes of everything the task stored. By default: its file (`file_id` of its input
+        or metadata), its result and its parts."""
         owned = task_blobs(task.id)
         for source in (task.input, task.metadata):
             if isinstance(source, dict) and source.get("file_id"):
                 owned.append(file_key(str(source["file_id"])))
                 break
         return owned
+
+    def blob_claims(self, task: TaskState) -> BlobClaims | None:
+        """The blobs the task still needs (the janitor deletes the rest, and all of a removed task's).
+        By default every blob it owns, but once completed no longer its parts."""
+        owned = self.owned_blobs(task)
+        if task.status is TaskStatus.COMPLETED:
+            owned = [prefix for prefix in owned if prefix != parts_prefix(task.id)]
+        return BlobClaims(prefixes=tuple(owned))
 
     def summary(self, result: JSON) -> str:
         """One line for a completed task's row."""
@@ -170,6 +180,14 @@ class KindRegistry:
     def get(self, kind: str) -> ExecutorKind[Any] | None:
         """The kind registered under this name, or None."""
         return self._kinds.get(kind)
+
+    def claims(self, task: TaskState) -> BlobClaims | None:
+        """The blobs `task` still needs, by its kind; nothing for a file no kind took; None for a
+        kind this app does not run (then the janitor deletes nothing: see core/blob_sweep.py)."""
+        if task.kind == UNSUPPORTED:
+            return BlobClaims()
+        kind = self._kinds.get(task.kind)
+        return kind.blob_claims(task) if kind is not None else None
 
     def for_file(self, name: str, mime: str) -> ExecutorKind[Any] | None:
         """The first kind that takes this file, or None."""

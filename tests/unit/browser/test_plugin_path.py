@@ -10,6 +10,7 @@ from pathlib import Path
 from dataflow.browser.intake import Intake, create_task
 from dataflow.browser.results import Results
 from dataflow.browser.row_view import row_view
+from dataflow.core.blob_sweep import BlobJanitor
 from dataflow.core.blobs import MemoryBlobStore, file_key, result_key
 from dataflow.core.clock import ManualClock
 from dataflow.core.kinds import UNSUPPORTED, Accepts, ExecutorKind, KindRegistry, refuse_unsupported
@@ -78,6 +79,8 @@ async def test_a_kind_from_a_test_goes_through_intake_rows_download_and_cleanup(
     orchestrator = Orchestrator(clock=clock)
     orchestrator.register(kind.kind, ShoutExecutor(blobs), concurrency=1)
     orchestrator.register(UNSUPPORTED, refuse_unsupported)
+    janitor = BlobJanitor(blobs, kinds.claims, live=orchestrator.list_tasks, persisted=list, clock=clock)
+    orchestrator.subscribe(janitor.handle)
     orchestrator.start()
     notices, saved = [], []
 
@@ -97,7 +100,7 @@ async def test_a_kind_from_a_test_goes_through_intake_rows_download_and_cleanup(
 
     view = row_view(shout, clock.now(), kind=kinds.get(shout.kind))
     assert view.message == "7 characters" and "download" in view.actions
-    results = Results(kinds=kinds, blobs=blobs, fetch=blobs.get, save=save, notice=notices.append)
+    results = Results(kinds=kinds, fetch=blobs.get, save=save, notice=notices.append)
     assert await results.download(shout)
     assert saved == [(b"HELLO!!", "HELLO.TXT")]
 
@@ -105,8 +108,10 @@ async def test_a_kind_from_a_test_goes_through_intake_rows_download_and_cleanup(
     assert other.error.message == "photo.jpg is not a file this app can process. It takes text files (.txt)."
     assert f"file:{other.metadata['file_id']}" not in blobs.data  # never stored
 
+    await janitor.idle()
+    assert sorted(blobs.data) == [f"file:{shout.metadata['file_id']}", result_key(shout.id)]  # parts: gone
     orchestrator.remove(shout.id)
-    await results.delete_owned(shout)
+    await janitor.idle()
     assert blobs.data == {} and notices == []
     await orchestrator.close()
 

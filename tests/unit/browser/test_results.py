@@ -1,5 +1,4 @@
-"""Results: a result that is gone is reported, a task of an unknown kind still has its blobs
-deleted, and the panel options remove completed tasks."""
+"""Results: a result that is gone is reported, and the panel options remove completed tasks."""
 
 from dataflow.browser.results import Results, remove_completed
 from dataflow.browser.settings import Settings
@@ -22,7 +21,7 @@ def results(blobs, notices, saved):
     async def save(blob, name):
         saved.append((blob, name))
 
-    return Results(kinds=kinds, blobs=blobs, fetch=blobs.get, save=save,
+    return Results(kinds=kinds, fetch=blobs.get, save=save,
                    notice=lambda message, **kw: notices.append(message))
 
 
@@ -32,15 +31,6 @@ async def test_a_result_no_longer_stored_is_reported_not_saved():
                      result={"result_key": "result:t", "filename": "a.out"})
     assert not await results(blobs, notices, saved).download(task)
     assert saved == [] and notices == ["The result of a.txt is no longer stored; retry the task to make it again."]
-
-
-async def test_blobs_of_a_task_of_a_kind_no_longer_registered_are_deleted_too():
-    blobs = MemoryBlobStore()
-    for key in ("file:f", "part:t:1", "result:t", "result:other"):
-        await blobs.put(key, b"x")
-    task = TaskState(id="t", name="old", kind="gone", input={"file_id": "f"})
-    await results(blobs, [], []).delete_owned(task)
-    assert list(blobs.data) == ["result:other"]
 
 
 async def test_completed_tasks_beyond_the_count_to_keep_are_removed():

@@ -2,6 +2,7 @@
 
 import pytest
 
+from dataflow.browser.row_view import row_view
 from dataflow.core.kinds import StoredFile
 from dataflow.core.model import TaskError, TaskState
 from dataflow.core.status import TaskStatus
@@ -52,3 +53,10 @@ def test_password_errors_ask_for_the_password(error_type):
 def test_other_errors_do_not():
     task = TaskState(id="t", name="a.pdf", kind="pdf", status=TaskStatus.FAILED, error=TaskError("NotAPdfError", "x"))
     assert KIND.needs_secret(task) is None
+
+
+def test_a_completed_rows_page_count_is_the_results_not_the_documents():
+    task = TaskState(id="t", name="a.pdf", kind="pdf", status=TaskStatus.COMPLETED, progress=100.0,
+                     input={"file_id": "f", "size": 9}, metadata={"pages": 113},
+                     result={"result_key": "result:t:r", "pages": 0, "size": 272})
+    assert row_view(task, 0.0, kind=KIND).message == "0 pages · 272 bytes"

@@ -55,7 +55,7 @@ class PdfClient(Protocol):
 
     async def process(self, task_id: str, start: int, end: int) -> ChunkOutcome: ...
 
-    async def finish(self, task_id: str) -> PdfResult: ...
+    async def finish(self, task_id: str, run: str) -> PdfResult: ...
 
     async def forget(self, task_id: str) -> None: ...
 
@@ -95,9 +95,9 @@ class WorkerPdfClient:
         return cast(ChunkOutcome, await self._call("pdf_process", (task_id, start, end), seconds,
                                                    f"Pages {start + 1}–{end}"))
 
-    async def finish(self, task_id: str) -> PdfResult:
-        """Assemble and store the result file."""
-        return cast(PdfResult, await self._call("pdf_finish", (task_id,), self.timeouts.finish,
+    async def finish(self, task_id: str, run: str) -> PdfResult:
+        """Assemble and store the result file of run `run` (or return the one already stored)."""
+        return cast(PdfResult, await self._call("pdf_finish", (task_id, run), self.timeouts.finish,
                                                 "Packaging the result"))
 
     async def forget(self, task_id: str) -> None:

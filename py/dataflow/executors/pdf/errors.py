@@ -4,7 +4,7 @@ executor adds to the worker client's error registry."""
 
 from __future__ import annotations
 
-from dataflow.core.errors import InputMissingError, NonRetryableError, WorkerError, WorkerTimeoutError
+from dataflow.core.errors import DataflowError, InputMissingError, NonRetryableError, WorkerError, WorkerTimeoutError
 
 
 class PdfError(NonRetryableError):
@@ -55,6 +55,11 @@ class PageTimeoutError(WorkerTimeoutError):
     """A chunk of pages took longer than the watchdog allows; the worker was restarted."""
 
 
+class MissingPartsError(DataflowError):
+    """Finishing found fewer stored pages (or images) than the document has, and no stored result of
+    this run: the task's pages are extracted again on the next attempt, never packaged short."""
+
+
 class FileMissingError(InputMissingError):
     """The stored copy of the dropped file is gone (storage cleared), so the task cannot run."""
 
@@ -62,5 +67,5 @@ class FileMissingError(InputMissingError):
 PDF_ERRORS: tuple[type[Exception], ...] = (
     PdfError, EmptyFileError, NotAPdfError, CorruptPdfError, PasswordRequiredError, WrongPasswordError,
     UnsupportedEncryptionError, FileTooLargeError, TooManyPagesError, PdfLimitError, PdfWorkerError,
-    PageTimeoutError, FileMissingError,
+    PageTimeoutError, FileMissingError, MissingPartsError,
 )

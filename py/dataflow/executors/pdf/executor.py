@@ -9,13 +9,15 @@ the cost of a worker call stays small. Executors ring: never imports the browser
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from dataflow.core.executor import ExecutionContext
 from dataflow.executors.pdf.client import ClientPool, PdfClient, PdfResult
-from dataflow.executors.pdf.errors import FileTooLargeError
+from dataflow.executors.pdf.errors import FileTooLargeError, MissingPartsError
 from dataflow.executors.pdf.options import MB, PdfOptions
 
 PAGES_SHARE = 95.0  # the last 5 % of the bar is packaging the result
@@ -33,8 +35,13 @@ class PdfExecutor:
     kind = "pdf"
 
     def __init__(self, pool: ClientPool, *, target_chunk_seconds: float = 0.5, max_chunk_pages: int = 32,
-                 monotonic: Callable[[], float] = time.monotonic):
+                 monotonic: Callable[[], float] = time.monotonic, finish_delay: float = 0.0,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 new_run: Callable[[], str] = lambda: uuid.uuid4().hex[:12]):
+        """`finish_delay` (seconds, tests only: ?finish_delay=) waits between storing the result and
+        returning it, so an end-to-end test can reload the page inside finishing."""
         self.pool = pool
+        self.finish_delay, self.sleep, self.new_run = finish_delay, sleep, new_run
         self.target_chunk_seconds = target_chunk_seconds
         self.max_chunk_pages = max_chunk_pages
         self.monotonic = monotonic
@@ -53,17 +60,40 @@ class PdfExecutor:
             info = await client.open(ctx.task_id, input["file_id"], input.get("options") or {},
                                      source=input.get("file_name", "document.pdf"),
                                      password=ctx.secrets.get(PASSWORD))
-            await self._pages(client, ctx, int(info["pages"]))
+            total = int(info["pages"])
+            run = self._run(ctx, total)
+            await self._pages(client, ctx, total, run)
             ctx.raise_if_cancelled()
             ctx.report_progress(PAGES_SHARE, "Packaging the result")
-            return await client.finish(ctx.task_id)
+            return await self._finish(client, ctx, total, run)
         finally:
             try:
                 await client.forget(ctx.task_id)
             finally:
                 self.pool.release(client)
 
-    async def _pages(self, client: PdfClient, ctx: ExecutionContext, total: int) -> None:
+    def _run(self, ctx: ExecutionContext, total: int) -> str:
+        """The id of this run: kept in the checkpoint, so a resumed run finishes under the same result
+        key (and finds its result if it was stored before the interruption). Saved before any work."""
+        checkpoint = ctx.checkpoint_data if isinstance(ctx.checkpoint_data, dict) else {}
+        if checkpoint.get("run"):
+            return str(checkpoint["run"])
+        run = self.new_run()
+        ctx.checkpoint({**checkpoint, "run": run, "pages": total})
+        return run
+
+    async def _finish(self, client: PdfClient, ctx: ExecutionContext, total: int, run: str) -> PdfResult:
+        try:
+            result = await client.finish(ctx.task_id, run)
+        except MissingPartsError:
+            # parts lost (storage cleared under us): the next attempt extracts every page again, as a new run
+            ctx.checkpoint({"run": self.new_run(), "next_page": 0, "pages": total, "chunk": 1})
+            raise
+        if self.finish_delay > 0:
+            await self.sleep(self.finish_delay)
+        return result
+
+    async def _pages(self, client: PdfClient, ctx: ExecutionContext, total: int, run: str) -> None:
         checkpoint = ctx.checkpoint_data or {}
         done = min(max(int(checkpoint.get("next_page", 0)), 0), total)
         chunk = max(1, int(checkpoint.get("chunk", 1)))
@@ -74,7 +104,8 @@ class PdfExecutor:
             outcome = await client.process(ctx.task_id, done, min(total, done + chunk))
             chunk = self._next_chunk(chunk, self.monotonic() - started)
             done = int(outcome["next_page"])
-            ctx.checkpoint({"next_page": done, "pages": total, "images": outcome.get("images", 0), "chunk": chunk})
+            ctx.checkpoint({"run": run, "next_page": done, "pages": total, "images": outcome.get("images", 0),
+                            "chunk": chunk})
             ctx.report_progress(PAGES_SHARE * done / total, f"Page {done} of {total}")
 
     def _next_chunk(self, chunk: int, elapsed: float) -> int:

@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from dataflow.core.blob_sweep import BlobClaims
 from dataflow.core.kinds import Accepts, ExecutorKind, OptionField, SecretPrompt, StoredFile
+from dataflow.core.model import TaskState
 from dataflow.core.text import plural, size_text
 from dataflow.executors.pdf.errors import PDF_ERRORS, PasswordRequiredError, WrongPasswordError
 from dataflow.executors.pdf.executor import PASSWORD, pdf_task_input
 from dataflow.executors.pdf.options import PdfOptions
+from dataflow.executors.pdf.store import pdf_blob_claims
 
 
 class PdfKind(ExecutorKind[PdfOptions]):
@@ -39,6 +42,10 @@ class PdfKind(ExecutorKind[PdfOptions]):
     def task_input(self, file: StoredFile, options: PdfOptions) -> dict[str, Any]:
         """{"file_id", "file_name", "size", "options"}: see executor.pdf_task_input."""
         return pdf_task_input(file.file_id, file.name, file.size, options)
+
+    def blob_claims(self, task: TaskState) -> BlobClaims:
+        """See store.pdf_blob_claims: a result per run, and its summary, are the PDF kind's own."""
+        return pdf_blob_claims(task)
 
     def summary(self, result: Any) -> str:
         """“Title” · 12 pages · 1 image · 2.4 MB · 1 page(s) skipped · first warning."""

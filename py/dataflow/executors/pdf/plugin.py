@@ -17,7 +17,8 @@ WORKER_PREFIX = "pdf"  # index.html declares "pdf-1", so the first worker boots 
 
 def plugin(host: Host) -> Plugin:
     """PDF tasks run in `?workers=N` workers (default: one per two cores), one task per worker;
-    `?page_timeout=S` sets the watchdog's seconds per page (default 20)."""
+    `?page_timeout=S` sets the watchdog's seconds per page (default 20); `?finish_delay=S` (tests
+    only) waits between storing a result and returning it."""
     kind = PdfKind()
     timeouts = PdfTimeouts(per_page=host.query_number("page_timeout", PdfTimeouts.per_page))
     workers = host.workers(script=WORKER_SCRIPT, prefix=WORKER_PREFIX, count=host.worker_count(),
@@ -28,4 +29,5 @@ def plugin(host: Host) -> Plugin:
         infos = [await worker.runtime_info() for worker in workers]  # every worker must start
         return {"pypdf": infos[0]["pypdf"]}
 
-    return Plugin(kind=kind, executor=PdfExecutor(pool), concurrency=pool.size, runtime_info=runtime_info)
+    executor = PdfExecutor(pool, finish_delay=host.query_number("finish_delay", 0.0))  # tests: reload mid-finish
+    return Plugin(kind=kind, executor=executor, concurrency=pool.size, runtime_info=runtime_info)
