@@ -21,7 +21,7 @@ from dataflow.browser.intake import Controls, Intake, NewTask, PageControls, cre
 from dataflow.browser.local_storage import browser_local_storage
 from dataflow.browser.panel import Panel
 from dataflow.browser.results import Results, remove_completed, save_blob
-from dataflow.browser.row_view import summary_text
+from dataflow.browser.row_view import summary_text, unexpected_error_log
 from dataflow.browser.settings import Settings, load_settings, save_settings
 from dataflow.browser.tabs import CHANNEL, Tabs
 from dataflow.core import Orchestrator, RetryPolicy, SystemClock
@@ -42,6 +42,7 @@ class App:
         from pyscript.js_modules import idb, rows
 
         self.clock, self.storage, self.idb = SystemClock(), browser_local_storage(), idb
+        self.logged_failures: set[tuple[str, int, float | None]] = set()
         self.host = BrowserHost(query, cores=int(getattr(js.navigator, "hardwareConcurrency", 2) or 2))
         self.plugins: list[Plugin] = [importlib.import_module(name).plugin(self.host) for name in PLUGINS]
         self.kinds = KindRegistry()
@@ -152,6 +153,15 @@ class App:
             page.notice(event.message, kind="warning")
         elif event.type is EventType.CHANGED and event.task is not None and event.task.status is TaskStatus.COMPLETED:
             self.auto_cleanup()
+        elif event.type is EventType.CHANGED and event.task is not None:
+            self.log_unexpected(event.task)
+
+    def log_unexpected(self, task: Any) -> None:
+        """An unexpected error's traceback in the console, once per failure (the row shows it too)."""
+        log = unexpected_error_log(task)
+        if log is not None and log[0] not in self.logged_failures:
+            self.logged_failures.add(log[0])
+            page.warn(log[1])
 
     def update_summary(self) -> None:
         page.show_summary(summary_text(self.panel.counts(), hide_completed=self.panel.hide_completed, kinds=self.kinds))

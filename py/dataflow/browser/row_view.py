@@ -17,7 +17,7 @@ from dataflow.core.status import Action, StopRequest, TaskStatus, allowed_action
 from dataflow.core.text import duration, size_text
 
 __all__ = ["ACTION_ORDER", "PageAction", "RowView", "duration", "estimate_remaining", "row_view", "size_text",
-           "status_label", "summary_text", "to_clean"]
+           "status_label", "summary_text", "to_clean", "unexpected_error_log"]
 
 S = TaskStatus
 
@@ -91,7 +91,10 @@ def estimate_remaining(samples: list[tuple[float, float]]) -> float | None:
 def row_view(task: TaskState, now: float, samples: list[tuple[float, float]] | None = None,
              kind: ExecutorKind[Any] | None = None) -> RowView:
     """Everything the row shows, as strings and flags; `kind` describes the task's kind (None for a
-    kind this app does not run: then the row has no summary, secret or download)."""
+    kind this app does not run: then the row has no summary, secret or download). The progress
+    message is shown while the task is not finished; a completed row shows its kind's summary. The
+    error details are the error's type and attempt, then its traceback when one was recorded (only
+    for unexpected errors: see the orchestrator's TaskError)."""
     running = task.status is S.RUNNING
     end = task.finished_at if task.status.is_finished and task.finished_at else now
     elapsed = duration(end - task.start_time) if task.start_time else ""
@@ -100,7 +103,7 @@ def row_view(task: TaskState, now: float, samples: list[tuple[float, float]] | N
     if task.status is S.PENDING and task.next_attempt_at is not None:
         retry_in = f"Retrying in {duration(max(0.0, task.next_attempt_at - now))}"
     attempt = f"Attempt {task.attempt} of {task.max_attempts}" if task.attempts or task.retry_count else ""
-    message = task.progress_message or ""
+    message = "" if task.status.is_finished else (task.progress_message or "")  # not "Packaging…" under Cancelled
     if task.status is S.COMPLETED:
         message = kind.summary(task.result) if kind is not None else ""
     prompt = kind.needs_secret(task) if kind is not None and task.status is S.FAILED else None
@@ -119,6 +122,17 @@ def row_view(task: TaskState, now: float, samples: list[tuple[float, float]] | N
         secret=prompt.label if prompt else "", secret_placeholder=prompt.placeholder if prompt else "",
         secret_submit=prompt.submit if prompt else "", actions=tuple(str(a) for a in ACTION_ORDER if a in actions),
     )
+
+
+def unexpected_error_log(task: TaskState) -> tuple[tuple[str, int, float | None], str] | None:
+    """(key, text) for the console when the task's last attempt failed with an unexpected error (one
+    with a recorded traceback: see the orchestrator's TaskError), so developers see it where they
+    look; None for an expected error or none. The key tells one failure from the next."""
+    error = task.error
+    if error is None or not error.traceback or task.status is S.COMPLETED:
+        return None
+    text = f"{task.name}: {error.type} on attempt {error.attempt} (unexpected)\n{error.traceback}".rstrip()
+    return (task.id, error.attempt, error.at), text
 
 
 def to_clean(tasks: list[TaskState], now: float, *, after_seconds: float | None,

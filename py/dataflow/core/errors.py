@@ -4,7 +4,12 @@ from __future__ import annotations
 
 
 class DataflowError(Exception):
-    """Base of every error the orchestrator raises on purpose."""
+    """Base of every error raised on purpose (by the orchestrator or an executor: bad input, a wrong
+    password ...): its message is meant for the user, so a failed task records no traceback for it.
+    `remote_traceback` is the traceback a worker sent with an error of a class it did not expect
+    (carried in a WorkerError), for developers; empty otherwise."""
+
+    remote_traceback: str = ""
 
 
 class NonRetryableError(DataflowError):

@@ -376,7 +376,7 @@ class Orchestrator:
         retryable = not isinstance(error, NonRetryableError) and task.retry_policy.is_retryable(
             type(error).__name__)
         task.error = TaskError(type=type(error).__name__, message=_message_of(error),
-                               traceback="".join(traceback.format_exception(error)),
+                               traceback=_traceback_of(error),
                                attempt=task.attempt, retryable=retryable, at=now)
         if retryable and task.retry_count < task.max_retries:
             task.retry_count += 1
@@ -481,6 +481,15 @@ class Orchestrator:
                 callback(task.snapshot())
             except Exception as error:  # same reason as in _emit
                 self._warn(f"An on_task_complete callback failed: {_message_of(error)}")
+
+
+def _traceback_of(error: BaseException) -> str:
+    """The traceback a failed attempt records, for developers: none for an error raised on purpose
+    (a DataflowError, such as an executor's bad-input errors: its message and type say it all), the
+    worker's own for an error a worker did not expect, this side's for any other exception."""
+    if isinstance(error, DataflowError):
+        return error.remote_traceback
+    return "".join(traceback.format_exception(error))
 
 
 def _message_of(error: BaseException) -> str:

@@ -13,6 +13,7 @@ import json
 from typing import Any, NotRequired, Protocol, TypedDict
 
 from dataflow.core.errors import (
+    DataflowError,
     InputMissingError,
     NonRetryableError,
     RetryAfterError,
@@ -36,12 +37,13 @@ class ErrorData(TypedDict):
 
 
 def error_data(error: BaseException, traceback: str | None = None) -> ErrorData:
-    """`error` as ErrorData; `retryable` is False for every NonRetryableError."""
+    """`error` as ErrorData; `retryable` is False for every NonRetryableError. `traceback` is kept
+    for an unexpected error only (not a DataflowError, whose message says it all)."""
     data: ErrorData = {"type": type(error).__name__, "message": str(error) or type(error).__name__,
                        "retryable": not isinstance(error, NonRetryableError)}
     if isinstance(error, RetryAfterError):
         data["not_before"] = error.not_before
-    if traceback:
+    if traceback and not isinstance(error, DataflowError):
         data["traceback"] = traceback
     return data
 
@@ -83,7 +85,8 @@ class ErrorRegistry:
         return frozenset(self._classes)
 
     def from_data(self, data: ErrorData | dict[str, Any]) -> Exception:
-        """The exception `data` describes, as its own class when known."""
+        """The exception `data` describes, as its own class when known; else a WorkerError (or
+        WorkerRejectedError) carrying the worker's traceback as `remote_traceback`."""
         name = str(data.get("type") or "Error")
         message = str(data.get("message") or "the worker failed")
         cls = self._classes.get(name)
@@ -91,9 +94,9 @@ class ErrorRegistry:
             return cls(message, not_before=float(data.get("not_before") or 0.0))
         if cls is not None:
             return cls(message)
-        if data.get("retryable") is False:
-            return WorkerRejectedError(f"{name}: {message}")
-        return WorkerError(f"{name}: {message}")
+        unexpected = (WorkerRejectedError if data.get("retryable") is False else WorkerError)(f"{name}: {message}")
+        unexpected.remote_traceback = str(data.get("traceback") or "")  # the worker's own, for developers
+        return unexpected
 
     def read_reply(self, raw: str) -> Any:
         """The value of a reply; its error, raised as its own class, when it failed."""

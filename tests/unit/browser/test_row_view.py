@@ -10,6 +10,7 @@ from dataflow.browser.row_view import (
     status_label,
     summary_text,
     to_clean,
+    unexpected_error_log,
 )
 from dataflow.core.kinds import Accepts, ExecutorKind, KindRegistry, SecretPrompt
 from dataflow.core.model import AttemptRecord, TaskError, TaskState
@@ -135,3 +136,27 @@ def test_summary_counts_rows_by_status_and_invites_when_empty():
     counts = {S.COMPLETED: 2, S.RUNNING: 1, S.PENDING: 1}
     assert summary_text(counts, hide_completed=True, kinds=kinds) == \
         "4 tasks · 1 running · 1 queued · 2 completed (hidden)"
+
+
+@pytest.mark.parametrize("status", [S.CANCELLED, S.FAILED])
+def test_a_finished_row_does_not_keep_its_last_progress_message(status):
+    view = row_view(task(status, progress_message="Packaging the result", progress=96.0), NOW, kind=KIND)
+    assert view.message == ""
+
+
+def test_a_paused_row_keeps_its_progress_message():
+    assert row_view(task(S.PAUSED, progress_message="Page 40 of 100"), NOW, kind=KIND).message == "Page 40 of 100"
+
+
+def test_an_expected_error_without_a_traceback_shows_its_type_and_attempt_only():
+    error = TaskError("NotAPdfError", "This file is not a PDF", attempt=2)
+    assert row_view(task(S.FAILED, error=error), NOW, kind=KIND).error_details == "NotAPdfError on attempt 2"
+
+
+def test_only_an_unexpected_error_goes_to_the_console_with_its_traceback():
+    unexpected = TaskError("KeyError", "'x'", traceback="Traceback (most recent call last):\nKeyError: 'x'",
+                           attempt=2, at=NOW)
+    key, text = unexpected_error_log(task(S.FAILED, error=unexpected))
+    assert key[1:] == (2, NOW) and "KeyError on attempt 2 (unexpected)" in text and text.endswith("KeyError: 'x'")
+    assert unexpected_error_log(task(S.FAILED, error=TaskError("NotAPdfError", "not a PDF"))) is None
+    assert unexpected_error_log(task(S.FAILED)) is None

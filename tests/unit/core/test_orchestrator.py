@@ -8,6 +8,7 @@ from dataflow.core.persistence import DEFAULT_PREFIX, decode
 from dataflow.core.retry import RetryPolicy
 from dataflow.core.status import TaskStatus
 from dataflow.core.storage import MemoryStorage
+from dataflow.core.wire import ErrorRegistry
 from tests.unit.core.conftest import StepExecutor, expected_total
 
 S = TaskStatus
@@ -165,6 +166,33 @@ async def test_non_retryable_errors_fail_at_once(make_orchestrator, clock):
     state = o.get_task_state(task_id)
     assert state.status is S.FAILED and state.retry_count == 0 and not state.error.retryable
     assert state.error.message == "this is not a PDF"
+    assert state.error.traceback == ""  # raised on purpose: its message says it all, no Python traceback
+
+
+async def test_an_unexpected_error_keeps_its_traceback_for_developers(make_orchestrator, clock):
+    class Broken:
+        async def execute(self, input, ctx):  # noqa: A002
+            return {}["missing"]
+
+    o = make_orchestrator()
+    o.register("broken", Broken())
+    task_id = o.execute_task("x", "broken", retry_policy=RetryPolicy(maximum_attempts=1))
+    await run_to_end(o, clock, 2)
+    error = o.get_task_state(task_id).error
+    assert error.type == "KeyError" and error.traceback.startswith("Traceback") and "missing" in error.traceback
+
+
+async def test_an_unexpected_error_in_a_worker_keeps_the_workers_traceback(make_orchestrator, clock):
+    class FromWorker:
+        async def execute(self, input, ctx):  # noqa: A002
+            raise ErrorRegistry().from_data({"type": "KeyError", "message": "'x'", "retryable": False,
+                                             "traceback": "Traceback (worker)\nKeyError: 'x'"})
+
+    o = make_orchestrator()
+    o.register("worker", FromWorker())
+    task_id = o.execute_task("x", "worker")
+    await run_to_end(o, clock, 2)
+    assert o.get_task_state(task_id).error.traceback == "Traceback (worker)\nKeyError: 'x'"
 
 
 async def test_non_retryable_error_types_by_name(make_orchestrator, clock):

@@ -60,3 +60,7 @@ def test_two_classes_of_one_name_are_refused():
 def test_a_reply_that_is_not_an_object_is_a_worker_error():
     with pytest.raises(WorkerError, match="not an object"):
         ErrorRegistry().read_reply("[1, 2]")
+
+
+def test_an_error_raised_on_purpose_travels_without_a_traceback():
+    assert "traceback" not in error_data(NonRetryableError("not a PDF"), "Traceback ...")

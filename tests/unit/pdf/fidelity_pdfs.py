@@ -275,3 +275,18 @@ def inverted_jpeg_pdf() -> tuple[bytes, bytes]:
                      ColorSpace=NameObject("/DeviceRGB"), BitsPerComponent=NumberObject(8),
                      Decode=numbers(1, 0, 1, 0, 1, 0))
     return image_page_pdf({"Negative": stream}), out.getvalue()
+
+
+GARBAGE_FLATE = b"\x78\x9cGARBAGEGARBAGE12"  # a zlib header, then invalid data (zlib: "invalid block type")
+
+
+def damaged_content_pdf() -> bytes:
+    """Two text pages: page 1's content stream is invalid Flate data, page 2's is fine."""
+    writer = PdfWriter()
+    _text_page(writer, b"BT /F1 12 Tf 20 100 Td (page one) Tj ET")
+    _text_page(writer, b"BT /F1 12 Tf 20 100 Td (page two ok) Tj ET")
+    broken = EncodedStreamObject()
+    broken._data = GARBAGE_FLATE
+    broken[NameObject("/Filter")] = NameObject("/FlateDecode")
+    writer.pages[0][NameObject("/Contents")] = writer._add_object(broken)
+    return _write(writer)

@@ -10,15 +10,17 @@ from pypdf.filters import FlateDecode
 from pypdf.generic import NameObject, NumberObject
 
 from dataflow.executors.pdf.decoding import (
+    DamagedData,
     UnsupportedFilter,
     ccitt_tiff,
     codec_of,
     decoded_data,
+    inflate,
     png_unpredict,
     tiff_unpredict,
     unpredict,
 )
-from tests.unit.pdf.fidelity_pdfs import ccitt_g4_bytes, encoded, names, pack, png_predict, tiff_predict
+from tests.unit.pdf.fidelity_pdfs import GARBAGE_FLATE, ccitt_g4_bytes, encoded, names, pack, png_predict, tiff_predict
 
 
 def predictor(kind: int, colors: int, bits: int, columns: int):
@@ -96,3 +98,19 @@ def test_ccitt_decode_inversion_flips_the_photometric_tag():
     assert plain == bytes(255 * p for p in pixels)  # /Columns taken from /Width when missing
     assert inverted == bytes(255 - v for v in plain)
     assert stream.get(NameObject("/DecodeParms"))[NameObject("/K")] == -1  # the stream is not changed
+
+
+def test_invalid_flate_data_raises_where_pypdf_only_logs_and_returns_nothing():
+    assert FlateDecode.decode(GARBAGE_FLATE) == b""  # pypdf's byte-by-byte recovery: an empty, plausible stream
+    with pytest.raises(DamagedData, match="invalid block type"):
+        inflate(GARBAGE_FLATE)
+
+
+def test_stray_bytes_after_flate_data_are_dropped_as_pypdf_does():
+    assert inflate(zlib.compress(b"samples" * 10) + b"\r\n") == b"samples" * 10
+
+
+def test_flate_data_that_ends_early_gives_the_samples_it_holds():
+    samples = bytes(range(256)) * 64
+    held = inflate(zlib.compress(samples, 0)[:5000])
+    assert 0 < len(held) < len(samples) and samples.startswith(held)

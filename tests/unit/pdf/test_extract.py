@@ -2,10 +2,11 @@
 
 import pytest
 
-from dataflow.executors.pdf.extract import document_metadata, document_outline, page_size, page_text
+from dataflow.executors.pdf.extract import damaged_contents, document_metadata, document_outline, page_size, page_text
 from dataflow.executors.pdf.options import PdfOptions
 from dataflow.executors.pdf.reader import open_pdf
 from tests import pdfs
+from tests.unit.pdf.fidelity_pdfs import damaged_content_pdf
 
 
 @pytest.fixture(scope="module")
@@ -38,3 +39,14 @@ def test_page_sizes_are_in_points(reader):
 
 def test_document_without_outline_gives_an_empty_list():
     assert document_outline(open_pdf(pdfs.text_pdf(2, sections=False), PdfOptions()).reader) == []
+
+
+def test_a_damaged_content_stream_is_named_with_its_page():
+    damaged = open_pdf(damaged_content_pdf(), PdfOptions()).reader
+    reason = damaged_contents(damaged, 0)
+    assert reason.startswith("Page 1: its content stream is damaged") and "invalid block type" in reason
+    assert damaged_contents(damaged, 1) is None
+
+
+def test_sound_content_streams_are_not_damaged(reader):
+    assert [damaged_contents(reader, index) for index in range(3)] == [None] * 3

@@ -1,15 +1,17 @@
 """Image extraction without Pillow, checked against native pypdf + Pillow on the same files."""
 
 import io
+import zlib
 
 import pypdf
 import pytest
 from PIL import Image
 from pypdf.generic import NameObject, NumberObject
 
+from dataflow.executors.pdf.decoding import DamagedData
 from dataflow.executors.pdf.images import convert_image, page_image_streams
 from tests import pdfs
-from tests.unit.pdf.fidelity_pdfs import encoded, flate
+from tests.unit.pdf.fidelity_pdfs import GARBAGE_FLATE, encoded, flate, names, png_predict
 
 
 def ours_and_theirs(data: bytes):
@@ -122,3 +124,52 @@ def test_an_unreadable_mask_costs_only_the_transparency_with_a_note():
     image = convert_image("img-1", stream)
     assert decoded(image.data).tobytes() == b"\x10\x20" and image.mask is None
     assert "soft mask could not be read" in image.note and "CrazyDecode" in image.note
+
+
+def _image(data: bytes, width: int, height: int, space: str = "/DeviceRGB", bits: int = 8, parms=None, **entries):
+    return encoded(data, ["/FlateDecode"], parms, Width=NumberObject(width), Height=NumberObject(height),
+                   BitsPerComponent=NumberObject(bits), ColorSpace=NameObject(space), **entries)
+
+
+@pytest.mark.parametrize("predicted", [False, True])
+def test_an_image_whose_flate_data_is_garbage_is_an_error_not_a_black_image(predicted):
+    parms = [names(Predictor=NumberObject(15), Colors=NumberObject(1), BitsPerComponent=NumberObject(8),
+                   Columns=NumberObject(4))] if predicted else None
+    with pytest.raises(DamagedData, match="damaged"):
+        convert_image("img-1", _image(GARBAGE_FLATE, 4, 4, "/DeviceGray", parms=parms))
+
+
+def test_an_image_whose_data_decodes_to_nothing_is_an_error():
+    with pytest.raises(DamagedData, match="no sample data"):
+        convert_image("img-1", _image(flate(b""), 4, 4))
+
+
+def test_a_soft_mask_of_garbage_flate_data_costs_only_the_transparency_with_a_note():
+    smask = _image(GARBAGE_FLATE, 4, 4, "/DeviceGray")
+    image = convert_image("img-1", _image(flate(bytes([10, 200, 10] * 16)), 4, 4, SMask=smask))
+    assert decoded(image.data).mode == "RGB" and decoded(image.data).tobytes() == bytes([10, 200, 10] * 16)
+    assert "soft mask could not be read" in image.note and "opaque" in image.note
+
+
+def test_short_sample_data_is_filled_with_zeros_and_the_note_counts_the_missing_bytes():
+    image = convert_image("img-1", _image(flate(b"\xff" * 30), 100, 100))
+    assert decoded(image.data).tobytes() == b"\xff" * 30 + bytes(29_970)
+    assert "30 of 30,000 bytes" in image.note and "missing 29,970 bytes were filled with zeros" in image.note
+
+
+def test_short_predicted_rows_are_not_passed_through_unnoted():
+    rows = png_predict(bytes(range(12)) * 2, 1, 8, 12)  # 2 of the 4 rows the image declares
+    parms = [names(Predictor=NumberObject(15), Colors=NumberObject(1), BitsPerComponent=NumberObject(8),
+                   Columns=NumberObject(12))]
+    image = convert_image("img-1", _image(flate(rows), 12, 4, "/DeviceGray", parms=parms))
+    assert decoded(image.data).tobytes() == bytes(range(12)) * 2 + bytes(24)
+    assert "24 of 48 bytes" in image.note
+
+
+def test_16_bit_rgb_stays_16_bits_per_sample():
+    samples16 = b"".join(((x * 20000 + c * 7000) & 0xFFFF).to_bytes(2, "big") for x in range(6) for c in range(3))
+    image = convert_image("img-1", _image(flate(samples16), 3, 2, bits=16))
+    assert image.data[24:26] == bytes([16, 2])  # IHDR: bit depth 16, colour type 2 (RGB)
+    assert image.note is None
+    raw = zlib.decompress(image.data[image.data.index(b"IDAT") + 4:-16])  # one IDAT: row filter byte + samples
+    assert raw == b"\0" + samples16[:18] + b"\0" + samples16[18:]

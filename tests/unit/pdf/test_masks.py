@@ -1,9 +1,11 @@
 """Alpha planes from soft, stencil and colour-key masks, with the spec's precedence."""
 
+import pytest
 from pypdf.generic import NameObject, NumberObject
 
+from dataflow.executors.pdf.decoding import DamagedData
 from dataflow.executors.pdf.masks import alpha_of
-from tests.unit.pdf.fidelity_pdfs import encoded, flate, numbers, pack, true
+from tests.unit.pdf.fidelity_pdfs import GARBAGE_FLATE, encoded, flate, numbers, pack, true
 
 
 def image(**entries):
@@ -55,3 +57,25 @@ def test_a_jpeg_soft_mask_comes_back_as_its_file():
     alpha = alpha_of(image(SMask=encoded(b"\xff\xd8jpeg", ["/DCTDecode"], Width=NumberObject(2),
                                          Height=NumberObject(2))))
     assert alpha.plane is None and alpha.file == (".jpg", b"\xff\xd8jpeg", "image/jpeg") and alpha.width == 2
+
+
+def test_a_short_soft_mask_is_filled_with_zeros_and_noted():
+    smask = encoded(flate(b"\xff\xff"), ["/FlateDecode"], Width=NumberObject(4), Height=NumberObject(1),
+                    BitsPerComponent=NumberObject(8), ColorSpace=NameObject("/DeviceGray"))
+    alpha = alpha_of(image(SMask=smask))
+    assert alpha.plane == b"\xff\xff\x00\x00" and "2 of 4 bytes" in alpha.note
+
+
+def test_a_short_stencil_mask_is_noted():
+    mask = encoded(b"", [], Width=NumberObject(8), Height=NumberObject(2), ImageMask=true())
+    mask._data = b"\x0f"
+    alpha = alpha_of(image(Mask=mask))
+    assert "1 of 2 bytes" in alpha.note
+
+
+def test_a_soft_mask_of_garbage_or_no_data_raises_instead_of_hiding_the_image():
+    for data in (GARBAGE_FLATE, flate(b"")):
+        smask = encoded(data, ["/FlateDecode"], Width=NumberObject(4), Height=NumberObject(1),
+                        BitsPerComponent=NumberObject(8), ColorSpace=NameObject("/DeviceGray"))
+        with pytest.raises(DamagedData):
+            alpha_of(image(SMask=smask))

@@ -12,6 +12,7 @@ from dataflow.executors.pdf.service import PdfService, image_key, page_key
 from dataflow.executors.pdf.store import run_result_key, summary_key
 from tests import pdfs
 from tests.unit.pdf.conftest import metadata_of, unzip
+from tests.unit.pdf.fidelity_pdfs import damaged_content_pdf
 
 
 async def test_complete_zip_has_text_images_and_metadata(run_document):
@@ -169,3 +170,11 @@ async def test_each_chunk_is_one_write_and_the_result_one_bulk_read(store, servi
     before = store.calls
     await service.finish("t")
     assert store.calls - before == 5  # look for this run's result, list pages and images, read parts, store
+
+
+async def test_a_page_with_a_damaged_content_stream_is_listed_with_its_page(run_document):
+    result, data = await run_document(damaged_content_pdf(), {"mode": "text"})
+    assert result["skipped_pages"] == [1]
+    reason = metadata_of(data)["skipped_pages"][0]["reason"]
+    assert reason.startswith("Page 1: its content stream is damaged") and "invalid block type" in reason
+    assert "page two ok" in unzip(data)["text/page-0002.txt"].decode()

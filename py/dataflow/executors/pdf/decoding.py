@@ -3,13 +3,22 @@ do the decompression (they enforce its size limits); the predictors are ours, be
 none after LZW, computes the PNG predictor's bytes per pixel as 0 below 8 bits, and adds the TIFF
 predictor byte by byte, which is wrong at 16 bits (ISO 32000-2 §7.4.4.4; TIFF 6.0 §14).
 
+Flate data is inflated here, strictly: pypdf's `decompress` recovers from invalid data byte by
+byte and only logs "Error -3 while decompressing data", which turns a garbage stream into a
+plausible empty one; `inflate` raises DamagedData instead (after pypdf's own harmless repair of a
+few stray bytes at the end), so the caller can report it. pypdf's output limit is kept.
+
 Image codecs (DCT, JPX, CCITT, JBIG2) are not undone here: `codec_of` names them so the caller can
 keep their data as a file. Executors ring: pypdf and the standard library only.
 """
 
 from __future__ import annotations
 
-from pypdf.filters import ASCII85Decode, ASCIIHexDecode, FlateDecode, LZWDecode, RunLengthDecode
+import zlib
+
+from pypdf import get_configuration
+from pypdf.errors import LimitReachedError
+from pypdf.filters import ASCII85Decode, ASCIIHexDecode, LZWDecode, RunLengthDecode
 from pypdf.generic import DictionaryObject, NameObject, NumberObject, StreamObject
 
 FILTER_ALIASES = {"/AHx": "/ASCIIHexDecode", "/A85": "/ASCII85Decode", "/LZW": "/LZWDecode",
@@ -17,10 +26,37 @@ FILTER_ALIASES = {"/AHx": "/ASCIIHexDecode", "/A85": "/ASCII85Decode", "/LZW": "
                   "/DCT": "/DCTDecode"}
 CODECS = ("/DCTDecode", "/JPXDecode", "/CCITTFaxDecode", "/JBIG2Decode")
 MAX_FILTERS = 8
+MAX_TAIL_CUT = 8  # stray bytes after the end of Flate data (old Distiller, PitStop) that pypdf also drops
 
 
 class UnsupportedFilter(Exception):
     """A filter (or predictor) this module cannot undo; the message names it."""
+
+
+class DamagedData(Exception):
+    """Data that its filter cannot decode (invalid Flate data ...); the message says what is wrong."""
+
+
+def inflate(data: bytes) -> bytes:
+    """Flate data decompressed. Data that ends early gives what it holds (the caller checks the
+    length); invalid data raises DamagedData naming zlib's error; more output than pypdf's
+    `zlib_maximum_output_length` raises pypdf's LimitReachedError."""
+    first_error: zlib.error | None = None
+    for cut in range(0, min(MAX_TAIL_CUT, len(data) - 1) + 1):
+        try:
+            return _inflate_limited(data[:len(data) - cut])
+        except zlib.error as error:
+            first_error = first_error or error
+    raise DamagedData(f"its Flate data is damaged ({first_error})")
+
+
+def _inflate_limited(data: bytes) -> bytes:
+    decompressor = zlib.decompressobj()
+    result = decompressor.decompress(data, max_length=get_configuration().zlib_maximum_output_length)
+    if decompressor.unconsumed_tail:
+        raise LimitReachedError(f"Limit reached while decompressing. {len(decompressor.unconsumed_tail)} "
+                                "bytes remaining.")
+    return result
 
 
 def filter_names(stream: StreamObject) -> list[str]:
@@ -55,7 +91,8 @@ def decoded_data(stream: StreamObject, *, stop_at_codec: bool = True) -> bytes:
     """The stream's data with every filter before the image codec (or every filter) undone.
 
     Raises UnsupportedFilter for a filter other than ASCIIHex, ASCII85, LZW, Flate, RunLength (or
-    a codec when stop_at_codec is False), and pypdf's errors (LimitReachedError ...) as they are."""
+    a codec when stop_at_codec is False), DamagedData for invalid Flate data, and pypdf's errors
+    (LimitReachedError ...) as they are."""
     names, params = filter_names(stream), filter_parameters(stream)
     if len(names) > MAX_FILTERS:
         raise UnsupportedFilter(f"{len(names)} filters in a row")
@@ -77,7 +114,7 @@ def _undo(name: str, data: bytes, param: DictionaryObject) -> bytes:
     if name == "/RunLengthDecode":
         return RunLengthDecode.decode(data)
     if name in ("/FlateDecode", "/LZWDecode"):
-        data = FlateDecode.decode(data) if name == "/FlateDecode" else LZWDecode.decode(data)
+        data = inflate(data) if name == "/FlateDecode" else LZWDecode.decode(data)
         return unpredict(data, param)
     raise UnsupportedFilter(f"the filter {name[1:]} is not supported")
 

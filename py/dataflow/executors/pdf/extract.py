@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from pypdf import PdfReader
+from pypdf.generic import StreamObject
 
+from dataflow.executors.pdf.decoding import DamagedData, decoded_data
 from dataflow.executors.pdf.errors import PdfError
 from dataflow.executors.pdf.reader import pdf_errors
 
@@ -25,6 +27,30 @@ def page_text(reader: PdfReader, index: int) -> str:
         page = reader.pages[index]
         page.get_contents()  # decodes the content stream: pypdf's limits raise here, extract_text hides them
         return page.extract_text() or ""
+
+
+def damaged_contents(reader: PdfReader, index: int) -> str | None:
+    """Why page `index`'s content stream is damaged ("Page 3: its content stream 2 of 2 is damaged
+    (...)"), or None. pypdf recovers such data byte by byte and only logs zlib's error, unattributed,
+    so its text comes out empty or short with no trace on the page; this names the page."""
+    try:
+        contents = reader.pages[index].get("/Contents")
+        contents = contents.get_object() if contents is not None else None
+        streams = [item.get_object() for item in contents] if isinstance(contents, list) else [contents]
+    except Exception:  # an unreadable /Contents is page_text's to report
+        return None
+    for number, stream in enumerate(streams, start=1):
+        if not isinstance(stream, StreamObject):
+            continue
+        try:
+            decoded_data(stream, stop_at_codec=False)
+        except DamagedData as error:
+            which = f" {number} of {len(streams)}" if len(streams) > 1 else ""
+            return (f"Page {index + 1}: its content stream{which} is damaged ({error}); its text is missing or "
+                    "incomplete.")
+        except Exception:  # another filter or a limit: pypdf reports it through page_text
+            continue
+    return None
 
 
 def page_size(reader: PdfReader, index: int) -> dict[str, Any]:

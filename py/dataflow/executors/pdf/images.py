@@ -13,14 +13,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 from pypdf.constants import _INLINE_IMAGE_KEY_MAPPING, _INLINE_IMAGE_VALUE_MAPPING
 from pypdf.generic import ArrayObject, DictionaryObject, EncodedStreamObject, NameObject, StreamObject
 
 from dataflow.executors.pdf import jpeg, png, samples
-from dataflow.executors.pdf.decoding import ccitt_tiff, codec_of, decoded_data, filter_names, filter_parameters
+from dataflow.executors.pdf.decoding import (
+    DamagedData,
+    ccitt_tiff,
+    codec_of,
+    decoded_data,
+    filter_names,
+    filter_parameters,
+    inflate,
+)
 from dataflow.executors.pdf.masks import Alpha, alpha_of
 
 CODEC_FILES = {"/DCTDecode": (".jpg", "image/jpeg"), "/JPXDecode": (".jp2", "image/jp2")}
@@ -121,8 +129,10 @@ def _inline_value(page, value):
 # Converting one image ---------------------------------------------------------------------------
 
 def convert_image(identity: str, stream: StreamObject) -> ExtractedImage:
-    """The image as a file a person can open, or its samples with a note saying why not. Raises on a
-    stream that cannot be decoded at all (the caller lists the image with the reason)."""
+    """The image as a file a person can open, or its samples with a note saying why not; short sample
+    data is filled with zeros and the note says how many bytes were missing. Raises on a stream that
+    cannot be decoded at all (DamagedData for invalid or empty data ...; the caller lists the image
+    with the reason)."""
     width, height = int(stream.get("/Width", 0)), int(stream.get("/Height", 0))
     codec = codec_of(stream)
     if codec is not None:
@@ -133,10 +143,19 @@ def convert_image(identity: str, stream: StreamObject) -> ExtractedImage:
     space = ColorSpace("gray", 1) if is_stencil else color_space(stream.get("/ColorSpace"))
     if bits not in samples.DEPTHS:
         return _kept_raw(identity, stream, width, height, space, bits)
-    if _can_pass_rows(stream, space, bits, width):
+    if _can_pass_rows(stream, space, bits, width) and _rows_complete(stream, space, bits, width, height):
         data = png.png_from_idat(width, height, bits, _PNG_TYPES[space.kind], bytes(stream._data), space.palette)
         return ExtractedImage(identity + ".png", data, "image/png", width, height)
     data = decoded_data(stream)
+    if not data and width * height:
+        raise DamagedData(f"it has no sample data ({width}×{height} pixels need "
+                          f"{samples.row_bytes(width, space.components, bits) * height:,} bytes)")
+    image = _from_samples(identity, stream, data, width, height, space, bits, is_stencil)
+    return _with_note(image, samples.short_note("Its", data, width, height, space.components, bits))
+
+
+def _from_samples(identity: str, stream: StreamObject, data: bytes, width: int, height: int, space: ColorSpace,
+                  bits: int, is_stencil: bool) -> ExtractedImage:
     values = samples.unpack(data, width, height, space.components, bits)
     if is_stencil:
         return _stencil_png(identity, stream, values, width, height)
@@ -148,6 +167,22 @@ def convert_image(identity: str, stream: StreamObject) -> ExtractedImage:
         return _with_mask_file(identity, _pixels_png(identity, stream, data, values, width, height, space, bits,
                                                      None), alpha)
     return _pixels_png(identity, stream, data, values, width, height, space, bits, alpha)
+
+
+def _with_note(image: ExtractedImage, note: str | None) -> ExtractedImage:
+    if note is None:
+        return image
+    return replace(image, note=" ".join(filter(None, [note, image.note])))
+
+
+def _rows_complete(stream: StreamObject, space: ColorSpace, bits: int, width: int, height: int) -> bool:
+    """Whether the Flate data inflates to every predicted row: damaged or short data is not passed
+    through as a PNG's IDAT (a viewer would show it as a plausible image), it is decoded and reported."""
+    try:
+        rows = inflate(bytes(stream._data))
+    except DamagedData:
+        return False
+    return len(rows) >= (samples.row_bytes(width, space.components, bits) + 1) * height
 
 
 def _transparency(stream: StreamObject, values=None, components: int = 1, bits: int = 8) -> Alpha | None:

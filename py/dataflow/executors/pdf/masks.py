@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pypdf.generic import StreamObject
 
 from dataflow.executors.pdf import samples
-from dataflow.executors.pdf.decoding import ccitt_tiff, codec_of, decoded_data
+from dataflow.executors.pdf.decoding import DamagedData, ccitt_tiff, codec_of, decoded_data
 
 CODEC_FILES = {"/DCTDecode": (".jpg", "image/jpeg"), "/JPXDecode": (".jp2", "image/jp2"),
                "/JBIG2Decode": (".jbig2", "application/octet-stream")}
@@ -59,13 +59,24 @@ def _soft(smask: StreamObject) -> Alpha:
     bits = int(smask.get("/BitsPerComponent", 8))
     if bits not in samples.DEPTHS:
         raise ValueError(f"a soft mask with {bits} bits per component")
-    values = samples.unpack(decoded_data(smask), width, height, 1, bits)
+    data = _mask_data(smask, width, height, bits)
+    values = samples.unpack(data, width, height, 1, bits)
     pair = samples.decode_pairs(smask.get("/Decode"), 1, bits)[0]
     plane = samples.decoded(values, 1, [pair], bits, 8)
-    note = None
+    notes = [samples.short_note("Its soft mask's", data, width, height, 1, bits)]
     if smask.get("/Matte") is not None:
-        note = "The soft mask's /Matte (colours pre-blended with a matte colour) was not undone."
-    return Alpha("soft mask", width, height, plane, note=note)
+        notes.append("The soft mask's /Matte (colours pre-blended with a matte colour) was not undone.")
+    return Alpha("soft mask", width, height, plane, note=" ".join(filter(None, notes)) or None)
+
+
+def _mask_data(mask: StreamObject, width: int, height: int, bits: int) -> bytes:
+    """The mask's decoded samples; raises DamagedData when it has none (an all-transparent plane
+    made of padding would hide the image)."""
+    data = decoded_data(mask)
+    if not data and width * height:
+        raise DamagedData(f"it has no sample data ({width}×{height} pixels need "
+                          f"{samples.row_bytes(width, 1, bits) * height:,} bytes)")
+    return data
 
 
 def _stencil(mask: StreamObject) -> Alpha:
@@ -73,11 +84,13 @@ def _stencil(mask: StreamObject) -> Alpha:
     codec = codec_of(mask)
     if codec is not None:
         return _as_file("stencil mask", mask, codec, width, height)
-    values = samples.unpack(decoded_data(mask), width, height, 1, 1)
+    data = _mask_data(mask, width, height, 1)
+    values = samples.unpack(data, width, height, 1, 1)
     pair = samples.decode_pairs(mask.get("/Decode"), 1, 1)[0]
     masked = samples.lookup(pair, 1, 1)  # decoded value 1 masks the image out
     plane = samples.apply(values, 1, [[0 if masked[v] else 255 for v in (0, 1)]], 8)
-    return Alpha("stencil mask", width, height, plane)
+    return Alpha("stencil mask", width, height, plane,
+                 note=samples.short_note("Its stencil mask's", data, width, height, 1, 1))
 
 
 def _colour_key(ranges: list, values, components: int, bits: int, width: int, height: int) -> Alpha:

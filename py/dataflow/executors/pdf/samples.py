@@ -20,6 +20,22 @@ def row_bytes(width: int, components: int, bits: int) -> int:
     return (width * components * bits + 7) // 8
 
 
+def missing_bytes(data: bytes, width: int, height: int, components: int, bits: int) -> int:
+    """How many bytes the sample data lacks for width×height pixels (0 when it is complete)."""
+    return max(0, row_bytes(width, components, bits) * height - len(data))
+
+
+def short_note(what: str, data: bytes, width: int, height: int, components: int, bits: int) -> str | None:
+    """A sentence saying how much of `what`'s sample data is missing and how it was filled, or None
+    when the data is complete."""
+    missing = missing_bytes(data, width, height, components, bits)
+    if not missing:
+        return None
+    expected = missing + len(data)
+    return (f"{what} sample data is short: {len(data):,} of {expected:,} bytes; the missing {missing:,} bytes "
+            "were filled with zeros.")
+
+
 def unpack(data: bytes, width: int, height: int, components: int, bits: int) -> bytearray | list[int]:
     """width*height*components sample values; a short stream is padded with zeros, padding bits and
     bytes past the last row are dropped."""

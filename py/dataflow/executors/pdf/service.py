@@ -19,7 +19,7 @@ import pypdf
 
 from dataflow.core.blobs import BlobStore, file_key, parts_prefix
 from dataflow.executors.pdf.errors import FileMissingError, MissingPartsError, PdfError, PdfWorkerError
-from dataflow.executors.pdf.extract import document_metadata, document_outline, page_size, page_text
+from dataflow.executors.pdf.extract import damaged_contents, document_metadata, document_outline, page_size, page_text
 from dataflow.executors.pdf.images import convert_image, page_image_streams
 from dataflow.executors.pdf.options import PdfOptions
 from dataflow.executors.pdf.output import Collected, build_output, mask_identity
@@ -135,6 +135,7 @@ class PdfService:
                     record["skipped"] = str(error)
                 except Exception as error:  # whatever one page raises, the others and the result go on
                     record["skipped"] = f"Page {index + 1}: its text could not be read ({_reason(error)})."
+                record["skipped"] = record["skipped"] or damaged_contents(document.reader, index)
             if document.options.wants_images:
                 self._page_images(task_id, document, index, record, images, writes)
         writes.append((page_key(task_id, index + 1), json.dumps(record), "application/json"))
