@@ -23,6 +23,7 @@ from dataflow.core.model import TaskState
 from dataflow.core.views import Facts, Gallery, Notes, Outline, Pages, Picture, ResultView, window
 
 GALLERY_WINDOW = 24  # thumbnails added at a time
+SHOWN = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"})  # browsers draw these
 
 
 class Viewer:
@@ -151,7 +152,7 @@ class Viewer:
         return item
 
     async def _url(self, picture: Picture) -> str | None:
-        data = await picture.read()
+        data = await picture.read() if picture.mime in SHOWN else None
         if data is None:
             return None
         blob = js.Blob.new(to_js([to_js(data)]), to_js({"type": picture.mime}))
@@ -164,12 +165,12 @@ class Viewer:
         if url is not None and self.dialog is not None:
             img.src = url
         else:
-            img.alt = f"{picture.alt} (not in the result)"
+            img.replaceWith(el("span", cls="thumb-none", text=_not_shown(picture)))
 
     async def _full(self, picture: Picture, full: Any) -> None:
         url = await self._url(picture)
         back = el("button", type="button", cls="btn", text="Close image")
-        image = el("img", alt=picture.alt, src=url) if url else el("p", text=f"{picture.name} is not in the result.")
+        image = el("img", alt=picture.alt, src=url) if url else el("p", text=_not_shown(picture))
         full.replaceChildren(image, el("figcaption", *[el("span", text=line) for line in picture.caption]), back)
         full.hidden = False
 
@@ -179,6 +180,12 @@ class Viewer:
         on(back, "click", hide)
         full.scrollIntoView()
         back.focus()
+
+
+def _not_shown(picture: Picture) -> str:
+    if picture.mime not in SHOWN:
+        return f"{picture.mime} cannot be shown by a browser; it is in the download."
+    return f"{picture.name} is not in the result."
 
 
 def _section(heading: str, *children: Any) -> Any:

@@ -63,8 +63,13 @@ def find_directory(tail: bytes, archive_size: int) -> Directory:
 
 def read_directory(data: bytes, count: int) -> list[ZipEntry]:
     """The `count` entries of a central directory (`data` is exactly its bytes)."""
+    return read_directory_part(data, count, 0)[0]
+
+
+def read_directory_part(data: bytes, count: int, at: int) -> tuple[list[ZipEntry], int]:
+    """`count` entries of a central directory from byte `at`, and where the next one starts (so a
+    long directory can be read in parts, yielding in between)."""
     entries: list[ZipEntry] = []
-    at = 0
     for _ in range(count):
         if data[at:at + 4] != CENTRAL_SIGNATURE:
             raise ZipFormatError(f"the ZIP central directory is damaged at byte {at}")
@@ -77,7 +82,7 @@ def read_directory(data: bytes, count: int) -> list[ZipEntry]:
         entries.append(ZipEntry(name=name, method=method, compressed_size=compressed, size=size,
                                 header_offset=offset))
         at += 46 + name_len + extra_len + comment_len
-    return entries
+    return entries, at
 
 
 def data_start(entry: ZipEntry, local_header: bytes) -> int:
