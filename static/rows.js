@@ -1,7 +1,7 @@
 // Builds one task row from the <template id="task-row"> in index.html: one clone instead of
 // dozens of element calls from Python. User text (the file name) goes in as textContent and in
 // attributes only. Returns the row's parts; Python fills and updates them.
-const ACTIONS = ["pause", "resume", "cancel", "retry", "download", "remove"];
+const ACTIONS = ["pause", "resume", "cancel", "retry", "view", "download", "remove"];
 
 export function makeRow(taskId, name) {
   const node = document.getElementById("task-row").content.firstElementChild.cloneNode(true);

@@ -24,6 +24,7 @@ from dataflow.browser.results import Results, remove_completed, save_blob
 from dataflow.browser.row_view import summary_text, unexpected_error_log
 from dataflow.browser.settings import Settings, load_settings, save_settings
 from dataflow.browser.tabs import CHANNEL, Tabs
+from dataflow.browser.viewer import Viewer
 from dataflow.core import Orchestrator, RetryPolicy, SystemClock
 from dataflow.core.blob_sweep import BlobJanitor, file_born, saved_tasks, stamped_id
 from dataflow.core.errors import DataflowError
@@ -63,11 +64,12 @@ class App:
                          warn=page.warn)
         self.controls = Controls(kinds=self.kinds, orchestrator=self.orchestrator, is_leader=lambda: self.tabs.leader,
                                  forward=self.tabs.request_action, download=self.download, notice=page.notice,
-                                 warn=page.warn)
+                                 warn=page.warn, view=self.view)
         self.intake = Intake(kinds=self.kinds, store_file=lambda key, file, mime: self.idb.put(key, file, mime),
                              submit=self.submit, options_for=self.settings_options, notice=page.notice,
                              new_id=lambda: stamped_id(self.clock.now()))  # the janitor spares it while young
         self.results = Results(kinds=self.kinds, fetch=self.idb.get, save=save_blob, notice=page.notice)
+        self.viewer = Viewer(kinds=self.kinds, fetch=self.idb.get, notice=page.notice)
         self.janitor = BlobJanitor(self.blobs, self.kinds.claims, live=self.orchestrator.list_tasks,
                                    persisted=lambda: saved_tasks(self.storage), clock=self.clock, born=file_born,
                                    on_error=lambda message: page.notice(message, kind="warning"))
@@ -133,6 +135,12 @@ class App:
         task = self.orchestrator.get_task_state(task_id) if self.tabs.leader else self.tabs.mirror.tasks.get(task_id)
         if task is not None:
             asyncio.ensure_future(self.results.download(task))
+
+    def view(self, task_id: str) -> None:
+        task = self.orchestrator.get_task_state(task_id) if self.tabs.leader else self.tabs.mirror.tasks.get(task_id)
+        row = self.panel.rows.get(task_id)
+        if task is not None:
+            asyncio.ensure_future(self.viewer.open(task, opener=row.parts.buttons.view if row else None))
 
     def settings_options(self, kind: Any) -> Any:
         return self.settings.options_for(kind)

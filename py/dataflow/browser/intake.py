@@ -97,10 +97,11 @@ class Controls:
 
     def __init__(self, *, kinds: KindRegistry, orchestrator: Orchestrator, is_leader: Callable[[], bool],
                  forward: Callable[[Action, str], None], download: Callable[[str], None], notice: Notice,
-                 warn: Callable[[str], None]):
+                 warn: Callable[[str], None], view: Callable[[str], None] = lambda task_id: None):
         self.kinds, self.orchestrator = kinds, orchestrator
         self.is_leader, self.forward, self.download = is_leader, forward, download
         self.notice, self.warn = notice, warn
+        self.view = view
 
     def act(self, name: str, task_id: str, extra: dict[str, Any] | None = None) -> None:
         """Apply the action called `name` from a row of this page: here when this tab runs the tasks,
@@ -108,6 +109,8 @@ class Controls:
         page_action, action = PageAction.parse(name), Action.parse(name)
         if page_action is PageAction.DOWNLOAD:
             self.download(task_id)
+        elif page_action is PageAction.VIEW:
+            self.view(task_id)
         elif page_action is PageAction.UNLOCK:
             self.unlock(task_id, str((extra or {}).get("secret", "")))
         elif action is None:

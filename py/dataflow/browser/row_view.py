@@ -25,6 +25,7 @@ S = TaskStatus
 class PageAction(StrEnum):
     """Row actions the page handles itself, beside the orchestrator's `Action`s."""
 
+    VIEW = "view"  # show the result in the page (any tab)
     DOWNLOAD = "download"  # save the result file (any tab)
     UNLOCK = "unlock"  # retry with the secret typed into the row (only the tab that runs the tasks)
 
@@ -36,7 +37,8 @@ class PageAction(StrEnum):
             return None
 
 
-ACTION_ORDER: tuple[str, ...] = (Action.PAUSE, Action.RESUME, Action.CANCEL, Action.RETRY, PageAction.DOWNLOAD,
+ACTION_ORDER: tuple[str, ...] = (Action.PAUSE, Action.RESUME, Action.CANCEL, Action.RETRY, PageAction.VIEW,
+                                 PageAction.DOWNLOAD,
                                  Action.REMOVE)  # the row template's buttons, in order
 SUMMARY_ORDER = (S.RUNNING, S.PENDING, S.PAUSED, S.FAILED, S.COMPLETED, S.CANCELLED)
 SUMMARY_WORDS = {S.PENDING: "queued"}
@@ -114,6 +116,8 @@ def row_view(task: TaskState, now: float, samples: list[tuple[float, float]] | N
     actions: set[str] = set(allowed_actions(task.status, task.stop_requested))
     if task.status is S.COMPLETED and kind is not None and kind.download(task) is not None:
         actions.add(PageAction.DOWNLOAD)
+    if task.status is S.COMPLETED and kind is not None and kind.has_view(task):
+        actions.add(PageAction.VIEW)
     return RowView(
         status=task.status.value, label=status_label(task, kind), progress=task.progress,
         percent=f"{task.progress:.0f}%", message=message, elapsed=f"Elapsed {elapsed}" if elapsed else "",

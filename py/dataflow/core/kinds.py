@@ -19,6 +19,7 @@ from dataflow.core.blobs import file_key, parts_prefix, task_blobs
 from dataflow.core.errors import UnsupportedFileError
 from dataflow.core.model import TaskState
 from dataflow.core.status import TaskStatus
+from dataflow.core.views import ResultSource, ResultView
 
 JSON = Any
 
@@ -147,6 +148,15 @@ class ExecutorKind(Generic[OptionsT]):
         if not result.get("result_key"):
             return None
         return Download(str(result["result_key"]), str(result.get("filename") or task.name))
+
+    def has_view(self, task: TaskState) -> bool:
+        """True if the page can show this completed task's result (its row offers *View*)."""
+        return False
+
+    async def view(self, task: TaskState, source: ResultSource) -> ResultView:
+        """What the viewer shows of the task's result, read lazily from `source` (the stored result
+        file). Raises ValueError (or ZipFormatError) with a clear message when it cannot be shown."""
+        raise ValueError(f"{self.noun or self.kind} results have no viewer yet")
 
     def needs_secret(self, task: TaskState, missing_error: str = "SecretMissingError") -> SecretPrompt | None:
         """The secret this failed task waits for, or None."""

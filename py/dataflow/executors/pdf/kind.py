@@ -9,11 +9,14 @@ from typing import Any
 from dataflow.core.blob_sweep import BlobClaims
 from dataflow.core.kinds import Accepts, ExecutorKind, OptionField, SecretPrompt, StoredFile
 from dataflow.core.model import TaskState
+from dataflow.core.status import TaskStatus
 from dataflow.core.text import plural, size_text
+from dataflow.core.views import ResultSource, ResultView
 from dataflow.executors.pdf.errors import PDF_ERRORS, PasswordRequiredError, WrongPasswordError
 from dataflow.executors.pdf.executor import PASSWORD, pdf_task_input
 from dataflow.executors.pdf.options import PdfOptions
 from dataflow.executors.pdf.store import pdf_blob_claims
+from dataflow.executors.pdf.view import pdf_view
 
 
 class PdfKind(ExecutorKind[PdfOptions]):
@@ -46,6 +49,15 @@ class PdfKind(ExecutorKind[PdfOptions]):
     def blob_claims(self, task: TaskState) -> BlobClaims:
         """See store.pdf_blob_claims: a result per run, and its summary, are the PDF kind's own."""
         return pdf_blob_claims(task)
+
+    def has_view(self, task: TaskState) -> bool:
+        """Every completed task with a stored result file (ZIP or JSON) can be viewed."""
+        return task.status is TaskStatus.COMPLETED and self.download(task) is not None
+
+    async def view(self, task: TaskState, source: ResultSource) -> ResultView:
+        """See view.pdf_view: read from the stored result, never by processing the PDF again."""
+        target = self.download(task)
+        return await pdf_view(task.result, source, target.filename if target else "")
 
     def summary(self, result: Any) -> str:
         """“Title” · 12 pages · 1 image · 2.4 MB · 1 page(s) skipped · first warning."""

@@ -1,0 +1,106 @@
+"""Reading a ZIP archive by its central directory, so one entry can be read from a stored Blob
+(a `slice()` of it) without loading the rest. Standard library only; the browser ring does the
+slicing. Source of the layout: PKWARE's APPNOTE.TXT, sections 4.3.7 (local file header), 4.3.12
+(central directory header) and 4.3.16 (end of central directory record). ZIP64 archives (over
+65,535 entries or 4 GB) are refused with a clear error."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass
+
+from dataflow.core.errors import DataflowError
+
+END_SIGNATURE = b"PK\x05\x06"
+CENTRAL_SIGNATURE = b"PK\x01\x02"
+LOCAL_SIGNATURE = b"PK\x03\x04"
+END_SIZE = 22
+TAIL_BYTES = END_SIZE + 0xFFFF  # the end record plus the longest comment it may carry
+LOCAL_HEADER_SIZE = 30
+STORED, DEFLATED = 0, 8
+
+
+class ZipFormatError(DataflowError):
+    """The bytes are not a ZIP archive this reader understands (the message says why)."""
+
+
+@dataclass(frozen=True)
+class ZipEntry:
+    """One file of the archive: sizes in bytes, `header_offset` from the archive's start."""
+
+    name: str
+    method: int
+    compressed_size: int
+    size: int
+    header_offset: int
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Where the central directory is (`offset`, `size` in bytes) and how many entries it lists."""
+
+    offset: int
+    size: int
+    count: int
+
+
+def find_directory(tail: bytes, archive_size: int) -> Directory:
+    """The central directory's place, from the last `TAIL_BYTES` (or fewer) bytes of the archive.
+    Raises ZipFormatError when there is no end record or the archive is ZIP64."""
+    at = tail.rfind(END_SIGNATURE)
+    if at < 0 or len(tail) - at < END_SIZE:
+        raise ZipFormatError("the result is not a ZIP archive (no end of central directory record)")
+    _, disk, _, _, count, size, offset, _ = struct.unpack("<4sHHHHIIH", tail[at:at + END_SIZE])
+    if disk != 0:
+        raise ZipFormatError("the result is a multi-part ZIP archive")
+    if count == 0xFFFF or offset == 0xFFFFFFFF or size == 0xFFFFFFFF:
+        raise ZipFormatError("the result is a ZIP64 archive, which the viewer does not read")
+    if offset + size > archive_size:
+        raise ZipFormatError("the ZIP archive's central directory lies beyond its end (is it truncated?)")
+    return Directory(offset=offset, size=size, count=count)
+
+
+def read_directory(data: bytes, count: int) -> list[ZipEntry]:
+    """The `count` entries of a central directory (`data` is exactly its bytes)."""
+    return read_directory_part(data, count, 0)[0]
+
+
+def read_directory_part(data: bytes, count: int, at: int) -> tuple[list[ZipEntry], int]:
+    """`count` entries of a central directory from byte `at`, and where the next one starts (so a
+    long directory can be read in parts, yielding in between)."""
+    entries: list[ZipEntry] = []
+    for _ in range(count):
+        if data[at:at + 4] != CENTRAL_SIGNATURE:
+            raise ZipFormatError(f"the ZIP central directory is damaged at byte {at}")
+        (method, _, _, crc, compressed, size, name_len, extra_len, comment_len, _, _, _,
+         offset) = struct.unpack("<HHHIIIHHHHHII", data[at + 10:at + 46])
+        del crc
+        raw = data[at + 46:at + 46 + name_len]
+        flags = struct.unpack("<H", data[at + 8:at + 10])[0]
+        name = raw.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
+        entries.append(ZipEntry(name=name, method=method, compressed_size=compressed, size=size,
+                                header_offset=offset))
+        at += 46 + name_len + extra_len + comment_len
+    return entries, at
+
+
+def data_start(entry: ZipEntry, local_header: bytes) -> int:
+    """Where `entry`'s compressed bytes start, from its 30-byte local header."""
+    if local_header[:4] != LOCAL_SIGNATURE or len(local_header) < LOCAL_HEADER_SIZE:
+        raise ZipFormatError(f"the ZIP entry {entry.name!r} has no local header where the directory says")
+    name_len, extra_len = struct.unpack("<HH", local_header[26:30])
+    return entry.header_offset + LOCAL_HEADER_SIZE + name_len + extra_len
+
+
+def decompress(entry: ZipEntry, raw: bytes) -> bytes:
+    """The content of `entry` from its `compressed_size` stored bytes (stored or deflated)."""
+    if entry.method == STORED:
+        return raw
+    if entry.method == DEFLATED:
+        try:
+            return zlib.decompressobj(-15).decompress(raw)
+        except zlib.error as error:
+            raise ZipFormatError(f"the ZIP entry {entry.name!r} is damaged: {error}") from error
+    raise ZipFormatError(f"the ZIP entry {entry.name!r} uses compression method {entry.method}, "
+                         "which the viewer does not read")
