@@ -97,9 +97,11 @@ class LlmTestServer:
         self.scripts: list[tuple[str, list[Reply]]] = []
         self.log: list[dict[str, Any]] = []  # one entry per POST: time, user text, status, authorization
         self.bodies: list[dict[str, Any]] = []
+        self.active = 0  # requests being answered now
+        self.peak = 0  # the most answered at once
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
 
     @property
     def base_url(self) -> str:
@@ -160,6 +162,16 @@ class LlmTestServer:
                 self.end_headers()
 
             def do_POST(self) -> None:  # noqa: N802
+                with server.lock:
+                    server.active += 1
+                    server.peak = max(server.peak, server.active)
+                try:
+                    self._answer()
+                finally:
+                    with server.lock:
+                        server.active -= 1
+
+            def _answer(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 try:
                     request = json.loads(raw)
