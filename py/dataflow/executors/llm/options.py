@@ -15,6 +15,7 @@ from dataflow.executors.llm.schema import check_schema
 
 API_KEY = "api_key"  # the name of the kind's secret in ctx.secrets
 FORMATS = ("jsonl", "json")
+_KIND = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class LlmOptions:
     extra: dict[str, Any] = field(default_factory=dict)  # unknown fields kept for newer versions
 
     def __post_init__(self) -> None:
+        self._check_types()
         parts = urlsplit(self.base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"the base URL must start with http:// or https://, got {self.base_url!r}")
@@ -63,6 +65,17 @@ class LlmOptions:
                 check_schema(self.schema)
             except SchemaError as error:
                 raise ValueError(str(error)) from error
+
+    def _check_types(self) -> None:
+        """ValueError for a value of the wrong JSON type; whole numbers are accepted for decimals."""
+        for spec in fields(self):
+            value, default = getattr(self, spec.name), spec.default
+            if spec.name in ("schema", "extra"):
+                continue
+            if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+                object.__setattr__(self, spec.name, float(value))
+            elif type(value) is not type(default):
+                raise ValueError(f"{spec.name} must be {_KIND[type(default)]}, got {value!r}")
 
     @property
     def endpoint(self) -> str:
