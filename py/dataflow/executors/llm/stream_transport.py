@@ -8,7 +8,6 @@ in the page (it has no sockets; it uses fetch). Standard library only.
 from __future__ import annotations
 
 import asyncio
-import ssl
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
@@ -24,7 +23,11 @@ class StreamTransport:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise TransportError(f"not an http(s) URL: {url}")
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        context = ssl.create_default_context() if parts.scheme == "https" else None
+        context = None
+        if parts.scheme == "https":
+            import ssl  # only here: Pyodide ships ssl separately, and the page never uses this transport
+
+            context = ssl.create_default_context()
         try:
             reader, writer = await asyncio.open_connection(parts.hostname, port, ssl=context)
         except OSError as error:
