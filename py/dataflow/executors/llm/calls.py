@@ -1,0 +1,150 @@
+"""One record's enrichment: the request, its retries and the outcome, for the executor to store.
+
+Raises the task-level stops (a refused key, an unknown model, a long provider wait) and returns an
+`Outcome` for everything that concerns only this record. The API key goes into the Authorization
+header and nowhere else: every reason kept is scrubbed of it. Standard library only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from dataflow.core.clock import Clock
+from dataflow.core.errors import RetryAfterError
+from dataflow.core.retry import RetryPolicy
+from dataflow.executors.llm.answers import parse_answer, read_completion
+from dataflow.executors.llm.errors import (
+    AnswerError,
+    InvalidApiKeyError,
+    ModelNotFoundError,
+    RequestTimeoutError,
+    TransportError,
+)
+from dataflow.executors.llm.limiter import RateLimiter
+from dataflow.executors.llm.options import LlmOptions
+from dataflow.executors.llm.prompt import PromptError, build_prompt, request_body
+from dataflow.executors.llm.records import Item
+from dataflow.executors.llm.retry_rules import Verdict, decide, describe
+from dataflow.executors.llm.store import Outcome
+from dataflow.executors.llm.transport import HttpResponse, HttpTransport
+from dataflow.executors.llm.usage import Usage
+
+RETRY_NOTE = ("Your previous answer was not the JSON object asked for ({reason}). "
+              "Answer again with that JSON object only.")
+
+
+def redact(text: str, secret: str) -> str:
+    """`text` without `secret` in it (providers may echo the key in their error messages)."""
+    return text.replace(secret, "[API key]") if secret else text
+
+
+@dataclass
+class Caller:
+    """Sends one record's requests; shared by the workers of one task run."""
+
+    transport: HttpTransport
+    clock: Clock
+    limiter: RateLimiter
+    options: LlmOptions
+    api_key: str
+    rng: Callable[[], float] = random.random
+
+    @property
+    def policy(self) -> RetryPolicy:
+        return RetryPolicy(initial_interval=1.0, maximum_interval=30.0, maximum_attempts=self.options.max_attempts)
+
+    def headers(self) -> dict[str, str]:
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        return headers
+
+    async def enrich(self, item: Item) -> Outcome:
+        """The outcome for `item` after as many requests as its failures allow.
+
+        Raises InvalidApiKeyError (401/403), ModelNotFoundError (404) and RetryAfterError (the
+        provider asked for more than `long_wait` seconds: the limiter holds every task of it too)."""
+        try:
+            prompt = build_prompt(item, template=self.options.prompt or None, max_chars=self.options.max_chars)
+        except PromptError as error:
+            return Outcome(item.index, error=str(error))
+        base = Outcome(item.index, truncated=prompt.truncated, original_chars=prompt.original_chars,
+                       sent_chars=min(prompt.original_chars, self.options.max_chars or prompt.original_chars))
+        if not item.text.strip() and not self.options.prompt:
+            return _with(base, error=f"no text to send (field {self.options.text_path!r} is missing or empty)")
+        usage, attempt, note = Usage(), 0, None
+        while True:
+            attempt += 1
+            body = request_body(prompt, model=self.options.model, schema=self.options.schema,
+                                temperature=self.options.temperature, retry_note=note)
+            await self.limiter.acquire()
+            usage += Usage(requests=1)
+            try:
+                response: HttpResponse | None = await self._post(body)
+                failure: TransportError | None = None
+            except TransportError as error:
+                response, failure = None, error
+            if response is not None and 200 <= response.status < 300:
+                try:
+                    completion = read_completion(response.body)
+                    usage += Usage(0, completion.prompt_tokens, completion.completion_tokens)
+                    answer = parse_answer(completion.content, self.options.schema)
+                except AnswerError as error:
+                    if note is None:  # one more try, telling the model what was wrong
+                        note = RETRY_NOTE.format(reason=redact(str(error), self.api_key)[:200])
+                        attempt -= 1
+                        continue
+                    return _with(base, usage=usage, error=redact(f"the answer was not the JSON asked for, "
+                                                                 f"twice: {error}", self.api_key))
+                return _with(base, usage=usage, answer=answer)
+            outcome = await self._after_failure(response, failure, attempt)
+            if outcome is not None:
+                return _with(base, usage=usage, error=outcome)
+
+    async def _after_failure(self, response: HttpResponse | None, failure: TransportError | None,
+                             attempt: int) -> str | None:
+        """Wait before the next try (None) or give the record's error; raise for the task-level stops."""
+        status = response.status if response is not None else None
+        headers = response.headers if response is not None else {}
+        reason = redact(describe(status, response.body if response is not None else b"", failure), self.api_key)
+        now = self.clock.now()
+        decision = decide(status=status, headers=headers, attempt=attempt, now=now, reason=reason, error=failure,
+                          policy=self.policy, long_wait=self.options.long_wait, rng=self.rng)
+        if decision.verdict is Verdict.NEED_KEY:
+            raise InvalidApiKeyError(f"The provider refused the API key ({reason}). Enter a valid key to continue.")
+        if decision.verdict is Verdict.FAIL_TASK:
+            raise ModelNotFoundError(f"The provider does not know the model {self.options.model!r} or the address "
+                                     f"{self.options.endpoint} ({reason}). Check the model name and the base URL.")
+        if decision.verdict is Verdict.WAIT_TASK:
+            self.limiter.hold(now + decision.delay)
+            raise RetryAfterError(f"The provider asked to wait {decision.delay:.0f} s ({reason}).",
+                                  not_before=now + decision.delay)
+        if decision.verdict is Verdict.FAIL_RECORD:
+            return decision.reason
+        if status == 429 and decision.delay > 0:
+            self.limiter.hold(now + decision.delay)  # the whole provider is over its limit, not just us
+        await self.clock.sleep(decision.delay)
+        return None
+
+    async def _post(self, body: bytes) -> HttpResponse:
+        """The transport's answer, or RequestTimeoutError after `timeout` seconds on the clock (the
+        request is then aborted, as it is when the caller is cancelled)."""
+        request = asyncio.ensure_future(self.transport.post(self.options.endpoint, self.headers(), body))
+        timer = asyncio.ensure_future(self.clock.sleep(self.options.timeout))
+        try:
+            await asyncio.wait({request, timer}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for future in (request, timer):
+                if not future.done():
+                    future.cancel()
+        if request.done() and not request.cancelled():
+            return request.result()
+        raise RequestTimeoutError(f"no answer within {self.options.timeout:g} s")
+
+
+def _with(base: Outcome, **changes: Any) -> Outcome:
+    return replace(base, **changes)

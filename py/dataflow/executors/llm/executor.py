@@ -1,0 +1,159 @@
+"""The LLM executor the orchestrator runs: it loads a task's records, sends those without a stored
+answer, K at a time under the provider's shared rate limit, stores each outcome as it arrives,
+reports records done / total with tokens, and writes the enriched file and its summary.
+
+Pause and cancel abort the requests in flight (a watcher polls the task's stop request on the
+clock). The API key comes from `ctx.secrets[API_KEY]` and never leaves the Authorization header.
+Executors ring: standard library only, never the browser; the page supplies the transport.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from dataflow.core.blobs import BlobStore, result_key
+from dataflow.core.clock import Clock
+from dataflow.core.errors import NonRetryableError, SecretMissingError
+from dataflow.core.executor import ExecutionContext
+from dataflow.executors.llm.calls import Caller
+from dataflow.executors.llm.limiter import Limiters
+from dataflow.executors.llm.options import API_KEY, LlmOptions
+from dataflow.executors.llm.output import records_file, summary_markdown, totals
+from dataflow.executors.llm.records import Item, RecordSource, items_from_records
+from dataflow.executors.llm.store import AnswerStore, Outcome, summary_key
+from dataflow.executors.llm.transport import HttpTransport
+from dataflow.executors.llm.usage import total
+
+FINISH_SHARE = 99.0  # the last 1 % of the bar is writing the result
+MIME = {"jsonl": "application/jsonl", "json": "application/json"}
+
+
+class LlmExecutor:
+    """`execute(input, ctx)`: input is `{"name": str, "options": LlmOptions dict, ...}` plus what the
+    RecordSource needs to find the records. Returns the result dict (keys of the files, counts,
+    tokens, cost). `limiters` is shared by every task of the app (one ceiling per provider)."""
+
+    kind = "llm"
+
+    def __init__(self, *, transport: HttpTransport, source: RecordSource, blobs: BlobStore, clock: Clock,
+                 limiters: Limiters | None = None, rng: Callable[[], float] = random.random,
+                 stop_poll: float = 0.2):
+        self.transport, self.source, self.blobs, self.clock = transport, source, blobs, clock
+        self.limiters = limiters or Limiters(clock)
+        self.rng, self.stop_poll = rng, stop_poll
+
+    async def execute(self, input: dict[str, Any], ctx: ExecutionContext) -> dict[str, Any]:  # noqa: A002
+        """Raises SecretMissingError without a key, InvalidApiKeyError, ModelNotFoundError, RetryAfterError
+        (a long provider wait), NonRetryableError for bad options or records, and TaskPausedError /
+        TaskCancelledError when stopped (in-flight requests are aborted; stored answers stay)."""
+        try:
+            options = LlmOptions.from_dict(input.get("options"))
+        except ValueError as error:
+            raise NonRetryableError(f"The enrichment settings are not valid: {error}") from error
+        api_key = ctx.secrets.get(API_KEY, "")
+        if options.needs_key and not api_key:
+            raise SecretMissingError("This task needs the provider's API key (kept in memory only, so it is "
+                                     "asked for again after a reload).", names=(API_KEY,))
+        records = _checked(await self.source.records(input), options.output_key)
+        items = items_from_records(records, options.text_path)
+        store = AnswerStore(self.blobs, ctx.task_id)
+        outcomes: list[Outcome | None] = await store.load(len(items))
+        caller = Caller(self.transport, self.clock, self.limiters.for_provider(options.base_url,
+                        options.requests_per_minute), options, api_key, self.rng)
+        run = _Run(ctx, caller, store, outcomes, self.clock, self.stop_poll)
+        await run.go([item for item in items if outcomes[item.index] is None], options.concurrency)
+        ctx.raise_if_cancelled()
+        return await self._finish(ctx, input, options, records, [o for o in outcomes if o is not None])
+
+    async def _finish(self, ctx: ExecutionContext, input: dict[str, Any], options: LlmOptions,  # noqa: A002
+                      records: Sequence[dict[str, Any]], outcomes: list[Outcome]) -> dict[str, Any]:
+        ctx.report_progress(FINISH_SHARE, "Writing the result")
+        name = str(input.get("name") or input.get("file_name") or "records")
+        data = records_file(records, outcomes, key=options.output_key, fmt=options.output_format)
+        summary = summary_markdown(outcomes, name=name, model=options.model, price_in=options.price_in,
+                                   price_out=options.price_out)
+        await self.blobs.put_many([(result_key(ctx.task_id), data, MIME[options.output_format]),
+                                   (summary_key(ctx.task_id), summary, "text/markdown")])
+        sums = totals(outcomes)
+        stem = name.rsplit(".", 1)[0] if "." in name else name
+        return {"result_key": result_key(ctx.task_id), "filename": f"{stem}.enriched.{options.output_format}",
+                "summary_key": summary_key(ctx.task_id), "summary_filename": f"{stem}.summary.md",
+                "model": options.model, **sums.to_dict(),
+                "cost": round(sums.usage.cost(options.price_in, options.price_out), 6)}
+
+
+def _checked(records: Sequence[Any], key: str) -> list[dict[str, Any]]:
+    """The records as a list of dicts; NonRetryableError for one that is not an object or already has
+    the output key (it must stay unchanged)."""
+    checked = list(records)
+    for number, record in enumerate(checked, 1):
+        if not isinstance(record, dict):
+            raise NonRetryableError(f"Record {number} is not a JSON object (it is {type(record).__name__}).")
+        if key in record:
+            raise NonRetryableError(f"Record {number} already has a field {key!r}; choose another output key "
+                                    "so the source records stay unchanged.")
+    return checked
+
+
+class _Run:
+    """One attempt of a task: K workers over the pending items, a stop watcher, progress."""
+
+    def __init__(self, ctx: ExecutionContext, caller: Caller, store: AnswerStore, outcomes: list[Outcome | None],
+                 clock: Clock, stop_poll: float):
+        self.ctx, self.caller, self.store, self.outcomes = ctx, caller, store, outcomes
+        self.clock, self.stop_poll = clock, stop_poll
+        self.in_flight = 0
+        self.queue: list[Item] = []
+
+    async def go(self, pending: list[Item], concurrency: int) -> None:
+        self.queue = list(reversed(pending))
+        self._progress()
+        if not pending:
+            return
+        self.ctx.raise_if_cancelled()
+        workers = [asyncio.ensure_future(self._worker()) for _ in range(min(concurrency, len(pending)))]
+        watcher = asyncio.ensure_future(self._watch(workers))
+        try:
+            await asyncio.gather(*workers)
+        except asyncio.CancelledError:
+            if self.ctx.stop_requested is None:
+                raise  # the orchestrator itself is closing
+            self.ctx.raise_if_cancelled()
+        finally:
+            watcher.cancel()
+            for worker in workers:
+                worker.cancel()
+            await asyncio.gather(watcher, *workers, return_exceptions=True)
+
+    async def _worker(self) -> None:
+        while self.queue:
+            self.ctx.raise_if_cancelled()
+            item = self.queue.pop()
+            self.in_flight += 1
+            try:
+                outcome = await self.caller.enrich(item)
+            finally:
+                self.in_flight -= 1
+            await self.store.put(outcome)
+            self.outcomes[item.index] = outcome
+            done = sum(1 for known in self.outcomes if known is not None)
+            self.ctx.checkpoint({"done": done, "total": len(self.outcomes)})
+            self._progress()
+
+    async def _watch(self, workers: Sequence[asyncio.Future[None]]) -> None:
+        """Abort every request in flight once the task is asked to pause or stop."""
+        while self.ctx.stop_requested is None:
+            await self.clock.sleep(self.stop_poll)
+        for worker in workers:
+            worker.cancel()
+
+    def _progress(self) -> None:
+        known = [outcome for outcome in self.outcomes if outcome is not None]
+        usage = total(outcome.usage for outcome in known)
+        count = len(self.outcomes)
+        percent = FINISH_SHARE * len(known) / count if count else FINISH_SHARE
+        self.ctx.report_progress(percent, f"{len(known)} of {count} records · {self.in_flight} in flight · "
+                                          f"tokens in {usage.prompt_tokens:,}, out {usage.completion_tokens:,}")

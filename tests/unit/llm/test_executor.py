@@ -1,0 +1,283 @@
+"""The LLM executor against the loopback test server: every record enriched once, per-record
+retries by the rules, task-level stops, pause aborting requests in flight, durable answers across
+a restart (nothing finished is sent again, the output equals an uninterrupted run's), the key kept
+out of everything stored or reported."""
+
+import asyncio
+import json
+import threading
+import time
+from email.utils import formatdate
+
+import pytest
+
+from dataflow.core.blobs import MemoryBlobStore
+from dataflow.core.errors import (
+    NonRetryableError,
+    RetryAfterError,
+    SecretMissingError,
+    TaskCancelledError,
+    TaskPausedError,
+)
+from dataflow.core.status import StopRequest
+from dataflow.executors.llm.errors import InvalidApiKeyError, ModelNotFoundError
+from dataflow.executors.llm.store import answers_prefix
+from tests.llm_server import GOOD_KEY, LlmTestServer, Reply, answer_for
+from tests.unit.llm.conftest import Context, make_records, task_input
+
+
+async def until(predicate, limit=10.0):
+    """Let the loop and the server thread work until `predicate()` holds (fails after `limit` real s)."""
+    deadline = time.monotonic() + limit
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out waiting"
+        await asyncio.sleep(0.001)
+
+
+def rows(blobs, result):
+    return [json.loads(line) for line in blobs.data[result["result_key"]].splitlines()]
+
+
+async def test_every_record_is_enriched_once_and_kept_unchanged(make_executor, server, blobs):
+    records = make_records(12)
+    ctx = Context()
+    result = await make_executor().execute(task_input(server, records), ctx.make())
+    assert (result["records"], result["enriched"], result["failed"]) == (12, 12, 0)
+    output = rows(blobs, result)
+    for record, row in zip(records, output, strict=True):
+        assert {key: value for key, value in row.items() if key != "llm"} == record
+        assert row["llm"] == answer_for(record["fields"]["description"])
+    assert all(server.count(f"rec-{index:03d}") == 1 for index in range(12))
+    assert result["filename"] == "records.enriched.jsonl" and result["requests"] == 12
+    assert result["prompt_tokens"] > 0 and result["completion_tokens"] > 0
+    assert ctx.progress[-1][0] == 99.0 and ctx.checkpoints[-1] == {"done": 12, "total": 12}
+    assert any(message.startswith("12 of 12 records") for _, message in ctx.progress)
+
+
+async def test_the_summary_counts_keywords_sentiments_tokens_and_failures(make_executor, server, blobs):
+    server.script("rec-002", Reply.bad_request())
+    result = await make_executor().execute(task_input(server, make_records(6), price_in=1.0, price_out=2.0),
+                                           Context().make())
+    summary = blobs.data[result["summary_key"]]
+    assert "- Model: `test-model`" in summary and "6 (5 enriched, 1 failed, 0 cut" in summary
+    assert "| alice | 5 |" in summary  # every enriched record's keywords hold alice
+    assert "| negative | 2 |" in summary and "| positive | 2 |" in summary
+    assert "| 3 | HTTP 400: This model's maximum context length is 8192 tokens. |" in summary
+    assert f"tokens in: {result['prompt_tokens']:,}" in summary and "Estimated cost" in summary
+    assert result["cost"] == pytest.approx((result["prompt_tokens"] + 2 * result["completion_tokens"]) / 1e6)
+
+
+async def test_no_more_than_k_requests_are_in_flight(make_executor, server):
+    await make_executor().execute(task_input(server, make_records(20), concurrency=3), Context().make())
+    assert server.peak <= 3 and server.count() == 20
+
+
+@pytest.mark.parametrize("headers, wait", [
+    ({"Retry-After": "2"}, 2.0),
+    ({"retry-after-ms": "2500"}, 2.5),
+    ({"x-ratelimit-reset-requests": "1s", "x-ratelimit-reset-tokens": "3s"}, 3.0),
+    ({"x-ratelimit-reset-tokens": "1m5s"}, 65.0),
+])
+async def test_a_429_delays_that_record_by_the_wait_the_provider_asks(make_executor, server, fast_clock, headers,
+                                                                       wait):
+    server.script("rec-001", Reply.rate_limited(headers))
+    result = await make_executor().execute(task_input(server, make_records(3), long_wait=100),
+                                           Context().make())
+    assert result["enriched"] == 3 and server.count("rec-001") == 2
+    first, second = server.requests_for("rec-001")
+    assert (second["time"] - first["time"]) * fast_clock.speed >= wait
+    assert max(fast_clock.sleeps) >= wait
+
+
+async def test_a_429_with_an_http_date_is_honoured(make_executor, server, fast_clock):
+    server.script("rec-000", Reply.rate_limited({"Retry-After": formatdate(fast_clock.now() + 20, usegmt=True)}))
+    result = await make_executor().execute(task_input(server, make_records(1)), Context().make())
+    assert result["enriched"] == 1 and max(fast_clock.sleeps) >= 18  # the date has whole seconds
+
+
+async def test_server_errors_are_retried_until_an_answer_comes(make_executor, server):
+    server.script("rec-001", Reply.server_error(500), Reply.server_error(503), Reply.server_error(502))
+    result = await make_executor().execute(task_input(server, make_records(2)), Context().make())
+    assert result["enriched"] == 2 and server.count("rec-001") == 4
+
+
+async def test_a_record_that_keeps_failing_fails_alone_after_its_attempts(make_executor, server, blobs):
+    server.script("rec-001", *[Reply.server_error()] * 3)
+    result = await make_executor().execute(task_input(server, make_records(3), max_attempts=3), Context().make())
+    assert (result["enriched"], result["failed"]) == (2, 1) and server.count("rec-001") == 3
+    assert rows(blobs, result)[1]["llm"] == {"_error": "gave up after 3 attempts; last: HTTP 500: The server had "
+                                                       "an error while processing your request."}
+
+
+async def test_a_slow_answer_times_out_and_is_sent_again(make_executor, server):
+    release = threading.Event()
+    server.script("rec-000", Reply.held(release))
+    try:
+        # 500 virtual s are half a real second: the held request times out, a normal answer never does
+        result = await make_executor().execute(task_input(server, make_records(2), timeout=500), Context().make())
+    finally:
+        release.set()
+    assert result["enriched"] == 2 and server.count("rec-000") == 2 and server.count("rec-001") == 1
+
+
+async def test_an_answer_that_is_not_json_is_asked_again_once(make_executor, server):
+    server.script("rec-000", Reply.not_json())
+    result = await make_executor().execute(task_input(server, make_records(1)), Context().make())
+    assert result["enriched"] == 1 and server.count("rec-000") == 2
+    assert "not the JSON object asked for" in server.bodies[-1]["messages"][-1]["content"]
+
+
+async def test_two_answers_that_are_not_json_make_that_records_error(make_executor, server, blobs):
+    server.script("rec-001", Reply.not_json(), Reply.not_json("still no"))
+    result = await make_executor().execute(task_input(server, make_records(3)), Context().make())
+    assert (result["enriched"], result["failed"]) == (2, 1) and server.count("rec-001") == 2
+    assert rows(blobs, result)[1]["llm"]["_error"].startswith("the answer was not the JSON asked for, twice")
+
+
+async def test_fenced_answers_with_prose_are_accepted(fast_clock, blobs, make_executor):
+    with LlmTestServer(fenced=True) as fenced:
+        result = await make_executor().execute(task_input(fenced, make_records(2)), Context().make())
+    assert result["enriched"] == 2 and fenced.count() == 2
+
+
+async def test_a_bad_request_fails_that_record_and_the_others_go_on(make_executor, server, blobs):
+    server.script("rec-001", Reply.bad_request())
+    result = await make_executor().execute(task_input(server, make_records(3)), Context().make())
+    assert (result["enriched"], result["failed"]) == (2, 1) and server.count("rec-001") == 1
+
+
+async def test_a_refused_key_stops_the_task_asking_for_a_valid_one_without_quoting_it(make_executor, server, blobs):
+    ctx = Context(key="sk-wrong-key-123456")
+    with pytest.raises(InvalidApiKeyError, match="Enter a valid key") as raised:
+        await make_executor().execute(task_input(server, make_records(3)), ctx.make())
+    assert "sk-wrong-key-123456" not in str(raised.value)  # the server echoes it: we scrub it
+    assert "[API key]" in str(raised.value)
+
+
+async def test_without_a_key_the_task_waits_for_one(make_executor, server):
+    with pytest.raises(SecretMissingError) as raised:
+        await make_executor().execute(task_input(server, make_records(1)), Context(key=None).make())
+    assert raised.value.names == ("api_key",) and server.count() == 0
+
+
+async def test_a_local_server_needs_no_key(make_executor, fast_clock):
+    with LlmTestServer(key=None) as local:
+        result = await make_executor().execute(task_input(local, make_records(2), needs_key=False),
+                                               Context(key=None).make())
+        assert result["enriched"] == 2 and all(entry["authorization"] == "" for entry in local.log)
+
+
+async def test_an_unknown_model_fails_the_task_plainly(make_executor, server):
+    with pytest.raises(ModelNotFoundError, match="does not know the model 'gpt-9'"):
+        await make_executor().execute(task_input(server, make_records(3), model="gpt-9"), Context().make())
+
+
+async def test_a_long_provider_wait_makes_the_task_retry_not_before_then_and_keeps_answers(make_executor, server,
+                                                                                            fast_clock, blobs):
+    server.script("rec-004", Reply.rate_limited({"Retry-After": "600"}))
+    ctx = Context()
+    with pytest.raises(RetryAfterError) as raised:
+        await make_executor().execute(task_input(server, make_records(6), concurrency=1), ctx.make())
+    assert raised.value.not_before == pytest.approx(fast_clock.now() + 600, abs=30)
+    assert server.count("rec-003") == 1
+    result = await make_executor().execute(task_input(server, make_records(6), concurrency=1), ctx.make(2))
+    assert result["enriched"] == 6
+    assert [server.count(f"rec-{index:03d}") for index in range(6)] == [1, 1, 1, 1, 2, 1]
+
+
+async def test_pause_aborts_the_requests_in_flight_and_resume_sends_only_the_rest(make_executor, server, blobs):
+    release = threading.Event()
+    server.script("rec-002", Reply.held(release))
+    ctx = Context()
+    records = make_records(5)
+    run = asyncio.ensure_future(make_executor().execute(task_input(server, records, concurrency=1), ctx.make()))
+    await until(lambda: server.count("rec-002") == 1)
+    ctx.stop = StopRequest.PAUSE
+    with pytest.raises(TaskPausedError):
+        await run
+    assert not release.is_set() and server.count() == 3  # stopped while rec-002 was still held
+    release.set()
+    ctx.stop = None
+    result = await make_executor().execute(task_input(server, records, concurrency=1), ctx.make())
+    assert result["enriched"] == 5
+    assert [server.count(f"rec-{index:03d}") for index in range(5)] == [1, 1, 2, 1, 1]
+
+
+async def test_cancel_aborts_the_requests_in_flight(make_executor, server):
+    release = threading.Event()
+    server.script("rec-000", Reply.held(release))
+    ctx = Context()
+    run = asyncio.ensure_future(make_executor().execute(task_input(server, make_records(1)), ctx.make()))
+    await until(lambda: server.count() == 1)
+    ctx.stop = StopRequest.CANCEL
+    with pytest.raises(TaskCancelledError):
+        await run
+    release.set()
+
+
+async def test_a_restart_mid_run_sends_no_finished_record_again_and_gives_the_same_output(make_executor, server,
+                                                                                          blobs):
+    records = make_records(20)
+    holds = {name: threading.Event() for name in ("rec-010", "rec-011")}
+    for name, event in holds.items():
+        server.script(name, Reply.held(event))
+    ctx = Context()
+    run = asyncio.ensure_future(make_executor().execute(task_input(server, records, concurrency=2), ctx.make()))
+    await until(lambda: server.count("rec-010") == 1 and server.count("rec-011") == 1)
+    run.cancel()  # the tab dies: nothing after this point is stored
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    for event in holds.values():
+        event.set()
+    stored = len(await blobs.keys(answers_prefix("task-1")))
+    assert stored == 10
+    result = await make_executor().execute(task_input(server, records, concurrency=2), ctx.make(2))
+    counts = [server.count(f"rec-{index:03d}") for index in range(20)]
+    assert counts == [1] * 10 + [2, 2] + [1] * 8  # only the two in flight were sent again
+
+    with LlmTestServer() as fresh:
+        clean = MemoryBlobStore()
+        uninterrupted = await make_executor(blobs=clean).execute(task_input(fresh, records, concurrency=2,
+                                                                            base_url=server.base_url),
+                                                                 Context().make())
+    assert blobs.data[result["result_key"]] == clean.data[uninterrupted["result_key"]]
+    assert blobs.data[result["summary_key"]] == clean.data[uninterrupted["summary_key"]]
+
+
+async def test_the_key_appears_in_no_blob_checkpoint_progress_or_result(make_executor, server, blobs):
+    server.script("rec-001", Reply.bad_request(f"echoing {GOOD_KEY} back"))
+    ctx = Context()
+    result = await make_executor().execute(task_input(server, make_records(4)), ctx.make())
+    everything = json.dumps([blobs.data, ctx.progress, ctx.checkpoints, result])
+    assert GOOD_KEY not in everything and "[API key]" in everything
+    assert all(entry["authorization"] == f"Bearer {GOOD_KEY}" for entry in server.log)
+
+
+async def test_text_over_the_limit_is_cut_and_the_output_says_so(make_executor, server, blobs):
+    records = [{"fields": {"description": "rec-000 " + "word " * 100}}]
+    result = await make_executor().execute(task_input(server, records, max_chars=50), Context().make())
+    assert rows(blobs, result)[0]["llm"]["_truncated"] == {"sent_chars": 50, "original_chars": 508}
+    assert len(server.log[0]["text"]) == 50 and result["truncated"] == 1
+
+
+async def test_a_prompt_of_ones_own_with_a_schema(make_executor, server, blobs):
+    schema = {"type": "object", "required": ["length", "words", "first"],
+              "properties": {"length": {"type": "integer"}, "words": {"type": "integer"},
+                             "first": {"type": "string"}}}
+    records = [{"id": 1, "title": "Pumps", "body": "rec-000 about pumps"}]
+    result = await make_executor().execute(
+        task_input(server, records, text_path="body", prompt="Title {record.title}: {text}", schema=schema,
+                   output_key="ai", output_format="json"), Context().make())
+    [row] = json.loads(blobs.data[result["result_key"]])
+    assert row["ai"] == {"length": 32, "words": 5, "first": "Title"} and row["title"] == "Pumps"
+
+
+async def test_records_that_already_have_the_output_key_are_refused(make_executor, server):
+    with pytest.raises(NonRetryableError, match="already has a field 'llm'"):
+        await make_executor().execute(task_input(server, [{"llm": 1}]), Context().make())
+    assert server.count() == 0
+
+
+async def test_invalid_settings_fail_the_task_with_the_reason(make_executor, server):
+    with pytest.raises(NonRetryableError, match="base URL"):
+        await make_executor().execute(task_input(server, [], base_url="ftp://x"), Context().make())

@@ -1,0 +1,46 @@
+"""The LLM kind's options: defaults, validation with plain messages, unknown fields kept."""
+
+import pytest
+
+from dataflow.executors.llm.options import LlmOptions
+
+
+def test_defaults_are_the_originals_enrichment_with_four_requests_in_flight():
+    options = LlmOptions.from_dict(None)
+    assert (options.prompt, options.schema, options.temperature, options.concurrency) == ("", None, 0.0, 4)
+    assert options.output_key == "llm" and options.output_format == "jsonl"
+    assert options.endpoint == "https://api.openai.com/v1/chat/completions"
+
+
+def test_the_endpoint_joins_the_base_url_without_a_double_slash():
+    assert LlmOptions(base_url="http://localhost:11434/v1/").endpoint == "http://localhost:11434/v1/chat/completions"
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"base_url": "localhost:1234"}, "base URL"),
+    ({"model": " "}, "choose a model"),
+    ({"output_format": "csv"}, "output format"),
+    ({"concurrency": 0}, "concurrency must be at least 1"),
+    ({"requests_per_minute": -1}, "must not be negative"),
+    ({"schema": {"type": "object"}}, "prompt of your own"),
+    ({"prompt": "{text}", "schema": {"type": "object", "oneOf": []}}, "uses oneOf"),
+    ({"concurrency": "many"}, "concurrency must be a whole number"),
+    ({"needs_key": "yes"}, "needs_key must be true or false"),
+])
+def test_invalid_values_are_refused_with_the_reason(values, message):
+    with pytest.raises(ValueError, match=message):
+        LlmOptions.from_dict(values)
+
+
+def test_options_round_trip_and_keep_unknown_fields():
+    data = {**LlmOptions(prompt="{text}", schema={"type": "object"}).to_dict(), "future": 1}
+    options = LlmOptions.from_dict(data)
+    assert options.extra == {"future": 1} and options.to_dict() == data
+
+
+def test_the_key_is_not_an_option():
+    assert "api_key" not in LlmOptions().to_dict()
+
+
+def test_whole_numbers_are_taken_for_decimal_settings():
+    assert LlmOptions.from_dict({"timeout": 30, "price_in": 1}).timeout == 30.0
