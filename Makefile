@@ -17,7 +17,7 @@ vendor:
 site: vendor
 	$(PYTHON) tools/build_site.py --out _site
 
-$(VENV)/.installed: tests/requirements.txt
+$(VENV)/.installed: tests/requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 	touch $@

@@ -1,0 +1,172 @@
+"""The native composition root: file-backed task records and blobs in a state directory, PDF
+services in worker processes, the orchestrator, and the export of each result to the output
+directory. `run` adds files and waits until no task is left to run; `retry` re-queues failed ones.
+
+Durable like the page: every task record is a file written atomically; a killed process leaves
+its running tasks "running", and the next start resumes them from their checkpoints. Native ring.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dataflow.core import Orchestrator, RetryPolicy, TaskState, TaskStatus
+from dataflow.core import events as ev
+from dataflow.core.clock import Clock
+from dataflow.executors.pdf.executor import ClientPool, PdfExecutor
+from dataflow.executors.pdf.options import PdfOptions
+from dataflow.executors.pdf.store import BlobStore, result_key
+from dataflow.native.atomic import write_atomically
+from dataflow.native.batch import Source, claimed_names, identity, output_name, task_input
+from dataflow.native.file_blob_store import FileBlobStore
+from dataflow.native.file_storage import FileStorage
+from dataflow.native.sources import WithSourceFiles
+
+HISTORY_LIMIT = 10**9  # a state directory keeps every task: it is the record of the batch
+WAITING = (TaskStatus.PENDING, TaskStatus.RUNNING)
+
+
+def blob_root(state_dir: Path) -> Path:
+    return state_dir / "blobs"
+
+
+@dataclass
+class Submitted:
+    """What `submit` did with the files: new task ids, and ids of tasks that already existed."""
+
+    added: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[str]:
+        return self.added + self.existing
+
+
+class NativeHost:
+    """One state directory, one output directory, one pool of workers. Use as `async with`."""
+
+    def __init__(self, *, out_dir: Path, state_dir: Path, pool: ClientPool, concurrency: int,
+                 retry_policy: RetryPolicy | None = None, clock: Clock | None = None,
+                 blobs: BlobStore | None = None, on_close: Callable[[], None] = lambda: None):
+        self.out_dir, self.state_dir = Path(out_dir), Path(state_dir)
+        self.blobs = blobs or WithSourceFiles(FileBlobStore(blob_root(self.state_dir)))
+        self.pool = pool
+        self.orchestrator = Orchestrator(storage=FileStorage(self.state_dir), clock=clock, concurrency=concurrency,
+                                         retry_policy=retry_policy, history_limit=HISTORY_LIMIT)
+        self.orchestrator.register("pdf", PdfExecutor(pool))
+        self.orchestrator.on_task_complete(self._schedule_export)
+        self.resumed: list[str] = []
+        self.warnings: list[str] = []
+        self._exports: set[asyncio.Task] = set()
+        self._on_close = on_close
+
+    async def __aenter__(self) -> NativeHost:
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        await self.close()
+
+    def start(self) -> list[str]:
+        """Load the state directory and resume unfinished tasks; returns the warnings of the load."""
+        self.warnings += self.orchestrator.start()
+        self.resumed = [task.id for task in self.orchestrator.list_tasks() if task.status in WAITING]
+        for task in self.orchestrator.list_tasks():
+            if task.status is TaskStatus.COMPLETED:
+                self._schedule_export(task)  # a run killed between the result and its export
+        return self.warnings
+
+    def submit(self, sources: list[Source], options: PdfOptions, *, retry_policy: RetryPolicy | None = None
+               ) -> Submitted:
+        """Queue a task per file unless an identical one (same file, kind, options) exists."""
+        tasks = self.orchestrator.list_tasks()
+        known = {identity(task.kind, task.input): task.id for task in tasks}
+        taken = claimed_names(tasks)
+        submitted = Submitted()
+        for source in sources:
+            data = task_input(source, options)
+            existing = known.get(identity(source.kind, data))
+            if existing is not None:
+                submitted.existing.append(existing)
+                continue
+            name = output_name(source, options, taken)
+            taken.add(name)
+            task_id = self.orchestrator.execute_task(source.path.name, source.kind, data, retry_policy=retry_policy,
+                                                     metadata={"size": source.size, "output": name})
+            known[identity(source.kind, data)] = task_id
+            submitted.added.append(task_id)
+        return submitted
+
+    def retry(self, task_ids: list[str] | None = None) -> list[str]:
+        """Queue failed and cancelled tasks again (all of them, or those named); returns their ids."""
+        chosen = [task for task in self.orchestrator.list_tasks()
+                  if task.status in (TaskStatus.FAILED, TaskStatus.CANCELLED)
+                  and (task_ids is None or task.id in task_ids)]
+        for task in chosen:
+            self.orchestrator.retry(task.id)
+        return [task.id for task in chosen]
+
+    async def wait(self) -> None:
+        """Until no task is pending or running and every result is in the output directory."""
+        settled = asyncio.Event()
+
+        def check(event: ev.TaskEvent | None = None) -> None:
+            if not any(task.status in WAITING for task in self.orchestrator.list_tasks()):
+                settled.set()
+
+        unsubscribe = self.orchestrator.subscribe(check)
+        try:
+            check()
+            await settled.wait()
+        finally:
+            unsubscribe()
+        while self._exports:
+            await asyncio.gather(*list(self._exports))
+
+    def tasks(self) -> list[TaskState]:
+        return self.orchestrator.list_tasks()
+
+    def output_path(self, task: TaskState) -> Path | None:
+        name = task.metadata.get("output") or (task.result or {}).get("filename")
+        return self.out_dir / name if name else None
+
+    async def close(self) -> None:
+        """Persist and stop: tasks still running stay "running" and resume on the next start."""
+        for export in list(self._exports):
+            with contextlib.suppress(Exception):
+                await export
+        await self.orchestrator.close()
+        self.pool_close()
+
+    def pool_close(self) -> None:
+        close = getattr(self.pool, "close", None)
+        if close is not None:
+            close()
+        self._on_close()
+
+    # Results -------------------------------------------------------------------------------
+
+    def _schedule_export(self, task: TaskState) -> None:
+        export = asyncio.ensure_future(self._export(task))
+        self._exports.add(export)
+        export.add_done_callback(self._exports.discard)
+
+    async def _export(self, task: TaskState) -> None:
+        """Move the result from the blob store to the output directory (idempotent)."""
+        result = task.result if isinstance(task.result, dict) else {}
+        key = result.get("result_key") or result_key(task.id)
+        target = self.output_path(task)
+        data = await self.blobs.get(key)
+        if data is None:
+            if target is not None and not target.exists():
+                self.warnings.append(f"The result of {task.name} is neither in {self.out_dir} nor in the state "
+                                     "directory; retry is not possible for a completed task, add the file again.")
+            return
+        if target is None:
+            return
+        write_atomically(target, data if isinstance(data, bytes) else data.encode("utf-8"))
+        await self.blobs.delete_prefix(key)
