@@ -73,7 +73,7 @@ class ProcessClient:
         except TimeoutError:
             self._discard()
             raise PdfWorkerError(f"The PDF worker process did not start within {self.timeouts.boot:.0f} s.") from None
-        except EOFError:
+        except (EOFError, OSError):
             code = process.exitcode
             self._discard()
             raise PdfWorkerError(f"The PDF worker process stopped while starting (exit code {code}).") from None
@@ -86,8 +86,8 @@ class ProcessClient:
     async def _call(self, name: str, args: tuple, seconds: float, what: str) -> Any:
         await self.start()
         assert self._conn is not None
-        self._conn.send((name, args))
         try:
+            self._conn.send((name, args))
             reply = await asyncio.wait_for(self._receive(), seconds)
         except TimeoutError:
             self._replace()
@@ -96,8 +96,8 @@ class ProcessClient:
         except asyncio.CancelledError:
             self._replace()  # a reply may still come: a fresh process keeps calls and replies in step
             raise
-        except EOFError:
-            code = self._process.exitcode if self._process is not None else None
+        except (EOFError, OSError):  # the process died: the pipe ends or is reset
+            code = _exit_code(self._process)
             self._replace()
             raise PdfWorkerError(f"The PDF worker process stopped unexpectedly (exit code {code}) during "
                                  f"{what.lower()}; it was replaced.") from None
@@ -133,6 +133,13 @@ class ProcessClient:
                 self._process.kill()
             self._process.join(5)
             self._process = None
+
+
+def _exit_code(process: Any) -> int | None:
+    if process is None:
+        return None
+    process.join(1)
+    return process.exitcode
 
 
 class ProcessPool:
