@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import signal
 import sys
 import time
@@ -217,7 +218,8 @@ def interruptible(work, console: Console) -> int:
     async def guarded() -> int:
         task = asyncio.current_task()
         loop = asyncio.get_running_loop()
-        loop.add_signal_handler(signal.SIGTERM, task.cancel)
+        with contextlib.suppress(ValueError, RuntimeError):  # not the main thread: the embedding app's call
+            loop.add_signal_handler(signal.SIGTERM, task.cancel)
         try:
             return await work
         finally:
