@@ -33,7 +33,8 @@ INTERRUPTED = 130
 def main(argv: list[str] | None = None, *, console: Console | None = None) -> int:
     """Entry point of the `dataflow` console script; returns the exit code."""
     console = console or Console()
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(with_temporal=bool(argv) and argv[0] == "temporal")
     args = parser.parse_args(argv)
     try:
         return args.handler(args, console)
@@ -42,7 +43,8 @@ def main(argv: list[str] | None = None, *, console: Console | None = None) -> in
         return 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_temporal: bool = True) -> argparse.ArgumentParser:
+    """The command line; `with_temporal=False` leaves temporalio unimported (it takes a moment)."""
     parser = argparse.ArgumentParser(prog="dataflow", description="Durable batch processing of files (PDF today): "
                                      "the executors of the DataFlow Tasks page, on the command line.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -64,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_host_options(retry)
     retry.set_defaults(handler=lambda args, console: interruptible(retry_command(args, console), console))
     temporal = commands.add_parser("temporal", help="run the executors on Temporal (worker, submit)")
-    add_temporal_commands(temporal)
+    if with_temporal:
+        add_temporal_commands(temporal)
     return parser
 
 

@@ -153,3 +153,18 @@ def test_the_same_command_again_resumes_from_the_checkpoint(write_pdf, tmp_path,
     assert logged_pages(second_log) == list(range(done + 1, 41))  # nothing before the checkpoint again
     assert (tmp_path / "out" / "long.zip").read_bytes() == run(reference_output(data, "long.pdf"))
     assert records(state)["long.pdf"]["status"] == "completed"
+
+
+def test_an_unreachable_temporal_server_is_one_clear_line(write_pdf, tmp_path):
+    write_pdf("a.pdf", pdfs.text_pdf(1))
+    code, text = dataflow("temporal", "submit", str(tmp_path / "in"), "--out", str(tmp_path / "out"),
+                          "--address", "127.0.0.1:1")
+    assert code == 2 and text.startswith("dataflow: cannot reach Temporal at 127.0.0.1:1")
+
+
+def test_only_the_temporal_command_loads_temporalio():
+    script = "import sys; from dataflow.native.cli import build_parser; build_parser(with_temporal=False); " \
+             "print('temporalio' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT / "py")), check=True)
+    assert result.stdout.strip() == "False"
