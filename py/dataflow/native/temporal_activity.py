@@ -19,6 +19,7 @@ from temporalio.exceptions import ApplicationError
 from dataflow.core.errors import NonRetryableError
 from dataflow.core.executor import ExecutionContext
 from dataflow.executors.pdf.executor import PdfExecutor
+from dataflow.executors.pdf.store import result_key
 from dataflow.native.atomic import write_atomically
 from dataflow.native.file_blob_store import FileBlobStore
 from dataflow.native.process_client import ProcessPool, Timeouts
@@ -71,7 +72,8 @@ class FileActivities:
                                stop_requested=lambda: "cancel" if activity.is_cancelled() else None)
         beat()  # the attempt has started (a worker process may take a moment to boot)
         try:
-            result = await PdfExecutor(self.pool_for(job.blob_root)).execute(job.input, ctx)
+            stored = await finished_earlier(job)
+            result = stored or await PdfExecutor(self.pool_for(job.blob_root)).execute(job.input, ctx)
             output = await export(job, result)
         except ApplicationError:
             raise
@@ -79,6 +81,15 @@ class FileActivities:
             raise ApplicationError(str(error) or type(error).__name__, type=type(error).__name__,
                                    non_retryable=isinstance(error, NonRetryableError)) from error
         return {**result, "output": str(output), "attempt": info.attempt}
+
+
+async def finished_earlier(job: FileJob) -> dict[str, Any] | None:
+    """An earlier attempt stored the result (and deleted the parts) but was lost before it reported:
+    export that result rather than assemble one from parts that are gone."""
+    key = result_key(job.task_id)
+    if await WithSourceFiles(FileBlobStore(job.blob_root)).get(key) is None:
+        return None
+    return {"result_key": key, "filename": job.output_name, "recovered": True}
 
 
 async def export(job: FileJob, result: dict[str, Any]) -> Path:

@@ -112,3 +112,22 @@ async def test_a_killed_worker_is_replaced_and_the_activity_resumes_from_its_hea
     assert recorded <= resumed_from < len(logged_pages(first_log)) < 80
     assert logged_pages(second_log) == list(range(resumed_from + 1, 81))  # pages 1..resumed_from not redone
     assert (tmp_path / "out" / "long.zip").read_bytes() == await reference_output(data, "long.pdf")
+
+
+async def test_a_result_stored_by_a_lost_attempt_is_exported_not_rebuilt(env, write_pdf, tmp_path):
+    from dataflow.executors.pdf.store import result_key
+    from dataflow.native.file_blob_store import FileBlobStore
+
+    source = write_pdf("done.pdf", pdfs.text_pdf(2))
+    batch = batch_input(discover([str(source)]), PdfOptions(), out_dir=tmp_path / "out", batch_id="lost",
+                        concurrency=1, retry_policy={}, heartbeat_timeout=30.0)
+    (job,) = batch.jobs
+    await FileBlobStore(job.blob_root).put(result_key(job.task_id), b"the stored result")  # parts already gone
+    activities = FileActivities(workers=1)
+    try:
+        async with make_worker(env.client, "lost", activities):
+            (outcome,) = await env.client.execute_workflow(BatchWorkflow.run, batch, id="lost", task_queue="lost")
+    finally:
+        activities.close()
+    assert outcome.status == "completed" and outcome.details["recovered"] is True
+    assert (tmp_path / "out" / "done.zip").read_bytes() == b"the stored result"
