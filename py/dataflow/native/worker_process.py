@@ -6,9 +6,10 @@ same class with the same message. Ctrl-C is the parent's business: the child ign
 ends when its pipe closes. Native ring.
 
 Test hook: the environment variable DATAFLOW_TEST_HOOKS (JSON) may hold "page_delay" (seconds
-per page), "hang_page" (a 1-based page whose chunk never returns) and "page_log" (a file to which
-each page handed to the service is appended as "<task id> <page>"). Tests use it to slow, hang or
-count pages in a real process; nothing else sets it.
+per page), "hang_page" (a 1-based page whose chunk never returns), "exit_page" (a page whose chunk
+ends the process, as a crash would) and "page_log" (a file to which each page handed to the service
+is appended as "<task id> <page>"). Tests use it to slow, hang, crash or count pages in a real
+process; nothing else sets it.
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ def _apply_hooks(hooks: dict, task_id: str, start: int, end: int) -> None:
     if hooks.get("page_log"):
         with open(hooks["page_log"], "a", encoding="utf-8") as log:
             log.writelines(f"{task_id} {page}\n" for page in pages)
+    if hooks.get("exit_page") in pages:
+        os._exit(70)
     if hooks.get("hang_page") in pages:
         while True:
             time.sleep(3600)
