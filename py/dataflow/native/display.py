@@ -17,6 +17,7 @@ from dataflow.core import TaskState, TaskStatus
 from dataflow.core.events import TaskEvent
 
 SHORT_ID = 8
+SUMMARY_ROWS = 50  # a batch of thousands ends with its failures and a count, not a page per file
 
 
 class ProgressDisplay:
@@ -72,17 +73,29 @@ def duration(task: TaskState) -> float | None:
     return sum(spans) if spans else None
 
 
-def summary_table(tasks: list[TaskState], *, out_dir: Path, earlier: set[str] = frozenset()) -> Table:
-    """One row per task: file, status, output file or error message, time."""
+def summary_table(tasks: list[TaskState], *, out_dir: Path, earlier: set[str] = frozenset(),
+                  limit: int = SUMMARY_ROWS) -> Table:
+    """One row per task: file, status, output file or error message, time. Beyond `limit` rows,
+    every task that did not complete is still listed; the completed ones are counted in a last row."""
     table = Table(title="Summary", title_justify="left")
     for column, justify in (("File", "left"), ("Status", "left"), ("Output or message", "left"),
                             ("Time (s)", "right")):
         table.add_column(column, justify=justify, overflow="fold")
+    room = max(0, limit - sum(1 for task in tasks if task.status is not TaskStatus.COMPLETED))
+    shown = []
     for task in tasks:
+        if task.status is not TaskStatus.COMPLETED:
+            shown.append(task)
+        elif room > 0:
+            shown.append(task)
+            room -= 1
+    for task in shown:
         status = task.status.value + (" (earlier)" if task.id in earlier else "")
         seconds = duration(task)
         table.add_row(Text(task.name), Text(status, style=_style(task.status)), Text(_outcome(task, out_dir)),
                       "" if seconds is None else f"{seconds:.2f}")
+    if len(shown) < len(tasks):
+        table.add_row("…", f"{len(tasks) - len(shown)} more completed", f"in {out_dir}", "")
     return table
 
 

@@ -64,3 +64,13 @@ def test_the_status_table_has_short_ids_progress_and_attempts():
     text = render(status_table([task("0123456789abcdef", TaskStatus.RUNNING, progress=42.4,
                                      progress_message="Page 5 of 12")], out_dir=Path("out")))
     assert "01234567 " in text and "42 %" in text and "1 of 4" in text and "Page 5 of 12" in text
+
+
+def test_a_large_batch_lists_every_failure_and_counts_the_rest():
+    tasks = [task(f"ok{index:02d}", TaskStatus.COMPLETED, metadata={"output": f"ok{index:02d}.zip"})
+             for index in range(10)]
+    tasks.insert(7, task("bad", TaskStatus.FAILED, error=TaskError("NotAPdfError", "This is not a PDF")))
+    text = render(summary_table(tasks, out_dir=Path("out"), limit=4))
+    assert "bad.pdf" in text and "This is not a PDF" in text
+    assert "ok00.pdf" in text and "ok02.pdf" in text and "ok03.pdf" not in text
+    assert "7 more completed" in text
