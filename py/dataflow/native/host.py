@@ -60,6 +60,9 @@ class NativeHost:
                                          retry_policy=retry_policy, history_limit=HISTORY_LIMIT)
         self.orchestrator.register("pdf", PdfExecutor(pool))
         self.orchestrator.on_task_complete(self._schedule_export)
+        self.orchestrator.subscribe(self._follow)
+        self._waiting: set[str] = set()  # pending or running, kept from events (no scan per event)
+        self._settled = asyncio.Event()
         self.resumed: list[str] = []
         self.warnings: list[str] = []
         self._exports: set[asyncio.Task] = set()
@@ -75,6 +78,7 @@ class NativeHost:
         """Load the state directory and resume unfinished tasks; returns the warnings of the load."""
         self.warnings += self.orchestrator.start()
         self.resumed = [task.id for task in self.orchestrator.list_tasks() if task.status in WAITING]
+        self._waiting.update(self.resumed)
         for task in self.orchestrator.list_tasks():
             if task.status is TaskStatus.COMPLETED:
                 self._schedule_export(task)  # a run killed between the result and its export
@@ -112,20 +116,21 @@ class NativeHost:
 
     async def wait(self) -> None:
         """Until no task is pending or running and every result is in the output directory."""
-        settled = asyncio.Event()
-
-        def check(event: ev.TaskEvent | None = None) -> None:
-            if not any(task.status in WAITING for task in self.orchestrator.list_tasks()):
-                settled.set()
-
-        unsubscribe = self.orchestrator.subscribe(check)
-        try:
-            check()
-            await settled.wait()
-        finally:
-            unsubscribe()
+        if self._waiting:
+            self._settled.clear()
+            await self._settled.wait()
         while self._exports:
             await asyncio.gather(*list(self._exports))
+
+    def _follow(self, event: ev.TaskEvent) -> None:
+        if event.task is None or event.type not in (ev.ADDED, ev.CHANGED, ev.REMOVED):
+            return
+        if event.type != ev.REMOVED and event.task.status in WAITING:
+            self._waiting.add(event.task.id)
+        else:
+            self._waiting.discard(event.task.id)
+        if not self._waiting:
+            self._settled.set()
 
     def tasks(self) -> list[TaskState]:
         return self.orchestrator.list_tasks()
