@@ -26,6 +26,7 @@ from dataflow.native.display import ProgressDisplay, counts_line, status_table, 
 from dataflow.native.file_storage import FileStorage
 from dataflow.native.host import NativeHost, blob_root
 from dataflow.native.process_client import ProcessPool, Timeouts, default_workers
+from dataflow.native.state_lock import StateDirectoryBusyError, StateLock
 
 INTERRUPTED = 130
 
@@ -140,9 +141,14 @@ def make_host(args: argparse.Namespace, retry_policy: RetryPolicy | None = None)
     if args.page_timeout <= 0:
         raise UsageError("--page-timeout must be positive.")
     state = args.state or default_state_dir(args.out)
+    lock = StateLock(state)
+    try:
+        lock.acquire()
+    except StateDirectoryBusyError as error:
+        raise UsageError(str(error)) from None
     pool = ProcessPool.of_processes(args.workers, blob_root(state), timeouts=Timeouts(per_page=args.page_timeout))
     return NativeHost(out_dir=args.out, state_dir=state, pool=pool, concurrency=args.workers,
-                      retry_policy=retry_policy)
+                      retry_policy=retry_policy, on_close=lock.release)
 
 
 # Commands ------------------------------------------------------------------------------------
