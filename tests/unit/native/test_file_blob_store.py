@@ -1,12 +1,10 @@
 """One BlobStore contract for the in-memory store and the file store (plain and with source files)."""
 
-import os
-
 import pytest
 
 from dataflow.executors.pdf.store import MemoryBlobStore
 from dataflow.native.file_blob_store import FileBlobStore
-from dataflow.native.sources import WithSourceFiles, path_file_id
+from dataflow.native.sources import WithSourceFiles
 
 
 @pytest.fixture(params=["memory", "file", "file+sources"])
@@ -78,13 +76,3 @@ async def test_keys_cannot_escape_the_root(tmp_path):
     await store.put("../x:../../y:/etc/passwd", b"v")
     assert all(str(path).startswith(str(tmp_path / "root")) for path in (tmp_path / "root").rglob("*"))
     assert await store.keys("../") == ["../x:../../y:/etc/passwd"]
-
-
-async def test_source_files_are_read_from_disk_and_never_copied(tmp_path):
-    source = tmp_path / "in" / "doc.pdf"
-    source.parent.mkdir()
-    source.write_bytes(b"%PDF-1.7 ...")
-    store = WithSourceFiles(FileBlobStore(tmp_path / "blobs"))
-    assert await store.get("file:" + path_file_id(source)) == b"%PDF-1.7 ..."
-    assert await store.get("file:" + path_file_id(tmp_path / "gone.pdf")) is None
-    assert not os.path.exists(tmp_path / "blobs")
