@@ -161,6 +161,7 @@ async def run_command(args: argparse.Namespace, console: Console) -> int:
         raise UsageError("no files of a known kind were found in " + ", ".join(args.paths) + ".")
     async with make_host(args, policy) as host:
         host.start()
+        await host.exported()
         earlier = {task.id for task in host.tasks() if task.status.is_finished}
         submitted = host.submit(sources, options, retry_policy=policy)
         chosen = list(dict.fromkeys(submitted.ids + host.resumed))

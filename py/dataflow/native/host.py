@@ -66,6 +66,7 @@ class NativeHost:
         self.resumed: list[str] = []
         self.warnings: list[str] = []
         self._exports: set[asyncio.Task] = set()
+        self._lost: set[str] = set()  # completed tasks whose result is neither exported nor stored
         self._on_close = on_close
 
     async def __aenter__(self) -> NativeHost:
@@ -80,13 +81,20 @@ class NativeHost:
         self.resumed = [task.id for task in self.orchestrator.list_tasks() if task.status in WAITING]
         self._waiting.update(self.resumed)
         for task in self.orchestrator.list_tasks():
-            if task.status is TaskStatus.COMPLETED:
-                self._schedule_export(task)  # a run killed between the result and its export
+            target = self.output_path(task)
+            if task.status is TaskStatus.COMPLETED and target is not None and not target.exists():
+                self._schedule_export(task)  # a run killed between the result and its export, or a deleted file
         return self.warnings
+
+    async def exported(self) -> None:
+        """Wait for the exports under way (those that start() found missing)."""
+        while self._exports:
+            await asyncio.gather(*list(self._exports))
 
     def submit(self, sources: list[Source], options: PdfOptions, *, retry_policy: RetryPolicy | None = None
                ) -> Submitted:
-        """Queue a task per file unless an identical one (same file, kind, options) exists."""
+        """Queue a task per file unless an identical one (same file, kind, options) exists; a completed
+        one whose output is gone (see `exported`) is replaced by a new task."""
         tasks = self.orchestrator.list_tasks()
         known = {identity(task.kind, task.input): task.id for task in tasks}
         taken = claimed_names(tasks)
@@ -94,7 +102,11 @@ class NativeHost:
         for source in sources:
             data = task_input(source, options)
             existing = known.get(identity(source.kind, data))
-            if existing is not None:
+            if existing in self._lost:  # completed, but its output is gone: make it again
+                self.orchestrator.remove(existing)
+                self._lost.discard(existing)
+                taken = claimed_names(self.orchestrator.list_tasks())
+            elif existing is not None:
                 submitted.existing.append(existing)
                 continue
             name = output_name(source, options, taken)
@@ -168,8 +180,9 @@ class NativeHost:
         data = await self.blobs.get(key)
         if data is None:
             if target is not None and not target.exists():
-                self.warnings.append(f"The result of {task.name} is neither in {self.out_dir} nor in the state "
-                                     "directory; retry is not possible for a completed task, add the file again.")
+                self._lost.add(task.id)
+                self.warnings.append(f"The result of {task.name} was missing from {self.out_dir}; running the "
+                                     "same command again makes it again.")
             return
         if target is None:
             return

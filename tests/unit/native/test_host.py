@@ -158,3 +158,22 @@ async def test_a_result_left_in_the_state_directory_is_exported_at_start(make_ho
     await again.wait()
     await again.close()
     assert output.read_bytes() == data and await again.blobs.keys("") == []
+
+
+async def test_a_completed_task_whose_output_was_deleted_is_made_again(make_host, write_pdf, tmp_path):
+    sources = discover([str(write_pdf("a.pdf", pdfs.text_pdf(2)))])
+    host, _ = make_host()
+    host.start()
+    (first,) = host.submit(sources, PdfOptions()).added
+    await host.wait()
+    await host.close()
+    (tmp_path / "out" / "a.zip").unlink()
+    again, client = make_host()
+    again.start()
+    await again.exported()
+    (second,) = again.submit(sources, PdfOptions()).added
+    await again.wait()
+    await again.close()
+    assert second != first and [task.id for task in again.tasks()] == [second]
+    assert client.pages == [1, 2] and (tmp_path / "out" / "a.zip").exists()
+    assert "missing from" in again.warnings[0]
