@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import getpass
 import signal
 import sys
 import time
+from collections.abc import Callable, Set
 from pathlib import Path
 
 from rich.console import Console
@@ -20,12 +22,13 @@ from rich.console import Console
 from dataflow.core import RetryPolicy, TaskState, TaskStatus
 from dataflow.core.clock import SystemClock
 from dataflow.core.persistence import TaskStore
+from dataflow.executors.pdf.client import PdfTimeouts
 from dataflow.executors.pdf.options import FORMATS, MODES, PdfOptions
 from dataflow.native.batch import KINDS, UsageError, default_state_dir, discover
 from dataflow.native.display import ProgressDisplay, counts_line, status_table, summary_table
 from dataflow.native.file_storage import FileStorage
 from dataflow.native.host import NativeHost, blob_root
-from dataflow.native.process_client import ProcessPool, Timeouts, default_workers
+from dataflow.native.process_client import ProcessPool, default_workers
 from dataflow.native.state_lock import StateDirectoryBusyError, StateLock
 
 INTERRUPTED = 130
@@ -85,9 +88,11 @@ def add_host_options(parser: argparse.ArgumentParser) -> None:
                         help="task records and parts (default: DIR/.dataflow)")
     parser.add_argument("--workers", type=int, default=default_workers(), metavar="N",
                         help="worker processes (default: the cores, %(default)s)")
-    parser.add_argument("--page-timeout", type=float, default=Timeouts.per_page, metavar="SECONDS",
+    parser.add_argument("--page-timeout", type=float, default=PdfTimeouts.per_page, metavar="SECONDS",
                         help="the watchdog's limit per page (default: %(default)s)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument("--password", metavar="PASSWORD",
+                        help="for encrypted PDFs ('-' asks for it without echo); kept in memory, never stored")
 
 
 def add_retry_options(parser: argparse.ArgumentParser) -> None:
@@ -102,6 +107,8 @@ def add_retry_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--non-retryable-error-types", default="", metavar="TYPE,...",
                        help="error type names that fail a task at once")
     group.add_argument("--no-jitter", action="store_true", help="wait the full backoff, not a random part of it")
+    group.add_argument("--maximum-retry-after", type=float, default=policy.maximum_retry_after, metavar="SECONDS",
+                       help="the latest an executor's retry-after time may push a retry (default: %(default)s)")
 
 
 def add_temporal_commands(parser: argparse.ArgumentParser) -> None:
@@ -123,7 +130,8 @@ def retry_policy_from(args: argparse.Namespace) -> RetryPolicy:
     try:
         return RetryPolicy(initial_interval=args.initial_interval, backoff_coefficient=args.backoff_coefficient,
                            maximum_interval=args.maximum_interval, maximum_attempts=args.maximum_attempts,
-                           jitter=not args.no_jitter, non_retryable_error_types=names)
+                           jitter=not args.no_jitter, non_retryable_error_types=names,
+                           maximum_retry_after=args.maximum_retry_after)
     except ValueError as error:
         raise UsageError(f"retry policy: {error}") from None
 
@@ -146,9 +154,16 @@ def make_host(args: argparse.Namespace, retry_policy: RetryPolicy | None = None)
         lock.acquire()
     except StateDirectoryBusyError as error:
         raise UsageError(str(error)) from None
-    pool = ProcessPool.of_processes(args.workers, blob_root(state), timeouts=Timeouts(per_page=args.page_timeout))
+    pool = ProcessPool.of_processes(args.workers, blob_root(state), timeouts=PdfTimeouts(per_page=args.page_timeout))
     return NativeHost(out_dir=args.out, state_dir=state, pool=pool, concurrency=args.workers,
-                      retry_policy=retry_policy, on_close=lock.release)
+                      retry_policy=retry_policy, on_close=lock.release, password=password_from(args))
+
+
+def password_from(args: argparse.Namespace, ask: Callable[[str], str] | None = None) -> str | None:
+    """The --password value; "-" asks for it on the terminal without echo (never in shell history)."""
+    if args.password == "-":
+        return (ask or getpass.getpass)("PDF password: ")
+    return args.password
 
 
 # Commands ------------------------------------------------------------------------------------
@@ -199,7 +214,7 @@ def resolve_task_id(tasks: list[TaskState], given: str) -> str:
     return matches[0]
 
 
-async def follow(host: NativeHost, task_ids: list[str], console: Console, *, earlier: set[str] = frozenset(),
+async def follow(host: NativeHost, task_ids: list[str], console: Console, *, earlier: Set[str] = frozenset(),
                  quiet: bool = False) -> int:
     """Show progress until every task is settled, then the summary; 0 if all of `task_ids` completed."""
     started = time.monotonic()
@@ -219,6 +234,9 @@ async def follow(host: NativeHost, task_ids: list[str], console: Console, *, ear
     console.print(counts_line(tasks, time.monotonic() - started), markup=False)
     for warning in host.warnings:
         console.print(warning, style="yellow", markup=False)
+    if any(host.needs_password(task) for task in tasks):
+        console.print(f"Encrypted files wait for their password: dataflow retry {host.out_dir} --password -",
+                      style="yellow", markup=False, highlight=False)
     return 0 if all(task.status is TaskStatus.COMPLETED for task in tasks) else 1
 
 
@@ -227,6 +245,7 @@ def interruptible(work, console: Console) -> int:
 
     async def guarded() -> int:
         task = asyncio.current_task()
+        assert task is not None
         loop = asyncio.get_running_loop()
         with contextlib.suppress(ValueError, RuntimeError):  # not the main thread: the embedding app's call
             loop.add_signal_handler(signal.SIGTERM, task.cancel)

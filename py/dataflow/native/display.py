@@ -5,10 +5,10 @@ the orchestrator's events and task snapshots, and never changes a task. Native r
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from pathlib import Path
 
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -73,13 +73,14 @@ def duration(task: TaskState) -> float | None:
     return sum(spans) if spans else None
 
 
-def summary_table(tasks: list[TaskState], *, out_dir: Path, earlier: set[str] = frozenset(),
+def summary_table(tasks: list[TaskState], *, out_dir: Path, earlier: Set[str] = frozenset(),
                   limit: int = SUMMARY_ROWS) -> Table:
     """One row per task: file, status, output file or error message, time. Beyond `limit` rows,
     every task that did not complete is still listed; the completed ones are counted in a last row."""
     table = Table(title="Summary", title_justify="left")
-    for column, justify in (("File", "left"), ("Status", "left"), ("Output or message", "left"),
-                            ("Time (s)", "right")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("File", "left"), ("Status", "left"), ("Output or message", "left"), ("Time (s)", "right"))
+    for column, justify in columns:
         table.add_column(column, justify=justify, overflow="fold")
     room = max(0, limit - sum(1 for task in tasks if task.status is not TaskStatus.COMPLETED))
     shown = []

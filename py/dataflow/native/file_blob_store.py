@@ -5,7 +5,7 @@ directory (``part:<task>:page:000001`` is ``part/<task>/page%3A000001.v``) and l
 them never scans other tasks. Each file holds one type byte (``B`` bytes, ``S`` UTF-8 text) and
 the value, so a value reads back as the type it was stored as, exactly as from the page's store.
 This is the seam where a shared object store (S3, GCS) would plug in for workers on many machines:
-the same six calls over a bucket. Native ring.
+the same seven calls over a bucket (the core's `BlobStore` contract). Native ring.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import os
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from dataflow.core.blobs import Entry, Value
 from dataflow.native.atomic import write_atomically
 
-Value = bytes | str
 SUFFIX = ".v"
 BYTES, TEXT = b"B", b"S"
 
@@ -49,7 +49,7 @@ class FileBlobStore:
     async def put(self, key: str, value: Value, mime: str | None = None) -> None:
         self._write(key, value)
 
-    async def put_many(self, entries: list[tuple[str, Value, str | None]]) -> None:
+    async def put_many(self, entries: list[Entry]) -> None:
         for key, value, _ in entries:
             self._write(key, value)
 
@@ -64,6 +64,22 @@ class FileBlobStore:
             with contextlib.suppress(FileNotFoundError):
                 self.path_for(key).unlink()
         self._prune(prefix)
+
+    async def delete_keys(self, keys: list[str]) -> None:
+        """Delete exactly these keys (absent ones are ignored), then directories left empty."""
+        emptied = set()
+        for key in keys:
+            path = self.path_for(key)
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+            emptied.add(path.parent)
+        for directory in sorted(emptied, key=lambda path: -len(path.parts)):
+            while directory != self.root and self.root in directory.parents:
+                try:
+                    directory.rmdir()
+                except OSError:  # not empty (or gone): its parents are not empty either
+                    break
+                directory = directory.parent
 
     # ---------------------------------------------------------------------------------------
 

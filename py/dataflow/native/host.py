@@ -1,6 +1,9 @@
 """The native composition root: file-backed task records and blobs in a state directory, PDF
 services in worker processes, the orchestrator, and the export of each result to the output
 directory. `run` adds files and waits until no task is left to run; `retry` re-queues failed ones.
+As in the page, finishing stores a result per run and leaves the parts; the core's janitor
+(`dataflow.core.blob_sweep`) deletes what no task claims once a completion or removal is saved,
+and at start-up (what a killed run left behind).
 
 Durable like the page: every task record is a file written atomically; a killed process leaves
 its running tasks "running", and the next start resumes them from their checkpoints. Native ring.
@@ -17,10 +20,15 @@ from typing import Any
 
 from dataflow.core import Orchestrator, RetryPolicy, TaskState, TaskStatus
 from dataflow.core import events as ev
-from dataflow.core.clock import Clock
-from dataflow.executors.pdf.executor import ClientPool, PdfExecutor
+from dataflow.core.blob_sweep import BlobJanitor, saved_tasks
+from dataflow.core.blobs import BlobStore, result_key
+from dataflow.core.clock import Clock, SystemClock
+from dataflow.core.kinds import KindRegistry, SecretPrompt
+from dataflow.executors.pdf.client import ClientPool
+from dataflow.executors.pdf.executor import PASSWORD, PdfExecutor
+from dataflow.executors.pdf.kind import PdfKind
 from dataflow.executors.pdf.options import PdfOptions
-from dataflow.executors.pdf.store import BlobStore, result_key
+from dataflow.executors.pdf.store import summary_key
 from dataflow.native.atomic import write_atomically
 from dataflow.native.batch import Source, claimed_names, identity, output_name, task_input
 from dataflow.native.file_blob_store import FileBlobStore
@@ -52,15 +60,26 @@ class NativeHost:
 
     def __init__(self, *, out_dir: Path, state_dir: Path, pool: ClientPool, concurrency: int,
                  retry_policy: RetryPolicy | None = None, clock: Clock | None = None,
-                 blobs: BlobStore | None = None, on_close: Callable[[], None] = lambda: None):
+                 blobs: BlobStore | None = None, on_close: Callable[[], None] = lambda: None,
+                 password: str | None = None):
+        """`password` (held in memory only) unlocks encrypted files: a task that fails asking for
+        it is retried once with it, as the page does once a person types it."""
         self.out_dir, self.state_dir = Path(out_dir), Path(state_dir)
         self.blobs = blobs or WithSourceFiles(FileBlobStore(blob_root(self.state_dir)))
         self.pool = pool
-        self.orchestrator = Orchestrator(storage=FileStorage(self.state_dir), clock=clock, concurrency=concurrency,
+        self.kinds = KindRegistry()
+        self.kinds.register(PdfKind())
+        clock = clock or SystemClock()
+        storage = FileStorage(self.state_dir)
+        self.orchestrator = Orchestrator(storage=storage, clock=clock, concurrency=concurrency,
                                          retry_policy=retry_policy, history_limit=HISTORY_LIMIT)
         self.orchestrator.register("pdf", PdfExecutor(pool))
+        self.janitor = BlobJanitor(self.blobs, self.kinds.claims, live=self.orchestrator.list_tasks,
+                                   persisted=lambda: saved_tasks(storage), clock=clock,
+                                   on_error=self.warnings_append)
         self.orchestrator.on_task_complete(self._schedule_export)
         self.orchestrator.subscribe(self._follow)
+        self.orchestrator.subscribe(self.janitor.handle)
         self._waiting: set[str] = set()  # pending or running, kept from events (no scan per event)
         self._settled = asyncio.Event()
         self.resumed: list[str] = []
@@ -68,6 +87,11 @@ class NativeHost:
         self._exports: set[asyncio.Task] = set()
         self._lost: set[str] = set()  # completed tasks whose result is neither exported nor stored
         self._on_close = on_close
+        self._password = password
+        self._unlocking: set[str] = set()  # tasks already retried with the password
+
+    def warnings_append(self, message: str) -> None:
+        self.warnings.append(message)
 
     async def __aenter__(self) -> NativeHost:
         return self
@@ -84,6 +108,7 @@ class NativeHost:
             target = self.output_path(task)
             if task.status is TaskStatus.COMPLETED and target is not None and not target.exists():
                 self._schedule_export(task)  # a run killed between the result and its export, or a deleted file
+        self.janitor.request()  # what a killed run left: parts of completed tasks, blobs of removed ones
         return self.warnings
 
     async def exported(self) -> None:
@@ -117,13 +142,18 @@ class NativeHost:
             submitted.added.append(task_id)
         return submitted
 
-    def retry(self, task_ids: list[str] | None = None) -> list[str]:
-        """Queue failed and cancelled tasks again (all of them, or those named); returns their ids."""
+    def retry(self, task_ids: list[str] | None = None, *, password: str | None = None) -> list[str]:
+        """Queue failed and cancelled tasks again (all of them, or those named); returns their ids.
+        `password` (for encrypted PDFs; default: the host's) reaches the executor through the core's
+        secrets, in memory only."""
+        password = password or self._password
         chosen = [task for task in self.orchestrator.list_tasks()
                   if task.status in (TaskStatus.FAILED, TaskStatus.CANCELLED)
                   and (task_ids is None or task.id in task_ids)]
+        secrets = {PASSWORD: password} if password else None
+        self._unlocking.update(task.id for task in chosen if password)
         for task in chosen:
-            self.orchestrator.retry(task.id)
+            self.orchestrator.retry(task.id, secrets=secrets)
         return [task.id for task in chosen]
 
     async def wait(self) -> None:
@@ -133,9 +163,16 @@ class NativeHost:
             await self._settled.wait()
         while self._exports:
             await asyncio.gather(*list(self._exports))
+        await self.janitor.idle()
 
     def _follow(self, event: ev.TaskEvent) -> None:
         if event.task is None or event.type not in (ev.ADDED, ev.CHANGED, ev.REMOVED):
+            return
+        prompt = self._password_wanted(event.task) if event.type == ev.CHANGED else None
+        if prompt is not None:
+            self._unlocking.add(event.task.id)  # still waiting: it runs again at once
+            task_id, secrets = event.task.id, {prompt.name: str(self._password)}
+            asyncio.get_running_loop().call_soon(lambda: self.orchestrator.retry(task_id, secrets=secrets))
             return
         if event.type != ev.REMOVED and event.task.status in WAITING:
             self._waiting.add(event.task.id)
@@ -143,6 +180,18 @@ class NativeHost:
             self._waiting.discard(event.task.id)
         if not self._waiting:
             self._settled.set()
+
+    def needs_password(self, task: TaskState) -> bool:
+        """True for a failed task that waits for its kind's secret (a PDF's password)."""
+        kind = self.kinds.get(task.kind)
+        return task.status is TaskStatus.FAILED and kind is not None and kind.needs_secret(task) is not None
+
+    def _password_wanted(self, task: TaskState) -> SecretPrompt | None:
+        """The secret a task failed for want of, when we hold a password not yet tried on it."""
+        kind = self.kinds.get(task.kind)
+        if self._password is None or task.status is not TaskStatus.FAILED or task.id in self._unlocking:
+            return None
+        return kind.needs_secret(task) if kind is not None else None
 
     def tasks(self) -> list[TaskState]:
         return self.orchestrator.list_tasks()
@@ -157,6 +206,8 @@ class NativeHost:
             with contextlib.suppress(Exception):
                 await export
         await self.orchestrator.close()
+        await self.janitor.idle()
+        self.janitor.close()
         self.pool_close()
 
     def pool_close(self) -> None:
@@ -173,7 +224,8 @@ class NativeHost:
         export.add_done_callback(self._exports.discard)
 
     async def _export(self, task: TaskState) -> None:
-        """Move the result from the blob store to the output directory (idempotent)."""
+        """Move the result (the per-run key its record names) from the blob store to the output
+        directory (idempotent); the parts are the janitor's."""
         result = task.result if isinstance(task.result, dict) else {}
         key = result.get("result_key") or result_key(task.id)
         target = self.output_path(task)
@@ -187,4 +239,4 @@ class NativeHost:
         if target is None:
             return
         write_atomically(target, data if isinstance(data, bytes) else data.encode("utf-8"))
-        await self.blobs.delete_prefix(key)
+        await self.blobs.delete_keys([key, summary_key(key)])

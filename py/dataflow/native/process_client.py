@@ -1,9 +1,8 @@
-"""PdfClients for native use: each runs a PdfService in its own process, under the same watchdog
-as the page's Web Workers (a call that outlives its limit kills the process, which is replaced),
-and a pool that hands them out. Native ring.
-
-The limits mirror `dataflow.browser.worker_client.Timeouts` (a unit test keeps them equal): the
-browser ring is not importable here.
+"""Workers for native use: each is a process running an executor's service, reached through the
+core's worker contract (`dataflow.core.wire.WorkerCaller`: the call envelope, errors raised again
+as their own classes from the kind's `ErrorRegistry`), under the same watchdog as the page's Web
+Workers (a call that outlives its limit kills the process, which is replaced). The PDF kind's
+typed facade (`WorkerPdfClient`) and its limits (`PdfTimeouts`) are the page's own. Native ring.
 """
 
 from __future__ import annotations
@@ -11,51 +10,61 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from dataflow.executors.pdf.errors import PageTimeoutError, PdfWorkerError, error_from_dict
+from dataflow.core.errors import WorkerError, WorkerTimeoutError
+from dataflow.core.pool import Pool
+from dataflow.core.wire import ErrorRegistry
+from dataflow.executors.pdf.client import PdfClient, PdfTimeouts, WorkerPdfClient
+from dataflow.executors.pdf.errors import PDF_ERRORS
 from dataflow.native.worker_process import serve
 
-
-@dataclass(frozen=True)
-class Timeouts:
-    """Seconds a worker call may take before the watchdog kills and replaces the process."""
-
-    boot: float = 120.0
-    open: float = 60.0
-    per_page: float = 20.0
-    finish: float = 120.0
+BOOT_SECONDS = 120.0  # a process that has not answered by then is not going to
 
 
-class ProcessClient:
-    """One PDF worker process, started on first use and replaced after a timeout or a crash."""
+class ProcessWorker:
+    """One worker process (a WorkerCaller), started on first use and replaced after a timeout or a crash."""
 
-    def __init__(self, blob_root: str | os.PathLike, *, timeouts: Timeouts = Timeouts(),
-                 start_method: str = "spawn"):
+    def __init__(self, blob_root: str | os.PathLike, *, errors: ErrorRegistry, label: str = "PDF worker process",
+                 boot_seconds: float = BOOT_SECONDS, start_method: str = "spawn"):
         self.blob_root = str(blob_root)
-        self.timeouts = timeouts
+        self.errors, self.label, self.boot_seconds = errors, label, boot_seconds
+        self.name = "dataflow-pdf-worker"
         self.restarts = 0
         self.pid: int | None = None
-        self._context = multiprocessing.get_context(start_method)
+        self._context: Any = multiprocessing.get_context(start_method)
         self._process: Any = None
         self._conn: Connection | None = None
 
-    async def open(self, task_id, file_id, options, *, source, password):
-        return await self._call("open", (task_id, file_id, options, source, password), self.timeouts.open,
-                                "Opening the file")
+    @property
+    def started(self) -> bool:
+        return self._process is not None
 
-    async def process(self, task_id, start, end):
-        seconds = self.timeouts.per_page * max(1, end - start)
-        return await self._call("process", (task_id, start, end), seconds, f"Pages {start + 1}–{end}")
+    async def call(self, function: str, args: tuple[Any, ...], *, seconds: float, what: str) -> Any:
+        """The value of the service's `function(*args)`; see core.wire.WorkerCaller.call."""
+        await self.start()
+        assert self._conn is not None
+        try:
+            self._conn.send((function, args))
+            raw = await asyncio.wait_for(self._receive(), seconds)
+        except TimeoutError:
+            self._replace()
+            raise WorkerTimeoutError(f"{what} took longer than {seconds:.3g} s, so the {self.label} was "
+                                     "stopped and replaced.") from None
+        except asyncio.CancelledError:
+            self._replace()  # a reply may still come: a fresh process keeps calls and replies in step
+            raise
+        except (EOFError, OSError):  # the process died: the pipe ends or is reset
+            code = _exit_code(self._process)
+            self._replace()
+            raise WorkerError(f"The {self.label} stopped unexpectedly (exit code {code}) during "
+                              f"{what.lower()}; it was replaced.") from None
+        return self.errors.read_reply(raw)
 
-    async def finish(self, task_id):
-        return await self._call("finish", (task_id,), self.timeouts.finish, "Packaging the result")
-
-    async def forget(self, task_id):
-        if self._process is not None:
-            await self._call("forget", (task_id,), self.timeouts.open, "Closing the file")
+    async def runtime_info(self) -> dict[str, str]:
+        """Versions of what the process runs."""
+        return dict(await self.call("runtime_info", (), seconds=self.boot_seconds, what="Reading versions"))
 
     async def start(self) -> None:
         """Start the process if none runs, and wait until it answers."""
@@ -63,47 +72,24 @@ class ProcessClient:
             return
         self._discard()
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=serve, args=(child, self.blob_root), daemon=True,
-                                        name="dataflow-pdf-worker")
+        process = self._context.Process(target=serve, args=(child, self.blob_root), daemon=True, name=self.name)
         process.start()
         child.close()
         self._process, self._conn = process, parent
         try:
-            hello = await asyncio.wait_for(self._receive(), self.timeouts.boot)
+            hello = await asyncio.wait_for(self._receive(), self.boot_seconds)
         except TimeoutError:
             self._discard()
-            raise PdfWorkerError(f"The PDF worker process did not start within {self.timeouts.boot:.0f} s.") from None
+            raise WorkerError(f"The {self.label} did not start within {self.boot_seconds:.0f} s.") from None
         except (EOFError, OSError):
             code = process.exitcode
             self._discard()
-            raise PdfWorkerError(f"The PDF worker process stopped while starting (exit code {code}).") from None
-        self.pid = hello["value"]["pid"]
+            raise WorkerError(f"The {self.label} stopped while starting (exit code {code}).") from None
+        self.pid = int(self.errors.read_reply(hello)["pid"])
 
     def close(self) -> None:
         """Stop the process (whatever it is doing)."""
         self._discard()
-
-    async def _call(self, name: str, args: tuple, seconds: float, what: str) -> Any:
-        await self.start()
-        assert self._conn is not None
-        try:
-            self._conn.send((name, args))
-            reply = await asyncio.wait_for(self._receive(), seconds)
-        except TimeoutError:
-            self._replace()
-            raise PageTimeoutError(f"{what} took longer than {seconds:.3g} s, so the PDF worker process was "
-                                   "stopped and replaced. The file may be damaged or built to hang readers.") from None
-        except asyncio.CancelledError:
-            self._replace()  # a reply may still come: a fresh process keeps calls and replies in step
-            raise
-        except (EOFError, OSError):  # the process died: the pipe ends or is reset
-            code = _exit_code(self._process)
-            self._replace()
-            raise PdfWorkerError(f"The PDF worker process stopped unexpectedly (exit code {code}) during "
-                                 f"{what.lower()}; it was replaced.") from None
-        if not reply.get("ok"):
-            raise error_from_dict(reply.get("error") or {})
-        return reply.get("value")
 
     async def _receive(self) -> Any:
         """The next message from the process, without blocking the event loop (EOFError if it died)."""
@@ -112,7 +98,7 @@ class ProcessClient:
         if not conn.poll():
             loop = asyncio.get_running_loop()
             readable = loop.create_future()
-            loop.add_reader(conn.fileno(), lambda: readable.done() or readable.set_result(None))
+            loop.add_reader(conn.fileno(), _settle, readable)
             try:
                 await readable
             finally:
@@ -135,6 +121,11 @@ class ProcessClient:
             self._process = None
 
 
+def _settle(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
 def _exit_code(process: Any) -> int | None:
     if process is None:
         return None
@@ -142,36 +133,25 @@ def _exit_code(process: Any) -> int | None:
     return process.exitcode
 
 
-class ProcessPool:
-    """Hands out idle worker processes; the orchestrator's concurrency equals the pool's size."""
+class ProcessPool(Pool[PdfClient]):
+    """PDF clients over worker processes, handed out one task at a time; `close()` stops the processes."""
 
-    def __init__(self, clients: list[Any]):
-        if not clients:
-            raise ValueError("a pool needs at least one worker")
-        self.clients = clients
-        self._idle: asyncio.Queue[Any] = asyncio.Queue()
-        for client in clients:
-            self._idle.put_nowait(client)
+    def __init__(self, clients: list[PdfClient], workers: list[ProcessWorker] | None = None):
+        super().__init__(clients)
+        self.workers = workers or []
 
     @classmethod
-    def of_processes(cls, size: int, blob_root: str | os.PathLike, *, timeouts: Timeouts = Timeouts()) -> ProcessPool:
-        return cls([ProcessClient(blob_root, timeouts=timeouts) for _ in range(size)])
-
-    @property
-    def size(self) -> int:
-        return len(self.clients)
-
-    async def acquire(self) -> Any:
-        return await self._idle.get()
-
-    def release(self, client: Any) -> None:
-        self._idle.put_nowait(client)
+    def of_processes(cls, size: int, blob_root: str | os.PathLike, *,
+                     timeouts: PdfTimeouts | None = None) -> ProcessPool:
+        """`size` PDF worker processes over the blob directory `blob_root`, with the page's limits."""
+        errors = ErrorRegistry(*PDF_ERRORS)
+        workers = [ProcessWorker(blob_root, errors=errors) for _ in range(size)]
+        clients: list[PdfClient] = [WorkerPdfClient(worker, timeouts or PdfTimeouts()) for worker in workers]
+        return cls(clients, workers)
 
     def close(self) -> None:
-        for client in self.clients:
-            close = getattr(client, "close", None)
-            if close is not None:
-                close()
+        for worker in self.workers:
+            worker.close()
 
 
 def default_workers() -> int:

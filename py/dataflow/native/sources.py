@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dataflow.executors.pdf.store import BlobStore, Value, file_key
+from dataflow.core.blobs import BlobStore, Entry, Value, file_key
 
 PATH_SCHEME = "path:"
 PATH_FILE_PREFIX = file_key(PATH_SCHEME)
@@ -36,7 +36,7 @@ class WithSourceFiles:
     async def put(self, key: str, value: Value, mime: str | None = None) -> None:
         await self.inner.put(key, value, mime)
 
-    async def put_many(self, entries: list[tuple[str, Value, str | None]]) -> None:
+    async def put_many(self, entries: list[Entry]) -> None:
         await self.inner.put_many(entries)
 
     async def get_many(self, keys: list[str]) -> list[Value | None]:
@@ -47,3 +47,6 @@ class WithSourceFiles:
 
     async def delete_prefix(self, prefix: str) -> None:
         await self.inner.delete_prefix(prefix)
+
+    async def delete_keys(self, keys: list[str]) -> None:
+        await self.inner.delete_keys(keys)

@@ -4,25 +4,33 @@ Durability is Temporal's: the activity heartbeats {"checkpoint", "progress", "me
 chunk, and a retried attempt (the worker was killed, the heartbeat timed out) starts from
 `activity.info().heartbeat_details`, while the pages before it are already in the shared blob
 store. Our errors become ApplicationErrors of the same type name and message; the non-retryable
-ones are marked so. The result is moved to the output directory under the job's name.
-Native ring (temporalio).
+ones are marked so. The result is copied to the output directory under the job's name.
+
+As in the page, finishing stores the result under a key of its run (kept in the checkpoint) and
+leaves the parts, so an attempt lost after finishing, or after exporting, is retried from its last
+heartbeat and finds its own result again. The parts and results are deleted by `release_file`,
+which the workflow runs once the file's outcome is in its history (durable). Native ring (temporalio).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from dataflow.core.blobs import parts_prefix
 from dataflow.core.errors import NonRetryableError
 from dataflow.core.executor import ExecutionContext
+from dataflow.core.status import StopRequest
+from dataflow.executors.pdf.client import PdfTimeouts
 from dataflow.executors.pdf.executor import PdfExecutor
-from dataflow.executors.pdf.store import result_key
+from dataflow.executors.pdf.store import results_prefix
 from dataflow.native.atomic import write_atomically
 from dataflow.native.file_blob_store import FileBlobStore
-from dataflow.native.process_client import ProcessPool, Timeouts
+from dataflow.native.process_client import ProcessPool
 from dataflow.native.sources import WithSourceFiles
 from dataflow.native.temporal_types import FileJob
 
@@ -38,9 +46,9 @@ def checkpoint_of(details: Any) -> Any:
 class FileActivities:
     """Holds the worker processes (one pool per shared blob directory) that the activities use."""
 
-    def __init__(self, *, workers: int, timeouts: Timeouts | None = None):
+    def __init__(self, *, workers: int, timeouts: PdfTimeouts | None = None):
         self.workers = workers
-        self.timeouts = timeouts or Timeouts()
+        self.timeouts = timeouts or PdfTimeouts()
         self.pools: dict[str, ProcessPool] = {}
 
     def pool_for(self, blob_root: str) -> ProcessPool:
@@ -69,11 +77,10 @@ class FileActivities:
         ctx = ExecutionContext(task_id=job.task_id, attempt=info.attempt, checkpoint_data=state["checkpoint"],
                                on_progress=lambda percent, message: beat(progress=percent, message=message),
                                on_checkpoint=lambda data: beat(checkpoint=data),
-                               stop_requested=lambda: "cancel" if activity.is_cancelled() else None)
+                               stop_requested=lambda: StopRequest.CANCEL if activity.is_cancelled() else None)
         beat()  # the attempt has started (a worker process may take a moment to boot)
         try:
-            stored = await finished_earlier(job)
-            result = stored or await PdfExecutor(self.pool_for(job.blob_root)).execute(job.input, ctx)
+            result = await PdfExecutor(self.pool_for(job.blob_root)).execute(job.input, ctx)
             output = await export(job, result)
         except ApplicationError:
             raise
@@ -83,17 +90,8 @@ class FileActivities:
         return {**result, "output": str(output), "attempt": info.attempt}
 
 
-async def finished_earlier(job: FileJob) -> dict[str, Any] | None:
-    """An earlier attempt stored the result (and deleted the parts) but was lost before it reported:
-    export that result rather than assemble one from parts that are gone."""
-    key = result_key(job.task_id)
-    if await WithSourceFiles(FileBlobStore(job.blob_root)).get(key) is None:
-        return None
-    return {"result_key": key, "filename": job.output_name, "recovered": True}
-
-
-async def export(job: FileJob, result: dict[str, Any]) -> Path:
-    """Move the result from the shared blob store to the output directory."""
+async def export(job: FileJob, result: Mapping[str, Any]) -> Path:
+    """Copy the result from the shared blob store to the output directory (idempotent)."""
     blobs = WithSourceFiles(FileBlobStore(job.blob_root))
     data = await blobs.get(result["result_key"])
     target = Path(job.output_dir) / job.output_name
@@ -102,5 +100,13 @@ async def export(job: FileJob, result: dict[str, Any]) -> Path:
             return target
         raise ApplicationError(f"The result of {job.name} is missing from {job.blob_root}.", type="ResultMissing")
     write_atomically(target, data if isinstance(data, bytes) else data.encode("utf-8"))
-    await blobs.delete_prefix(result["result_key"])
     return target
+
+
+@activity.defn(name="release_file")
+async def release_file(job: FileJob) -> None:
+    """Delete a file's parts and results from the shared blob store: the workflow calls it once the
+    file's outcome is recorded, as the page's janitor runs once a completion is saved."""
+    blobs = FileBlobStore(job.blob_root)
+    await blobs.delete_prefix(parts_prefix(job.task_id))
+    await blobs.delete_prefix(results_prefix(job.task_id))

@@ -18,12 +18,13 @@ from temporalio.worker import Worker
 
 from dataflow.core import AttemptRecord, TaskError, TaskState, TaskStatus
 from dataflow.core.events import CHANGED, TaskEvent
+from dataflow.executors.pdf.client import PdfTimeouts
 from dataflow.executors.pdf.options import PdfOptions
 from dataflow.native.batch import KINDS, Source, UsageError, default_state_dir, discover, output_name, task_input
 from dataflow.native.display import ProgressDisplay, counts_line, summary_table
 from dataflow.native.host import blob_root
-from dataflow.native.process_client import Timeouts, default_workers
-from dataflow.native.temporal_activity import FileActivities
+from dataflow.native.process_client import default_workers
+from dataflow.native.temporal_activity import FileActivities, release_file
 from dataflow.native.temporal_types import BatchInput, BatchProgress, FileJob, FileOutcome
 from dataflow.native.temporal_workflow import BatchWorkflow
 
@@ -40,7 +41,7 @@ def add_commands(parser: argparse.ArgumentParser, *, add_pdf_options, add_retry_
     add_connection_options(worker)
     worker.add_argument("--workers", type=int, default=default_workers(), metavar="N",
                         help="PDF worker processes, and activities at once (default: %(default)s)")
-    worker.add_argument("--page-timeout", type=float, default=Timeouts.per_page, metavar="SECONDS")
+    worker.add_argument("--page-timeout", type=float, default=PdfTimeouts.per_page, metavar="SECONDS")
     worker.set_defaults(handler=lambda args, console: interruptible(worker_command(args, console), console))
     submit = commands.add_parser("submit", help="start a batch workflow over files and folders")
     add_connection_options(submit)
@@ -72,7 +73,8 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
 
 
 def make_worker(client: Client, task_queue: str, activities: FileActivities) -> Worker:
-    return Worker(client, task_queue=task_queue, workflows=[BatchWorkflow], activities=[activities.process_file],
+    return Worker(client, task_queue=task_queue, workflows=[BatchWorkflow],
+                  activities=[activities.process_file, release_file],
                   max_concurrent_activities=activities.workers)
 
 
@@ -80,7 +82,7 @@ async def worker_command(args: argparse.Namespace, console: Console) -> int:
     if args.workers < 1:
         raise UsageError("--workers must be at least 1.")
     client = await connect(args)
-    activities = FileActivities(workers=args.workers, timeouts=Timeouts(per_page=args.page_timeout))
+    activities = FileActivities(workers=args.workers, timeouts=PdfTimeouts(per_page=args.page_timeout))
     try:
         console.print(f"Worker on task queue {args.task_queue!r} at {args.address} with {args.workers} "
                       "PDF processes. Ctrl-C stops it.", markup=False)

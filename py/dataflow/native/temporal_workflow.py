@@ -1,6 +1,8 @@
 """The batch workflow: one `process_file` activity per file, at most `concurrency` at a time, our
 retry policy as Temporal's. A file that fails records its error type and message; the batch goes
-on and completes with every outcome. The `progress` query tells a client how far it got.
+on and completes with every outcome. Once a file's outcome is in the history, `release_file`
+deletes its parts and results from the shared store (its output is in the output directory).
+The `progress` query tells a client how far it got.
 
 Runs in Temporal's workflow sandbox, which re-imports this module: it imports only the standard
 library, temporalio and pure data modules, and starts nothing at import. Native ring (temporalio).
@@ -19,6 +21,8 @@ with workflow.unsafe.imports_passed_through():
     from dataflow.native.temporal_types import BatchInput, BatchProgress, FileJob, FileOutcome
 
 ACTIVITY = "process_file"
+RELEASE = "release_file"
+RELEASE_SECONDS = 60.0
 
 
 @workflow.defn(name="DataflowBatch")
@@ -57,6 +61,8 @@ class BatchWorkflow:
                 message = cause.message if isinstance(cause, ApplicationError) else str(cause or error)
                 outcome = FileOutcome(task_id=job.task_id, name=job.name, status="failed",
                                       error_type=error_type, message=message)
+            await workflow.execute_activity(RELEASE, job, activity_id=f"{job.task_id}-release",
+                                            start_to_close_timeout=timedelta(seconds=RELEASE_SECONDS))
             outcome.started_at, outcome.ended_at = started, workflow.now().timestamp()
             self.running.remove(job.task_id)
             self.outcomes[job.task_id] = outcome

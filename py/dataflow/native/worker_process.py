@@ -1,7 +1,8 @@
 """The child side of a PDF worker process: a PdfService over the shared blob directory, answering
-calls that arrive on a pipe, one at a time, with {"ok", "value"} or {"ok": False, "error"}.
+calls that arrive on a pipe, one at a time, with the core's reply envelope (`dataflow.core.wire`):
+the calls and arguments of `py/pdf_worker.py`, the page's PDF worker script.
 
-Errors cross as data (`error_to_dict`), as from the page's Web Worker, so the parent raises the
+Errors cross as data (`error_reply`), as from the page's Web Worker, so the parent raises the
 same class with the same message. Ctrl-C is the parent's business: the child ignores SIGINT and
 ends when its pipe closes. Native ring.
 
@@ -18,12 +19,16 @@ import asyncio
 import json
 import os
 import signal
+import sys
 import time
 import traceback
 from multiprocessing.connection import Connection
 from typing import Any
 
-from dataflow.executors.pdf.errors import error_to_dict
+import pypdf
+
+from dataflow.core.errors import WorkerRejectedError
+from dataflow.core.wire import error_reply, ok_reply
 from dataflow.executors.pdf.service import PdfService
 from dataflow.native.file_blob_store import FileBlobStore
 from dataflow.native.sources import WithSourceFiles
@@ -38,14 +43,15 @@ def serve(conn: Connection, blob_root: str) -> None:
     hooks = json.loads(os.environ.get(HOOKS_VARIABLE) or "{}")
     loop = asyncio.new_event_loop()
     calls = {
-        "open": lambda task_id, file_id, options, source, password: service.open(
-            task_id, file_id, options, source=source, password=password),
-        "process": lambda task_id, start, end: _process(service, hooks, task_id, start, end),
-        "finish": service.finish,
-        "forget": lambda task_id: _forget(service, task_id),
+        "pdf_open": lambda task_id, file_id, options_json, source, password: service.open(
+            task_id, file_id, json.loads(options_json), source=source, password=password or None),
+        "pdf_process": lambda task_id, start, end: _process(service, hooks, task_id, int(start), int(end)),
+        "pdf_finish": lambda task_id, run: service.finish(task_id, str(run)),
+        "pdf_forget": lambda task_id: _forget(service, task_id),
+        "runtime_info": _runtime_info,
     }
     try:
-        conn.send({"ok": True, "value": {"pid": os.getpid()}})
+        conn.send(ok_reply({"pid": os.getpid()}))
         while True:
             try:
                 name, args = conn.recv()
@@ -58,17 +64,19 @@ def serve(conn: Connection, blob_root: str) -> None:
         loop.close()
 
 
-def _answer(loop: asyncio.AbstractEventLoop, calls: dict, name: str, args: tuple) -> dict[str, Any]:
+def _answer(loop: asyncio.AbstractEventLoop, calls: dict, name: str, args: tuple) -> str:
     call = calls.get(name)
     if call is None:
-        return {"ok": False, "error": {"type": "PdfWorkerError", "message": f"unknown call {name!r}",
-                                       "retryable": False}}
+        return error_reply(WorkerRejectedError(f"the worker has no call {name!r}"))
     try:
-        return {"ok": True, "value": loop.run_until_complete(call(*args))}
+        return ok_reply(loop.run_until_complete(call(*args)))
     except Exception as error:  # reported as data; the parent raises it again as its own class
-        reply = error_to_dict(error)
-        reply["traceback"] = traceback.format_exc()
-        return {"ok": False, "error": reply}
+        return error_reply(error, traceback.format_exc())
+
+
+async def _runtime_info() -> dict[str, str]:
+    info = sys.version_info
+    return {"python": f"{info.major}.{info.minor}.{info.micro}", "pypdf": pypdf.__version__}
 
 
 async def _process(service: PdfService, hooks: dict, task_id: str, start: int, end: int) -> dict[str, Any]:

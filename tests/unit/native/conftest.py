@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
+from dataflow.core.blobs import MemoryBlobStore, file_key
 from dataflow.executors.pdf.service import PdfService
-from dataflow.executors.pdf.store import MemoryBlobStore, file_key
 
 
 async def reference_output(data: bytes, source: str, options: dict | None = None) -> bytes:

@@ -62,11 +62,12 @@ def test_the_retry_policy_options_use_temporals_names(write_pdf, tmp_path):
     write_pdf("a.pdf", pdfs.text_pdf(1))
     code, _ = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--quiet", "--workers", "1",
                        "--initial-interval", "3", "--backoff-coefficient", "1.5", "--maximum-interval", "9",
-                       "--maximum-attempts", "2", "--non-retryable-error-types", "KeyError, OSError", "--no-jitter")
+                       "--maximum-attempts", "2", "--non-retryable-error-types", "KeyError, OSError", "--no-jitter",
+                       "--maximum-retry-after", "60")
     policy = records(tmp_path / "out" / ".dataflow")["a.pdf"]["retry_policy"]
     assert code == 0 and policy == {"initial_interval": 3.0, "backoff_coefficient": 1.5, "maximum_interval": 9.0,
                                     "maximum_attempts": 2, "jitter": False,
-                                    "non_retryable_error_types": ["KeyError", "OSError"]}
+                                    "non_retryable_error_types": ["KeyError", "OSError"], "maximum_retry_after": 60.0}
     code, text = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "o2"), "--maximum-attempts", "0")
     assert code == 2 and "maximum_attempts must be at least 1" in text
 
@@ -91,6 +92,26 @@ def test_status_lists_tasks_and_retry_runs_the_failed_ones_again(write_pdf, tmp_
     assert code == 0 and "1 completed" in text and (tmp_path / "out" / "late.zip").exists()
     code, text = dataflow("retry", out)
     assert code == 0 and "Nothing to retry" in text
+
+
+def test_an_encrypted_pdf_asks_for_the_password_and_retry_with_it_unlocks_it(write_pdf, tmp_path, monkeypatch):
+    write_pdf("locked.pdf", pdfs.encrypted_pdf("open sesame"))
+    out = str(tmp_path / "out")
+    code, text = dataflow("run", str(tmp_path / "in"), "--out", out, "--workers", "1", "--quiet")
+    assert code == 1 and f"dataflow retry {out} --password -" in text
+    asked = []
+    monkeypatch.setattr("getpass.getpass", lambda prompt: asked.append(prompt) or "open sesame")
+    code, text = dataflow("retry", out, "--password", "-", "--workers", "1", "--quiet")
+    assert code == 0 and asked == ["PDF password: "] and (tmp_path / "out" / "locked.zip").exists()
+    stored = [path for path in (tmp_path / "out" / ".dataflow").rglob("*") if path.is_file()]
+    assert stored and not any(b"open sesame" in path.read_bytes() for path in stored)
+
+
+def test_run_with_a_password_unlocks_encrypted_pdfs(write_pdf, tmp_path):
+    write_pdf("locked.pdf", pdfs.encrypted_pdf("open sesame"))
+    code, text = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--workers", "1", "--quiet",
+                          "--password", "open sesame")
+    assert code == 0 and (tmp_path / "out" / "locked.zip").exists()
 
 
 def test_a_hung_page_fails_its_file_through_the_watchdog_while_others_complete(write_pdf, tmp_path, hooks):

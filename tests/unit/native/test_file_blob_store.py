@@ -2,7 +2,7 @@
 
 import pytest
 
-from dataflow.executors.pdf.store import MemoryBlobStore
+from dataflow.core.blobs import MemoryBlobStore
 from dataflow.native.file_blob_store import FileBlobStore
 from dataflow.native.sources import WithSourceFiles
 
@@ -58,6 +58,13 @@ async def test_delete_prefix_deletes_that_prefix_only(store):
     assert await store.keys("") == ["part:t10:page:1"]
 
 
+async def test_delete_keys_deletes_exactly_those_keys(store):
+    await store.put_many([("part:t1:page:1", "a", None), ("part:t1:page:2", "b", None),
+                          ("result:t1:r1", b"r", None), ("result:t1:r1:summary", "{}", None)])
+    await store.delete_keys(["part:t1:page:1", "result:t1:r1", "result:t1:r1:summary", "absent:key"])
+    assert await store.keys("") == ["part:t1:page:2"]
+
+
 async def test_only_bytes_or_text_are_stored(store):
     with pytest.raises(TypeError):
         await store.put("k", 42)
@@ -69,6 +76,14 @@ async def test_a_tasks_parts_share_one_directory_and_are_removed_with_it(tmp_pat
     assert store.path_for("part:t1:page:000001") == tmp_path / "part" / "t1" / "page%3A000001.v"
     await store.delete_prefix("part:t1:")
     assert not (tmp_path / "part" / "t1").exists()
+
+
+async def test_deleting_the_last_keys_of_a_task_removes_its_emptied_directories(tmp_path):
+    store = FileBlobStore(tmp_path / "blobs")
+    await store.put_many([("part:t1:page:000001", "1", None), ("part:t2:page:000001", "2", None)])
+    await store.delete_keys(["part:t1:page:000001"])
+    assert not (tmp_path / "blobs" / "part" / "t1").exists()
+    assert (tmp_path / "blobs" / "part" / "t2").is_dir() and (tmp_path / "blobs").is_dir()
 
 
 async def test_keys_cannot_escape_the_root(tmp_path):

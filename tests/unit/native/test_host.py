@@ -7,7 +7,6 @@ import json
 import pytest
 
 from dataflow.core import ManualClock, TaskStatus
-from dataflow.executors.pdf.executor import LocalPdfClient, SinglePool
 from dataflow.executors.pdf.options import PdfOptions
 from dataflow.executors.pdf.service import PdfService
 from dataflow.native.batch import discover
@@ -15,6 +14,7 @@ from dataflow.native.file_blob_store import FileBlobStore
 from dataflow.native.host import NativeHost, blob_root
 from dataflow.native.sources import WithSourceFiles
 from tests import pdfs
+from tests.local_pdf import LocalPdfClient, SinglePool
 from tests.unit.native.conftest import reference_output
 
 
@@ -177,3 +177,69 @@ async def test_a_completed_task_whose_output_was_deleted_is_made_again(make_host
     assert second != first and [task.id for task in again.tasks()] == [second]
     assert client.pages == [1, 2] and (tmp_path / "out" / "a.zip").exists()
     assert "missing from" in again.warnings[0]
+
+
+async def test_the_janitor_at_start_deletes_what_a_killed_run_left_and_no_task_claims(make_host, write_pdf, tmp_path):
+    host, _ = make_host()
+    host.start()
+    (task_id,) = host.submit(discover([str(write_pdf("a.pdf", pdfs.text_pdf(1)))]), PdfOptions()).added
+    await host.wait()
+    await host.close()
+    leftovers = [f"part:{task_id}:page:000001", "part:removed-task:page:000001", "result:removed-task:r1"]
+    for key in leftovers:  # a kill after "completed" was saved, before the janitor ran; a removal's blobs
+        await host.blobs.put(key, "left")
+    again, _ = make_host()
+    again.start()
+    await again.wait()
+    await again.close()
+    assert await again.blobs.keys("") == [] and again.janitor.deleted == len(leftovers)
+
+
+async def test_an_unfinished_tasks_parts_survive_the_janitor_at_start(make_host, write_pdf, tmp_path):
+    first, client = make_host(hang_from=3)
+    first.start()
+    (task_id,) = first.submit(discover([str(write_pdf("long.pdf", pdfs.text_pdf(6)))]), PdfOptions()).added
+    await asyncio.wait_for(client.hung.wait(), 10)
+    await first.close()
+    parts = await first.blobs.keys(f"part:{task_id}:")
+    assert parts
+    second, _ = make_host(hang_from=3)
+    second.start()
+    await second.janitor.idle()
+    assert await second.blobs.keys(f"part:{task_id}:") == parts
+    await second.close()
+
+
+async def test_retry_with_a_password_opens_an_encrypted_pdf_and_never_stores_the_password(make_host, write_pdf,
+                                                                                        tmp_path):
+    host, _ = make_host()
+    host.start()
+    (task_id,) = host.submit(discover([str(write_pdf("locked.pdf", pdfs.encrypted_pdf("open sesame")))]),
+                             PdfOptions()).added
+    await host.wait()
+    assert host.tasks()[0].error.type == "PasswordRequiredError"
+    assert host.retry(password="wrong") == [task_id]
+    await host.wait()
+    assert host.tasks()[0].error.type == "WrongPasswordError"
+    host.retry(password="open sesame")
+    await host.wait()
+    await host.close()
+    assert host.tasks()[0].status is TaskStatus.COMPLETED and (tmp_path / "out" / "locked.zip").exists()
+    state = tmp_path / "out" / ".dataflow"
+    assert not any(b"open sesame" in path.read_bytes() for path in state.rglob("*") if path.is_file())
+
+
+async def test_a_run_with_a_password_unlocks_encrypted_pdfs_and_leaves_the_others_alone(tmp_path, write_pdf):
+    state = tmp_path / "out" / ".dataflow"
+    client = LocalPdfClient(PdfService(WithSourceFiles(FileBlobStore(blob_root(state)))))
+    host = NativeHost(out_dir=tmp_path / "out", state_dir=state, pool=SinglePool(client), concurrency=1,
+                      clock=ManualClock(), password="open sesame")
+    host.start()
+    host.submit(discover([str(write_pdf("locked.pdf", pdfs.encrypted_pdf("open sesame"))),
+                          str(write_pdf("other.pdf", pdfs.encrypted_pdf("another"))),
+                          str(write_pdf("plain.pdf", pdfs.text_pdf(1)))]), PdfOptions())
+    await host.wait()
+    await host.close()
+    outcome = {task.name: (task.status.value, task.error and task.error.type) for task in host.tasks()}
+    assert outcome == {"locked.pdf": ("completed", None), "other.pdf": ("failed", "WrongPasswordError"),
+                       "plain.pdf": ("completed", None)}

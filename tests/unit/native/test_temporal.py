@@ -4,6 +4,7 @@ without failing the batch, and a worker killed mid-file is replaced while the ac
 from its last heartbeat (pages before it are not extracted again)."""
 
 import asyncio
+import dataclasses
 import json
 import os
 import signal
@@ -15,12 +16,14 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from rich.console import Console
-from temporalio.testing import WorkflowEnvironment
+from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
 from dataflow.executors.pdf.options import PdfOptions
-from dataflow.native.batch import discover
+from dataflow.native.batch import default_state_dir, discover
 from dataflow.native.cli import main
-from dataflow.native.temporal_activity import FileActivities, checkpoint_of
+from dataflow.native.file_blob_store import FileBlobStore
+from dataflow.native.host import blob_root
+from dataflow.native.temporal_activity import FileActivities, checkpoint_of, release_file
 from dataflow.native.temporal_cli import batch_input, heartbeats, make_worker
 from dataflow.native.temporal_workflow import BatchWorkflow
 from dataflow.native.worker_process import HOOKS_VARIABLE
@@ -72,6 +75,8 @@ async def test_a_batch_completes_with_the_clis_outputs_and_a_bad_file_fails_alon
     for name in ("good.zip", "scans.zip"):
         assert (tmp_path / "out" / name).read_bytes() == (cli_out / name).read_bytes()
     assert (cli_out / "good.zip").read_bytes() == await reference_output(good.read_bytes(), "good.pdf")
+    shared = FileBlobStore(blob_root(default_state_dir(tmp_path / "out")))
+    assert await shared.keys("part:") == [] and await shared.keys("result:") == []  # released once recorded
 
 
 def start_worker(env, queue: str, hooks: dict) -> subprocess.Popen:
@@ -114,20 +119,29 @@ async def test_a_killed_worker_is_replaced_and_the_activity_resumes_from_its_hea
     assert (tmp_path / "out" / "long.zip").read_bytes() == await reference_output(data, "long.pdf")
 
 
-async def test_a_result_stored_by_a_lost_attempt_is_exported_not_rebuilt(env, write_pdf, tmp_path):
-    from dataflow.executors.pdf.store import result_key
-    from dataflow.native.file_blob_store import FileBlobStore
-
-    source = write_pdf("done.pdf", pdfs.text_pdf(2))
-    batch = batch_input(discover([str(source)]), PdfOptions(), out_dir=tmp_path / "out", batch_id="lost",
-                        concurrency=1, retry_policy={}, heartbeat_timeout=30.0)
+@pytest.mark.asyncio(loop_scope="function")
+async def test_an_attempt_lost_after_finishing_exports_its_runs_result_without_redoing_a_page(write_pdf, tmp_path,
+                                                                                              hooks):
+    page_log = tmp_path / "pages.log"
+    hooks(page_log=str(page_log))
+    data = pdfs.text_pdf(3)
+    batch = batch_input(discover([str(write_pdf("done.pdf", data))]), PdfOptions(), out_dir=tmp_path / "out",
+                        batch_id="lost", concurrency=1, retry_policy={}, heartbeat_timeout=30.0)
     (job,) = batch.jobs
-    await FileBlobStore(job.blob_root).put(result_key(job.task_id), b"the stored result")  # parts already gone
-    activities = FileActivities(workers=1)
+    activities, beats = FileActivities(workers=1), []
     try:
-        async with make_worker(env.client, "lost", activities):
-            (outcome,) = await env.client.execute_workflow(BatchWorkflow.run, batch, id="lost", task_queue="lost")
+        first = ActivityEnvironment()
+        first.on_heartbeat = lambda *details: beats.append(details[0])
+        await first.run(activities.process_file, job)
+        (tmp_path / "out" / "done.zip").unlink()  # the attempt is lost: neither its report nor its output count
+        extracted = logged_pages(page_log)
+        second = ActivityEnvironment()
+        second.info = dataclasses.replace(second.info, attempt=2, heartbeat_details=[beats[-1]])
+        result = await second.run(activities.process_file, job)
     finally:
         activities.close()
-    assert outcome.status == "completed" and outcome.details["recovered"] is True
-    assert (tmp_path / "out" / "done.zip").read_bytes() == b"the stored result"
+    assert extracted == [1, 2, 3] and logged_pages(page_log) == extracted  # no page extracted again
+    assert result["attempt"] == 2 and result["result_key"].endswith(":" + beats[-1]["checkpoint"]["run"])
+    assert (tmp_path / "out" / "done.zip").read_bytes() == await reference_output(data, "done.pdf")
+    await release_file(job)
+    assert await FileBlobStore(job.blob_root).keys("") == []

@@ -41,7 +41,7 @@ async def test_a_retryable_failure_is_tried_maximum_attempts_times_with_backoff(
     finally:
         activities.close()
     assert fine.status == "completed" and (tmp_path / "out" / "fine.zip").exists()
-    assert crashed.status == "failed" and crashed.error_type == "PdfWorkerError"
+    assert crashed.status == "failed" and crashed.error_type == "WorkerError"  # the core's generic worker error
     assert "stopped unexpectedly (exit code 70)" in crashed.message
     failures = [event for event in history.events if event.HasField("activity_task_failed_event_attributes")]
     assert len(failures) == 1  # the last of 3 attempts: Temporal records only the final failure
