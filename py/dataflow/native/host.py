@@ -76,7 +76,7 @@ class NativeHost:
         self.orchestrator.register("pdf", PdfExecutor(pool))
         self.janitor = BlobJanitor(self.blobs, self.kinds.claims, live=self.orchestrator.list_tasks,
                                    persisted=lambda: saved_tasks(storage), clock=clock,
-                                   on_error=self.warnings_append)
+                                   on_error=self._warn)
         self.orchestrator.on_task_complete(self._schedule_export)
         self.orchestrator.subscribe(self._follow)
         self.orchestrator.subscribe(self.janitor.handle)
@@ -90,7 +90,7 @@ class NativeHost:
         self._password = password
         self._unlocking: set[str] = set()  # tasks already retried with the password
 
-    def warnings_append(self, message: str) -> None:
+    def _warn(self, message: str) -> None:
         self.warnings.append(message)
 
     async def __aenter__(self) -> NativeHost:
