@@ -158,7 +158,7 @@ def test_the_same_command_again_resumes_from_the_checkpoint(write_pdf, tmp_path,
     write_pdf("long.pdf", data)
     state, first_log, second_log = tmp_path / "out" / ".dataflow", tmp_path / "first.log", tmp_path / "second.log"
     args = ["run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--workers", "1", "--quiet"]
-    process = start(args, {"page_delay": 0.05, "page_log": str(first_log)})
+    process = start(args, {"page_delay": 0.2, "page_log": str(first_log)})  # 8 s: stopped mid-way even under load
     wait_for_checkpoint(state, "long.pdf", 8, process)
     os.killpg(process.pid, stop)
     output = process.communicate(timeout=30)[0]
