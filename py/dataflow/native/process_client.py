@@ -43,6 +43,11 @@ class ProcessWorker:
 
     async def call(self, function: str, args: tuple[Any, ...], *, seconds: float, what: str) -> Any:
         """The value of the service's `function(*args)`; see core.wire.WorkerCaller.call."""
+        if self._process is not None and not self._process.is_alive():  # died between calls: its state is gone
+            code = _exit_code(self._process)
+            self._replace()
+            raise WorkerError(f"The {self.label} stopped unexpectedly (exit code {code}) before "
+                              f"{what.lower()}; it was replaced.")
         await self.start()
         assert self._conn is not None
         try:
