@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 
-.PHONY: serve test unit e2e lint vendor site venv bench bench-core screenshot clean
+.PHONY: serve test unit e2e lint vendor site venv bench bench-core bench-native screenshot clean
 
 serve: vendor
 	$(PYTHON) tools/serve.py --port $(PORT)
@@ -17,7 +17,7 @@ vendor:
 site: vendor
 	$(PYTHON) tools/build_site.py --out _site
 
-$(VENV)/.installed: tests/requirements.txt
+$(VENV)/.installed: tests/requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 	touch $@
@@ -43,6 +43,10 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed vendor
 	CHROMIUM="$$($(VPY) tools/chromium.py)" $(VPY) bench/browser_bench.py
 	$(VPY) bench/core_bench.py --out bench/results/core.md
+	$(VPY) bench/native_bench.py --out bench/results/native.md
+
+bench-native: $(VENV)/.installed
+	$(VPY) bench/native_bench.py --out bench/results/native.md
 
 bench-core: $(VENV)/.installed
 	$(VPY) bench/core_bench.py --out bench/results/core.md

@@ -21,6 +21,7 @@ PUBLIC = ["index.html", "pyscript.toml", "sw.js", "py", "static"]
 MANIFEST = Path("static/vendor/precache.js")
 SKIPPED_NAMES = {".stamp", ".DS_Store"}
 SKIPPED_SUFFIXES = {".map", ".pyc"}
+NOT_SERVED = (Path("py/dataflow/native"),)  # the command line and Temporal host: never loaded by the page
 
 
 def public_files(root: Path) -> list[Path]:
@@ -32,7 +33,9 @@ def public_files(root: Path) -> list[Path]:
         for candidate in candidates:
             relative = candidate.relative_to(root)
             if (relative.name in SKIPPED_NAMES or candidate.suffix in SKIPPED_SUFFIXES
-                    or "__pycache__" in relative.parts or relative in (MANIFEST, Path("sw.js"))):
+                    or "__pycache__" in relative.parts or relative in (MANIFEST, Path("sw.js"))
+                    or any(part.endswith(".egg-info") for part in relative.parts)  # left by `pip install -e .`
+                    or any(folder in relative.parents for folder in NOT_SERVED)):
                 continue
             found.append(relative)
     return sorted(found)

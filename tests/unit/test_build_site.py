@@ -60,3 +60,14 @@ def test_export_copies_only_what_is_served(tmp_path):
 def test_refuses_to_run_before_vendoring(tmp_path, capsys):
     assert build_site.main(["--root", str(tmp_path)]) == 1
     assert "run `make vendor` first" in capsys.readouterr().err
+
+
+def test_the_native_host_and_install_metadata_are_not_served(tmp_path):
+    make_site(tmp_path)
+    (tmp_path / "py" / "dataflow" / "native").mkdir()
+    (tmp_path / "py" / "dataflow" / "native" / "cli.py").write_text("")
+    (tmp_path / "py" / "dataflow_tasks.egg-info").mkdir()
+    (tmp_path / "py" / "dataflow_tasks.egg-info" / "PKG-INFO").write_text("")
+    paths = [path.as_posix() for path in build_site.public_files(tmp_path)]
+    assert not [path for path in paths if "native" in path or "egg-info" in path]
+    assert "py/dataflow/__init__.py" in paths

@@ -4,6 +4,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+NATIVE = ROOT / "py" / "dataflow" / "native"  # the command line and Temporal: never served to the page
 
 
 def load_config():
@@ -12,7 +13,8 @@ def load_config():
 
 def test_every_module_of_the_package_is_mapped_into_the_interpreter():
     mapped = set(load_config()["files"])
-    sources = {f"./{path.relative_to(ROOT).as_posix()}" for path in (ROOT / "py" / "dataflow").rglob("*.py")}
+    sources = {f"./{path.relative_to(ROOT).as_posix()}" for path in (ROOT / "py" / "dataflow").rglob("*.py")
+               if NATIVE not in path.parents}
     assert sources - mapped == set(), "add these to [files] in pyscript.toml"
     assert mapped - sources == set(), "these [files] entries name no file"
 
@@ -26,3 +28,7 @@ def test_runtime_is_loaded_from_the_vendored_copy_by_relative_url():
     config = load_config()
     assert config["interpreter"] == "./static/vendor/pyodide/pyodide.mjs"
     assert config["packages"] == ["pypdf"]
+
+
+def test_the_native_host_is_not_served_to_the_page():
+    assert not [source for source in load_config()["files"] if "/dataflow/native/" in source]

@@ -1,5 +1,6 @@
-"""The three rings hold: the core imports only the standard library (and itself), executors never
-touch the browser, and only `dataflow.browser` imports `js`, `pyodide` or `pyscript`."""
+"""The rings hold: the core imports only the standard library (and itself), executors never
+touch the browser, only `dataflow.browser` imports `js`, `pyodide` or `pyscript`, and the native
+host (`dataflow.native`) may use the core and the executors while none of the others uses it."""
 
 import ast
 import sys
@@ -51,6 +52,20 @@ def test_only_the_browser_ring_imports_browser_modules():
 def test_every_module_says_what_it_owns():
     for path in PACKAGE.rglob("*.py"):
         assert ast.get_docstring(ast.parse(path.read_text())), f"{path} has no module docstring"
+
+
+@pytest.mark.parametrize("path", modules_in("core") + modules_in("executors") + modules_in("browser"),
+                         ids=lambda p: p.name)
+def test_nothing_the_page_loads_imports_the_native_host(path):
+    for name in imported_roots(path):
+        assert not name.startswith("dataflow.native"), f"{path.name} imports {name}"
+
+
+@pytest.mark.parametrize("path", modules_in("native"), ids=lambda p: p.name)
+def test_the_native_host_never_imports_the_browser(path):
+    for name in imported_roots(path):
+        root = name.split(".")[0]
+        assert root not in BROWSER_MODULES and not name.startswith("dataflow.browser"), f"{path.name} imports {name}"
 
 
 GENERIC = sorted([*modules_in("core"), *modules_in("browser"), PACKAGE / "__init__.py",

@@ -1,0 +1,132 @@
+"""What a person sees in the terminal: a progress bar per running file and one for the batch,
+then a summary table (completed, failed with their messages, time). Rendering only: it follows
+the orchestrator's events and task snapshots, and never changes a task. Native ring (rich).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Set
+from pathlib import Path
+
+from rich.console import Console, JustifyMethod
+from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from dataflow.core import TaskState, TaskStatus
+from dataflow.core.events import TaskEvent
+
+SHORT_ID = 8
+SUMMARY_ROWS = 50  # a batch of thousands ends with its failures and a count, not a page per file
+
+
+class ProgressDisplay:
+    """Bars for the tasks in `task_ids`: one per running task, one for all of them."""
+
+    def __init__(self, console: Console, tasks: Iterable[TaskState], *, title: str = "All files"):
+        self.progress = Progress(TextColumn("{task.description}", markup=False), BarColumn(), TaskProgressColumn(),
+                                 TextColumn("{task.fields[note]}", markup=False), TimeElapsedColumn(),
+                                 console=console)
+        self.percent = {task.id: _done_share(task) for task in tasks}
+        self.overall = self.progress.add_task(title, total=100.0 * max(1, len(self.percent)), note="")
+        self.bars: dict[str, TaskID] = {}
+        self._refresh_overall()
+
+    def __enter__(self) -> ProgressDisplay:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.progress.stop()
+
+    def track(self, task: TaskState) -> None:
+        self.percent.setdefault(task.id, _done_share(task))
+        self.progress.update(self.overall, total=100.0 * len(self.percent))
+
+    def handle(self, event: TaskEvent) -> None:
+        task = event.task
+        if task is None or task.id not in self.percent:
+            return
+        self.percent[task.id] = _done_share(task)
+        if task.status is TaskStatus.RUNNING:
+            bar = self.bars.get(task.id)
+            if bar is None:
+                bar = self.bars[task.id] = self.progress.add_task(task.name, total=100.0, note="")
+            self.progress.update(bar, completed=task.progress, note=task.progress_message or "")
+        elif task.id in self.bars:
+            self.progress.remove_task(self.bars.pop(task.id))
+        self._refresh_overall()
+
+    def _refresh_overall(self) -> None:
+        finished = sum(1 for value in self.percent.values() if value >= 100.0)
+        self.progress.update(self.overall, completed=sum(self.percent.values()),
+                             note=f"{finished} of {len(self.percent)} finished")
+
+
+def _done_share(task: TaskState) -> float:
+    return 100.0 if task.status.is_finished else task.progress
+
+
+def duration(task: TaskState) -> float | None:
+    """Seconds the task's attempts ran (interrupted runs included), or None if it never ran."""
+    spans = [a.ended_at - a.started_at for a in task.attempts if a.ended_at is not None]
+    return sum(spans) if spans else None
+
+
+def summary_table(tasks: list[TaskState], *, out_dir: Path, earlier: Set[str] = frozenset(),
+                  limit: int = SUMMARY_ROWS) -> Table:
+    """One row per task: file, status, output file or error message, time. Beyond `limit` rows,
+    every task that did not complete is still listed; the completed ones are counted in a last row."""
+    table = Table(title="Summary", title_justify="left")
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("File", "left"), ("Status", "left"), ("Output or message", "left"), ("Time (s)", "right"))
+    for column, justify in columns:
+        table.add_column(column, justify=justify, overflow="fold")
+    room = max(0, limit - sum(1 for task in tasks if task.status is not TaskStatus.COMPLETED))
+    shown = []
+    for task in tasks:
+        if task.status is not TaskStatus.COMPLETED:
+            shown.append(task)
+        elif room > 0:
+            shown.append(task)
+            room -= 1
+    for task in shown:
+        status = task.status.value + (" (earlier)" if task.id in earlier else "")
+        seconds = duration(task)
+        table.add_row(Text(task.name), Text(status, style=_style(task.status)), Text(_outcome(task, out_dir)),
+                      "" if seconds is None else f"{seconds:.2f}")
+    if len(shown) < len(tasks):
+        table.add_row("…", f"{len(tasks) - len(shown)} more completed", f"in {out_dir}", "")
+    return table
+
+
+def counts_line(tasks: list[TaskState], seconds: float) -> str:
+    counts: dict[str, int] = {}
+    for task in tasks:
+        counts[task.status.value] = counts.get(task.status.value, 0) + 1
+    parts = [f"{count} {status}" for status, count in sorted(counts.items())]
+    return f"{', '.join(parts) or 'no tasks'} in {seconds:.1f} s"
+
+
+def status_table(tasks: list[TaskState], *, out_dir: Path) -> Table:
+    """The state directory's tasks, oldest first: short id, file, status, progress, attempt, outcome."""
+    table = Table(title=f"Tasks in {out_dir}", title_justify="left")
+    for column in ("Task", "File", "Status", "Progress", "Attempt", "Output or message"):
+        table.add_column(column, overflow="fold")
+    for task in tasks:
+        table.add_row(task.id[:SHORT_ID], Text(task.name), Text(task.status.value, style=_style(task.status)),
+                      f"{task.progress:.0f} %", f"{task.attempt} of {task.max_attempts}",
+                      Text(_outcome(task, out_dir)))
+    return table
+
+
+def _outcome(task: TaskState, out_dir: Path) -> str:
+    if task.status is TaskStatus.COMPLETED:
+        return str(out_dir / str(task.metadata.get("output") or (task.result or {}).get("filename", "")))
+    if task.error is not None:
+        return f"{task.error.type}: {task.error.message}"
+    return task.progress_message or ""
+
+
+def _style(status: TaskStatus) -> str:
+    return {TaskStatus.COMPLETED: "green", TaskStatus.FAILED: "red", TaskStatus.CANCELLED: "yellow"}.get(status, "")

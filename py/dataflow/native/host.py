@@ -1,0 +1,242 @@
+"""The native composition root: file-backed task records and blobs in a state directory, PDF
+services in worker processes, the orchestrator, and the export of each result to the output
+directory. `run` adds files and waits until no task is left to run; `retry` re-queues failed ones.
+As in the page, finishing stores a result per run and leaves the parts; the core's janitor
+(`dataflow.core.blob_sweep`) deletes what no task claims once a completion or removal is saved,
+and at start-up (what a killed run left behind).
+
+Durable like the page: every task record is a file written atomically; a killed process leaves
+its running tasks "running", and the next start resumes them from their checkpoints. Native ring.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dataflow.core import Orchestrator, RetryPolicy, TaskState, TaskStatus
+from dataflow.core import events as ev
+from dataflow.core.blob_sweep import BlobJanitor, saved_tasks
+from dataflow.core.blobs import BlobStore, result_key
+from dataflow.core.clock import Clock, SystemClock
+from dataflow.core.kinds import KindRegistry, SecretPrompt
+from dataflow.executors.pdf.client import ClientPool
+from dataflow.executors.pdf.executor import PASSWORD, PdfExecutor
+from dataflow.executors.pdf.kind import PdfKind
+from dataflow.executors.pdf.options import PdfOptions
+from dataflow.executors.pdf.store import summary_key
+from dataflow.native.atomic import write_atomically
+from dataflow.native.batch import Source, claimed_names, identity, output_name, task_input
+from dataflow.native.file_blob_store import FileBlobStore
+from dataflow.native.file_storage import FileStorage
+from dataflow.native.sources import WithSourceFiles
+
+HISTORY_LIMIT = 10**9  # a state directory keeps every task: it is the record of the batch
+WAITING = (TaskStatus.PENDING, TaskStatus.RUNNING)
+
+
+def blob_root(state_dir: Path) -> Path:
+    return state_dir / "blobs"
+
+
+@dataclass
+class Submitted:
+    """What `submit` did with the files: new task ids, and ids of tasks that already existed."""
+
+    added: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[str]:
+        return self.added + self.existing
+
+
+class NativeHost:
+    """One state directory, one output directory, one pool of workers. Use as `async with`."""
+
+    def __init__(self, *, out_dir: Path, state_dir: Path, pool: ClientPool, concurrency: int,
+                 retry_policy: RetryPolicy | None = None, clock: Clock | None = None,
+                 blobs: BlobStore | None = None, on_close: Callable[[], None] = lambda: None,
+                 password: str | None = None):
+        """`password` (held in memory only) unlocks encrypted files: a task that fails asking for
+        it is retried once with it, as the page does once a person types it."""
+        self.out_dir, self.state_dir = Path(out_dir), Path(state_dir)
+        self.blobs = blobs or WithSourceFiles(FileBlobStore(blob_root(self.state_dir)))
+        self.pool = pool
+        self.kinds = KindRegistry()
+        self.kinds.register(PdfKind())
+        clock = clock or SystemClock()
+        storage = FileStorage(self.state_dir)
+        self.orchestrator = Orchestrator(storage=storage, clock=clock, concurrency=concurrency,
+                                         retry_policy=retry_policy, history_limit=HISTORY_LIMIT)
+        self.orchestrator.register("pdf", PdfExecutor(pool))
+        self.janitor = BlobJanitor(self.blobs, self.kinds.claims, live=self.orchestrator.list_tasks,
+                                   persisted=lambda: saved_tasks(storage), clock=clock,
+                                   on_error=self._warn)
+        self.orchestrator.on_task_complete(self._schedule_export)
+        self.orchestrator.subscribe(self._follow)
+        self.orchestrator.subscribe(self.janitor.handle)
+        self._waiting: set[str] = set()  # pending or running, kept from events (no scan per event)
+        self._settled = asyncio.Event()
+        self.resumed: list[str] = []
+        self.warnings: list[str] = []
+        self._exports: set[asyncio.Task] = set()
+        self._lost: set[str] = set()  # completed tasks whose result is neither exported nor stored
+        self._on_close = on_close
+        self._password = password
+        self._unlocking: set[str] = set()  # tasks already retried with the password
+
+    def _warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    async def __aenter__(self) -> NativeHost:
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        await self.close()
+
+    def start(self) -> list[str]:
+        """Load the state directory and resume unfinished tasks; returns the warnings of the load."""
+        self.warnings += self.orchestrator.start()
+        self.resumed = [task.id for task in self.orchestrator.list_tasks() if task.status in WAITING]
+        self._waiting.update(self.resumed)
+        for task in self.orchestrator.list_tasks():
+            target = self.output_path(task)
+            if task.status is TaskStatus.COMPLETED and target is not None and not target.exists():
+                self._schedule_export(task)  # a run killed between the result and its export, or a deleted file
+        self.janitor.request()  # what a killed run left: parts of completed tasks, blobs of removed ones
+        return self.warnings
+
+    async def exported(self) -> None:
+        """Wait for the exports under way (those that start() found missing)."""
+        while self._exports:
+            await asyncio.gather(*list(self._exports))
+
+    def submit(self, sources: list[Source], options: PdfOptions, *, retry_policy: RetryPolicy | None = None
+               ) -> Submitted:
+        """Queue a task per file unless an identical one (same file, kind, options) exists; a completed
+        one whose output is gone (see `exported`) is replaced by a new task."""
+        tasks = self.orchestrator.list_tasks()
+        known = {identity(task.kind, task.input): task.id for task in tasks}
+        taken = claimed_names(tasks)
+        submitted = Submitted()
+        for source in sources:
+            data = task_input(source, options)
+            existing = known.get(identity(source.kind, data))
+            if existing in self._lost:  # completed, but its output is gone: make it again
+                self.orchestrator.remove(existing)
+                self._lost.discard(existing)
+                taken = claimed_names(self.orchestrator.list_tasks())
+            elif existing is not None:
+                submitted.existing.append(existing)
+                continue
+            name = output_name(source, options, taken)
+            taken.add(name)
+            task_id = self.orchestrator.execute_task(source.path.name, source.kind, data, retry_policy=retry_policy,
+                                                     metadata={"size": source.size, "output": name})
+            known[identity(source.kind, data)] = task_id
+            submitted.added.append(task_id)
+        return submitted
+
+    def retry(self, task_ids: list[str] | None = None, *, password: str | None = None) -> list[str]:
+        """Queue failed and cancelled tasks again (all of them, or those named); returns their ids.
+        `password` (for encrypted PDFs; default: the host's) reaches the executor through the core's
+        secrets, in memory only."""
+        password = password or self._password
+        chosen = [task for task in self.orchestrator.list_tasks()
+                  if task.status in (TaskStatus.FAILED, TaskStatus.CANCELLED)
+                  and (task_ids is None or task.id in task_ids)]
+        secrets = {PASSWORD: password} if password else None
+        self._unlocking.update(task.id for task in chosen if password)
+        for task in chosen:
+            self.orchestrator.retry(task.id, secrets=secrets)
+        return [task.id for task in chosen]
+
+    async def wait(self) -> None:
+        """Until no task is pending or running and every result is in the output directory."""
+        if self._waiting:
+            self._settled.clear()
+            await self._settled.wait()
+        while self._exports:
+            await asyncio.gather(*list(self._exports))
+        await self.janitor.idle()
+
+    def _follow(self, event: ev.TaskEvent) -> None:
+        if event.task is None or event.type not in (ev.ADDED, ev.CHANGED, ev.REMOVED):
+            return
+        prompt = self._password_wanted(event.task) if event.type == ev.CHANGED else None
+        if prompt is not None:
+            self._unlocking.add(event.task.id)  # still waiting: it runs again at once
+            task_id, secrets = event.task.id, {prompt.name: str(self._password)}
+            asyncio.get_running_loop().call_soon(lambda: self.orchestrator.retry(task_id, secrets=secrets))
+            return
+        if event.type != ev.REMOVED and event.task.status in WAITING:
+            self._waiting.add(event.task.id)
+        else:
+            self._waiting.discard(event.task.id)
+        if not self._waiting:
+            self._settled.set()
+
+    def needs_password(self, task: TaskState) -> bool:
+        """True for a failed task that waits for its kind's secret (a PDF's password)."""
+        kind = self.kinds.get(task.kind)
+        return task.status is TaskStatus.FAILED and kind is not None and kind.needs_secret(task) is not None
+
+    def _password_wanted(self, task: TaskState) -> SecretPrompt | None:
+        """The secret a task failed for want of, when we hold a password not yet tried on it."""
+        kind = self.kinds.get(task.kind)
+        if self._password is None or task.status is not TaskStatus.FAILED or task.id in self._unlocking:
+            return None
+        return kind.needs_secret(task) if kind is not None else None
+
+    def tasks(self) -> list[TaskState]:
+        return self.orchestrator.list_tasks()
+
+    def output_path(self, task: TaskState) -> Path | None:
+        name = task.metadata.get("output") or (task.result or {}).get("filename")
+        return self.out_dir / name if name else None
+
+    async def close(self) -> None:
+        """Persist and stop: tasks still running stay "running" and resume on the next start."""
+        for export in list(self._exports):
+            with contextlib.suppress(Exception):
+                await export
+        await self.orchestrator.close()
+        await self.janitor.idle()
+        self.janitor.close()
+        self.pool_close()
+
+    def pool_close(self) -> None:
+        close = getattr(self.pool, "close", None)
+        if close is not None:
+            close()
+        self._on_close()
+
+    # Results -------------------------------------------------------------------------------
+
+    def _schedule_export(self, task: TaskState) -> None:
+        export = asyncio.ensure_future(self._export(task))
+        self._exports.add(export)
+        export.add_done_callback(self._exports.discard)
+
+    async def _export(self, task: TaskState) -> None:
+        """Move the result (the per-run key its record names) from the blob store to the output
+        directory (idempotent); the parts are the janitor's."""
+        result = task.result if isinstance(task.result, dict) else {}
+        key = result.get("result_key") or result_key(task.id)
+        target = self.output_path(task)
+        data = await self.blobs.get(key)
+        if data is None:
+            if target is not None and not target.exists():
+                self._lost.add(task.id)
+                self.warnings.append(f"The result of {task.name} was missing from {self.out_dir}; running the "
+                                     "same command again makes it again.")
+            return
+        if target is None:
+            return
+        write_atomically(target, data if isinstance(data, bytes) else data.encode("utf-8"))
+        await self.blobs.delete_keys([key, summary_key(key)])

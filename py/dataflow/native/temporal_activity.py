@@ -1,0 +1,112 @@
+"""The `process_file` activity: one file through its executor on a Temporal worker.
+
+Durability is Temporal's: the activity heartbeats {"checkpoint", "progress", "message"} after each
+chunk, and a retried attempt (the worker was killed, the heartbeat timed out) starts from
+`activity.info().heartbeat_details`, while the pages before it are already in the shared blob
+store. Our errors become ApplicationErrors of the same type name and message; the non-retryable
+ones are marked so. The result is copied to the output directory under the job's name.
+
+As in the page, finishing stores the result under a key of its run (kept in the checkpoint) and
+leaves the parts, so an attempt lost after finishing, or after exporting, is retried from its last
+heartbeat and finds its own result again. The parts and results are deleted by `release_file`,
+which the workflow runs once the file's outcome is in its history (durable). Native ring (temporalio).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from dataflow.core.blobs import parts_prefix
+from dataflow.core.errors import NonRetryableError
+from dataflow.core.executor import ExecutionContext
+from dataflow.core.status import StopRequest
+from dataflow.executors.pdf.client import PdfTimeouts
+from dataflow.executors.pdf.executor import PdfExecutor
+from dataflow.executors.pdf.store import results_prefix
+from dataflow.native.atomic import write_atomically
+from dataflow.native.file_blob_store import FileBlobStore
+from dataflow.native.process_client import ProcessPool
+from dataflow.native.sources import WithSourceFiles
+from dataflow.native.temporal_types import FileJob
+
+
+def checkpoint_of(details: Any) -> Any:
+    """The checkpoint in the last heartbeat's details (None for a first attempt)."""
+    if not details:
+        return None
+    last = details[0]
+    return last.get("checkpoint") if isinstance(last, dict) else None
+
+
+class FileActivities:
+    """Holds the worker processes (one pool per shared blob directory) that the activities use."""
+
+    def __init__(self, *, workers: int, timeouts: PdfTimeouts | None = None):
+        self.workers = workers
+        self.timeouts = timeouts or PdfTimeouts()
+        self.pools: dict[str, ProcessPool] = {}
+
+    def pool_for(self, blob_root: str) -> ProcessPool:
+        if blob_root not in self.pools:
+            self.pools[blob_root] = ProcessPool.of_processes(self.workers, blob_root, timeouts=self.timeouts)
+        return self.pools[blob_root]
+
+    def close(self) -> None:
+        for pool in self.pools.values():
+            pool.close()
+
+    @activity.defn(name="process_file")
+    async def process_file(self, job: FileJob) -> dict[str, Any]:
+        """Run one file; returns {"output": path, "attempt": n, ...the executor's result}."""
+        if job.kind != "pdf":
+            raise ApplicationError(f"No executor is registered for tasks of kind {job.kind!r}.",
+                                   type="UnknownExecutor", non_retryable=True)
+        info = activity.info()
+        state: dict[str, Any] = {"checkpoint": checkpoint_of(info.heartbeat_details), "progress": 0.0,
+                                 "message": None}
+
+        def beat(**changes: Any) -> None:
+            state.update(changes)
+            activity.heartbeat(dict(state))
+
+        ctx = ExecutionContext(task_id=job.task_id, attempt=info.attempt, checkpoint_data=state["checkpoint"],
+                               on_progress=lambda percent, message: beat(progress=percent, message=message),
+                               on_checkpoint=lambda data: beat(checkpoint=data),
+                               stop_requested=lambda: StopRequest.CANCEL if activity.is_cancelled() else None)
+        beat()  # the attempt has started (a worker process may take a moment to boot)
+        try:
+            result = await PdfExecutor(self.pool_for(job.blob_root)).execute(job.input, ctx)
+            output = await export(job, result)
+        except ApplicationError:
+            raise
+        except Exception as error:  # our errors keep their type name and message on Temporal
+            raise ApplicationError(str(error) or type(error).__name__, type=type(error).__name__,
+                                   non_retryable=isinstance(error, NonRetryableError)) from error
+        return {**result, "output": str(output), "attempt": info.attempt}
+
+
+async def export(job: FileJob, result: Mapping[str, Any]) -> Path:
+    """Copy the result from the shared blob store to the output directory (idempotent)."""
+    blobs = WithSourceFiles(FileBlobStore(job.blob_root))
+    data = await blobs.get(result["result_key"])
+    target = Path(job.output_dir) / job.output_name
+    if data is None:
+        if target.exists():  # an attempt that exported it was lost before it could report
+            return target
+        raise ApplicationError(f"The result of {job.name} is missing from {job.blob_root}.", type="ResultMissing")
+    write_atomically(target, data if isinstance(data, bytes) else data.encode("utf-8"))
+    return target
+
+
+@activity.defn(name="release_file")
+async def release_file(job: FileJob) -> None:
+    """Delete a file's parts and results from the shared blob store: the workflow calls it once the
+    file's outcome is recorded, as the page's janitor runs once a completion is saved."""
+    blobs = FileBlobStore(job.blob_root)
+    await blobs.delete_prefix(parts_prefix(job.task_id))
+    await blobs.delete_prefix(results_prefix(job.task_id))

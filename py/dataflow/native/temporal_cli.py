@@ -1,0 +1,205 @@
+"""`dataflow temporal worker` hosts the executors as Temporal activities (and the batch workflow);
+`dataflow temporal submit` starts a batch and, with --wait, follows it with the same progress bars
+and ends with the same summary table as `dataflow run`. Native ring (temporalio).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from temporalio.client import Client, WorkflowHandle
+from temporalio.worker import Worker
+
+from dataflow.core import AttemptRecord, TaskError, TaskState, TaskStatus
+from dataflow.core.events import CHANGED, TaskEvent
+from dataflow.executors.pdf.client import PdfTimeouts
+from dataflow.executors.pdf.options import PdfOptions
+from dataflow.native.batch import KINDS, Source, UsageError, default_state_dir, discover, output_name, task_input
+from dataflow.native.display import ProgressDisplay, counts_line, summary_table
+from dataflow.native.host import blob_root
+from dataflow.native.process_client import default_workers
+from dataflow.native.temporal_activity import FileActivities, release_file
+from dataflow.native.temporal_types import BatchInput, BatchProgress, FileJob, FileOutcome
+from dataflow.native.temporal_workflow import BatchWorkflow
+
+DEFAULT_ADDRESS = "localhost:7233"
+DEFAULT_QUEUE = "dataflow"
+POLL_SECONDS = 0.5
+
+
+def add_commands(parser: argparse.ArgumentParser, *, add_pdf_options, add_retry_options) -> None:
+    from dataflow.native.cli import interruptible, pdf_options_from, retry_policy_from
+
+    commands = parser.add_subparsers(dest="temporal_command", required=True)
+    worker = commands.add_parser("worker", help="run a Temporal worker hosting the executors")
+    add_connection_options(worker)
+    worker.add_argument("--workers", type=int, default=default_workers(), metavar="N",
+                        help="PDF worker processes, and activities at once (default: %(default)s)")
+    worker.add_argument("--page-timeout", type=float, default=PdfTimeouts.per_page, metavar="SECONDS")
+    worker.set_defaults(handler=lambda args, console: interruptible(worker_command(args, console), console))
+    submit = commands.add_parser("submit", help="start a batch workflow over files and folders")
+    add_connection_options(submit)
+    submit.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
+    submit.add_argument("--out", required=True, type=Path, metavar="DIR",
+                        help="results, on a directory every worker can reach")
+    submit.add_argument("--kind", choices=KINDS)
+    submit.add_argument("--concurrency", type=int, default=4, metavar="N", help="files at once (default: 4)")
+    submit.add_argument("--heartbeat-timeout", type=float, default=30.0, metavar="SECONDS")
+    submit.add_argument("--wait", action="store_true", help="follow the batch and print the summary")
+    submit.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_pdf_options(submit)
+    add_retry_options(submit)
+
+    def submit_handler(args: argparse.Namespace, console: Console) -> int:
+        return interruptible(submit_command(args, console, pdf_options_from(args), retry_policy_from(args)), console)
+
+    submit.set_defaults(handler=submit_handler)
+
+
+def add_connection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--address", default=DEFAULT_ADDRESS, metavar="HOST:PORT",
+                        help="the Temporal frontend (default: %(default)s)")
+    parser.add_argument("--namespace", default="default")
+    parser.add_argument("--task-queue", default=DEFAULT_QUEUE, metavar="Q", help="(default: %(default)s)")
+
+
+# The worker --------------------------------------------------------------------------------------
+
+
+def make_worker(client: Client, task_queue: str, activities: FileActivities) -> Worker:
+    return Worker(client, task_queue=task_queue, workflows=[BatchWorkflow],
+                  activities=[activities.process_file, release_file],
+                  max_concurrent_activities=activities.workers)
+
+
+async def worker_command(args: argparse.Namespace, console: Console) -> int:
+    if args.workers < 1:
+        raise UsageError("--workers must be at least 1.")
+    client = await connect(args)
+    activities = FileActivities(workers=args.workers, timeouts=PdfTimeouts(per_page=args.page_timeout))
+    try:
+        console.print(f"Worker on task queue {args.task_queue!r} at {args.address} with {args.workers} "
+                      "PDF processes. Ctrl-C stops it.", markup=False)
+        await make_worker(client, args.task_queue, activities).run()
+    finally:
+        activities.close()
+    return 0
+
+
+async def connect(args: argparse.Namespace) -> Client:
+    try:
+        return await Client.connect(args.address, namespace=args.namespace)
+    except Exception as error:  # the SDK's RuntimeError carries the reason: say it in one line
+        raise UsageError(f"cannot reach Temporal at {args.address}: {error}") from None
+
+
+# Submitting --------------------------------------------------------------------------------------
+
+
+def batch_input(sources: list[Source], options: PdfOptions, *, out_dir: Path, batch_id: str, concurrency: int,
+                retry_policy: dict[str, Any], heartbeat_timeout: float) -> BatchInput:
+    """One job per file; parts go to the shared DIR/.dataflow/blobs, results to DIR."""
+    out_dir = out_dir.resolve()
+    taken: set[str] = set()
+    jobs = []
+    for index, source in enumerate(sources):
+        name = output_name(source, options, taken)
+        taken.add(name)
+        jobs.append(FileJob(task_id=f"{batch_id}-{index:05d}", kind=source.kind, name=source.path.name,
+                            input=task_input(source, options), output_dir=str(out_dir), output_name=name,
+                            blob_root=str(blob_root(default_state_dir(out_dir)))))
+    return BatchInput(jobs=jobs, concurrency=concurrency, retry_policy=retry_policy,
+                      heartbeat_timeout=heartbeat_timeout)
+
+
+async def submit_command(args: argparse.Namespace, console: Console, options: PdfOptions, policy) -> int:
+    if args.concurrency < 1 or args.heartbeat_timeout <= 0:
+        raise UsageError("--concurrency must be at least 1 and --heartbeat-timeout positive.")
+    sources = discover(args.paths, kind=args.kind)
+    if not sources:
+        raise UsageError("no files of a known kind were found in " + ", ".join(args.paths) + ".")
+    client = await connect(args)
+    batch_id = f"dataflow-batch-{uuid.uuid4().hex[:12]}"
+    batch = batch_input(sources, options, out_dir=args.out, batch_id=batch_id, concurrency=args.concurrency,
+                        retry_policy=policy.to_dict(), heartbeat_timeout=args.heartbeat_timeout)
+    handle = await client.start_workflow(BatchWorkflow.run, batch, id=batch_id, task_queue=args.task_queue)
+    console.print(f"Started batch {batch_id} ({len(batch.jobs)} files) on {args.task_queue!r}.", markup=False)
+    if not args.wait:
+        return 0
+    started = time.monotonic()
+    outcomes = await follow(handle, batch, console, quiet=args.quiet)
+    tasks = [outcome_task(outcome, batch) for outcome in outcomes]
+    console.print(summary_table(tasks, out_dir=args.out))
+    console.print(counts_line(tasks, time.monotonic() - started), markup=False)
+    return 0 if all(outcome.status == "completed" for outcome in outcomes) else 1
+
+
+async def follow(handle: WorkflowHandle, batch: BatchInput, console: Console, *, quiet: bool = False
+                 ) -> list[FileOutcome]:
+    """Poll the workflow (its query, and the heartbeats of running activities) until it ends."""
+    display = ProgressDisplay(console, [job_task(job) for job in batch.jobs])
+    result = asyncio.ensure_future(handle.result())
+    if not quiet:
+        display.progress.start()
+    try:
+        while not result.done():
+            await asyncio.wait([result], timeout=POLL_SECONDS)
+            if not quiet and not result.done():
+                await refresh(handle, batch, display)
+    finally:
+        display.progress.stop()
+    return result.result()
+
+
+async def refresh(handle: WorkflowHandle, batch: BatchInput, display: ProgressDisplay) -> None:
+    try:
+        progress: BatchProgress = await handle.query(BatchWorkflow.progress)
+        description = await handle.describe()
+    except Exception:  # a poll that fails (the workflow just ended) only skips one refresh
+        return
+    beats = await heartbeats(handle, description)
+    jobs = {job.task_id: job for job in batch.jobs}
+    for outcome in progress.outcomes:
+        display.handle(TaskEvent(CHANGED, outcome.task_id, outcome_task(outcome, batch)))
+    for task_id in progress.running:
+        beat = beats.get(task_id, {})
+        task = job_task(jobs[task_id], status=TaskStatus.RUNNING, progress=float(beat.get("progress") or 0.0),
+                        message=beat.get("message"))
+        display.handle(TaskEvent(CHANGED, task_id, task))
+
+
+async def heartbeats(handle: WorkflowHandle, description: Any) -> dict[str, dict]:
+    """The last heartbeat details of each running activity, by activity id (= task id)."""
+    found = {}
+    converter = handle._client.data_converter
+    for pending in description.raw_description.pending_activities:
+        if pending.heartbeat_details.payloads:
+            values = await converter.decode(pending.heartbeat_details.payloads)
+            if values and isinstance(values[0], dict):
+                found[pending.activity_id] = values[0]
+    return found
+
+
+def job_task(job: FileJob, *, status: TaskStatus = TaskStatus.PENDING, progress: float = 0.0,
+             message: str | None = None) -> TaskState:
+    return TaskState(id=job.task_id, name=job.name, kind=job.kind, status=status, progress=progress,
+                     progress_message=message, metadata={"output": job.output_name})
+
+
+def outcome_task(outcome: FileOutcome, batch: BatchInput) -> TaskState:
+    """A finished file as a TaskState, so the summary table is the one `dataflow run` prints."""
+    job = next(job for job in batch.jobs if job.task_id == outcome.task_id)
+    status = TaskStatus.COMPLETED if outcome.status == "completed" else TaskStatus.FAILED
+    task = job_task(job, status=status, progress=100.0)
+    if outcome.started_at is not None and outcome.ended_at is not None:
+        task.attempts = [AttemptRecord(number=1, started_at=outcome.started_at, ended_at=outcome.ended_at,
+                                       outcome=outcome.status)]
+    if status is TaskStatus.FAILED:
+        task.error = TaskError(type=outcome.error_type or "Error", message=outcome.message or "")
+    return task

@@ -1,0 +1,103 @@
+"""The child side of a PDF worker process: a PdfService over the shared blob directory, answering
+calls that arrive on a pipe, one at a time, with the core's reply envelope (`dataflow.core.wire`):
+the calls and arguments of `py/pdf_worker.py`, the page's PDF worker script.
+
+Errors cross as data (`error_reply`), as from the page's Web Worker, so the parent raises the
+same class with the same message. Ctrl-C is the parent's business: the child ignores SIGINT and
+ends when its pipe closes. Native ring.
+
+Test hook: the environment variable DATAFLOW_TEST_HOOKS (JSON) may hold "page_delay" (seconds
+per page), "hang_page" (a 1-based page whose chunk never returns), "exit_page" (a page whose chunk
+ends the process, as a crash would) and "page_log" (a file to which each page handed to the service
+is appended as "<task id> <page>"). Tests use it to slow, hang, crash or count pages in a real
+process; nothing else sets it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+import time
+import traceback
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pypdf
+
+from dataflow.core.errors import WorkerRejectedError
+from dataflow.core.wire import error_reply, ok_reply
+from dataflow.executors.pdf.service import PdfService
+from dataflow.native.file_blob_store import FileBlobStore
+from dataflow.native.sources import WithSourceFiles
+
+HOOKS_VARIABLE = "DATAFLOW_TEST_HOOKS"
+
+
+def serve(conn: Connection, blob_root: str) -> None:
+    """The process's main loop (the target of multiprocessing.Process)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    service = PdfService(WithSourceFiles(FileBlobStore(blob_root)))
+    hooks = json.loads(os.environ.get(HOOKS_VARIABLE) or "{}")
+    loop = asyncio.new_event_loop()
+    calls = {
+        "pdf_open": lambda task_id, file_id, options_json, source, password: service.open(
+            task_id, file_id, json.loads(options_json), source=source, password=password or None),
+        "pdf_process": lambda task_id, start, end: _process(service, hooks, task_id, int(start), int(end)),
+        "pdf_finish": lambda task_id, run: service.finish(task_id, str(run)),
+        "pdf_forget": lambda task_id: _forget(service, task_id),
+        "runtime_info": _runtime_info,
+    }
+    try:
+        conn.send(ok_reply({"pid": os.getpid()}))
+        while True:
+            try:
+                name, args = conn.recv()
+            except EOFError:
+                return  # the parent is gone
+            conn.send(_answer(loop, calls, name, args))
+    except (BrokenPipeError, ConnectionResetError):
+        return
+    finally:
+        loop.close()
+
+
+def _answer(loop: asyncio.AbstractEventLoop, calls: dict, name: str, args: tuple) -> str:
+    call = calls.get(name)
+    if call is None:
+        return error_reply(WorkerRejectedError(f"the worker has no call {name!r}"))
+    try:
+        return ok_reply(loop.run_until_complete(call(*args)))
+    except Exception as error:  # reported as data; the parent raises it again as its own class
+        return error_reply(error, traceback.format_exc())
+
+
+async def _runtime_info() -> dict[str, str]:
+    info = sys.version_info
+    return {"python": f"{info.major}.{info.minor}.{info.micro}", "pypdf": pypdf.__version__}
+
+
+async def _process(service: PdfService, hooks: dict, task_id: str, start: int, end: int) -> dict[str, Any]:
+    if hooks:
+        _apply_hooks(hooks, task_id, start, end)
+    return await service.process(task_id, start, end)
+
+
+def _apply_hooks(hooks: dict, task_id: str, start: int, end: int) -> None:
+    pages = range(start + 1, end + 1)
+    if hooks.get("page_log"):
+        with open(hooks["page_log"], "a", encoding="utf-8") as log:
+            log.writelines(f"{task_id} {page}\n" for page in pages)
+    if hooks.get("exit_page") in pages:
+        os._exit(70)
+    if hooks.get("hang_page") in pages:
+        while True:
+            time.sleep(3600)
+    if hooks.get("page_delay"):
+        time.sleep(float(hooks["page_delay"]) * len(pages))
+
+
+async def _forget(service: PdfService, task_id: str) -> None:
+    service.forget(task_id)

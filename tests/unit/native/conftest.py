@@ -1,0 +1,49 @@
+"""Helpers for native tests: PDFs on disk, the reference output of PdfService run in-process."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from dataflow.core.blobs import MemoryBlobStore, file_key
+from dataflow.executors.pdf.service import PdfService
+
+
+async def reference_output(data: bytes, source: str, options: dict | None = None) -> bytes:
+    """The result bytes of an uninterrupted in-process run (the page's service, a dict store)."""
+    store = MemoryBlobStore()
+    await store.put(file_key("f"), data)
+    service = PdfService(store)
+    info = await service.open("t", "f", options or {}, source=source)
+    await service.process("t", 0, info["pages"])
+    result = await service.finish("t")
+    return store.data[result["result_key"]]
+
+
+@pytest.fixture
+def write_pdf(tmp_path):
+    def write(name: str, data: bytes, folder: str = "in"):
+        path = tmp_path / folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def hooks(monkeypatch):
+    """Set the worker processes' test hooks (they read them when they start)."""
+    import json
+
+    from dataflow.native.worker_process import HOOKS_VARIABLE
+
+    def set_hooks(**values):
+        monkeypatch.setenv(HOOKS_VARIABLE, json.dumps(values))
+
+    return set_hooks
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)

@@ -1,0 +1,191 @@
+"""The `dataflow` command with real worker processes: run, status, retry, the watchdog, and resuming
+after the process is killed or interrupted (pages before the checkpoint are not extracted again)."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from dataflow.native.cli import main
+from dataflow.native.worker_process import HOOKS_VARIABLE
+from tests import pdfs
+from tests.unit.native.conftest import reference_output, run
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def console() -> Console:
+    return Console(record=True, width=200, force_terminal=False)
+
+
+def dataflow(*args: str) -> tuple[int, str]:
+    out = console()
+    code = main(list(args), console=out)
+    return code, out.export_text()
+
+
+def records(state: Path) -> dict[str, dict]:
+    found = {}
+    for path in state.glob("dataflow.task.*.json"):
+        task = json.loads(path.read_text())["task"]
+        found[task["name"]] = task
+    return found
+
+
+def test_run_writes_results_and_a_summary_and_fails_bad_files_with_their_message(write_pdf, tmp_path):
+    good = write_pdf("good.pdf", pdfs.images_pdf())
+    write_pdf("notes.pdf", b"Just some notes, not a PDF at all.\n")
+    code, text = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--workers", "2", "--quiet")
+    assert code == 1
+    assert "good.pdf" in text and "completed" in text and "NotAPdfError: This is not a PDF" in text
+    assert "1 completed, 1 failed" in text
+    assert (tmp_path / "out" / "good.zip").read_bytes() == run(reference_output(good.read_bytes(), "good.pdf"))
+
+
+def test_options_reach_the_executor(write_pdf, tmp_path):
+    data = pdfs.images_pdf()
+    write_pdf("scans.pdf", data)
+    code, _ = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--mode", "images",
+                       "--max-images", "2", "--format", "json", "--workers", "1", "--quiet")
+    assert code == 0
+    expected = run(reference_output(data, "scans.pdf", {"mode": "images", "max_images": 2, "format": "json"}))
+    assert (tmp_path / "out" / "scans.json").read_bytes() == expected
+
+
+def test_the_retry_policy_options_use_temporals_names(write_pdf, tmp_path):
+    write_pdf("a.pdf", pdfs.text_pdf(1))
+    code, _ = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--quiet", "--workers", "1",
+                       "--initial-interval", "3", "--backoff-coefficient", "1.5", "--maximum-interval", "9",
+                       "--maximum-attempts", "2", "--non-retryable-error-types", "KeyError, OSError", "--no-jitter",
+                       "--maximum-retry-after", "60")
+    policy = records(tmp_path / "out" / ".dataflow")["a.pdf"]["retry_policy"]
+    assert code == 0 and policy == {"initial_interval": 3.0, "backoff_coefficient": 1.5, "maximum_interval": 9.0,
+                                    "maximum_attempts": 2, "jitter": False,
+                                    "non_retryable_error_types": ["KeyError", "OSError"], "maximum_retry_after": 60.0}
+    code, text = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "o2"), "--maximum-attempts", "0")
+    assert code == 2 and "maximum_attempts must be at least 1" in text
+
+
+def test_usage_errors_are_one_clear_line(tmp_path):
+    code, text = dataflow("run", str(tmp_path / "missing.pdf"), "--out", str(tmp_path / "out"))
+    assert code == 2 and text.strip() == f"dataflow: {tmp_path / 'missing.pdf'}: no such file or folder."
+    code, text = dataflow("status", str(tmp_path / "nothing"))
+    assert code == 2 and "has no tasks" in text
+
+
+def test_status_lists_tasks_and_retry_runs_the_failed_ones_again(write_pdf, tmp_path):
+    late = write_pdf("late.pdf", b"not a PDF yet\n")
+    write_pdf("fine.pdf", pdfs.text_pdf(2))
+    out = str(tmp_path / "out")
+    assert dataflow("run", str(tmp_path / "in"), "--out", out, "--workers", "1", "--quiet")[0] == 1
+    code, text = dataflow("status", out)
+    failed_id = records(tmp_path / "out" / ".dataflow")["late.pdf"]["id"]
+    assert code == 0 and failed_id[:8] in text and "1 completed, 1 failed" in text
+    late.write_bytes(pdfs.text_pdf(3))
+    code, text = dataflow("retry", out, failed_id[:8], "--workers", "1", "--quiet")
+    assert code == 0 and "1 completed" in text and (tmp_path / "out" / "late.zip").exists()
+    code, text = dataflow("retry", out)
+    assert code == 0 and "Nothing to retry" in text
+
+
+def test_an_encrypted_pdf_asks_for_the_password_and_retry_with_it_unlocks_it(write_pdf, tmp_path, monkeypatch):
+    write_pdf("locked.pdf", pdfs.encrypted_pdf("open sesame"))
+    out = str(tmp_path / "out")
+    code, text = dataflow("run", str(tmp_path / "in"), "--out", out, "--workers", "1", "--quiet")
+    assert code == 1 and f"dataflow retry {out} --password -" in text
+    asked = []
+    monkeypatch.setattr("getpass.getpass", lambda prompt: asked.append(prompt) or "open sesame")
+    code, text = dataflow("retry", out, "--password", "-", "--workers", "1", "--quiet")
+    assert code == 0 and asked == ["PDF password: "] and (tmp_path / "out" / "locked.zip").exists()
+    stored = [path for path in (tmp_path / "out" / ".dataflow").rglob("*") if path.is_file()]
+    assert stored and not any(b"open sesame" in path.read_bytes() for path in stored)
+
+
+def test_run_with_a_password_unlocks_encrypted_pdfs(write_pdf, tmp_path):
+    write_pdf("locked.pdf", pdfs.encrypted_pdf("open sesame"))
+    code, text = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--workers", "1", "--quiet",
+                          "--password", "open sesame")
+    assert code == 0 and (tmp_path / "out" / "locked.zip").exists()
+
+
+def test_a_hung_page_fails_its_file_through_the_watchdog_while_others_complete(write_pdf, tmp_path, hooks):
+    hooks(hang_page=3)
+    write_pdf("hangs.pdf", pdfs.text_pdf(4))
+    code, text = dataflow("run", str(tmp_path / "in" / "hangs.pdf"), "--out", str(tmp_path / "out"),
+                          "--workers", "1", "--page-timeout", "0.5", "--quiet")
+    assert code == 1 and "PageTimeoutError" in text and "was stopped and replaced" in text
+    hooks()
+    write_pdf("after.pdf", pdfs.text_pdf(2))
+    code, _ = dataflow("run", str(tmp_path / "in" / "after.pdf"), "--out", str(tmp_path / "out"), "--workers", "1",
+                       "--quiet")
+    assert code == 0
+
+
+# The real thing: a separate `dataflow` process, killed or interrupted mid-document -------------------
+
+
+def start(args: list[str], hooks: dict) -> subprocess.Popen:
+    env = dict(os.environ, **{HOOKS_VARIABLE: json.dumps(hooks)}, PYTHONPATH=str(ROOT / "py"))
+    command = [str(Path(sys.executable).parent / "dataflow"), *args]
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)  # its own process group, as a terminal's job is
+
+
+def wait_for_checkpoint(state: Path, name: str, pages: int, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        task = records(state).get(name)
+        if task and (task.get("checkpoint") or {}).get("next_page", 0) >= pages:
+            return
+        assert process.poll() is None, process.stdout.read()
+        time.sleep(0.05)
+    raise AssertionError("no checkpoint came")
+
+
+def logged_pages(log: Path) -> list[int]:
+    return [int(line.split()[1]) for line in log.read_text().splitlines()] if log.exists() else []
+
+
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["killed", "ctrl-c"])
+def test_the_same_command_again_resumes_from_the_checkpoint(write_pdf, tmp_path, stop):
+    data = pdfs.text_pdf(40)
+    write_pdf("long.pdf", data)
+    state, first_log, second_log = tmp_path / "out" / ".dataflow", tmp_path / "first.log", tmp_path / "second.log"
+    args = ["run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--workers", "1", "--quiet"]
+    process = start(args, {"page_delay": 0.2, "page_log": str(first_log)})  # 8 s: stopped mid-way even under load
+    wait_for_checkpoint(state, "long.pdf", 8, process)
+    os.killpg(process.pid, stop)
+    output = process.communicate(timeout=30)[0]
+    if stop == signal.SIGINT:
+        assert process.returncode == 130 and "Run the same command again" in output
+    saved = records(state)["long.pdf"]
+    done = saved["checkpoint"]["next_page"]
+    assert saved["status"] == "running" and 8 <= done < 40
+
+    again = start(args, {"page_log": str(second_log)})
+    output = again.communicate(timeout=120)[0]
+    assert again.returncode == 0, output
+    assert logged_pages(second_log) == list(range(done + 1, 41))  # nothing before the checkpoint again
+    assert (tmp_path / "out" / "long.zip").read_bytes() == run(reference_output(data, "long.pdf"))
+    assert records(state)["long.pdf"]["status"] == "completed"
+
+
+def test_an_unreachable_temporal_server_is_one_clear_line(write_pdf, tmp_path):
+    write_pdf("a.pdf", pdfs.text_pdf(1))
+    code, text = dataflow("temporal", "submit", str(tmp_path / "in"), "--out", str(tmp_path / "out"),
+                          "--address", "127.0.0.1:1")
+    assert code == 2 and text.startswith("dataflow: cannot reach Temporal at 127.0.0.1:1")
+
+
+def test_only_the_temporal_command_loads_temporalio():
+    script = "import sys; from dataflow.native.cli import build_parser; build_parser(with_temporal=False); " \
+             "print('temporalio' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT / "py")), check=True)
+    assert result.stdout.strip() == "False"

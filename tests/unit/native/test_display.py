@@ -1,0 +1,76 @@
+"""The terminal display: bars follow running tasks, the overall bar counts finished ones, and the
+tables show outputs, messages and times. Rendered to a recording console, never to a terminal."""
+
+from pathlib import Path
+
+from rich.console import Console
+
+from dataflow.core import AttemptRecord, TaskError, TaskState, TaskStatus
+from dataflow.core.events import TaskEvent
+from dataflow.native.display import ProgressDisplay, counts_line, duration, status_table, summary_table
+
+
+def task(task_id, status=TaskStatus.PENDING, **fields):
+    return TaskState(id=task_id, name=f"{task_id}.pdf", kind="pdf", status=status, **fields)
+
+
+def bar_of(display, bar_id):
+    return next(bar for bar in display.progress.tasks if bar.id == bar_id)
+
+
+def render(renderable) -> str:
+    console = Console(record=True, width=160)
+    console.print(renderable)
+    return console.export_text()
+
+
+def test_a_running_task_gets_a_bar_that_goes_when_it_finishes():
+    display = ProgressDisplay(Console(record=True), [task("a"), task("b", TaskStatus.COMPLETED, progress=100.0)])
+    display.handle(TaskEvent("progress", "a", task("a", TaskStatus.RUNNING, progress=40.0,
+                                                    progress_message="Page 4 of 10")))
+    bar = bar_of(display, display.bars["a"])
+    assert bar.completed == 40.0 and bar.fields["note"] == "Page 4 of 10"
+    overall = bar_of(display, display.overall)
+    assert overall.completed == 140.0 and overall.total == 200.0 and overall.fields["note"] == "1 of 2 finished"
+    display.handle(TaskEvent("changed", "a", task("a", TaskStatus.FAILED)))
+    assert display.bars == {} and bar_of(display, display.overall).completed == 200.0
+
+
+def test_events_of_other_tasks_are_ignored():
+    display = ProgressDisplay(Console(record=True), [task("a")])
+    display.handle(TaskEvent("progress", "z", task("z", TaskStatus.RUNNING, progress=50.0)))
+    display.handle(TaskEvent("warning", message="hello"))
+    assert display.bars == {}
+
+
+def test_the_summary_shows_outputs_messages_and_times():
+    done = task("a", TaskStatus.COMPLETED, metadata={"output": "a.zip"},
+                attempts=[AttemptRecord(1, 10.0, 12.5, "completed")])
+    failed = task("b", TaskStatus.FAILED, error=TaskError("NotAPdfError", "This is not a PDF <b>x</b>"),
+                  attempts=[AttemptRecord(1, 10.0, 10.25, "failed")])
+    text = render(summary_table([done, failed], out_dir=Path("out"), earlier={"a"}))
+    assert "completed (earlier)" in text and "out/a.zip" in text and "2.50" in text
+    assert "NotAPdfError: This is not a PDF <b>x</b>" in text and "0.25" in text
+    assert counts_line([done, failed], 3.04) == "1 completed, 1 failed in 3.0 s"
+
+
+def test_duration_adds_every_attempt_that_ended():
+    assert duration(task("a")) is None
+    assert duration(task("a", attempts=[AttemptRecord(1, 0.0, 2.0), AttemptRecord(2, 5.0, 6.0),
+                                        AttemptRecord(3, 7.0)])) == 3.0
+
+
+def test_the_status_table_has_short_ids_progress_and_attempts():
+    text = render(status_table([task("0123456789abcdef", TaskStatus.RUNNING, progress=42.4,
+                                     progress_message="Page 5 of 12")], out_dir=Path("out")))
+    assert "01234567 " in text and "42 %" in text and "1 of 4" in text and "Page 5 of 12" in text
+
+
+def test_a_large_batch_lists_every_failure_and_counts_the_rest():
+    tasks = [task(f"ok{index:02d}", TaskStatus.COMPLETED, metadata={"output": f"ok{index:02d}.zip"})
+             for index in range(10)]
+    tasks.insert(7, task("bad", TaskStatus.FAILED, error=TaskError("NotAPdfError", "This is not a PDF")))
+    text = render(summary_table(tasks, out_dir=Path("out"), limit=4))
+    assert "bad.pdf" in text and "This is not a PDF" in text
+    assert "ok00.pdf" in text and "ok02.pdf" in text and "ok03.pdf" not in text
+    assert "7 more completed" in text

@@ -1,0 +1,93 @@
+"""One BlobStore contract for the in-memory store and the file store (plain and with source files)."""
+
+import pytest
+
+from dataflow.core.blobs import MemoryBlobStore
+from dataflow.native.file_blob_store import FileBlobStore
+from dataflow.native.sources import WithSourceFiles
+
+
+@pytest.fixture(params=["memory", "file", "file+sources"])
+def store(request, tmp_path):
+    if request.param == "memory":
+        return MemoryBlobStore()
+    if request.param == "file":
+        return FileBlobStore(tmp_path / "blobs")
+    return WithSourceFiles(FileBlobStore(tmp_path / "blobs"))
+
+
+async def test_missing_key_reads_as_none(store):
+    assert await store.get("result:t1") is None
+
+
+async def test_values_come_back_with_their_type(store):
+    await store.put("part:t1:page:000001", '{"text": "é"}', "application/json")
+    await store.put("part:t1:image:x", b"\x89PNG\x00\xff", "image/png")
+    await store.put("empty", b"")
+    assert await store.get("part:t1:page:000001") == '{"text": "é"}'
+    assert await store.get("part:t1:image:x") == b"\x89PNG\x00\xff"
+    assert await store.get("empty") == b""
+
+
+async def test_put_replaces(store):
+    await store.put("result:t1", b"one")
+    await store.put("result:t1", b"two")
+    assert await store.get("result:t1") == b"two"
+
+
+async def test_put_many_and_get_many_keep_order_and_missing_keys(store):
+    await store.put_many([("a:1", b"x", None), ("a:2", "y", None)])
+    assert await store.get_many(["a:2", "nope", "a:1"]) == ["y", None, b"x"]
+
+
+async def test_keys_lists_a_prefix_sorted_and_nothing_else(store):
+    entries = [("part:t1:page:000002", "2", None), ("part:t1:page:000001", "1", None),
+               ("part:t1:image:a", b"", None), ("part:t10:page:000001", "x", None), ("result:t1", b"r", None)]
+    await store.put_many(entries)
+    assert await store.keys("part:t1:page:") == ["part:t1:page:000001", "part:t1:page:000002"]
+    assert await store.keys("part:t1:") == ["part:t1:image:a", "part:t1:page:000001", "part:t1:page:000002"]
+    assert await store.keys("part:t1") == sorted(k for k, _, _ in entries if k.startswith("part:t1"))
+    assert await store.keys("") == sorted(k for k, _, _ in entries)
+
+
+async def test_delete_prefix_deletes_that_prefix_only(store):
+    await store.put_many([("part:t1:page:1", "a", None), ("part:t10:page:1", "b", None), ("result:t1", b"r", None)])
+    await store.delete_prefix("part:t1:")
+    await store.delete_prefix("result:t1")  # a full key deletes that entry
+    await store.delete_prefix("absent:")
+    assert await store.keys("") == ["part:t10:page:1"]
+
+
+async def test_delete_keys_deletes_exactly_those_keys(store):
+    await store.put_many([("part:t1:page:1", "a", None), ("part:t1:page:2", "b", None),
+                          ("result:t1:r1", b"r", None), ("result:t1:r1:summary", "{}", None)])
+    await store.delete_keys(["part:t1:page:1", "result:t1:r1", "result:t1:r1:summary", "absent:key"])
+    assert await store.keys("") == ["part:t1:page:2"]
+
+
+async def test_only_bytes_or_text_are_stored(store):
+    with pytest.raises(TypeError):
+        await store.put("k", 42)
+
+
+async def test_a_tasks_parts_share_one_directory_and_are_removed_with_it(tmp_path):
+    store = FileBlobStore(tmp_path)
+    await store.put("part:t1:page:000001", "1")
+    assert store.path_for("part:t1:page:000001") == tmp_path / "part" / "t1" / "page%3A000001.v"
+    await store.delete_prefix("part:t1:")
+    assert not (tmp_path / "part" / "t1").exists()
+
+
+async def test_deleting_the_last_keys_of_a_task_removes_its_emptied_directories(tmp_path):
+    store = FileBlobStore(tmp_path / "blobs")
+    await store.put_many([("part:t1:page:000001", "1", None), ("part:t2:page:000001", "2", None)])
+    await store.delete_keys(["part:t1:page:000001"])
+    assert not (tmp_path / "blobs" / "part" / "t1").exists()
+    assert (tmp_path / "blobs" / "part" / "t2").is_dir() and (tmp_path / "blobs").is_dir()
+
+
+async def test_keys_cannot_escape_the_root(tmp_path):
+    store = FileBlobStore(tmp_path / "root")
+    await store.put("../x:../../y:/etc/passwd", b"v")
+    assert all(str(path).startswith(str(tmp_path / "root")) for path in (tmp_path / "root").rglob("*"))
+    assert await store.keys("../") == ["../x:../../y:/etc/passwd"]

