@@ -10,7 +10,7 @@ from itertools import accumulate
 # A complete JSON string, written as an unrolled loop (fast in `re`).
 STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},\n]', re.S)
+TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|"|[\[\]{},\n]', re.S)  # a lone " opens a string cut off
 STEPS = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
@@ -35,6 +35,8 @@ def element_end(text: str, start: int, limit: int, *, stop_at_newline: bool) -> 
     for match in TOKEN.finditer(text, start):
         char = text[match.start()]
         if char == '"':
+            if match.end() - match.start() == 1:  # the text ends inside this string
+                return None, None
             continue
         if char in "[{":
             depth += 1

@@ -69,7 +69,7 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern("source_token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b|\bgithub_pat_[A-Za-z0-9_]{22,}"
                             r"|\bglpat-[A-Za-z0-9_\-]{20,}"),
     Pattern("payment_key", r"\b(?:sk|rk|pk|whsec)_(?:live|test)_[A-Za-z0-9]{16,}"),
-    Pattern("chat_token", r"\bxox[abpors]-[A-Za-z0-9-]{10,}"),
+    Pattern("chat_token", r"\bxox[abprs]-[A-Za-z0-9-]{10,}"),
     Pattern("email", r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])"),
     Pattern("card", r"(?<![\d.-])(?:\d[ -]?){12,18}\d(?![\d.-])", _card,
             "13 to 19 digits, Luhn-checked, first digit 2-6"),
