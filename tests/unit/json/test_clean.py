@@ -41,3 +41,13 @@ def test_the_record_given_is_not_modified():
 
 def test_field_paths_join_keys_with_dots_and_arrays_as_brackets():
     assert field_path(field_path("$", "a"), None) == "$.a[]"
+
+
+def test_deep_records_are_cleaned_without_recursion():
+    value: object = "x@example.com"
+    for level in range(5_000):
+        value = {"k": value} if level % 2 else [value]
+    cleaned = Cleaner().clean(value)
+    for _ in range(5_000):
+        cleaned = cleaned[0] if isinstance(cleaned, list) else cleaned["k"]
+    assert cleaned == "[REDACTED:email]"

@@ -12,7 +12,14 @@ def feed(operation, records, start=0):
 
 
 def test_nesting_counts_levels_of_containers():
-    assert [nesting(v) for v in (1, {}, {"a": 1}, {"a": [1]}, [[[]]])] == [0, 1, 1, 2, 3]
+    assert [nesting(v) for v in (1, {}, {"a": 1}, {"a": [1]}, [[[]]], [1, {"a": [2]}, []])] == [0, 1, 1, 2, 3, 3]
+
+
+def test_nesting_does_not_recurse():
+    value: list = []
+    for _ in range(20_000):
+        value = [value]
+    assert nesting(value) == 20_001
 
 
 def test_inspect_writes_nothing_and_summarises_schema_depth_and_checks():

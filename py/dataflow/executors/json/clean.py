@@ -22,20 +22,31 @@ class Cleaner:
         self.counts: Counter[str] = Counter()
 
     def clean(self, value: Any, path: str = "$") -> Any:
-        """A copy of `value` with each string redacted. Recursion is one level a nesting level: the
-        reader has already refused records deeper than the limit."""
-        if isinstance(value, str):
-            return self._text(value, path)
-        if isinstance(value, dict):
-            cleaned = {}
-            for key, item in value.items():
-                new_key = self._text(key, f"{path} (key)") if self.redact_keys else key
-                cleaned[new_key] = self.clean(item, field_path(path, new_key))
-            return cleaned
-        if isinstance(value, list):
-            inner = field_path(path, None)
-            return [self.clean(item, inner) for item in value]
-        return value
+        """A copy of `value` with each string redacted. Iterative, so that no depth the reader
+        accepts can exhaust the (wasm) stack."""
+        if not isinstance(value, (dict, list)):
+            return self._text(value, path) if isinstance(value, str) else value
+        result: Any = {} if isinstance(value, dict) else []
+        stack = [(value, result, path)]
+        while stack:
+            source, target, where = stack.pop()
+            if isinstance(source, dict):
+                for key, item in source.items():
+                    new_key = self._text(key, f"{where} (key)") if self.redact_keys else key
+                    target[new_key] = self._child(item, field_path(where, new_key), stack)
+            else:
+                inner = field_path(where, None)
+                target.extend(self._child(item, inner, stack) for item in source)
+        return result
+
+    def _child(self, item: Any, path: str, stack: list) -> Any:
+        if isinstance(item, str):
+            return self._text(item, path)
+        if isinstance(item, (dict, list)):
+            copy: Any = {} if isinstance(item, dict) else []
+            stack.append((item, copy, path))
+            return copy
+        return item
 
     def _text(self, text: str, path: str) -> str:
         if len(text) < 7:  # nothing in the table is shorter than an e-mail like a@b.io

@@ -18,12 +18,23 @@ DIGEST = 16
 
 
 def nesting(value: Any) -> int:
-    """Levels of arrays/objects: 0 for a scalar, 1 for {"a": 1}, 2 for {"a": [1]}."""
-    if isinstance(value, dict):
-        return 1 + max(map(nesting, value.values()), default=0)
-    if isinstance(value, list):
-        return 1 + max(map(nesting, value), default=0)
-    return 0
+    """Levels of arrays/objects: 0 for a scalar, 1 for {"a": 1}, 2 for {"a": [1]}.
+
+    Iterative: recursing through builtins such as map() uses the C stack, which under Pyodide
+    overflows (a fatal error) at a few hundred levels."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        level += 1
+        deepest = max(deepest, level)
+        stack.extend((child, level) for child in children if isinstance(child, (dict, list)))
+    return deepest
 
 
 class Operation:
