@@ -45,43 +45,55 @@ def _phone(text: str) -> bool:
     return 8 <= sum(char.isdigit() for char in text) <= 15
 
 
+DIGITS = tuple("0123456789")
+
+
 @dataclass(frozen=True)
 class Pattern:
+    """A kind of secret: its regex, an optional check of each match, and needles (substrings one of
+    which any match contains; a text holding none of them is not searched, which keeps Clean fast)."""
+
     kind: str
     regex: str
     check: Callable[[str], bool] | None = None
     note: str = ""
+    needles: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "compiled", re.compile(self.regex, re.S))
 
 
 OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 
-# Earlier rows win where two could match at the same place (a database URL holds an "e-mail").
+# Rows run in this order, so an earlier row wins where two overlap (a database URL holds an "e-mail").
 PATTERNS: tuple[Pattern, ...] = (
     Pattern("private_key", r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"
                            r"(?:.*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|.*)",
-            note="PEM private keys, to the END line (or the end of the text when it is cut)"),
-    Pattern("jwt", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+            note="PEM private keys, to the END line (or the end of the text when it is cut)", needles=("-----BEGIN",)),
+    Pattern("jwt", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", needles=("eyJ",)),
     Pattern("database_url", r"\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver"
                             r"|oracle|cockroachdb)://[^\s:/@]+:[^\s@/]+@[^\s\"'<>]+",
-            note="a URL of a database with user:password@"),
-    Pattern("cloud_key", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\bAIza[0-9A-Za-z_\-]{35}(?![0-9A-Za-z_\-])"),
-    Pattern("api_key", r"\bsk-(?:proj-|ant-(?:api\d\d-|admin\d\d-)?|svcacct-)?[A-Za-z0-9_\-]{20,}"),
+            note="a URL of a database with user:password@", needles=("://",)),
+    Pattern("cloud_key", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\bAIza[0-9A-Za-z_\-]{35}(?![0-9A-Za-z_\-])",
+            needles=("AKIA", "ASIA", "AIza")),
+    Pattern("api_key", r"\bsk-(?:proj-|ant-(?:api\d\d-|admin\d\d-)?|svcacct-)?[A-Za-z0-9_\-]{20,}", needles=("sk-",)),
     Pattern("source_token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b|\bgithub_pat_[A-Za-z0-9_]{22,}"
-                            r"|\bglpat-[A-Za-z0-9_\-]{20,}"),
-    Pattern("payment_key", r"\b(?:sk|rk|pk|whsec)_(?:live|test)_[A-Za-z0-9]{16,}"),
-    Pattern("chat_token", r"\bxox[abprs]-[A-Za-z0-9-]{10,}"),
-    Pattern("email", r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])"),
+                            r"|\bglpat-[A-Za-z0-9_\-]{20,}",
+            needles=("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-")),
+    Pattern("payment_key", r"\b(?:sk|rk|pk|whsec)_(?:live|test)_[A-Za-z0-9]{16,}", needles=("_live_", "_test_")),
+    Pattern("chat_token", r"\bxox[abprs]-[A-Za-z0-9-]{10,}", needles=("xox",)),
+    Pattern("email", r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])",
+            needles=("@",)),
     Pattern("card", r"(?<![\d.-])(?:\d[ -]?){12,18}\d(?![\d.-])", _card,
-            "13 to 19 digits, Luhn-checked, first digit 2-6"),
-    Pattern("ip", rf"(?<![\w.]){OCTET}(?:\.{OCTET}){{3}}(?![\w.])"),
-    Pattern("ip", r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])", _ipv6),
+            "13 to 19 digits, Luhn-checked, first digit 2-6", DIGITS),
+    Pattern("ip", rf"(?<![\w.]){OCTET}(?:\.{OCTET}){{3}}(?![\w.])", needles=DIGITS),
+    Pattern("ip", r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])", _ipv6, needles=("::", ":")),
     Pattern("phone", r"(?<![\w+])\+[1-9]\d{0,2}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}(?![\w])"
                      r"|(?<![\w(])\(\d{3}\) ?\d{3}[ .-]\d{4}(?!\w)|(?<![\w-])\d{3}-\d{3}-\d{4}(?![\w-])",
-            _phone, "international +… numbers and North American (555) 555-5555 / 555-555-5555"),
+            _phone, "international +… numbers and North American (555) 555-5555 / 555-555-5555", DIGITS),
 )
 
 KINDS = tuple(dict.fromkeys(pattern.kind for pattern in PATTERNS))
-COMBINED = re.compile("|".join(f"(?P<p{index}>{pattern.regex})" for index, pattern in enumerate(PATTERNS)), re.S)
 
 
 def marker(kind: str) -> str:
@@ -89,14 +101,18 @@ def marker(kind: str) -> str:
 
 
 def redact(text: str, found: Callable[[str], None]) -> str:
-    """`text` with every match replaced by its marker; `found(kind)` is called once per replacement."""
+    """`text` with every match replaced by its marker, row by row in table order (so an earlier
+    row wins where two overlap); `found(kind)` is called once per replacement."""
+    for pattern in PATTERNS:
+        if pattern.needles and not any(needle in text for needle in pattern.needles):
+            continue
 
-    def replace(match: re.Match) -> str:
-        pattern = PATTERNS[int(match.lastgroup[1:])]
-        value = match.group()
-        if pattern.check is not None and not pattern.check(value):
-            return value
-        found(pattern.kind)
-        return marker(pattern.kind)
+        def replace(match: re.Match, pattern: Pattern = pattern) -> str:
+            value = match.group()
+            if pattern.check is not None and not pattern.check(value):
+                return value
+            found(pattern.kind)
+            return marker(pattern.kind)
 
-    return COMBINED.sub(replace, text)
+        text = pattern.compiled.sub(replace, text)
+    return text
