@@ -85,3 +85,9 @@ def test_deep_nesting_in_an_object_is_refused_without_recursion():
 def test_a_pointer_into_a_top_level_array_is_refused():
     with pytest.raises(RecordPathError):
         detect(b"[1]", "x.json", "/0", 10)
+
+
+def test_a_deep_first_line_is_not_parsed_to_decide_whether_the_file_is_jsonl():
+    data = b'{"a": ' + b"[" * 50_000 + b"]" * 50_000 + b'}\n{"b": 1}\n'
+    with pytest.raises(TooDeepError):
+        detect(data, "x.json", None, 100)

@@ -7,6 +7,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from dataflow.executors.json import depth
 from dataflow.executors.json.encoding import describe_text, excerpt, starts_like_json
 from dataflow.executors.json.errors import InvalidJsonError, NotJsonError, RecordPathError, TooDeepError
 
@@ -57,19 +58,23 @@ def detect(data: bytes, name: str, records_path: str | None, max_depth: int) -> 
         if records_path not in (None, ""):
             raise RecordPathError(f"The document is one array; there is no {records_path!r} inside it to choose.")
         return Layout("json", "", first + 1, root=True)
-    if data[first] == OPEN_CURLY and _looks_like_lines(data, first):
+    if data[first] == OPEN_CURLY and _looks_like_lines(data, first, max_depth):
         return Layout("jsonl", warnings=(f"{name} holds one JSON record per line: it was read as JSONL.",))
     if data[first] != OPEN_CURLY:
         raise RecordPathError(f"The document is a single value ({excerpt(head.lstrip(), 0)}), not records.")
     return _inside_object(data, records_path, max_depth)
 
 
-def _looks_like_lines(data: bytes, first: int) -> bool:
+def _looks_like_lines(data: bytes, first: int, max_depth: int) -> bool:
+    """True when the first line is a whole JSON object and another object follows on the next."""
     line_end = data.find(b"\n", first)
     if line_end < 0 or not data[line_end:].strip():
         return False
+    line = data[first:line_end].decode("utf-8", "replace")
+    if not depth.within(line, max_depth):  # never hand the parser what could overflow its stack
+        return False
     try:
-        json.loads(data[first:line_end])
+        json.loads(line)
     except ValueError:
         return False
     return data[line_end:].lstrip()[:1] == b"{"

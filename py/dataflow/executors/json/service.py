@@ -110,7 +110,7 @@ class JsonService:
 
     async def process(self, task_id: str, position: dict[str, Any], budget: int) -> dict[str, Any]:
         """Run one step from `position` ({step, offset, index}) over about `budget` bytes of input.
-        Returns the next position with "done" and "bytes_done"."""
+        Returns the next position ({step, offset, index}) with "done"."""
         opened = self._file(task_id)
         step = int(position.get("step", 0))
         if step != opened.step:
@@ -134,8 +134,7 @@ class JsonService:
         if step >= 2:  # the state before the checkpointed one may still be needed; older ones are not
             await self.store.delete_prefix(step_key(task_id, "state", step - 2))
         opened.step = step + 1
-        return {"step": step + 1, "offset": offset, "index": index, "done": done,
-                "bytes_done": (offset or 0) if offset is not None else 0}
+        return {"step": step + 1, "offset": offset, "index": index, "done": done}
 
     def _step(self, opened: OpenFile, offset: int | None, index: int,
               budget: int) -> tuple[list[str], int | None, int, bool]:
