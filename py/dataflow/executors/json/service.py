@@ -164,8 +164,8 @@ class JsonService:
         data, filename, mime, extra = await self._assemble(task_id, opened)
         summary = operation.summary()
         report = self._report(opened, filename, len(data), summary | extra, self.monotonic() - started)
-        if operation.name == "inspect":
-            data = report_bytes(report)
+        if operation.name == "inspect":  # the inspection is the report, without the timings that vary by run
+            data = report_bytes({key: value for key, value in report.items() if key != "timings"})
         await self.store.put_many([(result_key(task_id), data, mime),
                                    (report_key(task_id), report_bytes(report), "application/json")])
         await self.store.delete_prefix(parts_prefix(task_id))
