@@ -2,24 +2,13 @@
 
 import json
 
-from dataflow.executors.json.operations import ByteOperation, Clean, Convert, Inspect, Split, nesting
+from dataflow.executors.json.operations import ByteOperation, Clean, Convert, Inspect, Split
 from dataflow.executors.json.options import JsonOptions
 from dataflow.executors.json.zstd import available
 
 
 def feed(operation, records, start=0):
     return [operation.add(record, start + index) for index, record in enumerate(records)]
-
-
-def test_nesting_counts_levels_of_containers():
-    assert [nesting(v) for v in (1, {}, {"a": 1}, {"a": [1]}, [[[]]], [1, {"a": [2]}, []])] == [0, 1, 1, 2, 3, 3]
-
-
-def test_nesting_does_not_recurse():
-    value: list = []
-    for _ in range(20_000):
-        value = [value]
-    assert nesting(value) == 20_001
 
 
 def test_inspect_writes_nothing_and_summarises_schema_depth_and_checks():

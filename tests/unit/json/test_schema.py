@@ -3,7 +3,7 @@ with a state that round-trips through JSON."""
 
 import json
 
-from dataflow.executors.json.schema import DRAFT, Inference, json_type
+from dataflow.executors.json.schema import DRAFT, Inference, json_type, nesting
 
 
 def infer(records, **kwargs) -> Inference:
@@ -68,3 +68,21 @@ def test_the_state_round_trips_through_json_and_inference_continues():
 def test_many_distinct_keys_are_capped_and_counted():
     inference = infer([{f"k{i}": i for i in range(600)}])
     assert len(inference.root["properties"]) == 500 and inference.root["other_keys"] == 100
+
+
+def test_nesting_counts_levels_of_containers():
+    assert [nesting(v) for v in (1, {}, {"a": 1}, {"a": [1]}, [[[]]], [1, {"a": [2]}, []])] == [0, 1, 1, 2, 3, 3]
+
+
+def test_nesting_does_not_recurse():
+    value: list = []
+    for _ in range(20_000):
+        value = [value]
+    assert nesting(value) == 20_001
+
+
+def test_inference_tracks_the_deepest_nesting_also_below_the_described_levels():
+    shallow, deep = infer([{"a": [1]}]), [1]
+    for _ in range(99):
+        deep = [deep]
+    assert shallow.depth == 2 and infer([{"a": 1}, deep]).depth == 100

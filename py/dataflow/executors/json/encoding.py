@@ -5,6 +5,7 @@ returns. Standard library only."""
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 
 from dataflow.executors.json.errors import EmptyFileError, EncodingError, NotJsonError
@@ -17,6 +18,8 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"Obj\x01", "an Avro file"),
 )
 JSON_STARTS = frozenset('[{"-0123456789tfn')
+SPACE = re.compile(rb"[ \t\n\r\x0b\x0c]*")  # bytes.strip()'s whitespace, matched without copying the file
+TEXT = re.compile(rb"[^ \t\n\r\x0b\x0c]")
 
 
 @dataclass
@@ -31,7 +34,7 @@ class Text:
 def to_utf8(data: bytes) -> Text:
     """UTF-8 (with or without BOM) as it is; UTF-16 with BOM transcoded. Raises EmptyFileError,
     EncodingError (UTF-32, UTF-16 without BOM, undecodable UTF-16) and NotJsonError (binary files)."""
-    if not data.strip():
+    if SPACE.match(data).end() == len(data):
         raise EmptyFileError("The file is empty." if not data else "The file holds only whitespace.")
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         raise EncodingError("The file is UTF-32 text; save it as UTF-8 (or UTF-16) and add it again.")

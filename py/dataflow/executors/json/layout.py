@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from dataflow.executors.json import depth
-from dataflow.executors.json.encoding import describe_text, excerpt, starts_like_json
+from dataflow.executors.json.encoding import SPACE, TEXT, describe_text, excerpt, starts_like_json
 from dataflow.executors.json.errors import InvalidJsonError, NotJsonError, RecordPathError, TooDeepError
 
 TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},:]', re.S)
@@ -51,7 +51,7 @@ def detect(data: bytes, name: str, records_path: str | None, max_depth: int) -> 
     if not starts_like_json(head):
         raise NotJsonError(f"This is not JSON: it looks like {describe_text(head)}.")
     lowered = name.lower().removesuffix(".zst")
-    first = len(data) - len(data.lstrip())
+    first = SPACE.match(data).end()
     if lowered.endswith((".jsonl", ".ndjson")):
         return Layout("jsonl")
     if data[first] == OPEN_SQUARE:
@@ -68,7 +68,8 @@ def detect(data: bytes, name: str, records_path: str | None, max_depth: int) -> 
 def _looks_like_lines(data: bytes, first: int, max_depth: int) -> bool:
     """True when the first line is a whole JSON object and another object follows on the next."""
     line_end = data.find(b"\n", first)
-    if line_end < 0 or not data[line_end:].strip():
+    following = TEXT.search(data, line_end) if line_end >= 0 else None
+    if following is None:
         return False
     line = data[first:line_end].decode("utf-8", "replace")
     if not depth.within(line, max_depth):  # never hand the parser what could overflow its stack
@@ -77,7 +78,7 @@ def _looks_like_lines(data: bytes, first: int, max_depth: int) -> bool:
         json.loads(line)
     except ValueError:
         return False
-    return data[line_end:].lstrip()[:1] == b"{"
+    return data[following.start()] == OPEN_CURLY
 
 
 def _inside_object(data: bytes, records_path: str | None, max_depth: int) -> Layout:
@@ -133,7 +134,7 @@ def scan_arrays(data: bytes, max_depth: int) -> list[Candidate]:
             raise _mismatch(data, match.start())
         is_array, pointer, commas, objects, start, _ = stack.pop()
         if is_array and pointer is not None:
-            empty = not data[start:match.start()].strip()
+            empty = commas == 0 and TEXT.search(data, start, match.start()) is None
             found.append(Candidate(pointer, 0 if empty else commas + 1, objects, start))
         if not stack:
             return found

@@ -17,26 +17,6 @@ MAX_WARNINGS = 20
 DIGEST = 16
 
 
-def nesting(value: Any) -> int:
-    """Levels of arrays/objects: 0 for a scalar, 1 for {"a": 1}, 2 for {"a": [1]}.
-
-    Iterative: recursing through builtins such as map() uses the C stack, which under Pyodide
-    overflows (a fatal error) at a few hundred levels."""
-    deepest, stack = 0, [(value, 0)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict):
-            children: Any = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        level += 1
-        deepest = max(deepest, level)
-        stack.extend((child, level) for child in children if isinstance(child, (dict, list)))
-    return deepest
-
-
 class Operation:
     """Base: counts records, keeps warnings; subclasses say what a record becomes."""
 
@@ -92,8 +72,8 @@ class Inspect(Operation):
     def __init__(self, options: JsonOptions, form: str, state: dict | None = None):
         super().__init__(options, form, state)
         state = state or {}
-        self.inference = Inference(examples=options.examples, root=state.get("schema"))
-        self.depth = int(state.get("depth", 0))
+        self.inference = Inference(examples=options.examples, root=state.get("schema"),
+                                   depth=int(state.get("depth", 0)))
         schema = options.parsed_schema()
         self.schema_check = (SchemaCheck(schema, options.max_errors_per_path, state.get("validation"))
                              if schema is not None else None)
@@ -103,7 +83,6 @@ class Inspect(Operation):
 
     def _add(self, value: Any, index: int) -> None:
         self.inference.add(value)
-        self.depth = max(self.depth, nesting(value))
         if self.schema_check is not None:
             self.schema_check.check(value, index)
         if self.chat is not None:
@@ -111,7 +90,7 @@ class Inspect(Operation):
         return None
 
     def state(self) -> dict[str, Any]:
-        state = super().state() | {"schema": self.inference.state(), "depth": self.depth}
+        state = super().state() | {"schema": self.inference.state(), "depth": self.inference.depth}
         if self.schema_check is not None:
             state["validation"] = self.schema_check.tally.state()
         if self.chat is not None:
@@ -119,7 +98,7 @@ class Inspect(Operation):
         return state
 
     def summary(self) -> dict[str, Any]:
-        summary: dict[str, Any] = {"records": self.records, "max_depth": self.depth,
+        summary: dict[str, Any] = {"records": self.records, "max_depth": self.inference.depth,
                                    "fields": self.inference.fields(), "schema": self.inference.schema()}
         if self.schema_check is not None:
             tally = self.schema_check.tally.summary()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dataflow.executors.json import depth
-from dataflow.executors.json.encoding import excerpt, not_utf8
+from dataflow.executors.json.encoding import TEXT, excerpt, not_utf8
 from dataflow.executors.json.errors import (
     InvalidJsonError,
     NonFiniteNumberError,
@@ -173,8 +173,7 @@ class RecordReader:
         if not self.layout.root:
             return
         after = self._byte(k) + 1
-        rest = self.data[after:after + 4096].strip()
-        if rest or self.data[after + 4096:].strip():
+        if TEXT.search(self.data, after) is not None:
             line = self.data.count(b"\n", 0, after) + 1
             raise InvalidJsonError(f"Invalid JSON on line {line:,}: there is more after the closing ] of the array.",
                                    line=line)

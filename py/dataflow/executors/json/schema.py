@@ -20,10 +20,18 @@ FORMATS = (
     ("uri", re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.I)),
     ("uuid", re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)),
 )
+FORMAT_MATCH = re.compile("|".join(f"(?P<f{i}>{pattern.pattern})" for i, (_, pattern) in enumerate(FORMATS)), re.I)
+FORMAT_MAX_CHARS = 2048  # longer strings are text, not dates, addresses or identifiers
+TYPE_NAMES = {type(None): "null", bool: "boolean", int: "integer", float: "number", str: "string", list: "array",
+              dict: "object"}
 IDENTIFIER_KEY = re.compile(r"(?:^|[_\-.])(?:id|uuid|guid|key|slug|uid)$|[a-z]Id$|^ID$", re.I)
 
 
 def json_type(value: Any) -> str:
+    """The JSON Schema type name of a parsed JSON value."""
+    name = TYPE_NAMES.get(type(value))
+    if name is not None:
+        return name
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -39,6 +47,26 @@ def json_type(value: Any) -> str:
     return "object"
 
 
+def nesting(value: Any) -> int:
+    """Levels of arrays/objects: 0 for a scalar, 1 for {"a": 1}, 2 for {"a": [1]}.
+
+    Iterative: recursing through builtins such as map() uses the C stack, which under Pyodide
+    overflows (a fatal error) at a few hundred levels."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        level += 1
+        deepest = max(deepest, level)
+        stack.extend((child, level) for child in children if isinstance(child, (dict, list)))
+    return deepest
+
+
 def new_node() -> dict[str, Any]:
     return {"seen": 0, "types": {}, "examples": [], "formats": {}, "strings": 0}
 
@@ -47,9 +75,10 @@ class Inference:
     """Accumulates `root` (a node: seen, types, examples, formats, strings, properties, items,
     other_keys) over records; `state()`/`from_state()` round-trip it through JSON."""
 
-    def __init__(self, *, examples: int = 3, root: dict | None = None):
+    def __init__(self, *, examples: int = 3, root: dict | None = None, depth: int = 0):
         self.examples = examples
         self.root = root if root is not None else new_node()
+        self.depth = depth  # the deepest nesting seen: 0 for scalars, 1 for {"a": 1}
 
     def add(self, value: Any) -> None:
         self._add(self.root, value, 0)
@@ -57,6 +86,8 @@ class Inference:
     def _add(self, node: dict, value: Any, level: int) -> None:
         node["seen"] += 1
         kind = json_type(value)
+        if kind in ("object", "array"):
+            self.depth = max(self.depth, level + 1 if level < MAX_SCHEMA_DEPTH else level + nesting(value))
         node["types"][kind] = node["types"].get(kind, 0) + 1
         if kind == "string":
             self._string(node, value)
@@ -81,10 +112,10 @@ class Inference:
 
     def _string(self, node: dict, value: str) -> None:
         node["strings"] += 1
-        for name, pattern in FORMATS:
-            if pattern.fullmatch(value):
-                node["formats"][name] = node["formats"].get(name, 0) + 1
-                break
+        match = FORMAT_MATCH.fullmatch(value) if len(value) <= FORMAT_MAX_CHARS else None
+        if match is not None:
+            name = FORMATS[int(match.lastgroup[1:])][0]
+            node["formats"][name] = node["formats"].get(name, 0) + 1
         self._example(node, value if len(value) <= EXAMPLE_CHARS else value[:EXAMPLE_CHARS] + "…")
 
     def _example(self, node: dict, value: Any) -> None:
