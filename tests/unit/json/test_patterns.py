@@ -87,3 +87,10 @@ def test_luhn_follows_iso_7812():
 
 def test_every_pattern_row_names_a_kind_in_lowercase():
     assert all(p.kind == p.kind.lower() and p.regex for p in PATTERNS)
+
+
+@pytest.mark.parametrize(("kind", "text"), [(kind, text) for kind, texts in MATCHES.items() for text in texts])
+def test_every_match_holds_a_needle_of_its_row_so_the_prefilter_never_hides_it(kind, text):
+    rows = [p for p in PATTERNS if p.kind == kind]
+    assert all(p.needles for p in PATTERNS)
+    assert any(p.compiled.search(text) and any(n in text for n in p.needles) for p in rows)

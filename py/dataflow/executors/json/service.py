@@ -240,18 +240,19 @@ class JsonService:
         mime = "application/jsonl" if form == "jsonl" else "application/json"
         if operation.name == "split":
             return await self._split(task_id, opened, base, form)
-        writer, count = bytearray(), 0
+        pieces: list[bytes] = []  # joined once at the end: the output is held twice at most, never more
+        count = 0
         async for part in self._parts(task_id, opened):
             texts = json.loads(part)
             if texts and form == "json":
-                writer += ((",\n" if count else "") + ",\n".join(texts)).encode("utf-8")
+                pieces.append(((",\n" if count else "[\n") + ",\n".join(texts)).encode("utf-8"))
             elif texts:
-                writer += join_records(texts, form="jsonl")
+                pieces.append(join_records(texts, form="jsonl"))
             count += len(texts)
         if form == "json":
-            writer = bytearray(b"[\n") + writer + b"\n]\n" if count else bytearray(b"[]\n")
+            pieces.append(b"\n]\n" if count else b"[]\n")
         suffix = "clean." if operation.name == "clean" else ""
-        return bytes(writer), f"{base}.{suffix}{form}", mime, {}
+        return b"".join(pieces), f"{base}.{suffix}{form}", mime, {}
 
     async def _split(self, task_id: str, opened: OpenFile, base: str, form: str) -> tuple[bytes, str, str, dict]:
         size = opened.options.split_size
