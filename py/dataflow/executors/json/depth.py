@@ -29,8 +29,8 @@ def element_end(text: str, start: int, limit: int, *, stop_at_newline: bool) -> 
     """Scan one JSON value (plus what follows it up to a delimiter at depth 0) from `start`.
 
     Returns (end, too_deep_at): `end` is the index of the first `,`/`]`/`}` at depth 0 (or of the
-    newline for JSONL), None when the text ends first; `too_deep_at` is the index of the bracket
-    that went past `limit`, else None."""
+    newline for JSONL), None when the text ends first (also inside a string); `too_deep_at` is the
+    index of the bracket that went past `limit`, else None."""
     depth = 0
     for match in TOKEN.finditer(text, start):
         char = text[match.start()]
