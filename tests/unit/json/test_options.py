@@ -2,7 +2,7 @@
 
 import pytest
 
-from dataflow.executors.json.options import JsonOptions
+from dataflow.executors.json.options import JsonOptions, size_text, too_large
 
 
 def test_defaults_are_the_originals():
@@ -44,3 +44,13 @@ def test_convert_writes_the_other_form_and_other_operations_keep_the_input_form(
 def test_the_schema_is_parsed_and_an_empty_one_is_none():
     assert JsonOptions(schema='{"type": "object"}').parsed_schema() == {"type": "object"}
     assert JsonOptions(schema="  ").parsed_schema() is None
+
+
+def test_sizes_read_like_people_write_them():
+    assert [size_text(n) for n in (512, 3 * 1024 + 200, 200 * 1024 * 1024)] == ["512 bytes", "3.2 KB", "200 MB"]
+
+
+def test_a_size_just_over_the_limit_is_shown_in_bytes():
+    limit = 200 * 1024 * 1024
+    assert too_large(300 * 1024 * 1024, limit) == "The file is 300 MB; the limit is 200 MB."
+    assert too_large(limit + 100, limit) == "The file is 209,715,300 bytes; the limit is 209,715,200 bytes."

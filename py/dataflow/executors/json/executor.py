@@ -15,9 +15,8 @@ from typing import Any, Protocol
 
 from dataflow.core.executor import ExecutionContext
 from dataflow.executors.json.errors import FileTooLargeError
-from dataflow.executors.json.options import JsonOptions
+from dataflow.executors.json.options import JsonOptions, size_text, too_large
 from dataflow.executors.json.service import JsonService
-from dataflow.executors.json.zstd import size_text
 
 WORK_SHARE = 95.0  # the last 5 % of the bar is assembling the result
 MIN_STEP = 64 * 1024
@@ -78,8 +77,7 @@ class JsonExecutor:
     async def execute(self, input: dict[str, Any], ctx: ExecutionContext) -> dict[str, Any]:  # noqa: A002
         options = JsonOptions.from_dict(input.get("options"))
         if int(input.get("size", 0)) > options.max_file_bytes:  # refused before a byte is read
-            raise FileTooLargeError(f"The file is {size_text(int(input['size']))}; the limit is "
-                                    f"{size_text(options.max_file_bytes)}.")
+            raise FileTooLargeError(too_large(int(input["size"]), options.max_file_bytes))
         checkpoint = ctx.checkpoint_data if isinstance(ctx.checkpoint_data, dict) else None
         client = await self.pool.acquire()
         try:

@@ -93,3 +93,20 @@ def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
 def _whole(name: str, value: Any, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ValueError(f"{name} must be a whole number from {low:,} to {high:,}; got {value!r}")
+
+
+def size_text(size: int) -> str:
+    """A byte count for people: 512 bytes, 3.2 KB, 200 MB."""
+    if size < 1024:
+        return f"{size:,} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB".replace(".0 MB", " MB")
+
+
+def too_large(size: int, limit: int) -> str:
+    """"The file is 250 MB; the limit is 200 MB.", in bytes when the rounded sizes would read alike."""
+    shown, allowed = size_text(size), size_text(limit)
+    if shown == allowed:
+        shown, allowed = f"{size:,} bytes", f"{limit:,} bytes"
+    return f"The file is {shown}; the limit is {allowed}."

@@ -26,10 +26,9 @@ from dataflow.executors.json.errors import (
 )
 from dataflow.executors.json.layout import Layout, detect
 from dataflow.executors.json.operations import OPERATIONS, ByteOperation, Operation
-from dataflow.executors.json.options import JsonOptions
+from dataflow.executors.json.options import JsonOptions, too_large
 from dataflow.executors.json.output import join_records, report_bytes, split_name, stem, zip_files
 from dataflow.executors.json.reader import RecordReader
-from dataflow.executors.json.zstd import size_text
 from dataflow.executors.pdf.store import BlobStore, file_key, parts_prefix, result_key
 
 TOOL = "DataFlow Tasks JSON workbench"
@@ -190,8 +189,7 @@ class JsonService:
         if not raw:
             raise EmptyFileError("The file is empty.")
         if len(raw) > options.max_file_bytes:
-            raise FileTooLargeError(f"The file is {size_text(len(raw))}; the limit is "
-                                    f"{size_text(options.max_file_bytes)}.")
+            raise FileTooLargeError(too_large(len(raw), options.max_file_bytes))
         return raw
 
     def _zstd(self) -> zstd_module.Zstd:

@@ -9,6 +9,7 @@ import importlib
 from typing import Protocol
 
 from dataflow.executors.json.errors import CorruptZstError, FileTooLargeError, ZstdUnavailableError
+from dataflow.executors.json.options import size_text
 
 MAGIC = b"\x28\xb5\x2f\xfd"
 STEP = 1024 * 1024  # decompressed bytes produced per call: the most we hold beyond the limit
@@ -93,15 +94,6 @@ class ZstandardZstd:
 def _too_large(limit: int) -> FileTooLargeError:
     return FileTooLargeError(f"The .zst file decompresses to more than {size_text(limit)}, the limit; "
                              "it was stopped there.")
-
-
-def size_text(size: int) -> str:
-    """A byte count for people: 512 bytes, 3.2 KB, 200 MB."""
-    if size < 1024:
-        return f"{size:,} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / 1024 / 1024:.1f} MB".replace(".0 MB", " MB")
 
 
 def available() -> Zstd | None:
