@@ -106,8 +106,9 @@ async def main(megabytes: float, memory: bool) -> None:
     if len(inputs) > 1:
         elapsed, _, _ = await run(inputs[1][1], "data.jsonl.zst", {"operation": "decompress"}, trace=False)
         peak = (await run(inputs[1][1], "data.jsonl.zst", {"operation": "decompress"}, trace=True))[1] if memory else 0
+        shown = f"{peak / MB:.0f}" if memory else "–"
         print(f"| decompress (.zst → {len(data) / MB:.0f} MB) | {elapsed:.2f} | {len(data) / MB / elapsed:.1f} | "
-              f"{len(data) / MB:.1f} | {peak / MB:.0f} |")
+              f"{len(data) / MB:.1f} | {shown} |")
 
 
 if __name__ == "__main__":
