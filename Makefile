@@ -27,6 +27,7 @@ venv: $(VENV)/.installed
 test: $(VENV)/.installed vendor
 	CHROMIUM="$$($(VPY) tools/chromium.py)" && export CHROMIUM && \
 	$(VPY) -m ruff check py tools tests bench && \
+	$(VPY) -m mypy && \
 	$(VPY) -m pytest
 
 unit: $(VENV)/.installed
@@ -37,6 +38,7 @@ e2e: $(VENV)/.installed vendor
 
 lint: $(VENV)/.installed
 	$(VPY) -m ruff check py tools tests bench
+	$(VPY) -m mypy
 
 bench: $(VENV)/.installed vendor
 	CHROMIUM="$$($(VPY) tools/chromium.py)" $(VPY) bench/browser_bench.py

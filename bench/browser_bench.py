@@ -28,11 +28,11 @@ import corpus  # noqa: E402
 import direct  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
+from dataflow.core.blobs import MemoryBlobStore, file_key  # noqa: E402
 from dataflow.core.model import TaskState  # noqa: E402
 from dataflow.core.persistence import DEFAULT_PREFIX, encode  # noqa: E402
 from dataflow.core.status import TaskStatus  # noqa: E402
 from dataflow.executors.pdf.service import PdfService  # noqa: E402
-from dataflow.executors.pdf.store import MemoryBlobStore, file_key  # noqa: E402
 from tests.e2e.conftest import CHROMIUM_ARGS  # noqa: E402
 from tests.e2e.helpers import add_files, wait_engine  # noqa: E402
 from tools.chromium import BUNDLED, find_chromium  # noqa: E402

@@ -1,11 +1,44 @@
-"""Entry point of a PDF worker: PyScript runs this in a Web Worker and exposes `__export__`."""
+"""Entry point of a PDF worker (the PDF plug-in's worker script): PyScript runs this in a Web
+Worker and exposes `__export__` to the main thread. JSON strings in, JSON strings out."""
 
-from dataflow.browser.pdf_worker import (  # noqa: F401 - exported to the main thread by name
-    pdf_finish,
-    pdf_forget,
-    pdf_open,
-    pdf_process,
-    runtime_info,
-)
+import json
+
+from dataflow.browser.worker_side import idb_blob_store, reply
+from dataflow.browser.worker_side import runtime_info as versions
+from dataflow.executors.pdf.service import PdfService
+
+_service: PdfService | None = None
+
+
+def service() -> PdfService:
+    global _service
+    if _service is None:
+        _service = PdfService(idb_blob_store())
+    return _service
+
+
+async def pdf_open(task_id: str, file_id: str, options_json: str, source: str, password: str) -> str:
+    return await reply(lambda: service().open(task_id, file_id, json.loads(options_json), source=source,
+                                              password=password or None))
+
+
+async def pdf_process(task_id: str, start: int, end: int) -> str:
+    return await reply(lambda: service().process(task_id, int(start), int(end)))
+
+
+async def pdf_finish(task_id: str, run: str) -> str:
+    return await reply(lambda: service().finish(task_id, str(run)))
+
+
+async def pdf_forget(task_id: str) -> str:
+    async def forget() -> None:
+        service().forget(task_id)
+
+    return await reply(forget)
+
+
+def runtime_info() -> str:
+    return versions("pypdf")
+
 
 __export__ = ["pdf_open", "pdf_process", "pdf_finish", "pdf_forget", "runtime_info"]

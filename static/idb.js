@@ -97,6 +97,11 @@ export async function deletePrefix(prefix) {
   await transaction("readwrite", (store) => request(store.delete(range(prefix))));
 }
 
+/** Delete exactly these keys (absent ones are ignored), in one transaction. */
+export async function deleteKeys(keys) {
+  await transaction("readwrite", (store) => { for (const key of keys) store.delete(key); });
+}
+
 /** Bytes used and available for this origin, where the browser says. */
 export async function estimate() {
   if (!navigator.storage?.estimate) return { usage: null, quota: null };

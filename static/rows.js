@@ -11,7 +11,6 @@ export function makeRow(taskId, name) {
   title.textContent = name;
   title.title = name;
   part(".bar").setAttribute("aria-label", `Progress of ${name}`);
-  part(".password-form input").setAttribute("aria-label", `Password for ${name}`);
   const buttons = {};
   for (const action of ACTIONS) {
     const button = part(`button[data-action="${action}"]`);
@@ -23,7 +22,8 @@ export function makeRow(taskId, name) {
     message: part(".message"), elapsed: part(".elapsed"), remaining: part(".remaining"),
     attempt: part(".attempt"), retryIn: part(".retry-in"), errorBox: part(".task-error"),
     errorText: part(".error-message"), errorDetails: part(".error-details"),
-    passwordForm: part(".password-form"), passwordInput: part(".password-form input"),
+    secretForm: part(".secret-form"), secretLabel: part(".secret-label"), secretInput: part(".secret-form input"),
+    secretSubmit: part(".secret-submit"), name,
   };
 }
 
@@ -41,9 +41,19 @@ export function fillRow(row, view) {
   setText(row.errorText, view.error);
   setText(row.errorDetails, view.error_details);
   row.errorBox.hidden = !view.error;
-  row.passwordForm.hidden = !view.needs_password;
+  fillSecret(row, view.secret, view.secret_placeholder, view.secret_submit);
   for (const [action, button] of Object.entries(row.buttons)) button.hidden = !view.actions.includes(action);
   row.node.hidden = view.hidden;
+}
+
+/** The form that asks for a secret (a password) the task waits for; hidden when it needs none. */
+function fillSecret(row, label, placeholder, submit) {
+  row.secretForm.hidden = !label;
+  if (!label) return;
+  setText(row.secretLabel, label);
+  setText(row.secretSubmit, submit);
+  row.secretInput.placeholder = placeholder;
+  row.secretInput.setAttribute("aria-label", `${label} for ${row.name}`);
 }
 
 /** A progress tick: the bar, the percentage, the message and the time left of one row. */

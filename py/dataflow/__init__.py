@@ -1,7 +1,8 @@
-"""DataFlow Tasks: a task orchestrator and PDF workbench that runs in the browser under Pyodide.
+"""DataFlow Tasks: a task orchestrator and the workbenches built on it, run in the browser under Pyodide.
 
-Rings: `dataflow.core` (standard library only), `dataflow.executors` (may import pypdf), and
-`dataflow.browser` (the only package that touches `js`, `pyodide` or `pyscript`).
+Rings: `dataflow.core` (standard library only), `dataflow.executors` (the plug-in executors: they
+may import their libraries), and `dataflow.browser` (the only package that touches `js`,
+`pyodide` or `pyscript`).
 """
 
 __version__ = "0.1.0"

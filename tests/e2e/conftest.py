@@ -151,8 +151,8 @@ def run_reference():
     import asyncio
     import concurrent.futures
 
+    from dataflow.core.blobs import MemoryBlobStore, file_key
     from dataflow.executors.pdf.service import PdfService
-    from dataflow.executors.pdf.store import MemoryBlobStore, file_key
     from tests.e2e.helpers import unzip
 
     def run(data: bytes, source: str, options) -> dict[str, bytes]:

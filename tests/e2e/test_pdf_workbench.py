@@ -101,6 +101,56 @@ def test_reload_mid_document_resumes_from_the_checkpoint_with_the_same_output(ap
     assert files == run_reference(data, "long.pdf", PdfOptions())
 
 
+STORED_KEYS = """() => new Promise((resolve, reject) => {
+    const open = indexedDB.open("dataflow");
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+        const request = open.result.transaction("blobs").objectStore("blobs").getAllKeys();
+        request.onsuccess = () => { open.result.close(); resolve(request.result.map(String)); };
+        request.onerror = () => reject(request.error);
+    };
+})"""
+SAVED_TASK = """() => JSON.parse(localStorage.getItem(Object.keys(localStorage)
+                     .find(k => k.startsWith('dataflow.task.')))).task"""
+
+
+def wait_for_keys(page, condition, timeout: float = 90.0) -> list[str]:
+    """Poll the page's IndexedDB keys until `condition(keys)` holds (an IndexedDB read is async, which
+    wait_for_function does not await)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        keys = page.evaluate(STORED_KEYS)
+        if condition(keys):
+            return keys
+        assert time.monotonic() < deadline, f"stored keys never matched: {keys}"
+        page.wait_for_timeout(100)
+
+
+def test_a_reload_inside_finishing_completes_with_the_output_of_an_uninterrupted_run(open_app, run_reference):
+    page = open_app("?finish_delay=5")  # holds each finish for 5 s between storing the result and completing
+    wait_engine(page)
+    data = pdfs.text_pdf(12, title="Finishing")
+    add_files(page, {"finishing.pdf": data})
+    wait_for_keys(page, lambda keys: any(k.startswith("result:") and k.endswith(":summary") for k in keys))
+    saved = page.evaluate(SAVED_TASK)
+    assert saved["status"] == "running" and saved["checkpoint"]["next_page"] == 12  # inside finishing
+    assert len([k for k in page.evaluate(STORED_KEYS) if k.startswith("part:")]) == 12
+    page.reload()
+    page.wait_for_selector('body[data-app-state="ready"]', state="attached")
+    target = wait_status(page, "finishing.pdf", "completed", timeout=120_000)
+    assert "12 pages" in target.locator(".message").text_content()
+    state = page.evaluate(SAVED_TASK)
+    assert [a["outcome"] for a in state["attempts"]] == ["interrupted", "completed"]
+    assert state["result"]["result_key"].endswith(":" + saved["checkpoint"]["run"])  # the run's own result
+    files = unzip(download(page, target)[1])
+    assert files == run_reference(data, "finishing.pdf", PdfOptions())
+    wait_for_keys(page, lambda keys: not any(k.startswith("part:") for k in keys))  # deleted once completed is saved
+    target.get_by_role("button", name="Remove").click()
+    wait_for_keys(page, lambda keys: keys == [])
+
+
 def test_main_thread_has_no_long_task_while_a_long_pdf_is_processed(context, watch, site_url):
     from tests.e2e.conftest import wait_for_app_state, watch_page
 
@@ -163,3 +213,53 @@ def test_an_aes_256_pdf_is_unlocked_and_processed_in_the_browser(app):
     target = wait_status(app, "aes.pdf", "completed")
     files = unzip(download(app, target)[1])
     assert files["text/page-0002.txt"].decode().startswith("Page 2.")
+
+
+def test_a_file_no_kind_takes_gets_a_row_that_says_which_files_the_app_takes(app):
+    add_files(app, {"photo.jpg": b"\xff\xd8\xff\xe0 not a pdf"}, mime="image/jpeg")
+    target = wait_status(app, "photo.jpg", "failed")
+    assert target.locator(".error-message").text_content() == \
+        "photo.jpg is not a file this app can process. It takes PDF files (.pdf)."
+    assert app.get_attribute("#file-input", "accept") == "application/pdf,.pdf"
+
+
+def test_the_options_form_is_built_for_the_pdf_kind_and_remembered(app):
+    assert app.locator('fieldset[data-kind="pdf"] legend').text_content() == "Processing options"
+    app.get_by_label("Extract").select_option("text")
+    app.get_by_label("Maximum images").fill("3")
+    app.get_by_label("Maximum images").dispatch_event("change")
+    app.reload()
+    app.wait_for_selector('body[data-app-state="ready"]', state="attached")
+    assert app.get_by_label("Extract").input_value() == "text"
+    assert app.get_by_label("Maximum images").input_value() == "3"
+    assert app.get_by_label("Output").input_value() == "zip"
+
+
+def test_after_a_reload_a_task_asks_for_its_password_again_then_goes_on(app):
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=io.BytesIO(pdfs.many_pages_pdf(500, words=150)))
+    writer.encrypt(user_password="letmein", owner_password="owner", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    add_files(app, {"vault.pdf": out.getvalue()})
+    target = wait_status(app, "vault.pdf", "failed")
+    target.get_by_label("Password for vault.pdf").fill("letmein")
+    target.get_by_role("button", name="Unlock").click()
+    app.wait_for_function("""() => {
+        const bar = document.querySelector('li.task [role=progressbar]');
+        return bar && Number(bar.getAttribute('aria-valuenow')) >= 10;
+    }""", timeout=90_000)
+    app.reload()
+    app.wait_for_selector('body[data-app-state="ready"]', state="attached")
+    target = wait_status(app, "vault.pdf", "failed")
+    assert target.locator(".badge").text_content() == "Needs password"
+    assert "needs its password again" in target.locator(".error-message").text_content()
+    saved = app.evaluate("() => Object.keys(localStorage).map(k => localStorage.getItem(k)).join('\\n')")
+    assert '"secret_names":["password"]' in saved and "letmein" not in saved
+    target.get_by_label("Password for vault.pdf").fill("letmein")
+    target.get_by_role("button", name="Unlock").click()
+    target = wait_status(app, "vault.pdf", "completed", timeout=180_000)
+    assert "500 pages" in target.locator(".message").text_content()

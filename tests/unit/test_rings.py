@@ -51,3 +51,23 @@ def test_only_the_browser_ring_imports_browser_modules():
 def test_every_module_says_what_it_owns():
     for path in PACKAGE.rglob("*.py"):
         assert ast.get_docstring(ast.parse(path.read_text())), f"{path} has no module docstring"
+
+
+GENERIC = sorted([*modules_in("core"), *modules_in("browser"), PACKAGE / "__init__.py",
+                  PACKAGE / "executors" / "__init__.py"])
+COMPOSITION_ROOT = PACKAGE / "browser" / "app.py"
+
+
+@pytest.mark.parametrize("path", GENERIC, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_generic_modules_never_import_an_executor(path):
+    for name in imported_roots(path):
+        assert not name.startswith("dataflow.executors"), f"{path.name} imports {name}"
+
+
+def test_no_generic_module_names_a_kind_but_the_one_line_that_registers_it():
+    naming = [(path.relative_to(PACKAGE).as_posix(), number, line.strip())
+              for path in GENERIC for number, line in enumerate(path.read_text().splitlines(), 1)
+              if "pdf" in line.lower()]
+    assert len(naming) == 1, f"generic modules that name the PDF kind: {naming}"
+    assert naming[0][0] == COMPOSITION_ROOT.relative_to(PACKAGE).as_posix()
+    assert naming[0][2].startswith("PLUGINS = (")

@@ -1,4 +1,4 @@
-"""The BlobStore interface over IndexedDB (static/idb.js), for the main thread and the PDF worker.
+"""The BlobStore interface over IndexedDB (static/idb.js), for the main thread and the workers.
 
 Browser ring. Bytes cross into JS as one Uint8Array copy (`to_js`) and back with `to_bytes()`,
 never element by element. The JS module is handed in, so the adapter runs over a fake in tests.
@@ -65,3 +65,7 @@ class IdbBlobStore:
 
     async def delete_prefix(self, prefix: str) -> None:
         await self.idb.deletePrefix(prefix)
+
+    async def delete_keys(self, keys: list[str]) -> None:
+        if keys:
+            await self.idb.deleteKeys(self._to_js(list(keys)))

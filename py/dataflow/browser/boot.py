@@ -27,7 +27,7 @@ def set_state(state: str, message: str) -> None:
 
 
 def runtime_versions() -> dict[str, str]:
-    """The main thread's Python, read now; pypdf's version comes from the PDF worker that runs it."""
+    """The main thread's Python, read now; executors' libraries report from the workers that run them."""
     info = sys.version_info
     return {"python": f"{info.major}.{info.minor}.{info.micro}"}
 

@@ -1,7 +1,7 @@
 """Small DOM helpers for the panel. Browser ring.
 
 Every user-controlled string goes in through `textContent` or `setAttribute`, never through
-`innerHTML`: a file named `<img onerror=...>.pdf` shows as those characters and runs nothing.
+`innerHTML`: a file named `<img onerror=...>.txt` shows as those characters and runs nothing.
 """
 
 from __future__ import annotations

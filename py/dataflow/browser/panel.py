@@ -14,12 +14,14 @@ from typing import Any
 
 from dataflow.browser.dom import on, show
 from dataflow.browser.ffi import is_null, to_js
-from dataflow.browser.row_view import row_view
-from dataflow.core import events
-from dataflow.core.events import TaskEvent
+from dataflow.browser.row_view import PageAction, row_view
+from dataflow.core.events import EventType, TaskEvent
+from dataflow.core.kinds import KindRegistry
 from dataflow.core.model import TaskState
+from dataflow.core.status import TaskStatus
 
-ActionHandler = Callable[[str, str, dict], Any]  # (action, task id, extra such as a password)
+ActionHandler = Callable[[str, str, dict], Any]  # (action name, task id, extra such as a secret)
+S = TaskStatus
 
 
 @dataclass
@@ -35,8 +37,9 @@ class Row:
 
 class Panel:
     def __init__(self, list_node: Any, *, now: Callable[[], float], on_action: ActionHandler, rows: Any,
-                 hide_completed: bool = False, on_change: Callable[[], None] = lambda: None):
+                 kinds: KindRegistry, hide_completed: bool = False, on_change: Callable[[], None] = lambda: None):
         self.list_node = list_node
+        self.kinds = kinds
         self.js = rows  # static/rows.js: makeRow, fillRow, fillProgress, fillTimes
         self.now = now
         self.on_action = on_action
@@ -50,9 +53,9 @@ class Panel:
 
     def handle(self, event: TaskEvent) -> None:
         """Subscriber for the orchestrator (and for the mirror of another tab)."""
-        if event.type == events.REMOVED:
+        if event.type is EventType.REMOVED:
             self.remove_row(event.task_id)
-        elif event.type == events.PROGRESS and event.task_id in self.rows:
+        elif event.type is EventType.PROGRESS and event.task_id in self.rows:
             self.progress(event.task)
         elif event.task is not None:
             self.render(event.task)
@@ -72,8 +75,8 @@ class Panel:
         row = existing or self._create(task)
         previous = row.task
         row.task = task
-        if task.status.value != "running" or previous.status.value != "running" or not row.samples:
-            row.samples = [(self.now(), task.progress)] if task.status.value == "running" else []
+        if task.status is not S.RUNNING or previous.status is not S.RUNNING or not row.samples:
+            row.samples = [(self.now(), task.progress)] if task.status is S.RUNNING else []
         self._fill(row)
         if notify:
             self.on_change()
@@ -84,14 +87,14 @@ class Panel:
         row.samples.append((self.now(), task.progress))
         if len(row.samples) > 2:
             row.samples[1:-1] = []  # keep the first and the latest: the rate over the whole run
-        view = row_view(task, self.now(), row.samples)
+        view = row_view(task, self.now(), row.samples, self.kinds.get(task.kind))
         self.js.fillProgress(row.parts, view.progress, view.percent, view.message, view.remaining)
 
     def tick(self) -> None:
         """Once a second: elapsed time, time left and retry countdowns of active rows."""
         for row in self.rows.values():
-            if not row.task.status.is_finished and row.task.status.value != "paused":
-                view = row_view(row.task, self.now(), row.samples)
+            if not row.task.status.is_finished and row.task.status is not S.PAUSED:
+                view = row_view(row.task, self.now(), row.samples, self.kinds.get(row.task.kind))
                 self.js.fillTimes(row.parts, view.elapsed, view.remaining, view.retry_in)
 
     def remove_row(self, task_id: str | None) -> None:
@@ -103,13 +106,13 @@ class Panel:
     def set_hide_completed(self, hide: bool) -> None:
         self.hide_completed = hide
         for row in self.rows.values():
-            show(row.node, not (hide and row.task.status.value == "completed"))
+            show(row.node, not (hide and row.task.status is S.COMPLETED))
         self.on_change()
 
-    def counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
+    def counts(self) -> dict[TaskStatus, int]:
+        counts: dict[TaskStatus, int] = {}
         for row in self.rows.values():
-            counts[row.task.status.value] = counts.get(row.task.status.value, 0) + 1
+            counts[row.task.status] = counts.get(row.task.status, 0) + 1
         return counts
 
     # Building and filling rows -------------------------------------------------------------
@@ -130,21 +133,21 @@ class Panel:
     def _submitted(self, event: Any) -> None:
         row = event.target.closest("li.task")
         if not is_null(row):
-            self._submit_password(event, str(row.dataset.taskId))
+            self._submit_secret(event, str(row.dataset.taskId))
 
-    def _submit_password(self, event: Any, task_id: str) -> None:
+    def _submit_secret(self, event: Any, task_id: str) -> None:
         event.preventDefault()
         row = self.rows.get(task_id)
         if row is None:
             return
-        password = str(row.parts.passwordInput.value)
-        row.parts.passwordInput.value = ""
-        self.on_action("password", task_id, {"password": password})
+        secret = str(row.parts.secretInput.value)
+        row.parts.secretInput.value = ""  # the secret is not left in the page
+        self.on_action(PageAction.UNLOCK, task_id, {"secret": secret})
 
     def _fill(self, row: Row) -> None:
         """The whole row in one call into JS (one crossing instead of dozens)."""
-        view = row_view(row.task, self.now(), row.samples)
+        view = row_view(row.task, self.now(), row.samples, self.kinds.get(row.task.kind))
         data = asdict(view)
         data["actions"] = list(view.actions)
-        data["hidden"] = self.hide_completed and view.status == "completed"
+        data["hidden"] = self.hide_completed and row.task.status is S.COMPLETED
         self.js.fillRow(row.parts, to_js(data))

@@ -1,4 +1,5 @@
-"""What one row of the TaskManager panel says about a task, computed from a snapshot and the time.
+"""What one row of the TaskManager panel says about a task, computed from a snapshot, the time and
+the description of the task's kind (its result summary, the secret it may wait for).
 
 Pure (standard library and the core only), so the wording, the actions offered and the time
 estimates are unit-tested under CPython; `panel` only copies these strings into the DOM.
@@ -7,17 +8,48 @@ estimates are unit-tested under CPython; `panel` only copies these strings into 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
 
+from dataflow.core.kinds import ExecutorKind, KindRegistry
 from dataflow.core.model import TaskState
-from dataflow.core.status import TaskStatus, allowed_actions
+from dataflow.core.status import Action, StopRequest, TaskStatus, allowed_actions
+from dataflow.core.text import duration, size_text
+
+__all__ = ["ACTION_ORDER", "PageAction", "RowView", "duration", "estimate_remaining", "row_view", "size_text",
+           "status_label", "summary_text", "to_clean"]
 
 S = TaskStatus
-PASSWORD_ERRORS = frozenset({"PasswordRequiredError", "WrongPasswordError"})
-ACTION_ORDER = ("pause", "resume", "cancel", "retry", "download", "remove")  # the row template's buttons
+
+
+class PageAction(StrEnum):
+    """Row actions the page handles itself, beside the orchestrator's `Action`s."""
+
+    DOWNLOAD = "download"  # save the result file (any tab)
+    UNLOCK = "unlock"  # retry with the secret typed into the row (only the tab that runs the tasks)
+
+    @classmethod
+    def parse(cls, name: object) -> PageAction | None:
+        try:
+            return cls(str(name))
+        except ValueError:
+            return None
+
+
+ACTION_ORDER: tuple[str, ...] = (Action.PAUSE, Action.RESUME, Action.CANCEL, Action.RETRY, PageAction.DOWNLOAD,
+                                 Action.REMOVE)  # the row template's buttons, in order
+SUMMARY_ORDER = (S.RUNNING, S.PENDING, S.PAUSED, S.FAILED, S.COMPLETED, S.CANCELLED)
+SUMMARY_WORDS = {S.PENDING: "queued"}
+STOPPING = {StopRequest.PAUSE: "Pausing…", StopRequest.CANCEL: "Cancelling…"}
+LABELS = {S.PENDING: "Queued", S.RUNNING: "Running", S.PAUSED: "Paused", S.COMPLETED: "Completed",
+          S.FAILED: "Failed", S.CANCELLED: "Cancelled"}
 
 
 @dataclass(frozen=True)
 class RowView:
+    """Strings and flags of one row. `secret` is the label of the secret the row asks for
+    ("" when none), with its input's `secret_placeholder` and its button's `secret_submit`."""
+
     status: str
     label: str
     progress: float
@@ -29,36 +61,21 @@ class RowView:
     retry_in: str
     error: str
     error_details: str
-    needs_password: bool
+    secret: str = ""
+    secret_placeholder: str = ""
+    secret_submit: str = ""
     actions: tuple[str, ...] = field(default_factory=tuple)
 
 
-def duration(seconds: float) -> str:
-    """0:07, 1:23, 1:02:03."""
-    total = max(0, int(round(seconds)))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def size_text(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} bytes"
-
-
-def status_label(task: TaskState) -> str:
+def status_label(task: TaskState, kind: ExecutorKind[Any] | None = None) -> str:
     if task.status is S.RUNNING and task.stop_requested:
-        return {"pause": "Pausing…", "cancel": "Cancelling…"}[task.stop_requested]
+        return STOPPING[task.stop_requested]
     if task.status is S.PENDING and task.next_attempt_at is not None:
         return "Waiting to retry"
-    if task.status is S.FAILED and task.error and task.error.type in PASSWORD_ERRORS:
-        return "Needs password"
-    return {S.PENDING: "Queued", S.RUNNING: "Running", S.PAUSED: "Paused", S.COMPLETED: "Completed",
-            S.FAILED: "Failed", S.CANCELLED: "Cancelled"}[task.status]
+    prompt = kind.needs_secret(task) if kind is not None and task.status is S.FAILED else None
+    if prompt is not None:
+        return f"Needs {prompt.label.lower()}"
+    return LABELS[task.status]
 
 
 def estimate_remaining(samples: list[tuple[float, float]]) -> float | None:
@@ -71,26 +88,10 @@ def estimate_remaining(samples: list[tuple[float, float]]) -> float | None:
     return (100.0 - p1) * (t1 - t0) / (p1 - p0)
 
 
-def result_message(task: TaskState) -> str:
-    result = task.result if isinstance(task.result, dict) else {}
-    parts = []
-    if result.get("title"):
-        parts.append(f"“{result['title']}”")
-    if "pages" in result:
-        parts.append(f"{result['pages']} page{'s' if result['pages'] != 1 else ''}")
-    if result.get("images"):
-        parts.append(f"{result['images']} image{'s' if result['images'] != 1 else ''}")
-    if "size" in result:
-        parts.append(size_text(int(result["size"])))
-    if result.get("skipped_pages"):
-        parts.append(f"{len(result['skipped_pages'])} page(s) skipped")
-    if result.get("warnings"):
-        parts.append(str(result["warnings"][0]))
-    return " · ".join(parts)
-
-
-def row_view(task: TaskState, now: float, samples: list[tuple[float, float]] | None = None) -> RowView:
-    """Everything the row shows, as strings and flags."""
+def row_view(task: TaskState, now: float, samples: list[tuple[float, float]] | None = None,
+             kind: ExecutorKind[Any] | None = None) -> RowView:
+    """Everything the row shows, as strings and flags; `kind` describes the task's kind (None for a
+    kind this app does not run: then the row has no summary, secret or download)."""
     running = task.status is S.RUNNING
     end = task.finished_at if task.status.is_finished and task.finished_at else now
     elapsed = duration(end - task.start_time) if task.start_time else ""
@@ -101,21 +102,22 @@ def row_view(task: TaskState, now: float, samples: list[tuple[float, float]] | N
     attempt = f"Attempt {task.attempt} of {task.max_attempts}" if task.attempts or task.retry_count else ""
     message = task.progress_message or ""
     if task.status is S.COMPLETED:
-        message = result_message(task)
-    needs_password = bool(task.status is S.FAILED and task.error and task.error.type in PASSWORD_ERRORS)
+        message = kind.summary(task.result) if kind is not None else ""
+    prompt = kind.needs_secret(task) if kind is not None and task.status is S.FAILED else None
     error = task.error.message if task.error and task.status is not S.COMPLETED else ""
     details = ""
     if task.error and task.status is not S.COMPLETED:
         details = f"{task.error.type} on attempt {task.error.attempt}\n\n{task.error.traceback}".rstrip()
-    actions = set(allowed_actions(task.status, task.stop_requested))
-    if task.status is S.COMPLETED and isinstance(task.result, dict) and task.result.get("result_key"):
-        actions.add("download")
+    actions: set[str] = set(allowed_actions(task.status, task.stop_requested))
+    if task.status is S.COMPLETED and kind is not None and kind.download(task) is not None:
+        actions.add(PageAction.DOWNLOAD)
     return RowView(
-        status=task.status.value, label=status_label(task), progress=task.progress,
+        status=task.status.value, label=status_label(task, kind), progress=task.progress,
         percent=f"{task.progress:.0f}%", message=message, elapsed=f"Elapsed {elapsed}" if elapsed else "",
         remaining=f"About {duration(remaining)} left" if remaining is not None else "",
-        attempt=attempt, retry_in=retry_in, error=error, error_details=details, needs_password=needs_password,
-        actions=tuple(a for a in ACTION_ORDER if a in actions),
+        attempt=attempt, retry_in=retry_in, error=error, error_details=details,
+        secret=prompt.label if prompt else "", secret_placeholder=prompt.placeholder if prompt else "",
+        secret_submit=prompt.submit if prompt else "", actions=tuple(str(a) for a in ACTION_ORDER if a in actions),
     )
 
 
@@ -132,3 +134,17 @@ def to_clean(tasks: list[TaskState], now: float, *, after_seconds: float | None,
         if too_old or too_many:
             doomed.append(task.id)
     return doomed
+
+
+def summary_text(counts: dict[TaskStatus, int], *, hide_completed: bool, kinds: KindRegistry) -> str:
+    """"3 tasks · 1 running · 2 completed (hidden)", or an invitation when there are none."""
+    total = sum(counts.values())
+    if not total:
+        nouns = " or ".join(f"{kind.noun}s" for kind in kinds if kind.noun) or "files"
+        return f"No tasks yet. Add {nouns} above to start."
+    parts = [f"{total} task{'s' if total != 1 else ''}"]
+    for status in SUMMARY_ORDER:
+        if counts.get(status):
+            hidden = " (hidden)" if status is S.COMPLETED and hide_completed else ""
+            parts.append(f"{counts[status]} {SUMMARY_WORDS.get(status, status.value)}{hidden}")
+    return " · ".join(parts)

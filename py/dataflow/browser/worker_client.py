@@ -1,7 +1,8 @@
-"""The main thread's side of the PDF workers: a PdfClient per named PyScript worker, a watchdog
-that terminates and restarts a worker whose call takes too long, and a pool of such clients.
+"""The main thread's side of every kind's workers: one WorkerClient per named PyScript worker, with
+the call envelope of `dataflow.core.wire`, a watchdog that terminates and restarts a worker whose
+call takes too long, and errors raised again as their own classes from the kind's registry.
 
-Browser ring. Calls go to the worker's exported functions with JSON strings (see pdf_worker).
+Browser ring, generic: an executor's facade names the functions it calls (see core.wire.WorkerCaller).
 """
 
 from __future__ import annotations
@@ -9,79 +10,61 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from dataflow.browser.ffi import is_null
-from dataflow.executors.pdf.errors import PageTimeoutError, PdfWorkerError, error_from_dict
+from dataflow.core.errors import WorkerError, WorkerTimeoutError
+from dataflow.core.wire import ErrorRegistry
 
-WORKER_SRC = "./py/pdf_worker.py"
 WORKER_CONFIG = "./pyscript.toml"
-
-
-@dataclass(frozen=True)
-class Timeouts:
-    """Seconds a worker call may take before the watchdog restarts the worker."""
-
-    boot: float = 120.0
-    open: float = 60.0
-    per_page: float = 20.0
-    finish: float = 120.0
+BOOT_SECONDS = 120.0
 
 
 class WorkerClient:
-    """One PDF worker. `connect(name)` returns the worker's exports once it is ready."""
+    """One worker. `connect(name)` returns the worker's exports once it is ready; `spawn(name)`
+    starts a fresh one and `terminate(name)` stops one, whatever it is doing."""
 
     def __init__(self, name: str, *, connect: Callable[[str], Awaitable[Any]],
                  spawn: Callable[[str], Awaitable[Any]], terminate: Callable[[str], None],
-                 timeouts: Timeouts = Timeouts()):
+                 errors: ErrorRegistry | None = None, label: str = "worker", boot_seconds: float = BOOT_SECONDS):
         self.base_name = name
         self.name = name
         self.generation = 0
         self.restarts = 0
-        self.timeouts = timeouts
+        self.label = label
+        self.errors = errors or ErrorRegistry()
+        self.boot_seconds = boot_seconds
         self._connect, self._spawn, self._terminate = connect, spawn, terminate
         self._exports: Any = None
 
+    @property
+    def started(self) -> bool:
+        return self._exports is not None
+
     async def ready(self) -> Any:
+        """The worker's exports; WorkerError if it does not start within `boot_seconds`."""
         if self._exports is None:
             try:
-                self._exports = await asyncio.wait_for(self._connect(self.name), self.timeouts.boot)
+                self._exports = await asyncio.wait_for(self._connect(self.name), self.boot_seconds)
             except TimeoutError:
-                raise PdfWorkerError(f"The PDF worker did not start within {self.timeouts.boot:.0f} s.") from None
+                raise WorkerError(f"The {self.label} did not start within {self.boot_seconds:.0f} s.") from None
         return self._exports
 
     async def runtime_info(self) -> dict[str, str]:
+        """The worker's `runtime_info()`: versions of what it runs."""
         exports = await self.ready()
-        return json.loads(str(await _awaitable(exports.runtime_info())))
+        return dict(json.loads(str(await _awaitable(exports.runtime_info()))))
 
-    async def open(self, task_id, file_id, options, *, source, password):
-        return await self._call("pdf_open", (task_id, file_id, json.dumps(options), source, password or ""),
-                                self.timeouts.open, "Opening the file")
-
-    async def process(self, task_id, start, end):
-        seconds = self.timeouts.per_page * max(1, end - start)
-        return await self._call("pdf_process", (task_id, start, end), seconds, f"Pages {start + 1}–{end}")
-
-    async def finish(self, task_id):
-        return await self._call("pdf_finish", (task_id,), self.timeouts.finish, "Packaging the result")
-
-    async def forget(self, task_id):
-        if self._exports is not None:
-            await self._call("pdf_forget", (task_id,), self.timeouts.open, "Closing the file")
-
-    async def _call(self, function: str, args: tuple, seconds: float, what: str) -> Any:
+    async def call(self, function: str, args: tuple[Any, ...], *, seconds: float, what: str) -> Any:
+        """The value of the worker's `function(*args)` reply; see core.wire.WorkerCaller.call."""
         exports = await self.ready()
         try:
             raw = await asyncio.wait_for(_awaitable(getattr(exports, function)(*args)), seconds)
         except TimeoutError:
             await self.restart()
-            raise PageTimeoutError(f"{what} took longer than {seconds:.3g} s, so the PDF worker was stopped and "
-                                   "restarted. The file may be damaged or built to hang readers.") from None
-        reply = json.loads(str(raw))
-        if not reply.get("ok"):
-            raise error_from_dict(reply.get("error") or {})
-        return reply.get("value")
+            raise WorkerTimeoutError(f"{what} took longer than {seconds:.3g} s, so the {self.label} was stopped "
+                                     "and restarted.") from None
+        return self.errors.read_reply(str(raw))
 
     async def restart(self) -> None:
         """Terminate this worker (whatever it is doing) and start a fresh one under a new name."""
@@ -97,43 +80,30 @@ async def _awaitable(value: Any) -> Any:
     return await value
 
 
-class WorkerPool:
-    """Hands out idle workers; the orchestrator's concurrency equals the pool's size."""
-
-    def __init__(self, clients: list[WorkerClient]):
-        self.clients = clients
-        self._idle: asyncio.Queue[WorkerClient] = asyncio.Queue()
-        for client in clients:
-            self._idle.put_nowait(client)
-
-    @property
-    def size(self) -> int:
-        return len(self.clients)
-
-    async def acquire(self) -> WorkerClient:
-        return await self._idle.get()
-
-    def release(self, client: WorkerClient) -> None:
-        self._idle.put_nowait(client)
-
-
 def pyscript_connect(name: str) -> Awaitable[Any]:
     from pyscript import workers
 
     return _awaitable(workers[name])
 
 
-async def pyscript_spawn(name: str) -> None:
-    """Add a worker script to the page; PyScript boots it (connect() waits for it)."""
-    import js
+def pyscript_spawner(script: str) -> Callable[[str], Awaitable[None]]:
+    """A `spawn(name)` that adds a worker running `script` to the page, unless the page already
+    declares one of that name; PyScript boots it (connect() waits for it)."""
 
-    script = js.document.createElement("script")
-    script.type = "py"
-    script.src = WORKER_SRC
-    script.setAttribute("worker", "")
-    script.setAttribute("name", name)
-    script.setAttribute("config", WORKER_CONFIG)
-    js.document.body.append(script)
+    async def spawn(name: str) -> None:
+        import js
+
+        if not is_null(js.document.querySelector(f'script[type="py"][worker][name="{name}"]')):
+            return
+        node = js.document.createElement("script")
+        node.type = "py"
+        node.src = script
+        node.setAttribute("worker", "")
+        node.setAttribute("name", name)
+        node.setAttribute("config", WORKER_CONFIG)
+        js.document.body.append(node)
+
+    return spawn
 
 
 def pyscript_terminate(name: str) -> None:

@@ -49,3 +49,38 @@ class TaskCancelledError(TaskStopRequested):
 
 class TaskPausedError(TaskStopRequested):
     """The task was paused while it ran; it resumes from its last checkpoint."""
+
+
+class RetryAfterError(DataflowError):
+    """The executor may try again, but not before `not_before` (epoch seconds; an HTTP 429's
+    Retry-After, say). The orchestrator waits for the later of its backoff delay and that time,
+    capped by the retry policy's `maximum_retry_after`. Retryable unless the policy names it."""
+
+    def __init__(self, message: str, *, not_before: float):
+        super().__init__(message)
+        self.not_before = float(not_before)
+
+
+class SecretMissingError(NonRetryableError):
+    """The task needs a secret (a password, an API key) that this page does not hold: secrets live
+    in memory only, so a reload forgets them. `names` lists the secrets the task was given before."""
+
+    def __init__(self, message: str, *, names: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.names = tuple(names)
+
+
+class WorkerError(DataflowError):
+    """A worker failed in a way that may pass (it crashed, was restarted, did not start): retried."""
+
+
+class WorkerRejectedError(NonRetryableError):
+    """A worker reported an error of a class this side does not know, marked not retryable."""
+
+
+class WorkerTimeoutError(NonRetryableError):
+    """A worker call took longer than its watchdog allows; the worker was stopped and restarted."""
+
+
+class UnsupportedFileError(NonRetryableError):
+    """A file that no registered kind takes; the message says which files the app takes."""

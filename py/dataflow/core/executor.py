@@ -10,10 +10,12 @@ from __future__ import annotations
 import inspect
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any, Protocol, runtime_checkable
 
 from dataflow.core.errors import TaskCancelledError, TaskPausedError
+from dataflow.core.status import StopRequest
 
 JSON = Any
 LEGACY_PARAMETER_NAMES = frozenset({"on_progress", "progress_callback", "callback"})
@@ -26,15 +28,19 @@ class TaskExecutor(Protocol):
 
 
 class ExecutionContext:
-    """The executor's handle on its task: progress, checkpoints, and cooperative stopping."""
+    """The executor's handle on its task: progress, checkpoints, cooperative stopping, and the
+    secrets (a password, an API key) the user gave for this task, by name. Secrets are held in
+    memory only: never persisted, never in an event, never sent to another tab."""
 
     def __init__(self, *, task_id: str, attempt: int, checkpoint_data: JSON,
                  on_progress: Callable[[float, str | None], None],
                  on_checkpoint: Callable[[JSON], None],
-                 stop_requested: Callable[[], str | None]):
+                 stop_requested: Callable[[], StopRequest | None],
+                 secrets: Mapping[str, str] | None = None):
         self.task_id = task_id
         self.attempt = attempt
         self.checkpoint_data = checkpoint_data
+        self.secrets: Mapping[str, str] = MappingProxyType(dict(secrets or {}))
         self._on_progress = on_progress
         self._on_checkpoint = on_checkpoint
         self._stop_requested = stop_requested
@@ -61,16 +67,18 @@ class ExecutionContext:
         self._on_checkpoint(data)
 
     @property
-    def stop_requested(self) -> str | None:
-        """"pause" or "cancel" once the user asked for it, else None."""
+    def stop_requested(self) -> StopRequest | None:
+        """StopRequest.PAUSE or StopRequest.CANCEL once the user asked for it, else None."""
         return self._stop_requested()
 
     def raise_if_cancelled(self) -> None:
-        """Stop here if the task was paused or cancelled (call it between units of work)."""
+        """Stop here if the task was paused or cancelled (call it between units of work).
+
+        Raises TaskCancelledError or TaskPausedError; the orchestrator settles the task from them."""
         requested = self._stop_requested()
-        if requested == "cancel":
+        if requested == StopRequest.CANCEL:
             raise TaskCancelledError(f"task {self.task_id} was cancelled")
-        if requested == "pause":
+        if requested == StopRequest.PAUSE:
             raise TaskPausedError(f"task {self.task_id} was paused")
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from dataflow.core.errors import CorruptRecordError
 from dataflow.core.retry import RetryPolicy
-from dataflow.core.status import TaskStatus
+from dataflow.core.status import StopRequest, TaskStatus
 
 JSON = Any
 
@@ -95,8 +95,9 @@ class TaskState:
     finished_at: float | None = None
     next_attempt_at: float | None = None
     queued_at: float | None = None
-    stop_requested: str | None = None
+    stop_requested: StopRequest | None = None
     attempts: list[AttemptRecord] = field(default_factory=list)
+    secret_names: list[str] = field(default_factory=list)  # names only: the values live in memory
 
     @property
     def attempt(self) -> int:
@@ -109,7 +110,8 @@ class TaskState:
 
     def snapshot(self) -> TaskState:
         """A copy that later changes to this task do not reach (records are replaced, not mutated)."""
-        return replace(self, metadata=dict(self.metadata), attempts=list(self.attempts))
+        return replace(self, metadata=dict(self.metadata), attempts=list(self.attempts),
+                       secret_names=list(self.secret_names))
 
     def to_dict(self) -> dict[str, JSON]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -163,8 +165,9 @@ class TaskState:
             finished_at=_optional_float(data.get("finished_at")),
             next_attempt_at=_optional_float(data.get("next_attempt_at")),
             queued_at=_optional_float(data.get("queued_at")),
-            stop_requested=data.get("stop_requested"),
+            stop_requested=StopRequest(data["stop_requested"]) if data.get("stop_requested") else None,
             attempts=[AttemptRecord.from_dict(a) for a in data.get("attempts") or []],
+            secret_names=[str(name) for name in data.get("secret_names") or []],
         )
 
 

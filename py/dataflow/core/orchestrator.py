@@ -2,7 +2,9 @@
 
 Every status change goes through `check_transition`; every change is persisted through the
 TaskStore and announced to subscribers as a TaskEvent. Time comes from the injected Clock.
-Standard library only: no `js`, `pyodide` or `pyscript`.
+Secrets given on retry live in this object's memory only and reach the executor through its
+ExecutionContext; only their names are persisted. Standard library only: no `js`, `pyodide` or
+`pyscript`, and no executor package.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 import random
 import traceback
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -21,21 +23,24 @@ from dataflow.core.clock import Clock, SystemClock
 from dataflow.core.errors import (
     DataflowError,
     NonRetryableError,
+    RetryAfterError,
+    SecretMissingError,
     TaskCancelledError,
     TaskPausedError,
     UnknownTaskError,
 )
-from dataflow.core.events import TaskEvent
+from dataflow.core.events import EventType, TaskEvent
 from dataflow.core.executor import ExecutionContext, TaskExecutor, as_executor
 from dataflow.core.model import AttemptRecord, TaskError, TaskState
 from dataflow.core.persistence import DEFAULT_PREFIX, TaskStore
 from dataflow.core.queue import ReadyQueue
 from dataflow.core.retry import RetryPolicy
-from dataflow.core.status import TaskStatus, check_action, check_transition
+from dataflow.core.status import Action, StopRequest, TaskStatus, check_action, check_transition
 from dataflow.core.storage import MemoryStorage, Storage
 
 Listener = Callable[[TaskEvent], None]
 S = TaskStatus
+STOP_TARGETS = {StopRequest.PAUSE: S.PAUSED, StopRequest.CANCEL: S.CANCELLED}  # where an interrupted stop lands
 
 
 class Orchestrator:
@@ -59,6 +64,8 @@ class Orchestrator:
         self._tasks: dict[str, TaskState] = {}
         self._finished: dict[str, None] = {}  # ids of finished tasks, oldest finish first
         self._executors: dict[str, TaskExecutor] = {}
+        self._limits: dict[str, int] = {}  # kind -> how many of its tasks may run at once
+        self._secrets: dict[str, dict[str, str]] = {}  # task id -> secrets by name: memory only
         self._queue = ReadyQueue()
         self._running: dict[str, asyncio.Future] = {}
         self._listeners: list[Listener] = []
@@ -72,11 +79,21 @@ class Orchestrator:
 
     # Registration and subscriptions --------------------------------------------------------
 
-    def register(self, kind: str, executor: Any) -> None:
-        """Make `executor` the code for tasks of `kind`, also for tasks restored after a reload."""
+    def register(self, kind: str, executor: Any, *, concurrency: int | None = None) -> None:
+        """Make `executor` the code for tasks of `kind`, also for tasks restored after a reload.
+
+        `concurrency` limits how many tasks of this kind run at once (None: only the orchestrator's
+        overall limit applies); tasks of one kind start in the order they became eligible.
+        Raises ValueError for an empty kind or a limit under 1, TypeError for a non-executor."""
         if not kind or not isinstance(kind, str):
             raise ValueError("an executor's kind must be a non-empty string")
+        if concurrency is not None and concurrency < 1:
+            raise ValueError(f"concurrency of {kind!r} must be at least 1, got {concurrency}")
         self._executors[kind] = as_executor(executor)
+        if concurrency is None:
+            self._limits.pop(kind, None)
+        else:
+            self._limits[kind] = concurrency
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call `listener(event)` on every change; returns a function that unsubscribes."""
@@ -126,14 +143,14 @@ class Orchestrator:
         """A task that was running when the tab went away: the same try continues later."""
         if task.attempts and task.attempts[-1].ended_at is None:
             task.attempts[-1] = replace(task.attempts[-1], ended_at=task.last_updated, outcome="interrupted")
-        target = {"pause": S.PAUSED, "cancel": S.CANCELLED}.get(task.stop_requested or "", S.PENDING)
+        target = STOP_TARGETS[task.stop_requested] if task.stop_requested else S.PENDING
         task.stop_requested = None
         self._set_status(task, target)
         if target is S.CANCELLED:
             task.finished_at = self.clock.now()
 
-    def _fail_unrunnable(self, task: TaskState, message: str) -> None:
-        task.error = TaskError(type="UnknownExecutor", message=message, attempt=task.attempt,
+    def _fail_unrunnable(self, task: TaskState, message: str, error_type: str = "UnknownExecutor") -> None:
+        task.error = TaskError(type=error_type, message=message, attempt=task.attempt,
                                retryable=False, at=self.clock.now())
         self._set_status(task, S.FAILED)
         task.finished_at = self.clock.now()
@@ -161,24 +178,36 @@ class Orchestrator:
         return task.id
 
     def get_task_state(self, task_id: str) -> TaskState:
+        """A snapshot of the task; UnknownTaskError if there is none with this id."""
         return self._get(task_id).snapshot()
 
     def list_tasks(self) -> list[TaskState]:
         """Every task, oldest first."""
         return [task.snapshot() for task in self._tasks.values()]
 
+    def act(self, action: Action, task_id: str, *, secrets: Mapping[str, str] | None = None) -> None:
+        """Apply a user's `action` (the panel's buttons, another tab's request) to a task.
+
+        `secrets` only go with Action.RETRY. Raises UnknownTaskError, or InvalidTransitionError
+        when the action is not allowed in the task's status (core.status.ACTIONS)."""
+        if action is Action.RETRY:
+            self.retry(task_id, secrets=secrets)
+            return
+        {Action.PAUSE: self.pause, Action.RESUME: self.resume, Action.CANCEL: self.cancel,
+         Action.REMOVE: self.remove}[action](task_id)
+
     def pause(self, task_id: str) -> None:
         """Pause a queued task now, or a running one at its next stop point."""
-        task = self._get_for("pause", task_id)
+        task = self._get_for(Action.PAUSE, task_id)
         if task.status is S.RUNNING:
-            self._request_stop(task, "pause")
+            self._request_stop(task, StopRequest.PAUSE)
             return
         self._queue.discard(task.id)
         self._change(task, S.PAUSED)
 
     def resume(self, task_id: str) -> None:
         """Queue a paused task again (it continues from its checkpoint), or withdraw a pending pause."""
-        task = self._get_for("resume", task_id)
+        task = self._get_for(Action.RESUME, task_id)
         if task.status is S.RUNNING:
             self._request_stop(task, None)
             return
@@ -186,16 +215,23 @@ class Orchestrator:
 
     def cancel(self, task_id: str) -> None:
         """Cancel a queued or paused task now, or a running one at its next stop point."""
-        task = self._get_for("cancel", task_id)
+        task = self._get_for(Action.CANCEL, task_id)
         if task.status is S.RUNNING:
-            self._request_stop(task, "cancel")
+            self._request_stop(task, StopRequest.CANCEL)
             return
         self._queue.discard(task.id)
         self._change(task, S.CANCELLED, finished=True)
 
-    def retry(self, task_id: str) -> None:
-        """Run a failed or cancelled task again, with a fresh set of attempts, from its checkpoint."""
-        task = self._get_for("retry", task_id)
+    def retry(self, task_id: str, *, secrets: Mapping[str, str] | None = None) -> None:
+        """Run a failed or cancelled task again, with a fresh set of attempts, from its checkpoint.
+
+        `secrets` (a password, an API key, by name) reach the executor as `ctx.secrets` on this and
+        later attempts. They stay in this object's memory: never persisted (only their names are,
+        so that after a reload the task asks for them again), never in an event."""
+        task = self._get_for(Action.RETRY, task_id)
+        if secrets:
+            self._secrets[task_id] = {**self._secrets.get(task_id, {}), **{str(k): str(v) for k, v in secrets.items()}}
+            task.secret_names = sorted(set(task.secret_names) | set(self._secrets[task_id]))
         task.retry_count, task.next_attempt_at, task.finished_at = 0, None, None
         self._change(task, S.PENDING, enqueue=True)
 
@@ -203,7 +239,8 @@ class Orchestrator:
         """Forget a task (a running one is cancelled first). Subscribers get a "removed" event."""
         task = self._get(task_id)
         if task.status is S.RUNNING:
-            task.stop_requested = "cancel"
+            task.stop_requested = StopRequest.CANCEL
+        self._secrets.pop(task_id, None)
         self._queue.discard(task_id)
         self._finished.pop(task_id, None)
         del self._tasks[task_id]
@@ -211,6 +248,7 @@ class Orchestrator:
         self._emit(events.REMOVED, task)
 
     def set_concurrency(self, concurrency: int) -> None:
+        """How many tasks (of all kinds) may run at once; ValueError under 1."""
         if concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, got {concurrency}")
         self.concurrency = concurrency
@@ -241,14 +279,20 @@ class Orchestrator:
         """Start due tasks while slots are free; arrange to wake up when the next one is due."""
         now = self.clock.now()
         while len(self._running) < self.concurrency:
-            task_id = self._queue.pop_due(now)
+            task_id = self._queue.pop_due(now, self._admit)
             if task_id is None:
                 break
             self._start(self._tasks[task_id])
         self._schedule_wakeup(now)
 
+    def _admit(self, task_id: str) -> bool:
+        """May this queued task start now? Only while its kind is under its own limit."""
+        kind = self._tasks[task_id].kind
+        limit = self._limits.get(kind)
+        return limit is None or sum(1 for running in self._running if self._tasks[running].kind == kind) < limit
+
     def _schedule_wakeup(self, now: float) -> None:
-        due = self._queue.next_eligible_at() if len(self._running) < self.concurrency else None
+        due = self._queue.next_eligible_at(self._admit) if len(self._running) < self.concurrency else None
         if due == self._wakeup_at and self._wakeup is not None and not self._wakeup.done():
             return
         if self._wakeup is not None:
@@ -263,6 +307,14 @@ class Orchestrator:
         self._pump()
 
     def _start(self, task: TaskState) -> None:
+        missing = [name for name in task.secret_names if name not in self._secrets.get(task.id, {})]
+        if missing:  # given before a reload, forgotten since: wait for them instead of failing on the way
+            names = " and ".join(missing)
+            self._fail_unrunnable(task, f"This task needs its {names} again: secrets are kept in memory only, so "
+                                        f"they are forgotten when the page reloads. Enter the {names} to continue.",
+                                  SecretMissingError.__name__)
+            self._emit(events.CHANGED, task)
+            return
         now = self.clock.now()
         self._set_status(task, S.RUNNING)
         task.start_time = task.start_time or now
@@ -275,7 +327,7 @@ class Orchestrator:
             task_id=task.id, attempt=task.attempt, checkpoint_data=task.checkpoint,
             on_progress=lambda percent, message: self._progress(task, percent, message),
             on_checkpoint=lambda data: self._checkpoint(task, data),
-            stop_requested=lambda: task.stop_requested,
+            stop_requested=lambda: task.stop_requested, secrets=self._secrets.get(task.id),
         )
         self._running[task.id] = asyncio.ensure_future(self._run_attempt(task, ctx))
 
@@ -303,7 +355,7 @@ class Orchestrator:
 
     def _settle(self, task: TaskState, outcome: TaskStatus, payload: Any) -> None:
         now = self.clock.now()
-        if outcome is S.FAILED and task.stop_requested == "cancel":
+        if outcome is S.FAILED and task.stop_requested is StopRequest.CANCEL:
             outcome = S.CANCELLED  # the user asked to stop; the failure on the way out is moot
         error = payload if outcome is S.FAILED else None
         task.attempts[-1] = replace(task.attempts[-1], ended_at=now, outcome=outcome.value,
@@ -311,10 +363,11 @@ class Orchestrator:
         task.stop_requested = None
         if outcome is S.COMPLETED:
             task.result, task.progress, task.error = payload, 100.0, None
+            self._secrets.pop(task.id, None)  # a completed task never runs again
             self._change(task, S.COMPLETED, finished=True)
             self._notify_complete(task)
         elif outcome is S.FAILED:
-            self._fail_or_retry(task, error, now)
+            self._fail_or_retry(task, payload, now)
         else:
             self._change(task, outcome, finished=outcome is S.CANCELLED)
         self._prune_history()
@@ -327,7 +380,9 @@ class Orchestrator:
                                attempt=task.attempt, retryable=retryable, at=now)
         if retryable and task.retry_count < task.max_retries:
             task.retry_count += 1
-            task.next_attempt_at = now + task.retry_policy.delay_for(task.retry_count, rng=self._rng)
+            not_before = error.not_before if isinstance(error, RetryAfterError) else None
+            task.next_attempt_at = task.retry_policy.next_attempt_at(task.retry_count, now, not_before=not_before,
+                                                                     rng=self._rng)
             self._change(task, S.PENDING, enqueue=True)
         else:
             self._change(task, S.FAILED, finished=True)
@@ -353,7 +408,7 @@ class Orchestrator:
         except KeyError:
             raise UnknownTaskError(task_id) from None
 
-    def _get_for(self, action: str, task_id: str) -> TaskState:
+    def _get_for(self, action: Action, task_id: str) -> TaskState:
         task = self._get(task_id)
         check_action(action, task.status, task.stop_requested)
         return task
@@ -364,8 +419,8 @@ class Orchestrator:
                 known = ", ".join(sorted(self._executors)) or "none"
                 raise DataflowError(f"no executor is registered for kind {executor_or_kind!r} (known: {known})")
             return executor_or_kind
-        kind = getattr(executor_or_kind, "kind", None) or getattr(
-            executor_or_kind, "__qualname__", type(executor_or_kind).__qualname__)
+        kind = str(getattr(executor_or_kind, "kind", None) or getattr(
+            executor_or_kind, "__qualname__", type(executor_or_kind).__qualname__))
         if kind not in self._executors:
             self.register(kind, executor_or_kind)
         return kind
@@ -394,7 +449,7 @@ class Orchestrator:
         base = (task.queued_at or task.created_at) if front else self.clock.now()
         self._queue.push(task.id, max(base, task.next_attempt_at or base))
 
-    def _request_stop(self, task: TaskState, request: str | None) -> None:
+    def _request_stop(self, task: TaskState, request: StopRequest | None) -> None:
         task.stop_requested = request
         task.last_updated = self.clock.now()
         self.store.changed(task.id, urgent=True)
@@ -406,7 +461,7 @@ class Orchestrator:
 
     # Notifications -------------------------------------------------------------------------
 
-    def _emit(self, kind: str, task: TaskState | None = None, message: str | None = None) -> None:
+    def _emit(self, kind: EventType, task: TaskState | None = None, message: str | None = None) -> None:
         event = TaskEvent(type=kind, task_id=task.id if task else None,
                           task=task.snapshot() if task else None, message=message)
         for listener in list(self._listeners):

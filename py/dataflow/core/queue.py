@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from collections.abc import Callable
+
+Admit = Callable[[str], bool]  # may this task id start now (its kind has a free slot)?
 
 
 class ReadyQueue:
@@ -30,25 +33,39 @@ class ReadyQueue:
         heapq.heappush(self._heap, (eligible_at, seq, task_id))
 
     def discard(self, task_id: str) -> None:
+        """Take `task_id` out of the queue (no error if it is not queued)."""
         self._live.pop(task_id, None)
 
     def _drop_stale(self) -> None:
         while self._heap and self._live.get(self._heap[0][2]) != self._heap[0][1]:
             heapq.heappop(self._heap)
 
-    def next_eligible_at(self) -> float | None:
-        """When the first queued task may run, or None if the queue is empty."""
+    def next_eligible_at(self, admit: Admit | None = None) -> float | None:
+        """When the first queued task (that `admit` lets start) may run, or None if there is none."""
         self._drop_stale()
-        return self._heap[0][0] if self._heap else None
+        if admit is None:
+            return self._heap[0][0] if self._heap else None
+        times = [at for at, seq, task_id in self._heap if self._live.get(task_id) == seq and admit(task_id)]
+        return min(times) if times else None
 
-    def pop_due(self, now: float) -> str | None:
-        """The first task eligible by `now`, removed from the queue; None if none is due."""
-        self._drop_stale()
-        if not self._heap or self._heap[0][0] > now:
-            return None
-        _, _, task_id = heapq.heappop(self._heap)
-        del self._live[task_id]
-        return task_id
+    def pop_due(self, now: float, admit: Admit | None = None) -> str | None:
+        """The first task eligible by `now` that `admit` lets start, removed from the queue; None if
+        there is none. Tasks passed over keep their place (FIFO holds within each kind)."""
+        skipped: list[tuple[float, int, str]] = []
+        found = None
+        while True:
+            self._drop_stale()
+            if not self._heap or self._heap[0][0] > now:
+                break
+            entry = heapq.heappop(self._heap)
+            if admit is None or admit(entry[2]):
+                del self._live[entry[2]]
+                found = entry[2]
+                break
+            skipped.append(entry)
+        for entry in skipped:
+            heapq.heappush(self._heap, entry)
+        return found
 
     def ids(self) -> list[str]:
         """Queued ids in the order they would run."""

@@ -13,6 +13,8 @@ class RetryPolicy:
     """How often and how soon a failed task is tried again.
 
     `maximum_attempts` counts every try (Temporal's meaning): 4 is the first try plus 3 retries.
+    `maximum_retry_after` caps how far past now an executor's "not before" time (RetryAfterError,
+    e.g. HTTP 429 Retry-After) may push the next attempt, in seconds.
     With `jitter`, each delay is drawn uniformly from [0, capped exponential delay] ("full
     jitter"), which spreads retries of many tasks that failed together.
     """
@@ -23,6 +25,8 @@ class RetryPolicy:
     maximum_attempts: int = 4
     jitter: bool = True
     non_retryable_error_types: tuple[str, ...] = field(default=())
+    maximum_retry_after: float = 3600.0  # seconds: the latest a RetryAfterError may push a retry
+
 
     def __post_init__(self) -> None:
         if self.initial_interval <= 0:
@@ -38,10 +42,13 @@ class RetryPolicy:
             raise ValueError(f"maximum_attempts must be a whole number, got {self.maximum_attempts!r}")
         if self.maximum_attempts < 1:
             raise ValueError(f"maximum_attempts must be at least 1 (the first try), got {self.maximum_attempts}")
+        if not self.maximum_retry_after > 0:
+            raise ValueError(f"maximum_retry_after must be positive, got {self.maximum_retry_after}")
         object.__setattr__(self, "non_retryable_error_types", tuple(self.non_retryable_error_types))
 
     @property
     def max_retries(self) -> int:
+        """Automatic retries after the first try: maximum_attempts - 1."""
         return self.maximum_attempts - 1
 
     def ceiling_for(self, retry: int) -> float:
@@ -60,7 +67,17 @@ class RetryPolicy:
         ceiling = self.ceiling_for(retry)
         return rng() * ceiling if self.jitter else ceiling
 
+    def next_attempt_at(self, retry: int, now: float, *, not_before: float | None = None,
+                        rng: Callable[[], float] = random.random) -> float:
+        """Epoch seconds of retry number `retry`: the later of the backoff delay and `not_before`
+        (an executor's retry-after time), but never more than `maximum_retry_after` from `now`."""
+        backoff = now + self.delay_for(retry, rng=rng)
+        if not_before is None:
+            return backoff
+        return min(max(backoff, not_before), max(backoff, now + self.maximum_retry_after))
+
     def is_retryable(self, error_type: str) -> bool:
+        """False for an error class name listed in non_retryable_error_types."""
         return error_type not in self.non_retryable_error_types
 
     def to_dict(self) -> dict[str, Any]:
@@ -71,6 +88,7 @@ class RetryPolicy:
             "maximum_attempts": self.maximum_attempts,
             "jitter": self.jitter,
             "non_retryable_error_types": list(self.non_retryable_error_types),
+            "maximum_retry_after": self.maximum_retry_after,
         }
 
     @classmethod

@@ -1,4 +1,5 @@
-"""Task statuses and the one table of allowed transitions. Standard library only."""
+"""Task statuses, stop requests and user actions, with the one table of allowed transitions and
+the one table of what a user may do in each status. Standard library only."""
 
 from __future__ import annotations
 
@@ -19,7 +20,33 @@ class TaskStatus(StrEnum):
 
     @property
     def is_finished(self) -> bool:
+        """Completed, failed or cancelled: nothing runs until a user acts."""
         return self in FINISHED
+
+
+class StopRequest(StrEnum):
+    """What a running task was asked to do at its next stop point; the value is persisted."""
+
+    PAUSE = "pause"
+    CANCEL = "cancel"
+
+
+class Action(StrEnum):
+    """What a user may do to a task through the orchestrator (the panel's buttons, other tabs)."""
+
+    PAUSE = "pause"
+    RESUME = "resume"
+    CANCEL = "cancel"
+    RETRY = "retry"
+    REMOVE = "remove"
+
+    @classmethod
+    def parse(cls, name: object) -> Action | None:
+        """The action called `name`, or None when there is no such action."""
+        try:
+            return cls(str(name))
+        except ValueError:
+            return None
 
 
 P, R, C, F, Z, X = (
@@ -43,6 +70,7 @@ FINISHED = frozenset({C, F, X})
 
 
 def can_transition(current: TaskStatus, target: TaskStatus) -> bool:
+    """True if the transition table allows `current -> target`."""
     return target in TRANSITIONS[current]
 
 
@@ -55,29 +83,29 @@ def check_transition(current: TaskStatus, target: TaskStatus) -> TaskStatus:
 
 # What a user may do to a task, by status. A running task is paused or cancelled at its next
 # stop point, so "pause" and "cancel" on it are requests; "resume" on it withdraws a pending pause.
-ACTIONS: dict[str, frozenset[TaskStatus]] = {
-    "pause": frozenset({P, R}),
-    "resume": frozenset({Z, R}),
-    "cancel": frozenset({P, Z, R}),
-    "retry": frozenset({F, X}),
-    "remove": frozenset(TaskStatus),
+ACTIONS: dict[Action, frozenset[TaskStatus]] = {
+    Action.PAUSE: frozenset({P, R}),
+    Action.RESUME: frozenset({Z, R}),
+    Action.CANCEL: frozenset({P, Z, R}),
+    Action.RETRY: frozenset({F, X}),
+    Action.REMOVE: frozenset(TaskStatus),
 }
 
 
-def allowed_actions(status: TaskStatus, stop_requested: str | None = None) -> frozenset[str]:
+def allowed_actions(status: TaskStatus, stop_requested: StopRequest | None = None) -> frozenset[Action]:
     """The actions a user may take now; a stop already requested narrows what a running task allows."""
     allowed = {action for action, statuses in ACTIONS.items() if status in statuses}
     if status is R:
         if stop_requested is not None:
-            allowed.discard("pause")
-        if stop_requested != "pause":
-            allowed.discard("resume")
-        if stop_requested == "cancel":
-            allowed.discard("cancel")
+            allowed.discard(Action.PAUSE)
+        if stop_requested != StopRequest.PAUSE:
+            allowed.discard(Action.RESUME)
+        if stop_requested == StopRequest.CANCEL:
+            allowed.discard(Action.CANCEL)
     return frozenset(allowed)
 
 
-def check_action(action: str, status: TaskStatus, stop_requested: str | None = None) -> None:
+def check_action(action: Action, status: TaskStatus, stop_requested: StopRequest | None = None) -> None:
     """Raise InvalidTransitionError with a clear reason if `action` is not allowed now."""
     if action not in allowed_actions(status, stop_requested):
         where = f"{status.value} (a {stop_requested} is already requested)" if stop_requested else status.value

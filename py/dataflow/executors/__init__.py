@@ -1,2 +1,3 @@
-"""Executors: the code that does a task's work. They may import their libraries (pypdf), never the
+"""Executors: the code that does a task's work. Each package is one kind, a plug-in
+(`plugin(host)`). They may import their libraries, never the
 browser (`js`, `pyodide`, `pyscript`); browser adapters are handed to them."""

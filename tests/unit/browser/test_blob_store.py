@@ -45,6 +45,11 @@ class FakeIdb:
         for key in [key for key in self.items if key.startswith(prefix)]:
             del self.items[key]
 
+    async def deleteKeys(self, keys):  # noqa: N802
+        self.delete_calls = getattr(self, "delete_calls", 0) + 1
+        for key in keys:
+            self.items.pop(key, None)
+
 
 def fake_to_js(value):
     return FakeBytes(value) if isinstance(value, bytes) else value
@@ -71,6 +76,14 @@ async def test_keys_and_delete_prefix(store):
     assert await store.keys("part:t:") == ["part:t:1", "part:t:2"]
     await store.delete_prefix("part:t:")
     assert await store.keys("part:") == ["part:u:1"]
+
+
+async def test_delete_keys_deletes_exactly_those_keys_in_one_call(store):
+    for key in ("file:a", "file:ab", "result:t"):
+        await store.put(key, "x")
+    await store.delete_keys(["file:a", "result:t", "absent"])
+    await store.delete_keys([])  # nothing to do: no call
+    assert await store.keys("") == ["file:ab"] and store.idb.delete_calls == 1
 
 
 async def test_full_quota_is_a_storage_full_error(store):

@@ -2,7 +2,16 @@
 
 import pytest
 
-from dataflow.browser.row_view import duration, estimate_remaining, row_view, size_text, status_label, to_clean
+from dataflow.browser.row_view import (
+    duration,
+    estimate_remaining,
+    row_view,
+    size_text,
+    status_label,
+    summary_text,
+    to_clean,
+)
+from dataflow.core.kinds import Accepts, ExecutorKind, KindRegistry, SecretPrompt
 from dataflow.core.model import AttemptRecord, TaskError, TaskState
 from dataflow.core.status import TaskStatus
 
@@ -10,9 +19,25 @@ S = TaskStatus
 NOW = 1_000.0
 
 
+class DocKind(ExecutorKind):
+    """A kind defined here: its summary counts pages; a wrong or missing password needs the user."""
+
+    kind = "doc"
+    noun = "doc"
+    accepts = Accepts(("application/x-doc",), (".doc",), "doc files")
+    secret = SecretPrompt(name="password", label="Password", placeholder="Doc password", submit="Unlock",
+                          errors=frozenset({"PasswordRequiredError", "WrongPasswordError"}))
+
+    def summary(self, result):
+        return f"{result['pages']} pages" if result else ""
+
+
+KIND = DocKind()
+
+
 def task(status=S.PENDING, **fields):
     fields.setdefault("attempts", [AttemptRecord(number=1, started_at=NOW - 30)] if status is not S.PENDING else [])
-    return TaskState(id="t", name="a.pdf", kind="pdf", status=status, **fields)
+    return TaskState(id="t", name="a.doc", kind="doc", status=status, **fields)
 
 
 @pytest.mark.parametrize(("status", "fields", "label", "actions"), [
@@ -29,7 +54,7 @@ def task(status=S.PENDING, **fields):
     (S.CANCELLED, {}, "Cancelled", ("retry", "remove")),
 ])
 def test_label_and_actions_for_each_status(status, fields, label, actions):
-    view = row_view(task(status, **fields), NOW)
+    view = row_view(task(status, **fields), NOW, kind=KIND)
     assert (view.status, view.label, view.actions) == (status.value, label, actions)
 
 
@@ -47,18 +72,29 @@ def test_waiting_row_counts_down_to_the_next_attempt():
 
 def test_failed_row_has_message_and_details_and_asks_for_a_password_when_needed():
     error = TaskError("WrongPasswordError", "The password is not correct", traceback="Traceback...", attempt=1)
-    view = row_view(task(S.FAILED, error=error), NOW)
-    assert view.error == "The password is not correct" and view.needs_password
+    view = row_view(task(S.FAILED, error=error), NOW, kind=KIND)
+    assert view.error == "The password is not correct"
+    assert (view.secret, view.secret_placeholder, view.secret_submit) == ("Password", "Doc password", "Unlock")
     assert view.error_details.startswith("WrongPasswordError on attempt 1") and "Traceback" in view.error_details
 
 
-def test_completed_row_summarises_the_result():
-    result = {"result_key": "r", "title": "Annual <report>", "pages": 12, "images": 1, "size": 2_500_000,
-              "skipped_pages": [3], "warnings": []}
-    view = row_view(task(S.COMPLETED, result=result, progress=100.0, start_time=NOW - 75, finished_at=NOW - 5),
-                    NOW)
-    assert view.message == "“Annual <report>” · 12 pages · 1 image · 2.4 MB · 1 page(s) skipped"
-    assert view.elapsed == "Elapsed 1:10" and view.error == ""
+def test_completed_row_shows_its_kinds_summary_and_elapsed_time():
+    view = row_view(task(S.COMPLETED, result={"result_key": "r", "pages": 12}, progress=100.0, start_time=NOW - 75,
+                         finished_at=NOW - 5), NOW, kind=KIND)
+    assert view.message == "12 pages" and view.elapsed == "Elapsed 1:10" and view.error == ""
+
+
+def test_a_task_of_a_kind_this_app_does_not_run_has_no_summary_secret_or_download():
+    error = TaskError("PasswordRequiredError", "pw")
+    assert row_view(task(S.FAILED, error=error), NOW).secret == ""
+    done = row_view(task(S.COMPLETED, result={"result_key": "r", "pages": 1}), NOW)
+    assert done.message == "" and done.actions == ("remove",)
+
+
+def test_a_task_that_lost_its_secret_in_a_reload_asks_for_it_again():
+    error = TaskError("SecretMissingError", "This task needs its password again")
+    view = row_view(task(S.FAILED, error=error, secret_names=["password"]), NOW, kind=KIND)
+    assert view.label == "Needs password" and view.secret == "Password"
 
 
 @pytest.mark.parametrize(("seconds", "text"), [(0, "0:00"), (7.4, "0:07"), (83, "1:23"), (3723, "1:02:03")])
@@ -90,3 +126,12 @@ def test_auto_cleanup_by_age_and_by_count():
     assert to_clean(tasks, NOW, after_seconds=60, keep=None) == ["t1", "t2"]
     assert to_clean(tasks, NOW, after_seconds=None, keep=1) == ["t1", "t2"]
     assert to_clean(tasks, NOW, after_seconds=5000, keep=2) == ["t2"]
+
+
+def test_summary_counts_rows_by_status_and_invites_when_empty():
+    kinds = KindRegistry()
+    kinds.register(DocKind())
+    assert summary_text({}, hide_completed=False, kinds=kinds) == "No tasks yet. Add docs above to start."
+    counts = {S.COMPLETED: 2, S.RUNNING: 1, S.PENDING: 1}
+    assert summary_text(counts, hide_completed=True, kinds=kinds) == \
+        "4 tasks · 1 running · 1 queued · 2 completed (hidden)"

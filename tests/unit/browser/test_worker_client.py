@@ -1,12 +1,13 @@
-"""WorkerClient and WorkerPool over fake workers: replies, errors as classes, the watchdog."""
+"""WorkerClient over fake workers: replies, errors as their own classes, the watchdog, start-up."""
 
 import asyncio
 import json
 
 import pytest
 
-from dataflow.browser.worker_client import Timeouts, WorkerClient, WorkerPool
-from dataflow.executors.pdf.errors import NotAPdfError, PageTimeoutError, PdfWorkerError
+from dataflow.browser.worker_client import WorkerClient
+from dataflow.core.errors import NonRetryableError, WorkerError, WorkerTimeoutError
+from dataflow.core.wire import ErrorRegistry
 
 
 class FakeWorker:
@@ -40,53 +41,58 @@ class Fleet:
         self.terminated.append(name)
 
 
+class OddError(NonRetryableError):
+    pass
+
+
 def ok(value):
     return json.dumps({"ok": True, "value": value})
 
 
-def client(fleet, **timeouts):
-    return WorkerClient("pdf-1", connect=fleet.connect, spawn=fleet.spawn, terminate=fleet.terminate,
-                        timeouts=Timeouts(**timeouts))
+def client(fleet, **options):
+    return WorkerClient("w-1", connect=fleet.connect, spawn=fleet.spawn, terminate=fleet.terminate,
+                        errors=ErrorRegistry(OddError), label="test worker", **options)
 
 
-async def test_calls_pass_json_and_return_the_value():
+async def test_calls_pass_their_arguments_and_return_the_value():
     async def behaviour(worker, function, args):
         return ok({"function": function, "args": list(args)})
 
-    fleet = Fleet(behaviour)
-    reply = await client(fleet).open("t", "f", {"mode": "text"}, source="a.pdf", password=None)
-    assert reply == {"function": "pdf_open", "args": ["t", "f", '{"mode": "text"}', "a.pdf", ""]}
+    worker = client(Fleet(behaviour))
+    assert not worker.started
+    reply = await worker.call("do", ("t", 2, "{}"), seconds=5, what="Doing")
+    assert reply == {"function": "do", "args": ["t", 2, "{}"]} and worker.started
 
 
-async def test_errors_come_back_as_their_own_class():
+async def test_errors_come_back_as_their_own_class_from_the_registry():
     async def behaviour(worker, function, args):
-        return json.dumps({"ok": False, "error": {"type": "NotAPdfError", "message": "nope", "retryable": False}})
+        return json.dumps({"ok": False, "error": {"type": "OddError", "message": "nope", "retryable": False}})
 
-    with pytest.raises(NotAPdfError, match="nope"):
-        await client(Fleet(behaviour)).process("t", 0, 1)
+    with pytest.raises(OddError, match="nope"):
+        await client(Fleet(behaviour)).call("do", (), seconds=5, what="Doing")
 
 
 async def test_a_hanging_call_restarts_the_worker_and_fails_with_a_timeout():
     async def behaviour(worker, function, args):
-        if worker.name == "pdf-1":
+        if worker.name == "w-1":
             await asyncio.sleep(10)  # hangs
-        return ok({"next_page": 1})
+        return ok({"next": 1})
 
     fleet = Fleet(behaviour)
-    worker = client(fleet, per_page=0.05)
-    with pytest.raises(PageTimeoutError, match="Pages 1–2 took longer than 0.1 s"):
-        await worker.process("t", 0, 2)
-    assert fleet.terminated == ["pdf-1"] and fleet.spawned == ["pdf-1-r1"]
-    assert worker.name == "pdf-1-r1" and worker.restarts == 1
-    assert await worker.process("t", 0, 1) == {"next_page": 1}  # the fresh worker answers
+    worker = client(fleet)
+    with pytest.raises(WorkerTimeoutError, match="Step 1 took longer than 0.05 s, so the test worker was stopped"):
+        await worker.call("do", (), seconds=0.05, what="Step 1")
+    assert fleet.terminated == ["w-1"] and fleet.spawned == ["w-1-r1"]
+    assert worker.name == "w-1-r1" and worker.restarts == 1
+    assert await worker.call("do", (), seconds=5, what="Step 1") == {"next": 1}  # the fresh worker answers
 
 
 async def test_a_worker_that_never_starts_is_reported():
     async def never(name):
         await asyncio.sleep(10)
 
-    worker = WorkerClient("pdf-1", connect=never, spawn=None, terminate=None, timeouts=Timeouts(boot=0.05))
-    with pytest.raises(PdfWorkerError, match="did not start"):
+    worker = WorkerClient("w-1", connect=never, spawn=None, terminate=None, label="test worker", boot_seconds=0.05)
+    with pytest.raises(WorkerError, match="test worker did not start"):
         await worker.ready()
 
 
@@ -95,16 +101,3 @@ async def test_runtime_info_is_read_from_the_worker():
         return json.dumps({"python": "3.14.2", "pypdf": "7.1.0"})
 
     assert await client(Fleet(behaviour)).runtime_info() == {"python": "3.14.2", "pypdf": "7.1.0"}
-
-
-async def test_pool_hands_out_idle_workers_only():
-    fleet = Fleet(None)
-    first, second = client(fleet), client(fleet)
-    pool = WorkerPool([first, second])
-    assert pool.size == 2
-    assert await pool.acquire() is first and await pool.acquire() is second
-    waiting = asyncio.ensure_future(pool.acquire())
-    await asyncio.sleep(0)
-    assert not waiting.done()
-    pool.release(first)
-    assert await waiting is first

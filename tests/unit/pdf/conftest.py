@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 
+from dataflow.core.blobs import MemoryBlobStore, file_key
 from dataflow.executors.pdf.service import PdfService
-from dataflow.executors.pdf.store import MemoryBlobStore, file_key
 
 
 @pytest.fixture

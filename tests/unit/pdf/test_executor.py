@@ -4,13 +4,14 @@ boundaries, resume after a reload with identical output, passwords kept in memor
 import pytest
 
 from dataflow.core import Orchestrator, RetryPolicy, TaskStatus
+from dataflow.core.blobs import MemoryBlobStore, file_key, parts_prefix
 from dataflow.core.clock import ManualClock
 from dataflow.core.storage import MemoryStorage
-from dataflow.executors.pdf.executor import LocalPdfClient, PdfExecutor, SinglePool, pdf_task_input
+from dataflow.executors.pdf.executor import PdfExecutor, pdf_task_input
 from dataflow.executors.pdf.options import PdfOptions
 from dataflow.executors.pdf.service import PdfService
-from dataflow.executors.pdf.store import MemoryBlobStore, file_key
 from tests import pdfs
+from tests.local_pdf import LocalPdfClient, SinglePool
 
 S = TaskStatus
 
@@ -151,12 +152,10 @@ async def test_encrypted_pdf_fails_asking_for_the_password_then_completes_with_i
     task_id = await add_pdf(orchestrator, blobs, pdfs.encrypted_pdf("open sesame"))
     state = await run_until_done(orchestrator, clock, task_id)
     assert state.status is S.FAILED and state.error.type == "PasswordRequiredError" and not state.error.retryable
-    executor.passwords[task_id] = "wrong"
-    orchestrator.retry(task_id)
+    orchestrator.retry(task_id, secrets={"password": "wrong"})
     state = await run_until_done(orchestrator, clock, task_id)
     assert state.error.type == "WrongPasswordError"
-    executor.passwords[task_id] = "open sesame"
-    orchestrator.retry(task_id)
+    orchestrator.retry(task_id, secrets={"password": "open sesame"})
     state = await run_until_done(orchestrator, clock, task_id)
     assert state.status is S.COMPLETED
     assert all("open sesame" not in value for value in storage.data.values())  # never persisted
@@ -181,3 +180,53 @@ def test_chunks_grow_towards_the_target_time_and_shrink_when_slow():
     assert executor._next_chunk(8, 2.0) == 2
     assert executor._next_chunk(1, 10.0) == 1
     assert executor._next_chunk(4, 0.5) == 4
+
+
+async def test_the_run_id_is_saved_before_any_page_and_kept_by_a_resumed_run(make_app, clock, blobs, storage):
+    first, _, _ = make_app()
+    task_id = await add_pdf(first, blobs, pdfs.text_pdf(8))
+    await clock.advance(0)
+    run = first.get_task_state(task_id).checkpoint["run"]
+    assert run and first.get_task_state(task_id).checkpoint.get("next_page") is None
+    await clock.advance(1.5)
+    await first.close()
+    second, _, _ = make_app()
+    state = await run_until_done(second, clock, task_id)
+    assert state.checkpoint["run"] == run and state.result["result_key"] == f"result:{task_id}:{run}"
+
+
+async def test_parts_lost_before_finishing_fail_the_attempt_and_the_retry_extracts_them_again(make_app, clock, blobs):
+    reference, _, _ = make_app()
+    document = pdfs.images_pdf()
+    clean = await run_until_done(reference, clock, await add_pdf(reference, blobs, document))
+    orchestrator, executor, client = make_app()
+    finish = client.finish
+
+    async def finish_after_storage_loss(task_id, run):
+        client.finish = finish
+        await blobs.delete_prefix(parts_prefix(task_id))
+        return await finish(task_id, run)
+
+    client.finish = finish_after_storage_loss
+    task_id = await add_pdf(orchestrator, blobs, document)
+    state = await run_until_done(orchestrator, clock, task_id)
+    assert state.status is S.COMPLETED
+    assert [a.outcome for a in state.attempts] == ["failed", "completed"]
+    assert "Only 0 of 3 pages" in state.attempts[0].error
+    assert client.pages_processed == [0, 1, 2, 0, 1, 2]  # every page again, none packaged short
+    assert blobs.data[state.result["result_key"]] == blobs.data[clean.result["result_key"]]
+
+
+async def test_finish_delay_holds_the_task_running_with_its_result_stored(clock, blobs, storage):
+    client = TimedClient(PdfService(blobs), clock)
+    executor = PdfExecutor(SinglePool(client), monotonic=clock.now, finish_delay=30, sleep=clock.sleep)
+    orchestrator = Orchestrator(storage=storage, clock=clock)
+    orchestrator.register("pdf", executor)
+    orchestrator.start()
+    task_id = await add_pdf(orchestrator, blobs, pdfs.text_pdf(2))
+    await clock.advance(10)
+    assert orchestrator.get_task_state(task_id).status is S.RUNNING
+    assert [key for key in blobs.data if key.startswith(f"result:{task_id}:")]
+    await clock.advance(30)
+    assert orchestrator.get_task_state(task_id).status is S.COMPLETED
+    await orchestrator.close()

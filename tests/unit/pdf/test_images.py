@@ -5,9 +5,11 @@ import io
 import pypdf
 import pytest
 from PIL import Image
+from pypdf.generic import NameObject, NumberObject
 
 from dataflow.executors.pdf.images import convert_image, page_image_streams
 from tests import pdfs
+from tests.unit.pdf.fidelity_pdfs import encoded, flate
 
 
 def ours_and_theirs(data: bytes):
@@ -82,13 +84,15 @@ def test_cmyk_is_kept_as_samples_with_a_note():
     assert ours.data == theirs.image.tobytes()  # the same samples Pillow holds in CMYK mode
 
 
-def test_image_mask_that_pillow_cannot_convert_becomes_a_one_bit_png():
+def test_stencil_mask_that_pillow_cannot_convert_is_black_where_painted_and_transparent_elsewhere():
     results = {str(key): (ours, theirs) for _, key, (ours, _), theirs in ours_and_theirs(pdfs.crafted_images_pdf())}
     ours, theirs = results["/Mask"]
     assert isinstance(theirs, Exception)  # native pypdf + Pillow fails on it
     image = decoded(ours.data)
-    assert image.mode == "1" and image.size == (8, 2)
-    assert image.tobytes() == b"\x0f\xf0"  # /Decode [1 0] inverts the stored bits
+    assert image.mode == "LA" and image.size == (8, 2)
+    # stored bits 11110000 00001111 with /Decode [1 0]: a stored 1 decodes to 0, which is painted
+    assert image.getchannel("A").tobytes() == bytes([255] * 4 + [0] * 8 + [255] * 4)
+    assert set(image.getchannel("L").tobytes()) == {0} and "stencil" in ours.note
 
 
 def test_an_image_shared_by_two_pages_has_one_identity():
@@ -108,3 +112,13 @@ def test_names_carry_the_identity_and_an_extension(name):
     reader = pypdf.PdfReader(io.BytesIO(pdfs.crafted_images_pdf()))
     stream = next(s for i, s in page_image_streams(reader.pages[0], 1) if "inline" in i)
     assert convert_image(name, stream).name == f"{name}.png"
+
+
+def test_an_unreadable_mask_costs_only_the_transparency_with_a_note():
+    smask = encoded(b"garbage", ["/CrazyDecode"], Width=NumberObject(2), Height=NumberObject(1),
+                    BitsPerComponent=NumberObject(8))
+    stream = encoded(flate(b"\x10\x20"), ["/FlateDecode"], Width=NumberObject(2), Height=NumberObject(1),
+                     BitsPerComponent=NumberObject(8), ColorSpace=NameObject("/DeviceGray"), SMask=smask)
+    image = convert_image("img-1", stream)
+    assert decoded(image.data).tobytes() == b"\x10\x20" and image.mask is None
+    assert "soft mask could not be read" in image.note and "CrazyDecode" in image.note

@@ -5,9 +5,11 @@ import json
 
 import pytest
 
-from dataflow.executors.pdf.errors import FileMissingError, PasswordRequiredError, PdfWorkerError
-from dataflow.executors.pdf.service import PdfService
-from dataflow.executors.pdf.store import file_key, parts_prefix
+from dataflow.core.blobs import file_key, parts_prefix
+from dataflow.core.errors import NonRetryableError
+from dataflow.executors.pdf.errors import FileMissingError, MissingPartsError, PasswordRequiredError, PdfWorkerError
+from dataflow.executors.pdf.service import PdfService, image_key, page_key
+from dataflow.executors.pdf.store import run_result_key, summary_key
 from tests import pdfs
 from tests.unit.pdf.conftest import metadata_of, unzip
 
@@ -69,9 +71,62 @@ async def test_output_does_not_depend_on_chunking_or_reruns(run_document, servic
     assert whole == paged == store.data[result["result_key"]]
 
 
-async def test_parts_are_deleted_once_the_result_is_stored(run_document, store):
-    await run_document(pdfs.text_pdf(2))
-    assert [key for key in store.data if key.startswith(parts_prefix("t1"))] == []
+async def test_finish_keeps_the_parts_for_the_janitor_and_stores_the_result_under_its_run(store, service):
+    await store.put(file_key("f"), pdfs.text_pdf(2))
+    await service.open("t1", "f", {})
+    await service.process("t1", 0, 2)
+    result = await service.finish("t1", "runA")
+    assert result["result_key"] == run_result_key("t1", "runA") == "result:t1:runA"
+    assert json.loads(store.data[summary_key(result["result_key"])]) == result
+    assert len([key for key in store.data if key.startswith(parts_prefix("t1"))]) == 2
+
+
+async def test_a_finish_run_again_after_an_interruption_gives_the_same_result(store, service):
+    await store.put(file_key("f"), pdfs.images_pdf())
+    await service.open("t1", "f", {})
+    await service.process("t1", 0, 3)
+    first = await service.finish("t1", "runA")
+    data = store.data[first["result_key"]]
+    await store.delete_prefix(parts_prefix("t1"))  # an older version deleted the parts at this point
+    again = await service.finish("t1", "runA")  # the same run finds its stored result and uses it
+    assert again == first and store.data[again["result_key"]] == data
+
+
+async def test_a_finish_without_every_page_stores_nothing_and_fails_retryably(store, service):
+    await store.put(file_key("f"), pdfs.text_pdf(4))
+    await service.open("t1", "f", {})
+    await service.process("t1", 0, 4)
+    await store.delete_prefix(page_key("t1", 3))
+    with pytest.raises(MissingPartsError, match="Only 3 of 4 pages") as raised:
+        await service.finish("t1", "runA")
+    assert not isinstance(raised.value, NonRetryableError)
+    assert not [key for key in store.data if key.startswith(("result:", "part:"))]  # the next run starts clean
+
+
+async def test_a_finish_with_no_parts_and_no_result_of_its_run_fails(store, service):
+    await store.put(file_key("f"), pdfs.text_pdf(2))
+    await service.open("t1", "f", {})
+    await service.process("t1", 0, 2)
+    await service.finish("t1", "runA")
+    await store.delete_prefix(parts_prefix("t1"))
+    with pytest.raises(MissingPartsError, match="Only 0 of 2 pages"):
+        await service.finish("t1", "runB")  # another run's result is not this run's
+    assert list(store.data) == ["file:f", "result:t1:runA", "result:t1:runA:summary"]
+
+
+async def test_a_lost_image_part_also_fails_the_finish(store, service):
+    await store.put(file_key("f"), pdfs.images_pdf())
+    await service.open("t1", "f", {})
+    await service.process("t1", 0, 3)
+    image = next(key for key in store.data if key.startswith(image_key("t1", "")))
+    await store.delete_prefix(image)
+    with pytest.raises(MissingPartsError, match="of 6 images"):
+        await service.finish("t1", "runA")
+
+
+async def test_the_summary_counts_the_pages_packaged_in_the_result(run_document):
+    result, data = await run_document(pdfs.text_pdf(3))
+    assert result["pages"] == 3 == len([n for n in unzip(data) if n.startswith("text/")])
 
 
 async def test_missing_file_is_a_clear_non_retryable_error(service):
@@ -113,4 +168,4 @@ async def test_each_chunk_is_one_write_and_the_result_one_bulk_read(store, servi
     await service.process("t", 2, 3)
     before = store.calls
     await service.finish("t")
-    assert store.calls - before == 5  # list pages and images, read all parts, store result, delete parts
+    assert store.calls - before == 5  # look for this run's result, list pages and images, read parts, store

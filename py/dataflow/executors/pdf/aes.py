@@ -203,7 +203,7 @@ def install() -> bool:
 
     if crypt_provider[0] != "local_crypt_fallback":
         return False
-    encryption.CryptAES = CryptAES
+    encryption.CryptAES = CryptAES  # type: ignore[misc,assignment]  # ours replaces pypdf's fallback
     encryption.aes_cbc_decrypt = aes_cbc_decrypt
     encryption.aes_cbc_encrypt = aes_cbc_encrypt
     encryption.aes_ecb_decrypt = aes_ecb_decrypt

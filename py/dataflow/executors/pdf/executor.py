@@ -1,6 +1,7 @@
 """The PDF executor the orchestrator runs: it drives a PDF service chunk by chunk, reporting real
 progress per page, checkpointing after each chunk and stopping at chunk boundaries when paused or
-cancelled. The service is reached through a PdfClient: a Web Worker in the app, in-process here.
+cancelled. The service is reached through a PdfClient: a Web Worker in the app, in-process in
+tests. The password of an encrypted file comes from `ctx.secrets["password"]`, in memory only.
 
 Chunks adapt to about half a second of work each, so pause and cancel take effect quickly while
 the cost of a worker call stays small. Executors ring: never imports the browser.
@@ -8,65 +9,18 @@ the cost of a worker call stays small. Executors ring: never imports the browser
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
-from typing import Any, Protocol
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from dataflow.core.executor import ExecutionContext
-from dataflow.executors.pdf.errors import FileTooLargeError
+from dataflow.executors.pdf.client import ClientPool, PdfClient, PdfResult
+from dataflow.executors.pdf.errors import FileTooLargeError, MissingPartsError
 from dataflow.executors.pdf.options import MB, PdfOptions
-from dataflow.executors.pdf.service import PdfService
 
 PAGES_SHARE = 95.0  # the last 5 % of the bar is packaging the result
-
-
-class PdfClient(Protocol):
-    async def open(self, task_id: str, file_id: str, options: dict, *, source: str,
-                   password: str | None) -> dict[str, Any]: ...
-
-    async def process(self, task_id: str, start: int, end: int) -> dict[str, Any]: ...
-
-    async def finish(self, task_id: str) -> dict[str, Any]: ...
-
-    async def forget(self, task_id: str) -> None: ...
-
-
-class ClientPool(Protocol):
-    async def acquire(self) -> PdfClient: ...
-
-    def release(self, client: PdfClient) -> None: ...
-
-
-class LocalPdfClient:
-    """The service called in-process (tests, benchmarks); the same calls a worker answers."""
-
-    def __init__(self, service: PdfService):
-        self.service = service
-
-    async def open(self, task_id, file_id, options, *, source, password):
-        return await self.service.open(task_id, file_id, options, source=source, password=password)
-
-    async def process(self, task_id, start, end):
-        return await self.service.process(task_id, start, end)
-
-    async def finish(self, task_id):
-        return await self.service.finish(task_id)
-
-    async def forget(self, task_id):
-        self.service.forget(task_id)
-
-
-class SinglePool:
-    """A pool of one client that is never busy (calls to one service are serialised by the caller)."""
-
-    def __init__(self, client: PdfClient):
-        self.client = client
-
-    async def acquire(self) -> PdfClient:
-        return self.client
-
-    def release(self, client: PdfClient) -> None:
-        pass
 
 
 def pdf_task_input(file_id: str, file_name: str, size: int, options: PdfOptions) -> dict[str, Any]:
@@ -74,18 +28,29 @@ def pdf_task_input(file_id: str, file_name: str, size: int, options: PdfOptions)
     return {"file_id": file_id, "file_name": file_name, "size": size, "options": options.to_dict()}
 
 
+PASSWORD = "password"  # the name of the PDF kind's secret in ctx.secrets
+
+
 class PdfExecutor:
     kind = "pdf"
 
     def __init__(self, pool: ClientPool, *, target_chunk_seconds: float = 0.5, max_chunk_pages: int = 32,
-                 monotonic: Callable[[], float] = time.monotonic):
+                 monotonic: Callable[[], float] = time.monotonic, finish_delay: float = 0.0,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 new_run: Callable[[], str] = lambda: uuid.uuid4().hex[:12]):
+        """`finish_delay` (seconds, tests only: ?finish_delay=) waits between storing the result and
+        returning it, so an end-to-end test can reload the page inside finishing."""
         self.pool = pool
+        self.finish_delay, self.sleep, self.new_run = finish_delay, sleep, new_run
         self.target_chunk_seconds = target_chunk_seconds
         self.max_chunk_pages = max_chunk_pages
         self.monotonic = monotonic
-        self.passwords: dict[str, str] = {}  # task id -> password, in memory only, never persisted
 
-    async def execute(self, input: dict[str, Any], ctx: ExecutionContext) -> dict[str, Any]:  # noqa: A002
+    async def execute(self, input: dict[str, Any], ctx: ExecutionContext) -> PdfResult:  # noqa: A002
+        """Run one PDF task: open, extract page chunks with checkpoints, finish; returns the result.
+
+        Raises FileTooLargeError before reading an oversized file, the PDF errors of the file, and
+        TaskPausedError/TaskCancelledError at chunk boundaries when asked to stop."""
         options = PdfOptions.from_dict(input.get("options"))
         if int(input.get("size", 0)) > options.max_file_bytes:  # refused before a byte is read
             raise FileTooLargeError(f"The file is {int(input['size']) / MB:.1f} MB; the limit is "
@@ -94,18 +59,41 @@ class PdfExecutor:
         try:
             info = await client.open(ctx.task_id, input["file_id"], input.get("options") or {},
                                      source=input.get("file_name", "document.pdf"),
-                                     password=self.passwords.get(ctx.task_id))
-            await self._pages(client, ctx, int(info["pages"]))
+                                     password=ctx.secrets.get(PASSWORD))
+            total = int(info["pages"])
+            run = self._run(ctx, total)
+            await self._pages(client, ctx, total, run)
             ctx.raise_if_cancelled()
             ctx.report_progress(PAGES_SHARE, "Packaging the result")
-            return await client.finish(ctx.task_id)
+            return await self._finish(client, ctx, total, run)
         finally:
             try:
                 await client.forget(ctx.task_id)
             finally:
                 self.pool.release(client)
 
-    async def _pages(self, client: PdfClient, ctx: ExecutionContext, total: int) -> None:
+    def _run(self, ctx: ExecutionContext, total: int) -> str:
+        """The id of this run: kept in the checkpoint, so a resumed run finishes under the same result
+        key (and finds its result if it was stored before the interruption). Saved before any work."""
+        checkpoint = ctx.checkpoint_data if isinstance(ctx.checkpoint_data, dict) else {}
+        if checkpoint.get("run"):
+            return str(checkpoint["run"])
+        run = self.new_run()
+        ctx.checkpoint({**checkpoint, "run": run, "pages": total})
+        return run
+
+    async def _finish(self, client: PdfClient, ctx: ExecutionContext, total: int, run: str) -> PdfResult:
+        try:
+            result = await client.finish(ctx.task_id, run)
+        except MissingPartsError:
+            # parts lost (storage cleared under us): the next attempt extracts every page again, as a new run
+            ctx.checkpoint({"run": self.new_run(), "next_page": 0, "pages": total, "chunk": 1})
+            raise
+        if self.finish_delay > 0:
+            await self.sleep(self.finish_delay)
+        return result
+
+    async def _pages(self, client: PdfClient, ctx: ExecutionContext, total: int, run: str) -> None:
         checkpoint = ctx.checkpoint_data or {}
         done = min(max(int(checkpoint.get("next_page", 0)), 0), total)
         chunk = max(1, int(checkpoint.get("chunk", 1)))
@@ -116,7 +104,8 @@ class PdfExecutor:
             outcome = await client.process(ctx.task_id, done, min(total, done + chunk))
             chunk = self._next_chunk(chunk, self.monotonic() - started)
             done = int(outcome["next_page"])
-            ctx.checkpoint({"next_page": done, "pages": total, "images": outcome.get("images", 0), "chunk": chunk})
+            ctx.checkpoint({"run": run, "next_page": done, "pages": total, "images": outcome.get("images", 0),
+                            "chunk": chunk})
             ctx.report_progress(PAGES_SHARE * done / total, f"Page {done} of {total}")
 
     def _next_chunk(self, chunk: int, elapsed: float) -> int:

@@ -14,6 +14,9 @@ from dataflow.executors.pdf.errors import PdfError
 from dataflow.executors.pdf.reader import pdf_errors
 
 MAX_OUTLINE_DEPTH = 32
+# ISO 32000 makes /MediaBox required (inheritable); without a usable one we assume US Letter, as
+# pdf.js does, and say so in the page's entry.
+DEFAULT_PAGE_SIZE = (612.0, 792.0)
 
 
 def page_text(reader: PdfReader, index: int) -> str:
@@ -25,20 +28,40 @@ def page_text(reader: PdfReader, index: int) -> str:
 
 
 def page_size(reader: PdfReader, index: int) -> dict[str, Any]:
+    """{"page", "width_pt", "height_pt", "rotation"} (points, degrees), plus "note" when the page has no
+    usable /MediaBox and DEFAULT_PAGE_SIZE was assumed. Never raises for a bad box or rotation."""
     page = reader.pages[index]
-    box = page.mediabox
-    return {"page": index + 1, "width_pt": round(float(box.width), 2), "height_pt": round(float(box.height), 2),
-            "rotation": int(page.rotation or 0)}
+    entry: dict[str, Any] = {"page": index + 1}
+    try:
+        box = page.mediabox
+        width, height = abs(float(box.width)), abs(float(box.height))
+        if not (width > 0 and height > 0 and width < 1e7 and height < 1e7):
+            raise ValueError(f"an empty or absurd box ({width} × {height} pt)")
+    except Exception as error:  # a missing, malformed or degenerate /MediaBox: use the default
+        width, height = DEFAULT_PAGE_SIZE
+        entry["note"] = (f"The page has no usable /MediaBox ({_reason(error)}); US Letter "
+                         f"(612 × 792 pt) is assumed, as pdf.js does.")
+    try:
+        rotation = int(page.rotation or 0)
+    except Exception:  # a malformed /Rotate: the spec's default
+        rotation = 0
+    entry.update(width_pt=round(width, 2), height_pt=round(height, 2), rotation=rotation)
+    return {key: entry[key] for key in ("page", "width_pt", "height_pt", "rotation", "note") if key in entry}
+
+
+def _reason(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
 def document_metadata(reader: PdfReader) -> dict[str, str]:
     """The document information dictionary as plain strings (keys without the leading slash)."""
     try:
-        info = reader.metadata or {}
+        info: Any = reader.metadata or {}
+        items = list(info.items())
     except Exception as error:  # a broken /Info must not cost the rest of the document
-        return {"_error": f"The document information could not be read: {error}"}
+        return {"_error": f"The document information could not be read: {_reason(error)}"}
     values = {}
-    for key, value in info.items():
+    for key, value in items:
         try:
             values[str(key).lstrip("/")] = str(value.get_object() if hasattr(value, "get_object") else value)
         except Exception:  # one unreadable entry: skip it, keep the others

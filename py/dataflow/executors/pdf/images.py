@@ -1,9 +1,11 @@
 """Image extraction without Pillow: image XObjects (also inside forms) and inline images, as files.
 
-DCT streams are JPEG files and JPX streams JPEG 2000 files as they are; CCITT becomes TIFF
-(pypdf wraps it); Flate and other pixel data become PNG (grey, RGB, palette, 1-bit, with the soft
-mask as alpha where it fits). What cannot be converted faithfully (CMYK, Lab, DeviceN, JBIG2) is
-kept as its decoded samples with a note that says what they are. Nothing is dropped silently.
+Samples of every layout the spec allows (1-16 bits; grey, RGB, indexed; /Decode honoured; soft,
+stencil and colour-key masks as alpha) become PNG. DCT streams are JPEG files and JPX streams JPEG
+2000 files as they are, CCITT becomes TIFF (/Decode [1 0] honoured by its photometric tag): those
+cannot be decoded here, so their transparency is written beside them as a second file, linked from
+the image's entry, with a note. What cannot be converted faithfully (CMYK, Lab, DeviceN, JBIG2) is
+kept as its samples with a note that says what they are. Nothing is dropped silently.
 Executors ring: pypdf and the standard library only.
 """
 
@@ -12,16 +14,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from pypdf.constants import _INLINE_IMAGE_KEY_MAPPING, _INLINE_IMAGE_VALUE_MAPPING
 from pypdf.generic import ArrayObject, DictionaryObject, EncodedStreamObject, NameObject, StreamObject
 
-from dataflow.executors.pdf import png
+from dataflow.executors.pdf import jpeg, png, samples
+from dataflow.executors.pdf.decoding import ccitt_tiff, codec_of, decoded_data, filter_names, filter_parameters
+from dataflow.executors.pdf.masks import Alpha, alpha_of
 
-FILTER_ALIASES = {"/AHx": "/ASCIIHexDecode", "/A85": "/ASCII85Decode", "/LZW": "/LZWDecode",
-                  "/Fl": "/FlateDecode", "/RL": "/RunLengthDecode", "/CCF": "/CCITTFaxDecode",
-                  "/DCT": "/DCTDecode"}
-PASS_THROUGH = {"/DCTDecode": (".jpg", "image/jpeg"), "/JPXDecode": (".jp2", "image/jp2")}
+CODEC_FILES = {"/DCTDecode": (".jpg", "image/jpeg"), "/JPXDecode": (".jp2", "image/jp2")}
 INLINE_IMAGE = re.compile(rb"(?:^|\s)BI\s")
 
 
@@ -33,6 +35,7 @@ class ExtractedImage:
     width: int
     height: int
     note: str | None = None
+    mask: ExtractedImage | None = None  # transparency kept as its own file, when the base cannot carry it
 
 
 @dataclass
@@ -40,6 +43,7 @@ class ColorSpace:
     kind: str  # gray, rgb, cmyk, indexed, or another name (lab, separation, ...) we cannot convert
     components: int
     palette: bytes | None = None
+    palette_components: int = 3  # samples per palette entry (4 for an indexed CMYK space)
 
 
 # Finding the images of a page --------------------------------------------------------------------
@@ -117,55 +121,185 @@ def _inline_value(page, value):
 # Converting one image ---------------------------------------------------------------------------
 
 def convert_image(identity: str, stream: StreamObject) -> ExtractedImage:
-    """The image as a file a person can open, or its samples with a note saying why not."""
+    """The image as a file a person can open, or its samples with a note saying why not. Raises on a
+    stream that cannot be decoded at all (the caller lists the image with the reason)."""
     width, height = int(stream.get("/Width", 0)), int(stream.get("/Height", 0))
-    filters = filter_names(stream)
-    last = filters[-1] if filters else None
-    if last in PASS_THROUGH:
-        extension, mime = PASS_THROUGH[last]
-        return ExtractedImage(identity + extension, stream.get_data(), mime, width, height)
-    if last == "/JBIG2Decode":
-        return ExtractedImage(identity + ".jbig2", _encoded_data(stream), "application/octet-stream", width, height,
-                              "JBIG2 image kept as its raw stream: open it with a JBIG2 decoder.")
-    if last == "/CCITTFaxDecode":
-        return ExtractedImage(identity + ".tiff", stream.get_data(), "image/tiff", width, height)
-    return _pixels_to_png(identity, stream, width, height, filters)
-
-
-def filter_names(stream: StreamObject) -> list[str]:
-    value = stream.get("/Filter")
-    value = value.get_object() if value is not None else None
-    names = list(value) if isinstance(value, list) else ([value] if value else [])
-    return [FILTER_ALIASES.get(str(name), str(name)) for name in names]
-
-
-def _encoded_data(stream: StreamObject) -> bytes:
-    return bytes(stream._data)  # the stream as stored (decrypted, still encoded)
-
-
-def _pixels_to_png(identity: str, stream: StreamObject, width: int, height: int,
-                   filters: list[str]) -> ExtractedImage:
-    is_mask = bool(stream.get("/ImageMask", False))
-    bits = 1 if is_mask else int(stream.get("/BitsPerComponent", 8))
-    space = ColorSpace("gray", 1) if is_mask else color_space(stream.get("/ColorSpace"))
-    inverted = _decode_inverted(stream.get("/Decode"), space)
-    layout = _png_layout(space, bits)
-    if layout is None:
+    codec = codec_of(stream)
+    if codec is not None:
+        image = _codec_image(identity, stream, codec, width, height)
+        return _with_mask_file(identity, image, _transparency(stream))
+    is_stencil = bool(stream.get("/ImageMask", False))
+    bits = 1 if is_stencil else int(stream.get("/BitsPerComponent", 8))
+    space = ColorSpace("gray", 1) if is_stencil else color_space(stream.get("/ColorSpace"))
+    if bits not in samples.DEPTHS:
         return _kept_raw(identity, stream, width, height, space, bits)
-    color_type = layout
-    smask = stream.get("/SMask")
-    smask = smask.get_object() if smask is not None else None
-    if _can_pass_rows(stream, filters, space, bits, width) and not inverted and smask is None:
-        data = png.png_from_idat(width, height, bits, color_type, _encoded_data(stream), space.palette)
+    if _can_pass_rows(stream, space, bits, width):
+        data = png.png_from_idat(width, height, bits, _PNG_TYPES[space.kind], bytes(stream._data), space.palette)
         return ExtractedImage(identity + ".png", data, "image/png", width, height)
-    pixels = stream.get_data()
-    if inverted:
-        pixels = png.invert(pixels)
-    note = None
-    if isinstance(smask, StreamObject):
-        pixels, color_type, note = _apply_alpha(pixels, color_type, bits, width, height, smask)
-    data = png.png_from_pixels(width, height, bits, color_type, pixels, space.palette)
-    return ExtractedImage(identity + ".png", data, "image/png", width, height, note)
+    data = decoded_data(stream)
+    values = samples.unpack(data, width, height, space.components, bits)
+    if is_stencil:
+        return _stencil_png(identity, stream, values, width, height)
+    if space.kind not in _PNG_TYPES:
+        image = _kept_samples(identity, stream, values, width, height, space, bits)
+        return _with_mask_file(identity, image, _transparency(stream, values, space.components, bits))
+    alpha = _transparency(stream, values, space.components, bits)
+    if alpha is not None and alpha.plane is None:  # the mask itself is a JPEG ...: it goes beside the PNG
+        return _with_mask_file(identity, _pixels_png(identity, stream, data, values, width, height, space, bits,
+                                                     None), alpha)
+    return _pixels_png(identity, stream, data, values, width, height, space, bits, alpha)
+
+
+def _transparency(stream: StreamObject, values=None, components: int = 1, bits: int = 8) -> Alpha | None:
+    """alpha_of, but a mask that cannot be read costs only the transparency, with a note, not the image."""
+    try:
+        return alpha_of(stream, values, components, bits)
+    except Exception as error:
+        kind = "soft mask" if stream.get("/SMask") is not None else "mask"
+        reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        return Alpha(kind, 0, 0, note=f"Its {kind} could not be read ({reason}), so the image is shown opaque "
+                                      "although the PDF's is not.")
+
+
+_PNG_TYPES = {"gray": png.GRAY, "rgb": png.RGB, "indexed": png.PALETTE}
+
+
+def _can_pass_rows(stream: StreamObject, space: ColorSpace, bits: int, width: int) -> bool:
+    """Flate data with a PNG predictor is already a PNG's IDAT, when nothing changes the samples."""
+    if filter_names(stream) != ["/FlateDecode"] or space.kind not in _PNG_TYPES:
+        return False
+    if space.kind == "rgb" and bits < 8 or stream.get("/SMask") is not None or stream.get("/Mask") is not None:
+        return False
+    indexed = space.kind == "indexed"
+    if not samples.is_identity(samples.decode_pairs(stream.get("/Decode"), space.components, bits, indexed=indexed),
+                               bits, indexed=indexed):
+        return False
+    if indexed and len(space.palette or b"") < 3 << bits:  # indices past hival need the palette padded
+        return False
+    params = filter_parameters(stream)[0]
+    try:
+        return (int(params.get("/Predictor", 1)) >= 10 and int(params.get("/Colors", 1)) == space.components
+                and int(params.get("/BitsPerComponent", 8)) == bits and int(params.get("/Columns", 1)) == width)
+    except (TypeError, ValueError):
+        return False
+
+
+def _pixels_png(identity: str, stream: StreamObject, data: bytes, values, width: int, height: int,
+                space: ColorSpace, bits: int, alpha: Alpha | None) -> ExtractedImage:
+    indexed = space.kind == "indexed"
+    pairs = samples.decode_pairs(stream.get("/Decode"), space.components, bits, indexed=indexed)
+    plane = (samples.resize_nearest(cast(bytes, alpha.plane), alpha.width, alpha.height, width, height)
+             if alpha else None)
+    notes = [alpha.note] if alpha and alpha.note else []
+    if alpha and (alpha.width, alpha.height) != (width, height):
+        notes.append(f"Its {alpha.kind} ({alpha.width}×{alpha.height}) was scaled to the image's size.")
+    if indexed:
+        out = _indexed_png(values, width, height, space, bits, pairs[0], plane, data)
+    else:
+        out = _direct_png(values, width, height, space, bits, pairs, plane, data)
+    return ExtractedImage(identity + ".png", out, "image/png", width, height, " ".join(notes) or None)
+
+
+def _direct_png(values, width: int, height: int, space: ColorSpace, bits: int, pairs, plane: bytes | None,
+                data: bytes) -> bytes:
+    color_type = _PNG_TYPES[space.kind]
+    if plane is None and space.kind == "gray" and bits < 8 and pairs in ([(0.0, 1.0)], [(1.0, 0.0)]):
+        packed = data if pairs == [(0.0, 1.0)] else png.invert(data)  # PNG holds 1, 2 and 4-bit grey as is
+        return png.png_from_pixels(width, height, bits, color_type, packed)
+    depth = 16 if bits == 16 else 8
+    converted = samples.decoded(values, space.components, pairs, bits, depth)
+    if plane is None:
+        return png.png_from_pixels(width, height, depth, color_type, converted)
+    alpha = plane if depth == 8 else samples.widen(plane)
+    rgba = samples.interleave(converted, space.components, alpha, depth // 8)
+    return png.png_from_pixels(width, height, depth, png.RGBA if color_type == png.RGB else png.GRAY_ALPHA, rgba)
+
+
+def _indexed_png(values, width: int, height: int, space: ColorSpace, bits: int, pair, plane: bytes | None,
+                 data: bytes) -> bytes:
+    entries = max(len(space.palette or b"") // 3, 1)
+    # an index past hival is adjusted to the nearest valid one (ISO 32000-2 §8.6.6.3): repeat the last entry
+    palette = (space.palette or b"\0\0\0")
+    palette = (palette + palette[-3:] * 256)[:max(3 << bits, len(palette))]
+    identity = samples.is_identity([pair], bits, indexed=True)
+    if plane is None and identity:
+        return png.png_from_pixels(width, height, bits, png.PALETTE, data, palette)
+    indices = bytes(samples.apply(values, 1, [samples.index_lookup(pair, bits, entries - 1)], 8)
+                    if not identity else values)
+    table = (palette + palette[-3:] * 256)[:768]
+    if plane is None:
+        return png.png_from_pixels(width, height, 8, png.PALETTE, indices, table)
+    rgb = bytearray(3 * len(indices))
+    for channel in range(3):
+        rgb[channel::3] = indices.translate(table[channel::3])
+    return png.png_from_pixels(width, height, 8, png.RGBA, samples.interleave(bytes(rgb), 3, plane))
+
+
+def _stencil_png(identity: str, stream: StreamObject, values, width: int, height: int) -> ExtractedImage:
+    """A stencil mask paints its 0 samples (after /Decode) in the fill colour and leaves the rest
+    untouched: black where painted, transparent elsewhere."""
+    pair = samples.decode_pairs(stream.get("/Decode"), 1, 1)[0]
+    painted = samples.lookup(pair, 1, 1)
+    alpha = samples.apply(values, 1, [[0 if painted[v] else 255 for v in (0, 1)]], 8)
+    data = png.png_from_pixels(width, height, 8, png.GRAY_ALPHA, samples.interleave(bytes(len(alpha)), 1, alpha))
+    return ExtractedImage(identity + ".png", data, "image/png", width, height,
+                          "A stencil mask: the PDF paints it in the current fill colour, shown here as black; "
+                          "the rest is transparent.")
+
+
+def _codec_image(identity: str, stream: StreamObject, codec: str, width: int, height: int) -> ExtractedImage:
+    decode = stream.get("/Decode")
+    decode = decode.get_object() if decode is not None else None
+    if codec == "/JBIG2Decode":
+        return ExtractedImage(identity + ".jbig2", bytes(stream._data), "application/octet-stream", width, height,
+                              "JBIG2 image kept as its raw stream: open it with a JBIG2 decoder.")
+    if codec == "/CCITTFaxDecode":
+        pair = samples.decode_pairs(decode, 1, 1)[0]
+        note = None
+        if bool(stream.get("/ImageMask", False)):
+            note = ("A stencil mask: the PDF paints its black pixels in the current fill colour and leaves the "
+                    "white ones transparent.")
+        elif pair not in ((0.0, 1.0), (1.0, 0.0)):
+            note = f"Its /Decode {list(pair)} could not be applied to the fax data; the TIFF shows it as stored."
+        return ExtractedImage(identity + ".tiff", ccitt_tiff(stream, invert=pair == (1.0, 0.0)), "image/tiff",
+                              width, height, note)
+    extension, mime = CODEC_FILES[codec]
+    data, note = decoded_data(stream), None
+    if isinstance(decode, list) and any(float(v) != index % 2 for index, v in enumerate(decode)):
+        inverted = jpeg.invert(data) if codec == "/DCTDecode" and _all_inverted(decode) else None
+        if inverted is not None:
+            data = inverted[0]
+            note = ("Its /Decode [1 0 …] was applied by negating the JPEG's DCT coefficients (no re-compression): "
+                    + ("an exact inversion" if inverted[1] else "within a level or two of an exact inversion") + ".")
+        else:
+            note = (f"Its /Decode {[float(v) for v in decode]} could not be applied: the {extension[1:].upper()} "
+                    "file is written as stored, so its colours differ from what a viewer shows.")
+    return ExtractedImage(identity + extension, data, mime, width, height, note)
+
+
+def _all_inverted(decode: list) -> bool:
+    return len(decode) % 2 == 0 and all(float(v) == (1 - index % 2) for index, v in enumerate(decode))
+
+
+def _with_mask_file(identity: str, image: ExtractedImage, alpha: Alpha | None) -> ExtractedImage:
+    """The image with its transparency as a second file, when the image itself cannot carry it."""
+    if alpha is None:
+        return image
+    notes = [image.note] if image.note else []
+    if alpha.file is not None:
+        extension, data, mime = alpha.file
+    elif alpha.plane is not None:
+        extension, mime = ".png", "image/png"
+        data = png.png_from_pixels(alpha.width, alpha.height, 8, png.GRAY, alpha.plane)
+    else:
+        return ExtractedImage(image.name, image.data, image.mime, image.width, image.height,
+                              " ".join(notes + [alpha.note or f"Its {alpha.kind} could not be applied."]))
+    mask = ExtractedImage(f"{identity}-mask{extension}", data, mime, alpha.width, alpha.height)
+    notes.append(f"The image is not opaque: its {alpha.kind} ({alpha.width}×{alpha.height}, white = opaque, "
+                 f"black = transparent) is the file {mask.name}; this file alone cannot carry it.")
+    if alpha.note:
+        notes.append(alpha.note)
+    return ExtractedImage(image.name, image.data, image.mime, image.width, image.height, " ".join(notes), mask)
 
 
 def color_space(value) -> ColorSpace:
@@ -175,13 +309,18 @@ def color_space(value) -> ColorSpace:
     if isinstance(value, list) and value:
         family = str(value[0])
         if family == "/ICCBased":
-            count = int(value[1].get_object().get("/N", 3))
+            stream = value[1].get_object()
+            count = int(stream.get("/N", 3))
             return {1: ColorSpace("gray", 1), 3: ColorSpace("rgb", 3), 4: ColorSpace("cmyk", 4)}.get(
                 count, ColorSpace(f"ICC with {count} components", count))
-        if family == "/Indexed" and len(value) >= 4:
+        if family in ("/Indexed", "/I") and len(value) >= 4:
             return _indexed(value)
         if family in ("/CalRGB", "/CalGray", "/DeviceRGB", "/DeviceGray", "/DeviceCMYK"):
             return color_space(NameObject(family))
+        if family == "/Lab":
+            return ColorSpace("lab", 3)
+        if family == "/DeviceN" and len(value) >= 2 and isinstance(value[1].get_object(), list):
+            return ColorSpace("devicen", len(value[1].get_object()))
         return ColorSpace(family.lstrip("/").lower(), 1)
     name = str(value)
     return {"/DeviceGray": ColorSpace("gray", 1), "/CalGray": ColorSpace("gray", 1), "/G": ColorSpace("gray", 1),
@@ -192,7 +331,7 @@ def color_space(value) -> ColorSpace:
 
 def _indexed(value) -> ColorSpace:
     base = color_space(value[1])
-    entries = int(value[2]) + 1
+    entries = min(max(int(value[2]) + 1, 1), 256)
     lookup = value[3].get_object()
     if isinstance(lookup, StreamObject):
         table = lookup.get_data()
@@ -202,63 +341,51 @@ def _indexed(value) -> ColorSpace:
         table = bytes(lookup)
     if base.kind == "gray":
         table = bytes(sample for gray in table[:entries] for sample in (gray, gray, gray))
-    elif base.kind != "rgb":
-        return ColorSpace(f"indexed {base.kind}", 1)
+    elif base.kind != "rgb":  # CMYK, Lab ...: the palette's samples are kept like those spaces' samples
+        size = entries * base.components
+        return ColorSpace(f"indexed {base.kind}", 1, table[:size].ljust(size, b"\0"), base.components)
     table = table[:entries * 3].ljust(entries * 3, b"\0")
     return ColorSpace("indexed", 1, table)
 
 
-def _png_layout(space: ColorSpace, bits: int) -> int | None:
-    if space.kind == "gray" and bits in (1, 2, 4, 8, 16):
-        return png.GRAY
-    if space.kind == "rgb" and bits in (8, 16):
-        return png.RGB
-    if space.kind == "indexed" and bits in (1, 2, 4, 8):
-        return png.PALETTE
-    return None
+def _kept_samples(identity: str, stream: StreamObject, values, width: int, height: int, space: ColorSpace,
+                  bits: int) -> ExtractedImage:
+    """CMYK and other spaces: the samples with /Decode applied, 8 bits each (16 at 16 bits); an indexed
+    space over such a base gives its palette's samples."""
+    depth = 16 if bits == 16 else 8
+    components = space.components
+    if space.kind.startswith("indexed ") and space.palette is not None:
+        components = space.palette_components
+        entries = max(len(space.palette) // components, 1)
+        pair = samples.decode_pairs(stream.get("/Decode"), 1, bits, indexed=True)[0]
+        indices = bytes(samples.apply(values, 1, [samples.index_lookup(pair, bits, entries - 1)], 8))
+        data, depth = _palette_samples(indices, space.palette, components), 8
+    else:
+        pairs = samples.decode_pairs(stream.get("/Decode"), components, bits)
+        data = samples.decoded(values, components, pairs, bits, depth)
+    name = space.kind.replace("cmyk", "CMYK")
+    return ExtractedImage(identity + ".raw", data, "application/octet-stream", width, height,
+                          f"Kept as decoded samples, not converted ({name}, {components} components of {depth} "
+                          f"bits per pixel, /Decode applied, {width}×{height} pixels, rows top to bottom): there is "
+                          "no faithful conversion without a colour management library.")
 
 
-def _decode_inverted(decode, space: ColorSpace) -> bool:
-    decode = decode.get_object() if decode is not None else None
-    if not isinstance(decode, list) or len(decode) < 2 or space.kind == "indexed":
-        return False
-    return float(decode[0]) > float(decode[1])
-
-
-def _can_pass_rows(stream: StreamObject, filters: list[str], space: ColorSpace, bits: int, width: int) -> bool:
-    if filters != ["/FlateDecode"]:
-        return False
-    params = stream.get("/DecodeParms")
-    params = params.get_object() if params is not None else None
-    if isinstance(params, list):
-        params = params[0].get_object() if params else None
-    if not isinstance(params, DictionaryObject):
-        return False
-    return (int(params.get("/Predictor", 1)) >= 10 and int(params.get("/Colors", 1)) == space.components
-            and int(params.get("/BitsPerComponent", 8)) == bits and int(params.get("/Columns", 1)) == width)
-
-
-def _apply_alpha(pixels: bytes, color_type: int, bits: int, width: int, height: int,
-                 smask: StreamObject) -> tuple[bytes, int, str | None]:
-    fits = (bits == 8 and color_type in (png.GRAY, png.RGB) and int(smask.get("/Width", 0)) == width
-            and int(smask.get("/Height", 0)) == height and int(smask.get("/BitsPerComponent", 8)) == 8)
-    if not fits:
-        return pixels, color_type, "The image's soft mask (transparency) was not applied: its layout differs."
-    channels = png.CHANNELS[color_type]
-    alpha = smask.get_data()[:width * height].ljust(width * height, b"\xff")
-    rgba = png.interleave(pixels[:width * height * channels], channels, alpha)
-    return rgba, (png.RGBA if color_type == png.RGB else png.GRAY_ALPHA), None
+def _palette_samples(indices: bytes, palette: bytes, components: int) -> bytes:
+    out = bytearray(len(indices) * components)
+    table = palette + palette[-components:] * 256
+    for component in range(components):
+        out[component::components] = indices.translate(table[component::components][:256].ljust(256, b"\0"))
+    return bytes(out)
 
 
 def _kept_raw(identity: str, stream: StreamObject, width: int, height: int, space: ColorSpace,
               bits: int) -> ExtractedImage:
-    what = f"{space.kind.upper() if space.kind == 'cmyk' else space.kind}, {bits} bits per component, " \
-           f"{width}×{height} pixels"
+    what = f"{space.kind}, {bits} bits per component, {width}×{height} pixels"
     try:
-        data = stream.get_data()
-        note = f"Kept as decoded samples, not converted ({what}): there is no faithful conversion without " \
-               "a colour management library."
+        data = decoded_data(stream)
+        note = f"Kept as its decoded stream, not converted ({what}): {bits} bits per component is not a " \
+               "layout the PDF specification allows."
     except Exception as error:  # an undecodable filter: keep the stored bytes instead
-        data = _encoded_data(stream)
+        data = bytes(stream._data)
         note = f"Kept as its raw stream ({what}); it could not be decoded: {error}."
     return ExtractedImage(identity + ".raw", data, "application/octet-stream", width, height, note)

@@ -7,9 +7,11 @@ from __future__ import annotations
 import base64
 import json
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from io import BytesIO
 from typing import Any
+
+from dataflow.executors.pdf.text import valid_tree
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -21,12 +23,18 @@ class Collected:
     page_count: int
     pages: list[dict[str, Any]]  # {"page", "text", "images": [identity], "skipped", "image_error"}
     images: list[dict[str, Any]]  # {"identity", "name", "mime", "width", "height", "note", "pages"}
-    image_data: dict[str, bytes]  # identity -> bytes
+    image_data: dict[str, bytes]  # identity -> bytes (and mask_identity(identity) -> the mask's bytes)
     images_over_limit: int = 0
     details: dict[str, Any] = field(default_factory=dict)  # complete mode: info, outline, page_sizes
     producer: str = ""
     warnings: list[str] = field(default_factory=list)
     pypdf_messages: list[str] = field(default_factory=list)
+    replaced_characters: int = 0  # lone surrogates and the like, replaced by U+FFFD (see text.py)
+
+
+def mask_identity(identity: str) -> str:
+    """The key of an image's separate mask file in Collected.image_data."""
+    return identity + "#mask"
 
 
 def stem(source: str) -> str:
@@ -36,6 +44,11 @@ def stem(source: str) -> str:
 
 
 def summary(collected: Collected) -> dict[str, Any]:
+    """metadata.json. Besides the counts and lists: "replaced_characters" (characters UTF-8 could not
+    encode, replaced by U+FFFD), each image's "note" (why it is not a plain PNG/JPEG, or what was
+    assumed) and "mask" ({"name", "mime", "width", "height", "bytes"} of its transparency written as a
+    second file), and in complete mode "detail_errors" ([{"detail", "page", "reason"}]) for parts of
+    the details that could not be read, and a page size's "note" when a default size was assumed."""
     names = {image["identity"]: image["name"] for image in collected.images}
     data = {
         "source": collected.source,
@@ -43,18 +56,25 @@ def summary(collected: Collected) -> dict[str, Any]:
         "page_count": collected.page_count,
         "extracted_with": collected.producer,
         "warnings": collected.warnings,
+        "replaced_characters": collected.replaced_characters,
         "pypdf_messages": collected.pypdf_messages,
         "skipped_pages": [{"page": p["page"], "reason": p["skipped"]} for p in collected.pages if p.get("skipped")],
         "image_errors": [{"page": p["page"], "reason": p["image_error"]} for p in collected.pages
                          if p.get("image_error")],
-        "images": [{k: image.get(k) for k in ("name", "mime", "width", "height", "bytes", "pages", "note")}
-                   for image in collected.images],
+        "images": [_image_entry(image) for image in collected.images],
         "images_over_limit": collected.images_over_limit,
         "page_images": {str(p["page"]): [names[i] for i in p.get("images", []) if i in names]
                         for p in collected.pages if p.get("images")},
     }
     data.update(collected.details)
     return data
+
+
+def _image_entry(image: dict[str, Any]) -> dict[str, Any]:
+    entry = {k: image.get(k) for k in ("name", "mime", "width", "height", "bytes", "pages", "note")}
+    if image.get("mask"):  # transparency written as its own file beside the image
+        entry["mask"] = dict(image["mask"])
+    return entry
 
 
 def build_zip(collected: Collected) -> bytes:
@@ -67,6 +87,10 @@ def build_zip(collected: Collected) -> bytes:
             data = collected.image_data.get(image["identity"])
             if data is not None:
                 _write(archive, f"images/{image['name']}", data, stored=image["mime"] in ("image/jpeg", "image/png"))
+            mask = collected.image_data.get(mask_identity(image["identity"]))
+            if mask is not None and image.get("mask"):
+                _write(archive, f"images/{image['mask']['name']}", mask,
+                       stored=image["mask"]["mime"] in ("image/jpeg", "image/png"))
         _write(archive, "metadata.json", json.dumps(summary(collected), indent=2, ensure_ascii=False).encode())
     return buffer.getvalue()
 
@@ -89,11 +113,24 @@ def build_json(collected: Collected) -> bytes:
         entry["identity"] = image["identity"]
         data = collected.image_data.get(image["identity"])
         entry["data_base64"] = base64.b64encode(data).decode("ascii") if data is not None else None
+        mask = collected.image_data.get(mask_identity(image["identity"]))
+        if "mask" in entry:
+            entry["mask"]["data_base64"] = base64.b64encode(mask).decode("ascii") if mask is not None else None
     return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
 
 
+def valid_collected(collected: Collected) -> Collected:
+    """A copy whose every string UTF-8 can encode, with the number of characters replaced."""
+    fields = ("source", "pages", "images", "details", "warnings", "pypdf_messages")
+    cleaned, replaced = valid_tree([getattr(collected, name) for name in fields])
+    return replace(collected, **dict(zip(fields, cleaned, strict=True)),
+                   replaced_characters=collected.replaced_characters + replaced)
+
+
 def build_output(collected: Collected, output_format: str) -> tuple[bytes, str, str]:
-    """(bytes, file name, MIME type) of the result."""
+    """(bytes, file name, MIME type) of the result. Text is always valid UTF-8: characters that cannot
+    be encoded are replaced by U+FFFD and counted in "replaced_characters"."""
+    collected = valid_collected(collected)
     if output_format == "json":
         return build_json(collected), f"{stem(collected.source)}.json", "application/json"
     return build_zip(collected), f"{stem(collected.source)}.zip", "application/zip"

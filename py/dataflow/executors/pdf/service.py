@@ -13,17 +13,19 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pypdf
 
-from dataflow.executors.pdf.errors import FileMissingError, PdfError, PdfWorkerError
+from dataflow.core.blobs import BlobStore, file_key, parts_prefix
+from dataflow.executors.pdf.errors import FileMissingError, MissingPartsError, PdfError, PdfWorkerError
 from dataflow.executors.pdf.extract import document_metadata, document_outline, page_size, page_text
 from dataflow.executors.pdf.images import convert_image, page_image_streams
 from dataflow.executors.pdf.options import PdfOptions
-from dataflow.executors.pdf.output import Collected, build_output
+from dataflow.executors.pdf.output import Collected, build_output, mask_identity
 from dataflow.executors.pdf.reader import open_pdf, pdf_errors
-from dataflow.executors.pdf.store import BlobStore, file_key, parts_prefix, result_key
+from dataflow.executors.pdf.store import run_result_key, summary_key
+from dataflow.executors.pdf.text import normalise_message
 
 
 @dataclass
@@ -44,12 +46,16 @@ class _Collect(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        try:
+            self.messages.append(normalise_message(record.getMessage()))
+        except Exception:  # a message that cannot be formatted is not worth a document
+            self.messages.append(normalise_message(str(record.msg)))
 
 
 @contextmanager
 def pypdf_messages(into: list[str]) -> Iterator[None]:
-    """Keep pypdf's warnings with the document (for its metadata) instead of the console."""
+    """Keep pypdf's warnings with the document (for its metadata) instead of the console, without
+    memory addresses (see text.normalise_message), so identical input gives identical output."""
     logger = logging.getLogger("pypdf")
     handler, propagate = _Collect(), logger.propagate
     logger.addHandler(handler)
@@ -70,6 +76,10 @@ def page_key(task_id: str, page: int) -> str:
 
 def image_key(task_id: str, identity: str) -> str:
     return f"{parts_prefix(task_id)}image:{identity}"
+
+
+def image_mask_key(task_id: str, identity: str) -> str:
+    return f"{parts_prefix(task_id)}imagemask:{identity}"
 
 
 def image_meta_key(task_id: str, identity: str) -> str:
@@ -115,7 +125,7 @@ class PdfService:
               writes: list[tuple[str, Any, str | None]]) -> None:
         """One page into the store; its pypdf messages go into its own record, so the result does not
         depend on which run (before or after a reload) extracted which page."""
-        record = {"page": index + 1, "text": None, "images": [], "skipped": None, "image_error": None,
+        record: dict[str, Any] = {"page": index + 1, "text": None, "images": [], "skipped": None, "image_error": None,
                   "messages": []}
         with pypdf_messages(record["messages"]):
             if document.options.wants_text:
@@ -123,24 +133,38 @@ class PdfService:
                     record["text"] = page_text(document.reader, index)
                 except PdfError as error:
                     record["skipped"] = str(error)
+                except Exception as error:  # whatever one page raises, the others and the result go on
+                    record["skipped"] = f"Page {index + 1}: its text could not be read ({_reason(error)})."
             if document.options.wants_images:
                 self._page_images(task_id, document, index, record, images, writes)
         writes.append((page_key(task_id, index + 1), json.dumps(record), "application/json"))
 
-    async def finish(self, task_id: str) -> dict[str, Any]:
-        """Assemble and store the result; returns its key, file name, MIME type and size."""
+    async def finish(self, task_id: str, run: str = "1") -> dict[str, Any]:
+        """Assemble and store the result of run `run`; returns its summary (result key, file name, MIME
+        type, size, and the page and image counts of the pages packaged). Safe to call again after an
+        interruption: a result this run already stored is reused; the parts stay (the janitor deletes
+        them once the task's completion is saved). Raises MissingPartsError, stores no result and
+        deletes the remaining parts when a page or image of the document has no stored part."""
         document = self._document(task_id)
+        key = run_result_key(task_id, run)
+        stored = await self.store.get(summary_key(key))
+        if stored is not None:
+            return json.loads(stored)
         collected = await self._collect(task_id, document)
+        try:
+            _check_complete(collected)
+        except MissingPartsError:
+            await self.store.delete_prefix(parts_prefix(task_id))  # the next run starts clean (same image order)
+            raise
         data, filename, mime = build_output(collected, document.options.format)
-        await self.store.put(result_key(task_id), data, mime)
-        await self.store.delete_prefix(parts_prefix(task_id))
         skipped = [page["page"] for page in collected.pages if page.get("skipped")]
         info = collected.details.get("document_info") or document_metadata(document.reader)  # read once
         title = info.get("Title", "").strip()
-        return {"result_key": result_key(task_id), "filename": filename, "mime": mime, "size": len(data),
-                "title": title or None,
-                "pages": collected.page_count, "images": len(collected.images), "skipped_pages": skipped,
-                "warnings": collected.warnings}
+        summary = {"result_key": key, "filename": filename, "mime": mime, "size": len(data), "title": title or None,
+                   "pages": len(collected.pages), "images": len(collected.images), "skipped_pages": skipped,
+                   "warnings": collected.warnings}
+        await self.store.put_many([(key, data, mime), (summary_key(key), json.dumps(summary), "application/json")])
+        return summary
 
     def forget(self, task_id: str) -> None:
         self.documents.pop(task_id, None)
@@ -164,6 +188,9 @@ class PdfService:
                 found = list(page_image_streams(document.reader.pages[index], index + 1))
         except PdfError as error:
             record["image_error"] = str(error)
+            return
+        except Exception as error:  # whatever one page raises, the others and the result go on
+            record["image_error"] = f"Images of page {index + 1}: they could not be listed ({_reason(error)})."
             return
         for position, (identity, stream) in enumerate(found):
             if identity not in images:
@@ -189,25 +216,33 @@ class PdfService:
             entries.append((image_key(task_id, identity), image.data, image.mime))
             meta.update(name=image.name, mime=image.mime, width=image.width, height=image.height,
                         bytes=len(image.data), note=image.note)
+            if image.mask is not None:  # transparency the image file cannot carry, written beside it
+                mask = image.mask
+                entries.append((image_mask_key(task_id, identity), mask.data, mask.mime))
+                meta["mask"] = {"name": mask.name, "mime": mask.mime, "width": mask.width, "height": mask.height,
+                                "bytes": len(mask.data)}
         entries.append((image_meta_key(task_id, identity), json.dumps(meta), "application/json"))
         return entries
 
     async def _collect(self, task_id: str, document: OpenDocument) -> Collected:
         page_keys = await self.store.keys(f"{parts_prefix(task_id)}page:")
         identities = await self._stored_images(task_id)
-        wanted = page_keys + [image_meta_key(task_id, i) for i in identities] + [image_key(task_id, i)
-                                                                                 for i in identities]
-        values = await self.store.get_many(wanted)  # one transaction for every part
-        pages = [json.loads(value) for value in values[:len(page_keys)]]
-        metas = values[len(page_keys):len(page_keys) + len(identities)]
-        blobs = values[len(page_keys) + len(identities):]
-        images, image_data = [], {}
-        for identity, raw_meta, data in zip(identities, metas, blobs, strict=True):
-            meta = json.loads(raw_meta)
+        wanted = page_keys + [key(task_id, i) for key in (image_meta_key, image_key, image_mask_key)
+                              for i in identities]
+        values = await self.store.get_many(wanted)  # one transaction for every part (None: no mask)
+        pages = [json.loads(cast(str, value)) for value in values[:len(page_keys)]]
+        count = len(identities)
+        metas, blobs, masks = (values[len(page_keys) + n * count:len(page_keys) + (n + 1) * count] for n in range(3))
+        images: list[dict[str, Any]] = []
+        image_data: dict[str, bytes] = {}
+        for identity, raw_meta, data, mask in zip(identities, metas, blobs, masks, strict=True):
+            meta = json.loads(cast(str, raw_meta))
             meta["pages"] = [p["page"] for p in pages if identity in p.get("images", [])]
             images.append(meta)
             if data is not None:
-                image_data[identity] = data
+                image_data[identity] = cast(bytes, data)
+            if mask is not None and meta.get("mask"):
+                image_data[mask_identity(identity)] = cast(bytes, mask)
         images.sort(key=lambda meta: (meta["first_page"], meta["position"]))
         messages = list(document.pypdf_messages)
         with pypdf_messages(messages):
@@ -222,6 +257,48 @@ class PdfService:
 
     @staticmethod
     def _details(document: OpenDocument) -> dict[str, Any]:
+        """Document info, outline and page sizes; a part that raises is replaced by an empty value and
+        listed in "detail_errors" ({"detail", "page" (or None), "reason"}), never fatal."""
         reader = document.reader
-        return {"document_info": document_metadata(reader), "outline": document_outline(reader),
-                "page_sizes": [page_size(reader, index) for index in range(len(reader.pages))]}
+        errors: list[dict[str, Any]] = []
+
+        def guarded(detail: str, make, empty, page: int | None = None):
+            try:
+                return make()
+            except Exception as error:
+                errors.append({"detail": detail, "page": page, "reason": _reason(error)})
+                return empty
+
+        details: dict[str, Any] = {
+            "document_info": guarded("document_info", lambda: document_metadata(reader), {}),
+            "outline": guarded("outline", lambda: document_outline(reader), []),
+            "page_sizes": [guarded("page_size", lambda i=index: page_size(reader, i), {"page": index + 1}, index + 1)
+                           for index in range(len(reader.pages))],
+        }
+        if errors:
+            details["detail_errors"] = errors
+        return details
+
+
+def _reason(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+# Finishing ----------------------------------------------------------------------------------
+
+def _check_complete(collected: Collected) -> None:
+    """Raise MissingPartsError unless every page of the document and every image its pages name has
+    its stored part: a result is never packaged short (its row would claim pages it lacks)."""
+    expected = set(range(1, collected.page_count + 1))
+    pages = {int(page["page"]) for page in collected.pages}
+    listed = {image["identity"]: image for image in collected.images}
+    named = {identity for page in collected.pages for identity in page.get("images", [])}
+    lost_images = [i for i in named if i not in listed or (listed[i].get("mime") and i not in collected.image_data)]
+    if pages != expected or lost_images:
+        missing = len(expected - pages)
+        raise MissingPartsError(
+            f"Only {len(pages & expected)} of {collected.page_count} pages"
+            + (f" and {len(named) - len(lost_images)} of {len(named)} images" if lost_images else "")
+            + " were found in storage while packaging the result"
+            + (f" ({missing} missing)" if missing else "")
+            + "; nothing was saved, and the pages will be extracted again.")

@@ -1,0 +1,40 @@
+"""What the page offers executor plug-ins (core.plugin.Host): the page's query and PyScript
+workers with the generic worker client. Browser ring; names no kind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dataflow.browser.worker_client import WorkerClient, pyscript_connect, pyscript_spawner, pyscript_terminate
+from dataflow.core.wire import ErrorRegistry, WorkerCaller
+
+
+class BrowserHost:
+    def __init__(self, query: dict[str, list[str]], *, cores: int):
+        self.query = query
+        self.cores = cores
+        self.spawned: list[Any] = []  # spawn() of workers the page does not declare, run at start-up
+
+    def query_number(self, name: str, default: float) -> float:
+        try:
+            return float(self.query[name][0])
+        except (KeyError, IndexError, ValueError):
+            return default
+
+    def worker_count(self) -> int:
+        """`?workers=N`, else one worker per two cores (1 to 4)."""
+        return max(1, int(self.query_number("workers", max(1, min(4, self.cores // 2)))))
+
+    def workers(self, *, script: str, prefix: str, count: int, label: str,
+                errors: ErrorRegistry) -> list[WorkerCaller]:
+        spawn = pyscript_spawner(script)
+        clients = [WorkerClient(f"{prefix}-{number}", connect=pyscript_connect, spawn=spawn,
+                                terminate=pyscript_terminate, errors=errors, label=label)
+                   for number in range(1, count + 1)]
+        self.spawned += [(spawn, client.name) for client in clients]
+        return list(clients)
+
+    async def start_workers(self) -> None:
+        """Add the worker scripts the page does not already declare (PyScript then boots them)."""
+        for spawn, name in self.spawned:
+            await spawn(name)

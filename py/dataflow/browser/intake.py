@@ -1,0 +1,264 @@
+"""Intake and controls of the page: files become tasks of the kind that takes them, each kind's
+options are read from its form, and the row buttons and panel options act on tasks.
+
+Actions are checked against the core's action table (`Action`) and the page's own (`PageAction`);
+an unknown action is refused with a console warning. A secret typed into a row goes to the core's
+`retry(..., secrets=...)` in this tab only: it never travels to another tab. Browser ring; the
+logic runs over injected functions, so it is unit-tested under CPython with in-memory twins.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from dataflow.browser.row_view import PageAction
+from dataflow.browser.settings import Settings
+from dataflow.core.blobs import file_key
+from dataflow.core.errors import DataflowError
+from dataflow.core.kinds import UNSUPPORTED, ExecutorKind, KindRegistry, StoredFile, unsupported_input
+from dataflow.core.model import TaskState
+from dataflow.core.orchestrator import Orchestrator
+from dataflow.core.status import Action
+
+Notice = Callable[..., None]  # notice(message, kind="info" | "warning" | "error")
+
+
+class FileLike(Protocol):
+    """What intake reads of a file: a browser File has these."""
+
+    name: str
+    size: int
+    type: str
+
+
+@dataclass(frozen=True)
+class NewTask:
+    """A task to create: sent to the runner tab as it is (JSON only, never a secret)."""
+
+    name: str
+    kind: str
+    input: Any
+    metadata: dict[str, Any]
+
+
+class Intake:
+    """Files to tasks. `store_file(key, file, mime)` keeps a file's bytes (IndexedDB in the app);
+    `submit(new_task)` creates the task (here if this tab runs tasks, else in the runner tab)."""
+
+    def __init__(self, *, kinds: KindRegistry, store_file: Callable[[str, Any, str], Awaitable[None]],
+                 submit: Callable[[NewTask], None], options_for: Callable[[Any], Any], notice: Notice,
+                 new_id: Callable[[], str] = lambda: uuid.uuid4().hex):
+        self.kinds = kinds
+        self.store_file, self.submit, self.options_for = store_file, submit, options_for
+        self.notice, self.new_id = notice, new_id
+
+    async def add_files(self, files: Iterable[FileLike]) -> None:
+        """One task per file, in order; a file that cannot be stored is reported and skipped."""
+        for file in files:
+            task = await self.add_file(file)
+            if task is not None:
+                self.submit(task)
+
+    async def add_file(self, file: FileLike) -> NewTask | None:
+        name, size, mime = str(file.name), int(file.size), str(file.type or "")
+        file_id = self.new_id()
+        metadata = {"size": size, "type": mime, "file_id": file_id}
+        kind = self.kinds.for_file(name, mime)
+        if kind is None:  # not stored: its row says which files the app takes
+            return NewTask(name, UNSUPPORTED, unsupported_input(name, self.kinds.accepted_label()), metadata)
+        options = self.options_for(kind)
+        limit = kind.max_file_bytes(options)
+        if limit is None or size <= limit:  # an oversized file is never copied; its task says why
+            stored_mime = mime or next(iter(kind.accepts.mime_types), "application/octet-stream")
+            try:
+                await self.store_file(file_key(file_id), file, stored_mime)
+            except Exception as error:  # quota, private mode: say so, keep the other files going
+                self.notice(f"{name} could not be kept in the browser's storage ({error}); it was not added.",
+                            kind="error")
+                return None
+        return NewTask(name, kind.kind, kind.task_input(StoredFile(file_id, name, size, mime), options), metadata)
+
+
+def create_task(orchestrator: Orchestrator, task: NewTask) -> str | None:
+    """Create `task` in the runner tab, once: a request replayed after a change of runner whose
+    file is already a task is ignored (returns None)."""
+    file_id = task.metadata.get("file_id")
+    if file_id and any(t.metadata.get("file_id") == file_id for t in orchestrator.list_tasks()):
+        return None
+    return orchestrator.execute_task(task.name, task.kind, task.input, metadata=task.metadata)
+
+
+class Controls:
+    """Row buttons and other tabs' requests, checked against the action tables."""
+
+    def __init__(self, *, kinds: KindRegistry, orchestrator: Orchestrator, is_leader: Callable[[], bool],
+                 forward: Callable[[Action, str], None], download: Callable[[str], None], notice: Notice,
+                 warn: Callable[[str], None]):
+        self.kinds, self.orchestrator = kinds, orchestrator
+        self.is_leader, self.forward, self.download = is_leader, forward, download
+        self.notice, self.warn = notice, warn
+
+    def act(self, name: str, task_id: str, extra: dict[str, Any] | None = None) -> None:
+        """Apply the action called `name` from a row of this page: here when this tab runs the tasks,
+        else in the runner tab (a download is always local; a secret never leaves this tab)."""
+        page_action, action = PageAction.parse(name), Action.parse(name)
+        if page_action is PageAction.DOWNLOAD:
+            self.download(task_id)
+        elif page_action is PageAction.UNLOCK:
+            self.unlock(task_id, str((extra or {}).get("secret", "")))
+        elif action is None:
+            self.warn(f"DataFlow Tasks refused an unknown action {str(name)[:40]!r} for task {task_id[:40]!r}")
+        elif self.is_leader():
+            self.apply(action, task_id)
+        else:
+            self.forward(action, task_id)
+
+    def apply(self, action: Action, task_id: str) -> None:
+        """An action in the runner tab (from a row or from another tab); refusals become notices."""
+        try:
+            self.orchestrator.act(action, task_id)
+        except DataflowError as error:
+            self.notice(str(error), kind="error")
+
+    def unlock(self, task_id: str, secret: str) -> None:
+        if not self.is_leader():
+            self.notice("For your safety a password or key is only taken in the tab that runs the tasks (the "
+                        "first one you opened), so it never travels between tabs. Enter it there.", kind="error")
+            return
+        try:
+            task = self.orchestrator.get_task_state(task_id)
+            prompt = self._prompt(task)
+            self.orchestrator.retry(task_id, secrets={prompt: secret})
+        except DataflowError as error:
+            self.notice(str(error), kind="error")
+
+    def _prompt(self, task: TaskState) -> str:
+        kind = self.kinds.get(task.kind)
+        if kind is None or kind.secret is None:
+            raise DataflowError(f"{task.name} does not take a password or key.")
+        return kind.secret.name
+
+    def clear_finished(self, tasks: Iterable[TaskState]) -> None:
+        """Remove every finished task among `tasks` (the panel's rows)."""
+        for task in list(tasks):
+            if task.status.is_finished:
+                self.act(Action.REMOVE, task.id)
+
+
+class PageControls:
+    """The DOM side of intake and controls: the file input and drop zone, each kind's options form
+    (`<fieldset data-kind=K>` whose `[data-option=NAME]` controls hold its options), the panel
+    options. `settings()` reads the current Settings, `change(settings)` saves and applies new ones."""
+
+    PANEL_CONTROLS = ("hide-completed", "cleanup-after", "keep-completed")
+
+    def __init__(self, *, kinds: KindRegistry, intake: Intake, settings: Callable[[], Settings],
+                 change: Callable[[Settings], None], notice: Notice):
+        self.kinds, self.intake = kinds, intake
+        self.settings, self.change, self.notice = settings, change, notice
+
+    def bind(self) -> None:
+        from dataflow.browser.dom import by_id, on
+
+        settings = self.settings()
+        for kind in self.kinds:
+            if not kind.form:
+                continue
+            form = build_form(kind, single=len(self.kinds) == 1)
+            by_id("options-forms").append(form)
+            _write_form(form, settings.options_for(kind).to_dict())
+            on(form, "change", lambda event: self.read())
+        by_id("hide-completed").checked = settings.hide_completed
+        by_id("cleanup-after").value = str(int(settings.cleanup_after_seconds or 0))
+        by_id("keep-completed").value = "" if settings.keep_completed is None else str(settings.keep_completed)
+        for control in self.PANEL_CONTROLS:
+            on(by_id(control), "change", lambda event: self.read())
+        file_input = by_id("file-input")
+        file_input.setAttribute("accept", self.kinds.accept_attribute())
+        on(file_input, "change", lambda event: self.take(file_input.files, reset=file_input))
+        zone = by_id("drop-zone")
+        on(zone, "dragover", self.drag_over)
+        on(zone, "dragleave", lambda event: zone.classList.remove("dragging"))
+        on(zone, "drop", self.drop)
+
+    def read(self) -> None:
+        """The forms changed: validate each kind's options and the panel options, then save them."""
+        from dataflow.browser.dom import by_id
+
+        settings = self.settings()
+        for kind in self.kinds:
+            form = self._form(kind.kind)
+            if form is None:
+                continue
+            try:
+                settings = settings.with_options(kind, kind.parse_options(_read_form(form)))
+            except (TypeError, ValueError) as error:
+                self.notice(f"Those options cannot be used: {error}", kind="error")
+                return
+        keep = str(by_id("keep-completed").value).strip()
+        cleanup = float(by_id("cleanup-after").value or 0)
+        self.change(replace(settings, hide_completed=bool(by_id("hide-completed").checked),
+                            cleanup_after_seconds=cleanup or None, keep_completed=int(keep) if keep else None))
+
+    def drag_over(self, event: Any) -> None:
+        event.preventDefault()
+        event.currentTarget.classList.add("dragging")
+
+    def drop(self, event: Any) -> None:
+        event.preventDefault()
+        event.currentTarget.classList.remove("dragging")
+        self.take(event.dataTransfer.files)
+
+    def take(self, files: Any, reset: Any = None) -> None:
+        chosen = [files.item(index) for index in range(int(files.length))]
+        if reset is not None:
+            reset.value = ""
+        asyncio.ensure_future(self.intake.add_files(chosen))
+
+    @staticmethod
+    def _form(kind: str) -> Any:
+        import js
+
+        from dataflow.browser.ffi import is_null
+
+        form = js.document.querySelector(f'fieldset[data-kind="{kind}"]')
+        return None if is_null(form) else form
+
+
+def _read_form(form: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for control in form.querySelectorAll("[data-option]"):
+        raw = str(control.value)
+        values[str(control.dataset.option)] = int(raw or 0) if str(control.type) == "number" else raw
+    return values
+
+
+def _write_form(form: Any, values: dict[str, Any]) -> None:
+    for control in form.querySelectorAll("[data-option]"):
+        name = str(control.dataset.option)
+        if name in values:
+            control.value = str(values[name])
+
+
+def build_form(kind: ExecutorKind[Any], *, single: bool) -> Any:
+    """`<fieldset data-kind=K>` with one labelled control per OptionField of `kind` (ids `opt-NAME`,
+    or `opt-KIND-NAME` when several kinds have forms). Text goes in as text only."""
+    from dataflow.browser.dom import el
+
+    controls = []
+    for field in kind.form:
+        name = field.name.replace("_", "-")
+        control_id = f"opt-{name}" if single else f"opt-{kind.kind}-{name}"
+        if field.choices:
+            control = el("select", *[el("option", text=label, value=value) for value, label in field.choices],
+                         id=control_id, data_option=field.name)
+        else:
+            control = el("input", id=control_id, data_option=field.name, type="number", step="1", inputmode="numeric",
+                         min=field.minimum, max=field.maximum)
+        controls.append(el("label", field.label, control))
+    legend = "Processing options" if single else f"Options for {kind.noun}s"
+    return el("fieldset", el("legend", text=legend), *controls, cls="options", data_kind=kind.kind)

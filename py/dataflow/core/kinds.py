@@ -1,0 +1,219 @@
+"""How an executor describes itself to the generic app: an ExecutorKind per kind of task, and the
+registry the app builds its intake, options and row texts from.
+
+A kind names itself, says which files it takes, parses and validates its options (a frozen
+dataclass with defaults), builds a task's input from a stored file, lists the blobs a task owns
+(removal deletes them), summarises a result for its row, says where its result file is, and which
+of its errors need something from the user (a secret such as a password). Standard library only:
+nothing here knows any particular kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+from dataflow.core.blob_sweep import BlobClaims
+from dataflow.core.blobs import file_key, parts_prefix, task_blobs
+from dataflow.core.errors import UnsupportedFileError
+from dataflow.core.model import TaskState
+from dataflow.core.status import TaskStatus
+
+JSON = Any
+
+
+class Options(Protocol):
+    """A kind's options: a frozen dataclass whose `to_dict()` is JSON."""
+
+    def to_dict(self) -> dict[str, JSON]: ...
+
+
+OptionsT = TypeVar("OptionsT", bound=Options)
+
+
+@dataclass(frozen=True)
+class Accepts:
+    """The files a kind takes: by MIME type or by extension (lower case, with the dot).
+    `label` names them for people, e.g. "CSV files (.csv)"."""
+
+    mime_types: tuple[str, ...]
+    extensions: tuple[str, ...]
+    label: str
+
+    def matches(self, name: str, mime: str) -> bool:
+        """True if a file called `name` of type `mime` (may be empty) is one of these."""
+        lowered = name.lower()
+        return mime.lower() in self.mime_types or any(lowered.endswith(ext) for ext in self.extensions)
+
+
+@dataclass(frozen=True)
+class SecretPrompt:
+    """A secret a kind may need from the user: `name` is its key in `ctx.secrets`; the row asks for
+    it with `label` and `placeholder` and a `submit` button when the task failed with one of `errors`
+    (error type names) or lacks it after a reload."""
+
+    name: str
+    label: str
+    placeholder: str
+    submit: str
+    errors: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class OptionField:
+    """One control of a kind's options form: `name` is the key in the options' `to_dict()`. With
+    `choices` ((value, label) pairs) it is a list to pick from, else a whole number from `minimum`
+    to `maximum`."""
+
+    name: str
+    label: str
+    choices: tuple[tuple[str, str], ...] = ()
+    minimum: int | None = 0
+    maximum: int | None = None
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file the page put in the blob store under `file_key(file_id)`; `size` in bytes."""
+
+    file_id: str
+    name: str
+    size: int
+    mime: str
+
+
+@dataclass(frozen=True)
+class Download:
+    """Where a completed task's result file is, and the name to save it under."""
+
+    key: str
+    filename: str
+
+
+class ExecutorKind(Generic[OptionsT]):
+    """The description of one kind of task. Subclasses set the class attributes and implement
+    `parse_options` and `task_input`; the other methods have generic defaults."""
+
+    kind: str = ""
+    noun: str = ""  # what the kind works on, for messages: "CSV file"
+    accepts: Accepts = Accepts((), (), "")
+    secret: SecretPrompt | None = None
+    errors: tuple[type[Exception], ...] = ()  # its error classes, for the worker error registry
+    form: tuple[OptionField, ...] = ()  # the options form the page builds for it
+
+    def parse_options(self, data: Mapping[str, JSON] | None) -> OptionsT:
+        """Options from JSON (missing fields take defaults); raise ValueError for invalid values."""
+        raise NotImplementedError
+
+    def default_options(self) -> OptionsT:
+        """The options a user who chose nothing gets."""
+        return self.parse_options(None)
+
+    def max_file_bytes(self, options: OptionsT) -> int | None:
+        """The largest file worth storing, in bytes (None: no limit). A larger file is not copied;
+        its task fails with the reason."""
+        return None
+
+    def task_input(self, file: StoredFile, options: OptionsT) -> JSON:
+        """The JSON input of a task for a stored file: a reference, never the bytes."""
+        raise NotImplementedError
+
+    def owned_blobs(self, task: TaskState) -> list[str]:
+        """Key prefixes of everything the task stored. By default: its file (`file_id` of its input
+        or metadata), its result and its parts."""
+        owned = task_blobs(task.id)
+        for source in (task.input, task.metadata):
+            if isinstance(source, dict) and source.get("file_id"):
+                owned.append(file_key(str(source["file_id"])))
+                break
+        return owned
+
+    def blob_claims(self, task: TaskState) -> BlobClaims | None:
+        """The blobs the task still needs (the janitor deletes the rest, and all of a removed task's).
+        By default every blob it owns, but once completed no longer its parts."""
+        owned = self.owned_blobs(task)
+        if task.status is TaskStatus.COMPLETED:
+            owned = [prefix for prefix in owned if prefix != parts_prefix(task.id)]
+        return BlobClaims(prefixes=tuple(owned))
+
+    def summary(self, result: JSON) -> str:
+        """One line for a completed task's row."""
+        return ""
+
+    def download(self, task: TaskState) -> Download | None:
+        """The result file of a completed task, if it has one (`result_key` and `filename`)."""
+        result = task.result if isinstance(task.result, dict) else {}
+        if not result.get("result_key"):
+            return None
+        return Download(str(result["result_key"]), str(result.get("filename") or task.name))
+
+    def needs_secret(self, task: TaskState, missing_error: str = "SecretMissingError") -> SecretPrompt | None:
+        """The secret this failed task waits for, or None."""
+        if self.secret is None or task.error is None:
+            return None
+        if task.error.type in self.secret.errors or task.error.type == missing_error:
+            return self.secret
+        return None
+
+
+class KindRegistry:
+    """The kinds this app runs, in the order they were registered."""
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, ExecutorKind[Any]] = {}
+
+    def register(self, kind: ExecutorKind[Any]) -> None:
+        """Add `kind`; ValueError if it has no name or its name is taken."""
+        if not kind.kind:
+            raise ValueError(f"{type(kind).__name__} has no kind name")
+        if kind.kind in self._kinds:
+            raise ValueError(f"a kind named {kind.kind!r} is already registered")
+        self._kinds[kind.kind] = kind
+
+    def __iter__(self) -> Iterator[ExecutorKind[Any]]:
+        return iter(self._kinds.values())
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+    def get(self, kind: str) -> ExecutorKind[Any] | None:
+        """The kind registered under this name, or None."""
+        return self._kinds.get(kind)
+
+    def claims(self, task: TaskState) -> BlobClaims | None:
+        """The blobs `task` still needs, by its kind; nothing for a file no kind took; None for a
+        kind this app does not run (then the janitor deletes nothing: see core/blob_sweep.py)."""
+        if task.kind == UNSUPPORTED:
+            return BlobClaims()
+        kind = self._kinds.get(task.kind)
+        return kind.blob_claims(task) if kind is not None else None
+
+    def for_file(self, name: str, mime: str) -> ExecutorKind[Any] | None:
+        """The first kind that takes this file, or None."""
+        return next((kind for kind in self._kinds.values() if kind.accepts.matches(name, mime)), None)
+
+    def accepted_label(self) -> str:
+        """Which files the app takes, for people: "CSV files (.csv) or JSON files (.json)"."""
+        return " or ".join(kind.accepts.label for kind in self._kinds.values()) or "no files (no kinds are registered)"
+
+    def accept_attribute(self) -> str:
+        """The value of an `<input type=file accept=...>` for every registered kind."""
+        seen: list[str] = []
+        for kind in self._kinds.values():
+            seen += [item for item in (*kind.accepts.mime_types, *kind.accepts.extensions) if item not in seen]
+        return ",".join(seen)
+
+
+UNSUPPORTED = "unsupported"  # the kind of the task a file no kind takes becomes
+
+
+def unsupported_input(file_name: str, accepted: str) -> dict[str, str]:
+    """The input of the task that says a file is not taken: its name and which files are."""
+    return {"file_name": file_name, "message": f"{file_name} is not a file this app can process. "
+                                               f"It takes {accepted}."}
+
+
+async def refuse_unsupported(input: dict[str, str], ctx: Any) -> None:  # noqa: A002 - the executor API's name
+    """The executor of UNSUPPORTED tasks: fails at once with the message of the input."""
+    raise UnsupportedFileError(str(input.get("message") or "This file is not one this app can process."))

@@ -1,0 +1,39 @@
+"""What an executor package hands the app at start-up (a Plugin), and what the app offers it in
+return (a Host: the page's query and its workers). Each executor package has a
+`plugin(host) -> Plugin` function; the app's composition root lists the packages.
+
+Standard library only: the browser ring implements Host; executors build Plugins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from dataflow.core.kinds import ExecutorKind
+from dataflow.core.wire import ErrorRegistry, WorkerCaller
+
+
+class Host(Protocol):
+    def query_number(self, name: str, default: float) -> float:
+        """The page's `?name=N` as a number, or `default` when absent or not a number."""
+
+    def worker_count(self) -> int:
+        """How many workers a kind should start by default (`?workers=N`, else one per two cores)."""
+
+    def workers(self, *, script: str, prefix: str, count: int, label: str,
+                errors: ErrorRegistry) -> list[WorkerCaller]:
+        """`count` workers running `script` (a path relative to the page), named `prefix-1`,
+        `prefix-2`…; `label` names them in messages ("image worker", say); `errors` raises their errors."""
+
+
+@dataclass(frozen=True)
+class Plugin:
+    """One kind, registered: its description, its executor, how many of its tasks may run at once,
+    and (optionally) how to read the versions of what it runs, shown in the page's footer."""
+
+    kind: ExecutorKind[Any]
+    executor: Any
+    concurrency: int = 1
+    runtime_info: Callable[[], Awaitable[dict[str, str]]] | None = None

@@ -1,0 +1,33 @@
+"""The PDF workbench as a plug-in: its workers (`py/pdf_worker.py`, one pool), its executor over
+them, its kind, and pypdf's version for the footer. The app calls `plugin(host)` at start-up.
+Executors ring: the host supplies the workers; nothing here touches the browser."""
+
+from __future__ import annotations
+
+from dataflow.core.plugin import Host, Plugin
+from dataflow.core.pool import Pool
+from dataflow.core.wire import ErrorRegistry
+from dataflow.executors.pdf.client import PdfClient, PdfTimeouts, WorkerPdfClient
+from dataflow.executors.pdf.executor import PdfExecutor
+from dataflow.executors.pdf.kind import PdfKind
+
+WORKER_SCRIPT = "./py/pdf_worker.py"
+WORKER_PREFIX = "pdf"  # index.html declares "pdf-1", so the first worker boots while the page does
+
+
+def plugin(host: Host) -> Plugin:
+    """PDF tasks run in `?workers=N` workers (default: one per two cores), one task per worker;
+    `?page_timeout=S` sets the watchdog's seconds per page (default 20); `?finish_delay=S` (tests
+    only) waits between storing a result and returning it."""
+    kind = PdfKind()
+    timeouts = PdfTimeouts(per_page=host.query_number("page_timeout", PdfTimeouts.per_page))
+    workers = host.workers(script=WORKER_SCRIPT, prefix=WORKER_PREFIX, count=host.worker_count(),
+                           label="PDF worker", errors=ErrorRegistry(*kind.errors))
+    pool: Pool[PdfClient] = Pool([WorkerPdfClient(worker, timeouts) for worker in workers])
+
+    async def runtime_info() -> dict[str, str]:
+        infos = [await worker.runtime_info() for worker in workers]  # every worker must start
+        return {"pypdf": infos[0]["pypdf"]}
+
+    executor = PdfExecutor(pool, finish_delay=host.query_number("finish_delay", 0.0))  # tests: reload mid-finish
+    return Plugin(kind=kind, executor=executor, concurrency=pool.size, runtime_info=runtime_info)

@@ -1,0 +1,139 @@
+"""Controls: row actions are checked against the action tables, followers forward them, a secret
+reaches the executor in the runner tab only and never the channel; files go to the kind that
+takes them."""
+
+import json
+
+import pytest
+
+from dataflow.browser.intake import Controls, Intake, NewTask, create_task
+from dataflow.browser.tabs import Tabs
+from dataflow.core.clock import ManualClock
+from dataflow.core.errors import NonRetryableError
+from dataflow.core.kinds import Accepts, ExecutorKind, KindRegistry, SecretPrompt
+from dataflow.core.mirror import TaskMirror
+from dataflow.core.orchestrator import Orchestrator
+from dataflow.core.status import Action, TaskStatus
+from dataflow.core.storage import MemoryStorage
+
+SECRET = "hunter2-but-longer"
+
+
+class VaultKind(ExecutorKind):
+    kind = "vault"
+    accepts = Accepts((), (".vault",), "vaults (.vault)")
+    secret = SecretPrompt(name="key", label="Key", placeholder="Vault key", submit="Open",
+                          errors=frozenset({"Locked"}))
+
+    def parse_options(self, data):
+        return None
+
+    def task_input(self, file, options):
+        return {"file_id": file.file_id}
+
+
+class Locked(NonRetryableError):
+    pass
+
+
+class Vault:
+    def __init__(self):
+        self.keys = []
+
+    async def execute(self, input, ctx):  # noqa: A002
+        self.keys.append(ctx.secrets.get("key"))
+        if ctx.secrets.get("key") != SECRET:
+            raise Locked("locked")
+        return {}
+
+
+@pytest.fixture
+async def page():
+    clock, storage = ManualClock(), MemoryStorage()
+    kinds = KindRegistry()
+    kinds.register(VaultKind())
+    vault = Vault()
+    orchestrator = Orchestrator(clock=clock, storage=storage)
+    orchestrator.register("vault", vault)
+    events, posted, forwarded, notices, warnings, downloads = [], [], [], [], [], []
+    orchestrator.subscribe(events.append)
+    tabs = Tabs(mirror=TaskMirror(storage), show=lambda e: None, add=lambda t: create_task(orchestrator, t),
+                act=lambda a, t: None, warn=warnings.append)
+    tabs.post = posted.append
+    controls = Controls(kinds=kinds, orchestrator=orchestrator, is_leader=lambda: tabs.leader,
+                        forward=lambda action, task_id: (forwarded.append((action, task_id)),
+                                                         tabs.request_action(action, task_id)),
+                        download=downloads.append, notice=lambda message, **kw: notices.append(message),
+                        warn=warnings.append)
+    orchestrator.start()
+    yield type("Page", (), dict(clock=clock, storage=storage, orchestrator=orchestrator, vault=vault, tabs=tabs,
+                                controls=controls, events=events, posted=posted, forwarded=forwarded,
+                                notices=notices, warnings=warnings, downloads=downloads))
+    await orchestrator.close()
+
+
+async def test_a_secret_typed_in_the_runner_reaches_the_executor_and_nothing_else(page):
+    page.tabs.become_leader()
+    task_id = page.orchestrator.execute_task("box.vault", "vault", {})
+    await page.clock.advance(1)
+    page.controls.act("unlock", task_id, {"secret": SECRET})
+    await page.clock.advance(1)
+    assert page.orchestrator.get_task_state(task_id).status is TaskStatus.COMPLETED
+    assert page.vault.keys == [None, SECRET]
+    page.orchestrator.flush()
+    assert SECRET not in json.dumps(page.storage.data) + repr(page.events) + "".join(page.posted)
+
+
+async def test_a_follower_never_sends_a_secret_to_another_tab(page):
+    page.controls.act("unlock", "t1", {"secret": SECRET})
+    assert page.posted == [] and page.vault.keys == []
+    assert "only taken in the tab that runs the tasks" in page.notices[0]
+
+
+async def test_a_follower_forwards_actions_and_downloads_locally(page):
+    page.controls.act("pause", "t1")
+    page.controls.act("download", "t1")
+    assert page.forwarded == [(Action.PAUSE, "t1")] and page.downloads == ["t1"]
+    assert json.loads(page.posted[0])["action"] == "pause"
+
+
+@pytest.mark.parametrize("name", ["__init__", "flush", "start", "register", "password"])
+async def test_an_unknown_action_from_the_page_is_refused_with_a_console_warning(page, name):
+    page.tabs.become_leader()
+    task_id = page.orchestrator.execute_task("box.vault", "vault", {})
+    page.controls.act(name, task_id)
+    assert page.warnings and "refused an unknown action" in page.warnings[0]
+    assert page.posted == [] and page.notices == []
+
+
+async def test_an_action_the_status_does_not_allow_becomes_a_notice(page):
+    page.tabs.become_leader()
+    task_id = page.orchestrator.execute_task("box.vault", "vault", {})
+    page.controls.act("retry", task_id)
+    assert "cannot retry" in page.notices[0]
+
+
+async def test_a_replayed_add_request_creates_its_task_once(page):
+    task = NewTask("a.vault", "vault", {"file_id": "f1"}, {"file_id": "f1"})
+    assert create_task(page.orchestrator, task) is not None
+    assert create_task(page.orchestrator, task) is None
+    assert len(page.orchestrator.list_tasks()) == 1
+
+
+async def test_files_go_to_the_kind_that_takes_them():
+    kinds = KindRegistry()
+    kinds.register(VaultKind())
+    created = []
+
+    class File:
+        def __init__(self, name):
+            self.name, self.size, self.type = name, 3, ""
+
+    async def store(key, file, mime):
+        pass
+
+    intake = Intake(kinds=kinds, store_file=store, submit=created.append, options_for=lambda kind: None,
+                    notice=lambda *a, **k: None)
+    await intake.add_files([File("a.vault"), File("b.txt")])
+    assert [task.kind for task in created] == ["vault", "unsupported"]
+    assert "It takes vaults (.vault)." in created[1].input["message"]

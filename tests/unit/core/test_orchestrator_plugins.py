@@ -1,0 +1,211 @@
+"""Orchestrator features for plug-in executors: secrets in memory only, retry not before a time
+(persisted and honoured across a restart), concurrency per kind, and the action table."""
+
+import json
+
+import pytest
+
+from dataflow.core.errors import InvalidTransitionError, NonRetryableError, RetryAfterError
+from dataflow.core.persistence import DEFAULT_PREFIX, decode
+from dataflow.core.retry import RetryPolicy
+from dataflow.core.status import Action, TaskStatus
+
+S = TaskStatus
+SECRET = "correct horse battery staple"
+
+
+class Locked(NonRetryableError):
+    pass
+
+
+class SecretExecutor:
+    """Completes only with the right password in ctx.secrets; records what it was given."""
+
+    def __init__(self):
+        self.seen: list[dict] = []
+
+    async def execute(self, input, ctx):  # noqa: A002
+        self.seen.append(dict(ctx.secrets))
+        if ctx.secrets.get("password") != SECRET:
+            raise Locked("the password is missing or wrong")
+        return {"opened": True}
+
+
+def everything_persisted_or_emitted(storage, orchestrator) -> str:
+    return json.dumps(storage.data) + repr(orchestrator.events)
+
+
+async def test_a_secret_given_on_retry_reaches_the_executor_and_never_storage_or_events(make_orchestrator,
+                                                                                          clock, storage):
+    executor = SecretExecutor()
+    o = make_orchestrator(executor=executor, register=False)
+    o.register("locked", executor)
+    task_id = o.execute_task("vault", "locked", {})
+    await clock.advance(1)
+    assert o.get_task_state(task_id).error.type == "Locked"
+    o.retry(task_id, secrets={"password": SECRET})
+    await clock.advance(1)
+    state = o.get_task_state(task_id)
+    assert state.status is S.COMPLETED and executor.seen == [{}, {"password": SECRET}]
+    assert state.secret_names == ["password"]  # its name only
+    o.flush()
+    assert SECRET not in everything_persisted_or_emitted(storage, o)
+
+
+def make_locked(make_orchestrator, executor, **kwargs):
+    orchestrator = make_orchestrator(executor=executor, register=False, start=False, **kwargs)
+    orchestrator.register("locked", executor)
+    orchestrator.start()
+    return orchestrator
+
+
+async def test_after_a_reload_a_task_waits_for_its_secret_with_a_prompt(make_orchestrator, clock):
+    executor = SecretExecutor()
+    first = make_locked(make_orchestrator, executor)
+    task_id = first.execute_task("vault", "locked", {})
+    await clock.advance(1)
+    first.retry(task_id, secrets={"password": "wrong"})
+    await clock.advance(1)
+    assert first.get_task_state(task_id).error.type == "Locked"
+    await first.close()
+    reloaded = make_locked(make_orchestrator, executor)
+    reloaded.retry(task_id)  # Retry without the secret, which the reload forgot: it is not run without it
+    await clock.advance(1)
+    state = reloaded.get_task_state(task_id)
+    assert state.status is S.FAILED and state.error.type == "SecretMissingError" and not state.error.retryable
+    assert "needs its password again" in state.error.message
+    assert executor.seen == [{}, {"password": "wrong"}]
+    reloaded.retry(task_id, secrets={"password": SECRET})
+    await clock.advance(1)
+    assert reloaded.get_task_state(task_id).status is S.COMPLETED
+
+
+async def test_a_running_task_whose_secret_was_forgotten_asks_for_it_on_restore(make_orchestrator, clock, storage):
+    executor = SecretExecutor()
+    first = make_locked(make_orchestrator, executor)
+    task_id = first.execute_task("vault", "locked", {})
+    await clock.advance(1)
+    first.retry(task_id, secrets={"password": SECRET})  # starts at once: the tab closes while it runs
+    await first.close()
+    saved = decode(storage.get(DEFAULT_PREFIX + task_id))
+    assert saved.status is S.RUNNING and saved.secret_names == ["password"] and SECRET not in json.dumps(storage.data)
+    runs = len(executor.seen)
+    reloaded = make_locked(make_orchestrator, executor)
+    await clock.advance(1)
+    state = reloaded.get_task_state(task_id)
+    assert state.status is S.FAILED and state.error.type == "SecretMissingError"
+    assert len(executor.seen) == runs
+
+
+class RateLimited:
+    """Fails once with a retry-after time `after` seconds ahead, then completes."""
+
+    def __init__(self, clock, after):
+        self.clock, self.after, self.calls = clock, after, []
+
+    async def execute(self, input, ctx):  # noqa: A002
+        self.calls.append(self.clock.now())
+        if len(self.calls) == 1:
+            raise RetryAfterError("429 Too Many Requests", not_before=self.clock.now() + self.after)
+        return {"ok": True}
+
+
+async def test_retry_after_time_is_persisted_and_honoured_across_a_restart(make_orchestrator, clock, storage):
+    executor = RateLimited(clock, after=120)
+    first = make_orchestrator(executor=executor, register=False,
+                              retry_policy=RetryPolicy(initial_interval=1, jitter=False))
+    first.register("api", executor)
+    task_id = first.execute_task("call", "api", {})
+    await clock.advance(0)
+    failed_at = executor.calls[0]
+    saved = decode(storage.get(DEFAULT_PREFIX + task_id))
+    assert saved.status is S.PENDING and saved.next_attempt_at == failed_at + 120  # not the 1 s backoff
+    await first.close()
+    reloaded = make_orchestrator(executor=executor, register=False, start=False)
+    reloaded.register("api", executor)
+    reloaded.start()
+    await clock.advance(119)
+    assert len(executor.calls) == 1 and reloaded.get_task_state(task_id).status is S.PENDING
+    await clock.advance(2)
+    assert executor.calls[1] == failed_at + 120
+    assert reloaded.get_task_state(task_id).status is S.COMPLETED
+
+
+async def test_retry_after_is_capped_by_the_policy_and_never_earlier_than_the_backoff(make_orchestrator, clock):
+    far = RateLimited(clock, after=10_000)
+    o = make_orchestrator(executor=far, register=False,
+                          retry_policy=RetryPolicy(initial_interval=5, jitter=False, maximum_retry_after=300))
+    o.register("api", far)
+    capped = o.execute_task("far", "api", {})
+    await clock.advance(0)
+    assert o.get_task_state(capped).next_attempt_at == far.calls[0] + 300
+    near = RateLimited(clock, after=1)
+    o.register("near", near)
+    backoff = o.execute_task("near", "near", {})
+    await clock.advance(0)
+    assert o.get_task_state(backoff).next_attempt_at == near.calls[0] + 5
+
+
+def test_next_attempt_at_table():
+    policy = RetryPolicy(initial_interval=2, jitter=False, maximum_retry_after=60)
+    assert policy.next_attempt_at(1, 100.0) == 102.0
+    assert policy.next_attempt_at(1, 100.0, not_before=130.0) == 130.0
+    assert policy.next_attempt_at(1, 100.0, not_before=101.0) == 102.0
+    assert policy.next_attempt_at(1, 100.0, not_before=1e9) == 160.0
+    with pytest.raises(ValueError, match="maximum_retry_after"):
+        RetryPolicy(maximum_retry_after=0)
+
+
+class Hold:
+    """Each task runs until its input's seconds pass on the manual clock."""
+
+    def __init__(self, clock):
+        self.clock, self.started = clock, []
+
+    async def execute(self, input, ctx):  # noqa: A002
+        self.started.append(input["name"])
+        await self.clock.sleep(input["seconds"])
+        return {}
+
+
+async def test_each_kind_runs_up_to_its_own_limit_in_fifo_order(make_orchestrator, clock):
+    hold = Hold(clock)
+    o = make_orchestrator(executor=hold, register=False, concurrency=4)
+    o.register("a", hold, concurrency=1)
+    o.register("b", hold, concurrency=2)
+    for name, kind in (("a1", "a"), ("a2", "a"), ("b1", "b"), ("a3", "a"), ("b2", "b"), ("b3", "b")):
+        o.execute_task(name, kind, {"name": name, "seconds": 10})
+    await clock.advance(0)
+    assert hold.started == ["a1", "b1", "b2"]  # a2 waits for a1 although slots are free overall
+    await clock.advance(10)
+    assert hold.started == ["a1", "b1", "b2", "a2", "b3"]
+    await clock.advance(10)
+    assert hold.started[-1] == "a3"
+
+
+def test_a_limit_under_one_is_refused(make_orchestrator):
+    with pytest.raises(ValueError, match="concurrency of 'x'"):
+        make_orchestrator(start=False).register("x", Hold(None), concurrency=0)
+
+
+async def test_act_dispatches_through_the_action_table(make_orchestrator, clock):
+    o = make_orchestrator()
+    task_id = o.execute_task("x", "steps", {"steps": 3})
+    await clock.advance(0)
+    o.act(Action.PAUSE, task_id)
+    assert o.get_task_state(task_id).stop_requested == "pause"
+    o.act(Action.RESUME, task_id)
+    o.act(Action.CANCEL, task_id)
+    await clock.advance(1)
+    assert o.get_task_state(task_id).status is S.CANCELLED
+    with pytest.raises(InvalidTransitionError, match="cannot pause a task that is cancelled"):
+        o.act(Action.PAUSE, task_id)
+    o.act(Action.RETRY, task_id)
+    assert o.get_task_state(task_id).status is S.RUNNING
+    o.act(Action.REMOVE, task_id)
+    assert o.list_tasks() == []
+
+
+def test_action_names_are_parsed_against_the_table():
+    assert Action.parse("pause") is Action.PAUSE
+    assert Action.parse("__class__") is None and Action.parse("download") is None
