@@ -9,8 +9,8 @@ import zipfile
 
 import pytest
 
+from dataflow.core.blobs import MemoryBlobStore, file_key
 from dataflow.executors.json.service import JsonService
-from dataflow.executors.pdf.store import MemoryBlobStore, file_key
 
 
 def make_records(count: int, *, start: int = 0) -> list[dict]:

@@ -7,13 +7,13 @@ import json
 import pytest
 
 from dataflow.core import Orchestrator, RetryPolicy, TaskStatus
+from dataflow.core.blobs import MemoryBlobStore, file_key
 from dataflow.core.clock import ManualClock
 from dataflow.core.storage import MemoryStorage
 from dataflow.executors.json.executor import JsonExecutor, LocalJsonClient, json_task_input
 from dataflow.executors.json.options import JsonOptions
 from dataflow.executors.json.service import JsonService
-from dataflow.executors.pdf.executor import SinglePool
-from dataflow.executors.pdf.store import MemoryBlobStore, file_key
+from tests.local_pdf import SinglePool
 from tests.unit.json.conftest import as_array, as_jsonl, make_records
 
 S = TaskStatus

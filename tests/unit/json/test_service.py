@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from dataflow.core.blobs import file_key
 from dataflow.executors.json.errors import (
     CorruptZstError,
     EmptyFileError,
@@ -14,6 +15,7 @@ from dataflow.executors.json.errors import (
     FileTooLargeError,
     InvalidJsonError,
     JsonWorkerError,
+    MissingPartsError,
     NonFiniteNumberError,
     NotJsonError,
     NumberTooLargeError,
@@ -22,9 +24,9 @@ from dataflow.executors.json.errors import (
     TooDeepError,
     TruncatedJsonError,
 )
-from dataflow.executors.json.service import JsonService, report_key
+from dataflow.executors.json.service import JsonService
+from dataflow.executors.json.store import report_key, run_result_key, step_key
 from dataflow.executors.json.zstd import available
-from dataflow.executors.pdf.store import file_key, result_key
 from tests.unit.json.conftest import as_array, as_jsonl, make_records, unzip
 
 zstd = available()
@@ -136,8 +138,9 @@ async def test_the_report_says_what_was_done_with_counts_and_timings(run_file, s
     assert report["output"] == {"file": "d.json", "bytes": len(data)}
     assert report["input"]["input_bytes"] == len(as_jsonl(RECORDS)) and report["input"]["form"] == "jsonl"
     assert set(report["timings"]) == {"processing_seconds", "assembling_seconds"}
-    assert result["report_key"] == report_key("t1") == result_key("t1") + ":report.json"
-    assert not [key for key in store.data if key.startswith("part:")]  # steps are cleaned up
+    assert result["result_key"] == run_result_key("t1", "1") == "result:t1:1"
+    assert result["report_key"] == report_key(result["result_key"]) == "result:t1:1:report.json"
+    assert [key for key in store.data if key.startswith("part:t1:out:")]  # kept until completion is durable
 
 
 @needs_zstd
@@ -273,3 +276,32 @@ async def test_resuming_from_any_stored_step_gives_identical_output(store, opera
         assert len(stored) == index + 1
         resumed = await run_steps(task_id, checkpoint=stored[index - 1])  # ... but the last one not checkpointed
         assert resumed == reference, f"resume after step {index}"
+
+
+async def test_a_finish_that_finds_a_step_missing_stores_nothing_and_clears_the_parts(store, service):
+    await store.put(file_key("f"), as_jsonl(RECORDS))
+    await service.open("t1", "f", {"operation": "convert"}, source="d.jsonl")
+    position = {"step": 0, "offset": None, "index": 0}
+    while True:
+        outcome = await service.process("t1", position, 50)
+        position = {key: outcome[key] for key in ("step", "offset", "index")}
+        if outcome["done"]:
+            break
+    assert position["step"] >= 3
+    await store.delete_keys([step_key("t1", "out", 1)])  # storage cleared under the task, in part
+    with pytest.raises(MissingPartsError, match="were found"):
+        await service.finish("t1", "r1")
+    assert not [key for key in store.data if key.startswith(("result:", "part:"))]
+
+
+async def test_a_finish_called_again_returns_the_result_this_run_already_stored(run_file, store, service):
+    _, first, data, _ = await run_file(as_jsonl(RECORDS), {"operation": "convert"}, name="d.jsonl")
+    store.data[first["result_key"]] = b"kept"  # proves the second call assembles nothing
+    assert await service.finish("t1") == first
+    assert store.data[first["result_key"]] == b"kept"
+
+
+async def test_a_resume_whose_saved_state_is_gone_raises_missing_parts(store, service):
+    await store.put(file_key("f"), as_jsonl(RECORDS))
+    with pytest.raises(MissingPartsError, match="state saved with step 3"):
+        await service.open("t1", "f", {"operation": "convert"}, source="d.jsonl", checkpoint={"step": 3})

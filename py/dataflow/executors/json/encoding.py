@@ -19,6 +19,12 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 JSON_STARTS = frozenset('[{"-0123456789tfn')
 SPACE = re.compile(rb"[ \t\n\r\x0b\x0c]*")  # bytes.strip()'s whitespace, matched without copying the file
+
+
+def space_end(data: bytes, start: int = 0) -> int:
+    """The index of the first byte at or after `start` that is not whitespace (len(data) if none)."""
+    match = SPACE.match(data, start)
+    return match.end() if match is not None else start
 TEXT = re.compile(rb"[^ \t\n\r\x0b\x0c]")
 
 
@@ -34,7 +40,7 @@ class Text:
 def to_utf8(data: bytes) -> Text:
     """UTF-8 (with or without BOM) as it is; UTF-16 with BOM transcoded. Raises EmptyFileError,
     EncodingError (UTF-32, UTF-16 without BOM, undecodable UTF-16) and NotJsonError (binary files)."""
-    if SPACE.match(data).end() == len(data):
+    if space_end(data) == len(data):
         raise EmptyFileError("The file is empty." if not data else "The file holds only whitespace.")
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         raise EncodingError("The file is UTF-32 text; save it as UTF-8 (or UTF-16) and add it again.")

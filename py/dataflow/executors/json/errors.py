@@ -1,9 +1,10 @@
-"""The JSON errors a user can act on, each with a clear message. They cross the worker boundary
-as {"type", "message", "retryable"} and are raised again as the same class on the other side."""
+"""The JSON errors a user can act on, each with a clear message. They cross the worker boundary as
+the core's ErrorData (`dataflow.core.wire`) and are raised again as the same class on the other side:
+JSON_ERRORS is what the JSON kind adds to its workers' ErrorRegistry."""
 
 from __future__ import annotations
 
-from dataflow.core.errors import DataflowError, InputMissingError, NonRetryableError, StorageFullError
+from dataflow.core.errors import DataflowError, InputMissingError, NonRetryableError, WorkerError
 
 
 class JsonInputError(NonRetryableError):
@@ -70,7 +71,7 @@ class ValidatorUnavailableError(NonRetryableError):
     """fastjsonschema could not be imported, so a user schema cannot be checked here."""
 
 
-class JsonWorkerError(DataflowError):
+class JsonWorkerError(WorkerError):
     """The worker failed in a way that may pass (it crashed, was restarted): retried."""
 
 
@@ -78,27 +79,15 @@ class FileMissingError(InputMissingError):
     """The stored copy of the dropped file is gone (storage cleared), so the task cannot run."""
 
 
-KNOWN_ERRORS: dict[str, type[Exception]] = {
-    cls.__name__: cls
-    for cls in (EmptyFileError, NotJsonError, InvalidJsonError, TruncatedJsonError, EncodingError,
-                NonFiniteNumberError, NumberTooLargeError, TooDeepError, RecordPathError, CorruptZstError,
-                FileTooLargeError, SchemaError, ZstdUnavailableError, ValidatorUnavailableError, JsonWorkerError,
-                FileMissingError, StorageFullError)
-}
+class MissingPartsError(DataflowError):
+    """Finishing (or resuming) found a stored step of this run missing (storage cleared under it),
+    and no stored result of this run: the file is gone through again on the next attempt, as a new
+    run, never packaged short."""
 
 
-def error_to_dict(error: BaseException) -> dict:
-    """{"type", "message", "retryable"}: what a worker sends back for an exception."""
-    retryable = not isinstance(error, NonRetryableError)
-    return {"type": type(error).__name__, "message": str(error) or type(error).__name__, "retryable": retryable}
-
-
-def error_from_dict(data: dict) -> Exception:
-    """The exception a worker reported, as its own class when known, else a JsonWorkerError."""
-    cls = KNOWN_ERRORS.get(str(data.get("type")))
-    message = str(data.get("message") or "the JSON worker failed")
-    if cls is not None:
-        return cls(message)
-    if data.get("retryable") is False:
-        return JsonInputError(f"{data.get('type')}: {message}")
-    return JsonWorkerError(f"{data.get('type', 'Error')}: {message}")
+JSON_ERRORS: tuple[type[Exception], ...] = (
+    JsonInputError, EmptyFileError, NotJsonError, InvalidJsonError, TruncatedJsonError, EncodingError,
+    NonFiniteNumberError, NumberTooLargeError, TooDeepError, RecordPathError, CorruptZstError, FileTooLargeError,
+    SchemaError, ZstdUnavailableError, ValidatorUnavailableError, JsonWorkerError, FileMissingError,
+    MissingPartsError,
+)

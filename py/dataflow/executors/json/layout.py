@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from dataflow.executors.json import depth
-from dataflow.executors.json.encoding import SPACE, TEXT, describe_text, excerpt, starts_like_json
+from dataflow.executors.json.encoding import TEXT, describe_text, excerpt, space_end, starts_like_json
 from dataflow.executors.json.errors import InvalidJsonError, NotJsonError, RecordPathError, TooDeepError
 
 TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},:]', re.S)
@@ -51,7 +51,7 @@ def detect(data: bytes, name: str, records_path: str | None, max_depth: int) -> 
     if not starts_like_json(head):
         raise NotJsonError(f"This is not JSON: it looks like {describe_text(head)}.")
     lowered = name.lower().removesuffix(".zst")
-    first = SPACE.match(data).end()
+    first = space_end(data)
     if lowered.endswith((".jsonl", ".ndjson")):
         return Layout("jsonl")
     if data[first] == OPEN_SQUARE:

@@ -196,7 +196,8 @@ class ByteOperation:
             end = min(len(data), offset + max(budget, 1))
             out = data[offset:end]
         else:
-            pieces, end = [], offset
+            pieces: list[bytes] = []
+            end = offset
             while end < len(data) and (not pieces or end - offset < budget):
                 pieces.append(self.zstd.compress(data[end:end + self.FRAME], self.options.level))
                 end = min(len(data), end + self.FRAME)

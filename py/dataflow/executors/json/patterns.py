@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 def luhn_valid(digits: str) -> bool:
@@ -58,6 +58,8 @@ class Pattern:
     check: Callable[[str], bool] | None = None
     note: str = ""
     needles: tuple[str, ...] = ()
+    compiled: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    hint: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "compiled", re.compile(self.regex, re.S))

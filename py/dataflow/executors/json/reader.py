@@ -29,6 +29,12 @@ from dataflow.executors.json.layout import Layout
 WINDOW = 1024 * 1024
 SLACK = 1024  # an error this close to the end of a window may be the window's cut, not the file's
 WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _skip_space(text: str, start: int = 0) -> int:
+    """The index of the first character at or after `start` that is not JSON whitespace."""
+    match = WHITESPACE.match(text, start)
+    return match.end() if match is not None else start
 FLOAT_MAX = sys.float_info.max
 MAX_WARNINGS = 20
 
@@ -109,7 +115,7 @@ class RecordReader:
 
     def _next(self, text: str, i: int, final: bool, safe: bool) -> tuple[Any, int] | None:
         """The record starting at or after `i` and the index after it; None when there are no more."""
-        k = WHITESPACE.match(text, i).end()
+        k = _skip_space(text, i)
         if k == len(text):
             if not final:
                 raise _More
@@ -133,7 +139,7 @@ class RecordReader:
             self._check_depth(text, k, stop_at_newline=True)
         line = text[k:newline]  # the parser must not read on into the next line
         value, j = self._decode(line, 0, complete=True, end=len(line), at_eof=final and newline == len(text), shift=k)
-        rest = WHITESPACE.match(line, j).end()
+        rest = _skip_space(line, j)
         if rest < len(line):
             raise self._invalid(k + rest, "there is more than one value on this line (JSONL holds one record a line)")
         return value, min(newline + 1, len(text))
@@ -155,7 +161,7 @@ class RecordReader:
         return value, m + 1
 
     def _skip(self, text: str, j: int, final: bool, truncated: str) -> int:
-        m = WHITESPACE.match(text, j).end()
+        m = _skip_space(text, j)
         if m == len(text):
             if not final:
                 raise _More
@@ -202,9 +208,9 @@ class RecordReader:
 
     def _whole(self) -> Any:
         text, _ = self._text(0, len(self.data))
-        value, j = self._decode(text, WHITESPACE.match(text).end(), complete=True, end=len(text), at_eof=True)
+        value, j = self._decode(text, _skip_space(text), complete=True, end=len(text), at_eof=True)
         if text[j:].strip():
-            raise self._invalid(WHITESPACE.match(text, j).end(), "there is more after the document")
+            raise self._invalid(_skip_space(text, j), "there is more after the document")
         self._note_duplicates(0)
         return value
 
@@ -212,7 +218,7 @@ class RecordReader:
         result = dict(pairs)
         if len(result) != len(pairs):
             seen: set[str] = set()
-            self._duplicates += [key for key, _ in pairs if key in seen or seen.add(key)]
+            self._duplicates += [key for key, _ in pairs if key in seen or _remember(seen, key)]
         return result
 
     @staticmethod
@@ -272,3 +278,9 @@ class RecordReader:
         shown = literal.literal if len(literal.literal) <= 24 else literal.literal[:20] + "…"
         return NumberTooLargeError(f"The number {shown} on line {line:,}, column {column:,} is too large for a "
                                    "double-precision float.", line=line, column=column)
+
+
+def _remember(seen: set[str], key: str) -> bool:
+    """Add `key` to `seen`; False, so a comprehension can record keys as it goes."""
+    seen.add(key)
+    return False

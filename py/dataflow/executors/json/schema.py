@@ -113,7 +113,7 @@ class Inference:
     def _string(self, node: dict, value: str) -> None:
         node["strings"] += 1
         match = FORMAT_MATCH.fullmatch(value) if len(value) <= FORMAT_MAX_CHARS else None
-        if match is not None:
+        if match is not None and match.lastgroup is not None:
             name = FORMATS[int(match.lastgroup[1:])][0]
             node["formats"][name] = node["formats"].get(name, 0) + 1
         self._example(node, value if len(value) <= EXAMPLE_CHARS else value[:EXAMPLE_CHARS] + "…")

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from dataflow.core.blobs import BlobStore, file_key, parts_prefix
 from dataflow.executors.json import zstd as zstd_module
 from dataflow.executors.json.encoding import to_utf8
 from dataflow.executors.json.errors import (
@@ -23,24 +24,16 @@ from dataflow.executors.json.errors import (
     FileMissingError,
     FileTooLargeError,
     JsonWorkerError,
+    MissingPartsError,
 )
 from dataflow.executors.json.layout import Layout, detect
 from dataflow.executors.json.operations import OPERATIONS, ByteOperation, Operation
 from dataflow.executors.json.options import JsonOptions, too_large
 from dataflow.executors.json.output import join_records, report_bytes, split_name, stem, zip_files
 from dataflow.executors.json.reader import RecordReader
-from dataflow.executors.pdf.store import BlobStore, file_key, parts_prefix, result_key
+from dataflow.executors.json.store import report_key, run_result_key, step_key, step_of, summary_key
 
 TOOL = "DataFlow Tasks JSON workbench"
-
-
-def step_key(task_id: str, kind: str, step: int) -> str:
-    return f"{parts_prefix(task_id)}{kind}:{step:06d}"
-
-
-def report_key(task_id: str) -> str:
-    """Beside the result; removed with it (the app deletes results by the prefix result_key)."""
-    return f"{result_key(task_id)}:report.json"
 
 
 @dataclass
@@ -154,10 +147,18 @@ class JsonService:
         operation.warn(reader.warnings[seen_messages:], reader.warning_count - seen_warnings)
         return texts, offset, index, done
 
-    async def finish(self, task_id: str) -> dict[str, Any]:
-        """Assemble the result and report.json; returns their keys, the file name, MIME type,
-        size, record counts and warnings."""
+    async def finish(self, task_id: str, run: str = "1") -> dict[str, Any]:
+        """Assemble and store the result of run `run` with its report.json; returns their keys, the
+        file name, MIME type, size, record counts and warnings. Safe to call again after an
+        interruption: a result this run already stored is reused; the parts stay (the janitor deletes
+        them once the task's completion is saved). Raises MissingPartsError, stores no result and
+        deletes the remaining parts when a step of the run has no stored output."""
         opened = self._file(task_id)
+        key = run_result_key(task_id, run)
+        stored = await self.store.get(summary_key(key))
+        if stored is not None:
+            return json.loads(stored)
+        await self._check_parts(task_id, opened)
         operation = opened.operation
         started = self.monotonic()
         data, filename, mime, extra = await self._assemble(task_id, opened)
@@ -165,14 +166,24 @@ class JsonService:
         report = self._report(opened, filename, len(data), summary | extra, self.monotonic() - started)
         if operation.name == "inspect":  # the inspection is the report, without the timings that vary by run
             data = report_bytes({key: value for key, value in report.items() if key != "timings"})
-        await self.store.put_many([(result_key(task_id), data, mime),
-                                   (report_key(task_id), report_bytes(report), "application/json")])
-        await self.store.delete_prefix(parts_prefix(task_id))
-        warnings = report["warnings"]
-        return {"result_key": result_key(task_id), "report_key": report_key(task_id), "filename": filename,
-                "report_filename": f"{stem(opened.source)}.report.json", "mime": mime, "size": len(data),
-                "operation": operation.name, "records": summary.get("records_read", summary.get("records")),
-                "warnings": warnings}
+        result = {"result_key": key, "report_key": report_key(key), "filename": filename,
+                  "report_filename": f"{stem(opened.source)}.report.json", "mime": mime, "size": len(data),
+                  "operation": operation.name, "records": summary.get("records_read", summary.get("records")),
+                  "warnings": report["warnings"]}
+        await self.store.put_many([(key, data, mime), (report_key(key), report_bytes(report), "application/json"),
+                                   (summary_key(key), json.dumps(result), "application/json")])
+        return result
+
+    async def _check_parts(self, task_id: str, opened: OpenFile) -> None:
+        """Raise MissingPartsError (after deleting what is left of the parts, so the next run starts
+        clean) unless every step before the current one has its stored output."""
+        found = {step_of(key) for key in await self.store.keys(f"{parts_prefix(task_id)}out:")}
+        missing = [step for step in range(opened.step) if step not in found]
+        if missing:
+            await self.store.delete_prefix(parts_prefix(task_id))
+            raise MissingPartsError(f"Only {opened.step - len(missing)} of {opened.step} steps of output were found "
+                                    "in storage while assembling the result; nothing was saved, and the file will "
+                                    "be gone through again.")
 
     def forget(self, task_id: str) -> None:
         self.files.pop(task_id, None)
@@ -208,9 +219,11 @@ class JsonService:
             return None, []
         stored = await self.store.get(step_key(task_id, "state", step - 1))
         if stored is None:
-            raise JsonWorkerError(f"the state saved with step {step} is missing; the task starts over")
+            await self.store.delete_prefix(parts_prefix(task_id))
+            raise MissingPartsError(f"The state saved with step {step} is missing from storage; the file will be "
+                                    "gone through again.")
         extra_keys = [key for key in await self.store.keys(f"{parts_prefix(task_id)}extra:")
-                      if int(key.rsplit(":", 1)[1]) < step]
+                      if step_of(key) < step]
         extras = [value if isinstance(value, bytes) else value.encode("latin-1")
                   for value in await self.store.get_many(extra_keys) if value is not None]
         return json.loads(stored), extras
@@ -218,19 +231,19 @@ class JsonService:
     async def _parts(self, task_id: str, opened: OpenFile):
         """The stored output of each step before the current one, in order, one at a time."""
         for key in await self.store.keys(f"{parts_prefix(task_id)}out:"):
-            if int(key.rsplit(":", 1)[1]) < opened.step:
+            if step_of(key) < opened.step:
                 yield await self.store.get(key)
 
     async def _assemble(self, task_id: str, opened: OpenFile) -> tuple[bytes, str, str, dict]:
         operation, base = opened.operation, stem(opened.source)
         if isinstance(operation, ByteOperation):
-            pieces = [part if isinstance(part, bytes) else part.encode("latin-1")
+            chunks = [part if isinstance(part, bytes) else part.encode("latin-1")
                       async for part in self._parts(task_id, opened)]
             if operation.name == "compress":
                 name = opened.source.rsplit("/", 1)[-1] + ".zst"
             else:
                 name = opened.source[:-4] if opened.source.lower().endswith(".zst") else opened.source + ".out"
-            return b"".join(pieces), name, "application/zstd" if operation.name == "compress" else \
+            return b"".join(chunks), name, "application/zstd" if operation.name == "compress" else \
                 "application/octet-stream", {}
         if operation.name == "inspect":
             return b"", f"{base}.inspect.json", "application/json", {}
