@@ -40,7 +40,8 @@ def test_yes_no_from_the_form_become_booleans_and_saved_options_round_trip():
 
 def test_a_task_input_references_the_stored_file_never_its_bytes():
     data = JsonKind().task_input(StoredFile("f1", "d.json", 12, "application/json"), JsonOptions(operation="split"))
-    assert data == {"file_id": "f1", "file_name": "d.json", "size": 12, "options": JsonOptions(operation="split").to_dict()}
+    options = JsonOptions(operation="split").to_dict()
+    assert data == {"file_id": "f1", "file_name": "d.json", "size": 12, "options": options}
 
 
 def test_a_completed_task_claims_its_result_report_and_file():

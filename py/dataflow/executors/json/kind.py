@@ -32,7 +32,8 @@ class JsonKind(ExecutorKind[JsonOptions]):
     errors = JSON_ERRORS
     form = (
         OptionField("operation", "Operation", choices=(
-            ("inspect", "Inspect (count, depth, inferred schema)"), ("clean", "Clean (redact secrets and personal data)"),
+            ("inspect", "Inspect (count, depth, inferred schema)"),
+            ("clean", "Clean (redact secrets and personal data)"),
             ("split", "Split into files of N records (zip)"), ("convert", "Convert (JSON array ↔ JSONL)"),
             ("compress", "Compress (zstd)"), ("decompress", "Decompress (.zst)"))),
         OptionField("output_format", "Output form", choices=(("auto", "As the input (convert: the other one)"),

@@ -8,7 +8,7 @@ from dataflow.core.plugin import Host, Plugin
 from dataflow.core.pool import Pool
 from dataflow.core.wire import ErrorRegistry
 from dataflow.executors.json.client import WorkerJsonClient
-from dataflow.executors.json.executor import JsonExecutor
+from dataflow.executors.json.executor import JsonClient, JsonExecutor
 from dataflow.executors.json.kind import JsonKind
 
 WORKER_SCRIPT = "./py/json_worker.py"
@@ -22,6 +22,6 @@ def plugin(host: Host) -> Plugin:
     count = max(1, int(host.query_number("json_workers", 1)))
     workers = host.workers(script=WORKER_SCRIPT, prefix=WORKER_PREFIX, count=count, label="JSON worker",
                            errors=ErrorRegistry(*kind.errors))
-    pool: Pool[WorkerJsonClient] = Pool([WorkerJsonClient(worker) for worker in workers])
+    pool: Pool[JsonClient] = Pool([WorkerJsonClient(worker) for worker in workers])
     executor = JsonExecutor(pool, finish_delay=host.query_number("finish_delay", 0.0))
     return Plugin(kind=kind, executor=executor, concurrency=pool.size)
