@@ -24,4 +24,9 @@ def plugin(host: Host) -> Plugin:
                            errors=ErrorRegistry(*kind.errors))
     pool: Pool[JsonClient] = Pool([WorkerJsonClient(worker) for worker in workers])
     executor = JsonExecutor(pool, finish_delay=host.query_number("finish_delay", 0.0))
-    return Plugin(kind=kind, executor=executor, concurrency=pool.size)
+
+    async def runtime_info() -> dict[str, str]:  # the page is "ready" once this worker has started too
+        infos = [await worker.runtime_info() for worker in workers]
+        return {"fastjsonschema": infos[0]["fastjsonschema"]}
+
+    return Plugin(kind=kind, executor=executor, concurrency=pool.size, runtime_info=runtime_info)
