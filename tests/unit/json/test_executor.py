@@ -178,3 +178,39 @@ async def test_a_file_over_the_limit_is_refused_before_it_is_read(make_app, cloc
         "never-stored", "big.json", 300 * 1024 * 1024, JsonOptions()))
     state = await run_until_done(orchestrator, clock, task_id)
     assert state.error.type == "FileTooLargeError" and "300 MB; the limit is 200 MB" in state.error.message
+
+
+class LosingClient(TimedClient):
+    """Storage is cleared under the task once, just before it finishes (the parts are gone)."""
+
+    lost = False
+
+    async def finish(self, task_id, run):
+        if not LosingClient.lost:
+            LosingClient.lost = True
+            for key in [key for key in self.service.store.data if key.startswith(f"part:{task_id}:")]:
+                del self.service.store.data[key]
+        return await super().finish(task_id, run)
+
+
+async def test_parts_lost_before_finishing_fail_that_attempt_and_a_new_run_gives_the_same_output(
+        make_app, clock, blobs, storage):
+    reference, _ = make_app()
+    expected = await run_until_done(reference, clock, await add_json(reference, blobs, DATA, operation="convert"))
+    LosingClient.lost = False
+    executor = JsonExecutor(SinglePool(LosingClient(JsonService(blobs, monotonic=lambda: 0.0), clock)),
+                            min_step=1000, max_step=1000, monotonic=clock.now)
+    orchestrator = Orchestrator(storage=storage, clock=clock, retry_policy=RetryPolicy(jitter=False))
+    orchestrator.register("json", executor)
+    orchestrator.start()
+    try:
+        task_id = await add_json(orchestrator, blobs, DATA, operation="convert")
+        state = await run_until_done(orchestrator, clock, task_id)
+    finally:
+        await orchestrator.close()
+    assert state.status is S.COMPLETED, state.error
+    assert [a.outcome for a in state.attempts] == ["failed", "completed"]
+    assert state.attempts[0].error.startswith("Only 0 of 12 steps of output were found")
+    assert blobs.data[state.result["result_key"]] == blobs.data[expected.result["result_key"]]
+    task_results = [key for key in blobs.data if key.startswith(f"result:{state.id}:")]
+    assert all(key.startswith(state.result["result_key"]) for key in task_results)  # no short result of the lost run
