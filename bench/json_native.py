@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "py"))
 
+from dataflow.core.blobs import MemoryBlobStore, file_key  # noqa: E402
 from dataflow.executors.json.service import JsonService  # noqa: E402
 from dataflow.executors.json.zstd import available  # noqa: E402
-from dataflow.core.blobs import MemoryBlobStore, file_key  # noqa: E402
 
 MB = 1024 * 1024
 STEP = 4 * MB  # about what the executor settles on for half a second of work
