@@ -219,12 +219,13 @@ def test_a_file_no_kind_takes_gets_a_row_that_says_which_files_the_app_takes(app
     add_files(app, {"photo.jpg": b"\xff\xd8\xff\xe0 not a pdf"}, mime="image/jpeg")
     target = wait_status(app, "photo.jpg", "failed")
     assert target.locator(".error-message").text_content() == \
-        "photo.jpg is not a file this app can process. It takes PDF files (.pdf)."
-    assert app.get_attribute("#file-input", "accept") == "application/pdf,.pdf"
+        "photo.jpg is not a file this app can process. It takes PDF files (.pdf) or " \
+        "JSON files (.json, .jsonl, .ndjson, and the same as .zst)."
+    assert app.get_attribute("#file-input", "accept").startswith("application/pdf,.pdf,")
 
 
 def test_the_options_form_is_built_for_the_pdf_kind_and_remembered(app):
-    assert app.locator('fieldset[data-kind="pdf"] legend').text_content() == "Processing options"
+    assert app.locator('fieldset[data-kind="pdf"] legend').text_content() == "Options for PDFs"
     app.get_by_label("Extract").select_option("text")
     app.get_by_label("Maximum images").fill("3")
     app.get_by_label("Maximum images").dispatch_event("change")

@@ -32,3 +32,13 @@ def test_runtime_is_loaded_from_the_vendored_copy_by_relative_url():
 
 def test_the_native_host_is_not_served_to_the_page():
     assert not [source for source in load_config()["files"] if "/dataflow/native/" in source]
+
+
+def test_fastjsonschema_is_loaded_by_the_json_worker_only_never_on_the_main_thread():
+    assert "fastjsonschema" not in load_config()["packages"]  # the main thread's (and PDF workers') config
+    assert "fastjsonschema" in (ROOT / "requirements-browser.txt").read_text()  # vendored by hash
+    worker = (ROOT / "py" / "json_worker.py").read_text()
+    assert 'await pyodide_js.loadPackage("fastjsonschema")' in worker
+    for script in ("main.py", "pdf_worker.py"):
+        assert "fastjsonschema" not in (ROOT / "py" / script).read_text()
+    assert "fastjsonschema" not in (ROOT / "index.html").read_text()

@@ -34,7 +34,8 @@ from dataflow.core.mirror import TaskMirror
 from dataflow.core.plugin import Plugin
 from dataflow.core.status import Action, TaskStatus
 
-PLUGINS = ("dataflow.executors.pdf.plugin",)  # each module's plugin(host) registers one kind
+# each module's plugin(host) registers one kind
+PLUGINS = ("dataflow.executors.pdf.plugin", "dataflow.executors.json.plugin")
 HISTORY_LIMIT = 2000  # finished tasks kept (the oldest beyond this are removed with their files)
 
 

@@ -1,0 +1,69 @@
+"""The JSON executor's typed facade over a worker: the four calls the JSON service answers
+(`json_open`, `json_process`, `json_finish`, `json_forget`) and their time limits.
+
+The worker itself (envelope, watchdog, restart, errors as data) is the generic WorkerCaller of
+`dataflow.core.wire`; this module only names the calls. Executors ring.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from dataflow.core.errors import WorkerTimeoutError
+from dataflow.core.wire import WorkerCaller
+from dataflow.executors.json.errors import JsonWorkerError
+
+MB = 1024 * 1024
+HANG_HINT = " The file may be damaged or built to hang readers."
+
+
+@dataclass(frozen=True)
+class JsonTimeouts:
+    """Seconds a JSON worker call may take before the watchdog restarts the worker: opening reads,
+    decompresses and scans the whole file; a step gets `per_mb` seconds per MB of its budget (at
+    least `step`); finishing joins every step's output."""
+
+    open: float = 180.0
+    step: float = 60.0
+    per_mb: float = 10.0
+    finish: float = 300.0
+
+
+class WorkerJsonClient:
+    """A JsonClient (see executor.py) over one worker running `py/json_worker.py`."""
+
+    def __init__(self, worker: WorkerCaller, timeouts: JsonTimeouts = JsonTimeouts()):
+        self.worker = worker
+        self.timeouts = timeouts
+
+    async def open(self, task_id: str, file_id: str, options: dict[str, Any], *, source: str,
+                   checkpoint: dict[str, Any] | None) -> dict[str, Any]:
+        """Open the stored file `file_id` for `task_id` (resuming at `checkpoint`); raises the JSON
+        errors of the file."""
+        value = await self._call("json_open", (task_id, file_id, json.dumps(options), source,
+                                               json.dumps(checkpoint)), self.timeouts.open, "Opening the file")
+        return dict(value)
+
+    async def process(self, task_id: str, position: dict[str, Any], budget: int) -> dict[str, Any]:
+        """One step of about `budget` bytes from `position`; returns the next position with "done"."""
+        seconds = max(self.timeouts.step, self.timeouts.per_mb * budget / MB)
+        value = await self._call("json_process", (task_id, json.dumps(position), budget), seconds,
+                                 f"Step {int(position.get('step') or 0) + 1}")
+        return dict(value)
+
+    async def finish(self, task_id: str, run: str) -> dict[str, Any]:
+        """Assemble and store the result of run `run` (or return the one already stored)."""
+        return dict(await self._call("json_finish", (task_id, run), self.timeouts.finish, "Assembling the result"))
+
+    async def forget(self, task_id: str) -> None:
+        """Drop the worker's open file (nothing to do when the worker never started)."""
+        if self.worker.started:
+            await self._call("json_forget", (task_id,), self.timeouts.step, "Closing the file")
+
+    async def _call(self, function: str, args: tuple[Any, ...], seconds: float, what: str) -> Any:
+        try:
+            return await self.worker.call(function, args, seconds=seconds, what=what)
+        except WorkerTimeoutError as error:
+            raise JsonWorkerError(f"{error}{HANG_HINT}") from None

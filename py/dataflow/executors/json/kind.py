@@ -1,0 +1,84 @@
+"""The JSON workbench described to the generic app: the files it takes (.json, .jsonl, .ndjson and
+the same as .zst), its options and their form, a task's input, the blobs a task claims, and its row
+summary. Executors ring, pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dataflow.core.blob_sweep import BlobClaims
+from dataflow.core.kinds import Accepts, ExecutorKind, OptionField, StoredFile
+from dataflow.core.model import TaskState
+from dataflow.core.text import size_text
+from dataflow.executors.json.errors import JSON_ERRORS
+from dataflow.executors.json.executor import json_task_input
+from dataflow.executors.json.options import JsonOptions
+from dataflow.executors.json.store import json_blob_claims
+
+BOOLEAN_OPTIONS = ("pretty", "dedupe", "chat_check", "redact_keys")
+YES_NO = (("False", "No"), ("True", "Yes"))  # values as str(bool): the form writes saved options back so
+OPERATION_NAMES = {"inspect": "Inspected", "clean": "Cleaned", "split": "Split", "convert": "Converted",
+                   "compress": "Compressed", "decompress": "Decompressed"}
+
+
+class JsonKind(ExecutorKind[JsonOptions]):
+    kind = "json"
+    noun = "JSON file"
+    accepts = Accepts(mime_types=("application/json", "application/x-ndjson", "application/jsonl",
+                                  "application/zstd"),
+                      extensions=(".json", ".jsonl", ".ndjson", ".zst"),
+                      label="JSON files (.json, .jsonl, .ndjson, and the same as .zst)")
+    errors = JSON_ERRORS
+    form = (
+        OptionField("operation", "Operation", choices=(
+            ("inspect", "Inspect (count, depth, inferred schema)"),
+            ("clean", "Clean (redact secrets and personal data)"),
+            ("split", "Split into files of N records (zip)"), ("convert", "Convert (JSON array ↔ JSONL)"),
+            ("compress", "Compress (zstd)"), ("decompress", "Decompress (.zst)"))),
+        OptionField("output_format", "Output form", choices=(("auto", "As the input (convert: the other one)"),
+                                                             ("json", "JSON array"), ("jsonl", "JSONL"))),
+        OptionField("split_size", "Records per file", minimum=1, maximum=1_000_000),
+        OptionField("level", "zstd level (higher is slower)", minimum=1, maximum=22),
+        OptionField("pretty", "Pretty print", choices=YES_NO),
+        OptionField("dedupe", "Remove duplicate records", choices=YES_NO),
+        OptionField("chat_check", "Check chat fine-tuning format", choices=YES_NO),
+        OptionField("redact_keys", "Redact in keys too", choices=YES_NO),
+    )
+
+    def parse_options(self, data: Mapping[str, Any] | None) -> JsonOptions:
+        """JsonOptions from JSON or the form ("True"/"False" for yes/no); ValueError for invalid values."""
+        values = dict(data) if data else {}
+        for name in BOOLEAN_OPTIONS:
+            if isinstance(values.get(name), str):
+                values[name] = values[name].strip().lower() == "true"
+        return JsonOptions.from_dict(values)
+
+    def max_file_bytes(self, options: JsonOptions) -> int | None:
+        """The options' file size limit (200 MB by default): larger files are never copied."""
+        return options.max_file_bytes
+
+    def task_input(self, file: StoredFile, options: JsonOptions) -> dict[str, Any]:
+        """{"file_id", "file_name", "size", "options"}: see executor.json_task_input."""
+        return json_task_input(file.file_id, file.name, file.size, options)
+
+    def blob_claims(self, task: TaskState) -> BlobClaims:
+        """See store.json_blob_claims: a result per run, its report and its summary."""
+        return json_blob_claims(task)
+
+    def summary(self, result: Any) -> str:
+        """Converted · 1,000 records · 2.4 MB · first warning (· and N more)."""
+        result = result if isinstance(result, dict) else {}
+        parts = []
+        if result.get("operation"):
+            parts.append(OPERATION_NAMES.get(str(result["operation"]), str(result["operation"])))
+        if result.get("records") is not None:
+            count = int(result["records"])
+            parts.append(f"{count:,} record" + ("" if count == 1 else "s"))
+        if "size" in result:
+            parts.append(size_text(int(result["size"])))
+        warnings = result.get("warnings") or []
+        if warnings:
+            parts.append(str(warnings[0]) + (f" (and {len(warnings) - 1} more in report.json)" if len(warnings) > 1
+                                             else ""))
+        return " · ".join(parts)

@@ -1,0 +1,112 @@
+"""What the user chose for a JSON task (operation, output form, limits), validated. Standard library only."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+OPERATIONS = ("inspect", "clean", "split", "convert", "compress", "decompress")
+FORMATS = ("auto", "json", "jsonl")
+MB = 1024 * 1024
+MAX_DEPTH_CEILING = 900  # our own walks recurse once per level; CPython stops at 1,000 frames
+
+
+@dataclass(frozen=True)
+class JsonOptions:
+    """Defaults: inspect; split into 500 records a file; zstd level 19 (the original's).
+
+    `records_path` is a JSON Pointer (RFC 6901) to the array of records in a `.json` object; None
+    picks the largest array of objects. `output_format` "auto" keeps the input's form (convert: the
+    other one). `schema` is the text of a JSON Schema to validate records against (inspect only).
+    """
+
+    operation: str = "inspect"
+    records_path: str | None = None
+    output_format: str = "auto"
+    pretty: bool = False
+    dedupe: bool = False
+    split_size: int = 500
+    level: int = 19
+    schema: str | None = None
+    chat_check: bool = False
+    max_errors_per_path: int = 5
+    examples: int = 3
+    redact_keys: bool = False
+    max_file_bytes: int = 200 * MB
+    max_depth: int = 512
+
+    def __post_init__(self) -> None:
+        _choice("operation", self.operation, OPERATIONS)
+        _choice("output_format", self.output_format, FORMATS)
+        for name in ("pretty", "dedupe", "chat_check", "redact_keys"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be true or false; got {getattr(self, name)!r}")
+        _whole("split_size", self.split_size, 1, 1_000_000)
+        _whole("level", self.level, 1, 22)
+        _whole("max_errors_per_path", self.max_errors_per_path, 0, 1_000)
+        _whole("examples", self.examples, 0, 20)
+        _whole("max_file_bytes", self.max_file_bytes, 1, 2**40)
+        _whole("max_depth", self.max_depth, 1, MAX_DEPTH_CEILING)
+        if self.records_path is not None and not (self.records_path == "" or self.records_path.startswith("/")):
+            raise ValueError(f"records_path must be a JSON Pointer such as /data/items (or empty for the whole "
+                             f"document); got {self.records_path!r}")
+        if self.pretty and self.output_format == "jsonl":
+            raise ValueError("pretty printing applies to JSON arrays: JSONL holds one record per line")
+        if self.schema is not None:
+            self.parsed_schema()  # fails here, before any work, when the text is not JSON
+
+    def parsed_schema(self) -> dict | bool | None:
+        """The user's schema as JSON, or None; raises ValueError when it is not a JSON object or boolean."""
+        if self.schema is None or not self.schema.strip():
+            return None
+        try:
+            schema = json.loads(self.schema)
+        except ValueError as error:
+            raise ValueError(f"the schema is not valid JSON: {error}") from None
+        if not isinstance(schema, (dict, bool)):
+            raise ValueError("a JSON Schema is an object (or true/false)")
+        return schema
+
+    def output_form(self, input_form: str) -> str:
+        """"json" or "jsonl" for the records written, given the input's form ("json" or "jsonl")."""
+        if self.output_format != "auto":
+            return self.output_format
+        if self.operation == "convert":
+            return "jsonl" if input_form == "json" else "json"
+        return input_form
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> JsonOptions:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in (data or {}).items() if k in known})
+
+
+def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+
+
+def _whole(name: str, value: Any, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{name} must be a whole number from {low:,} to {high:,}; got {value!r}")
+
+
+def size_text(size: int) -> str:
+    """A byte count for people: 512 bytes, 3.2 KB, 200 MB."""
+    if size < 1024:
+        return f"{size:,} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB".replace(".0 MB", " MB")
+
+
+def too_large(size: int, limit: int) -> str:
+    """"The file is 250 MB; the limit is 200 MB.", in bytes when the rounded sizes would read alike."""
+    shown, allowed = size_text(size), size_text(limit)
+    if shown == allowed:
+        shown, allowed = f"{size:,} bytes", f"{limit:,} bytes"
+    return f"The file is {shown}; the limit is {allowed}."

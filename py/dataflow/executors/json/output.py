@@ -1,0 +1,67 @@
+"""How records are written (JSON array or JSONL, compact or pretty), their canonical form for
+duplicate detection, output file names, and deterministic ZIPs: the same records give the same
+bytes whatever chunks or interruptions produced them. Standard library only."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from collections.abc import Iterable
+from io import BytesIO
+from typing import Any
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+SUFFIXES = (".zst", ".jsonl", ".ndjson", ".json")
+
+
+def record_text(value: Any, *, form: str, pretty: bool) -> str:
+    """One record as written: compact on one line, or indented by 2 inside a pretty JSON array."""
+    if pretty and form == "json":
+        return "  " + json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False).replace("\n", "\n  ")
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def join_records(texts: Iterable[str], *, form: str) -> bytes:
+    """The file holding `texts` (from record_text): `[\\n r1,\\n r2\\n]\\n` or `r1\\nr2\\n`."""
+    if form == "jsonl":
+        return "".join(text + "\n" for text in texts).encode("utf-8")
+    body = ",\n".join(texts)
+    return ("[\n" + body + "\n]\n" if body else "[]\n").encode("utf-8")
+
+
+def canonical_digest(value: Any) -> bytes:
+    """16 bytes that are equal for equal records whatever their key order or spacing."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def stem(source: str) -> str:
+    """The file name without folders and without .zst/.json/.jsonl/.ndjson."""
+    base = source.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    for suffix in SUFFIXES:
+        if base.lower().endswith(suffix):
+            base = base[: -len(suffix)]
+    return base or "data"
+
+
+def zip_files(files: Iterable[tuple[str, bytes]]) -> bytes:
+    """A ZIP of (name, data) in the given order, with fixed dates: identical input, identical bytes."""
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for name, data in files:
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def split_name(base: str, number: int, total: int, form: str) -> str:
+    """`base-0001.jsonl`: numbered from 1, zero-padded to the width of the total (at least 4)."""
+    width = max(4, len(str(total)))
+    return f"{base}-{number:0{width}d}.{form}"
+
+
+def report_bytes(report: dict[str, Any]) -> bytes:
+    return (json.dumps(report, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")

@@ -1,0 +1,32 @@
+"""The JSON workbench as a plug-in: its worker (`py/json_worker.py`), its executor over it, its kind,
+and fastjsonschema's version for the footer. The app calls `plugin(host)` at start-up.
+Executors ring: the host supplies the workers; nothing here touches the browser."""
+
+from __future__ import annotations
+
+from dataflow.core.plugin import Host, Plugin
+from dataflow.core.pool import Pool
+from dataflow.core.wire import ErrorRegistry
+from dataflow.executors.json.client import WorkerJsonClient
+from dataflow.executors.json.executor import JsonClient, JsonExecutor
+from dataflow.executors.json.kind import JsonKind
+
+WORKER_SCRIPT = "./py/json_worker.py"
+WORKER_PREFIX = "json"
+
+
+def plugin(host: Host) -> Plugin:
+    """JSON tasks run in `?json_workers=N` workers (default 1: a task may hold a 200 MB file), one
+    task per worker; `?finish_delay=S` (tests only) waits between storing a result and returning it."""
+    kind = JsonKind()
+    count = max(1, int(host.query_number("json_workers", 1)))
+    workers = host.workers(script=WORKER_SCRIPT, prefix=WORKER_PREFIX, count=count, label="JSON worker",
+                           errors=ErrorRegistry(*kind.errors))
+    pool: Pool[JsonClient] = Pool([WorkerJsonClient(worker) for worker in workers])
+    executor = JsonExecutor(pool, finish_delay=host.query_number("finish_delay", 0.0))
+
+    async def runtime_info() -> dict[str, str]:  # the page is "ready" once this worker has started too
+        infos = [await worker.runtime_info() for worker in workers]
+        return {"fastjsonschema": infos[0]["fastjsonschema"]}
+
+    return Plugin(kind=kind, executor=executor, concurrency=pool.size, runtime_info=runtime_info)

@@ -1,0 +1,51 @@
+"""Entry point of a JSON worker (the JSON plug-in's worker script): PyScript runs this in a Web
+Worker and exposes `__export__` to the main thread. JSON strings in, JSON strings out.
+
+fastjsonschema (a user's schema in Inspect) is loaded here, from the vendored lock, and nowhere
+else: the main thread never imports it."""
+
+import json
+
+import pyodide_js
+
+from dataflow.browser.worker_side import idb_blob_store, reply
+from dataflow.browser.worker_side import runtime_info as versions
+from dataflow.executors.json.service import JsonService
+
+await pyodide_js.loadPackage("fastjsonschema")  # noqa: F704, PLE1142 - PyScript runs this module with top-level await
+
+_service: JsonService | None = None
+
+
+def service() -> JsonService:
+    global _service
+    if _service is None:
+        _service = JsonService(idb_blob_store())
+    return _service
+
+
+async def json_open(task_id: str, file_id: str, options_json: str, source: str, checkpoint_json: str) -> str:
+    return await reply(lambda: service().open(task_id, file_id, json.loads(options_json), source=source,
+                                              checkpoint=json.loads(checkpoint_json)))
+
+
+async def json_process(task_id: str, position_json: str, budget: int) -> str:
+    return await reply(lambda: service().process(task_id, json.loads(position_json), int(budget)))
+
+
+async def json_finish(task_id: str, run: str) -> str:
+    return await reply(lambda: service().finish(task_id, str(run)))
+
+
+async def json_forget(task_id: str) -> str:
+    async def forget() -> None:
+        service().forget(task_id)
+
+    return await reply(forget)
+
+
+def runtime_info() -> str:
+    return versions("fastjsonschema")
+
+
+__export__ = ["json_open", "json_process", "json_finish", "json_forget", "runtime_info"]

@@ -1,0 +1,220 @@
+"""The JSON workbench through the UI: each operation on a generated file, compared byte for byte with
+the same service under CPython; a reload mid-way; bad inputs beside a good file; no long task on the
+main thread while a large file is processed."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import io
+import json
+
+import pytest
+
+from dataflow.core.blobs import MemoryBlobStore, file_key
+from dataflow.executors.json.options import JsonOptions
+from dataflow.executors.json.service import JsonService
+from tests.e2e.helpers import add_files, download, progress, row, unzip, wait_engine, wait_status
+from tests.unit.json.conftest import as_array, as_jsonl, make_records
+
+zstandard = pytest.importorskip("zstandard")
+
+
+@pytest.fixture
+def app(open_app):
+    page = open_app()
+    wait_engine(page)
+    return page
+
+
+def choose(page, **options) -> None:
+    """Set the JSON options form as a person does (its fieldset's controls: `opt-json-NAME`)."""
+    for name, value in options.items():
+        control = page.locator(f"#opt-json-{name.replace('_', '-')}")
+        if name in ("split_size", "level"):
+            control.fill(str(value))
+        else:
+            control.select_option(str(value))
+        control.dispatch_event("change")
+
+
+def reference(data: bytes, source: str, options: JsonOptions) -> bytes:
+    """The result an uninterrupted run makes, with the same service under CPython."""
+
+    async def go():
+        store = MemoryBlobStore()
+        await store.put(file_key("f"), data)
+        service = JsonService(store)
+        await service.open("t", "f", options.to_dict(), source=source)
+        position = {"step": 0, "offset": None, "index": 0}
+        while True:
+            outcome = await service.process("t", position, 1 << 30)
+            position = {key: outcome[key] for key in ("step", "offset", "index")}
+            if outcome["done"]:
+                break
+        result = await service.finish("t")
+        return store.data[result["result_key"]]
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # Playwright's loop owns this thread
+        return pool.submit(asyncio.run, go()).result()
+
+
+RECORDS = make_records(400)
+TICKETS = as_array(RECORDS)
+
+
+def test_convert_turns_an_array_into_jsonl_identical_to_native(app):
+    choose(app, operation="convert")
+    add_files(app, {"tickets.json": TICKETS}, mime="application/json")
+    target = wait_status(app, "tickets.json", "completed")
+    assert "Converted · 400 records" in target.locator(".message").text_content()
+    name, data = download(app, target)
+    assert name == "tickets.jsonl"
+    assert data == reference(TICKETS, "tickets.json", JsonOptions(operation="convert"))
+    assert [json.loads(line) for line in data.splitlines()] == RECORDS
+
+
+def test_inspect_reports_count_depth_and_inferred_schema(app):
+    add_files(app, {"tickets.jsonl": as_jsonl(RECORDS)}, mime="")
+    target = wait_status(app, "tickets.jsonl", "completed")
+    name, data = download(app, target)
+    report = json.loads(data)
+    assert name == "tickets.inspect.json" and report["result"]["records"] == 400
+    assert report["result"]["schema"]["$schema"].endswith("2020-12/schema")
+    assert data == reference(as_jsonl(RECORDS), "tickets.jsonl", JsonOptions())
+
+
+def test_clean_redacts_secrets_and_personal_data_by_type(app):
+    secrets = [{"id": 1, "note": "mail me at ana@example.org", "key": "sk-" + "a1B2c3D4" * 5},
+               {"id": 2, "note": "card 4111 1111 1111 1111 and host 10.0.0.7"}]
+    data = as_jsonl(secrets)
+    choose(app, operation="clean")
+    add_files(app, {"secrets.jsonl": data}, mime="")
+    target = wait_status(app, "secrets.jsonl", "completed")
+    name, cleaned = download(app, target)
+    assert name == "secrets.clean.jsonl" and b"ana@example.org" not in cleaned and b"4111" not in cleaned
+    assert b"[REDACTED:email]" in cleaned
+    assert cleaned == reference(data, "secrets.jsonl", JsonOptions(operation="clean"))
+
+
+def test_split_zips_files_of_n_records_with_padded_names(app):
+    choose(app, operation="split", split_size=150)
+    add_files(app, {"tickets.json": TICKETS}, mime="application/json")
+    target = wait_status(app, "tickets.json", "completed")
+    name, data = download(app, target)
+    files = unzip(data)
+    assert name == "tickets.split.zip"
+    assert sorted(files) == ["tickets-0001.json", "tickets-0002.json", "tickets-0003.json"]
+    assert [len(json.loads(files[n])) for n in sorted(files)] == [150, 150, 100]
+    assert sum(len(json.loads(body)) for body in files.values()) == 400
+    assert data == reference(TICKETS, "tickets.json", JsonOptions(operation="split", split_size=150))
+
+
+def test_compress_then_decompress_gives_the_file_back(app):
+    data = as_jsonl(make_records(3000))
+    choose(app, operation="compress", level=3)
+    add_files(app, {"big.jsonl": data}, mime="")
+    target = wait_status(app, "big.jsonl", "completed")
+    name, packed = download(app, target)
+    assert name == "big.jsonl.zst" and packed[:4] == b"\x28\xb5\x2f\xfd" and len(packed) < len(data) / 3
+    assert zstandard.ZstdDecompressor().decompressobj().decompress(packed) == data  # another zstd reads it
+    choose(app, operation="decompress")
+    add_files(app, {"again.jsonl.zst": packed}, mime="")
+    name, unpacked = download(app, wait_status(app, "again.jsonl.zst", "completed"))
+    assert name == "again.jsonl" and unpacked == data
+
+
+def test_reload_mid_file_resumes_from_the_checkpoint_with_identical_bytes(app):
+    data = as_jsonl(make_records(120_000))  # ~20 MB: several seconds of steps
+    choose(app, operation="convert", pretty="True")
+    add_files(app, {"long.jsonl": data}, mime="")
+    app.wait_for_function("""() => {
+        const bar = document.querySelector('li.task [role=progressbar]');
+        return bar && Number(bar.getAttribute('aria-valuenow')) >= 15;
+    }""", timeout=120_000)
+    app.reload()
+    app.wait_for_selector('body[data-app-state="ready"]', state="attached")
+    restored = row(app, "long.jsonl")
+    restored.wait_for()
+    assert progress(restored) >= 10  # shown where it was, not from zero
+    target = wait_status(app, "long.jsonl", "completed", timeout=240_000)
+    state = app.evaluate("""() => JSON.parse(localStorage.getItem(Object.keys(localStorage)
+                              .find(k => k.startsWith('dataflow.task.')))).task""")
+    assert [a["outcome"] for a in state["attempts"]] == ["interrupted", "completed"]
+    _, result = download(app, target)
+    assert result == reference(data, "long.jsonl", JsonOptions(operation="convert", pretty=True))
+
+
+def zst(data: bytes) -> bytes:
+    return zstandard.ZstdCompressor(level=3).compress(data)
+
+
+def bomb() -> bytes:
+    """210 MB of spaces in a few kB: over the 200 MB limit once decompressed."""
+    compressor = zstandard.ZstdCompressor(level=1)
+    stream = io.BytesIO()
+    with compressor.stream_writer(stream, closefd=False) as writer:
+        block = b" " * (1 << 20)
+        for _ in range(210):
+            writer.write(block)
+    return stream.getvalue()
+
+
+BAD = {
+    "invalid.json": (b'[{"a": 1},\n {"b": 2,}]', "line 2"),
+    "empty.json": (b"", "empty"),
+    "notjson.json": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "PNG"),
+    "truncated.jsonl": (b'{"a": 1}\n{"b": [1, 2', "ends"),
+    "corrupt.jsonl.zst": (zst(as_jsonl(RECORDS))[:-40], "zst"),
+    "bomb.json.zst": (bomb(), "limit"),
+    "deep.json": (b"[" * 100_000 + b"]" * 100_000, "deep"),
+    "nan.jsonl": (b'{"a": NaN}\n', "NaN"),
+}
+
+
+def test_bad_inputs_end_with_clear_messages_while_a_good_file_completes(app):
+    choose(app, operation="convert")
+    add_files(app, {name: data for name, (data, _) in BAD.items()} | {"good.json": TICKETS}, mime="")
+    wait_status(app, "good.json", "completed", timeout=180_000)
+    for name, (_, needle) in BAD.items():
+        target = wait_status(app, name, "failed", timeout=180_000)
+        message = target.locator(".error-message").text_content()
+        assert needle.lower() in message.lower(), f"{name}: {message}"
+        assert "Traceback" not in message
+
+
+MEASURE = """
+    window.__longtasks = []; window.__marks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longtasks.push([entry.startTime, entry.duration]);
+    }).observe({type: 'longtask', buffered: true});
+    addEventListener('DOMContentLoaded', () => new MutationObserver((records) => {
+      for (const record of records) window.__marks.push([performance.now(), record.target.dataset.status]);
+    }).observe(document.getElementById('task-list'),
+               {subtree: true, attributes: true, attributeFilter: ['data-status']}));
+"""
+
+
+def test_no_long_task_on_the_main_thread_while_a_large_file_is_processed(context, watch):
+    from tests.e2e.conftest import wait_for_app_state, watch_page
+
+    page = watch_page(context.new_page(), watch)
+    page.add_init_script(MEASURE)
+    page.goto("index.html")
+    assert wait_for_app_state(page) == "ready"
+    wait_engine(page)
+    data = as_jsonl(make_records(150_000))  # ~25 MB
+    choose(page, operation="clean")
+    # Playwright builds the File in the page (a long task of its own, before the task runs)
+    page.set_input_files("#file-input", [{"name": "large.jsonl", "mimeType": "", "buffer": data}], timeout=180_000)
+    wait_status(page, "large.jsonl", "completed", timeout=300_000)
+    marks = page.evaluate("window.__marks")
+    started = min(at for at, status in marks if status == "running")
+    finished = min(at for at, status in marks if status == "completed")
+    during = [entry for entry in page.evaluate("window.__longtasks") if started <= entry[0] <= finished]
+    print(f"{len(data) / 2**20:.0f} MB processed in {(finished - started) / 1000:.1f} s; main thread's long tasks "
+          f"meanwhile (start ms, duration ms): {during}")
+    assert finished - started > 1000  # the measured window really covers the processing
+    assert any(entry[0] < started for entry in page.evaluate("window.__longtasks"))  # the observer works: boot has some
+    assert during == [], f"main-thread long tasks (start ms, duration ms) while processing: {during}"
+    page.close()
