@@ -109,9 +109,12 @@ def row_view(task: TaskState, now: float, samples: list[tuple[float, float]] | N
     if task.status is S.COMPLETED:
         message = kind.summary(task.result) if kind is not None else ""
     prompt = kind.needs_secret(task) if kind is not None and task.status is S.FAILED else None
-    error = task.error.message if task.error and task.status is not S.COMPLETED else ""
+    # the last error explains a failed row or a pending automatic retry; once a new attempt runs
+    # (after a retry, a password, a resume) it no longer describes the task
+    current = task.status is S.FAILED or (task.status is S.PENDING and task.next_attempt_at is not None)
+    error = task.error.message if task.error and current else ""
     details = ""
-    if task.error and task.status is not S.COMPLETED:
+    if task.error and current:
         details = f"{task.error.type} on attempt {task.error.attempt}\n\n{task.error.traceback}".rstrip()
     actions: set[str] = set(allowed_actions(task.status, task.stop_requested))
     if task.status is S.COMPLETED and kind is not None and kind.download(task) is not None:

@@ -160,3 +160,16 @@ def test_only_an_unexpected_error_goes_to_the_console_with_its_traceback():
     assert key[1:] == (2, NOW) and "KeyError on attempt 2 (unexpected)" in text and text.endswith("KeyError: 'x'")
     assert unexpected_error_log(task(S.FAILED, error=TaskError("NotAPdfError", "not a PDF"))) is None
     assert unexpected_error_log(task(S.FAILED)) is None
+
+
+@pytest.mark.parametrize("status", [S.RUNNING, S.PAUSED, S.CANCELLED])
+def test_an_earlier_attempts_error_is_not_shown_once_a_new_attempt_runs(status):
+    error = TaskError("WrongPasswordError", "The password is not correct", attempt=1)
+    view = row_view(task(status, error=error), NOW, kind=KIND)
+    assert view.error == "" and view.error_details == ""
+
+
+def test_a_pending_automatic_retry_still_shows_the_error_it_retries():
+    error = TaskError("PdfWorkerError", "The worker stopped", attempt=1)
+    view = row_view(task(S.PENDING, error=error, next_attempt_at=NOW + 5), NOW, kind=KIND)
+    assert view.error == "The worker stopped"
