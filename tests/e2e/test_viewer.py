@@ -115,8 +115,6 @@ def test_hostile_text_metadata_and_outline_show_literally_in_the_viewer(open_app
     assert page.evaluate("window.__xss") is None
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16, open: opening and searching 2,000 pages still has main-thread "
-                   "tasks of 50-90 ms (ZIP directory, metadata.json and page reads run in main-thread Python)")
 def test_a_2000_page_result_opens_without_a_long_task(open_app):
     page = open_app()
     wait_engine(page)
