@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
 from fpdf import FPDF
 
 from tests import pdfs
