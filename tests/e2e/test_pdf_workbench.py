@@ -225,15 +225,16 @@ def test_a_file_no_kind_takes_gets_a_row_that_says_which_files_the_app_takes(app
 
 
 def test_the_options_form_is_built_for_the_pdf_kind_and_remembered(app):
-    assert app.locator('fieldset[data-kind="pdf"] legend').text_content() == "Options for PDFs"
-    app.get_by_label("Extract").select_option("text")
-    app.get_by_label("Maximum images").fill("3")
-    app.get_by_label("Maximum images").dispatch_event("change")
+    form = app.locator('fieldset[data-kind="pdf"]')  # every kind has its own form: labels repeat
+    assert form.locator("legend").text_content() == "Options for PDFs"
+    form.get_by_label("Extract").select_option("text")
+    form.get_by_label("Maximum images").fill("3")
+    form.get_by_label("Maximum images").dispatch_event("change")
     app.reload()
     app.wait_for_selector('body[data-app-state="ready"]', state="attached")
-    assert app.get_by_label("Extract").input_value() == "text"
-    assert app.get_by_label("Maximum images").input_value() == "3"
-    assert app.get_by_label("Output").input_value() == "zip"
+    assert form.get_by_label("Extract").input_value() == "text"
+    assert form.get_by_label("Maximum images").input_value() == "3"
+    assert form.get_by_label("Output").input_value() == "zip"
 
 
 def test_after_a_reload_a_task_asks_for_its_password_again_then_goes_on(app):

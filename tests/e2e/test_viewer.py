@@ -66,6 +66,7 @@ def test_viewer_shows_the_downloaded_text_search_count_and_images(open_app):
     meta = json.loads(pictures["metadata.json"])
     shown = [image for image in meta["images"] if image["mime"] in ("image/png", "image/jpeg")]
     assert len(shown) < len(meta["images"])  # the CCITT image is a TIFF, which browsers do not draw
+    dialog.locator(".gallery-item").nth(len(meta["images"]) - 1).wait_for()  # the gallery renders after the dialog
     assert dialog.locator(".gallery-item").count() == len(meta["images"])
     dialog.locator(".thumb-none").filter(has_text="image/tiff cannot be shown").wait_for()
     assert dialog.locator(".gallery-item img").count() == len(shown)
