@@ -2,7 +2,8 @@
 `status` of a state directory, `retry` failed tasks, and `temporal` (worker, submit).
 
 Exit codes: 0 every task completed, 1 some task did not, 2 a command line that cannot be carried
-out, 130 interrupted (the same command again resumes from the checkpoints). Native ring.
+out, 130 interrupted by Ctrl-C (SIGINT), 143 stopped by SIGTERM (in both cases the same command
+again resumes from the checkpoints). Messages for a person go to stderr. Native ring.
 """
 
 from __future__ import annotations
@@ -11,39 +12,48 @@ import argparse
 import asyncio
 import contextlib
 import getpass
+import math
 import signal
 import sys
 import time
 from collections.abc import Callable, Set
 from pathlib import Path
+from typing import TextIO
 
 from rich.console import Console
 
-from dataflow.core import RetryPolicy, TaskState, TaskStatus
+from dataflow.core import RetryPolicy, TaskStatus
 from dataflow.core.clock import SystemClock
 from dataflow.core.persistence import TaskStore
 from dataflow.executors.pdf.client import PdfTimeouts
 from dataflow.executors.pdf.options import FORMATS, MODES, PdfOptions
-from dataflow.native.batch import KINDS, UsageError, default_state_dir, discover
+from dataflow.native.batch import KINDS, UsageError, default_state_dir, discover, error_type_names
 from dataflow.native.display import ProgressDisplay, counts_line, status_table, summary_table
-from dataflow.native.file_storage import FileStorage
+from dataflow.native.file_storage import FileStorage, file_path_warning
 from dataflow.native.host import NativeHost, blob_root
 from dataflow.native.process_client import ProcessPool, default_workers
-from dataflow.native.state_lock import StateDirectoryBusyError, StateLock
+from dataflow.native.state_lock import StateDirectoryBusyError, StateLock, is_busy
 
-INTERRUPTED = 130
+INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a job stopped by Ctrl-C
+EXIT_ON_SIGNAL = {signal.SIGINT: INTERRUPTED, signal.SIGTERM: 128 + signal.SIGTERM}
+PASSWORD_HELP = ("for encrypted PDFs; '-' reads it from stdin (one line) or asks for it without echo. "
+                 "Kept in memory, never stored. A password given here is visible to other users in `ps`: "
+                 "prefer '-'")
 
 
 def main(argv: list[str] | None = None, *, console: Console | None = None) -> int:
-    """Entry point of the `dataflow` console script; returns the exit code."""
-    console = console or Console()
+    """Entry point of the `dataflow` console script; returns the exit code. `console` (tests) takes
+    every message; by default results go to stdout and messages for a person to stderr."""
+    out = console or Console()
+    errors = console or Console(stderr=True)
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(with_temporal=bool(argv) and argv[0] == "temporal")
     args = parser.parse_args(argv)
+    args.errors = errors
     try:
-        return args.handler(args, console)
+        return args.handler(args, out)
     except UsageError as error:
-        console.print(f"dataflow: {error}", style="red", markup=False, highlight=False)
+        errors.print(f"dataflow: {error}", style="red", markup=False, highlight=False)
         return 2
 
 
@@ -56,6 +66,9 @@ def build_parser(*, with_temporal: bool = True) -> argparse.ArgumentParser:
     run.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
     run.add_argument("--out", required=True, type=Path, metavar="DIR", help="where results are written")
     run.add_argument("--kind", choices=KINDS, help="the executor for files whose name does not tell")
+    run.add_argument("--overwrite", action="store_true",
+                     help="let results replace files in DIR that this state directory did not write "
+                          "(default: write beside them, as NAME-2.zip)")
     add_pdf_options(run)
     add_host_options(run)
     add_retry_options(run)
@@ -79,7 +92,8 @@ def add_pdf_options(parser: argparse.ArgumentParser) -> None:
     defaults = PdfOptions()
     parser.add_argument("--mode", choices=MODES, default=defaults.mode, help="what to extract (default: %(default)s)")
     parser.add_argument("--max-images", type=int, default=defaults.max_images, metavar="N",
-                        help="images kept per document (default: %(default)s)")
+                        help="images kept per document; the rest are counted as over the limit "
+                             "(0 keeps none) (default: %(default)s)")
     parser.add_argument("--format", choices=FORMATS, default=defaults.format, help="output (default: %(default)s)")
 
 
@@ -91,21 +105,23 @@ def add_host_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--page-timeout", type=float, default=PdfTimeouts.per_page, metavar="SECONDS",
                         help="the watchdog's limit per page (default: %(default)s)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
-    parser.add_argument("--password", metavar="PASSWORD",
-                        help="for encrypted PDFs ('-' asks for it without echo); kept in memory, never stored")
+    parser.add_argument("--password", metavar="PASSWORD", help=PASSWORD_HELP)
 
 
 def add_retry_options(parser: argparse.ArgumentParser) -> None:
     """Temporal's RetryPolicy names, as our RetryPolicy has them."""
     policy = RetryPolicy()
     group = parser.add_argument_group("retry policy (Temporal's names)")
-    group.add_argument("--initial-interval", type=float, default=policy.initial_interval, metavar="SECONDS")
-    group.add_argument("--backoff-coefficient", type=float, default=policy.backoff_coefficient)
-    group.add_argument("--maximum-interval", type=float, default=policy.maximum_interval, metavar="SECONDS")
+    group.add_argument("--initial-interval", type=float, default=policy.initial_interval, metavar="SECONDS",
+                       help="the wait before the first retry (default: %(default)s)")
+    group.add_argument("--backoff-coefficient", type=float, default=policy.backoff_coefficient, metavar="X",
+                       help="each wait is X times the one before (default: %(default)s)")
+    group.add_argument("--maximum-interval", type=float, default=policy.maximum_interval, metavar="SECONDS",
+                       help="the longest wait between tries (default: %(default)s)")
     group.add_argument("--maximum-attempts", type=int, default=policy.maximum_attempts, metavar="N",
                        help="every try, the first included (default: %(default)s)")
     group.add_argument("--non-retryable-error-types", default="", metavar="TYPE,...",
-                       help="error type names that fail a task at once")
+                       help="error types that fail a task at once (names as the summary shows them)")
     group.add_argument("--no-jitter", action="store_true", help="wait the full backoff, not a random part of it")
     group.add_argument("--maximum-retry-after", type=float, default=policy.maximum_retry_after, metavar="SECONDS",
                        help="the latest an executor's retry-after time may push a retry (default: %(default)s)")
@@ -115,7 +131,8 @@ def add_temporal_commands(parser: argparse.ArgumentParser) -> None:
     try:
         from dataflow.native.temporal_cli import add_commands
     except ImportError as error:  # temporalio is an optional extra: say how to get it
-        message = f"the Temporal commands need the 'temporal' extra (pip install 'dataflow-tasks[temporal]'): {error}"
+        message = ("the Temporal commands need the optional 'temporal' extra, which is not installed "
+                   f"({error}). Install it from the repository's folder with: pip install '.[temporal]'")
 
         def unavailable(args: argparse.Namespace, console: Console) -> int:
             raise UsageError(message)
@@ -126,7 +143,18 @@ def add_temporal_commands(parser: argparse.ArgumentParser) -> None:
 
 
 def retry_policy_from(args: argparse.Namespace) -> RetryPolicy:
+    """The policy of the retry options, checked by RetryPolicy itself; error type names must be
+    those of the chosen kind (`--kind`, else every kind). Raises UsageError with the reason."""
     names = tuple(name.strip() for name in args.non_retryable_error_types.split(",") if name.strip())
+    known = error_type_names(args.kind)
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise UsageError(f"--non-retryable-error-types: {', '.join(unknown)} "
+                         f"{'is not an error type' if len(unknown) == 1 else 'are not error types'} "
+                         f"of {args.kind or 'any kind of'} tasks; known: {', '.join(sorted(known))}.")
+    for option in ("initial_interval", "backoff_coefficient", "maximum_interval", "maximum_retry_after"):
+        if not math.isfinite(getattr(args, option)):  # RetryPolicy's own checks let nan and inf through
+            raise UsageError(f"retry policy: {option} must be a finite number of seconds, got {getattr(args, option)}")
     try:
         return RetryPolicy(initial_interval=args.initial_interval, backoff_coefficient=args.backoff_coefficient,
                            maximum_interval=args.maximum_interval, maximum_attempts=args.maximum_attempts,
@@ -143,27 +171,71 @@ def pdf_options_from(args: argparse.Namespace) -> PdfOptions:
         raise UsageError(str(error)) from None
 
 
-def make_host(args: argparse.Namespace, retry_policy: RetryPolicy | None = None) -> NativeHost:
+def check_host_options(args: argparse.Namespace) -> None:
+    """Raise UsageError for a --workers or --page-timeout that cannot work (before anything is written)."""
     if args.workers < 1:
         raise UsageError("--workers must be at least 1.")
-    if args.page_timeout <= 0:
-        raise UsageError("--page-timeout must be positive.")
+    if not args.page_timeout > 0:
+        raise UsageError("--page-timeout must be a positive number of seconds ('inf' for no limit).")
+
+
+def make_host(args: argparse.Namespace, retry_policy: RetryPolicy | None = None, *,
+              password: str | None = None) -> NativeHost:
+    """Create the output and state directories, take the state lock and start the worker pool."""
     state = args.state or default_state_dir(args.out)
+    for folder, what in ((args.out, "output folder (--out)"), (state, "state folder")):
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"the {what} {folder} is a file, not a folder: name a folder (it is created if missing).")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UsageError(f"cannot create the {what} {folder}: {error.strerror or error}.") from None
     lock = StateLock(state)
     try:
         lock.acquire()
     except StateDirectoryBusyError as error:
         raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"cannot lock {lock.path}: {error.strerror or error}.") from None
     pool = ProcessPool.of_processes(args.workers, blob_root(state), timeouts=PdfTimeouts(per_page=args.page_timeout))
     return NativeHost(out_dir=args.out, state_dir=state, pool=pool, concurrency=args.workers,
-                      retry_policy=retry_policy, on_close=lock.release, password=password_from(args))
+                      retry_policy=retry_policy, on_close=lock.release, password=password,
+                      overwrite=getattr(args, "overwrite", False))
 
 
-def password_from(args: argparse.Namespace, ask: Callable[[str], str] | None = None) -> str | None:
-    """The --password value; "-" asks for it on the terminal without echo (never in shell history)."""
-    if args.password == "-":
-        return (ask or getpass.getpass)("PDF password: ")
-    return args.password
+def password_from(args: argparse.Namespace, ask: Callable[[str], str] | None = None,
+                  stdin: TextIO | None = None) -> str | None:
+    """The --password value. "-" reads one line from stdin when it is not a terminal (a pipe, a
+    file), else asks on the terminal without echo (never in shell history or `ps`). Raises
+    UsageError for an empty password or nothing to read."""
+    if args.password is None:
+        return None
+    password = args.password
+    if password == "-":
+        stdin = stdin or sys.stdin
+        try:
+            if stdin is not None and stdin.isatty():
+                password = (ask or getpass.getpass)("PDF password: ")
+            else:
+                line = stdin.readline() if stdin is not None else ""
+                if not line:
+                    raise UsageError("--password -: stdin ended before a password came; pipe one line in "
+                                     "(e.g. from a password manager) or run this in a terminal to be asked.")
+                password = line.rstrip("\r\n")
+        except EOFError:
+            raise UsageError("--password -: no password was typed.") from None
+    if not password:
+        raise UsageError("the password is empty; give the PDF's password (with --password -, type or pipe it).")
+    return password
+
+
+def notify(args: argparse.Namespace, host: NativeHost) -> None:
+    """Print, before the run, what the host found: set-aside records, restarted tasks, renamed outputs."""
+    errors: Console = getattr(args, "errors", None) or Console(stderr=True)
+    for message in host.warnings + host.notices:
+        errors.print(message, style="yellow", markup=False, highlight=False)
+    host.warnings.clear()
+    host.notices.clear()
 
 
 # Commands ------------------------------------------------------------------------------------
@@ -171,23 +243,41 @@ def password_from(args: argparse.Namespace, ask: Callable[[str], str] | None = N
 
 async def run_command(args: argparse.Namespace, console: Console) -> int:
     options, policy = pdf_options_from(args), retry_policy_from(args)
+    check_host_options(args)
     sources = discover(args.paths, kind=args.kind)
     if not sources:
         raise UsageError("no files of a known kind were found in " + ", ".join(args.paths) + ".")
-    async with make_host(args, policy) as host:
-        host.start()
-        await host.exported()
+    password = password_from(args)
+    async with make_host(args, policy, password=password) as host:
+        host.start()  # resumes at the next await: submit first, so a changed file is replaced, not resumed
         earlier = {task.id for task in host.tasks() if task.status.is_finished}
         submitted = host.submit(sources, options, retry_policy=policy)
+        notify(args, host)
+        await host.exported()
         chosen = list(dict.fromkeys(submitted.ids + host.resumed))
         return await follow(host, chosen, console, earlier=earlier, quiet=args.quiet)
 
 
+def require_state(args: argparse.Namespace) -> Path:
+    """The state directory of DIR; UsageError (before anything is created) if it holds no tasks."""
+    state = args.state or default_state_dir(args.out)
+    if not state.is_dir() or not FileStorage(state).keys():
+        raise UsageError(f"there are no tasks in {args.out} (no task records in {state}). "
+                         f"Start with: dataflow run FILES_OR_DIRS --out {args.out}")
+    return state
+
+
 async def retry_command(args: argparse.Namespace, console: Console) -> int:
-    async with make_host(args) as host:
+    check_host_options(args)
+    require_state(args)
+    password = password_from(args)
+    async with make_host(args, password=password) as host:
         host.start()
+        notify(args, host)
         tasks = host.tasks()
-        wanted = [resolve_task_id(tasks, given) for given in args.task_ids] if args.task_ids else None
+        known = [task.id for task in tasks] + list(host.replaced)
+        wanted = [host.replaced.get(found, found) for found in (resolve_task_id(known, given)
+                                                                 for given in args.task_ids)] if args.task_ids else None
         retried = host.retry(wanted)
         if not retried and not host.resumed:
             console.print("Nothing to retry: no failed or cancelled task" + (" among those named." if wanted else "."))
@@ -196,19 +286,19 @@ async def retry_command(args: argparse.Namespace, console: Console) -> int:
 
 
 def status_command(args: argparse.Namespace, console: Console) -> int:
-    state = args.state or default_state_dir(args.out)
-    if not state.is_dir():
-        raise UsageError(f"{args.out} has no tasks (no state directory {state}).")
+    state = require_state(args)
     loaded = TaskStore(FileStorage(state), SystemClock()).load()
+    errors: Console = getattr(args, "errors", None) or console
     for warning in loaded.warnings:
-        console.print(warning, style="yellow", markup=False)
-    console.print(status_table(loaded.tasks, out_dir=args.out))
-    console.print(counts_line(loaded.tasks, 0.0).rsplit(" in ", 1)[0], markup=False)
+        errors.print(file_path_warning(warning, state), style="yellow", markup=False, highlight=False)
+    live = is_busy(state)
+    console.print(status_table(loaded.tasks, out_dir=args.out, live=live))
+    console.print(counts_line(loaded.tasks, 0.0, live=live).rsplit(" in ", 1)[0], markup=False)
     return 0
 
 
-def resolve_task_id(tasks: list[TaskState], given: str) -> str:
-    matches = [task.id for task in tasks if task.id.startswith(given)]
+def resolve_task_id(task_ids: list[str], given: str) -> str:
+    matches = [task_id for task_id in task_ids if task_id.startswith(given)]
     if len(matches) != 1:
         raise UsageError(f"{given!r} names {'no task' if not matches else 'several tasks'}; see `dataflow status`.")
     return matches[0]
@@ -227,6 +317,9 @@ async def follow(host: NativeHost, task_ids: list[str], console: Console, *, ear
         else:
             with display:
                 await host.wait()
+    except asyncio.CancelledError:  # Ctrl-C or SIGTERM (see interruptible): the host closes on the way out
+        left = sum(1 for task in host.tasks() if task.id in set(task_ids) and not task.status.is_finished)
+        raise Interrupted(left) from None
     finally:
         unsubscribe()
     tasks = [task for task in host.tasks() if task.id in set(task_ids)]
@@ -240,25 +333,50 @@ async def follow(host: NativeHost, task_ids: list[str], console: Console, *, ear
     return 0 if all(task.status is TaskStatus.COMPLETED for task in tasks) else 1
 
 
+class Interrupted(Exception):  # noqa: N818 - an outcome, not an error
+    """The run was stopped by a signal while `unfinished` of its tasks were not finished."""
+
+    def __init__(self, unfinished: int):
+        super().__init__(unfinished)
+        self.unfinished = unfinished
+
+
 def interruptible(work, console: Console) -> int:
-    """Run `work`; Ctrl-C or SIGTERM stops it cleanly (tasks resume from their checkpoints next time)."""
+    """Run `work`; the first Ctrl-C (SIGINT) or SIGTERM cancels it, the host closes (workers stopped,
+    records saved, the state lock released), one line says what resumes, and the exit code is 130 or
+    143. Later signals during that short cleanup are ignored, so it is never cut half-way."""
+    received: list[int] = []
 
     async def guarded() -> int:
         task = asyncio.current_task()
         assert task is not None
         loop = asyncio.get_running_loop()
-        with contextlib.suppress(ValueError, RuntimeError):  # not the main thread: the embedding app's call
-            loop.add_signal_handler(signal.SIGTERM, task.cancel)
+
+        def stop(signum: int) -> None:
+            if not received:
+                received.append(signum)
+                task.cancel()
+
+        installed = []
+        for signum in EXIT_ON_SIGNAL:
+            with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):  # not the main thread
+                loop.add_signal_handler(signum, stop, signum)
+                installed.append(signum)
         try:
             return await work
         finally:
-            loop.remove_signal_handler(signal.SIGTERM)
+            for signum in installed:
+                loop.remove_signal_handler(signum)
 
     try:
         return asyncio.run(guarded())
+    except Interrupted as stopped:
+        tasks = f"{stopped.unfinished} task{'s' if stopped.unfinished != 1 else ''}"
+        message = f"Interrupted: {tasks} will resume when you run the same command again."
     except (KeyboardInterrupt, asyncio.CancelledError):
-        console.print("Interrupted. Run the same command again to resume from the checkpoints.", style="yellow")
-        return INTERRUPTED
+        message = "Interrupted: run the same command again to resume."
+    console.print(message, style="yellow", markup=False, highlight=False)
+    return EXIT_ON_SIGNAL.get(signal.Signals(received[0]) if received else signal.SIGINT, INTERRUPTED)
 
 
 def entry_point() -> None:

@@ -100,23 +100,37 @@ def summary_table(tasks: list[TaskState], *, out_dir: Path, earlier: Set[str] = 
     return table
 
 
-def counts_line(tasks: list[TaskState], seconds: float) -> str:
+INTERRUPTED = "interrupted"
+
+
+def shown_status(task: TaskState, *, live: bool = True) -> str:
+    """The status as a person should read it: a "running" record that no process runs (`live`
+    False: nobody holds the state lock) was interrupted, and resumes on the next run."""
+    return INTERRUPTED if not live and task.status is TaskStatus.RUNNING else task.status.value
+
+
+def counts_line(tasks: list[TaskState], seconds: float, *, live: bool = True) -> str:
     counts: dict[str, int] = {}
     for task in tasks:
-        counts[task.status.value] = counts.get(task.status.value, 0) + 1
+        status = shown_status(task, live=live)
+        counts[status] = counts.get(status, 0) + 1
     parts = [f"{count} {status}" for status, count in sorted(counts.items())]
     return f"{', '.join(parts) or 'no tasks'} in {seconds:.1f} s"
 
 
-def status_table(tasks: list[TaskState], *, out_dir: Path) -> Table:
-    """The state directory's tasks, oldest first: short id, file, status, progress, attempt, outcome."""
+def status_table(tasks: list[TaskState], *, out_dir: Path, live: bool = True) -> Table:
+    """The state directory's tasks, oldest first: short id, file, status, progress, attempt, outcome.
+    `live`: whether a process works on them now (if not, "running" shows as "interrupted")."""
     table = Table(title=f"Tasks in {out_dir}", title_justify="left")
     for column in ("Task", "File", "Status", "Progress", "Attempt", "Output or message"):
         table.add_column(column, overflow="fold")
     for task in tasks:
-        table.add_row(task.id[:SHORT_ID], Text(task.name), Text(task.status.value, style=_style(task.status)),
-                      f"{task.progress:.0f} %", f"{task.attempt} of {task.max_attempts}",
-                      Text(_outcome(task, out_dir)))
+        status = shown_status(task, live=live)
+        outcome = _outcome(task, out_dir)
+        if status == INTERRUPTED:
+            outcome = f"{outcome} (resumes when the same `dataflow run` command runs again)".lstrip()
+        table.add_row(task.id[:SHORT_ID], Text(task.name), Text(status, style=_style(task.status)),
+                      f"{task.progress:.0f} %", f"{task.attempt} of {task.max_attempts}", Text(outcome))
     return table
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from pathlib import Path
 from urllib.parse import quote, unquote
 
 from dataflow.core.errors import StorageFullError
+from dataflow.core.persistence import BACKUP_PREFIX
 from dataflow.native.atomic import write_atomically
 
 SUFFIX = ".json"
@@ -71,3 +73,17 @@ class FileStorage:
         except FileNotFoundError:
             return []
         return [key for key in map(key_for, names) if key is not None]
+
+
+_SET_ASIDE = re.compile(r"A saved task could not be read \((?P<why>.*)\); it was set aside as '(?P<backup>[^']+)'\.")
+
+
+def file_path_warning(message: str, directory: Path) -> str:
+    """The core's "set aside" warning (it names storage keys) told with this directory's file names."""
+    match = _SET_ASIDE.fullmatch(message)
+    if match is None or not match["backup"].startswith(BACKUP_PREFIX):
+        return message
+    backup = match["backup"]
+    original = directory / file_name_for(backup[len(BACKUP_PREFIX):])
+    return (f"The task record {original} could not be read ({match['why']}); it was moved to "
+            f"{directory / file_name_for(backup)} and that task is left out.")

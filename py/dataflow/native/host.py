@@ -24,15 +24,25 @@ from dataflow.core.blob_sweep import BlobJanitor, saved_tasks
 from dataflow.core.blobs import BlobStore, result_key
 from dataflow.core.clock import Clock, SystemClock
 from dataflow.core.kinds import KindRegistry, SecretPrompt
+from dataflow.core.persistence import DEFAULT_PREFIX, TaskStore
 from dataflow.executors.pdf.client import ClientPool
 from dataflow.executors.pdf.executor import PASSWORD, PdfExecutor
 from dataflow.executors.pdf.kind import PdfKind
 from dataflow.executors.pdf.options import PdfOptions
 from dataflow.executors.pdf.store import summary_key
 from dataflow.native.atomic import write_atomically
-from dataflow.native.batch import Source, claimed_names, identity, output_name, task_input
+from dataflow.native.batch import (
+    Source,
+    changed,
+    claimed_names,
+    input_path,
+    output_name,
+    same_work,
+    source_of,
+    task_input,
+)
 from dataflow.native.file_blob_store import FileBlobStore
-from dataflow.native.file_storage import FileStorage
+from dataflow.native.file_storage import FileStorage, file_path_warning
 from dataflow.native.sources import WithSourceFiles
 
 HISTORY_LIMIT = 10**9  # a state directory keeps every task: it is the record of the batch
@@ -41,6 +51,12 @@ WAITING = (TaskStatus.PENDING, TaskStatus.RUNNING)
 
 def blob_root(state_dir: Path) -> Path:
     return state_dir / "blobs"
+
+
+def _file_change(task: TaskState) -> tuple[TaskState, Source | None, str | None]:
+    """For a task not completed: its file now, and how it changed since the task was created."""
+    source = None if task.status is TaskStatus.COMPLETED else source_of(task.input, task.kind)
+    return task, source, changed(task.input, source, check_content=True) if source else None
 
 
 @dataclass
@@ -61,16 +77,18 @@ class NativeHost:
     def __init__(self, *, out_dir: Path, state_dir: Path, pool: ClientPool, concurrency: int,
                  retry_policy: RetryPolicy | None = None, clock: Clock | None = None,
                  blobs: BlobStore | None = None, on_close: Callable[[], None] = lambda: None,
-                 password: str | None = None):
+                 password: str | None = None, overwrite: bool = False):
         """`password` (held in memory only) unlocks encrypted files: a task that fails asking for
-        it is retried once with it, as the page does once a person types it."""
+        it is retried once with it, as the page does once a person types it. `overwrite` lets a new
+        task's output replace a file in `out_dir` that no task of this state directory wrote
+        (otherwise it is written beside it, with a "-2" suffix)."""
         self.out_dir, self.state_dir = Path(out_dir), Path(state_dir)
         self.blobs = blobs or WithSourceFiles(FileBlobStore(blob_root(self.state_dir)))
         self.pool = pool
         self.kinds = KindRegistry()
         self.kinds.register(PdfKind())
-        clock = clock or SystemClock()
-        storage = FileStorage(self.state_dir)
+        self.clock = clock = clock or SystemClock()
+        self.storage = storage = FileStorage(self.state_dir)
         self.orchestrator = Orchestrator(storage=storage, clock=clock, concurrency=concurrency,
                                          retry_policy=retry_policy, history_limit=HISTORY_LIMIT)
         self.orchestrator.register("pdf", PdfExecutor(pool))
@@ -84,6 +102,9 @@ class NativeHost:
         self._settled = asyncio.Event()
         self.resumed: list[str] = []
         self.warnings: list[str] = []
+        self.notices: list[str] = []  # what a person should know before the run: restarts, renamed outputs
+        self.replaced: dict[str, str] = {}  # id of a task restarted on its file's new content -> the new id
+        self.overwrite = overwrite
         self._exports: set[asyncio.Task] = set()
         self._lost: set[str] = set()  # completed tasks whose result is neither exported nor stored
         self._on_close = on_close
@@ -100,8 +121,21 @@ class NativeHost:
         await self.close()
 
     def start(self) -> list[str]:
-        """Load the state directory and resume unfinished tasks; returns the warnings of the load."""
-        self.warnings += self.orchestrator.start()
+        """Load the state directory and resume unfinished tasks; returns the warnings of the load.
+
+        An unfinished task whose file changed since the task was created (see batch.changed) is not
+        resumed: its parts come from the old version, so it starts again from scratch on the new
+        content (a new task, the same output name), and `notices` says so."""
+        loaded = TaskStore(self.storage, self.clock).load()  # before the orchestrator resumes anything
+        stale: list[tuple[TaskState, Source, str]] = []
+        for task, source, reason in map(_file_change, loaded.tasks):
+            if source is not None and reason is not None:
+                stale.append((task, source, reason))
+                self.storage.remove(DEFAULT_PREFIX + task.id)
+        messages = loaded.warnings + self.orchestrator.start()
+        self.warnings += [file_path_warning(message, self.state_dir) for message in messages]
+        for task, source, reason in stale:
+            self._restart(task, source, reason)
         self.resumed = [task.id for task in self.orchestrator.list_tasks() if task.status in WAITING]
         self._waiting.update(self.resumed)
         for task in self.orchestrator.list_tasks():
@@ -118,29 +152,60 @@ class NativeHost:
 
     def submit(self, sources: list[Source], options: PdfOptions, *, retry_policy: RetryPolicy | None = None
                ) -> Submitted:
-        """Queue a task per file unless an identical one (same file, kind, options) exists; a completed
-        one whose output is gone (see `exported`) is replaced by a new task."""
-        tasks = self.orchestrator.list_tasks()
-        known = {identity(task.kind, task.input): task.id for task in tasks}
-        taken = claimed_names(tasks)
+        """One task per input file in this state directory: a file that has a task keeps it, unless
+        the options differ, the file changed since (a completed task's file is compared by size and
+        time, then by content hash) or its completed output is gone: then the old task is replaced by
+        a new one, which rewrites the old task's output file. Returns the new and the kept task ids."""
+        by_path = {input_path(task.input): task for task in self.orchestrator.list_tasks()}
+        ours = claimed_names(self.orchestrator.list_tasks())  # output files this state directory writes
         submitted = Submitted()
         for source in sources:
+            existing = by_path.get(str(source.path))
             data = task_input(source, options)
-            existing = known.get(identity(source.kind, data))
-            if existing in self._lost:  # completed, but its output is gone: make it again
-                self.orchestrator.remove(existing)
-                self._lost.discard(existing)
-                taken = claimed_names(self.orchestrator.list_tasks())
-            elif existing is not None:
-                submitted.existing.append(existing)
-                continue
-            name = output_name(source, options, taken)
-            taken.add(name)
-            task_id = self.orchestrator.execute_task(source.path.name, source.kind, data, retry_policy=retry_policy,
-                                                     metadata={"size": source.size, "output": name})
-            known[identity(source.kind, data)] = task_id
+            if existing is not None:
+                why = self._why_replace(existing, source, data)
+                if why is None:
+                    submitted.existing.append(existing.id)
+                    continue
+                self.orchestrator.remove(existing.id)
+                self._lost.discard(existing.id)
+                self.notices.append(f"{source.path}: {why}; it is processed again from the start.")
+            task_id = self._create(source, data, options, retry_policy, ours)
+            by_path[str(source.path)] = self.orchestrator.get_task_state(task_id)
             submitted.added.append(task_id)
         return submitted
+
+    def _why_replace(self, task: TaskState, source: Source, data: dict[str, Any]) -> str | None:
+        if task.id in self._lost:
+            return "its completed result is gone from " + str(self.out_dir)
+        if not same_work(task.kind, task.input, source.kind, data):
+            return "the options differ from those its task was created with"
+        reason = changed(task.input, source, check_content=not task.status.is_finished)
+        return f"the file changed since its task was created ({reason})" if reason else None
+
+    def _create(self, source: Source, data: dict[str, Any], options: PdfOptions,
+                retry_policy: RetryPolicy | None, ours: set[str]) -> str:
+        taken = claimed_names(self.orchestrator.list_tasks())
+        name = output_name(source, options, taken, foreign=lambda n: n not in ours and self._occupied(n))
+        plain = output_name(source, options, taken)
+        if name != plain:
+            self.notices.append(f"{self.out_dir / plain} exists and was not written by this state directory, so "
+                                f"{source.path.name}'s result goes to {self.out_dir / name} (--overwrite replaces it).")
+        ours.add(name)
+        return self.orchestrator.execute_task(source.path.name, source.kind, data, retry_policy=retry_policy,
+                                              metadata={"size": source.size, "output": name})
+
+    def _occupied(self, name: str) -> bool:
+        return not self.overwrite and (self.out_dir / name).exists()
+
+    def _restart(self, task: TaskState, source: Source, reason: str) -> None:
+        """A new task for `task`'s file as it is now (same name, options, output); `task` is gone."""
+        data = dict(task.input, size=source.size, mtime_ns=source.mtime_ns, sha256=source.sha256)
+        self.replaced[task.id] = self.orchestrator.execute_task(task.name, task.kind, data,
+                                                                retry_policy=task.retry_policy,
+                                                                metadata=dict(task.metadata, size=source.size))
+        self.notices.append(f"{source.path} changed since its task began ({reason}): its earlier pages are "
+                            "dropped and it is processed again from the start on the new content.")
 
     def retry(self, task_ids: list[str] | None = None, *, password: str | None = None) -> list[str]:
         """Queue failed and cancelled tasks again (all of them, or those named); returns their ids.
@@ -201,20 +266,25 @@ class NativeHost:
         return self.out_dir / name if name else None
 
     async def close(self) -> None:
-        """Persist and stop: tasks still running stay "running" and resume on the next start."""
-        for export in list(self._exports):
-            with contextlib.suppress(Exception):
-                await export
-        await self.orchestrator.close()
-        await self.janitor.idle()
-        self.janitor.close()
-        self.pool_close()
+        """Persist and stop: tasks still running stay "running" and resume on the next start. The
+        pool is closed and `on_close` (the state lock's release) runs whatever happens on the way."""
+        try:
+            for export in list(self._exports):
+                with contextlib.suppress(Exception):
+                    await export
+            await self.orchestrator.close()
+            await self.janitor.idle()
+            self.janitor.close()
+        finally:
+            self.pool_close()
 
     def pool_close(self) -> None:
         close = getattr(self.pool, "close", None)
-        if close is not None:
-            close()
-        self._on_close()
+        try:
+            if close is not None:
+                close()
+        finally:
+            self._on_close()
 
     # Results -------------------------------------------------------------------------------
 
@@ -233,8 +303,8 @@ class NativeHost:
         if data is None:
             if target is not None and not target.exists():
                 self._lost.add(task.id)
-                self.warnings.append(f"The result of {task.name} was missing from {self.out_dir}; running the "
-                                     "same command again makes it again.")
+                self.warnings.append(f"The result of {task.name} is missing from {self.out_dir} (and from the state "
+                                     "directory): run the same `dataflow run` command again to process it again.")
             return
         if target is None:
             return

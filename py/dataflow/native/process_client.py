@@ -8,8 +8,11 @@ typed facade (`WorkerPdfClient`) and its limits (`PdfTimeouts`) are the page's o
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import os
+import signal
+from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -78,7 +81,8 @@ class ProcessWorker:
         self._discard()
         parent, child = self._context.Pipe()
         process = self._context.Process(target=serve, args=(child, self.blob_root), daemon=True, name=self.name)
-        process.start()
+        with _signals_held():  # Ctrl-C (sent to the whole job) is the parent's: the child starts deaf to it
+            process.start()
         child.close()
         self._process, self._conn = process, parent
         try:
@@ -103,11 +107,12 @@ class ProcessWorker:
         if not conn.poll():
             loop = asyncio.get_running_loop()
             readable = loop.create_future()
-            loop.add_reader(conn.fileno(), _settle, readable)
+            fd = conn.fileno()  # kept: the connection may be closed (the process replaced) while we wait
+            loop.add_reader(fd, _settle, readable)
             try:
                 await readable
             finally:
-                loop.remove_reader(conn.fileno())
+                loop.remove_reader(fd)
         return conn.recv()
 
     def _replace(self) -> None:
@@ -124,6 +129,25 @@ class ProcessWorker:
                 self._process.kill()
             self._process.join(5)
             self._process = None
+
+
+PARENT_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Block SIGINT and SIGTERM while a child is spawned: the child inherits the blocked mask (it
+    ignores both, see worker_process.serve), so a Ctrl-C to the whole job cannot interrupt its
+    start-up with a traceback; the parent gets any signal that came meanwhile once they are unblocked."""
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, PARENT_SIGNALS)
+    except (AttributeError, OSError):  # not POSIX
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _settle(future: asyncio.Future) -> None:

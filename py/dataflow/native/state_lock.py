@@ -38,3 +38,18 @@ class StateLock:
         if self._fd is not None:
             os.close(self._fd)  # closing the descriptor releases the lock
             self._fd = None
+
+
+def is_busy(state_dir: Path) -> bool:
+    """Whether a `dataflow` process holds the lock of `state_dir` now (a shared probe, released at once)."""
+    try:
+        fd = os.open(Path(state_dir) / "lock", os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False

@@ -1,12 +1,22 @@
 """Which files a command line names, the task each becomes, its identity and its output name."""
 
+import hashlib
 import os
 
 import pytest
 
 from dataflow.core import TaskState
 from dataflow.executors.pdf.options import PdfOptions
-from dataflow.native.batch import UsageError, claimed_names, discover, identity, output_name, task_input
+from dataflow.native.batch import (
+    UsageError,
+    changed,
+    claimed_names,
+    discover,
+    error_type_names,
+    output_name,
+    same_work,
+    task_input,
+)
 
 
 def test_folders_give_their_pdfs_recursively_in_a_stable_order(write_pdf, tmp_path):
@@ -41,13 +51,37 @@ def test_the_task_input_is_the_pages_plus_where_the_file_lies(write_pdf):
     assert data["size"] == 8 and data["options"]["mode"] == "text" and data["path"] == str(source.path)
 
 
-def test_identity_changes_with_the_options_and_the_files_version(write_pdf):
+def test_the_task_input_records_the_files_size_time_and_content_hash(write_pdf):
     path = write_pdf("report.pdf", b"%PDF-1.4")
-    first = identity("pdf", task_input(discover([str(path)])[0], PdfOptions()))
-    assert first == identity("pdf", task_input(discover([str(path)])[0], PdfOptions()))
-    assert first != identity("pdf", task_input(discover([str(path)])[0], PdfOptions(format="json")))
-    os.utime(path, ns=(1, 1))
-    assert first != identity("pdf", task_input(discover([str(path)])[0], PdfOptions()))
+    data = task_input(discover([str(path)])[0], PdfOptions())
+    assert data["sha256"] == hashlib.sha256(b"%PDF-1.4").hexdigest()
+    assert data["mtime_ns"] == path.stat().st_mtime_ns and data["size"] == 8
+
+
+def test_a_file_is_changed_when_its_size_or_its_content_differ_but_not_after_a_touch(write_pdf):
+    path = write_pdf("report.pdf", b"%PDF-1.4 A")
+    data = task_input(discover([str(path)])[0], PdfOptions())
+    assert changed(data, discover([str(path)])[0], check_content=True) is None
+    os.utime(path, ns=(1, 1))  # touched: same bytes
+    assert changed(data, discover([str(path)])[0], check_content=False) is None
+    path.write_bytes(b"%PDF-1.4 B")  # same size, new bytes
+    os.utime(path, ns=(data["mtime_ns"], data["mtime_ns"]))  # even with the recorded time (cp -p)
+    assert changed(data, discover([str(path)])[0], check_content=False) is None  # finished: size and time only
+    assert changed(data, discover([str(path)])[0], check_content=True) == "its content changed"
+    path.write_bytes(b"%PDF-1.4 longer")
+    assert "size went from 10 to 15" in changed(data, discover([str(path)])[0], check_content=False)
+
+
+def test_same_work_compares_the_kind_and_the_options(write_pdf):
+    source = discover([str(write_pdf("report.pdf", b"%PDF-1.4"))])[0]
+    data = task_input(source, PdfOptions())
+    assert same_work("pdf", data, "pdf", task_input(source, PdfOptions()))
+    assert not same_work("pdf", data, "pdf", task_input(source, PdfOptions(format="json")))
+
+
+def test_error_type_names_are_those_a_kinds_task_can_fail_with():
+    assert {"NotAPdfError", "WorkerTimeoutError", "PageTimeoutError"} <= error_type_names("pdf")
+    assert "KeyboardInterrupt" not in error_type_names() and "TaskCancelledError" not in error_type_names()
 
 
 def test_output_names_are_the_results_own_and_unique(write_pdf):
@@ -55,6 +89,7 @@ def test_output_names_are_the_results_own_and_unique(write_pdf):
     assert output_name(source, PdfOptions(), set()) == "report.zip"
     assert output_name(source, PdfOptions(format="json"), set()) == "report.json"
     assert output_name(source, PdfOptions(), {"report.zip", "report-2.zip"}) == "report-3.zip"
+    assert output_name(source, PdfOptions(), set(), foreign=lambda name: name == "report.zip") == "report-2.zip"
     tasks = [TaskState(id="a", name="n", kind="pdf", metadata={"output": "report.zip"}),
              TaskState(id="b", name="n", kind="pdf")]
     assert claimed_names(tasks) == {"report.zip"}

@@ -1,6 +1,7 @@
 """The `dataflow` command with real worker processes: run, status, retry, the watchdog, and resuming
 after the process is killed or interrupted (pages before the checkpoint are not extracted again)."""
 
+import io
 import json
 import os
 import signal
@@ -13,6 +14,7 @@ import pytest
 from rich.console import Console
 
 from dataflow.native.cli import main
+from dataflow.native.state_lock import StateLock
 from dataflow.native.worker_process import HOOKS_VARIABLE
 from tests import pdfs
 from tests.unit.native.conftest import reference_output, run
@@ -62,12 +64,14 @@ def test_the_retry_policy_options_use_temporals_names(write_pdf, tmp_path):
     write_pdf("a.pdf", pdfs.text_pdf(1))
     code, _ = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--quiet", "--workers", "1",
                        "--initial-interval", "3", "--backoff-coefficient", "1.5", "--maximum-interval", "9",
-                       "--maximum-attempts", "2", "--non-retryable-error-types", "KeyError, OSError", "--no-jitter",
+                       "--maximum-attempts", "2", "--non-retryable-error-types", "WorkerError,StorageFullError",
+                       "--no-jitter",
                        "--maximum-retry-after", "60")
     policy = records(tmp_path / "out" / ".dataflow")["a.pdf"]["retry_policy"]
     assert code == 0 and policy == {"initial_interval": 3.0, "backoff_coefficient": 1.5, "maximum_interval": 9.0,
                                     "maximum_attempts": 2, "jitter": False,
-                                    "non_retryable_error_types": ["KeyError", "OSError"], "maximum_retry_after": 60.0}
+                                    "non_retryable_error_types": ["WorkerError", "StorageFullError"],
+                                    "maximum_retry_after": 60.0}
     code, text = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "o2"), "--maximum-attempts", "0")
     assert code == 2 and "maximum_attempts must be at least 1" in text
 
@@ -76,7 +80,7 @@ def test_usage_errors_are_one_clear_line(tmp_path):
     code, text = dataflow("run", str(tmp_path / "missing.pdf"), "--out", str(tmp_path / "out"))
     assert code == 2 and text.strip() == f"dataflow: {tmp_path / 'missing.pdf'}: no such file or folder."
     code, text = dataflow("status", str(tmp_path / "nothing"))
-    assert code == 2 and "has no tasks" in text
+    assert code == 2 and "there are no tasks in" in text and "Start with: dataflow run" in text
 
 
 def test_status_lists_tasks_and_retry_runs_the_failed_ones_again(write_pdf, tmp_path):
@@ -101,10 +105,16 @@ def test_an_encrypted_pdf_asks_for_the_password_and_retry_with_it_unlocks_it(wri
     assert code == 1 and f"dataflow retry {out} --password -" in text
     asked = []
     monkeypatch.setattr("getpass.getpass", lambda prompt: asked.append(prompt) or "open sesame")
+    monkeypatch.setattr("sys.stdin", Terminal())
     code, text = dataflow("retry", out, "--password", "-", "--workers", "1", "--quiet")
     assert code == 0 and asked == ["PDF password: "] and (tmp_path / "out" / "locked.zip").exists()
     stored = [path for path in (tmp_path / "out" / ".dataflow").rglob("*") if path.is_file()]
     assert stored and not any(b"open sesame" in path.read_bytes() for path in stored)
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
 
 
 def test_run_with_a_password_unlocks_encrypted_pdfs(write_pdf, tmp_path):
@@ -163,7 +173,8 @@ def test_the_same_command_again_resumes_from_the_checkpoint(write_pdf, tmp_path,
     os.killpg(process.pid, stop)
     output = process.communicate(timeout=30)[0]
     if stop == signal.SIGINT:
-        assert process.returncode == 130 and "Run the same command again" in output
+        assert process.returncode == 130
+        assert output == "Interrupted: 1 task will resume when you run the same command again.\n"
     saved = records(state)["long.pdf"]
     done = saved["checkpoint"]["next_page"]
     assert saved["status"] == "running" and 8 <= done < 40
@@ -174,6 +185,27 @@ def test_the_same_command_again_resumes_from_the_checkpoint(write_pdf, tmp_path,
     assert logged_pages(second_log) == list(range(done + 1, 41))  # nothing before the checkpoint again
     assert (tmp_path / "out" / "long.zip").read_bytes() == run(reference_output(data, "long.pdf"))
     assert records(state)["long.pdf"]["status"] == "completed"
+
+
+@pytest.mark.parametrize(("stop", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["ctrl-c", "sigterm"])
+def test_a_stop_with_two_workers_prints_one_line_releases_the_lock_and_status_says_interrupted(
+        write_pdf, tmp_path, stop, code):
+    for name in ("a.pdf", "b.pdf", "c.pdf"):
+        write_pdf(name, pdfs.text_pdf(30))
+    out, state = tmp_path / "out", tmp_path / "out" / ".dataflow"
+    process = start(["run", str(tmp_path / "in"), "--out", str(out), "--workers", "2"], {"page_delay": 0.2})
+    wait_for_checkpoint(state, "a.pdf", 2, process)
+    os.killpg(process.pid, stop)  # the whole job, as a terminal's Ctrl-C does: the workers get it too
+    output = process.communicate(timeout=60)[0]
+    assert process.returncode == code
+    assert output.strip().splitlines()[-1] == "Interrupted: 3 tasks will resume when you run the same command again."
+    assert "Traceback" not in output and "Error" not in output
+    lock = StateLock(state)
+    lock.acquire()  # released: a new run may start at once
+    lock.release()
+    status, text = dataflow("status", str(out))
+    assert status == 0 and "running" not in text and "interrupted" in text
+    assert "resumes when the same `dataflow run` command runs again" in text
 
 
 def test_an_unreachable_temporal_server_is_one_clear_line(write_pdf, tmp_path):

@@ -18,8 +18,8 @@ def test_modes_decide_what_is_extracted(mode, text, images, details):
     assert (options.wants_text, options.wants_images, options.wants_details) == (text, images, details)
 
 
-def test_zero_max_images_means_no_images():
-    assert not PdfOptions(max_images=0).wants_images
+def test_zero_max_images_still_lists_images_so_they_are_counted_over_the_limit():
+    assert PdfOptions(max_images=0).wants_images  # listed and counted as over the limit, none extracted
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [

@@ -36,7 +36,7 @@ class PdfOptions:
 
     @property
     def wants_images(self) -> bool:
-        return self.mode in ("images", "complete") and self.max_images > 0
+        return self.mode in ("images", "complete")  # with max_images 0 they are listed and counted, none kept
 
     @property
     def wants_details(self) -> bool:
