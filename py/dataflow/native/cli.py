@@ -137,6 +137,7 @@ def add_temporal_commands(parser: argparse.ArgumentParser) -> None:
         def unavailable(args: argparse.Namespace, console: Console) -> int:
             raise UsageError(message)
 
+        parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)  # whatever follows
         parser.set_defaults(handler=unavailable)
         return
     add_commands(parser, add_pdf_options=add_pdf_options, add_retry_options=add_retry_options)

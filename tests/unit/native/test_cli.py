@@ -221,3 +221,114 @@ def test_only_the_temporal_command_loads_temporalio():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             env=dict(os.environ, PYTHONPATH=str(ROOT / "py")), check=True)
     assert result.stdout.strip() == "False"
+
+
+# Command lines that cannot be carried out: one clear line, exit 2, nothing left behind ---------------
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--initial-interval", "nan", "initial_interval must be a finite number"),
+    ("--initial-interval", "inf", "initial_interval must be a finite number"),
+    ("--maximum-interval", "nan", "maximum_interval must be a finite number"),
+    ("--maximum-retry-after", "inf", "maximum_retry_after must be a finite number"),
+    ("--initial-interval", "-1", "initial_interval must be positive"),
+    ("--backoff-coefficient", "0.5", "backoff_coefficient must be at least 1"),
+    ("--maximum-attempts", "0", "maximum_attempts must be at least 1"),
+    ("--page-timeout", "nan", "--page-timeout must be a positive number"),
+    ("--workers", "0", "--workers must be at least 1"),
+])
+def test_bad_retry_and_host_options_are_one_line_and_create_nothing(write_pdf, tmp_path, option, value, message):
+    write_pdf("a.pdf", pdfs.text_pdf(1))
+    code, text = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), option, value)
+    assert code == 2 and text.startswith("dataflow: ") and message in text and "Traceback" not in text
+    assert not (tmp_path / "out").exists()  # no state directory, no lock
+
+
+def test_unknown_non_retryable_error_types_are_refused_with_the_known_ones(write_pdf, tmp_path):
+    write_pdf("a.pdf", pdfs.text_pdf(1))
+    code, text = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"),
+                          "--non-retryable-error-types", "NotAPdfError,KeyError")
+    assert code == 2 and "KeyError is not an error type of any kind of tasks" in text
+    assert "known: CorruptPdfError" in text and "WorkerTimeoutError" in text
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_out_that_is_a_file_or_cannot_be_created_is_one_line(write_pdf, tmp_path):
+    pdf = write_pdf("a.pdf", pdfs.text_pdf(1))
+    code, text = dataflow("run", str(pdf), "--out", str(pdf))
+    assert code == 2 and f"the output folder (--out) {pdf} is a file, not a folder" in text
+    assert pdf.read_bytes() == pdfs.text_pdf(1)
+    code, text = dataflow("run", str(pdf), "--out", "/proc/dataflow-test")
+    assert code == 2 and "cannot create the output folder (--out) /proc/dataflow-test" in text
+
+
+def test_retry_or_status_of_a_folder_without_tasks_says_so_and_creates_nothing(tmp_path):
+    for command in ("retry", "status"):
+        code, text = dataflow(command, str(tmp_path / "nosuchdir"))
+        assert code == 2 and "there are no tasks in" in text
+        assert f"Start with: dataflow run FILES_OR_DIRS --out {tmp_path / 'nosuchdir'}" in " ".join(text.split())
+    assert not (tmp_path / "nosuchdir").exists()
+
+
+@pytest.mark.parametrize(("stdin", "message"), [
+    ("", "stdin ended before a password came"), ("\n", "the password is empty")])
+def test_a_password_from_stdin_must_be_a_non_empty_line(write_pdf, tmp_path, monkeypatch, stdin, message):
+    write_pdf("locked.pdf", pdfs.encrypted_pdf("open sesame"))
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    code, text = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--password", "-")
+    assert code == 2 and message in text and not (tmp_path / "out").exists()
+
+
+def test_a_password_piped_to_stdin_unlocks_and_a_closed_prompt_is_one_line(write_pdf, tmp_path, monkeypatch):
+    write_pdf("locked.pdf", pdfs.encrypted_pdf("open sesame"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("open sesame\n"))
+    code, _ = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--password", "-",
+                       "--workers", "1", "--quiet")
+    assert code == 0 and (tmp_path / "out" / "locked.zip").exists()
+
+    def closed(prompt):
+        raise EOFError
+
+    monkeypatch.setattr("sys.stdin", Terminal())
+    monkeypatch.setattr("getpass.getpass", closed)
+    code, text = dataflow("retry", str(tmp_path / "out"), "--password", "-")
+    assert code == 2 and text.strip() == "dataflow: --password -: no password was typed."
+
+
+def test_help_warns_that_a_password_on_the_command_line_is_visible_in_ps(capsys):
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    assert "visible to other users in `ps`" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_corrupt_task_record_is_named_with_where_it_was_moved(write_pdf, tmp_path):
+    write_pdf("a.pdf", pdfs.text_pdf(1))
+    state = tmp_path / "out" / ".dataflow"
+    state.mkdir(parents=True)
+    (state / "dataflow.task.broken.json").write_text("{not json")
+    code, text = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--workers", "1", "--quiet")
+    assert code == 0
+    assert f"The task record {state / 'dataflow.task.broken.json'} could not be read" in " ".join(text.split())
+    assert f"it was moved to {state / 'dataflow.backup.dataflow.task.broken.json'}" in " ".join(text.split())
+    assert (state / "dataflow.backup.dataflow.task.broken.json").read_text() == "{not json"
+
+
+def test_max_images_zero_keeps_no_image_and_counts_them_all_over_the_limit(write_pdf, tmp_path):
+    write_pdf("scans.pdf", pdfs.images_pdf())
+    common = ("--mode", "images", "--format", "json", "--workers", "1", "--quiet")
+    assert dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "all"), *common)[0] == 0
+    assert dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "none"), "--max-images", "0", *common)[0] == 0
+    every = json.loads((tmp_path / "all" / "scans.json").read_text())
+    none = json.loads((tmp_path / "none" / "scans.json").read_text())
+    placements = sum(len(found) for found in every["page_images"].values())  # an image on two pages: twice
+    assert every["images_over_limit"] == 0 and len(every["images"]) > 0
+    assert none["images"] == [] and none["images_over_limit"] == placements > 0
+
+
+def test_temporal_without_its_extra_says_how_to_install_it():
+    script = ("import sys; sys.modules['temporalio'] = None; from dataflow.native.cli import main; "
+              "sys.exit(main(['temporal', 'worker', '--address', 'x:1']))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT / "py")))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "pip install '.[temporal]'" in " ".join(result.stderr.split())

@@ -37,11 +37,11 @@ class CountingClient(LocalPdfClient):
 
 @pytest.fixture
 def make_host(tmp_path):
-    def make(*, hang_from=None):
+    def make(*, hang_from=None, overwrite=False):
         state = tmp_path / "out" / ".dataflow"
         client = CountingClient(PdfService(WithSourceFiles(FileBlobStore(blob_root(state)))), hang_from=hang_from)
         host = NativeHost(out_dir=tmp_path / "out", state_dir=state, pool=SinglePool(client), concurrency=1,
-                          clock=ManualClock())
+                          clock=ManualClock(), overwrite=overwrite)
         return host, client
 
     return make
@@ -100,7 +100,94 @@ async def test_finished_tasks_are_skipped_on_the_next_run(make_host, write_pdf):
     await again.wait()
     await again.close()
     assert submitted.added == [] and len(submitted.existing) == 1 and client.pages == []
-    assert again.submit(sources, PdfOptions(mode="text")).added  # other options: another task
+    assert again.submit(sources, PdfOptions(mode="text")).added  # other options: the task is replaced
+    assert len(again.tasks()) == 1
+
+
+async def test_a_file_changed_after_a_crash_starts_again_on_the_new_content_instead_of_mixing(
+        make_host, write_pdf, tmp_path):
+    path = write_pdf("long.pdf", pdfs.text_pdf(12))
+    sources = discover([str(path)])
+    first, client = make_host(hang_from=6)
+    first.start()
+    (old_id,) = first.submit(sources, PdfOptions()).added
+    await asyncio.wait_for(client.hung.wait(), 10)
+    await first.close()
+    assert record(tmp_path, old_id)["checkpoint"]["next_page"] > 0
+    new = pdfs.text_pdf(12, title="Another document", words=41)  # same pages, other text
+    path.write_bytes(new)
+
+    second, client = make_host()
+    second.start()
+    (new_id,) = second.resumed
+    assert new_id != old_id and [task.id for task in second.tasks()] == [new_id]
+    assert any("long.pdf changed since its task began" in notice for notice in second.notices)
+    assert second.submit(discover([str(path)]), PdfOptions()).existing == [new_id]  # the same command again
+    await second.wait()
+    await second.close()
+    assert client.pages == list(range(1, 13))  # from scratch: no page of the old version is kept
+    assert (tmp_path / "out" / "long.zip").read_bytes() == await reference_output(new, "long.pdf")
+
+
+async def test_a_pending_file_that_changed_keeps_one_task_and_one_output(make_host, write_pdf, tmp_path):
+    first_path, second_path = write_pdf("a.pdf", pdfs.text_pdf(12)), write_pdf("b.pdf", pdfs.text_pdf(2))
+    first, client = make_host(hang_from=6)
+    first.start()
+    first.submit(discover([str(tmp_path / "in")]), PdfOptions())
+    await asyncio.wait_for(client.hung.wait(), 10)
+    await first.close()  # a.pdf part-way, b.pdf still pending
+    second_path.write_bytes(pdfs.text_pdf(3))
+
+    second, _ = make_host()
+    second.start()
+    second.submit(discover([str(tmp_path / "in")]), PdfOptions())
+    await second.wait()
+    await second.close()
+    assert sorted(task.name for task in second.tasks()) == ["a.pdf", "b.pdf"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_file()) == ["a.zip", "b.zip"]
+    assert (tmp_path / "out" / "b.zip").read_bytes() == await reference_output(second_path.read_bytes(), "b.pdf")
+    assert first_path.exists()
+
+
+async def test_a_completed_file_that_changed_is_made_again_into_the_same_output(make_host, write_pdf, tmp_path):
+    path = write_pdf("a.pdf", pdfs.text_pdf(2))
+    host, _ = make_host()
+    host.start()
+    host.submit(discover([str(path)]), PdfOptions())
+    await host.wait()
+    await host.close()
+    path.write_bytes(pdfs.text_pdf(3))
+    again, _ = make_host()
+    again.start()
+    submitted = again.submit(discover([str(path)]), PdfOptions())
+    await again.wait()
+    await again.close()
+    assert len(submitted.added) == 1 and len(again.tasks()) == 1
+    assert any("the file changed since its task was created" in notice for notice in again.notices)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_file()) == ["a.zip"]
+    assert (tmp_path / "out" / "a.zip").read_bytes() == await reference_output(path.read_bytes(), "a.pdf")
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+async def test_a_file_in_the_output_folder_that_no_task_wrote_is_not_overwritten(make_host, write_pdf, tmp_path,
+                                                                                  overwrite):
+    data = pdfs.text_pdf(2)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "report.zip").write_bytes(b"someone else's file")
+    host, _ = make_host(overwrite=overwrite)
+    host.start()
+    host.submit(discover([str(write_pdf("report.pdf", data))]), PdfOptions())
+    await host.wait()
+    await host.close()
+    result = await reference_output(data, "report.pdf")
+    if overwrite:
+        assert (tmp_path / "out" / "report.zip").read_bytes() == result and host.notices == []
+    else:
+        assert (tmp_path / "out" / "report.zip").read_bytes() == b"someone else's file"
+        assert (tmp_path / "out" / "report-2.zip").read_bytes() == result
+        assert host.notices == [f"{tmp_path / 'out' / 'report.zip'} exists and was not written by this state "
+                                f"directory, so report.pdf's result goes to {tmp_path / 'out' / 'report-2.zip'} "
+                                "(--overwrite replaces it)."]
 
 
 async def test_bad_files_fail_with_their_message_while_the_others_complete(make_host, write_pdf, tmp_path):
