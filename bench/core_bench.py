@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "py"))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "py"), str(ROOT)]
 
+from bench.tables import publish, summary  # noqa: E402
 from dataflow.core import MemoryStorage, Orchestrator, SystemClock  # noqa: E402
 
 
@@ -57,10 +58,6 @@ async def run_progress_updates(count: int) -> dict[str, float]:
     return {"seconds": elapsed, "per_update_us": elapsed / count * 1e6, "writes": storage.writes - writes_before}
 
 
-def summary(values: list[float], fmt: str) -> str:
-    return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}–{fmt.format(max(values))})"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=10_000)
@@ -83,14 +80,8 @@ def main() -> None:
         ("storage writes for those updates", f"{args.updates:,} updates",
          summary([r["writes"] for r in progress_runs], "{:,.0f}")),
     ]
-    lines = [f"Orchestrator core, CPython {sys.version.split()[0]}, median of {args.runs} (min–max)", "",
-             "| measure | workload | result |", "|---|---|---|"]
-    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
-    table = "\n".join(lines)
-    print(table)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(table + "\n")
+    publish(f"Orchestrator core, CPython {sys.version.split()[0]}, median of {args.runs} (min–max)",
+            ("measure", "workload", "result"), rows, args.out)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from rich.console import Console  # noqa: E402
 
 from bench.corpus import report_pdf  # noqa: E402
 from bench.direct import extract  # noqa: E402
+from bench.tables import publish, summary  # noqa: E402
 from dataflow.executors.pdf.options import PdfOptions  # noqa: E402
 from dataflow.native.batch import discover  # noqa: E402
 from dataflow.native.cli import main as dataflow  # noqa: E402
@@ -75,10 +76,6 @@ async def temporal_runs(files: list[Path], base: Path, runs: int) -> list[float]
         return [await temporal_run(env, files, base / f"temporal-{run}", run) for run in range(runs)]
 
 
-def summary(values: list[float], fmt: str) -> str:
-    return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}–{fmt.format(max(values))})"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=8)
@@ -113,15 +110,9 @@ def main() -> None:
         ("", "dataflow run --workers 1, same files (s)", summary(one, "{:.2f}")),
         ("", "overhead per file (ms)", summary(per_file_ms, "{:.0f}")),
     ]
-    lines = [f"Native paths, CPython {sys.version.split()[0]}, {args.files} PDFs × {args.pages} pages (text mode, "
-             f"zip), median of {args.runs} (min–max); each run starts its worker processes", "",
-             "| measure | variant | result |", "|---|---|---|"]
-    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
-    table = "\n".join(lines)
-    print(table)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(table + "\n")
+    publish(f"Native paths, CPython {sys.version.split()[0]}, {args.files} PDFs × {args.pages} pages (text mode, "
+            f"zip), median of {args.runs} (min–max); each run starts its worker processes",
+            ("measure", "variant", "result"), rows, args.out)
 
 
 if __name__ == "__main__":

@@ -332,3 +332,23 @@ def test_temporal_without_its_extra_says_how_to_install_it():
                             env=dict(os.environ, PYTHONPATH=str(ROOT / "py")))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "pip install '.[temporal]'" in " ".join(result.stderr.split())
+
+
+def test_the_readme_documents_every_option_of_every_command():
+    from dataflow.native.cli import build_parser
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Beyond one tab"):readme.index("## Offline use")]
+    missing = []
+
+    def walk(parser, name):
+        for action in parser._actions:
+            if hasattr(action, "choices") and isinstance(action.choices, dict):  # subcommands
+                for sub_name, sub in action.choices.items():
+                    walk(sub, f"{name} {sub_name}")
+            for option in action.option_strings:
+                if option.startswith("--") and option != "--help" and f"`{option}" not in section:
+                    missing.append(f"{name} {option}")
+
+    walk(build_parser(), "dataflow")
+    assert missing == []
