@@ -277,11 +277,12 @@ async def retry_command(args: argparse.Namespace, console: Console) -> int:
         notify(args, host)
         tasks = host.tasks()
         known = [task.id for task in tasks] + list(host.replaced)
-        wanted = [host.replaced.get(found, found) for found in (resolve_task_id(known, given)
+        wanted = [host.replaced.get(found, found) for found in (resolve_task_id(known, given, args.out)
                                                                  for given in args.task_ids)] if args.task_ids else None
         retried = host.retry(wanted)
         if not retried and not host.resumed:
-            console.print("Nothing to retry: no failed or cancelled task" + (" among those named." if wanted else "."))
+            console.print("Nothing to retry: no failed or cancelled task" + (" among those named" if wanted else "")
+                          + f"; `dataflow status {args.out}` lists them all.", markup=False, highlight=False)
             return 0
         return await follow(host, list(dict.fromkeys(retried + host.resumed)), console, quiet=args.quiet)
 
@@ -298,10 +299,11 @@ def status_command(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-def resolve_task_id(task_ids: list[str], given: str) -> str:
+def resolve_task_id(task_ids: list[str], given: str, out: Path) -> str:
     matches = [task_id for task_id in task_ids if task_id.startswith(given)]
     if len(matches) != 1:
-        raise UsageError(f"{given!r} names {'no task' if not matches else 'several tasks'}; see `dataflow status`.")
+        raise UsageError(f"{given!r} names {'no task' if not matches else 'several tasks'}; "
+                         f"`dataflow status {out}` lists the task ids (the first 8 characters name one).")
     return matches[0]
 
 

@@ -96,6 +96,9 @@ def test_status_lists_tasks_and_retry_runs_the_failed_ones_again(write_pdf, tmp_
     assert code == 0 and "1 completed" in text and (tmp_path / "out" / "late.zip").exists()
     code, text = dataflow("retry", out)
     assert code == 0 and "Nothing to retry" in text
+    assert f"`dataflow status {out}` lists them all" in " ".join(text.split())
+    code, text = dataflow("retry", out, "deadbeef")
+    assert code == 2 and f"`dataflow status {out}` lists the task ids" in " ".join(text.split())
 
 
 def test_an_encrypted_pdf_asks_for_the_password_and_retry_with_it_unlocks_it(write_pdf, tmp_path, monkeypatch):
