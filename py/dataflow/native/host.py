@@ -54,9 +54,10 @@ def blob_root(state_dir: Path) -> Path:
 
 
 def _file_change(task: TaskState) -> tuple[TaskState, Source | None, str | None]:
-    """For a task not completed: its file now, and how it changed since the task was created."""
+    """For a task not completed: its file now, and how it changed since the task was created (the
+    content hash is read only for a task that has begun: its parts come from the recorded version)."""
     source = None if task.status is TaskStatus.COMPLETED else source_of(task.input, task.kind)
-    return task, source, changed(task.input, source, check_content=True) if source else None
+    return task, source, changed(task.input, source, check_content=task.checkpoint is not None) if source else None
 
 
 @dataclass
@@ -161,26 +162,27 @@ class NativeHost:
         submitted = Submitted()
         for source in sources:
             existing = by_path.get(str(source.path))
-            data = task_input(source, options)
             if existing is not None:
-                why = self._why_replace(existing, source, data)
+                why = self._why_replace(existing, source, options)
                 if why is None:
                     submitted.existing.append(existing.id)
                     continue
                 self.orchestrator.remove(existing.id)
                 self._lost.discard(existing.id)
                 self.notices.append(f"{source.path}: {why}; it is processed again from the start.")
-            task_id = self._create(source, data, options, retry_policy, ours)
+            task_id = self._create(source, task_input(source, options), options, retry_policy, ours)
             by_path[str(source.path)] = self.orchestrator.get_task_state(task_id)
             submitted.added.append(task_id)
         return submitted
 
-    def _why_replace(self, task: TaskState, source: Source, data: dict[str, Any]) -> str | None:
+    def _why_replace(self, task: TaskState, source: Source, options: PdfOptions) -> str | None:
+        """Why `task` cannot stand for `source` with `options` (None: it can). A completed file is
+        compared by size and time (its hash only if the time differs): 10,000 done files are not read."""
         if task.id in self._lost:
             return "its completed result is gone from " + str(self.out_dir)
-        if not same_work(task.kind, task.input, source.kind, data):
+        if not same_work(task.kind, task.input, source.kind, {"options": options.to_dict()}):
             return "the options differ from those its task was created with"
-        reason = changed(task.input, source, check_content=not task.status.is_finished)
+        reason = changed(task.input, source, check_content=task.checkpoint is not None and not task.status.is_finished)
         return f"the file changed since its task was created ({reason})" if reason else None
 
     def _create(self, source: Source, data: dict[str, Any], options: PdfOptions,
@@ -204,8 +206,8 @@ class NativeHost:
         self.replaced[task.id] = self.orchestrator.execute_task(task.name, task.kind, data,
                                                                 retry_policy=task.retry_policy,
                                                                 metadata=dict(task.metadata, size=source.size))
-        self.notices.append(f"{source.path} changed since its task began ({reason}): its earlier pages are "
-                            "dropped and it is processed again from the start on the new content.")
+        self.notices.append(f"{source.path} changed since its task was created ({reason}): it is processed "
+                            "again from the start on the new content (no page of the old version is kept).")
 
     def retry(self, task_ids: list[str] | None = None, *, password: str | None = None) -> list[str]:
         """Queue failed and cancelled tasks again (all of them, or those named); returns their ids.
