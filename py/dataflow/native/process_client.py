@@ -136,18 +136,25 @@ PARENT_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Block SIGINT and SIGTERM while a child is spawned: the child inherits the blocked mask (it
-    ignores both, see worker_process.serve), so a Ctrl-C to the whole job cannot interrupt its
-    start-up with a traceback; the parent gets any signal that came meanwhile once they are unblocked."""
+    """While a child is spawned, SIGINT and SIGTERM are ignored (a disposition the child keeps across
+    exec, until worker_process.serve ignores them itself), so a Ctrl-C to the whole job cannot break
+    its start-up with a traceback. They are also blocked meanwhile, so one that comes now stays
+    pending and reaches the parent's own handler once that is back."""
     try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, PARENT_SIGNALS)
+        previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, PARENT_SIGNALS)
     except (AttributeError, OSError):  # not POSIX
         yield
         return
+    handlers: dict[int, Any] = {}
     try:
+        with contextlib.suppress(ValueError):  # not the main thread: handlers cannot change
+            for signum in PARENT_SIGNALS:
+                handlers[signum] = signal.signal(signum, signal.SIG_IGN)
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in handlers.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
 
 
 def _settle(future: asyncio.Future) -> None:

@@ -4,7 +4,7 @@ the calls and arguments of `py/pdf_worker.py`, the page's PDF worker script.
 
 Errors cross as data (`error_reply`), as from the page's Web Worker, so the parent raises the
 same class with the same message. Ctrl-C is the parent's business: the child ignores SIGINT and
-SIGTERM (spawned with both blocked, see process_client) and ends when its pipe closes. Native ring.
+SIGTERM (already ignored while it starts, see process_client) and ends when its pipe closes. Native ring.
 
 Test hook: the environment variable DATAFLOW_TEST_HOOKS (JSON) may hold "page_delay" (seconds
 per page), "hang_page" (a 1-based page whose chunk never returns), "exit_page" (a page whose chunk

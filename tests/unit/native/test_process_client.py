@@ -102,3 +102,29 @@ async def test_the_pool_hands_out_each_idle_worker_once(tmp_path):
 
 def test_default_workers_is_the_usable_core_count():
     assert default_workers() == len(os.sched_getaffinity(0))
+
+
+def _report_signals(conn):
+    conn.send((signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)))
+
+
+def test_a_child_spawned_while_signals_are_held_starts_deaf_and_the_parent_misses_none():
+    import multiprocessing
+
+    from dataflow.native.process_client import _signals_held
+
+    received = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        with _signals_held():
+            process = context.Process(target=_report_signals, args=(child,))
+            process.start()
+            os.kill(os.getpid(), signal.SIGINT)  # a Ctrl-C while the child starts
+            assert received == []  # held back, not lost
+        assert received == [signal.SIGINT]
+        assert parent.recv() == (signal.SIG_IGN, signal.SIG_IGN)  # the child could not be interrupted
+        process.join(10)
+    finally:
+        signal.signal(signal.SIGINT, previous)
