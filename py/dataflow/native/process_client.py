@@ -148,12 +148,12 @@ def _signals_held() -> Iterator[None]:
     handlers: dict[int, Any] = {}
     try:
         with contextlib.suppress(ValueError):  # not the main thread: handlers cannot change
-            for signum in PARENT_SIGNALS:
-                handlers[signum] = signal.signal(signum, signal.SIG_IGN)
+            for held in PARENT_SIGNALS:
+                handlers[held] = signal.signal(held, signal.SIG_IGN)
         yield
     finally:
-        for signum, handler in handlers.items():
-            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        for restored, handler in handlers.items():
+            signal.signal(restored, signal.SIG_DFL if handler is None else handler)
         signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
 
 
