@@ -24,6 +24,7 @@ from dataflow.executors.pdf.errors import PDF_ERRORS
 from dataflow.native.worker_process import serve
 
 BOOT_SECONDS = 120.0  # a process that has not answered by then is not going to
+STATE_ONLY_CALLS = frozenset({"pdf_forget"})  # calls that only drop a process's state: none without a process
 
 
 class ProcessWorker:
@@ -39,13 +40,20 @@ class ProcessWorker:
         self._context: Any = multiprocessing.get_context(start_method)
         self._process: Any = None
         self._conn: Connection | None = None
+        self._closed = False
 
     @property
     def started(self) -> bool:
         return self._process is not None
 
     async def call(self, function: str, args: tuple[Any, ...], *, seconds: float, what: str) -> Any:
-        """The value of the service's `function(*args)`; see core.wire.WorkerCaller.call."""
+        """The value of the service's `function(*args)`; see core.wire.WorkerCaller.call. After
+        `close()` no process starts again (WorkerError), and a call that only drops a process's
+        state (STATE_ONLY_CALLS) starts none: with no process there is no state."""
+        if function in STATE_ONLY_CALLS and (self._process is None or not self._process.is_alive()):
+            return None  # first: it runs in executors' `finally` blocks, also while the command stops
+        if self._closed:
+            raise WorkerError(f"The {self.label} was stopped (the command is ending).")
         if self._process is not None and not self._process.is_alive():  # died between calls: its state is gone
             code = _exit_code(self._process)
             self._replace()
@@ -97,7 +105,8 @@ class ProcessWorker:
         self.pid = int(self.errors.read_reply(hello)["pid"])
 
     def close(self) -> None:
-        """Stop the process (whatever it is doing)."""
+        """Stop the process (whatever it is doing); no other starts after this."""
+        self._closed = True
         self._discard()
 
     async def _receive(self) -> Any:

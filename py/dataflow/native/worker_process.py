@@ -3,8 +3,8 @@ calls that arrive on a pipe, one at a time, with the core's reply envelope (`dat
 the calls and arguments of `py/pdf_worker.py`, the page's PDF worker script.
 
 Errors cross as data (`error_reply`), as from the page's Web Worker, so the parent raises the
-same class with the same message. Ctrl-C is the parent's business: the child ignores SIGINT and
-SIGTERM (already ignored while it starts, see process_client) and ends when its pipe closes. Native ring.
+same class with the same message. Ctrl-C is the parent's business: the child ignores SIGINT (and
+SIGTERM while it starts, see process_client) and ends when its pipe closes or it is terminated. Native ring.
 
 Test hook: the environment variable DATAFLOW_TEST_HOOKS (JSON) may hold "page_delay" (seconds
 per page), "hang_page" (a 1-based page whose chunk never returns), "exit_page" (a page whose chunk
@@ -38,8 +38,8 @@ HOOKS_VARIABLE = "DATAFLOW_TEST_HOOKS"
 
 def serve(conn: Connection, blob_root: str) -> None:
     """The process's main loop (the target of multiprocessing.Process)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C and SIGTERM to the whole job are the parent's:
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # it stops this process (or the pipe closing does)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C to the whole job is the parent's: it stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # ignored while starting only: terminate() must still work
     service = PdfService(WithSourceFiles(FileBlobStore(blob_root)))
     hooks = json.loads(os.environ.get(HOOKS_VARIABLE) or "{}")
     loop = asyncio.new_event_loop()

@@ -91,6 +91,16 @@ async def test_an_unknown_call_is_refused_as_not_retryable(tmp_path):
         worker.close()
 
 
+async def test_a_closed_worker_starts_no_process_and_forgetting_needs_none(tmp_path):
+    worker = ProcessWorker(tmp_path / "blobs", errors=ErrorRegistry(*PDF_ERRORS))
+    assert await worker.call("pdf_forget", ("t",), seconds=30, what="Forgetting") is None
+    assert not worker.started  # nothing to forget in a process that does not exist
+    worker.close()
+    with pytest.raises(WorkerError, match="was stopped"):
+        await worker.runtime_info()
+    assert not worker.started  # a command that is ending leaves no process behind
+
+
 async def test_the_pool_hands_out_each_idle_worker_once(tmp_path):
     pool = ProcessPool.of_processes(2, tmp_path)
     first, second = await pool.acquire(), await pool.acquire()
