@@ -47,6 +47,15 @@ def make_host(tmp_path):
     return make
 
 
+async def run_to_the_end(make_host, path):
+    """One run of `path` with the default options, until its task is settled."""
+    host, _ = make_host()
+    host.start()
+    host.submit(discover([str(path)]), PdfOptions())
+    await host.wait()
+    await host.close()
+
+
 def record(tmp_path, task_id):
     return json.loads((tmp_path / "out" / ".dataflow" / f"dataflow.task.{task_id}.json").read_text())["task"]
 
@@ -90,11 +99,7 @@ async def test_a_crash_mid_document_resumes_from_the_checkpoint_without_redoing_
 async def test_finished_tasks_are_skipped_on_the_next_run_without_reading_their_files(make_host, write_pdf,
                                                                                      monkeypatch):
     path = write_pdf("a.pdf", pdfs.text_pdf(2))
-    host, _ = make_host()
-    host.start()
-    host.submit(discover([str(path)]), PdfOptions())
-    await host.wait()
-    await host.close()
+    await run_to_the_end(make_host, path)
     again, client = make_host()
     again.start()
     monkeypatch.setattr("dataflow.native.batch.file_sha256", lambda path: pytest.fail("a done file was hashed"))
@@ -154,11 +159,7 @@ async def test_a_pending_file_that_changed_keeps_one_task_and_one_output(make_ho
 
 async def test_a_completed_file_that_changed_is_made_again_into_the_same_output(make_host, write_pdf, tmp_path):
     path = write_pdf("a.pdf", pdfs.text_pdf(2))
-    host, _ = make_host()
-    host.start()
-    host.submit(discover([str(path)]), PdfOptions())
-    await host.wait()
-    await host.close()
+    await run_to_the_end(make_host, path)
     path.write_bytes(pdfs.text_pdf(3))
     again, _ = make_host()
     again.start()
