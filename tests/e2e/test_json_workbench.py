@@ -14,7 +14,7 @@ import pytest
 from dataflow.core.blobs import MemoryBlobStore, file_key
 from dataflow.executors.json.options import JsonOptions
 from dataflow.executors.json.service import JsonService
-from tests.e2e.helpers import add_files, download, progress, row, unzip, wait_engine, wait_status
+from tests.e2e.helpers import add_files, download, progress, reload_at_progress, row, unzip, wait_engine, wait_status
 from tests.unit.json.conftest import as_array, as_jsonl, make_records
 
 zstandard = pytest.importorskip("zstandard")
@@ -128,12 +128,7 @@ def test_reload_mid_file_resumes_from_the_checkpoint_with_identical_bytes(app):
     data = as_jsonl(make_records(120_000))  # ~20 MB: several seconds of steps
     choose(app, operation="convert", pretty="True")
     add_files(app, {"long.jsonl": data}, mime="")
-    app.wait_for_function("""() => {
-        const bar = document.querySelector('li.task [role=progressbar]');
-        return bar && Number(bar.getAttribute('aria-valuenow')) >= 15;
-    }""", timeout=120_000)
-    app.reload()
-    app.wait_for_selector('body[data-app-state="ready"]', state="attached")
+    reload_at_progress(app, 15)
     restored = row(app, "long.jsonl")
     restored.wait_for()
     assert progress(restored) >= 10  # shown where it was, not from zero
