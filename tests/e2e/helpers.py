@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from playwright.sync_api import Locator, Page
@@ -46,7 +47,8 @@ def reload_at_progress(page: Page, at_least: float, timeout: float = 120_000) ->
 def download(page: Page, target: Locator, label: str = "Download") -> tuple[str, bytes]:
     """The suggested name and bytes of the row's download button labelled exactly `label`."""
     with page.expect_download() as info:
-        target.get_by_role("button", name=label, exact=True).click()
+        target.locator('button[data-action="download"]').filter(
+            has_text=re.compile(f"^{re.escape(label)}$")).click()
     result = info.value
     return result.suggested_filename, open(result.path(), "rb").read()
 

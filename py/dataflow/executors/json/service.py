@@ -170,6 +170,7 @@ class JsonService:
         result = {"result_key": key, "report_key": report_key(key), "filename": filename,
                   "report_filename": f"{stem(opened.source)}.report.json", "mime": mime, "size": len(data),
                   "operation": operation.name, "records": summary.get("records_read", summary.get("records")),
+                  "records_path": opened.layout.pointer if opened.layout else None,
                   "warnings": report["warnings"]}
         await self.store.put_many([(key, data, mime), (report_key(key), report_bytes(report), "application/json"),
                                    (summary_key(key), json.dumps(result), "application/json")])
