@@ -1,6 +1,6 @@
 """Fixtures the executor tests of every kind share: a manual clock, the two stores' in-memory twins,
-and `orchestrators`, which starts an orchestrator with one kind's executor (a new one per call, as
-after a reload) and closes them all afterwards. A closer conftest's fixture of the same name wins."""
+`closing` (orchestrators closed after the test) and `orchestrators`, which starts an orchestrator
+with one kind's executor (a new one per call, as after a reload). A closer conftest's fixture of the same name wins."""
 
 import pytest
 
@@ -26,17 +26,23 @@ def storage():
 
 
 @pytest.fixture
-async def orchestrators(clock, storage):
+async def closing():
+    """A list of orchestrators (anything with `async close()`) a test made: all closed afterwards."""
+    made: list = []
+    yield made
+    for orchestrator in made:
+        await orchestrator.close()
+
+
+@pytest.fixture
+def orchestrators(clock, storage, closing):
     """start(kind, executor) -> a started Orchestrator over the shared clock and storage."""
-    made = []
 
     def start(kind: str, executor) -> Orchestrator:
         orchestrator = Orchestrator(storage=storage, clock=clock, retry_policy=RetryPolicy(jitter=False))
         orchestrator.register(kind, executor)
         orchestrator.start()
-        made.append(orchestrator)
+        closing.append(orchestrator)
         return orchestrator
 
-    yield start
-    for orchestrator in made:
-        await orchestrator.close()
+    return start
