@@ -35,10 +35,10 @@ new PerformanceObserver((list) => {
   for (const e of list.getEntries()) window.__longtasks.push([e.startTime, e.duration]);
 }).observe({type: 'longtask', buffered: true});
 """
-HEAP = """async () => {
-  const {workers} = await import(new URL('static/vendor/pyscript/core.js', location.href).href);
-  const worker = await workers['json-1'];
-  return JSON.parse(await worker.json_memory()).heap_bytes;
+HEAP = """async () => {  // the JSON worker's own export, through its script element's xworker
+  const script = [...document.querySelectorAll('script[worker][name^="json-"]')].pop();
+  await script.xworker.ready;
+  return JSON.parse(await script.xworker.sync.json_memory()).heap_bytes;
 }"""
 # (label, form options, input name): what a person picks in the JSON fieldset
 OPERATIONS = [("inspect", {"operation": "inspect"}, "data.jsonl"),
@@ -58,6 +58,18 @@ def native_seconds(data: bytes, name: str, options: dict) -> float:
     return elapsed
 
 
+def peak_rss() -> int:
+    """This process's peak resident set in bytes: VmHWM, which (unlike ru_maxrss, kept across exec
+    from the parent) starts afresh in a new program; ru_maxrss where /proc is missing."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def native_memory_child(path: str, name: str, operation: str) -> None:
     """In a subprocess: peak RSS (bytes) holding the input in a store, then after the operation."""
     data = Path(path).read_bytes()
@@ -67,10 +79,10 @@ def native_memory_child(path: str, name: str, operation: str) -> None:
         await store.put(file_key("f"), data)
 
     asyncio.run(hold())
-    holding = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    holding = peak_rss()
     if operation != "none":
         asyncio.run(json_native.run(data, name, {"operation": operation}, trace=False))
-    print(json.dumps({"holding": holding, "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+    print(json.dumps({"holding": holding, "peak": peak_rss()}))
 
 
 def native_memory(path: Path, name: str, operation: str) -> dict:
@@ -173,7 +185,7 @@ def throughput(megabytes: float, folder: Path) -> list[str]:
     return lines
 
 
-def largest(megabytes: float, folder: Path, browser_ops: list[str]) -> list[str]:
+def largest(megabytes: float, folder: Path, browser_ops: list[str], *, native: bool = True) -> list[str]:
     lines_data = json_native.corpus(megabytes)
     array = b"[\n" + b",\n".join(lines_data.splitlines()) + b"\n]\n"  # the same records as one array
     inputs = {"big.jsonl": lines_data, "big.json": array}
@@ -187,11 +199,14 @@ def largest(megabytes: float, folder: Path, browser_ops: list[str]) -> list[str]
                                       for name in inputs for op in browser_ops})
     for name, content in inputs.items():
         for operation in STREAMING:
-            measured = native_memory(folder / name, name, operation)
             heap = heaps.get((name, operation))
+            if not native and heap is None:
+                continue
+            measured = native_memory(folder / name, name, operation) if native else None
             shown = f"{heap['heap_before'] / MB:.0f} → {heap['heap_after'] / MB:.0f}" if heap else "–"
-            rows.append(f"| {name} ({len(content) / MB:.0f} MB) | {operation} | {measured['peak'] / MB:.0f} | "
-                        f"{(measured['peak'] - measured['holding']) / MB:.0f} | {shown} |")
+            peak = f"{measured['peak'] / MB:.0f} | {(measured['peak'] - measured['holding']) / MB:.0f}" \
+                if measured else "– | –"
+            rows.append(f"| {name} ({len(content) / MB:.0f} MB) | {operation} | {peak} | {shown} |")
     return rows
 
 
@@ -201,14 +216,17 @@ def main() -> None:
     parser.add_argument("--memory-mb", type=float, default=0.0, help="size of the largest case (0: skip; ≤ 199)")
     parser.add_argument("--browser-memory", default="convert",
                         help="comma-separated operations to measure in the worker too (empty: none)")
+    parser.add_argument("--no-throughput", action="store_true", help="only the memory of the largest case")
+    parser.add_argument("--no-native-memory", action="store_true", help="the worker's heap only")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "json.md")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        lines = ["## JSON workbench", ""] + throughput(args.mb, Path(folder))
+        lines = ["## JSON workbench", ""] + ([] if args.no_throughput else throughput(args.mb, Path(folder)))
         print("\n".join(lines), flush=True)
         if args.memory_mb:
             ops = [op for op in args.browser_memory.split(",") if op]
-            memory = ["", "### Memory of the largest case", ""] + largest(args.memory_mb, Path(folder), ops)
+            memory = ["", "### Memory of the largest case", ""] + largest(args.memory_mb, Path(folder), ops,
+                                                                          native=not args.no_native_memory)
             print("\n".join(memory), flush=True)
             lines += memory
     args.out.parent.mkdir(parents=True, exist_ok=True)
