@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 
-.PHONY: serve test unit e2e lint vendor site venv bench bench-core bench-native screenshot clean
+.PHONY: serve test unit e2e lint vendor site venv bench bench-core bench-native bench-json screenshot clean
 
 serve: vendor
 	$(PYTHON) tools/serve.py --port $(PORT)
@@ -44,9 +44,13 @@ bench: $(VENV)/.installed vendor
 	CHROMIUM="$$($(VPY) tools/chromium.py)" $(VPY) bench/browser_bench.py
 	$(VPY) bench/core_bench.py --out bench/results/core.md
 	$(VPY) bench/native_bench.py --out bench/results/native.md
+	CHROMIUM="$$($(VPY) tools/chromium.py)" $(VPY) bench/json_bench.py --out bench/results/json.md
 
 bench-native: $(VENV)/.installed
 	$(VPY) bench/native_bench.py --out bench/results/native.md
+
+bench-json: $(VENV)/.installed vendor
+	CHROMIUM="$$($(VPY) tools/chromium.py)" $(VPY) bench/json_bench.py --out bench/results/json.md
 
 bench-core: $(VENV)/.installed
 	$(VPY) bench/core_bench.py --out bench/results/core.md

@@ -48,4 +48,10 @@ def runtime_info() -> str:
     return versions("fastjsonschema")
 
 
-__export__ = ["json_open", "json_process", "json_finish", "json_forget", "runtime_info"]
+def json_memory() -> str:
+    """JSON {"heap_bytes": size of this worker's WebAssembly memory}: it only grows, so read after a
+    task it is the high-water mark of everything the worker held (for `make bench`)."""
+    return json.dumps({"heap_bytes": int(pyodide_js._module.HEAP8.length)})
+
+
+__export__ = ["json_open", "json_process", "json_finish", "json_forget", "runtime_info", "json_memory"]

@@ -43,7 +43,30 @@ export function fillRow(row, view) {
   row.errorBox.hidden = !view.error;
   fillSecret(row, view.secret, view.secret_placeholder, view.secret_submit);
   for (const [action, button] of Object.entries(row.buttons)) button.hidden = !view.actions.includes(action);
+  fillDownloads(row, view.downloads);
   row.node.hidden = view.hidden;
+}
+
+/** One button per result file after the first (which is the template's "Download"): built again
+ * only when the labels change; `data-index` tells the click handler which file. */
+function fillDownloads(row, labels) {
+  const key = labels.join("\n");
+  if (row.downloadLabels === key) return;
+  row.downloadLabels = key;
+  for (const extra of row.extraDownloads ?? []) extra.remove();
+  row.extraDownloads = [];
+  let after = row.buttons.download;
+  labels.forEach((label, index) => {
+    if (index === 0) return;
+    const button = row.buttons.download.cloneNode(false);
+    button.dataset.index = String(index);
+    button.hidden = false;
+    button.textContent = label;
+    button.setAttribute("aria-label", `${label} ${row.name}`);
+    after.after(button);
+    row.extraDownloads.push(button);
+    after = button;
+  });
 }
 
 /** The form that asks for a secret (a password) the task waits for; hidden when it needs none. */

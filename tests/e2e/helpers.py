@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from playwright.sync_api import Locator, Page
@@ -33,9 +34,21 @@ def progress(target: Locator) -> float:
     return float(target.locator('[role="progressbar"]').get_attribute("aria-valuenow"))
 
 
-def download(page: Page, target: Locator) -> tuple[str, bytes]:
+def reload_at_progress(page: Page, at_least: float, timeout: float = 120_000) -> None:
+    """Reload the page once the first row's bar shows `at_least` percent, and wait for the app."""
+    page.wait_for_function("""(least) => {
+        const bar = document.querySelector('li.task [role=progressbar]');
+        return bar && Number(bar.getAttribute('aria-valuenow')) >= least;
+    }""", arg=at_least, timeout=timeout)
+    page.reload()
+    page.wait_for_selector('body[data-app-state="ready"]', state="attached")
+
+
+def download(page: Page, target: Locator, label: str = "Download") -> tuple[str, bytes]:
+    """The suggested name and bytes of the row's download button labelled exactly `label`."""
     with page.expect_download() as info:
-        target.get_by_role("button", name="Download").click()
+        target.locator('button[data-action="download"]').filter(
+            has_text=re.compile(f"^{re.escape(label)}$")).click()
     result = info.value
     return result.suggested_filename, open(result.path(), "rb").read()
 

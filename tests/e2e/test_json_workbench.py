@@ -14,7 +14,7 @@ import pytest
 from dataflow.core.blobs import MemoryBlobStore, file_key
 from dataflow.executors.json.options import JsonOptions
 from dataflow.executors.json.service import JsonService
-from tests.e2e.helpers import add_files, download, progress, row, unzip, wait_engine, wait_status
+from tests.e2e.helpers import add_files, download, progress, reload_at_progress, row, unzip, wait_engine, wait_status
 from tests.unit.json.conftest import as_array, as_jsonl, make_records
 
 zstandard = pytest.importorskip("zstandard")
@@ -27,11 +27,14 @@ def app(open_app):
     return page
 
 
+TYPED = ("split_size", "level", "records_path", "schema")  # filled in; the other options are picked from lists
+
+
 def choose(page, **options) -> None:
     """Set the JSON options form as a person does (its fieldset's controls: `opt-json-NAME`)."""
     for name, value in options.items():
         control = page.locator(f"#opt-json-{name.replace('_', '-')}")
-        if name in ("split_size", "level"):
+        if name in TYPED:
             control.fill(str(value))
         else:
             control.select_option(str(value))
@@ -128,12 +131,7 @@ def test_reload_mid_file_resumes_from_the_checkpoint_with_identical_bytes(app):
     data = as_jsonl(make_records(120_000))  # ~20 MB: several seconds of steps
     choose(app, operation="convert", pretty="True")
     add_files(app, {"long.jsonl": data}, mime="")
-    app.wait_for_function("""() => {
-        const bar = document.querySelector('li.task [role=progressbar]');
-        return bar && Number(bar.getAttribute('aria-valuenow')) >= 15;
-    }""", timeout=120_000)
-    app.reload()
-    app.wait_for_selector('body[data-app-state="ready"]', state="attached")
+    reload_at_progress(app, 15)
     restored = row(app, "long.jsonl")
     restored.wait_for()
     assert progress(restored) >= 10  # shown where it was, not from zero
@@ -169,18 +167,88 @@ BAD = {
     "bomb.json.zst": (bomb(), "limit"),
     "deep.json": (b"[" * 100_000 + b"]" * 100_000, "deep"),
     "nan.jsonl": (b'{"a": NaN}\n', "NaN"),
+    "latin1.jsonl": ('{"name": "Zoë"}\n'.encode("latin-1"), "not UTF-8"),
+    "huge.jsonl": (b'{"a": 1e999}\n', "too large"),
 }
 
 
 def test_bad_inputs_end_with_clear_messages_while_a_good_file_completes(app):
     choose(app, operation="convert")
-    add_files(app, {name: data for name, (data, _) in BAD.items()} | {"good.json": TICKETS}, mime="")
+    repeated = b'{"id": 1, "id": 2}\n{"id": 3}\n'  # duplicate keys: kept as the last one, with a warning
+    add_files(app, {name: data for name, (data, _) in BAD.items()}
+              | {"good.json": TICKETS, "repeated.jsonl": repeated, "notes.txt": b"hello"}, mime="")
     wait_status(app, "good.json", "completed", timeout=180_000)
+    warned = wait_status(app, "repeated.jsonl", "completed", timeout=180_000)
+    assert "repeats the key" in warned.locator(".message").text_content()
     for name, (_, needle) in BAD.items():
         target = wait_status(app, name, "failed", timeout=180_000)
         message = target.locator(".error-message").text_content()
         assert needle.lower() in message.lower(), f"{name}: {message}"
         assert "Traceback" not in message
+        assert target.get_by_role("button", name=f"Retry {name}").is_visible()
+    refused = wait_status(app, "notes.txt", "failed")
+    assert "not a file this app can process" in refused.locator(".error-message").text_content()
+    visible = [b.text_content() for b in refused.locator(".task-actions button").all() if b.is_visible()]
+    assert visible == ["Remove"]  # nothing to retry for a file no kind takes
+
+
+NESTED = json.dumps({"meta": {"tags": [1, 2]}, "items": RECORDS[:30], "extra": [{"x": 1}, {"x": 2}]}).encode()
+
+
+def test_a_records_path_set_in_the_form_is_used_and_the_report_downloads_beside_the_data(app):
+    choose(app, operation="convert", records_path="/extra")
+    add_files(app, {"nested.json": NESTED}, mime="application/json")
+    target = wait_status(app, "nested.json", "completed")
+    assert "Converted · 2 records · records at /extra" in target.locator(".message").text_content()
+    name, data = download(app, target)
+    assert (name, data) == ("nested.jsonl", b'{"x":1}\n{"x":2}\n')
+    name, raw = download(app, target, "Download report")
+    report = json.loads(raw)
+    assert name == "nested.report.json" and report["input"]["records_path"] == "/extra"
+    assert report["options"]["records_path"] == "/extra" and report["result"]["records_read"] == 2
+    assert [c["path"] for c in report["input"]["candidates"]] == ["/items", "/extra", "/meta/tags"]
+
+
+def test_without_a_records_path_the_largest_array_is_used_and_the_row_says_which(app):
+    choose(app, operation="inspect")
+    add_files(app, {"nested.json": NESTED}, mime="application/json")
+    target = wait_status(app, "nested.json", "completed")
+    assert "30 records · records at /items" in target.locator(".message").text_content()
+
+
+def notices(page) -> list[str]:
+    return [text.strip() for text in page.locator("#notices .notice-error p").all_text_contents()]
+
+
+def test_a_schema_that_is_not_json_is_refused_at_the_form_and_a_valid_one_checks_every_record(app):
+    choose(app, operation="inspect", schema='{"type": "object", "required": ["zebra_field"')
+    app.wait_for_function("(text) => document.querySelector('#notices').textContent.includes(text)",
+                          arg="the schema is not valid JSON")
+    assert "zebra_field" not in app.evaluate("() => JSON.stringify(localStorage)")  # refused: not saved
+    choose(app, schema='{"type": "object", "required": ["id", "zebra_field"]}')
+    add_files(app, {"tickets.jsonl": as_jsonl(RECORDS[:20])}, mime="")
+    target = wait_status(app, "tickets.jsonl", "completed")
+    _, data = download(app, target)
+    report = json.loads(data)
+    assert report["result"]["validation"]["invalid_records"] == 20, report["result"]["validation"]
+    assert "zebra_field" in json.dumps(report["result"]["validation"])
+
+
+def test_whole_number_fields_refuse_empty_and_out_of_range_values_with_their_message(app):
+    images = app.locator('fieldset[data-kind="pdf"]').get_by_label("Maximum images")
+    before = app.evaluate("() => JSON.stringify(localStorage)")
+    for value in ("99999", ""):
+        images.fill(value)
+        images.dispatch_event("change")
+        app.wait_for_function("(text) => document.querySelector('#notices').textContent.includes(text)",
+                              arg="Maximum images: enter a whole number from 0 to 10,000.")
+        assert images.get_attribute("aria-invalid") == "true"
+        app.evaluate("() => document.querySelectorAll('#notices .notice').forEach(n => n.remove())")
+    assert app.evaluate("() => JSON.stringify(localStorage)") == before  # nothing was saved
+    images.fill("25")
+    images.dispatch_event("change")
+    app.wait_for_function("() => JSON.stringify(localStorage).includes('25')")
+    assert images.get_attribute("aria-invalid") is None
 
 
 MEASURE = """

@@ -11,6 +11,7 @@ from tests.e2e.helpers import (
     add_files,
     download,
     progress,
+    reload_at_progress,
     row,
     unzip,
     wait_engine,
@@ -250,12 +251,7 @@ def test_after_a_reload_a_task_asks_for_its_password_again_then_goes_on(app):
     target = wait_status(app, "vault.pdf", "failed")
     target.get_by_label("Password for vault.pdf").fill("letmein")
     target.get_by_role("button", name="Unlock").click()
-    app.wait_for_function("""() => {
-        const bar = document.querySelector('li.task [role=progressbar]');
-        return bar && Number(bar.getAttribute('aria-valuenow')) >= 10;
-    }""", timeout=90_000)
-    app.reload()
-    app.wait_for_selector('body[data-app-state="ready"]', state="attached")
+    reload_at_progress(app, 10, timeout=90_000)
     target = wait_status(app, "vault.pdf", "failed")
     assert target.locator(".badge").text_content() == "Needs password"
     assert "needs its password again" in target.locator(".error-message").text_content()

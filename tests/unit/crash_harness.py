@@ -284,3 +284,18 @@ async def crash_points(make_fixture: Callable[[], KindFixture], *,
     fresh fixture from `make_fixture` (a fixture may hold state for the whole run, e.g. a fault)."""
     clean = await scenario(make_fixture(), stop=stop)
     return clean, [await scenario(make_fixture(), crash_after=n, stop=stop) for n in range(1, len(clean.writes) + 1)]
+
+
+def assert_every_crash_completes_identically(clean: Outcome, crashed: list[Outcome], *, min_points: int) -> None:
+    """The uninterrupted run completed in one session with one output and no leftovers, it made at
+    least `min_points` writes, and a crash after any of them still ends, after a reload and without
+    a retry by hand, with that same output and nothing left behind."""
+    assert len(clean.outputs) == 1 and clean.sessions == 1 and clean.crash is None
+    assert clean.leftover_blobs == [] and clean.leftover_records == []
+    assert len(crashed) == len(clean.writes) >= min_points
+    for point, outcome in enumerate(crashed, start=1):
+        where = f"crash point {point}: {outcome.crash}"
+        assert outcome.sessions == 2, where
+        assert outcome.outputs and all(output == clean.outputs[0] for output in outcome.outputs), where
+        assert outcome.retries_by_hand == 0, where
+        assert outcome.leftover_blobs == [] and outcome.leftover_records == [], where

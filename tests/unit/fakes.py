@@ -36,3 +36,22 @@ class FakeWebStorage:
 
     def removeItem(self, key):  # noqa: N802
         self.items.pop(key, None)
+
+
+class RecordingWorker:
+    """A WorkerCaller that records each call (function, args, seconds, what) and answers `reply`, or
+    raises `error`."""
+
+    name = "worker-1"
+
+    def __init__(self, reply=None, error=None, started=True):
+        self.calls, self.reply, self.error, self.started = [], reply, error, started
+
+    async def call(self, function, args, *, seconds, what):
+        self.calls.append((function, args, seconds, what))
+        if self.error is not None:
+            raise self.error
+        return self.reply
+
+    async def runtime_info(self):
+        return {}

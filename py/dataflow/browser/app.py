@@ -132,10 +132,10 @@ class App:
         except DataflowError as error:
             page.notice(f"{task.name} could not be added: {error}", kind="error")
 
-    def download(self, task_id: str) -> None:
+    def download(self, task_id: str, index: int = 0) -> None:
         task = self.orchestrator.get_task_state(task_id) if self.tabs.leader else self.tabs.mirror.tasks.get(task_id)
         if task is not None:
-            asyncio.ensure_future(self.results.download(task))
+            asyncio.ensure_future(self.results.download(task, index))
 
     def view(self, task_id: str) -> None:
         task = self.orchestrator.get_task_state(task_id) if self.tabs.leader else self.tabs.mirror.tasks.get(task_id)

@@ -96,7 +96,7 @@ class Controls:
     """Row buttons and other tabs' requests, checked against the action tables."""
 
     def __init__(self, *, kinds: KindRegistry, orchestrator: Orchestrator, is_leader: Callable[[], bool],
-                 forward: Callable[[Action, str], None], download: Callable[[str], None], notice: Notice,
+                 forward: Callable[[Action, str], None], download: Callable[[str, int], None], notice: Notice,
                  warn: Callable[[str], None], view: Callable[[str], None] = lambda task_id: None):
         self.kinds, self.orchestrator = kinds, orchestrator
         self.is_leader, self.forward, self.download = is_leader, forward, download
@@ -105,10 +105,11 @@ class Controls:
 
     def act(self, name: str, task_id: str, extra: dict[str, Any] | None = None) -> None:
         """Apply the action called `name` from a row of this page: here when this tab runs the tasks,
-        else in the runner tab (a download is always local; a secret never leaves this tab)."""
+        else in the runner tab (a download is always local, `extra["index"]` says which of the task's
+        files; a secret never leaves this tab)."""
         page_action, action = PageAction.parse(name), Action.parse(name)
         if page_action is PageAction.DOWNLOAD:
-            self.download(task_id)
+            self.download(task_id, _index((extra or {}).get("index")))
         elif page_action is PageAction.VIEW:
             self.view(task_id)
         elif page_action is PageAction.UNLOCK:
@@ -180,6 +181,8 @@ class PageControls:
         by_id("keep-completed").value = "" if settings.keep_completed is None else str(settings.keep_completed)
         for control in self.PANEL_CONTROLS:
             on(by_id(control), "change", lambda event: self.read())
+        by_id("intake-title").textContent = self.kinds.intake_title()
+        by_id("drop-accepts").textContent = f"Takes {self.kinds.accepted_label()}."
         file_input = by_id("file-input")
         file_input.setAttribute("accept", self.kinds.accept_attribute())
         on(file_input, "change", lambda event: self.take(file_input.files, reset=file_input))
@@ -198,7 +201,7 @@ class PageControls:
             if form is None:
                 continue
             try:
-                settings = settings.with_options(kind, kind.parse_options(_read_form(form)))
+                settings = settings.with_options(kind, kind.parse_options(_read_form(kind, form)))
             except (TypeError, ValueError) as error:
                 self.notice(f"Those options cannot be used: {error}", kind="error")
                 return
@@ -232,11 +235,25 @@ class PageControls:
         return None if is_null(form) else form
 
 
-def _read_form(form: Any) -> dict[str, Any]:
+def _read_form(kind: ExecutorKind[Any], form: Any) -> dict[str, Any]:
+    """The options the form's controls hold, each parsed by its OptionField; ValueError with the
+    field's message for the first one refused (marked aria-invalid, so it is seen and announced)."""
+    fields = {field.name: field for field in kind.form}
     values: dict[str, Any] = {}
+    refused: ValueError | None = None
     for control in form.querySelectorAll("[data-option]"):
-        raw = str(control.value)
-        values[str(control.dataset.option)] = int(raw or 0) if str(control.type) == "number" else raw
+        field = fields.get(str(control.dataset.option))
+        if field is None:
+            continue
+        try:
+            values[field.name] = field.parse(str(control.value))
+        except ValueError as error:
+            refused = refused or error
+            control.setAttribute("aria-invalid", "true")
+        else:
+            control.removeAttribute("aria-invalid")
+    if refused is not None:
+        raise refused
     return values
 
 
@@ -244,7 +261,7 @@ def _write_form(form: Any, values: dict[str, Any]) -> None:
     for control in form.querySelectorAll("[data-option]"):
         name = str(control.dataset.option)
         if name in values:
-            control.value = str(values[name])
+            control.value = "" if values[name] is None else str(values[name])
 
 
 def build_form(kind: ExecutorKind[Any], *, single: bool) -> Any:
@@ -256,12 +273,26 @@ def build_form(kind: ExecutorKind[Any], *, single: bool) -> Any:
     for field in kind.form:
         name = field.name.replace("_", "-")
         control_id = f"opt-{name}" if single else f"opt-{kind.kind}-{name}"
-        if field.choices:
+        if field.control == "select":
             control = el("select", *[el("option", text=label, value=value) for value, label in field.choices],
                          id=control_id, data_option=field.name)
+        elif field.control == "textarea":
+            control = el("textarea", id=control_id, data_option=field.name, rows=4, spellcheck="false",
+                         placeholder=field.hint or None)
+        elif field.control == "text":
+            control = el("input", id=control_id, data_option=field.name, type="text", spellcheck="false",
+                         placeholder=field.hint or None)
         else:
             control = el("input", id=control_id, data_option=field.name, type="number", step="1", inputmode="numeric",
                          min=field.minimum, max=field.maximum)
         controls.append(el("label", field.label, control))
     legend = "Processing options" if single else f"Options for {kind.noun}s"
     return el("fieldset", el("legend", text=legend), *controls, cls="options", data_kind=kind.kind)
+
+
+def _index(value: Any) -> int:
+    """Which of a task's result files a row button asks for (0, the main one, unless it says)."""
+    try:
+        return max(0, int(value or 0))
+    except (TypeError, ValueError):
+        return 0

@@ -128,7 +128,9 @@ class Panel:
         button = event.target.closest("button[data-action]")
         row = None if is_null(button) else button.closest("li.task")
         if not is_null(row):
-            self.on_action(str(button.dataset.action), str(row.dataset.taskId), {})
+            index = button.getAttribute("data-index")  # which result file a download is (absent: the main one)
+            self.on_action(str(button.dataset.action), str(row.dataset.taskId),
+                           {} if is_null(index) else {"index": str(index)})
 
     def _submitted(self, event: Any) -> None:
         row = event.target.closest("li.task")
@@ -149,5 +151,6 @@ class Panel:
         view = row_view(row.task, self.now(), row.samples, self.kinds.get(row.task.kind))
         data = asdict(view)
         data["actions"] = list(view.actions)
+        data["downloads"] = list(view.downloads)
         data["hidden"] = self.hide_completed and row.task.status is S.COMPLETED
         self.js.fillRow(row.parts, to_js(data))

@@ -30,10 +30,12 @@ class Results:
         self.kinds = kinds
         self.fetch, self.save, self.notice = fetch, save, notice
 
-    async def download(self, task: TaskState) -> bool:
-        """Save the result of a completed `task`; False (with a notice) when it is not stored."""
+    async def download(self, task: TaskState, index: int = 0) -> bool:
+        """Save result file `index` (0: the main one; see ExecutorKind.downloads) of a completed
+        `task`; False (with a notice) when it is not stored."""
         kind = self.kinds.get(task.kind)
-        target = kind.download(task) if kind is not None else None
+        targets = kind.downloads(task) if kind is not None else []
+        target = targets[index] if 0 <= index < len(targets) else None
         blob = await self.fetch(target.key) if target is not None else None
         if target is None or is_null(blob):
             self.notice(f"The result of {task.name} is no longer stored; retry the task to make it again.",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from dataflow.core.kinds import ExecutorKind, KindRegistry
+from dataflow.core.kinds import UNSUPPORTED, ExecutorKind, KindRegistry
 from dataflow.core.model import TaskState
 from dataflow.core.status import Action, StopRequest, TaskStatus, allowed_actions
 from dataflow.core.text import duration, size_text
@@ -67,6 +67,7 @@ class RowView:
     secret_placeholder: str = ""
     secret_submit: str = ""
     actions: tuple[str, ...] = field(default_factory=tuple)
+    downloads: tuple[str, ...] = ()  # the labels of the result files, one button each (with "download")
 
 
 def status_label(task: TaskState, kind: ExecutorKind[Any] | None = None) -> str:
@@ -117,7 +118,10 @@ def row_view(task: TaskState, now: float, samples: list[tuple[float, float]] | N
     if task.error and current:
         details = f"{task.error.type} on attempt {task.error.attempt}\n\n{task.error.traceback}".rstrip()
     actions: set[str] = set(allowed_actions(task.status, task.stop_requested))
-    if task.status is S.COMPLETED and kind is not None and kind.download(task) is not None:
+    if task.kind == UNSUPPORTED:  # a file no kind takes: nothing to retry, only to remove
+        actions &= {Action.REMOVE}
+    downloads = tuple(d.label for d in kind.downloads(task)) if task.status is S.COMPLETED and kind else ()
+    if downloads:
         actions.add(PageAction.DOWNLOAD)
     if task.status is S.COMPLETED and kind is not None and kind.has_view(task):
         actions.add(PageAction.VIEW)
@@ -128,6 +132,7 @@ def row_view(task: TaskState, now: float, samples: list[tuple[float, float]] | N
         attempt=attempt, retry_in=retry_in, error=error, error_details=details,
         secret=prompt.label if prompt else "", secret_placeholder=prompt.placeholder if prompt else "",
         secret_submit=prompt.submit if prompt else "", actions=tuple(str(a) for a in ACTION_ORDER if a in actions),
+        downloads=downloads,
     )
 
 

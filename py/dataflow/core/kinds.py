@@ -3,7 +3,7 @@ registry the app builds its intake, options and row texts from.
 
 A kind names itself, says which files it takes, parses and validates its options (a frozen
 dataclass with defaults), builds a task's input from a stored file, lists the blobs a task owns
-(removal deletes them), summarises a result for its row, says where its result file is, and which
+(removal deletes them), summarises a result for its row, says where its result files are, and which
 of its errors need something from the user (a secret such as a password). Standard library only:
 nothing here knows any particular kind.
 """
@@ -64,14 +64,54 @@ class SecretPrompt:
 @dataclass(frozen=True)
 class OptionField:
     """One control of a kind's options form: `name` is the key in the options' `to_dict()`. With
-    `choices` ((value, label) pairs) it is a list to pick from, else a whole number from `minimum`
-    to `maximum`."""
+    `choices` ((value, label) pairs) it is a list to pick from; with `text` "line" a text field,
+    "lines" a multi-line text field (empty text means None, the option's default); else a whole
+    number from `minimum` to `maximum`. `hint` is the text field's placeholder."""
 
     name: str
     label: str
     choices: tuple[tuple[str, str], ...] = ()
     minimum: int | None = 0
     maximum: int | None = None
+    text: str = ""
+    hint: str = ""
+
+    def __post_init__(self) -> None:
+        if self.text not in ("", "line", "lines"):
+            raise ValueError(f"an option field's text is 'line', 'lines' or empty; got {self.text!r}")
+
+    @property
+    def control(self) -> str:
+        """The form control: "select", "text", "textarea" or "number"."""
+        if self.choices:
+            return "select"
+        return {"line": "text", "lines": "textarea"}.get(self.text, "number")
+
+    def message(self) -> str:
+        """What a whole-number field asks for, e.g. "Maximum images: enter a whole number from 0 to 10,000."."""
+        if self.minimum is not None and self.maximum is not None:
+            wanted = f"from {self.minimum:,} to {self.maximum:,}"
+        elif self.minimum is not None:
+            wanted = f"of at least {self.minimum:,}"
+        else:
+            wanted = f"of at most {self.maximum:,}" if self.maximum is not None else ""
+        return f"{self.label}: enter a whole number {wanted}".rstrip() + "."
+
+    def parse(self, raw: str) -> JSON:
+        """The option's value from its control's text: a choice as it is, text as it is (None when
+        empty or blank), a whole number within the bounds. Raises ValueError with `message()` for a
+        number that is empty, not whole or out of range (nothing is saved then)."""
+        if self.control == "select":
+            return raw
+        if self.control in ("text", "textarea"):
+            return raw if raw.strip() else None
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            raise ValueError(self.message()) from None
+        if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
+            raise ValueError(self.message())
+        return value
 
 
 @dataclass(frozen=True)
@@ -86,10 +126,12 @@ class StoredFile:
 
 @dataclass(frozen=True)
 class Download:
-    """Where a completed task's result file is, and the name to save it under."""
+    """Where one result file of a completed task is, the name to save it under, and the label of its
+    row button ("Download", "Download report")."""
 
     key: str
     filename: str
+    label: str = "Download"
 
 
 class ExecutorKind(Generic[OptionsT]):
@@ -149,6 +191,12 @@ class ExecutorKind(Generic[OptionsT]):
             return None
         return Download(str(result["result_key"]), str(result.get("filename") or task.name))
 
+    def downloads(self, task: TaskState) -> list[Download]:
+        """Every result file of a completed task, the main one first (the row offers one button
+        each). By default the one `download` names, if any."""
+        main = self.download(task)
+        return [main] if main is not None else []
+
     def has_view(self, task: TaskState) -> bool:
         """True if the page can show this completed task's result (its row offers *View*)."""
         return False
@@ -206,6 +254,11 @@ class KindRegistry:
     def accepted_label(self) -> str:
         """Which files the app takes, for people: "CSV files (.csv) or JSON files (.json)"."""
         return " or ".join(kind.accepts.label for kind in self._kinds.values()) or "no files (no kinds are registered)"
+
+    def intake_title(self) -> str:
+        """The heading of the intake for people, each kind's noun: "Add CSV files or images"."""
+        nouns = [f"{kind.noun}s" for kind in self._kinds.values() if kind.noun]
+        return f"Add {' or '.join(nouns)}" if nouns else "Add files"
 
     def accept_attribute(self) -> str:
         """The value of an `<input type=file accept=...>` for every registered kind."""

@@ -63,7 +63,8 @@ async def page():
     controls = Controls(kinds=kinds, orchestrator=orchestrator, is_leader=lambda: tabs.leader,
                         forward=lambda action, task_id: (forwarded.append((action, task_id)),
                                                          tabs.request_action(action, task_id)),
-                        download=downloads.append, notice=lambda message, **kw: notices.append(message),
+                        download=lambda task_id, index: downloads.append((task_id, index)),
+                        notice=lambda message, **kw: notices.append(message),
                         warn=warnings.append)
     orchestrator.start()
     yield type("Page", (), dict(clock=clock, storage=storage, orchestrator=orchestrator, vault=vault, tabs=tabs,
@@ -93,7 +94,9 @@ async def test_a_follower_never_sends_a_secret_to_another_tab(page):
 async def test_a_follower_forwards_actions_and_downloads_locally(page):
     page.controls.act("pause", "t1")
     page.controls.act("download", "t1")
-    assert page.forwarded == [(Action.PAUSE, "t1")] and page.downloads == ["t1"]
+    page.controls.act("download", "t1", {"index": "1"})
+    page.controls.act("download", "t1", {"index": "<b>"})
+    assert page.forwarded == [(Action.PAUSE, "t1")] and page.downloads == [("t1", 0), ("t1", 1), ("t1", 0)]
     assert json.loads(page.posted[0])["action"] == "pause"
 
 

@@ -4,7 +4,7 @@ from dataflow.browser.results import Results, remove_completed
 from dataflow.browser.settings import Settings
 from dataflow.core.blobs import MemoryBlobStore
 from dataflow.core.clock import ManualClock
-from dataflow.core.kinds import ExecutorKind, KindRegistry
+from dataflow.core.kinds import Download, ExecutorKind, KindRegistry
 from dataflow.core.model import TaskState
 from dataflow.core.orchestrator import Orchestrator
 from dataflow.core.status import TaskStatus
@@ -31,6 +31,31 @@ async def test_a_result_no_longer_stored_is_reported_not_saved():
                      result={"result_key": "result:t", "filename": "a.out"})
     assert not await results(blobs, notices, saved).download(task)
     assert saved == [] and notices == ["The result of a.txt is no longer stored; retry the task to make it again."]
+
+
+class TwoFileKind(ExecutorKind):
+    kind = "plain"
+
+    def downloads(self, task):
+        return [*super().downloads(task), Download("result:t:report", "a.report.json", "Download report")]
+
+
+async def test_each_result_file_is_saved_by_its_index_and_an_index_beyond_them_is_reported():
+    blobs, notices, saved = MemoryBlobStore(), [], []
+    await blobs.put("result:t", b"data")
+    await blobs.put("result:t:report", b"{}")
+    kinds = KindRegistry()
+    kinds.register(TwoFileKind())
+
+    async def save(blob, name):
+        saved.append((blob, name))
+
+    chosen = Results(kinds=kinds, fetch=blobs.get, save=save, notice=lambda message, **kw: notices.append(message))
+    task = TaskState(id="t", name="a.txt", kind="plain", status=TaskStatus.COMPLETED,
+                     result={"result_key": "result:t", "filename": "a.out"})
+    assert await chosen.download(task) and await chosen.download(task, 1)
+    assert not await chosen.download(task, 2)
+    assert saved == [(b"data", "a.out"), (b"{}", "a.report.json")] and len(notices) == 1
 
 
 async def test_completed_tasks_beyond_the_count_to_keep_are_removed():

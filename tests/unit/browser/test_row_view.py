@@ -12,9 +12,10 @@ from dataflow.browser.row_view import (
     to_clean,
     unexpected_error_log,
 )
-from dataflow.core.kinds import Accepts, ExecutorKind, KindRegistry, SecretPrompt
+from dataflow.core.kinds import UNSUPPORTED, Accepts, ExecutorKind, KindRegistry, SecretPrompt
 from dataflow.core.model import AttemptRecord, TaskError, TaskState
 from dataflow.core.status import TaskStatus
+from dataflow.executors.json.kind import JsonKind
 
 S = TaskStatus
 NOW = 1_000.0
@@ -83,6 +84,22 @@ def test_completed_row_shows_its_kinds_summary_and_elapsed_time():
     view = row_view(task(S.COMPLETED, result={"result_key": "r", "pages": 12}, progress=100.0, start_time=NOW - 75,
                          finished_at=NOW - 5), NOW, kind=KIND)
     assert view.message == "12 pages" and view.elapsed == "Elapsed 1:10" and view.error == ""
+
+
+def test_a_completed_row_lists_one_download_label_per_result_file_of_its_kind():
+    done = task(S.COMPLETED, result={"result_key": "r", "pages": 1})
+    assert row_view(done, NOW, kind=KIND).downloads == ("Download",)
+    assert row_view(done, NOW, kind=JsonKind()).downloads == ("Download",)
+    both = task(S.COMPLETED, result={"result_key": "r", "report_key": "r:report.json"})
+    assert row_view(both, NOW, kind=JsonKind()).downloads == ("Download", "Download report")
+    assert row_view(task(S.RUNNING), NOW, kind=JsonKind()).downloads == ()
+
+
+def test_a_file_no_kind_takes_offers_remove_only():
+    refused = TaskState(id="u", name="notes.txt", kind=UNSUPPORTED, status=S.FAILED,
+                        error=TaskError("UnsupportedFileError", "notes.txt is not a file this app can process."))
+    view = row_view(refused, NOW)
+    assert view.actions == ("remove",) and view.error.startswith("notes.txt is not")
 
 
 def test_a_task_of_a_kind_this_app_does_not_run_has_no_summary_secret_or_download():

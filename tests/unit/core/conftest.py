@@ -62,9 +62,9 @@ def storage():
 
 
 @pytest.fixture
-async def make_orchestrator(clock, storage):
+def make_orchestrator(clock, storage, closing):
     """Build orchestrators over one clock and one storage (a second one models a reload)."""
-    made: list[Orchestrator] = []
+    made: list[Orchestrator] = closing
 
     def make(*, executor=None, register=True, start=True, **kwargs):
         kwargs.setdefault("retry_policy", NO_JITTER)
@@ -82,6 +82,4 @@ async def make_orchestrator(clock, storage):
         made.append(orchestrator)
         return orchestrator
 
-    yield make
-    for orchestrator in made:
-        await orchestrator.close()
+    return make

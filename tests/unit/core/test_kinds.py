@@ -4,8 +4,9 @@ kind gets, and the task that says a file is not taken."""
 import pytest
 
 from dataflow.core.errors import UnsupportedFileError
-from dataflow.core.kinds import Accepts, ExecutorKind, KindRegistry, refuse_unsupported, unsupported_input
+from dataflow.core.kinds import Accepts, ExecutorKind, KindRegistry, OptionField, refuse_unsupported, unsupported_input
 from dataflow.core.model import TaskState
+from dataflow.core.status import TaskStatus
 
 
 class CsvKind(ExecutorKind):
@@ -57,3 +58,53 @@ def test_by_default_a_task_owns_its_file_parts_and_result_and_downloads_its_resu
 async def test_an_unsupported_file_fails_with_the_list_of_files_taken(kinds):
     with pytest.raises(UnsupportedFileError, match="x.txt is not a file this app can process. It takes CSV"):
         await refuse_unsupported(unsupported_input("x.txt", kinds.accepted_label()), None)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("0", 0), (" 42 ", 42), ("10000", 10_000)])
+def test_a_whole_number_field_takes_numbers_within_its_bounds(raw, expected):
+    assert OptionField("max_images", "Maximum images", minimum=0, maximum=10_000).parse(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["", "  ", "99999", "-1", "2.5", "ten", "1e3"])
+def test_a_whole_number_field_refuses_empty_fractional_and_out_of_range_text_with_its_message(raw):
+    field = OptionField("max_images", "Maximum images", minimum=0, maximum=10_000)
+    with pytest.raises(ValueError) as refused:
+        field.parse(raw)
+    assert str(refused.value) == "Maximum images: enter a whole number from 0 to 10,000."
+
+
+def test_a_field_without_an_upper_bound_says_at_least():
+    assert OptionField("n", "Records", minimum=1).message() == "Records: enter a whole number of at least 1."
+
+
+def test_text_fields_keep_their_text_and_empty_text_means_none():
+    line, lines = OptionField("path", "Path", text="line"), OptionField("schema", "Schema", text="lines")
+    assert (line.control, lines.control) == ("text", "textarea")
+    assert line.parse("/data/items") == "/data/items"
+    assert lines.parse('{\n "type": "object"}') == '{\n "type": "object"}'
+    assert line.parse("") is None and lines.parse("  \n") is None
+
+
+def test_a_choice_is_taken_as_it_is_and_an_unknown_text_style_is_refused():
+    assert OptionField("mode", "Mode", choices=(("a", "A"),)).parse("a") == "a"
+    with pytest.raises(ValueError, match="'line', 'lines' or empty"):
+        OptionField("x", "X", text="paragraph")
+
+
+def test_by_default_a_kind_offers_its_one_result_file_as_download():
+    task = TaskState(id="t", name="a.csv", kind="csv", status=TaskStatus.COMPLETED,
+                     result={"result_key": "result:t", "filename": "a.json"})
+    assert [(d.key, d.filename, d.label) for d in CsvKind().downloads(task)] == [("result:t", "a.json", "Download")]
+    assert CsvKind().downloads(TaskState(id="u", name="b.csv", kind="csv")) == []
+
+
+def test_the_intake_heading_names_every_kinds_files():
+    registry = KindRegistry()
+    assert registry.intake_title() == "Add files"
+    registry.register(CsvKind())
+    assert registry.intake_title() == "Add files"  # a kind without a noun
+    pdf, json_kind = ExecutorKind(), ExecutorKind()
+    pdf.kind, pdf.noun, json_kind.kind, json_kind.noun = "pdf", "PDF", "json", "JSON file"
+    registry.register(pdf)
+    registry.register(json_kind)
+    assert registry.intake_title() == "Add PDFs or JSON files"

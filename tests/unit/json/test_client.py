@@ -7,30 +7,11 @@ import pytest
 from dataflow.core.errors import WorkerTimeoutError
 from dataflow.executors.json.client import JsonTimeouts, WorkerJsonClient
 from dataflow.executors.json.errors import JsonWorkerError
-
-
-class FakeWorker:
-    name = "json-1"
-
-    def __init__(self, value=None, error=None, started=True):
-        self.calls, self.value, self.error, self._started = [], value, error, started
-
-    @property
-    def started(self):
-        return self._started
-
-    async def call(self, function, args, *, seconds, what):
-        self.calls.append((function, args, seconds, what))
-        if self.error is not None:
-            raise self.error
-        return self.value
-
-    async def runtime_info(self):
-        return {}
+from tests.unit.fakes import RecordingWorker
 
 
 async def test_open_sends_options_and_checkpoint_as_json_text():
-    worker = FakeWorker({"total": 5})
+    worker = RecordingWorker(reply={"total": 5})
     info = await WorkerJsonClient(worker).open("t1", "f1", {"operation": "clean"}, source="d.json",
                                                checkpoint={"step": 2})
     function, args, seconds, _ = worker.calls[0]
@@ -40,7 +21,7 @@ async def test_open_sends_options_and_checkpoint_as_json_text():
 
 
 async def test_a_step_gets_more_time_for_a_larger_budget():
-    worker = FakeWorker({"step": 1, "offset": 10, "index": 3, "done": False})
+    worker = RecordingWorker(reply={"step": 1, "offset": 10, "index": 3, "done": False})
     client = WorkerJsonClient(worker, JsonTimeouts(step=60.0, per_mb=10.0))
     await client.process("t1", {"step": 0, "offset": None, "index": 0}, 1024)
     await client.process("t1", {"step": 1, "offset": 10, "index": 3}, 16 * 1024 * 1024)
@@ -49,12 +30,12 @@ async def test_a_step_gets_more_time_for_a_larger_budget():
 
 
 async def test_a_timeout_becomes_a_retryable_json_worker_error_with_a_hint():
-    client = WorkerJsonClient(FakeWorker(error=WorkerTimeoutError("Step 3 took longer than 60 s")))
+    client = WorkerJsonClient(RecordingWorker(error=WorkerTimeoutError("Step 3 took longer than 60 s")))
     with pytest.raises(JsonWorkerError, match="built to hang readers"):
         await client.finish("t1", "r1")
 
 
 async def test_forget_skips_a_worker_that_never_started():
-    worker = FakeWorker(started=False)
+    worker = RecordingWorker(started=False)
     await WorkerJsonClient(worker).forget("t1")
     assert worker.calls == []

@@ -6,15 +6,13 @@ import json
 
 import pytest
 
-from dataflow.core import Orchestrator, RetryPolicy, TaskStatus
-from dataflow.core.blobs import MemoryBlobStore, file_key
-from dataflow.core.clock import ManualClock
-from dataflow.core.storage import MemoryStorage
+from dataflow.core import TaskStatus
 from dataflow.executors.json.executor import JsonExecutor, LocalJsonClient, json_task_input
 from dataflow.executors.json.options import JsonOptions
 from dataflow.executors.json.service import JsonService
 from tests.local_pdf import SinglePool
 from tests.unit.json.conftest import as_array, as_jsonl, make_records
+from tests.unit.orchestrated import add_file_task, run_until_done
 
 S = TaskStatus
 DATA = as_array(make_records(80))
@@ -36,51 +34,20 @@ class TimedClient(LocalJsonClient):
 
 
 @pytest.fixture
-def clock():
-    return ManualClock()
-
-
-@pytest.fixture
-def blobs():
-    return MemoryBlobStore()
-
-
-@pytest.fixture
-def storage():
-    return MemoryStorage()
-
-
-@pytest.fixture
-async def make_app(clock, blobs, storage):
+def make_app(orchestrators, clock, blobs):
     """An orchestrator with a JSON executor over a fresh service (a new worker, as after a reload)."""
-    made = []
 
     def make(min_step: int = 1000, max_step: int = 1000):
         client = TimedClient(JsonService(blobs, monotonic=lambda: 0.0), clock)
         executor = JsonExecutor(SinglePool(client), min_step=min_step, max_step=max_step, monotonic=clock.now)
-        orchestrator = Orchestrator(storage=storage, clock=clock, retry_policy=RetryPolicy(jitter=False))
-        orchestrator.register("json", executor)
-        orchestrator.start()
-        made.append(orchestrator)
-        return orchestrator, client
+        return orchestrators("json", executor), client
 
-    yield make
-    for orchestrator in made:
-        await orchestrator.close()
+    return make
 
 
 async def add_json(orchestrator, blobs, data: bytes, name="data.json", **options):
-    file_id = f"file-{len(blobs.data)}"
-    await blobs.put(file_key(file_id), data)
-    return orchestrator.execute_task(name, "json", json_task_input(file_id, name, len(data), JsonOptions(**options)))
-
-
-async def run_until_done(orchestrator, clock, task_id, limit=500):
-    for _ in range(limit):
-        if orchestrator.get_task_state(task_id).status.is_finished:
-            return orchestrator.get_task_state(task_id)
-        await clock.advance(1)
-    raise AssertionError("the task did not finish")
+    return await add_file_task(orchestrator, blobs, "json", data, name,
+                               lambda file_id, name, size: json_task_input(file_id, name, size, JsonOptions(**options)))
 
 
 async def test_progress_rises_step_by_step_in_bytes_and_the_result_is_stored(make_app, clock, blobs):
@@ -194,20 +161,15 @@ class LosingClient(TimedClient):
 
 
 async def test_parts_lost_before_finishing_fail_that_attempt_and_a_new_run_gives_the_same_output(
-        make_app, clock, blobs, storage):
+        make_app, orchestrators, clock, blobs):
     reference, _ = make_app()
     expected = await run_until_done(reference, clock, await add_json(reference, blobs, DATA, operation="convert"))
     LosingClient.lost = False
     executor = JsonExecutor(SinglePool(LosingClient(JsonService(blobs, monotonic=lambda: 0.0), clock)),
                             min_step=1000, max_step=1000, monotonic=clock.now)
-    orchestrator = Orchestrator(storage=storage, clock=clock, retry_policy=RetryPolicy(jitter=False))
-    orchestrator.register("json", executor)
-    orchestrator.start()
-    try:
-        task_id = await add_json(orchestrator, blobs, DATA, operation="convert")
-        state = await run_until_done(orchestrator, clock, task_id)
-    finally:
-        await orchestrator.close()
+    orchestrator = orchestrators("json", executor)
+    task_id = await add_json(orchestrator, blobs, DATA, operation="convert")
+    state = await run_until_done(orchestrator, clock, task_id)
     assert state.status is S.COMPLETED, state.error
     assert [a.outcome for a in state.attempts] == ["failed", "completed"]
     assert state.attempts[0].error.startswith("Only 0 of 12 steps of output were found")

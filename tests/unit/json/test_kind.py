@@ -29,6 +29,18 @@ def test_every_form_field_is_an_option_and_its_choices_parse():
             assert getattr(kind.parse_options({field.name: value}), field.name) is not None
 
 
+def test_the_records_path_and_schema_are_text_fields_and_an_invalid_schema_is_refused_with_its_reason():
+    fields = {field.name: field for field in JsonKind().form}
+    assert (fields["records_path"].control, fields["schema"].control) == ("text", "textarea")
+    kind = JsonKind()
+    values = {"records_path": fields["records_path"].parse("/data/items"), "schema": fields["schema"].parse(" ")}
+    assert kind.parse_options(values).records_path == "/data/items" and kind.parse_options(values).schema is None
+    with pytest.raises(ValueError, match="the schema is not valid JSON: Expecting"):
+        kind.parse_options({"schema": fields["schema"].parse('{"type": ')})
+    with pytest.raises(ValueError, match="JSON Pointer"):
+        kind.parse_options({"records_path": fields["records_path"].parse("data.items")})
+
+
 def test_yes_no_from_the_form_become_booleans_and_saved_options_round_trip():
     kind = JsonKind()
     options = kind.parse_options({"operation": "convert", "pretty": "True", "dedupe": "False", "output_format": "json"})
@@ -52,8 +64,20 @@ def test_a_completed_task_claims_its_result_report_and_file():
     assert not claims.covers("part:t1:out:000000")
 
 
+def test_a_completed_task_offers_its_data_then_its_report_and_an_unfinished_one_nothing():
+    result = {"result_key": "result:t1:r1", "filename": "d.jsonl", "report_key": "result:t1:r1:report.json",
+              "report_filename": "d.report.json"}
+    task = TaskState(id="t1", name="d.json", kind="json", status=TaskStatus.COMPLETED, result=result)
+    assert [(d.key, d.filename, d.label) for d in JsonKind().downloads(task)] == [
+        ("result:t1:r1", "d.jsonl", "Download"), ("result:t1:r1:report.json", "d.report.json", "Download report")]
+    assert JsonKind().download(task).filename == "d.jsonl"
+    assert JsonKind().downloads(TaskState(id="t2", name="d.json", kind="json")) == []
+
+
 def test_the_row_summary_names_the_operation_records_size_and_first_warning():
     summary = JsonKind().summary({"operation": "convert", "records": 1000, "size": 2048,
                                   "warnings": ["Record 1 repeats the key 'id'.", "other"]})
     assert summary == "Converted · 1,000 records · 2.0 KB · Record 1 repeats the key 'id'. (and 1 more in report.json)"
     assert JsonKind().summary(None) == ""
+    assert JsonKind().summary({"operation": "inspect", "records": 2, "records_path": "/data"}) == \
+        "Inspected · 2 records · records at /data"

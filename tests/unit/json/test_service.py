@@ -108,8 +108,9 @@ async def test_output_is_identical_whatever_the_step_size(run_file, operation):
 
 async def test_records_are_read_from_the_largest_array_of_an_object_or_a_chosen_one(run_file):
     document = json.dumps({"info": {"tags": [1, 2, 3]}, "items": RECORDS[:5], "extra": [{"x": 1}]}).encode()
-    info, _, _, report = await run_file(document, {"operation": "convert"})
+    info, result, _, report = await run_file(document, {"operation": "convert"})
     assert info["records_path"] == "/items" and report["result"]["records_read"] == 5
+    assert result["records_path"] == "/items"  # the row says which array was used
     assert "/items" in report["warnings"][0]
     assert [c["path"] for c in info["candidates"]] == ["/items", "/extra", "/info/tags"]
     info, _, data, _ = await run_file(document, {"operation": "convert", "records_path": "/extra"}, task_id="t2")

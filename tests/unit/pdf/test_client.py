@@ -6,22 +6,7 @@ import pytest
 from dataflow.core.errors import WorkerTimeoutError
 from dataflow.executors.pdf.client import PdfTimeouts, WorkerPdfClient
 from dataflow.executors.pdf.errors import PageTimeoutError
-
-
-class RecordingWorker:
-    name = "pdf-1"
-
-    def __init__(self, reply=None, error=None, started=True):
-        self.calls, self.reply, self.error, self.started = [], reply, error, started
-
-    async def call(self, function, args, *, seconds, what):
-        self.calls.append((function, args, seconds, what))
-        if self.error:
-            raise self.error
-        return self.reply
-
-    async def runtime_info(self):
-        return {}
+from tests.unit.fakes import RecordingWorker
 
 
 async def test_open_passes_options_as_json_and_an_empty_password_when_none():

@@ -3,15 +3,14 @@ boundaries, resume after a reload with identical output, passwords kept in memor
 
 import pytest
 
-from dataflow.core import Orchestrator, RetryPolicy, TaskStatus
-from dataflow.core.blobs import MemoryBlobStore, file_key, parts_prefix
-from dataflow.core.clock import ManualClock
-from dataflow.core.storage import MemoryStorage
+from dataflow.core import TaskStatus
+from dataflow.core.blobs import parts_prefix
 from dataflow.executors.pdf.executor import PdfExecutor, pdf_task_input
 from dataflow.executors.pdf.options import PdfOptions
 from dataflow.executors.pdf.service import PdfService
 from tests import pdfs
 from tests.local_pdf import LocalPdfClient, SinglePool
+from tests.unit.orchestrated import add_file_task, run_until_done
 
 S = TaskStatus
 
@@ -33,52 +32,21 @@ class TimedClient(LocalPdfClient):
 
 
 @pytest.fixture
-def clock():
-    return ManualClock()
-
-
-@pytest.fixture
-def blobs():
-    return MemoryBlobStore()
-
-
-@pytest.fixture
-def storage():
-    return MemoryStorage()
-
-
-@pytest.fixture
-async def make_app(clock, blobs, storage):
+def make_app(orchestrators, clock, blobs):
     """An orchestrator with a PDF executor over a fresh service (a new worker, as after a reload)."""
-    made = []
 
     def make(chunk_seconds: float = 0.5, max_chunk_pages: int = 2):
         client = TimedClient(PdfService(blobs), clock)
         executor = PdfExecutor(SinglePool(client), target_chunk_seconds=chunk_seconds,
                                max_chunk_pages=max_chunk_pages, monotonic=clock.now)
-        orchestrator = Orchestrator(storage=storage, clock=clock, retry_policy=RetryPolicy(jitter=False))
-        orchestrator.register("pdf", executor)
-        orchestrator.start()
-        made.append(orchestrator)
-        return orchestrator, executor, client
+        return orchestrators("pdf", executor), executor, client
 
-    yield make
-    for orchestrator in made:
-        await orchestrator.close()
+    return make
 
 
 async def add_pdf(orchestrator, blobs, data: bytes, name="doc.pdf", **options):
-    file_id = f"file-{len(blobs.data)}"
-    await blobs.put(file_key(file_id), data)
-    return orchestrator.execute_task(name, "pdf", pdf_task_input(file_id, name, len(data), PdfOptions(**options)))
-
-
-async def run_until_done(orchestrator, clock, task_id, limit=200):
-    for _ in range(limit):
-        if orchestrator.get_task_state(task_id).status.is_finished:
-            return orchestrator.get_task_state(task_id)
-        await clock.advance(1)
-    raise AssertionError("the task did not finish")
+    return await add_file_task(orchestrator, blobs, "pdf", data, name,
+                               lambda file_id, name, size: pdf_task_input(file_id, name, size, PdfOptions(**options)))
 
 
 async def test_progress_rises_page_by_page_and_the_result_is_stored(make_app, clock, blobs):
@@ -217,16 +185,13 @@ async def test_parts_lost_before_finishing_fail_the_attempt_and_the_retry_extrac
     assert blobs.data[state.result["result_key"]] == blobs.data[clean.result["result_key"]]
 
 
-async def test_finish_delay_holds_the_task_running_with_its_result_stored(clock, blobs, storage):
+async def test_finish_delay_holds_the_task_running_with_its_result_stored(orchestrators, clock, blobs):
     client = TimedClient(PdfService(blobs), clock)
     executor = PdfExecutor(SinglePool(client), monotonic=clock.now, finish_delay=30, sleep=clock.sleep)
-    orchestrator = Orchestrator(storage=storage, clock=clock)
-    orchestrator.register("pdf", executor)
-    orchestrator.start()
+    orchestrator = orchestrators("pdf", executor)
     task_id = await add_pdf(orchestrator, blobs, pdfs.text_pdf(2))
     await clock.advance(10)
     assert orchestrator.get_task_state(task_id).status is S.RUNNING
     assert [key for key in blobs.data if key.startswith(f"result:{task_id}:")]
     await clock.advance(30)
     assert orchestrator.get_task_state(task_id).status is S.COMPLETED
-    await orchestrator.close()

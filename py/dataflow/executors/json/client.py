@@ -1,8 +1,8 @@
 """The JSON executor's typed facade over a worker: the four calls the JSON service answers
 (`json_open`, `json_process`, `json_finish`, `json_forget`) and their time limits.
 
-The worker itself (envelope, watchdog, restart, errors as data) is the generic WorkerCaller of
-`dataflow.core.wire`; this module only names the calls. Executors ring.
+Calling, time limits and closing are the generic WorkerFacade of `dataflow.core.worker_facade`;
+this module only names the calls. Executors ring.
 """
 
 from __future__ import annotations
@@ -11,12 +11,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from dataflow.core.errors import WorkerTimeoutError
 from dataflow.core.wire import WorkerCaller
+from dataflow.core.worker_facade import WorkerFacade
 from dataflow.executors.json.errors import JsonWorkerError
 
 MB = 1024 * 1024
-HANG_HINT = " The file may be damaged or built to hang readers."
 
 
 @dataclass(frozen=True)
@@ -31,12 +30,13 @@ class JsonTimeouts:
     finish: float = 300.0
 
 
-class WorkerJsonClient:
+class WorkerJsonClient(WorkerFacade[JsonTimeouts]):
     """A JsonClient (see executor.py) over one worker running `py/json_worker.py`."""
 
+    hang_error = JsonWorkerError
+
     def __init__(self, worker: WorkerCaller, timeouts: JsonTimeouts = JsonTimeouts()):
-        self.worker = worker
-        self.timeouts = timeouts
+        super().__init__(worker, timeouts)
 
     async def open(self, task_id: str, file_id: str, options: dict[str, Any], *, source: str,
                    checkpoint: dict[str, Any] | None) -> dict[str, Any]:
@@ -59,11 +59,4 @@ class WorkerJsonClient:
 
     async def forget(self, task_id: str) -> None:
         """Drop the worker's open file (nothing to do when the worker never started)."""
-        if self.worker.started:
-            await self._call("json_forget", (task_id,), self.timeouts.step, "Closing the file")
-
-    async def _call(self, function: str, args: tuple[Any, ...], seconds: float, what: str) -> Any:
-        try:
-            return await self.worker.call(function, args, seconds=seconds, what=what)
-        except WorkerTimeoutError as error:
-            raise JsonWorkerError(f"{error}{HANG_HINT}") from None
+        await self._forget("json_forget", task_id, self.timeouts.step)

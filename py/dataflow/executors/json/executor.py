@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from dataflow.core.executor import ExecutionContext
+from dataflow.core.runs import ensure_run, leased, next_size
 from dataflow.executors.json.errors import FileTooLargeError, MissingPartsError
 from dataflow.executors.json.options import JsonOptions, size_text, too_large
 from dataflow.executors.json.service import JsonService
@@ -89,36 +90,21 @@ class JsonExecutor:
         options = JsonOptions.from_dict(input.get("options"))
         if int(input.get("size", 0)) > options.max_file_bytes:  # refused before a byte is read
             raise FileTooLargeError(too_large(int(input["size"]), options.max_file_bytes))
-        checkpoint = self._start(ctx)
-        client = await self.pool.acquire()
-        try:
-            info = await client.open(ctx.task_id, input["file_id"], options.to_dict(),
-                                     source=input.get("file_name", "data.json"), checkpoint=checkpoint)
-            await self._steps(client, ctx, int(info["total"]), checkpoint)
-            ctx.raise_if_cancelled()
-            ctx.report_progress(WORK_SHARE, "Assembling the result")
-            result = await client.finish(ctx.task_id, str(checkpoint["run"]))
+        checkpoint = ensure_run(ctx, self.new_run)
+        async with leased(self.pool, ctx.task_id) as client:
+            try:
+                info = await client.open(ctx.task_id, input["file_id"], options.to_dict(),
+                                         source=input.get("file_name", "data.json"), checkpoint=checkpoint)
+                await self._steps(client, ctx, int(info["total"]), checkpoint)
+                ctx.raise_if_cancelled()
+                ctx.report_progress(WORK_SHARE, "Assembling the result")
+                result = await client.finish(ctx.task_id, str(checkpoint["run"]))
+            except MissingPartsError:
+                ctx.checkpoint({"run": self.new_run()})  # parts lost: the next attempt starts over, as a new run
+                raise
             if self.finish_delay > 0:
                 await self.sleep(self.finish_delay)
             return result
-        except MissingPartsError:
-            ctx.checkpoint({"run": self.new_run()})  # parts lost: the next attempt starts over, as a new run
-            raise
-        finally:
-            try:
-                await client.forget(ctx.task_id)
-            finally:
-                self.pool.release(client)
-
-    def _start(self, ctx: ExecutionContext) -> dict[str, Any]:
-        """The checkpoint to resume from, with the id of this run: kept in the checkpoint, so a resumed
-        run finishes under the same result key (and finds its result if it was stored before the
-        interruption). A new run's id is saved before any work."""
-        checkpoint = dict(ctx.checkpoint_data) if isinstance(ctx.checkpoint_data, dict) else {}
-        if not checkpoint.get("run"):
-            checkpoint["run"] = self.new_run()
-            ctx.checkpoint(checkpoint)
-        return checkpoint
 
     async def _steps(self, client: JsonClient, ctx: ExecutionContext, total: int, checkpoint: dict[str, Any]) -> None:
         position = {key: (checkpoint or {}).get(key) for key in ("step", "offset", "index")}
@@ -149,7 +135,5 @@ class JsonExecutor:
 
     def _next_budget(self, budget: int, elapsed: float) -> int:
         """Aim at target_step_seconds per call; grow at most twofold at a time."""
-        if elapsed <= 0:
-            return min(budget * 2, self.max_step)
-        ideal = int(budget * self.target_step_seconds / elapsed)
-        return max(self.min_step, min(ideal, budget * 2, self.max_step))
+        return next_size(budget, elapsed, target=self.target_step_seconds, minimum=self.min_step,
+                         maximum=self.max_step)

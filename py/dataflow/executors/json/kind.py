@@ -1,6 +1,6 @@
 """The JSON workbench described to the generic app: the files it takes (.json, .jsonl, .ndjson and
-the same as .zst), its options and their form, a task's input, the blobs a task claims, and its row
-summary. Executors ring, pure."""
+the same as .zst), its options and their form, a task's input, the blobs a task claims, its row
+summary and its two downloads (the data and its report.json). Executors ring, pure."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dataflow.core.blob_sweep import BlobClaims
-from dataflow.core.kinds import Accepts, ExecutorKind, OptionField, StoredFile
+from dataflow.core.kinds import Accepts, Download, ExecutorKind, OptionField, StoredFile
 from dataflow.core.model import TaskState
 from dataflow.core.text import size_text
 from dataflow.executors.json.errors import JSON_ERRORS
@@ -36,6 +36,8 @@ class JsonKind(ExecutorKind[JsonOptions]):
             ("clean", "Clean (redact secrets and personal data)"),
             ("split", "Split into files of N records (zip)"), ("convert", "Convert (JSON array ↔ JSONL)"),
             ("compress", "Compress (zstd)"), ("decompress", "Decompress (.zst)"))),
+        OptionField("records_path", "Records path (JSON Pointer)", text="line",
+                    hint="Empty: the largest array of objects, e.g. /data/items"),
         OptionField("output_format", "Output form", choices=(("auto", "As the input (convert: the other one)"),
                                                              ("json", "JSON array"), ("jsonl", "JSONL"))),
         OptionField("split_size", "Records per file", minimum=1, maximum=1_000_000),
@@ -44,6 +46,8 @@ class JsonKind(ExecutorKind[JsonOptions]):
         OptionField("dedupe", "Remove duplicate records", choices=YES_NO),
         OptionField("chat_check", "Check chat fine-tuning format", choices=YES_NO),
         OptionField("redact_keys", "Redact in keys too", choices=YES_NO),
+        OptionField("schema", "JSON Schema to validate records (Inspect)", text="lines",
+                    hint='Optional, e.g. {"type": "object", "required": ["id"]}'),
     )
 
     def parse_options(self, data: Mapping[str, Any] | None) -> JsonOptions:
@@ -66,8 +70,18 @@ class JsonKind(ExecutorKind[JsonOptions]):
         """See store.json_blob_claims: a result per run, its report and its summary."""
         return json_blob_claims(task)
 
+    def downloads(self, task: TaskState) -> list[Download]:
+        """The data file, then its report.json ("Download report") when the result names one."""
+        result = task.result if isinstance(task.result, dict) else {}
+        found = super().downloads(task)
+        if found and result.get("report_key"):
+            found.append(Download(str(result["report_key"]), str(result.get("report_filename") or "report.json"),
+                                  "Download report"))
+        return found
+
     def summary(self, result: Any) -> str:
-        """Converted · 1,000 records · 2.4 MB · first warning (· and N more)."""
+        """Converted · 1,000 records · records at /data/items (a .json object's array) · 2.4 MB · first
+        warning (and N more)."""
         result = result if isinstance(result, dict) else {}
         parts = []
         if result.get("operation"):
@@ -75,6 +89,8 @@ class JsonKind(ExecutorKind[JsonOptions]):
         if result.get("records") is not None:
             count = int(result["records"])
             parts.append(f"{count:,} record" + ("" if count == 1 else "s"))
+        if result.get("records_path"):
+            parts.append(f"records at {result['records_path']}")
         if "size" in result:
             parts.append(size_text(int(result["size"])))
         warnings = result.get("warnings") or []

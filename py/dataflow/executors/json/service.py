@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from dataflow.core.blobs import BlobStore, file_key, parts_prefix
+from dataflow.core.blobs import BlobStore, parts_prefix
+from dataflow.core.runs import stored_file, stored_summary
 from dataflow.executors.json import zstd as zstd_module
 from dataflow.executors.json.encoding import to_utf8
 from dataflow.executors.json.errors import (
@@ -155,9 +156,9 @@ class JsonService:
         deletes the remaining parts when a step of the run has no stored output."""
         opened = self._file(task_id)
         key = run_result_key(task_id, run)
-        stored = await self.store.get(summary_key(key))
+        stored = await stored_summary(self.store, key)
         if stored is not None:
-            return json.loads(stored)
+            return stored
         await self._check_parts(task_id, opened)
         operation = opened.operation
         started = self.monotonic()
@@ -169,6 +170,7 @@ class JsonService:
         result = {"result_key": key, "report_key": report_key(key), "filename": filename,
                   "report_filename": f"{stem(opened.source)}.report.json", "mime": mime, "size": len(data),
                   "operation": operation.name, "records": summary.get("records_read", summary.get("records")),
+                  "records_path": opened.layout.pointer if opened.layout else None,
                   "warnings": report["warnings"]}
         await self.store.put_many([(key, data, mime), (report_key(key), report_bytes(report), "application/json"),
                                    (summary_key(key), json.dumps(result), "application/json")])
@@ -191,12 +193,7 @@ class JsonService:
     # ---------------------------------------------------------------------------------------
 
     async def _raw(self, file_id: str, options: JsonOptions) -> bytes:
-        raw = await self.store.get(file_key(file_id))
-        if raw is None:
-            raise FileMissingError("The stored copy of this file is gone (the browser's storage was cleared). "
-                                   "Add the file again to process it.")
-        if isinstance(raw, str):
-            raw = raw.encode("utf-8")
+        raw = await stored_file(self.store, file_id, missing=FileMissingError, encoding="utf-8")
         if not raw:
             raise EmptyFileError("The file is empty.")
         if len(raw) > options.max_file_bytes:

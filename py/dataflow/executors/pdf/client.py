@@ -1,8 +1,8 @@
 """The PDF executor's typed facade over a worker: the four calls the PDF service answers
 (`pdf_open`, `pdf_process`, `pdf_finish`, `pdf_forget`), their time limits, and what they return.
 
-The worker itself (envelope, watchdog, restart, errors as data) is the generic WorkerCaller of
-`dataflow.core.wire`; this module only names the calls and types the replies. Executors ring.
+Calling, time limits and closing are the generic WorkerFacade of `dataflow.core.worker_facade`;
+this module only names the calls and types the replies. Executors ring.
 """
 
 from __future__ import annotations
@@ -11,11 +11,9 @@ import json
 from dataclasses import dataclass
 from typing import Any, Protocol, TypedDict, cast
 
-from dataflow.core.errors import WorkerTimeoutError
 from dataflow.core.wire import WorkerCaller
+from dataflow.core.worker_facade import WorkerFacade
 from dataflow.executors.pdf.errors import PageTimeoutError
-
-HANG_HINT = " The file may be damaged or built to hang readers."
 
 
 class OpenInfo(TypedDict):
@@ -75,12 +73,13 @@ class PdfTimeouts:
     finish: float = 120.0
 
 
-class WorkerPdfClient:
+class WorkerPdfClient(WorkerFacade[PdfTimeouts]):
     """A PdfClient over one worker running `py/pdf_worker.py`."""
 
+    hang_error = PageTimeoutError
+
     def __init__(self, worker: WorkerCaller, timeouts: PdfTimeouts = PdfTimeouts()):
-        self.worker = worker
-        self.timeouts = timeouts
+        super().__init__(worker, timeouts)
 
     async def open(self, task_id: str, file_id: str, options: dict[str, Any], *, source: str,
                    password: str | None) -> OpenInfo:
@@ -102,11 +101,4 @@ class WorkerPdfClient:
 
     async def forget(self, task_id: str) -> None:
         """Drop the worker's open document (nothing to do when the worker never started)."""
-        if self.worker.started:
-            await self._call("pdf_forget", (task_id,), self.timeouts.open, "Closing the file")
-
-    async def _call(self, function: str, args: tuple[Any, ...], seconds: float, what: str) -> Any:
-        try:
-            return await self.worker.call(function, args, seconds=seconds, what=what)
-        except WorkerTimeoutError as error:
-            raise PageTimeoutError(f"{error}{HANG_HINT}") from None
+        await self._forget("pdf_forget", task_id, self.timeouts.open)

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from dataflow.core.executor import ExecutionContext
+from dataflow.core.runs import ensure_run, leased, next_size
 from dataflow.executors.pdf.client import ClientPool, PdfClient, PdfResult
 from dataflow.executors.pdf.errors import FileTooLargeError, MissingPartsError
 from dataflow.executors.pdf.options import MB, PdfOptions
@@ -55,32 +56,16 @@ class PdfExecutor:
         if int(input.get("size", 0)) > options.max_file_bytes:  # refused before a byte is read
             raise FileTooLargeError(f"The file is {int(input['size']) / MB:.1f} MB; the limit is "
                                     f"{options.max_file_bytes / MB:.0f} MB.")
-        client = await self.pool.acquire()
-        try:
+        async with leased(self.pool, ctx.task_id) as client:
             info = await client.open(ctx.task_id, input["file_id"], input.get("options") or {},
                                      source=input.get("file_name", "document.pdf"),
                                      password=ctx.secrets.get(PASSWORD))
             total = int(info["pages"])
-            run = self._run(ctx, total)
+            run = str(ensure_run(ctx, self.new_run, pages=total)["run"])
             await self._pages(client, ctx, total, run)
             ctx.raise_if_cancelled()
             ctx.report_progress(PAGES_SHARE, "Packaging the result")
             return await self._finish(client, ctx, total, run)
-        finally:
-            try:
-                await client.forget(ctx.task_id)
-            finally:
-                self.pool.release(client)
-
-    def _run(self, ctx: ExecutionContext, total: int) -> str:
-        """The id of this run: kept in the checkpoint, so a resumed run finishes under the same result
-        key (and finds its result if it was stored before the interruption). Saved before any work."""
-        checkpoint = ctx.checkpoint_data if isinstance(ctx.checkpoint_data, dict) else {}
-        if checkpoint.get("run"):
-            return str(checkpoint["run"])
-        run = self.new_run()
-        ctx.checkpoint({**checkpoint, "run": run, "pages": total})
-        return run
 
     async def _finish(self, client: PdfClient, ctx: ExecutionContext, total: int, run: str) -> PdfResult:
         try:
@@ -110,7 +95,4 @@ class PdfExecutor:
 
     def _next_chunk(self, chunk: int, elapsed: float) -> int:
         """Aim at target_chunk_seconds per call; grow at most twofold at a time."""
-        if elapsed <= 0:
-            return min(chunk * 2, self.max_chunk_pages)
-        ideal = int(chunk * self.target_chunk_seconds / elapsed)
-        return max(1, min(ideal, chunk * 2, self.max_chunk_pages))
+        return next_size(chunk, elapsed, target=self.target_chunk_seconds, minimum=1, maximum=self.max_chunk_pages)

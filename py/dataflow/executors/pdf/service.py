@@ -17,7 +17,8 @@ from typing import Any, cast
 
 import pypdf
 
-from dataflow.core.blobs import BlobStore, file_key, parts_prefix
+from dataflow.core.blobs import BlobStore, parts_prefix
+from dataflow.core.runs import stored_file, stored_summary
 from dataflow.executors.pdf.errors import FileMissingError, MissingPartsError, PdfError, PdfWorkerError
 from dataflow.executors.pdf.extract import damaged_contents, document_metadata, document_outline, page_size, page_text
 from dataflow.executors.pdf.images import convert_image, page_image_streams
@@ -97,12 +98,7 @@ class PdfService:
                    password: str | None = None) -> dict[str, Any]:
         """Read the stored file and open it; returns {"pages": n, "encrypted": bool}."""
         parsed = PdfOptions.from_dict(options)
-        data = await self.store.get(file_key(file_id))
-        if data is None:
-            raise FileMissingError("The stored copy of this file is gone (the browser's storage was cleared). "
-                                   "Add the file again to process it.")
-        if isinstance(data, str):
-            data = data.encode("latin-1")
+        data = await stored_file(self.store, file_id, missing=FileMissingError, encoding="latin-1")
         messages: list[str] = []
         with pypdf_messages(messages):
             opened = open_pdf(data, parsed, password=password)
@@ -148,9 +144,9 @@ class PdfService:
         deletes the remaining parts when a page or image of the document has no stored part."""
         document = self._document(task_id)
         key = run_result_key(task_id, run)
-        stored = await self.store.get(summary_key(key))
+        stored = await stored_summary(self.store, key)
         if stored is not None:
-            return json.loads(stored)
+            return stored
         collected = await self._collect(task_id, document)
         try:
             _check_complete(collected)
