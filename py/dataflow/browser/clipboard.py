@@ -18,7 +18,7 @@ REFUSED = ("The browser refused the clipboard (it needs permission and a focused
 
 def copy_button(label: str, what: Callable[[], str], *, aria_label: str | None = None) -> Any:
     """A "Copy" button and its status, in one span: a click puts `what()` on the clipboard as text."""
-    return _button(label, aria_label, lambda: _write_text(what()))
+    return _button(label, aria_label, lambda: write_text(what())())
 
 
 def copy_image_button(label: str, read: Callable[[], Awaitable[tuple[bytes, str] | None]],
@@ -39,9 +39,21 @@ def copy_image_button(label: str, read: Callable[[], Awaitable[tuple[bytes, str]
 
 
 def _button(label: str, aria_label: str | None, action: Callable[[], Awaitable[None]]) -> Any:
+    holder = copy_control(label, aria_label)
+    on(holder.firstChild, "click", lambda event: start_copy(holder, action))
+    return holder
+
+
+def copy_control(label: str, aria_label: str | None = None) -> Any:
+    """A copy button and its status, with no handler: for a list whose one listener calls start_copy."""
     button = el("button", type="button", cls="btn subtle copy", text=label, aria_label=aria_label)
     status = el("span", cls="copy-status", role="status", aria_live="polite")
-    holder = el("span", button, status, cls="copy-holder")
+    return el("span", button, status, cls="copy-holder")
+
+
+def start_copy(holder: Any, action: Callable[[], Awaitable[None]]) -> None:
+    """Run a copy `action` and show its outcome in the status of `holder` (a copy_control)."""
+    status = holder.lastChild
 
     async def run() -> None:
         status.textContent, status.dataset.state = "Copying…", "busy"
@@ -52,12 +64,14 @@ def _button(label: str, aria_label: str | None, action: Callable[[], Awaitable[N
             status.dataset.state = "refused"
             return
         status.textContent, status.dataset.state = "Copied", "copied"
-    on(button, "click", lambda event: asyncio.ensure_future(run()))
-    return holder
+    asyncio.ensure_future(run())
 
 
-async def _write_text(text: str) -> None:
-    await js.navigator.clipboard.writeText(text)
+def write_text(text: str) -> Callable[[], Awaitable[None]]:
+    """The copy action that puts `text` on the clipboard."""
+    async def write() -> None:
+        await js.navigator.clipboard.writeText(text)
+    return write
 
 
 def _refused(error: Exception) -> bool:

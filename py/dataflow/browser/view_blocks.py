@@ -5,15 +5,20 @@ windowed: a few hundred items at a time, with a button for more. Browser ring; n
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from dataflow.browser.clipboard import copy_button
+import js
+
+from dataflow.browser.clipboard import copy_button, copy_control, start_copy, write_text
 from dataflow.browser.dom import el, on
+from dataflow.browser.ffi import is_null
 from dataflow.core.views import Counts, Facts, Groups, Notes, Table, Tree, TreeNode, bar_percents, window
 
 LIST_WINDOW = 200  # list items added at a time
+TABLE_BATCH = 10  # table rows built between two yields to the browser
 T = TypeVar("T")
 
 
@@ -65,17 +70,38 @@ def _node(node: TreeNode) -> Any:
 
 
 def table(block: Table) -> Any:
+    """The table, its rows added TABLE_BATCH at a time between yields to the browser; one listener
+    serves every row's copy button."""
     head = el("tr", el("th", text="#", scope="col"), *[el("th", text=column, scope="col") for column in block.columns],
               el("th", el("span", cls="visually-hidden", text="Copy"), scope="col"))
-    rows = []
-    for number, row in enumerate(block.rows, 1):
-        cells = [el("td", _cell(cell.text, cell.full)) for cell in row.cells]
-        copy = copy_button("Copy JSON", lambda text=row.copy: text, aria_label=f"Copy {row.label} as JSON")
-        rows.append(el("tr", el("th", text=str(number), scope="row"), *cells, el("td", copy), data_row=number))
+    body = el("tbody")
+
+    def copied(event: Any) -> None:
+        button = event.target.closest("button.copy")
+        line = event.target.closest("tr[data-row]")
+        if not is_null(button) and not is_null(line):
+            start_copy(button.parentElement, write_text(block.rows[int(line.dataset.row) - 1].copy))
+    on(body, "click", copied)
     note = el("p", cls="viewer-muted", text=block.note) if block.note else None
-    scroller = el("div", el("table", el("thead", head), el("tbody", *rows), cls="viewer-table"), cls="table-scroll",
+    scroller = el("div", el("table", el("thead", head), body, cls="viewer-table"), cls="table-scroll",
                   tabindex="0", aria_label=block.heading)
-    return section(block.heading, note, scroller, cls="viewer-records")
+    node = section(block.heading, note, scroller, cls="viewer-records")
+    asyncio.ensure_future(_fill(body, block))
+    return node
+
+
+async def _fill(body: Any, block: Table) -> None:
+    for start in range(0, len(block.rows), TABLE_BATCH):
+        fragment = js.document.createDocumentFragment()
+        for number in window(len(block.rows), start, TABLE_BATCH):
+            row = block.rows[number]
+            cells = [el("td", _cell(cell.text, cell.full)) for cell in row.cells]
+            copy = copy_control("Copy JSON", aria_label=f"Copy {row.label} as JSON")
+            fragment.append(el("tr", el("th", text=str(number + 1), scope="row"), *cells, el("td", copy),
+                               data_row=number + 1))
+        body.append(fragment)
+        await asyncio.sleep(0)
+    body.dataset.filled = "true"
 
 
 def _cell(text: str, full: str | None) -> Any:

@@ -57,7 +57,7 @@ async def json_view(result: dict[str, Any], task_input: dict[str, Any], source: 
     if isinstance(redactions, dict):
         blocks.append(Counts("Redacted, by kind", tuple((str(kind), int(count)) for kind, count
                                                         in (redactions.get("by_kind") or {}).items())))
-    table = await _records_table(result, task_input, report, fields, source)
+    table = await _records_table(result, task_input, report, source)
     if table is not None:
         blocks.append(table)
     return ResultView(title=str(report.get("source") or result.get("filename") or "JSON result"), blocks=tuple(blocks))
@@ -174,7 +174,7 @@ def problem_groups(summary: dict[str, Any]) -> list[Groups]:
 
 
 async def _records_table(result: dict[str, Any], task_input: dict[str, Any], report: dict[str, Any],
-                         fields: list[dict[str, Any]], source: ResultSource) -> Table | None:
+                         source: ResultSource) -> Table | None:
     operation = str(result.get("operation") or report.get("operation") or "")
     info = _dict(report.get("input"))
     if operation == "compress":
@@ -194,8 +194,8 @@ async def _records_table(result: dict[str, Any], task_input: dict[str, Any], rep
     records = first_records(data, PREVIEW_RECORDS)
     if not records:
         return None
-    total = summary_count(report)
-    return records_table("First records", records, _columns(fields, records), total)
+    columns = _columns(_dict(report.get("result")).get("schema"), records)
+    return records_table("First records", records, columns, summary_count(report))
 
 
 def summary_count(report: dict[str, Any]) -> int | None:
@@ -206,10 +206,10 @@ def summary_count(report: dict[str, Any]) -> int | None:
     return None
 
 
-def _columns(fields: list[dict[str, Any]], records: list[Any]) -> tuple[str, ...]:
-    """Top-level keys: from the schema when there is one, else in the order the records show them."""
-    columns = [str(row["path"])[2:] for row in fields if str(row["path"]).count(".") == 1
-               and str(row["path"]).startswith("$.") and "[]" not in str(row["path"])]
+def _columns(schema: Any, records: list[Any]) -> tuple[str, ...]:
+    """Top-level keys: from the inferred schema's properties when there is one, else in the order
+    the records show them."""
+    columns = [str(key) for key in _dict(_dict(schema).get("properties"))]
     if not columns:
         for record in records:
             if isinstance(record, dict):
