@@ -44,7 +44,7 @@ async def json_view(result: dict[str, Any], task_input: dict[str, Any], source: 
     """The view of a JSON task's result (its `result` dict, its `input` dict); ValueError when its
     report cannot be read."""
     report = await _report(result, source)
-    summary = _dict(report.get("result"))
+    summary = as_object(report.get("result"))
     blocks: list[Block] = [Facts("Report", tuple(report_rows(report, result)))]
     warnings = tuple(str(warning) for warning in report.get("warnings") or [])
     if warnings:
@@ -73,7 +73,8 @@ async def _report(result: dict[str, Any], source: ResultSource) -> dict[str, Any
     raise ValueError("its report.json is no longer stored; retry the task to make it again")
 
 
-def _dict(value: Any) -> dict[str, Any]:
+def as_object(value: Any) -> dict[str, Any]:
+    """`value` if it is a JSON object, else an empty one."""
     return value if isinstance(value, dict) else {}
 
 
@@ -89,8 +90,8 @@ def _load(data: bytes, name: str) -> dict[str, Any]:
 
 def report_rows(report: dict[str, Any], result: dict[str, Any]) -> list[tuple[str, str]]:
     """The report's facts as (label, value) rows: operation, source, counts, output, timings."""
-    summary = _dict(report.get("result"))
-    info = _dict(report.get("input"))
+    summary = as_object(report.get("result"))
+    info = as_object(report.get("input"))
     rows = [("Operation", str(report.get("operation", ""))), ("Source file", str(report.get("source", "")))]
     if info.get("input_bytes") is not None:
         rows.append(("Input", size_text(int(info["input_bytes"])) + (" (zstd)" if info.get("compressed") else "")))
@@ -112,7 +113,7 @@ def report_rows(report: dict[str, Any], result: dict[str, Any]) -> list[tuple[st
 
 
 def _types(row: dict[str, Any]) -> str:
-    types = _dict(row.get("types"))
+    types = as_object(row.get("types"))
     total = sum(int(count) for count in types.values()) or 1
     parts = [name if len(types) == 1 else f"{name} {100 * int(count) / total:.0f}%" for name, count in types.items()]
     text = " | ".join(parts) or "no values"
@@ -176,7 +177,7 @@ def problem_groups(summary: dict[str, Any]) -> list[Groups]:
 async def _records_table(result: dict[str, Any], task_input: dict[str, Any], report: dict[str, Any],
                          source: ResultSource) -> Table | None:
     operation = str(result.get("operation") or report.get("operation") or "")
-    info = _dict(report.get("input"))
+    info = as_object(report.get("input"))
     if operation == "compress":
         return None
     if operation == "inspect":
@@ -194,12 +195,12 @@ async def _records_table(result: dict[str, Any], task_input: dict[str, Any], rep
     records = first_records(data, PREVIEW_RECORDS)
     if not records:
         return None
-    columns = _columns(_dict(report.get("result")).get("schema"), records)
+    columns = _columns(as_object(report.get("result")).get("schema"), records)
     return records_table("First records", records, columns, summary_count(report))
 
 
 def summary_count(report: dict[str, Any]) -> int | None:
-    summary = _dict(report.get("result"))
+    summary = as_object(report.get("result"))
     for key in ("records_written", "records"):
         if isinstance(summary.get(key), int):
             return int(summary[key])
@@ -209,7 +210,7 @@ def summary_count(report: dict[str, Any]) -> int | None:
 def _columns(schema: Any, records: list[Any]) -> tuple[str, ...]:
     """Top-level keys: from the inferred schema's properties when there is one, else in the order
     the records show them."""
-    columns = [str(key) for key in _dict(_dict(schema).get("properties"))]
+    columns = [str(key) for key in as_object(as_object(schema).get("properties"))]
     if not columns:
         for record in records:
             if isinstance(record, dict):
