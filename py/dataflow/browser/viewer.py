@@ -70,6 +70,7 @@ class Viewer:
             view = await kind.view(task, blob_source(blob, self.fetch))
         except (ValueError, DataflowError) as error:
             body.append(el("p", cls="viewer-error", role="alert", text=f"This result cannot be shown: {error}"))
+            self.dialog.removeAttribute("aria-busy")
             return True
         self._render(view, body)
         return True

@@ -7,10 +7,11 @@ ring renders it and never learns which kind made it. Standard library only."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class ResultSource(Protocol):
@@ -227,3 +228,15 @@ def bar_percents(counts: list[int]) -> list[float]:
     """Each count's bar length in percent of the largest (0 for none or a largest of 0), to one decimal."""
     largest = max(counts, default=0)
     return [round(100 * max(count, 0) / largest, 1) if largest > 0 else 0.0 for count in counts]
+
+
+def load_object(data: bytes, name: str) -> dict[str, Any]:
+    """A stored JSON object (e.g. a result's metadata.json or report.json); ValueError naming `name`
+    when it is not valid JSON or not an object."""
+    try:
+        document = json.loads(data.decode("utf-8", errors="replace"))
+    except ValueError as error:
+        raise ValueError(f"{name} of this result is not valid JSON: {error}") from error
+    if not isinstance(document, dict):
+        raise ValueError(f"{name} of this result is not a JSON object")
+    return document

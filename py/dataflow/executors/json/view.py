@@ -28,6 +28,7 @@ from dataflow.core.views import (
     Tree,
     TreeNode,
     cut,
+    load_object,
 )
 from dataflow.executors.json import depth
 
@@ -67,25 +68,15 @@ async def _report(result: dict[str, Any], source: ResultSource) -> dict[str, Any
     key = str(result.get("report_key") or "")
     other = await source.other(key) if key else None
     if other is not None:
-        return _load(await other.whole(), "report.json")
+        return load_object(await other.whole(), "report.json")
     if result.get("operation") == "inspect":  # its result is the report (without timings)
-        return _load(await source.whole(), "The inspection")
+        return load_object(await source.whole(), str(result.get("filename") or "inspect.json"))
     raise ValueError("its report.json is no longer stored; retry the task to make it again")
 
 
 def as_object(value: Any) -> dict[str, Any]:
     """`value` if it is a JSON object, else an empty one."""
     return value if isinstance(value, dict) else {}
-
-
-def _load(data: bytes, name: str) -> dict[str, Any]:
-    try:
-        document = json.loads(data.decode("utf-8", errors="replace"))
-    except ValueError as error:
-        raise ValueError(f"{name} is not valid JSON: {error}") from error
-    if not isinstance(document, dict):
-        raise ValueError(f"{name} is not a JSON object")
-    return document
 
 
 def report_rows(report: dict[str, Any], result: dict[str, Any]) -> list[tuple[str, str]]:
