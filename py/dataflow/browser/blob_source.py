@@ -26,7 +26,7 @@ from dataflow.core.zipdir import (
 
 ReadRange = Callable[[int, int], Awaitable[bytes]]  # (start, end) -> bytes[start:end]
 Lookup = Callable[[str], Awaitable["BlobSource | None"]]  # another stored blob by key
-DIRECTORY_BATCH = 500  # directory entries read between two yields to the browser
+DIRECTORY_BATCH = 250  # directory entries read between two yields to the browser
 
 
 async def _nothing(key: str) -> BlobSource | None:

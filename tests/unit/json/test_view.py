@@ -129,3 +129,27 @@ def test_the_schema_tree_nests_keys_with_dots_under_their_parent_in_order():
 def test_the_input_file_is_the_records_source_of_an_inspection(store, run_file):
     view, reads, _ = view_of(store, run_file, as_array(make_records(5)), {"operation": "inspect"})
     assert any(key == file_key("f-t1") for key, _, _ in reads)
+
+
+def test_an_inspection_of_a_utf16_or_compressed_file_shows_no_records_table(store, run_file):
+    data = as_jsonl(make_records(3)).decode().encode("utf-16")
+    view, _, _ = view_of(store, run_file, data, {"operation": "inspect"}, name="data.jsonl")
+    assert blocks_of(view, Table) == [] and blocks_of(view, Tree)
+
+
+def test_head_records_reads_more_only_while_too_few_records_are_found():
+    from dataflow.executors.json.view import FIRST_READ, head_records
+    big = [{"text": "x" * 4000, "n": i} for i in range(60)]
+    reads: list = []
+    store_data = {"k": as_jsonl(big)}
+
+    class Store:
+        data = store_data
+    records = asyncio.run(head_records(source_over(Store, "k", reads), 50))
+    assert records == big[:50]
+    assert [end for _, _, end in reads] == [FIRST_READ, len(store_data["k"])]  # 4 × 64 KB is more than it has
+    small = {"k": b'{"a": 1}\n{"a": 2}'}  # the last line has no newline: the file ends there
+
+    class Small:
+        data = small
+    assert asyncio.run(head_records(source_over(Small, "k", []), 50)) == [{"a": 1}, {"a": 2}]

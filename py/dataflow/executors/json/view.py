@@ -33,7 +33,8 @@ from dataflow.core.views import (
 from dataflow.executors.json import depth
 
 PREVIEW_RECORDS = 50  # records in the table
-HEAD_BYTES = 512 * 1024  # read of a result to find them
+FIRST_READ = 64 * 1024  # read of a result to find them, fourfold while too few are found...
+HEAD_BYTES = 1024 * 1024  # ...up to this much
 CELL_CHARS = 80  # a longer value is cut in its cell (and expandable)
 MAX_COLUMNS = 12
 MAX_TREE_NODES = 2000
@@ -172,18 +173,19 @@ async def _records_table(result: dict[str, Any], task_input: dict[str, Any], rep
     if operation == "compress":
         return None
     if operation == "inspect":
-        if info.get("compressed") or info.get("records_path") or not task_input.get("file_id"):
-            return None  # the records are in a compressed file or deep inside a document: not previewed
-        found = await source.other(file_key(str(task_input["file_id"])))
-        data = await found.head(HEAD_BYTES) if found is not None else b""
+        if (info.get("compressed") or info.get("records_path") or not task_input.get("file_id")
+                or info.get("encoding", "utf-8") not in ("utf-8", "utf-8-sig")):
+            return None  # the records are compressed, UTF-16 or deep inside a document: not previewed
+        found, name = await source.other(file_key(str(task_input["file_id"]))), None
     elif operation == "split":
         names = sorted(await source.names())
-        data = await source.head(HEAD_BYTES, names[0]) if names else b""
+        found = source if names else None
+        name = names[0] if names else None
     else:
         if operation == "decompress" and not str(result.get("filename", "")).lower().endswith(RECORD_FORMS):
             return None
-        data = await source.head(HEAD_BYTES)
-    records = first_records(data, PREVIEW_RECORDS)
+        found, name = source, None
+    records = await head_records(found, PREVIEW_RECORDS, name) if found is not None else []
     if not records:
         return None
     columns = _columns(as_object(report.get("result")).get("schema"), records)
@@ -236,6 +238,19 @@ def value_cell(value: Any, limit: int = CELL_CHARS) -> Cell:
     return Cell(shown, text if shown != text else None)
 
 
+async def head_records(source: ResultSource, limit: int, name: str | None = None) -> list[Any]:
+    """Up to `limit` records from the start of `source` (of its ZIP entry `name`): FIRST_READ bytes,
+    four times more while that holds too few, at most HEAD_BYTES."""
+    size = FIRST_READ
+    while True:
+        data = await source.head(size, name)
+        whole = len(data) < size  # then its last line is whole, newline or not
+        records = first_records(data + b"\n" if whole else data, limit)
+        if len(records) >= limit or whole or size >= HEAD_BYTES:
+            return records
+        size = min(size * 4, HEAD_BYTES)
+
+
 def first_records(data: bytes, limit: int) -> list[Any]:
     """Up to `limit` whole records from the start of a JSON array or JSONL file (`data` may be cut
     anywhere: a record it cuts is left out). Records nested deeper than MAX_DEPTH end the list."""
@@ -243,11 +258,12 @@ def first_records(data: bytes, limit: int) -> list[Any]:
     if text.startswith("["):
         return _array_records(text, limit)
     records: list[Any] = []
-    lines = text.split("\n")
-    complete = lines if text.endswith("\n") else lines[:-1]
-    for line in complete:
-        if len(records) >= limit:
-            break
+    at = 0
+    while len(records) < limit:
+        end = text.find("\n", at)
+        if end < 0:
+            break  # the last line is cut
+        line, at = text[at:end], end + 1
         if not line.strip():
             continue
         if not depth.within(line, MAX_DEPTH):

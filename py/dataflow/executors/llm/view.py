@@ -4,7 +4,8 @@ keywords, entities and sentiment, the records that failed with their reasons, an
 distribution and most frequent keywords as bars.
 
 Read lazily, in the stored output format of output.py: the figures and failures from the task's
-summary.md (small, counted over every record), the table from the head of the result file. Every
+summary.md (small, counted over every record), the table from the head of the result file
+(json/view.head_records). Every
 value stays text. Executors ring, pure."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 from typing import Any
 
 from dataflow.core.views import Block, Cell, Counts, Facts, Notes, ResultSource, ResultView, Row, Table, cut
-from dataflow.executors.json.view import HEAD_BYTES, PREVIEW_RECORDS, as_object, first_records, value_cell
+from dataflow.executors.json.view import PREVIEW_RECORDS, as_object, head_records, value_cell
 from dataflow.executors.llm.records import MISSING, as_text, lookup
 
 SOURCE_CHARS = 160  # of a record's text beside its answer
@@ -30,8 +31,7 @@ async def llm_view(result: dict[str, Any], options: dict[str, Any], source: Resu
     text_path = str(options.get("text_path") or "")
     summary_source = await source.other(str(result["summary_key"])) if result.get("summary_key") else None
     sections = parse_summary((await summary_source.whole()).decode("utf-8", "replace")) if summary_source else {}
-    records = [record for record in first_records(await source.head(HEAD_BYTES), PREVIEW_RECORDS)
-               if isinstance(record, dict)]
+    records = [record for record in await head_records(source, PREVIEW_RECORDS) if isinstance(record, dict)]
     blocks: list[Block] = [Facts("Enrichment", tuple(figures(result)))]
     if records:
         total = int(result["records"]) if isinstance(result.get("records"), int) else None
