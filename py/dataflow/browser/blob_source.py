@@ -27,6 +27,7 @@ from dataflow.core.zipdir import (
 ReadRange = Callable[[int, int], Awaitable[bytes]]  # (start, end) -> bytes[start:end]
 Lookup = Callable[[str], Awaitable["BlobSource | None"]]  # another stored blob by key
 DIRECTORY_BATCH = 250  # directory entries read between two yields to the browser
+READ_AHEAD = 256 * 1024  # bytes read at least at a time for entries (the next pages come with a page)
 
 
 async def _nothing(key: str) -> BlobSource | None:
@@ -40,6 +41,7 @@ class BlobSource:
     def __init__(self, size: int, read_range: ReadRange, lookup: Lookup = _nothing):
         self.size, self.read_range, self.lookup = size, read_range, lookup
         self._entries: dict[str, ZipEntry] | None = None
+        self._chunk_start, self._chunk = 0, b""
 
     async def entries(self) -> dict[str, ZipEntry]:
         if self._entries is None:
@@ -65,9 +67,17 @@ class BlobSource:
         if entry is None:
             return None
         # The local header's name and extra field may differ in length from the directory's: read it.
-        header = await self.read_range(entry.header_offset, entry.header_offset + LOCAL_HEADER_SIZE)
+        header = await self._bytes(entry.header_offset, entry.header_offset + LOCAL_HEADER_SIZE)
         start = data_start(entry, header)
-        return decompress(entry, await self.read_range(start, start + entry.compressed_size))
+        return decompress(entry, await self._bytes(start, start + entry.compressed_size))
+
+    async def _bytes(self, start: int, end: int) -> bytes:
+        """bytes[start:end], from the chunk read last when it holds them, else from a new chunk of at
+        least READ_AHEAD bytes: entries read in order (the pages of a search) cost one read per chunk."""
+        if not (self._chunk_start <= start and end <= self._chunk_start + len(self._chunk)):
+            chunk = await self.read_range(start, min(self.size, max(end, start + READ_AHEAD)))
+            self._chunk_start, self._chunk = start, chunk  # together, after the read: reads may overlap
+        return self._chunk[start - self._chunk_start:end - self._chunk_start]
 
     async def whole(self) -> bytes:
         return await self.read_range(0, self.size)

@@ -19,6 +19,7 @@ def zip_of(files: dict[str, bytes]) -> bytes:
 def source_of(data: bytes, reads: list) -> BlobSource:
     async def read_range(start: int, end: int) -> bytes:
         reads.append(end - start)
+        await asyncio.sleep(0)  # as a browser does: other reads run meanwhile
         return data[start:end]
     return BlobSource(len(data), read_range)
 
@@ -52,3 +53,24 @@ def test_other_blobs_come_from_the_lookup_and_none_without_one():
         return source_of(key.encode(), []) if key == "k" else None
     found = asyncio.run(BlobSource(1, source.read_range, lookup).other("k"))
     assert asyncio.run(found.whole()) == b"k"
+
+
+def test_entries_read_in_order_share_one_read_ahead():
+    files = {f"text/page-{n:04d}.txt": f"page {n} text".encode() * 5 for n in range(1, 401)}
+    reads: list = []
+    source = source_of(zip_of(files), reads)
+    asyncio.run(source.names())
+    before = len(reads)
+    assert [asyncio.run(source.read(name)) for name in files] == list(files.values())
+    assert len(reads) - before == 1  # the whole (small) archive came in one read-ahead
+
+
+def test_overlapping_reads_each_get_their_own_entry():
+    import random
+    rng = random.Random(2)
+    files = {f"images/{n}.bin": bytes(rng.getrandbits(8) for _ in range(300_000)) for n in range(3)}
+    source = source_of(zip_of(files), [])
+
+    async def all_at_once():
+        return await asyncio.gather(*(source.read(name) for name in files))
+    assert asyncio.run(all_at_once()) == list(files.values())
