@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Screenshot of the real page with tasks in several states, for the README (`make screenshot`).
+"""Screenshots of the real page for the README (`make screenshot`): tasks in several states, and
+the result viewer.
 
 Serves the site, drives it in Chromium like a person (files through the file input, a click on
-Pause), waits until a long task is part-way, and saves docs/panel.png. Needs the test venv.
+Pause), waits until a long task is part-way, and saves docs/panel.png; then opens the viewer of a
+finished PDF, searches its text, and saves docs/viewer.png. Needs the test venv.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "py")]
 
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 from tests import pdfs  # noqa: E402
 from tests.e2e.conftest import CHROMIUM_ARGS  # noqa: E402
@@ -27,6 +29,7 @@ from tools.serve import make_server  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "panel.png")
+    parser.add_argument("--viewer-out", type=Path, default=ROOT / "docs" / "viewer.png")
     parser.add_argument("--dark", action="store_true", help="use the dark colour scheme")
     args = parser.parse_args()
     server = make_server(ROOT, quiet=True)
@@ -55,9 +58,25 @@ def main() -> None:
         page.wait_for_timeout(1200)  # one tick of the clock, so elapsed and time left are shown
         args.out.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(args.out), full_page=True)
+        viewer(page, args.viewer_out)
         browser.close()
     server.shutdown()
-    print(f"saved {args.out.relative_to(ROOT)}")
+    print(f"saved {args.out.relative_to(ROOT)} and {args.viewer_out.relative_to(ROOT)}")
+
+
+def viewer(page: Page, out: Path) -> None:
+    """The viewer of the finished report: its facts, outline, page 2 with a search's matches."""
+    row(page, "annual-report-2025.pdf").get_by_role("button", name="View").click()
+    dialog = page.locator("dialog.viewer")
+    dialog.locator('.viewer-pages[data-page="1"]').wait_for()
+    dialog.get_by_label("Search the text").fill("beta")
+    dialog.get_by_label("Search the text").press("Enter")
+    dialog.locator(".search-count[data-count]").wait_for()
+    dialog.locator(".page-text mark").first.wait_for()
+    dialog.locator(".page-text").focus()
+    page.wait_for_timeout(300)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(out))
 
 
 if __name__ == "__main__":

@@ -125,6 +125,7 @@ def test_a_2000_page_result_opens_without_a_long_task(open_app):
     started = page.evaluate("performance.now()")
     dialog = open_viewer(page, "long.pdf")
     dialog.locator(".page-text").filter(has_text="Page 1.").wait_for()
+    opened = page.evaluate("performance.now()")
     dialog.get_by_label("Page number").fill("1500")
     dialog.get_by_label("Page number").press("Enter")
     dialog.locator(".page-text").filter(has_text="Page 1500.").wait_for()
@@ -133,5 +134,56 @@ def test_a_2000_page_result_opens_without_a_long_task(open_app):
     dialog.locator('.search-count[data-count="1"]').wait_for(timeout=60_000)
     page.wait_for_timeout(300)  # let the observer deliver the last entries
     during = [entry for entry in page.evaluate("window.__longtasks") if entry[0] >= started]
+    print(f"2,000-page result: page 1 shown {opened - started:.0f} ms after the click; long tasks (start ms, "
+          f"duration ms) while opening: {[e for e in during if e[0] < opened]}, then while turning to page 1500 "
+          f"and searching every page: {[e for e in during if e[0] >= opened]}")
     assert during == [], f"long tasks while viewing: {during}"
     assert dialog.locator(".outline-title").count() == 0
+
+
+def test_the_viewer_works_with_the_keyboard_alone_and_copies_an_image(open_app):
+    page = open_app()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    wait_engine(page)
+    add_files(page, {"words.pdf": pdfs.text_pdf(4), "pictures.pdf": pdfs.images_pdf()})
+    wait_status(page, "words.pdf", "completed")
+    wait_status(page, "pictures.pdf", "completed")
+
+    row(page, "words.pdf").get_by_role("button", name="View").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("dialog", name="Result of words.pdf")).to_be_visible()
+    dialog = page.locator(DIALOG)
+    dialog.locator('.viewer-pages[data-page="1"]').wait_for()
+    dialog.locator(".page-text").focus()
+    page.keyboard.press("ArrowRight")
+    dialog.locator('.viewer-pages[data-page="2"]').wait_for()
+    expect(dialog.locator(".page-text")).to_contain_text("Page 2.")
+    page.keyboard.press("ArrowLeft")
+    dialog.locator('.viewer-pages[data-page="1"]').wait_for()
+    dialog.get_by_label("Search the text").press("ArrowRight")  # moves the caret, not the page
+    page.wait_for_timeout(200)
+    assert dialog.locator(".viewer-pages").get_attribute("data-page") == "1"
+    dialog.locator(".page-text").focus()
+    page.keyboard.press("Escape")
+    page.locator(DIALOG).wait_for(state="detached")
+    assert page.evaluate("document.activeElement.closest('li.task').querySelector('.task-name').textContent") \
+        == "words.pdf"
+
+    row(page, "pictures.pdf").get_by_role("button", name="View").focus()
+    page.keyboard.press("Enter")
+    dialog = page.locator(DIALOG)
+    thumbs = dialog.locator("button.thumb")
+    thumbs.nth(1).wait_for()
+    thumbs.first.focus()
+    page.keyboard.press("ArrowRight")
+    assert thumbs.nth(1).evaluate("b => b === document.activeElement")
+    page.keyboard.press("ArrowLeft")
+    assert thumbs.first.evaluate("b => b === document.activeElement")
+    alt = thumbs.first.locator("img").get_attribute("alt")
+    assert re.fullmatch(r".+\.(png|jpg), pages? [\d, ]+", alt), alt  # its name and page
+    page.keyboard.press("Enter")
+    expect(dialog.get_by_role("button", name="Close image")).to_be_focused()
+    assert dialog.locator(".viewer-full img").get_attribute("alt") == alt
+    dialog.get_by_role("button", name=f"Copy {alt}").click()
+    expect(dialog.locator(".viewer-full .copy-status")).to_have_text("Copied")
+    assert "image/png" in page.evaluate("async () => (await navigator.clipboard.read())[0].types")

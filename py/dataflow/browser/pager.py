@@ -1,14 +1,15 @@
 """The text part of the result viewer: one page at a time with page navigation, a copy button, and
 a search that counts matches over every page (read in batches, yielding between them, so a 2,000-page
 result never holds the main thread) and highlights them with <mark> elements built as text nodes.
-Browser ring; the counting and cutting are core/views.py's."""
+Left and right arrows turn the page (unless typing in a box). `data-page` names the page only once
+its text is in place. Browser ring; the counting and cutting are core/views.py's."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from typing import Any
 
+from dataflow.browser.clipboard import copy_button
 from dataflow.browser.dom import el, on
 from dataflow.browser.ffi import is_null
 from dataflow.core.views import Pages, clamp_page, count_matches, segments, window
@@ -18,8 +19,8 @@ HITS_WINDOW = 50  # pages with matches listed at a time
 
 
 class Pager:
-    def __init__(self, block: Pages, *, copy: Callable[[str], None]):
-        self.block, self.copy = block, copy
+    def __init__(self, block: Pages):
+        self.block = block
         self.page, self.query, self.text = 1, "", ""
         self.cache: dict[int, str | None] = {}
         self.generation = 0  # a newer page supersedes an older one still reading
@@ -29,7 +30,7 @@ class Pager:
                          aria_label="Page number")
         self.previous = el("button", type="button", cls="btn", text="Previous page")
         self.next = el("button", type="button", cls="btn", text="Next page")
-        copy_page = el("button", type="button", cls="btn subtle copy", text="Copy page text")
+        copy_page = copy_button("Copy page text", lambda: self.text)
         self.search_box = el("input", type="search", cls="search-box", aria_label="Search the text",
                              placeholder="Search the text")
         search_form = el("form", self.search_box, el("button", type="submit", cls="btn", text="Search"),
@@ -43,11 +44,11 @@ class Pager:
                  cls="pager-nav")
         self.node = el("section", el("h3", text=block.heading), search_form, self.count, self.hit_list,
                        self.more_hits, nav, self.status, self.body, cls="viewer-block viewer-pages",
-                       data_page="1", data_count=str(block.count))
+                       data_count=str(block.count))
         on(self.previous, "click", lambda event: self._go(self.page - 1))
         on(self.next, "click", lambda event: self._go(self.page + 1))
         on(self.number, "change", lambda event: self._go(_int(self.number.value, self.page)))
-        on(copy_page, "click", lambda event: self.copy(self.text))
+        on(self.node, "keydown", self._key)
         on(search_form, "submit", self._submitted)
         on(self.hit_list, "click", self._hit_clicked)
         on(self.more_hits, "click", lambda event: self._list_hits(len(self.hit_list.children)))
@@ -69,12 +70,12 @@ class Pager:
         if ticket != self.generation:
             return  # another page was asked for meanwhile
         self.page, self.text = page, text or ""
-        self.node.dataset.page = str(page)
         self.number.value = str(page)
         self.previous.disabled = page <= 1
         self.next.disabled = page >= self.block.count
         self.status.textContent = self.block.missing(page) if text is None else ""
         self._highlight()
+        self.node.dataset.page = str(page)  # only now: a test (or a person) reading it finds its text
         if focus:
             self.node.scrollIntoView()
             self.body.focus()
@@ -83,6 +84,13 @@ class Pager:
         # Plain pieces become text nodes (replaceChildren takes strings as text), matches <mark>s.
         self.body.replaceChildren(*[el("mark", text=piece) if match else piece
                                     for piece, match in segments(self.text, self.query)])
+
+    def _key(self, event: Any) -> None:
+        step = {"ArrowLeft": -1, "ArrowRight": 1}.get(str(event.key))
+        if step is None or str(event.target.tagName) in ("INPUT", "TEXTAREA") or event.altKey or event.ctrlKey:
+            return
+        event.preventDefault()
+        asyncio.ensure_future(self.show(self.page + step))
 
     def _submitted(self, event: Any) -> None:
         event.preventDefault()

@@ -7,23 +7,41 @@ images and search hits a few dozen at a time. Browser ring; names no kind."""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import js
 
+from dataflow.browser import view_blocks
 from dataflow.browser.blob_source import blob_source
+from dataflow.browser.clipboard import copy_image_button
 from dataflow.browser.dom import el, on
 from dataflow.browser.ffi import is_null, to_js
 from dataflow.browser.pager import Pager
+from dataflow.browser.view_blocks import section, windowed
 from dataflow.core.errors import DataflowError
 from dataflow.core.kinds import KindRegistry
 from dataflow.core.model import TaskState
-from dataflow.core.views import Facts, Gallery, Notes, Outline, Pages, Picture, ResultView, window
+from dataflow.core.views import (
+    Counts,
+    Facts,
+    Gallery,
+    Groups,
+    Notes,
+    Outline,
+    OutlineItem,
+    Pages,
+    Picture,
+    ResultView,
+    Table,
+    Tree,
+    window,
+)
 
 GALLERY_WINDOW = 24  # thumbnails added at a time
 SHOWN = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"})  # browsers draw these
+DRAWN = {Facts: view_blocks.facts, Notes: view_blocks.notes, Tree: view_blocks.tree, Table: view_blocks.table,
+         Groups: view_blocks.groups, Counts: view_blocks.counts}
 
 
 class Viewer:
@@ -49,9 +67,10 @@ class Viewer:
         body = el("div", cls="viewer-body")
         self._dialog(f"Result of {task.name}", body)
         try:
-            view = await kind.view(task, blob_source(blob))
+            view = await kind.view(task, blob_source(blob, self.fetch))
         except (ValueError, DataflowError) as error:
             body.append(el("p", cls="viewer-error", role="alert", text=f"This result cannot be shown: {error}"))
+            self.dialog.removeAttribute("aria-busy")
             return True
         self._render(view, body)
         return True
@@ -66,7 +85,7 @@ class Viewer:
         heading = el("h2", id="viewer-title", text=title)
         close = el("button", type="button", cls="btn viewer-close", text="Close")
         dialog = el("dialog", el("div", heading, close, cls="viewer-head"), body, cls="viewer",
-                    aria_labelledby="viewer-title")
+                    aria_labelledby="viewer-title", aria_busy="true")
         on(close, "click", self.close)
         on(dialog, "close", self._closed)
         js.document.body.append(dialog)
@@ -90,10 +109,11 @@ class Viewer:
         pager: Pager | None = None
         for block in view.blocks:
             if isinstance(block, Pages):
-                pager = Pager(block, copy=copy_text)
+                pager = Pager(block)
         for block in view.blocks:
-            if isinstance(block, Facts):
-                body.append(_facts(block))
+            draw = DRAWN.get(type(block))
+            if draw is not None:
+                body.append(draw(block))
             elif isinstance(block, Outline):
                 body.append(self._outline(block, pager))
             elif isinstance(block, Pages) and pager is not None:
@@ -101,13 +121,12 @@ class Viewer:
                 asyncio.ensure_future(pager.show(1))
             elif isinstance(block, Gallery):
                 body.append(self._gallery(block))
-            elif isinstance(block, Notes):
-                body.append(_section(block.heading, el("ul", *[el("li", text=item) for item in block.items],
-                                                       cls="viewer-notes")))
+        if self.dialog is not None:
+            self.dialog.removeAttribute("aria-busy")
+            self.dialog.dataset.ready = "true"
 
     def _outline(self, block: Outline, pager: Pager | None) -> Any:
-        items = []
-        for item in block.items:
+        def render(item: OutlineItem) -> Any:
             label = el("span", cls="outline-title", text=item.title)
             if item.page is not None and pager is not None:
                 entry = el("button", label, el("span", cls="outline-page", text=f"p. {item.page}"), type="button",
@@ -116,15 +135,15 @@ class Viewer:
                 entry = label
             li = el("li", entry)
             li.style.paddingInlineStart = f"{item.depth * 1.2}em"
-            items.append(li)
-        listing = el("ol", *items, cls="viewer-outline")
+            return li
+        listing = windowed("ol", block.items, render, cls="viewer-outline")
 
         def jump(event: Any) -> None:
             button = event.target.closest("button[data-page]")
             if not is_null(button) and pager is not None:
                 asyncio.ensure_future(pager.show(int(button.dataset.page), focus=True))
         on(listing, "click", jump)
-        return _section(block.heading, listing)
+        return section(block.heading, listing)
 
     def _gallery(self, block: Gallery) -> Any:
         grid = el("ul", cls="gallery")
@@ -138,9 +157,10 @@ class Viewer:
             shown["next"] = min(len(block.pictures), shown["next"] + GALLERY_WINDOW)
             more.hidden = shown["next"] >= len(block.pictures)
         on(more, "click", add_window)
+        on(grid, "keydown", _arrow_between_thumbnails)
         add_window()
         count = el("p", cls="viewer-muted", text=f"{len(block.pictures)} image(s)")
-        return _section(block.heading, count, grid, more, full)
+        return section(block.heading, count, grid, more, full)
 
     def _thumbnail(self, picture: Picture, full: Any) -> Any:
         img = el("img", alt=picture.alt, decoding="async")
@@ -171,7 +191,9 @@ class Viewer:
         url = await self._url(picture)
         back = el("button", type="button", cls="btn", text="Close image")
         image = el("img", alt=picture.alt, src=url) if url else el("p", text=_not_shown(picture))
-        full.replaceChildren(image, el("figcaption", *[el("span", text=line) for line in picture.caption]), back)
+        copy = copy_image_button("Copy image", lambda: self._image_bytes(picture), aria_label=f"Copy {picture.alt}")
+        full.replaceChildren(image, el("figcaption", *[el("span", text=line) for line in picture.caption]),
+                             el("div", back, copy if url else None, cls="full-actions"))
         full.hidden = False
 
         def hide(*_: Any) -> None:
@@ -181,32 +203,26 @@ class Viewer:
         full.scrollIntoView()
         back.focus()
 
+    @staticmethod
+    async def _image_bytes(picture: Picture) -> tuple[bytes, str] | None:
+        data = await picture.read()
+        return (data, picture.mime) if data is not None else None
+
+
+def _arrow_between_thumbnails(event: Any) -> None:
+    """Left/right (and up/down) arrows move the focus to the previous/next thumbnail."""
+    step = {"ArrowRight": 1, "ArrowDown": 1, "ArrowLeft": -1, "ArrowUp": -1}.get(str(event.key))
+    current = event.target.closest("button.thumb")
+    if step is None or is_null(current):
+        return
+    thumbs = list(event.currentTarget.querySelectorAll("button.thumb"))
+    at = next((i for i, thumb in enumerate(thumbs) if thumb == current), None)
+    if at is not None and 0 <= at + step < len(thumbs):
+        event.preventDefault()
+        thumbs[at + step].focus()
+
 
 def _not_shown(picture: Picture) -> str:
     if picture.mime not in SHOWN:
         return f"{picture.mime} cannot be shown by a browser; it is in the download."
     return f"{picture.name} is not in the result."
-
-
-def _section(heading: str, *children: Any) -> Any:
-    return el("section", el("h3", text=heading), *children, cls="viewer-block")
-
-
-def _facts(block: Facts) -> Any:
-    rows = []
-    for label, value in block.rows:
-        rows += [el("dt", text=label), el("dd", text=value)]
-    copy = el("button", type="button", cls="btn subtle copy", text="Copy",
-              aria_label=f"Copy {block.heading.lower()}")
-    on(copy, "click", lambda event: copy_text(json.dumps(dict(block.rows), indent=2, ensure_ascii=False)))
-    return _section(block.heading, copy, el("dl", *rows, cls="viewer-facts"))
-
-
-def copy_text(text: str) -> None:
-    """Put `text` on the clipboard; a browser that refuses (no permission, no focus) changes nothing."""
-    async def write() -> None:
-        try:
-            await js.navigator.clipboard.writeText(text)
-        except Exception:  # noqa: BLE001 - a refused clipboard is not an error of the app
-            return
-    asyncio.ensure_future(write())

@@ -25,3 +25,15 @@ def test_pages_are_clamped_and_windows_stay_inside_the_list():
     assert (clamp_page(0, 5), clamp_page(9, 5), clamp_page(3, 0)) == (1, 5, 1)
     assert list(window(100, 90, 24)) == list(range(90, 100))
     assert list(window(0, 0, 24)) == []
+
+
+def test_cut_keeps_one_line_and_marks_what_it_cut():
+    from dataflow.core.views import cut
+    assert cut("a\n  b", 10) == "a b"
+    assert cut("abcdef", 4) == "abc…"
+
+
+def test_bar_percents_are_relative_to_the_largest_count():
+    from dataflow.core.views import bar_percents
+    assert bar_percents([5, 10, 0]) == [50.0, 100.0, 0.0]
+    assert bar_percents([0, 0]) == [0.0, 0.0] and bar_percents([]) == []

@@ -10,11 +10,14 @@ from typing import Any
 from dataflow.core.blob_sweep import BlobClaims
 from dataflow.core.kinds import Accepts, Download, ExecutorKind, OptionField, StoredFile
 from dataflow.core.model import TaskState
+from dataflow.core.status import TaskStatus
 from dataflow.core.text import size_text
+from dataflow.core.views import ResultSource, ResultView
 from dataflow.executors.json.errors import JSON_ERRORS
 from dataflow.executors.json.executor import json_task_input
 from dataflow.executors.json.options import JsonOptions
 from dataflow.executors.json.store import json_blob_claims
+from dataflow.executors.json.view import json_view
 
 BOOLEAN_OPTIONS = ("pretty", "dedupe", "chat_check", "redact_keys")
 YES_NO = (("False", "No"), ("True", "Yes"))  # values as str(bool): the form writes saved options back so
@@ -98,3 +101,12 @@ class JsonKind(ExecutorKind[JsonOptions]):
             parts.append(str(warnings[0]) + (f" (and {len(warnings) - 1} more in report.json)" if len(warnings) > 1
                                              else ""))
         return " · ".join(parts)
+
+    def has_view(self, task: TaskState) -> bool:
+        """Every completed JSON task with a stored result can be viewed (its report at least)."""
+        return task.status is TaskStatus.COMPLETED and self.download(task) is not None
+
+    async def view(self, task: TaskState, source: ResultSource) -> ResultView:
+        """See view.json_view: read from the stored result and report, never by processing again."""
+        return await json_view(task.result if isinstance(task.result, dict) else {},
+                               task.input if isinstance(task.input, dict) else {}, source)

@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from dataflow.core.kinds import Accepts, ExecutorKind, OptionField, SecretPrompt, StoredFile
+from dataflow.core.model import TaskState
 from dataflow.core.text import plural
+from dataflow.core.views import ResultSource, ResultView
 from dataflow.executors.llm.errors import InvalidApiKeyError, ModelNotFoundError
 from dataflow.executors.llm.options import API_KEY, LlmOptions
 
@@ -61,3 +63,17 @@ class LlmKind(ExecutorKind[LlmOptions]):
         if result.get("cost"):
             parts.append(f"cost {float(result['cost']):.4f}")
         return " · ".join(parts)
+
+    # The viewer (issue 16); imports kept here so this edit stays at the end of the module.
+    def has_view(self, task: TaskState) -> bool:
+        """A completed enrichment with a stored result file can be viewed."""
+        from dataflow.core.status import TaskStatus
+        return task.status is TaskStatus.COMPLETED and self.download(task) is not None
+
+    async def view(self, task: TaskState, source: ResultSource) -> ResultView:
+        """See view.llm_view: the stored records file and summary.md, never a new request."""
+        from dataflow.executors.llm.view import llm_view
+        task_input = task.input if isinstance(task.input, dict) else {}
+        options = task_input.get("options")
+        return await llm_view(task.result if isinstance(task.result, dict) else {},
+                              options if isinstance(options, dict) else {}, source)

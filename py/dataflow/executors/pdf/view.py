@@ -6,7 +6,6 @@ document). Executors ring, pure: the page renders the blocks (core/views.py)."""
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +21,7 @@ from dataflow.core.views import (
     Picture,
     ResultSource,
     ResultView,
+    load_object,
 )
 
 MAX_OUTLINE = 2000  # bookmarks listed (a deeper or longer outline is cut, with a note)
@@ -35,12 +35,12 @@ def text_entry(page: int) -> str:
 async def pdf_view(result: dict[str, Any], source: ResultSource, filename: str) -> ResultView:
     """The view of a PDF result; ValueError when its metadata cannot be read."""
     if filename.lower().endswith(".json"):
-        document = _load(await source.whole(), filename)
+        document = load_object(await source.whole(), filename)
         return _build(document, _json_pages(document), _json_image(document))
     meta = await source.read("metadata.json")
     if meta is None:
         raise ValueError(f"{filename} has no metadata.json: it is not a result of this app")
-    document = _load(meta, "metadata.json")
+    document = load_object(meta, "metadata.json")
     names = set(await source.names())
 
     async def read_page(page: int) -> str | None:
@@ -54,16 +54,6 @@ async def pdf_view(result: dict[str, Any], source: ResultSource, filename: str) 
         return read
 
     return _build(document, read_page, read_image)
-
-
-def _load(data: bytes, name: str) -> dict[str, Any]:
-    try:
-        document = json.loads(data.decode("utf-8", errors="replace"))
-    except ValueError as error:
-        raise ValueError(f"{name} of this result is not valid JSON: {error}") from error
-    if not isinstance(document, dict):
-        raise ValueError(f"{name} of this result is not a JSON object")
-    return document
 
 
 def _json_pages(document: dict[str, Any]) -> Callable[[int], Any]:
