@@ -97,19 +97,26 @@ export function makeWindow(list, onScroll) {
   return win;
 }
 
-/** [first, count]: the rows of `total` to build for the list's scroll position, `spare` more on
- *  each side of the view, and at least `least`. */
+/** [first, count, viewFirst, viewCount]: the rows of `total` to build for the list's scroll
+ *  position (`spare` more on each side of the view, at least `least`), and those in view. */
 export function span(win, total, spare, least) {
   const pitch = win.pitch || 80;
   const view = win.list.clientHeight || window.innerHeight;
-  const count = Math.max(least, Math.ceil(view / pitch) + 2 * spare);
-  const first = Math.max(0, Math.floor(win.list.scrollTop / pitch) - spare);
-  return [Math.max(0, Math.min(first, total - count)), count];
+  const top = Math.floor(win.list.scrollTop / pitch);
+  const inView = Math.ceil(view / pitch) + 1;
+  const count = Math.max(least, inView + 2 * spare);
+  const first = Math.max(0, Math.min(top - spare, total - count));
+  return [first, count, Math.max(0, Math.min(top, total - inView)), inView];
+}
+
+/** Call `then()` at the next frame: the rest of the rows after those in view were built. */
+export function later(then) {
+  requestAnimationFrame(() => then());
 }
 
 /** Put `rows` (parts from makeRow, in order) between the spacers, moving only nodes out of place
  *  (a focused button stays focused), remove the `gone` nodes, and size the spacers for `before`
- *  and `after` rows left out, at the rows' measured pitch. */
+ *  and `after` rows left out, at the pitch of the first rows built. */
 export function arrange(win, rows, gone, before, after) {
   for (const node of gone) node.remove();
   let cursor = win.before.nextSibling;
@@ -121,7 +128,8 @@ export function arrange(win, rows, gone, before, after) {
     row.node.setAttribute("aria-setsize", String(total));
   });
   const gap = parseFloat(getComputedStyle(win.list).rowGap) || 0;
-  if (rows.length) {
+  if (rows.length && !win.pitch) { // measured once: spacers that changed with each build would move the
+    // scroll position, and that would build other rows, again and again
     const first = rows[0].node, last = rows[rows.length - 1].node;
     const height = last.offsetTop + last.offsetHeight - first.offsetTop + gap;
     if (height > 0) win.pitch = height / rows.length;

@@ -1,8 +1,13 @@
 """The TaskManager panel through the UI: rows and actions for each status, panel options,
 text-only rendering of hostile strings, start-up warnings, and two tabs sharing one runner."""
 
+import time
+
 import pytest
 
+from dataflow.core.model import TaskState
+from dataflow.core.persistence import DEFAULT_PREFIX, encode
+from dataflow.core.status import TaskStatus
 from tests import pdfs
 from tests.e2e.conftest import wait_for_app_state, watch_page
 from tests.e2e.helpers import add_files, progress, row, wait_engine, wait_status
@@ -219,3 +224,62 @@ def test_when_the_running_tab_closes_the_other_takes_over_from_the_checkpoint(co
     assert [a["outcome"] for a in task["attempts"]] == ["interrupted", "completed"]
     assert task["retry_count"] == 0
     follower.close()
+
+
+def finished_history(count: int) -> list[list[str]]:
+    """`count` completed tasks as the app saves them: archive-0000.pdf is the oldest."""
+    now = time.time()
+    records = []
+    for index in range(count):
+        task = TaskState(id=f"history-{index:04d}", name=f"archive-{index:04d}.pdf", kind="pdf",
+                         status=TaskStatus.COMPLETED, progress=100.0, created_at=now - 5000 + index,
+                         start_time=now - 5000 + index, finished_at=now - 4990 + index, last_updated=now,
+                         input={"file_id": f"f{index}", "file_name": f"archive-{index:04d}.pdf", "size": 1234,
+                                "options": {"mode": "text"}},
+                         result={"result_key": f"result:history-{index:04d}", "filename": "x.zip", "pages": 2,
+                                 "images": 0, "size": 456, "mime": "application/zip", "title": None,
+                                 "skipped_pages": [], "warnings": []})
+        records.append([DEFAULT_PREFIX + task.id, encode(task)])
+    return records
+
+
+OBSERVE_LONG_TASKS = """() => { window.__long = [];
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__long.push(e.duration); })
+      .observe({type: 'longtask'}); }"""
+
+
+def test_two_thousand_finished_tasks_make_a_virtual_list_that_scrolls_to_the_oldest_without_long_tasks(app):
+    app.evaluate("(records) => { for (const [k, v] of records) localStorage.setItem(k, v); }",
+                 finished_history(2000))
+    app.reload()
+    assert wait_for_app_state(app) == "ready"
+    newest = row(app, "archive-1999.pdf")
+    newest.wait_for()
+    assert newest.get_attribute("aria-posinset") == "1" and newest.get_attribute("aria-setsize") == "2000"
+    assert app.text_content("#task-summary") == "2000 tasks · 2000 completed"
+    built = app.evaluate("document.querySelectorAll('li.task').length")
+    assert 0 < built < 200  # the rows in view, not 2,000
+    wait_engine(app)
+    app.wait_for_timeout(3000)  # start-up's own work (the blob janitor's first sweep) is over
+    app.evaluate(OBSERVE_LONG_TASKS)
+
+    listing = app.get_by_role("list", name="Tasks")
+    listing.focus()  # reachable by keyboard: End scrolls the list to its oldest task
+    oldest = row(app, "archive-0000.pdf")
+    for _ in range(20):  # spacers are sized from measured rows: the end may move as rows are built
+        listing.press("End")
+        app.wait_for_timeout(200)
+        if oldest.count():
+            break
+    oldest.wait_for()
+    assert oldest.get_attribute("aria-posinset") == "2000"
+    oldest.get_by_role("button", name="Remove archive-0000.pdf").wait_for()
+    scrolled = app.evaluate("window.__long.splice(0)")
+
+    app.get_by_label("Hide completed").check()
+    app.wait_for_function("document.querySelectorAll('li.task').length === 0")
+    assert "2000 completed (hidden)" in app.text_content("#task-summary")
+    app.get_by_label("Hide completed").uncheck()
+    newest.wait_for()
+    app.wait_for_timeout(1500)  # a clock tick or two of the panel
+    assert (scrolled, app.evaluate("window.__long")) == ([], [])

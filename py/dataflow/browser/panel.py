@@ -15,7 +15,7 @@ import asyncio
 import bisect
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from dataflow.browser.dom import on
@@ -28,8 +28,9 @@ from dataflow.core.status import TaskStatus
 
 ActionHandler = Callable[[str, str, dict], Any]  # (action name, task id, extra such as a secret)
 S = TaskStatus
-SPARE_ROWS = 8  # built beyond each edge of the view, so a short scroll or Tab shows built rows
-LEAST_ROWS = 40  # a list this short is built whole (before the first layout, the view's height is unknown)
+SPARE_ROWS = 4  # built beyond each edge of the view, so a short scroll or Tab shows built rows
+LEAST_ROWS = 12  # at least this many rows are built (before the first layout, the view's height is unknown)
+BUILD_AT_ONCE = 8  # more new rows than this: the rows in view now, the spare ones at the next frame
 
 
 @dataclass
@@ -48,7 +49,7 @@ class Panel:
                  kinds: KindRegistry, hide_completed: bool = False, on_change: Callable[[], None] = lambda: None):
         self.list_node = list_node
         self.kinds = kinds
-        self.js = rows  # static/rows.js: makeRow, fillRow, fillProgress, fillTimes, makeWindow, span, arrange
+        self.js = rows  # static/rows.js: makeRow, fillRow, fillProgress, fillTimes, makeWindow, span, arrange, later
         self.now = now
         self.on_action = on_action
         self.hide_completed = hide_completed
@@ -59,7 +60,8 @@ class Panel:
         self._counts: Counter[TaskStatus] = Counter()
         self._shown: list[str] | None = None  # ids of the rows the list shows, newest first (None: recompute)
         self._arrange_due = False
-        self.window = rows.makeWindow(list_node, create_proxy(self.arrange))
+        self._arrange_proxy = create_proxy(self.arrange)
+        self.window = rows.makeWindow(list_node, self._arrange_proxy)
         on(list_node, "click", self._clicked)
         on(list_node, "submit", self._submitted)
 
@@ -156,9 +158,12 @@ class Panel:
         """Build the rows in view (and SPARE_ROWS around them), drop the others' nodes, size the spacers."""
         self._arrange_due = False
         shown = self.shown()
-        span = self.js.span(self.window, len(shown), SPARE_ROWS, LEAST_ROWS)
-        first, count = int(span[0]), int(span[1])
-        wanted = shown[first:first + count]
+        first, count, view_first, view_count = (int(n) for n in self.js.span(self.window, len(shown), SPARE_ROWS,
+                                                                                LEAST_ROWS))
+        wanted, in_view = shown[first:first + count], shown[view_first:view_first + view_count]
+        if self._unbuilt(wanted) > BUILD_AT_ONCE and self._unbuilt(in_view):  # a jump: no long task
+            first, wanted = view_first, in_view
+            self.js.later(self._arrange_proxy)
         keep = set(wanted)
         dropped = [self.built.pop(task_id) for task_id in [t for t in self.built if t not in keep]]
         gone = [row.parts.node for row in dropped]
@@ -172,6 +177,9 @@ class Panel:
                 self._fill(row)
         self.js.arrange(self.window, to_js([self.rows[t].parts for t in wanted]), to_js(gone), first,
                         len(shown) - first - len(wanted))
+
+    def _unbuilt(self, ids: list[str]) -> int:
+        return sum(1 for task_id in ids if self.rows[task_id].parts is None)
 
     def _arrange_soon(self) -> None:
         """One arrange after a burst of changes (Clear finished removes hundreds of rows at once)."""
@@ -220,7 +228,7 @@ class Panel:
     def _fill(self, row: Row) -> None:
         """The whole row in one call into JS (one crossing instead of dozens)."""
         view = row_view(row.task, self.now(), row.samples, self.kinds.get(row.task.kind))
-        data = asdict(view)
+        data = dict(vars(view))  # shallow: dataclasses.asdict deep-copies, a cost per row built
         data["actions"] = list(view.actions)
         data["hidden"] = False  # hidden rows are not built (see shown())
         self.js.fillRow(row.parts, to_js(data))
