@@ -29,12 +29,9 @@ import direct  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 from dataflow.core.blobs import MemoryBlobStore, file_key  # noqa: E402
-from dataflow.core.model import TaskState  # noqa: E402
-from dataflow.core.persistence import DEFAULT_PREFIX, encode  # noqa: E402
-from dataflow.core.status import TaskStatus  # noqa: E402
 from dataflow.executors.pdf.service import PdfService  # noqa: E402
 from tests.e2e.conftest import CHROMIUM_ARGS  # noqa: E402
-from tests.e2e.helpers import add_files, wait_engine  # noqa: E402
+from tests.e2e.helpers import add_files, finished_history, wait_engine  # noqa: E402
 from tools.chromium import BUNDLED, find_chromium  # noqa: E402
 from tools.serve import make_server  # noqa: E402
 
@@ -213,7 +210,7 @@ class Bench:
         page.wait_for_selector('html[data-offline="ready"]', state="attached")
         wait_engine(page)
         empty = self.reload_ready(page)
-        records = synthetic_history(history)
+        records = finished_history(history)
         page.evaluate("(records) => { for (const [k, v] of records) localStorage.setItem(k, v); }", records)
         full = self.reload_ready(page)
         startup_longest = max((d for _, d in page.evaluate("window.__longtasks")), default=0.0)
@@ -299,23 +296,6 @@ def startup_steps(page: Page, ready: float) -> dict:
         steps[name] = max(0.0, end - previous)
         previous = max(previous, end)
     return steps
-
-
-def synthetic_history(count: int) -> list[list[str]]:
-    """`count` completed tasks as the app saves them, for the scale measurement."""
-    now = time.time()
-    records = []
-    for index in range(count):
-        task = TaskState(id=f"history-{index:04d}", name=f"archive-{index:04d}.pdf", kind="pdf",
-                         status=TaskStatus.COMPLETED, progress=100.0, created_at=now - 5000 + index,
-                         start_time=now - 5000 + index, finished_at=now - 4990 + index, last_updated=now,
-                         input={"file_id": f"f{index}", "file_name": f"archive-{index:04d}.pdf", "size": 123456,
-                                "options": {"mode": "complete", "max_images": 10, "format": "zip"}},
-                         result={"result_key": f"result:history-{index:04d}", "filename": "x.zip", "pages": 12,
-                                 "images": 3, "size": 45678, "mime": "application/zip", "title": None,
-                                 "skipped_pages": [], "warnings": []})
-        records.append([DEFAULT_PREFIX + task.id, encode(task)])
-    return records
 
 
 def cpython(data: bytes, mode: str, *, service: bool) -> dict:

@@ -1,16 +1,11 @@
 """The TaskManager panel through the UI: rows and actions for each status, panel options,
 text-only rendering of hostile strings, start-up warnings, and two tabs sharing one runner."""
 
-import time
-
 import pytest
 
-from dataflow.core.model import TaskState
-from dataflow.core.persistence import DEFAULT_PREFIX, encode
-from dataflow.core.status import TaskStatus
 from tests import pdfs
 from tests.e2e.conftest import wait_for_app_state, watch_page
-from tests.e2e.helpers import add_files, progress, row, wait_engine, wait_status
+from tests.e2e.helpers import add_files, finished_history, progress, row, wait_engine, wait_status
 
 LONG = pdfs.many_pages_pdf(500, words=150)  # ~4 s of work: room to pause, cancel or close mid-way
 ALL_ACTIONS = ("Pause", "Resume", "Cancel", "Retry", "Download", "Remove")
@@ -224,23 +219,6 @@ def test_when_the_running_tab_closes_the_other_takes_over_from_the_checkpoint(co
     assert [a["outcome"] for a in task["attempts"]] == ["interrupted", "completed"]
     assert task["retry_count"] == 0
     follower.close()
-
-
-def finished_history(count: int) -> list[list[str]]:
-    """`count` completed tasks as the app saves them: archive-0000.pdf is the oldest."""
-    now = time.time()
-    records = []
-    for index in range(count):
-        task = TaskState(id=f"history-{index:04d}", name=f"archive-{index:04d}.pdf", kind="pdf",
-                         status=TaskStatus.COMPLETED, progress=100.0, created_at=now - 5000 + index,
-                         start_time=now - 5000 + index, finished_at=now - 4990 + index, last_updated=now,
-                         input={"file_id": f"f{index}", "file_name": f"archive-{index:04d}.pdf", "size": 1234,
-                                "options": {"mode": "text"}},
-                         result={"result_key": f"result:history-{index:04d}", "filename": "x.zip", "pages": 2,
-                                 "images": 0, "size": 456, "mime": "application/zip", "title": None,
-                                 "skipped_pages": [], "warnings": []})
-        records.append([DEFAULT_PREFIX + task.id, encode(task)])
-    return records
 
 
 OBSERVE_LONG_TASKS = """() => { window.__long = [];
