@@ -100,7 +100,9 @@ class Panel:
             row.samples = [(self.now(), task.progress)] if task.status is S.RUNNING else []
         if row.parts is not None:
             self._fill(row)
-        if arrange and self._shown is None:
+        if arrange and existing is None:
+            self.arrange()  # a new task's row is in the list at once, from its first status on
+        elif arrange and self._shown is None:
             self._arrange_soon()
         if notify:
             self.on_change()
