@@ -29,12 +29,9 @@ import direct  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 from dataflow.core.blobs import MemoryBlobStore, file_key  # noqa: E402
-from dataflow.core.model import TaskState  # noqa: E402
-from dataflow.core.persistence import DEFAULT_PREFIX, encode  # noqa: E402
-from dataflow.core.status import TaskStatus  # noqa: E402
 from dataflow.executors.pdf.service import PdfService  # noqa: E402
 from tests.e2e.conftest import CHROMIUM_ARGS  # noqa: E402
-from tests.e2e.helpers import add_files, wait_engine  # noqa: E402
+from tests.e2e.helpers import add_files, finished_history, wait_engine  # noqa: E402
 from tools.chromium import BUNDLED, find_chromium  # noqa: E402
 from tools.serve import make_server  # noqa: E402
 
@@ -54,6 +51,8 @@ new MutationObserver(() => {
 }).observe(document, {subtree: true, attributes: true, childList: true});
 """
 TIMEOUT = 600_000
+GROUPS = ("throughput", "startup", "resume", "scale", "batch")
+HISTORIES = (1000, 2000)
 
 
 class Bench:
@@ -155,17 +154,20 @@ class Bench:
         page = self.page(context, "index.html?workers=1")
         page.wait_for_selector('body[data-app-state="ready"]', state="attached")
         cold = page.evaluate("window.__marks['appState=ready']")
+        steps = {f"cold_{name}": value for name, value in startup_steps(page, cold).items()}
         page.wait_for_selector('html[data-offline="ready"]', state="attached")
         wait_engine(page)
         page.goto(self.base + "index.html?workers=1")
         page.wait_for_selector('body[data-app-state="ready"]', state="attached")
         warm = page.evaluate("window.__marks['appState=ready']")
+        steps |= {f"warm_{name}": value for name, value in startup_steps(page, warm).items()}
         context.close()
         bare = self.page(path="bench/pages/bare.html")
         bare.wait_for_selector('body[data-state="ready"]', state="attached")
         bare_ms = bare.evaluate("window.__marks['state=ready']")
+        bare_steps = {f"bare_{name}": value for name, value in startup_steps(bare, bare_ms).items()}
         bare.context.close()
-        return {"cold_ms": cold, "warm_ms": warm, "bare_ms": bare_ms}
+        return {"cold_ms": cold, "warm_ms": warm, "bare_ms": bare_ms} | steps | bare_steps
 
     def resume(self, name: str) -> dict:
         page = self.app()
@@ -200,17 +202,18 @@ class Bench:
                 "redone_pages": max(state["chunk"], state["stored"] - state["checkpoint"]),
                 "ok": float(task["status"] == "completed")}
 
-    def scale(self, history: int = 1000) -> dict:
+    def scale(self, history: int) -> dict:
+        """Warm start-up with and without `history` finished tasks saved, and the longest main-thread
+        task while a PDF runs beside them (progress ticks), on "Hide completed" and on "Clear finished"."""
         context = self.browser.new_context()
         page = self.page(context, "index.html?workers=1")
-        page.wait_for_selector('body[data-app-state="ready"]', state="attached")
-        empty = page.evaluate("window.__marks['appState=ready']")
-        records = synthetic_history(history)
+        page.wait_for_selector('html[data-offline="ready"]', state="attached")
+        wait_engine(page)
+        empty = self.reload_ready(page)
+        records = finished_history(history)
         page.evaluate("(records) => { for (const [k, v] of records) localStorage.setItem(k, v); }", records)
-        page.goto(self.base + "index.html?workers=1")
-        page.wait_for_selector('body[data-app-state="ready"]', state="attached")
-        full = page.evaluate("window.__marks['appState=ready']")
-        rows = page.evaluate("document.querySelectorAll('li.task').length")
+        full = self.reload_ready(page)
+        startup_longest = max((d for _, d in page.evaluate("window.__longtasks")), default=0.0)
         chars = page.evaluate("""() => Object.keys(localStorage).reduce((n, k) => n + k.length +
             localStorage.getItem(k).length, 0)""")
         wait_engine(page)
@@ -223,9 +226,27 @@ class Bench:
                                timeout=TIMEOUT, polling=200)
         end = page.evaluate("performance.now()")
         longest, tbt = self.blocking(page, start, end)
+        hide = self.operation(page, lambda: page.click("#hide-completed"))
+        page.click("#hide-completed")
+        clear = self.operation(page, lambda: page.click("#clear-finished"),
+                               "() => !document.querySelector('li.task[data-status=completed]')")
         context.close()
-        return {"render_ms": full - empty, "rows": rows, "storage_chars": chars, "longest_ms": longest,
-                "tbt_ms": tbt}
+        return {"ready_ms": full - empty, "startup_longest_ms": startup_longest, "storage_chars": chars,
+                "longest_ms": longest, "tbt_ms": tbt, "hide_longest_ms": hide, "clear_longest_ms": clear}
+
+    def reload_ready(self, page: Page) -> float:
+        """Reload (warm: served by the service worker) and return the time to the ready panel (ms)."""
+        page.reload()
+        page.wait_for_selector('body[data-app-state="ready"]', state="attached")
+        return page.evaluate("window.__marks['appState=ready']")
+
+    def operation(self, page: Page, act: Callable[[], None], done: str = "() => true") -> float:
+        """The longest main-thread task (ms) from `act` until `done` holds and 500 ms more passed."""
+        start = page.evaluate("performance.now()")
+        act()
+        page.wait_for_function(done, timeout=TIMEOUT, polling=100)
+        page.wait_for_timeout(500)
+        return self.blocking(page, start, page.evaluate("performance.now()"))[0]
 
     def batch(self, workers: int, count: int = 20) -> dict:
         page = self.app(workers)
@@ -239,21 +260,42 @@ class Bench:
         return {"seconds": max(t["finished_at"] for t in tasks) - min(t["created_at"] for t in tasks)}
 
 
-def synthetic_history(count: int) -> list[list[str]]:
-    """`count` completed tasks as the app saves them, for the scale measurement."""
-    now = time.time()
-    records = []
-    for index in range(count):
-        task = TaskState(id=f"history-{index:04d}", name=f"archive-{index:04d}.pdf", kind="pdf",
-                         status=TaskStatus.COMPLETED, progress=100.0, created_at=now - 5000 + index,
-                         start_time=now - 5000 + index, finished_at=now - 4990 + index, last_updated=now,
-                         input={"file_id": f"f{index}", "file_name": f"archive-{index:04d}.pdf", "size": 123456,
-                                "options": {"mode": "complete", "max_images": 10, "format": "zip"}},
-                         result={"result_key": f"result:history-{index:04d}", "filename": "x.zip", "pages": 12,
-                                 "images": 3, "size": 45678, "mime": "application/zip", "title": None,
-                                 "skipped_pages": [], "warnings": []})
-        records.append([DEFAULT_PREFIX + task.id, encode(task)])
-    return records
+STEPS_JS = """() => {
+    const marks = Object.fromEntries(performance.getEntriesByType('mark').map(m => [m.name, m.startTime]));
+    const fetched = (suffix) => Math.max(0, ...performance.getEntriesByType('resource')
+        .filter(r => r.name.split('?')[0].endsWith(suffix)).map(r => r.responseEnd));
+    return {marks, wasm: fetched('/pyodide.asm.wasm'), stdlib: fetched('/python_stdlib.zip')};
+}"""
+
+
+STEPS = (  # (step, what ends it), in the order start-up reaches them
+    ("pyscript", "PyScript's JS loaded, config read"),
+    ("download", "runtime downloaded (pyodide.asm.wasm, python_stdlib.zip)"),
+    ("interpreter", "interpreter started, with the `packages` of the main thread's config (pypdf before)"),
+    ("files", "Python files and JS modules written into the interpreter"),
+    ("imports", "our imports (main.py to the app's modules imported)"),
+    ("render", "the app started: workers spawned, plug-ins, saved tasks rendered"),
+    ("ready", "the rest, to ready (bare page: its script, importing pypdf)"),
+)
+
+
+def startup_steps(page: Page, ready: float) -> dict:
+    """Where start-up time goes (ms), from the boot path's performance marks (static/boot.js: the
+    main interpreter's progress; boot.py: our imports and start) and resource timing. Each step
+    is the time from the end of the previous milestone to its own."""
+    data = page.evaluate(STEPS_JS)
+    marks = data["marks"]
+    ends = {"pyscript": marks.get("py:Loading interpreter", 0.0), "download": max(data["wasm"], data["stdlib"]),
+            "interpreter": marks.get("py:Loaded interpreter", 0.0),  # loadPyodide also installs `packages`
+            "files": marks.get("py:Loaded JS modules", marks.get("py:Loaded files", 0.0)),
+            "imports": marks.get("dataflow:imported", 0.0), "render": marks.get("dataflow:started", 0.0),
+            "ready": ready}
+    steps, previous = {}, 0.0
+    for name, _ in STEPS:
+        end = ends[name] or previous  # a page without this milestone (bare.html has no app)
+        steps[name] = max(0.0, end - previous)
+        previous = max(previous, end)
+    return steps
 
 
 def cpython(data: bytes, mode: str, *, service: bool) -> dict:
@@ -284,7 +326,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "browser.md")
+    parser.add_argument("--only", default=",".join(GROUPS),
+                        help=f"comma-separated measurement groups, of {', '.join(GROUPS)}")
     args = parser.parse_args()
+    only = set(args.only.split(","))
     corpora = {"report": corpus.report_pdf(120), "images": corpus.images_pdf(30), "batch": corpus.report_pdf(10),
                "resume": corpus.report_pdf(600)}
     server = make_server(ROOT, quiet=True)
@@ -305,7 +350,7 @@ def main() -> None:
         bench = Bench(browser, base, corpora)
         for run in range(1, args.runs + 1):
             print(f"run {run} of {args.runs}", flush=True)
-            for mode, name in (("text", "report"), ("images", "images")):
+            for mode, name in (("text", "report"), ("images", "images")) if "throughput" in only else ():
                 record(f"app-{mode}", lambda mode=mode, name=name: bench.app_throughput(name, mode))
                 record(f"direct-{mode}", lambda mode=mode, name=name: bench.direct_worker(name, mode))
                 with concurrent.futures.ThreadPoolExecutor(1) as pool:
@@ -314,13 +359,19 @@ def main() -> None:
                         pool.submit(cpython, data, mode, service=False).result())
                     results.setdefault(f"cpython-service-{mode}", []).append(
                         pool.submit(cpython, data, mode, service=True).result())
-            record("pdfjs-text", lambda: bench.pdfjs("report"))
-            record("naive-text", lambda: bench.naive_main("report"))
-            record("startup", bench.startup)
-            record("resume", lambda: bench.resume("resume"))
-            record("scale", bench.scale)
-            record("batch-1", lambda: bench.batch(1))
-            record("batch-2", lambda: bench.batch(2))
+            if "throughput" in only:
+                record("pdfjs-text", lambda: bench.pdfjs("report"))
+                record("naive-text", lambda: bench.naive_main("report"))
+            if "startup" in only:
+                record("startup", bench.startup)
+            if "resume" in only:
+                record("resume", lambda: bench.resume("resume"))
+            if "scale" in only:
+                for history in HISTORIES:
+                    record(f"scale-{history}", lambda history=history: bench.scale(history))
+            if "batch" in only:
+                record("batch-1", lambda: bench.batch(1))
+                record("batch-2", lambda: bench.batch(2))
         browser.close()
     server.shutdown()
     table = render(results, corpora, args.runs)
@@ -337,6 +388,54 @@ def render(r: dict[str, list[dict]], corpora: dict[str, bytes], runs: int) -> st
         return statistics.median(v[field] for v in r[key])
 
     rows = []
+    if "app-text" in r:
+        rows += throughput_rows(col, med)
+    if "startup" in r:
+        rows += [
+            ("Start-up to ready panel (ms)", "cold (empty cache)", col("startup", "cold_ms", "{:.0f}")),
+            ("", "warm (service worker cache)", col("startup", "warm_ms", "{:.0f}")),
+            ("", "bare PyScript page importing pypdf", col("startup", "bare_ms", "{:.0f}")),
+            ("", "ratio: cold ÷ bare; warm ÷ cold",
+             f"{med('startup', 'cold_ms') / med('startup', 'bare_ms'):.2f}×; "
+             f"{med('startup', 'warm_ms') / med('startup', 'cold_ms'):.2f}×"),
+        ]
+        for index, (step, what) in enumerate(STEPS):
+            rows.append(("Start-up steps, ms: cold / warm / bare" if index == 0 else "", what,
+                         " / ".join(col("startup", f"{run}_{step}", "{:.0f}") for run in ("cold", "warm", "bare"))))
+    if "resume" in r:
+        rows += [("Resume after reload (600 pages)", "reload to work going on again (s)", col("resume", "seconds")),
+                 ("", "pages processed twice (at most the chunk in flight)",
+                  col("resume", "redone_pages", "{:.0f}"))]
+    for history in HISTORIES:
+        key = f"scale-{history}"
+        if key in r:
+            rows += [
+                (f"Scale: {history:,} finished tasks in history", "extra time to the ready panel, warm (ms)",
+                 col(key, "ready_ms", "{:.0f}")),
+                ("", "longest main-thread task during that start-up (ms)", col(key, "startup_longest_ms", "{:.0f}")),
+                ("", "localStorage used (characters)", col(key, "storage_chars", "{:,.0f}")),
+                ("", "longest main-thread task while a PDF runs (ms)", col(key, "longest_ms", "{:.0f}")),
+                ("", "longest task on Hide completed (ms)", col(key, "hide_longest_ms", "{:.0f}")),
+                ("", "longest task on Clear finished (ms)", col(key, "clear_longest_ms", "{:.0f}")),
+            ]
+    if "batch-1" in r:
+        rows += [("Batch of 20 PDFs (10 pages each, s)", "1 worker", col("batch-1", "seconds")),
+                 ("", f"2 workers ({os.cpu_count()} cores)", col("batch-2", "seconds"))]
+    header = [
+        f"DataFlow Tasks benchmark: headless Chromium and CPython {sys.version.split()[0]} on this machine "
+        f"({os.cpu_count()} cores). Median of {runs} runs (min–max), variants interleaved.",
+        f"Corpus, generated by bench/corpus.py: \"report\" {len(corpora['report']) // 1024} KB, 120 pages of "
+        f"headings, paragraphs and a table in {corpus.font_used()}; \"images\" {len(corpora['images']) // 1024} KB, "
+        "30 pages × 3 images (RGB PNG, JPEG, grey PNG, 200×150).",
+        "",
+        "| measure | variant | result |",
+        "|---|---|---|",
+    ]
+    return "\n".join(header + [f"| {a} | {b} | {c} |" for a, b, c in rows])
+
+
+def throughput_rows(col: Callable, med: Callable) -> list[tuple[str, str, str]]:
+    rows = []
     for mode, label in (("text", "text"), ("images", "images")):
         rows += [
             (f"Extraction, {label} (pages/s)", "our worker path (orchestrator + worker + IndexedDB + zip)",
@@ -349,7 +448,7 @@ def render(r: dict[str, list[dict]], corpora: dict[str, bytes], runs: int) -> st
             ("", "our overhead over pypdf directly in Pyodide",
              f"{(med(f'direct-{mode}', 'pages_per_s') / med(f'app-{mode}', 'pages_per_s') - 1) * 100:+.0f} %"),
         ]
-    rows += [
+    return rows + [
         ("", "pdf.js (text, same browser)", col("pdfjs-text", "pages_per_s")),
         ("", "ratio: pdf.js ÷ our worker path (text)",
          f"{med('pdfjs-text', 'pages_per_s') / med('app-text', 'pages_per_s'):.2f}×"),
@@ -358,28 +457,7 @@ def render(r: dict[str, list[dict]], corpora: dict[str, bytes], runs: int) -> st
         ("", "worker path: total blocking time (ms)", col("app-text", "tbt_ms", "{:.0f}")),
         ("", "pypdf on the main thread: longest task (ms)", col("naive-text", "longest_ms", "{:.0f}")),
         ("", "pypdf on the main thread: total blocking time (ms)", col("naive-text", "tbt_ms", "{:.0f}")),
-        ("Start-up to ready panel (ms)", "cold (empty cache)", col("startup", "cold_ms", "{:.0f}")),
-        ("", "warm (service worker cache)", col("startup", "warm_ms", "{:.0f}")),
-        ("", "bare PyScript page importing pypdf", col("startup", "bare_ms", "{:.0f}")),
-        ("Resume after reload (600 pages)", "reload to work going on again (s)", col("resume", "seconds")),
-        ("", "pages processed twice (at most the chunk in flight)", col("resume", "redone_pages", "{:.0f}")),
-        ("Scale: 1,000 tasks in history", "extra start-up to render them (ms)", col("scale", "render_ms", "{:.0f}")),
-        ("", "localStorage used (characters)", col("scale", "storage_chars", "{:,.0f}")),
-        ("", "longest main-thread task while a PDF runs (ms)", col("scale", "longest_ms", "{:.0f}")),
-        ("Batch of 20 PDFs (10 pages each, s)", "1 worker", col("batch-1", "seconds")),
-        ("", f"2 workers ({os.cpu_count()} cores)", col("batch-2", "seconds")),
     ]
-    header = [
-        f"DataFlow Tasks benchmark: headless Chromium and CPython {sys.version.split()[0]} on this machine "
-        f"({os.cpu_count()} cores). Median of {runs} runs (min–max), variants interleaved.",
-        f"Corpus, generated by bench/corpus.py: \"report\" {len(corpora['report']) // 1024} KB, 120 pages of "
-        f"headings, paragraphs and a table in {corpus.font_used()}; \"images\" {len(corpora['images']) // 1024} KB, "
-        "30 pages × 3 images (RGB PNG, JPEG, grey PNG, 200×150).",
-        "",
-        "| measure | variant | result |",
-        "|---|---|---|",
-    ]
-    return "\n".join(header + [f"| {a} | {b} | {c} |" for a, b, c in rows])
 
 
 if __name__ == "__main__":

@@ -1,11 +1,17 @@
 """Entry point of a PDF worker (the PDF plug-in's worker script): PyScript runs this in a Web
-Worker and exposes `__export__` to the main thread. JSON strings in, JSON strings out."""
+Worker and exposes `__export__` to the main thread. JSON strings in, JSON strings out.
+
+pypdf is loaded here, from the vendored lock, and nowhere else: the main thread never installs it."""
 
 import json
 
-from dataflow.browser.worker_side import idb_blob_store, reply
-from dataflow.browser.worker_side import runtime_info as versions
-from dataflow.executors.pdf.service import PdfService
+import pyodide_js
+
+await pyodide_js.loadPackage("pypdf")  # noqa: F704, PLE1142 - PyScript runs this module with top-level await
+
+from dataflow.browser.worker_side import idb_blob_store, reply  # noqa: E402 - pypdf is loaded first
+from dataflow.browser.worker_side import runtime_info as versions  # noqa: E402
+from dataflow.executors.pdf.service import PdfService  # noqa: E402
 
 _service: PdfService | None = None
 

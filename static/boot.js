@@ -14,3 +14,8 @@ const fail = (reason) => {
 
 addEventListener("error", (event) => fail(event.error ?? event.message));
 addEventListener("unhandledrejection", (event) => fail(event.reason));
+
+// Start-up breakdown for `make bench` (bench/browser_bench.py reads these performance marks): the
+// main interpreter's progress (runtime download and start, files, JS modules) as "py:<step>" marks;
+// boot.py adds "dataflow:<step>" marks for our imports and the first render.
+addEventListener("py:progress", (event) => performance.mark(`py:${event.detail}`));

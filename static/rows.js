@@ -95,3 +95,72 @@ export function fillTimes(row, elapsed, remaining, retryIn) {
   setText(row.remaining, remaining);
   setText(row.retryIn, retryIn);
 }
+
+// The virtual list (dataflow.browser.panel): the <ul> holds only the rows in view and a few around
+// them, between two spacers sized for the rows left out. Each row says its place in the whole list
+// (aria-posinset/aria-setsize), and the list scrolls by keyboard when focused (tabindex=0).
+
+/** Spacers around the built rows, and `onScroll()` once a frame while the list scrolls. */
+export function makeWindow(list, onScroll) {
+  const spacer = (side) => {
+    const node = document.createElement("li");
+    node.className = `task-spacer ${side}`;
+    node.setAttribute("aria-hidden", "true");
+    node.hidden = true;
+    return node;
+  };
+  const win = { list, before: spacer("before"), after: spacer("after"), pitch: 0 };
+  list.prepend(win.before);
+  list.append(win.after);
+  if (!list.hasAttribute("tabindex")) list.tabIndex = 0;
+  let frame = 0;
+  list.addEventListener("scroll", () => {
+    if (!frame) frame = requestAnimationFrame(() => { frame = 0; onScroll(); });
+  }, { passive: true });
+  return win;
+}
+
+/** [first, count, viewFirst, viewCount]: the rows of `total` to build for the list's scroll
+ *  position (`spare` more on each side of the view, at least `least`), and those in view. */
+export function span(win, total, spare, least) {
+  const pitch = win.pitch || 80;
+  const view = win.list.clientHeight || window.innerHeight;
+  const top = Math.floor(win.list.scrollTop / pitch);
+  const inView = Math.ceil(view / pitch) + 1;
+  const count = Math.max(least, inView + 2 * spare);
+  const first = Math.max(0, Math.min(top - spare, total - count));
+  return [first, count, Math.max(0, Math.min(top, total - inView)), inView];
+}
+
+/** Call `then()` at the next frame: the rest of the rows after those in view were built. */
+export function later(then) {
+  requestAnimationFrame(() => then());
+}
+
+/** Put `rows` (parts from makeRow, in order) between the spacers, moving only nodes out of place
+ *  (a focused button stays focused), remove the `gone` nodes, and size the spacers for `before`
+ *  and `after` rows left out, at the pitch of the first rows built. */
+export function arrange(win, rows, gone, before, after) {
+  for (const node of gone) node.remove();
+  let cursor = win.before.nextSibling;
+  const total = before + rows.length + after;
+  rows.forEach((row, index) => {
+    if (row.node === cursor) cursor = cursor.nextSibling;
+    else win.list.insertBefore(row.node, cursor);
+    row.node.setAttribute("aria-posinset", String(before + index + 1));
+    row.node.setAttribute("aria-setsize", String(total));
+  });
+  const gap = parseFloat(getComputedStyle(win.list).rowGap) || 0;
+  if (rows.length && !win.pitch) { // measured once: spacers that changed with each build would move the
+    // scroll position, and that would build other rows, again and again
+    const first = rows[0].node, last = rows[rows.length - 1].node;
+    const height = last.offsetTop + last.offsetHeight - first.offsetTop + gap;
+    if (height > 0) win.pitch = height / rows.length;
+  }
+  const size = (spacer, count) => {
+    spacer.hidden = count === 0;
+    spacer.style.height = `${Math.max(0, count * (win.pitch || 80) - gap)}px`;
+  };
+  size(win.before, before);
+  size(win.after, after);
+}

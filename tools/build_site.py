@@ -1,5 +1,12 @@
 #!/usr/bin/env python3
-"""Write the offline precache manifest, and optionally the deployable site folder. Standard library only.
+"""Write the app's Python archive and the offline precache manifest, and optionally the deployable
+site folder. Standard library only.
+
+The page's Python package (py/dataflow, without the native host) goes to the interpreters as one
+zip, static/vendor/dataflow.zip, that pyscript.toml unpacks (`"…/dataflow.zip" = "./*"`): one
+request instead of one per module, and a module added under py/dataflow is in it without a line
+of configuration. The zip is deterministic (sorted, fixed dates), so its hash changes with the
+sources only.
 
 The service worker (sw.js) caches exactly the files listed in static/vendor/precache.js, each
 with its sha256, under a cache named after a hash of the whole list: a deployment that changes
@@ -11,9 +18,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import json
 import shutil
 import sys
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +30,44 @@ PUBLIC = ["index.html", "pyscript.toml", "sw.js", "py", "static"]
 MANIFEST = Path("static/vendor/precache.js")
 SKIPPED_NAMES = {".stamp", ".DS_Store"}
 SKIPPED_SUFFIXES = {".map", ".pyc"}
-NOT_SERVED = (Path("py/dataflow/native"),)  # the command line and Temporal host: never loaded by the page
+PACKAGE = Path("py/dataflow")
+NATIVE = PACKAGE / "native"  # the command line and Temporal host: never loaded by the page
+ARCHIVE = Path("static/vendor/dataflow.zip")
+NOT_SERVED = (PACKAGE,)  # served inside ARCHIVE, not file by file
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def archive_members(root: Path) -> list[tuple[str, Path]]:
+    """(name in the archive, source) of every module the page loads: py/dataflow/**/*.py but the
+    native host, named from py/ ("dataflow/core/model.py"), sorted."""
+    sources = sorted(path for path in (root / PACKAGE).rglob("*.py")
+                     if "__pycache__" not in path.parts and (root / NATIVE) not in path.parents)
+    return [(path.relative_to(root / PACKAGE.parent).as_posix(), path) for path in sources]
+
+
+def archive_bytes(root: Path) -> bytes:
+    """The zip of `archive_members`, byte for byte the same for the same sources."""
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, source in archive_members(root):
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, source.read_bytes())
+    return buffer.getvalue()
+
+
+def write_archive(root: Path) -> int | None:
+    """Write ARCHIVE under `root` (only when its content changes); returns its number of modules,
+    or None in an exported site (no py/dataflow: the archive it holds is its copy of the sources)."""
+    if not (root / PACKAGE).is_dir():
+        return None
+    data, target = archive_bytes(root), root / ARCHIVE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists() or target.read_bytes() != data:
+        target.write_bytes(data)
+    return len(archive_members(root))
 
 
 def public_files(root: Path) -> list[Path]:
@@ -80,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.root / "static" / "vendor" / "pyodide").exists():
         print("build_site: error: static/vendor/ is missing; run `make vendor` first", file=sys.stderr)
         return 1
+    modules = write_archive(args.root)
+    if modules is not None:
+        print(f"build_site: {ARCHIVE} ({modules} modules)")
     data = write_manifest(args.root)
     print(f"build_site: precache {data['version']} ({len(data['files'])} files)")
     if args.out:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import zipfile
 
 from playwright.sync_api import Locator, Page
+
+from dataflow.core.model import TaskState
+from dataflow.core.persistence import DEFAULT_PREFIX, encode
+from dataflow.core.status import TaskStatus
 
 TASK_TIMEOUT_MS = 90_000
 
@@ -71,3 +76,21 @@ RECORD_PROGRESS = """() => {
   }).observe(document.getElementById('task-list'),
              {subtree: true, attributes: true, attributeFilter: ['aria-valuenow']});
 }"""
+
+
+def finished_history(count: int) -> list[list[str]]:
+    """`count` completed PDF tasks as the app saves them ([key, record] pairs for localStorage):
+    archive-0000.pdf is the oldest. For the e2e test and `make bench` of a long history."""
+    now = time.time()
+    records = []
+    for index in range(count):
+        task = TaskState(id=f"history-{index:04d}", name=f"archive-{index:04d}.pdf", kind="pdf",
+                         status=TaskStatus.COMPLETED, progress=100.0, created_at=now - 5000 + index,
+                         start_time=now - 5000 + index, finished_at=now - 4990 + index, last_updated=now,
+                         input={"file_id": f"f{index}", "file_name": f"archive-{index:04d}.pdf", "size": 123456,
+                                "options": {"mode": "complete", "max_images": 10, "format": "zip"}},
+                         result={"result_key": f"result:history-{index:04d}", "filename": "x.zip", "pages": 12,
+                                 "images": 3, "size": 45678, "mime": "application/zip", "title": None,
+                                 "skipped_pages": [], "warnings": []})
+        records.append([DEFAULT_PREFIX + task.id, encode(task)])
+    return records

@@ -5,7 +5,7 @@ import pytest
 
 from tests import pdfs
 from tests.e2e.conftest import wait_for_app_state, watch_page
-from tests.e2e.helpers import add_files, progress, row, wait_engine, wait_status
+from tests.e2e.helpers import add_files, finished_history, progress, row, wait_engine, wait_status
 
 LONG = pdfs.many_pages_pdf(500, words=150)  # ~4 s of work: room to pause, cancel or close mid-way
 ALL_ACTIONS = ("Pause", "Resume", "Cancel", "Retry", "Download", "Remove")
@@ -219,3 +219,45 @@ def test_when_the_running_tab_closes_the_other_takes_over_from_the_checkpoint(co
     assert [a["outcome"] for a in task["attempts"]] == ["interrupted", "completed"]
     assert task["retry_count"] == 0
     follower.close()
+
+
+OBSERVE_LONG_TASKS = """() => { window.__long = [];
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__long.push(e.duration); })
+      .observe({type: 'longtask'}); }"""
+
+
+def test_two_thousand_finished_tasks_make_a_virtual_list_that_scrolls_to_the_oldest_without_long_tasks(app):
+    app.evaluate("(records) => { for (const [k, v] of records) localStorage.setItem(k, v); }",
+                 finished_history(2000))
+    app.reload()
+    assert wait_for_app_state(app) == "ready"
+    newest = row(app, "archive-1999.pdf")
+    newest.wait_for()
+    assert newest.get_attribute("aria-posinset") == "1" and newest.get_attribute("aria-setsize") == "2000"
+    assert app.text_content("#task-summary") == "2000 tasks · 2000 completed"
+    built = app.evaluate("document.querySelectorAll('li.task').length")
+    assert 0 < built < 200  # the rows in view, not 2,000
+    wait_engine(app)
+    app.wait_for_timeout(3000)  # start-up's own work (the blob janitor's first sweep) is over
+    app.evaluate(OBSERVE_LONG_TASKS)
+
+    listing = app.get_by_role("list", name="Tasks")
+    listing.focus()  # reachable by keyboard: End scrolls the list to its oldest task
+    oldest = row(app, "archive-0000.pdf")
+    for _ in range(20):  # spacers are sized from measured rows: the end may move as rows are built
+        listing.press("End")
+        app.wait_for_timeout(200)
+        if oldest.count():
+            break
+    oldest.wait_for()
+    assert oldest.get_attribute("aria-posinset") == "2000"
+    oldest.get_by_role("button", name="Remove archive-0000.pdf").wait_for()
+    scrolled = app.evaluate("window.__long.splice(0)")
+
+    app.get_by_label("Hide completed").check()
+    app.wait_for_function("document.querySelectorAll('li.task').length === 0")
+    assert "2000 completed (hidden)" in app.text_content("#task-summary")
+    app.get_by_label("Hide completed").uncheck()
+    newest.wait_for()
+    app.wait_for_timeout(1500)  # a clock tick or two of the panel
+    assert (scrolled, app.evaluate("window.__long")) == ([], [])

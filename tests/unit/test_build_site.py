@@ -33,9 +33,31 @@ def test_manifest_lists_public_files_with_their_sha256(tmp_path):
     build_site.write_manifest(tmp_path)
     data = read_manifest(tmp_path)
     paths = [path for path, _ in data["files"]]
-    assert paths == ["index.html", "py/dataflow/__init__.py", "py/main.py", "pyscript.toml", "static/app.css",
-                     "static/vendor/pyodide/pyodide.asm.wasm"]
+    assert paths == ["index.html", "py/main.py", "pyscript.toml", "static/app.css",
+                     "static/vendor/pyodide/pyodide.asm.wasm"]  # py/dataflow is served as the archive
     assert dict(data["files"])["index.html"] == build_site.sha256(tmp_path / "index.html")
+
+
+def test_the_package_is_precached_as_its_archive_not_module_by_module(tmp_path):
+    make_site(tmp_path)
+    assert build_site.write_archive(tmp_path) == 1
+    first = build_site.write_manifest(tmp_path)
+    paths = [path for path, _ in first["files"]]
+    assert build_site.ARCHIVE.as_posix() in paths and "py/dataflow/__init__.py" not in paths
+    (tmp_path / "py" / "dataflow" / "__init__.py").write_text("VERSION = 2\n")
+    build_site.write_archive(tmp_path)
+    assert build_site.write_manifest(tmp_path)["version"] != first["version"]  # a new module text: a new cache
+
+
+def test_an_exported_site_keeps_its_archive_when_its_manifest_is_rebuilt(tmp_path):
+    root, out = tmp_path / "repo", tmp_path / "out"
+    root.mkdir()
+    make_site(root)
+    build_site.write_archive(root)
+    build_site.write_manifest(root)
+    build_site.export(root, out)
+    assert build_site.write_archive(out) is None
+    assert (out / build_site.ARCHIVE).read_bytes() == (root / build_site.ARCHIVE).read_bytes()
 
 
 def test_version_changes_with_any_file_and_only_then(tmp_path):
@@ -68,6 +90,8 @@ def test_the_native_host_and_install_metadata_are_not_served(tmp_path):
     (tmp_path / "py" / "dataflow" / "native" / "cli.py").write_text("")
     (tmp_path / "py" / "dataflow_tasks.egg-info").mkdir()
     (tmp_path / "py" / "dataflow_tasks.egg-info" / "PKG-INFO").write_text("")
+    build_site.write_archive(tmp_path)
     paths = [path.as_posix() for path in build_site.public_files(tmp_path)]
     assert not [path for path in paths if "native" in path or "egg-info" in path]
-    assert "py/dataflow/__init__.py" in paths
+    assert "py/main.py" in paths
+    assert [name for name, _ in build_site.archive_members(tmp_path)] == ["dataflow/__init__.py"]

@@ -1,7 +1,13 @@
-"""pyscript.toml maps every Python source of the app into the interpreter, with relative URLs."""
+"""pyscript.toml maps the app's Python package into every interpreter as one archive that
+tools/build_site.py builds from every module under py/dataflow, with relative URLs; no interpreter
+installs a package it does not run."""
 
+import io
 import tomllib
+import zipfile
 from pathlib import Path
+
+from tools import build_site
 
 ROOT = Path(__file__).resolve().parents[2]
 NATIVE = ROOT / "py" / "dataflow" / "native"  # the command line and Temporal: never served to the page
@@ -11,31 +17,56 @@ def load_config():
     return tomllib.loads((ROOT / "pyscript.toml").read_text())
 
 
-def test_every_module_of_the_package_is_mapped_into_the_interpreter():
-    mapped = set(load_config()["files"])
-    sources = {f"./{path.relative_to(ROOT).as_posix()}" for path in (ROOT / "py" / "dataflow").rglob("*.py")
-               if NATIVE not in path.parents}
-    assert sources - mapped == set(), "add these to [files] in pyscript.toml"
-    assert mapped - sources == set(), "these [files] entries name no file"
+def page_sources(root: Path) -> set[str]:
+    return {path.relative_to(root / "py").as_posix() for path in (root / "py" / "dataflow").rglob("*.py")
+            if NATIVE not in path.parents and "__pycache__" not in path.parts}
 
 
-def test_files_land_under_the_same_package_path():
-    for source, target in load_config()["files"].items():
-        assert target == source.replace("./py/", "./", 1)
+def test_the_package_reaches_the_interpreter_as_the_built_archive_unpacked_in_place():
+    assert load_config()["files"] == {f"./{build_site.ARCHIVE.as_posix()}": "./*"}
+
+
+def test_every_module_of_the_package_is_in_the_archive_and_nothing_else():
+    with zipfile.ZipFile(io.BytesIO(build_site.archive_bytes(ROOT))) as archive:
+        names = set(archive.namelist())
+        assert archive.read("dataflow/core/model.py") == (ROOT / "py/dataflow/core/model.py").read_bytes()
+    assert page_sources(ROOT) - names == set(), "build_site.archive_members leaves these out"
+    assert names - page_sources(ROOT) == set(), "the archive holds files the page must not load"
+
+
+def test_a_module_added_under_the_package_is_archived_without_configuration(tmp_path):
+    (tmp_path / "py" / "dataflow" / "newkind").mkdir(parents=True)
+    (tmp_path / "py" / "dataflow" / "native").mkdir()
+    (tmp_path / "py" / "dataflow" / "__init__.py").write_text("")
+    (tmp_path / "py" / "dataflow" / "newkind" / "plugin.py").write_text("x = 1\n")
+    (tmp_path / "py" / "dataflow" / "native" / "cli.py").write_text("y = 2\n")
+    names = [name for name, _ in build_site.archive_members(tmp_path)]
+    assert names == ["dataflow/__init__.py", "dataflow/newkind/plugin.py"]
+
+
+def test_the_archive_is_the_same_bytes_for_the_same_sources():
+    assert build_site.archive_bytes(ROOT) == build_site.archive_bytes(ROOT)
 
 
 def test_runtime_is_loaded_from_the_vendored_copy_by_relative_url():
-    config = load_config()
-    assert config["interpreter"] == "./static/vendor/pyodide/pyodide.mjs"
-    assert config["packages"] == ["pypdf"]
+    assert load_config()["interpreter"] == "./static/vendor/pyodide/pyodide.mjs"
 
 
 def test_the_native_host_is_not_served_to_the_page():
-    assert not [source for source in load_config()["files"] if "/dataflow/native/" in source]
+    assert not [name for name, _ in build_site.archive_members(ROOT) if name.startswith("dataflow/native/")]
+
+
+def test_no_interpreter_installs_packages_from_the_shared_config():
+    assert "packages" not in load_config()  # the main thread runs no pypdf; workers load their own
+
+
+def test_pypdf_is_loaded_by_the_pdf_worker_only_never_on_the_main_thread():
+    assert 'await pyodide_js.loadPackage("pypdf")' in (ROOT / "py" / "pdf_worker.py").read_text()
+    for script in ("main.py", "json_worker.py"):
+        assert "pypdf" not in (ROOT / "py" / script).read_text()
 
 
 def test_fastjsonschema_is_loaded_by_the_json_worker_only_never_on_the_main_thread():
-    assert "fastjsonschema" not in load_config()["packages"]  # the main thread's (and PDF workers') config
     assert "fastjsonschema" in (ROOT / "requirements-browser.txt").read_text()  # vendored by hash
     worker = (ROOT / "py" / "json_worker.py").read_text()
     assert 'await pyodide_js.loadPackage("fastjsonschema")' in worker

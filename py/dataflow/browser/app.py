@@ -141,7 +141,7 @@ class App:
         task = self.orchestrator.get_task_state(task_id) if self.tabs.leader else self.tabs.mirror.tasks.get(task_id)
         row = self.panel.rows.get(task_id)
         if task is not None:
-            asyncio.ensure_future(self.viewer.open(task, opener=row.parts.buttons.view if row else None))
+            asyncio.ensure_future(self.viewer.open(task, opener=row.parts.buttons.view if row and row.parts else None))
 
     def settings_options(self, kind: Any) -> Any:
         return self.settings.options_for(kind)

@@ -37,6 +37,11 @@ def show_versions(versions: dict[str, str]) -> None:
         js.document.getElementById(f"version-{name}").textContent = version
 
 
+def mark(step: str) -> None:
+    """A performance mark "dataflow:<step>": `make bench` reads them for its start-up breakdown."""
+    js.performance.mark(f"dataflow:{step}")
+
+
 def failure_requested() -> bool:
     query = parse_qs(str(js.window.location.search).lstrip("?"))
     return "boot" in query.get(FAILURE_FLAG, [])
@@ -47,10 +52,13 @@ async def boot() -> None:
     try:
         if failure_requested():
             raise InjectedBootFailure("boot failure injected with ?fail=boot")
+        mark("boot")
         show_versions(runtime_versions())
         from dataflow.browser.app import start_app
 
+        mark("imported")
         await start_app()
+        mark("started")
         set_state("ready", "Ready. Python runs in this tab; your files never leave this machine.")
     except Exception as error:  # the page must explain any failure, whatever its type
         js.console.error("DataFlow Tasks failed to start:\n" + traceback.format_exc())

@@ -26,12 +26,13 @@ class BrowserHost:
         return max(1, int(self.query_number("workers", max(1, min(4, self.cores // 2)))))
 
     def workers(self, *, script: str, prefix: str, count: int, label: str,
-                errors: ErrorRegistry) -> list[WorkerCaller]:
+                errors: ErrorRegistry, lazy: bool = False) -> list[WorkerCaller]:
         spawn = pyscript_spawner(script)
         clients = [WorkerClient(f"{prefix}-{number}", connect=pyscript_connect, spawn=spawn,
-                                terminate=pyscript_terminate, errors=errors, label=label)
+                                terminate=pyscript_terminate, errors=errors, label=label, lazy=lazy)
                    for number in range(1, count + 1)]
-        self.spawned += [(spawn, client.name) for client in clients]
+        if not lazy:  # a lazy worker's first call spawns it (one interpreter less booting with the page)
+            self.spawned += [(spawn, client.name) for client in clients]
         return list(clients)
 
     async def start_workers(self) -> None:

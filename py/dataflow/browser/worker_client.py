@@ -22,11 +22,13 @@ BOOT_SECONDS = 120.0
 
 class WorkerClient:
     """One worker. `connect(name)` returns the worker's exports once it is ready; `spawn(name)`
-    starts a fresh one and `terminate(name)` stops one, whatever it is doing."""
+    starts a fresh one and `terminate(name)` stops one, whatever it is doing. A `lazy` worker is
+    spawned by its first call (or `runtime_info`), not at the page's start-up."""
 
     def __init__(self, name: str, *, connect: Callable[[str], Awaitable[Any]],
                  spawn: Callable[[str], Awaitable[Any]], terminate: Callable[[str], None],
-                 errors: ErrorRegistry | None = None, label: str = "worker", boot_seconds: float = BOOT_SECONDS):
+                 errors: ErrorRegistry | None = None, label: str = "worker", boot_seconds: float = BOOT_SECONDS,
+                 lazy: bool = False):
         self.base_name = name
         self.name = name
         self.generation = 0
@@ -36,6 +38,7 @@ class WorkerClient:
         self.boot_seconds = boot_seconds
         self._connect, self._spawn, self._terminate = connect, spawn, terminate
         self._exports: Any = None
+        self._unspawned = lazy
 
     @property
     def started(self) -> bool:
@@ -43,6 +46,9 @@ class WorkerClient:
 
     async def ready(self) -> Any:
         """The worker's exports; WorkerError if it does not start within `boot_seconds`."""
+        if self._unspawned:
+            self._unspawned = False
+            await self._spawn(self.name)
         if self._exports is None:
             try:
                 self._exports = await asyncio.wait_for(self._connect(self.name), self.boot_seconds)

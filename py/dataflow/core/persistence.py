@@ -42,8 +42,26 @@ def encode(task: TaskState) -> str:
                       allow_nan=False)
 
 
+DECODED_KEPT = 4096  # records remembered by decode(): the app keeps 2,000 finished tasks and a few live ones
+_decoded: dict[str, TaskState] = {}
+
+
 def decode(raw: str) -> TaskState:
-    """Read one stored record; raise CorruptRecordError (NewerRecordError) when it cannot be used."""
+    """Read one stored record; raise CorruptRecordError (NewerRecordError) when it cannot be used.
+
+    A record read before is not parsed again: at start-up the panel's mirror, the orchestrator's
+    store and the blob janitor each read every saved task, and thousands of them would otherwise
+    be parsed three times. Each call returns its own snapshot (TaskState.snapshot)."""
+    known = _decoded.get(raw)
+    if known is None:
+        known = _parse(raw)
+        if len(_decoded) >= DECODED_KEPT:
+            _decoded.clear()
+        _decoded[raw] = known
+    return known.snapshot()
+
+
+def _parse(raw: str) -> TaskState:
     try:
         data = json.loads(raw)
     except ValueError as error:

@@ -23,9 +23,10 @@ class Host(Protocol):
         """How many workers a kind should start by default (`?workers=N`, else one per two cores)."""
 
     def workers(self, *, script: str, prefix: str, count: int, label: str,
-                errors: ErrorRegistry) -> list[WorkerCaller]:
+                errors: ErrorRegistry, lazy: bool = False) -> list[WorkerCaller]:
         """`count` workers running `script` (a path relative to the page), named `prefix-1`,
-        `prefix-2`…; `label` names them in messages ("image worker", say); `errors` raises their errors."""
+        `prefix-2`…; `label` names them in messages ("image worker", say); `errors` raises their errors.
+        `lazy` ones start on their first call instead of with the page."""
 
 
 @dataclass(frozen=True)

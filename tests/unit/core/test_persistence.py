@@ -5,6 +5,7 @@ import json
 import pytest
 
 from dataflow.core.clock import ManualClock
+from dataflow.core.errors import CorruptRecordError
 from dataflow.core.model import TaskState
 from dataflow.core.persistence import (
     BACKUP_PREFIX,
@@ -162,3 +163,19 @@ def test_full_quota_is_reported_once_and_retried_later(make_store):
     store.flush()
     assert store.warnings[-1] == "Tasks are being saved again."
     assert decode(storage.get(DEFAULT_PREFIX + "a")).metadata == {}
+
+
+def test_a_record_decoded_again_is_an_equal_snapshot_that_changes_alone():
+    task = TaskState(id="t", name="a.pdf", kind="pdf", metadata={"k": 1})
+    raw = encode(task)
+    first, second = decode(raw), decode(raw)
+    assert first == second == task
+    first.metadata["k"] = 2
+    first.status = TaskStatus.RUNNING
+    assert decode(raw) == second == task
+
+
+def test_a_corrupt_record_fails_every_time_it_is_decoded():
+    for _ in range(2):
+        with pytest.raises(CorruptRecordError):
+            decode("{not json")

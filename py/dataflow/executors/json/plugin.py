@@ -21,12 +21,11 @@ def plugin(host: Host) -> Plugin:
     kind = JsonKind()
     count = max(1, int(host.query_number("json_workers", 1)))
     workers = host.workers(script=WORKER_SCRIPT, prefix=WORKER_PREFIX, count=count, label="JSON worker",
-                           errors=ErrorRegistry(*kind.errors))
+                           errors=ErrorRegistry(*kind.errors), lazy=True)  # booted by the first JSON task
     pool: Pool[JsonClient] = Pool([WorkerJsonClient(worker) for worker in workers])
     executor = JsonExecutor(pool, finish_delay=host.query_number("finish_delay", 0.0))
 
-    async def runtime_info() -> dict[str, str]:  # the page is "ready" once this worker has started too
-        infos = [await worker.runtime_info() for worker in workers]
-        return {"fastjsonschema": infos[0]["fastjsonschema"]}
+    async def runtime_info() -> dict[str, str]:  # the footer shows no JSON version: a lazy worker stays off
+        return {}
 
     return Plugin(kind=kind, executor=executor, concurrency=pool.size, runtime_info=runtime_info)
