@@ -58,7 +58,7 @@ async def test_the_summary_counts_keywords_sentiments_tokens_and_failures(make_e
     server.script("rec-002", Reply.bad_request())
     result = await make_executor().execute(task_input(server, make_records(6), price_in=1.0, price_out=2.0),
                                            Context().make())
-    summary = blobs.data[result["summary_key"]]
+    summary = blobs.data[result["summary_key"]].decode()
     assert "- Model: `test-model`" in summary and "6 (5 enriched, 1 failed, 0 cut" in summary
     assert "| alice | 5 |" in summary  # every enriched record's keywords hold alice
     assert "| negative | 2 |" in summary and "| positive | 2 |" in summary
@@ -248,7 +248,8 @@ async def test_the_key_appears_in_no_blob_checkpoint_progress_or_result(make_exe
     server.script("rec-001", Reply.bad_request(f"echoing {GOOD_KEY} back"))
     ctx = Context()
     result = await make_executor().execute(task_input(server, make_records(4)), ctx.make())
-    everything = json.dumps([blobs.data, ctx.progress, ctx.checkpoints, result])
+    everything = json.dumps([blobs.data, ctx.progress, ctx.checkpoints, result],
+                            default=lambda value: value.decode() if isinstance(value, bytes) else str(value))
     assert GOOD_KEY not in everything and "[API key]" in everything
     assert all(entry["authorization"] == f"Bearer {GOOD_KEY}" for entry in server.log)
 

@@ -75,8 +75,9 @@ class LlmExecutor:
         data = records_file(records, outcomes, key=options.output_key, fmt=options.output_format)
         summary = summary_markdown(outcomes, name=name, model=options.model, price_in=options.price_in,
                                    price_out=options.price_out)
-        await self.blobs.put_many([(result_key(ctx.task_id), data, MIME[options.output_format]),
-                                   (summary_key(ctx.task_id), summary, "text/markdown")])
+        # bytes, not text: the page saves a stored Blob (IndexedDB keeps a str as a string)
+        await self.blobs.put_many([(result_key(ctx.task_id), data.encode("utf-8"), MIME[options.output_format]),
+                                   (summary_key(ctx.task_id), summary.encode("utf-8"), "text/markdown")])
         sums = totals(outcomes)
         stem = name.rsplit(".", 1)[0] if "." in name else name
         return {"result_key": result_key(ctx.task_id), "filename": f"{stem}.enriched.{options.output_format}",
