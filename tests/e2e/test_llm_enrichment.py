@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import json
+import time
 
 import pytest
 
@@ -18,8 +19,10 @@ from dataflow.core.executor import ExecutionContext
 from dataflow.executors.llm.executor import LlmExecutor
 from dataflow.executors.llm.options import API_KEY
 from dataflow.executors.llm.stream_transport import StreamTransport
-from tests.e2e.helpers import download, wait_engine, wait_status
-from tests.llm_server import GOOD_KEY, MODEL, LlmTestServer
+from tests import pdfs
+from tests.e2e.conftest import wait_for_app_state
+from tests.e2e.helpers import add_files, download, progress, row, wait_engine, wait_status
+from tests.llm_server import GOOD_KEY, MODEL, LlmTestServer, Reply
 
 TEXT_PATH = "fields.description"
 
@@ -102,3 +105,160 @@ def test_a_record_file_is_enriched_completely(app, server):
                for line in lines)
     assert server.count() == 200
     assert data == reference(records)
+
+
+def slow(server: LlmTestServer, count: int, seconds: float) -> None:
+    """Every request for the next `count` records waits `seconds` before its answer."""
+    server.script("rec-", *[Reply(delay=seconds) for _ in range(count)])
+
+
+def only_status_errors(watch) -> None:
+    """The console errors a test expects: Chromium logs each HTTP error answer as a failed load."""
+    errors = watch.expect_errors()
+    assert all("Failed to load resource" in text for text in errors), errors
+
+
+def per_record_counts(server: LlmTestServer, count: int) -> list[int]:
+    return [server.count(f"rec-{index:04d} ") for index in range(count)]
+
+
+def test_a_reload_sends_no_finished_record_again_and_the_output_equals_an_uninterrupted_run(app, server):
+    records = make_records(120)
+    slow(server, 1000, 0.15)
+    configure(app, server, concurrency=4)
+    enrich_file(app, "reload.jsonl", as_jsonl(records))
+    target = row(app, "reload.jsonl")
+    app.wait_for_function("""() => { const bar = document.querySelector('li.task [role="progressbar"]');
+                                      return bar && Number(bar.getAttribute('aria-valuenow')) >= 25; }""",
+                          timeout=120_000)
+    app.reload()
+    assert wait_for_app_state(app) == "ready"
+    target = wait_status(app, "reload.jsonl", "failed")
+    assert target.locator(".badge").text_content() == "Needs api key"
+    done_before = server.count()
+    assert 0 < done_before < 120
+    target.get_by_label("API key for reload.jsonl").fill(GOOD_KEY)
+    target.get_by_role("button", name="Use this key").click()
+    target = wait_status(app, "reload.jsonl", "completed", timeout=180_000)
+    counts = per_record_counts(server, 120)
+    assert min(counts) == 1 and sum(counts) - 120 <= 4, counts  # at most the four in flight were sent again
+    assert download(app, target)[1] == reference(records)
+
+
+def test_a_retry_after_of_two_seconds_delays_that_record_at_least_two_seconds(app, server, watch):
+    records = make_records(10)
+    server.script("rec-0003 ", Reply.rate_limited({"Retry-After": "2"}))
+    configure(app, server, concurrency=2)
+    enrich_file(app, "limited.jsonl", as_jsonl(records))
+    wait_status(app, "limited.jsonl", "completed", timeout=120_000)
+    first, second = [entry["time"] for entry in server.requests_for("rec-0003 ")]
+    assert second - first >= 2.0
+    only_status_errors(watch)
+
+
+def test_pause_stops_requests_within_a_second_and_resume_finishes(app, server):
+    records = make_records(200)
+    slow(server, 1000, 0.3)
+    configure(app, server, concurrency=4)
+    enrich_file(app, "stopping.jsonl", as_jsonl(records))
+    target = row(app, "stopping.jsonl")
+    app.wait_for_function("() => document.querySelector('li.task .message')?.textContent.startsWith('8 of')",
+                          timeout=120_000)
+    target.get_by_role("button", name="Pause").click()
+    paused_at = time.time()
+    target = wait_status(app, "stopping.jsonl", "paused")
+    time.sleep(2.0)
+    late = [entry["time"] - paused_at for entry in server.log if entry["time"] > paused_at + 1.0]
+    assert late == [], f"requests after the pause (seconds after it): {late}"
+    assert server.count() < 200
+    target.get_by_role("button", name="Resume").click()
+    wait_status(app, "stopping.jsonl", "completed", timeout=240_000)
+    assert min(per_record_counts(server, 200)) == 1
+
+
+DUMP_STORAGE = """async () => {
+    const texts = [JSON.stringify(Object.entries(localStorage)), JSON.stringify(Object.entries(sessionStorage))];
+    for (const info of await indexedDB.databases()) {
+        const db = await new Promise((resolve, reject) => {
+            const open = indexedDB.open(info.name);
+            open.onsuccess = () => resolve(open.result);
+            open.onerror = () => reject(open.error);
+        });
+        for (const name of db.objectStoreNames) {
+            const values = await new Promise((resolve, reject) => {
+                const request = db.transaction(name).objectStore(name).getAll();
+                request.onsuccess = () => resolve(request.result);
+                request.onerror = () => reject(request.error);
+            });
+            for (const value of values) {
+                texts.push(value instanceof Blob ? await value.text() : JSON.stringify(value));
+            }
+        }
+        db.close();
+    }
+    return texts.join(" | ");
+}"""
+RECORD_MESSAGES = """
+    window.__channel = [];
+    const post = BroadcastChannel.prototype.postMessage;
+    BroadcastChannel.prototype.postMessage = function (message) {
+        window.__channel.push(typeof message === "string" ? message : JSON.stringify(message));
+        return post.call(this, message);
+    };
+"""
+
+
+def test_a_wrong_key_pauses_the_task_a_right_key_resumes_it_and_the_key_is_stored_nowhere(context, watch,
+                                                                                         server):
+    from tests.e2e.conftest import watch_page
+
+    page = watch_page(context.new_page(), watch)
+    page.add_init_script(RECORD_MESSAGES)
+    page.goto("index.html")
+    assert wait_for_app_state(page) == "ready"
+    wait_engine(page)
+    configure(page, server, key="sk-wrong-key-000000")
+    enrich_file(page, "keyed.jsonl", as_jsonl(make_records(20)))
+    target = wait_status(page, "keyed.jsonl", "failed")
+    assert target.locator(".badge").text_content() == "Needs api key"
+    assert "refused the API key" in target.locator(".error-message").text_content()
+    target.get_by_label("API key for keyed.jsonl").fill(GOOD_KEY)
+    target.get_by_role("button", name="Use this key").click()
+    wait_status(page, "keyed.jsonl", "completed", timeout=120_000)
+
+    other = watch_page(context.new_page(), watch)  # a second tab sends its new task over the channel
+    other.add_init_script(RECORD_MESSAGES)
+    other.goto("index.html")
+    assert wait_for_app_state(other) == "ready"
+    configure(other, server, key=GOOD_KEY)
+    enrich_file(other, "follower.jsonl", as_jsonl(make_records(5)))
+    target = wait_status(page, "follower.jsonl", "failed")  # the key stayed in the other tab
+    assert target.locator(".badge").text_content() == "Needs api key"
+    target.get_by_label("API key for follower.jsonl").fill(GOOD_KEY)
+    target.get_by_role("button", name="Use this key").click()
+    wait_status(page, "follower.jsonl", "completed", timeout=120_000)
+
+    for tab in (page, other):
+        tab.locator("#llm-api-key").fill("")
+    stored = page.evaluate(DUMP_STORAGE)
+    messages = " | ".join(page.evaluate("window.__channel") + other.evaluate("window.__channel"))
+    assert "keyed.jsonl" in stored and "follower.jsonl" in messages  # the dumps hold the tasks themselves
+    for secret in (GOOD_KEY, "sk-wrong-key-000000"):
+        assert secret not in stored and secret not in messages
+    other.close()
+    only_status_errors(watch)
+    page.close()
+
+
+def test_a_completed_pdf_tasks_pages_are_enriched(app, server):
+    configure(app, server, text_path="")
+    add_files(app, {"report.pdf": pdfs.text_pdf(5, title="Report")})
+    source = wait_status(app, "report.pdf", "completed")
+    source.get_by_role("button", name="Enrich").click()
+    target = wait_status(app, "report.pages.jsonl", "completed", timeout=120_000)
+    assert progress(target) == 100
+    name, data = download(app, target)
+    lines = [json.loads(line) for line in data.decode().splitlines()]
+    assert name == "report.pages.enriched.jsonl" and [line["page"] for line in lines] == [1, 2, 3, 4, 5]
+    assert all(line["text"] and "summary" in line["llm"] for line in lines)
+    assert server.count() == 5

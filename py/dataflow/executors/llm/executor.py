@@ -156,5 +156,8 @@ class _Run:
         usage = total(outcome.usage for outcome in known)
         count = len(self.outcomes)
         percent = FINISH_SHARE * len(known) / count if count else FINISH_SHARE
+        options = self.caller.options
+        cost = usage.cost(options.price_in, options.price_out)
+        priced = f" · cost ≈ {cost:.4f}" if options.price_in or options.price_out else ""
         self.ctx.report_progress(percent, f"{len(known)} of {count} records · {self.in_flight} in flight · "
-                                          f"tokens in {usage.prompt_tokens:,}, out {usage.completion_tokens:,}")
+                                          f"tokens in {usage.prompt_tokens:,}, out {usage.completion_tokens:,}{priced}")
