@@ -4,8 +4,16 @@ kind gets, and the task that says a file is not taken."""
 import pytest
 
 from dataflow.core.errors import UnsupportedFileError
-from dataflow.core.kinds import Accepts, ExecutorKind, KindRegistry, refuse_unsupported, unsupported_input
+from dataflow.core.kinds import (
+    Accepts,
+    Derivation,
+    ExecutorKind,
+    KindRegistry,
+    refuse_unsupported,
+    unsupported_input,
+)
 from dataflow.core.model import TaskState
+from dataflow.core.status import TaskStatus
 
 
 class CsvKind(ExecutorKind):
@@ -57,3 +65,32 @@ def test_by_default_a_task_owns_its_file_parts_and_result_and_downloads_its_resu
 async def test_an_unsupported_file_fails_with_the_list_of_files_taken(kinds):
     with pytest.raises(UnsupportedFileError, match="x.txt is not a file this app can process. It takes CSV"):
         await refuse_unsupported(unsupported_input("x.txt", kinds.accepted_label()), None)
+
+
+class PagesKind(ExecutorKind):
+    kind = "pages"
+    accepts = Accepts((), (".pages",), "pages")
+
+    def has_view(self, task):
+        return True
+
+
+class EnrichKind(ExecutorKind):
+    kind = "enrich"
+    derivation = Derivation("Enrich", frozenset({"pages"}))
+
+
+@pytest.mark.parametrize(("kind", "status", "offered"), [
+    ("pages", "completed", ["enrich"]), ("pages", "running", []), ("csv", "completed", []),
+    ("nobody", "completed", [])])
+def test_a_kind_offers_its_derivation_on_completed_viewable_tasks_of_its_sources(kind, status, offered):
+    registry = KindRegistry()
+    for registered in (CsvKind(), PagesKind(), EnrichKind()):
+        registry.register(registered)
+    task = TaskState(id="t", name="a", kind=kind, status=TaskStatus(status))
+    assert [found.kind for found in registry.derivations(task)] == offered
+
+
+async def test_a_kind_without_a_derivation_refuses_to_derive():
+    with pytest.raises(ValueError, match="cannot be made from other tasks"):
+        await CsvKind().derive(TaskState(id="t", name="a", kind="pages"), None, None)

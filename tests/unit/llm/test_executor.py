@@ -282,3 +282,10 @@ async def test_records_that_already_have_the_output_key_are_refused(make_executo
 async def test_invalid_settings_fail_the_task_with_the_reason(make_executor, server):
     with pytest.raises(NonRetryableError, match="base URL"):
         await make_executor().execute(task_input(server, [], base_url="ftp://x"), Context().make())
+
+
+async def test_progress_shows_the_estimated_cost_once_prices_are_set(make_executor, server):
+    ctx = Context()
+    await make_executor().execute(task_input(server, make_records(30), price_in=2.0, price_out=8.0), ctx.make())
+    counted = [message for _, message in ctx.progress if "records" in (message or "")]
+    assert counted[-1].startswith("30 of 30 records · 0 in flight") and " · cost ≈ 0.0" in counted[-1]

@@ -19,7 +19,8 @@ TIMEOUT = 30.0
 
 def probe_body(model: str) -> bytes:
     """The smallest useful request: a few tokens in, at most 20 out."""
-    return json.dumps({"model": model, "messages": [{"role": "user", "content": PROBE}],
+    messages = [{"role": "system", "content": "You answer with JSON only."}, {"role": "user", "content": PROBE}]
+    return json.dumps({"model": model, "messages": messages,
                        "max_tokens": 20, "temperature": 0}).encode("utf-8")
 
 
