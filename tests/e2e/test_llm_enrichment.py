@@ -12,6 +12,7 @@ import json
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from dataflow.core.blobs import MemoryBlobStore
 from dataflow.core.clock import SystemClock
@@ -94,6 +95,10 @@ def reference(records: list[dict]) -> bytes:
 def test_a_record_file_is_enriched_completely(app, server):
     records = make_records(200)
     configure(app, server, concurrency=8)
+    app.get_by_role("button", name="Test connection").click()
+    expect(app.locator("#llm-test-result")).to_contain_text(f"Connected: {MODEL} answered in")
+    assert server.count() == 1
+    server.log.clear()
     enrich_file(app, "people.jsonl", as_jsonl(records))
     target = wait_status(app, "people.jsonl", "completed", timeout=180_000)
     assert "200 records" in target.locator(".message").text_content()
