@@ -22,6 +22,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.e2e.conftest import CHROMIUM_ARGS, wait_for_app_state  # noqa: E402
 from tests.e2e.helpers import wait_engine, wait_status  # noqa: E402
+from tests.e2e.test_llm_enrichment import configure  # noqa: E402
 from tests.llm_server import GOOD_KEY, MODEL, LlmTestServer  # noqa: E402
 from tools.chromium import BUNDLED, find_chromium  # noqa: E402
 from tools.serve import make_server  # noqa: E402
@@ -56,17 +57,6 @@ def records(count: int) -> bytes:
                    for n in range(count)).encode()
 
 
-def configure(page, server: LlmTestServer, *, concurrency: int, rpm: int) -> None:
-    section = page.locator("#llm-section")
-    section.get_by_label("Base URL").fill(server.base_url)
-    section.get_by_label("Model").fill(MODEL)
-    section.get_by_label("API key").fill(GOOD_KEY)
-    section.get_by_label("Requests per minute (0: no limit)").fill(str(rpm))
-    section.get_by_label("Requests in flight per task").fill(str(concurrency))
-    section.get_by_label("Text field", exact=False).fill("text")
-    section.get_by_label("Text field", exact=False).dispatch_event("change")
-
-
 def through_app(browser, base: str, server: LlmTestServer, name: str, count: int, *, concurrency: int,
                 rpm: int) -> float:
     """Seconds from the task's start to its completion (a fresh context: no earlier task's row)."""
@@ -76,7 +66,7 @@ def through_app(browser, base: str, server: LlmTestServer, name: str, count: int
     page.goto("index.html")
     wait_for_app_state(page)
     wait_engine(page)
-    configure(page, server, concurrency=concurrency, rpm=rpm)
+    configure(page, server, concurrency=concurrency, rpm=rpm, text_path="text")
     page.set_input_files("#llm-file-input", [{"name": name, "mimeType": "", "buffer": records(count)}])
     wait_status(page, name, "completed", timeout=600_000)
     marks = page.evaluate("window.__marks")

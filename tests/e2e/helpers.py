@@ -58,3 +58,17 @@ RECORD_PROGRESS = """() => {
   }).observe(document.getElementById('task-list'),
              {subtree: true, attributes: true, attributeFilter: ['aria-valuenow']});
 }"""
+
+
+# An init script: main-thread long tasks in window.__longtasks ([start ms, duration ms]) and each
+# row's status changes in window.__marks ([time ms, status]).
+LONG_TASKS_AND_MARKS = """
+    window.__longtasks = []; window.__marks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longtasks.push([entry.startTime, entry.duration]);
+    }).observe({type: 'longtask', buffered: true});
+    addEventListener('DOMContentLoaded', () => new MutationObserver((records) => {
+      for (const record of records) window.__marks.push([performance.now(), record.target.dataset.status]);
+    }).observe(document.getElementById('task-list'),
+               {subtree: true, attributes: true, attributeFilter: ['data-status']}));
+"""

@@ -22,7 +22,7 @@ from dataflow.executors.llm.options import API_KEY
 from dataflow.executors.llm.stream_transport import StreamTransport
 from tests import pdfs
 from tests.e2e.conftest import wait_for_app_state
-from tests.e2e.helpers import add_files, download, progress, row, wait_engine, wait_status
+from tests.e2e.helpers import LONG_TASKS_AND_MARKS, add_files, download, progress, row, wait_engine, wait_status
 from tests.llm_server import GOOD_KEY, MODEL, LlmTestServer, Reply
 
 TEXT_PATH = "fields.description"
@@ -112,9 +112,13 @@ def test_a_record_file_is_enriched_completely(app, server):
     assert data == reference(records)
 
 
-def slow(server: LlmTestServer, count: int, seconds: float) -> None:
-    """Every request for the next `count` records waits `seconds` before its answer."""
-    server.script("rec-", *[Reply(delay=seconds) for _ in range(count)])
+def start_slow(page, server: LlmTestServer, name: str, count: int, seconds: float) -> tuple[list[dict], object]:
+    """Enrich `count` records whose every answer waits `seconds`, four in flight: (records, row)."""
+    records = make_records(count)
+    server.script("rec-", *[Reply(delay=seconds) for _ in range(1000)])
+    configure(page, server, concurrency=4)
+    enrich_file(page, name, as_jsonl(records))
+    return records, row(page, name)
 
 
 def only_status_errors(watch) -> None:
@@ -128,11 +132,7 @@ def per_record_counts(server: LlmTestServer, count: int) -> list[int]:
 
 
 def test_a_reload_sends_no_finished_record_again_and_the_output_equals_an_uninterrupted_run(app, server):
-    records = make_records(120)
-    slow(server, 1000, 0.15)
-    configure(app, server, concurrency=4)
-    enrich_file(app, "reload.jsonl", as_jsonl(records))
-    target = row(app, "reload.jsonl")
+    records, target = start_slow(app, server, "reload.jsonl", 120, 0.15)
     app.wait_for_function("""() => { const bar = document.querySelector('li.task [role="progressbar"]');
                                       return bar && Number(bar.getAttribute('aria-valuenow')) >= 25; }""",
                           timeout=120_000)
@@ -162,11 +162,7 @@ def test_a_retry_after_of_two_seconds_delays_that_record_at_least_two_seconds(ap
 
 
 def test_pause_stops_requests_within_a_second_and_resume_finishes(app, server):
-    records = make_records(200)
-    slow(server, 1000, 0.3)
-    configure(app, server, concurrency=4)
-    enrich_file(app, "stopping.jsonl", as_jsonl(records))
-    target = row(app, "stopping.jsonl")
+    records, target = start_slow(app, server, "stopping.jsonl", 200, 0.3)
     app.wait_for_function("() => document.querySelector('li.task .message')?.textContent.startsWith('8 of')",
                           timeout=120_000)
     target.get_by_role("button", name="Pause").click()
@@ -273,23 +269,13 @@ def test_a_completed_pdf_tasks_pages_are_enriched(app, server):
 # short slices past that, so the test fails on a block (one step that never yields: reading the
 # answers of 50,000 records in one call took 5.8 s before it was fixed) and prints every long task.
 BLOCKED_MS = 1000
-MEASURE = """
-    window.__longtasks = []; window.__marks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.__longtasks.push([entry.startTime, entry.duration]);
-    }).observe({type: 'longtask', buffered: true});
-    addEventListener('DOMContentLoaded', () => new MutationObserver((records) => {
-      for (const record of records) window.__marks.push([performance.now(), record.target.dataset.status]);
-    }).observe(document.getElementById('task-list'),
-               {subtree: true, attributes: true, attributeFilter: ['data-status']}));
-"""
 
 
 def measured_page(context, watch):
     from tests.e2e.conftest import watch_page
 
     page = watch_page(context.new_page(), watch)
-    page.add_init_script(MEASURE)
+    page.add_init_script(LONG_TASKS_AND_MARKS)
     page.goto("index.html")
     assert wait_for_app_state(page) == "ready"
     wait_engine(page)
