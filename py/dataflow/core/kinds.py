@@ -239,7 +239,9 @@ class KindRegistry:
 
     def accepted_label(self) -> str:
         """Which files the app takes, for people: "CSV files (.csv) or JSON files (.json)"."""
-        return " or ".join(kind.accepts.label for kind in self._kinds.values()) or "no files (no kinds are registered)"
+        labels = [kind.accepts.label for kind in self._kinds.values()
+                  if kind.accepts.mime_types or kind.accepts.extensions]
+        return " or ".join(labels) or "no files (no kinds are registered)"  # a kind with its own input is left out
 
     def accept_attribute(self) -> str:
         """The value of an `<input type=file accept=...>` for every registered kind."""

@@ -94,3 +94,8 @@ def test_a_kind_offers_its_derivation_on_completed_viewable_tasks_of_its_sources
 async def test_a_kind_without_a_derivation_refuses_to_derive():
     with pytest.raises(ValueError, match="cannot be made from other tasks"):
         await CsvKind().derive(TaskState(id="t", name="a", kind="pages"), None, None)
+
+
+def test_a_kind_that_takes_no_dropped_file_is_not_named_among_the_files_taken(kinds):
+    kinds.register(EnrichKind())
+    assert kinds.accepted_label() == "CSV files (.csv) or JSON files (.json, .jsonl)"
