@@ -1,7 +1,7 @@
 // Builds one task row from the <template id="task-row"> in index.html: one clone instead of
 // dozens of element calls from Python. User text (the file name) goes in as textContent and in
 // attributes only. Returns the row's parts; Python fills and updates them.
-const ACTIONS = ["pause", "resume", "cancel", "retry", "view", "download", "remove"];
+const ACTIONS = ["pause", "resume", "cancel", "retry", "view", "derive", "download", "remove"];
 
 export function makeRow(taskId, name) {
   const node = document.getElementById("task-row").content.firstElementChild.cloneNode(true);
@@ -44,6 +44,10 @@ export function fillRow(row, view) {
   fillSecret(row, view.secret, view.secret_placeholder, view.secret_submit);
   for (const [action, button] of Object.entries(row.buttons)) button.hidden = !view.actions.includes(action);
   fillDownloads(row, view.downloads);
+  if (view.derive && row.buttons.derive.textContent !== view.derive) {  // another kind's action ("Enrich")
+    row.buttons.derive.textContent = view.derive;
+    row.buttons.derive.setAttribute("aria-label", `${view.derive} ${row.name}`);
+  }
   row.node.hidden = view.hidden;
 }
 

@@ -91,8 +91,9 @@ class LlmTestServer:
     """Start with `with` (or start()/stop()); `base_url` ends in /v1. Thread-safe counters."""
 
     def __init__(self, *, key: str | None = GOOD_KEY, models: tuple[str, ...] = (MODEL,),
-                 expose_headers: str | None = RETRY_HEADERS, fenced: bool = False):
+                 expose_headers: str | None = RETRY_HEADERS, fenced: bool = False, latency: float = 0.0):
         self.key, self.models, self.expose_headers, self.fenced = key, models, expose_headers, fenced
+        self.latency = latency  # real seconds every answer waits (the benchmark's fixed 50 ms)
         self.lock = threading.Lock()
         self.scripts: list[tuple[str, list[Reply]]] = []
         self.log: list[dict[str, Any]] = []  # one entry per POST: time, user text, status, authorization
@@ -191,6 +192,8 @@ class LlmTestServer:
                     return self._send(404, _error_body(f"The model `{request.get('model')}` does not exist.",
                                                        "model_not_found"))
                 reply = server._next_reply(text)
+                if server.latency:
+                    time.sleep(server.latency)
                 if reply is not None:
                     if reply.hold is not None:
                         reply.hold.wait(30)

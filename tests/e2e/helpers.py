@@ -94,3 +94,17 @@ def finished_history(count: int) -> list[list[str]]:
                                  "skipped_pages": [], "warnings": []})
         records.append([DEFAULT_PREFIX + task.id, encode(task)])
     return records
+
+
+# An init script: main-thread long tasks in window.__longtasks ([start ms, duration ms]) and each
+# row's status changes in window.__marks ([time ms, status]).
+LONG_TASKS_AND_MARKS = """
+    window.__longtasks = []; window.__marks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longtasks.push([entry.startTime, entry.duration]);
+    }).observe({type: 'longtask', buffered: true});
+    addEventListener('DOMContentLoaded', () => new MutationObserver((records) => {
+      for (const record of records) window.__marks.push([performance.now(), record.target.dataset.status]);
+    }).observe(document.getElementById('task-list'),
+               {subtree: true, attributes: true, attributeFilter: ['data-status']}));
+"""

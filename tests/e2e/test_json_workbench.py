@@ -14,7 +14,17 @@ import pytest
 from dataflow.core.blobs import MemoryBlobStore, file_key
 from dataflow.executors.json.options import JsonOptions
 from dataflow.executors.json.service import JsonService
-from tests.e2e.helpers import add_files, download, progress, reload_at_progress, row, unzip, wait_engine, wait_status
+from tests.e2e.helpers import (
+    LONG_TASKS_AND_MARKS,
+    add_files,
+    download,
+    progress,
+    reload_at_progress,
+    row,
+    unzip,
+    wait_engine,
+    wait_status,
+)
 from tests.unit.json.conftest import as_array, as_jsonl, make_records
 
 zstandard = pytest.importorskip("zstandard")
@@ -251,23 +261,13 @@ def test_whole_number_fields_refuse_empty_and_out_of_range_values_with_their_mes
     assert images.get_attribute("aria-invalid") is None
 
 
-MEASURE = """
-    window.__longtasks = []; window.__marks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.__longtasks.push([entry.startTime, entry.duration]);
-    }).observe({type: 'longtask', buffered: true});
-    addEventListener('DOMContentLoaded', () => new MutationObserver((records) => {
-      for (const record of records) window.__marks.push([performance.now(), record.target.dataset.status]);
-    }).observe(document.getElementById('task-list'),
-               {subtree: true, attributes: true, attributeFilter: ['data-status']}));
-"""
 
 
 def test_no_long_task_on_the_main_thread_while_a_large_file_is_processed(context, watch):
     from tests.e2e.conftest import wait_for_app_state, watch_page
 
     page = watch_page(context.new_page(), watch)
-    page.add_init_script(MEASURE)
+    page.add_init_script(LONG_TASKS_AND_MARKS)
     page.goto("index.html")
     assert wait_for_app_state(page) == "ready"
     wait_engine(page)

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs
 import js
 
 from dataflow.browser import page
+from dataflow.browser.blob_source import blob_source
 from dataflow.browser.blob_store import IdbBlobStore
 from dataflow.browser.dom import by_id, on
 from dataflow.browser.ffi import create_proxy, is_null
@@ -27,15 +28,17 @@ from dataflow.browser.tabs import CHANNEL, Tabs
 from dataflow.browser.viewer import Viewer
 from dataflow.core import Orchestrator, RetryPolicy, SystemClock
 from dataflow.core.blob_sweep import BlobJanitor, file_born, saved_tasks, stamped_id
+from dataflow.core.blobs import file_key
 from dataflow.core.errors import DataflowError
 from dataflow.core.events import EventType, TaskEvent
-from dataflow.core.kinds import UNSUPPORTED, KindRegistry, refuse_unsupported
+from dataflow.core.kinds import UNSUPPORTED, KindRegistry, StoredFile, refuse_unsupported
 from dataflow.core.mirror import TaskMirror
 from dataflow.core.plugin import Plugin
 from dataflow.core.status import Action, TaskStatus
 
 # each module's plugin(host) registers one kind
-PLUGINS = ("dataflow.executors.pdf.plugin", "dataflow.executors.json.plugin")
+PLUGINS = ("dataflow.executors.pdf.plugin", "dataflow.executors.json.plugin", "dataflow.executors.llm.plugin")
+LLM_KIND = "llm"  # the kind the provider section (browser/llm_settings.py) is for
 HISTORY_LIMIT = 2000  # finished tasks kept (the oldest beyond this are removed with their files)
 
 
@@ -45,7 +48,9 @@ class App:
 
         self.clock, self.storage, self.idb = SystemClock(), browser_local_storage(), idb
         self.logged_failures: set[tuple[str, int, float | None]] = set()
-        self.host = BrowserHost(query, cores=int(getattr(js.navigator, "hardwareConcurrency", 2) or 2))
+        self.blobs = IdbBlobStore(idb)
+        self.host = BrowserHost(query, cores=int(getattr(js.navigator, "hardwareConcurrency", 2) or 2),
+                                blobs=self.blobs, clock=self.clock)
         self.plugins: list[Plugin] = [importlib.import_module(name).plugin(self.host) for name in PLUGINS]
         self.kinds = KindRegistry()
         self.orchestrator = Orchestrator(storage=self.storage, clock=self.clock,
@@ -58,19 +63,19 @@ class App:
         self.orchestrator.register(UNSUPPORTED, refuse_unsupported)
         first = next(iter(self.kinds), None)
         self.settings = load_settings(self.storage, legacy_kind=first.kind if first else None)
-        self.blobs = IdbBlobStore(idb)
         self.panel = Panel(by_id("task-list"), now=self.clock.now, on_action=self.act, rows=rows, kinds=self.kinds,
                            hide_completed=self.settings.hide_completed, on_change=self.update_summary)
         self.tabs = Tabs(mirror=TaskMirror(self.storage), show=self.panel.handle, add=self.add, act=self.apply,
                          warn=page.warn)
         self.controls = Controls(kinds=self.kinds, orchestrator=self.orchestrator, is_leader=lambda: self.tabs.leader,
                                  forward=self.tabs.request_action, download=self.download, notice=page.notice,
-                                 warn=page.warn, view=self.view)
+                                 warn=page.warn, view=self.view, derive=self.derive)
         self.intake = Intake(kinds=self.kinds, store_file=lambda key, file, mime: self.idb.put(key, file, mime),
                              submit=self.submit, options_for=self.settings_options, notice=page.notice,
                              new_id=lambda: stamped_id(self.clock.now()))  # the janitor spares it while young
         self.results = Results(kinds=self.kinds, fetch=self.idb.get, save=save_blob, notice=page.notice)
         self.viewer = Viewer(kinds=self.kinds, fetch=self.idb.get, notice=page.notice)
+        self.llm: Any = None  # the provider section, once bound (browser/llm_settings.py)
         self.janitor = BlobJanitor(self.blobs, self.kinds.claims, live=self.orchestrator.list_tasks,
                                    persisted=lambda: saved_tasks(self.storage), clock=self.clock, born=file_born,
                                    on_error=lambda message: page.notice(message, kind="warning"))
@@ -88,6 +93,7 @@ class App:
         self.tabs.post = channel.postMessage
         PageControls(kinds=self.kinds, intake=self.intake, settings=lambda: self.settings, change=self.change_settings,
                      notice=page.notice).bind()
+        self.bind_llm()
         on(by_id("clear-finished"), "click", lambda event: self.controls.clear_finished(
             row.task for row in self.panel.rows.values()))
         on(js.window, "pagehide", lambda event: self.orchestrator.flush() if self.tabs.leader else None)
@@ -126,11 +132,64 @@ class App:
         else:
             self.tabs.request_add(task)
 
-    def add(self, task: NewTask) -> None:
+    def add(self, task: NewTask, secrets: dict[str, str] | None = None) -> None:
         try:
-            create_task(self.orchestrator, task)
+            create_task(self.orchestrator, task, secrets)
         except DataflowError as error:
             page.notice(f"{task.name} could not be added: {error}", kind="error")
+
+    def submit_with_secrets(self, task: NewTask, secrets: dict[str, str]) -> None:
+        """A task with its secrets (an API key): here, or without them in the runner tab (a secret
+        never travels between tabs; that tab's row asks for it)."""
+        if self.tabs.leader:
+            self.add(task, secrets)
+            return
+        self.tabs.request_add(task)
+        if secrets:
+            page.notice(f"{task.name} runs in the first tab you opened: enter the key there, in its row.",
+                        kind="warning")
+
+    def bind_llm(self) -> None:
+        from dataflow.browser.llm_settings import LlmSettings
+
+        kind = self.kinds.get(LLM_KIND)
+        if kind is None:
+            return
+        self.llm = LlmSettings(kind=kind, settings=lambda: self.settings, change=self.change_settings,
+                               intake=self.intake, submit=self.submit_with_secrets,
+                               transport=self.host.http_transport(), clock=self.clock, notice=page.notice)
+        self.llm.bind()
+
+    def derive(self, task_id: str) -> None:
+        task = self.orchestrator.get_task_state(task_id) if self.tabs.leader else self.tabs.mirror.tasks.get(task_id)
+        if task is not None:
+            asyncio.ensure_future(self.derive_from(task))
+
+    async def derive_from(self, task: Any) -> None:
+        """A task of the kind that offers to work on `task`'s result (a document's pages to enrich)."""
+        offers, source = self.kinds.derivations(task), self.kinds.get(task.kind)
+        download = source.download(task) if source is not None else None
+        if not offers or source is None or download is None:
+            return
+        target = offers[0]
+        try:
+            blob = await self.idb.get(download.key)
+            if is_null(blob):
+                raise ValueError(f"the result of {task.name} is no longer stored")
+            view = await source.view(task, blob_source(blob))
+            derived = await target.derive(task, view, self.settings.options_for(target))
+            options = target.parse_options(derived.options) if derived.options is not None \
+                else self.settings.options_for(target)
+        except (ValueError, DataflowError) as error:
+            page.notice(f"{task.name} cannot be used that way: {error}", kind="error")
+            return
+        file_id = stamped_id(self.clock.now())
+        await self.blobs.put(file_key(file_id), derived.data, derived.mime)
+        stored = StoredFile(file_id, derived.name, len(derived.data), derived.mime)
+        new = NewTask(derived.name, target.kind, target.task_input(stored, options),
+                      {"size": stored.size, "type": stored.mime, "file_id": file_id, "source_task": task.id})
+        secrets = self.llm.secrets() if target.kind == LLM_KIND and self.llm is not None else {}
+        self.submit_with_secrets(new, secrets)
 
     def download(self, task_id: str, index: int = 0) -> None:
         task = self.orchestrator.get_task_state(task_id) if self.tabs.leader else self.tabs.mirror.tasks.get(task_id)

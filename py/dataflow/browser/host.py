@@ -6,13 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from dataflow.browser.worker_client import WorkerClient, pyscript_connect, pyscript_spawner, pyscript_terminate
+from dataflow.core.blobs import BlobStore
+from dataflow.core.clock import Clock, SystemClock
+from dataflow.core.http import HttpTransport
 from dataflow.core.wire import ErrorRegistry, WorkerCaller
 
 
 class BrowserHost:
-    def __init__(self, query: dict[str, list[str]], *, cores: int):
+    def __init__(self, query: dict[str, list[str]], *, cores: int, blobs: BlobStore | None = None,
+                 clock: Clock | None = None):
         self.query = query
         self.cores = cores
+        self._blobs, self._clock = blobs, clock or SystemClock()
         self.spawned: list[Any] = []  # spawn() of workers the page does not declare, run at start-up
 
     def query_number(self, name: str, default: float) -> float:
@@ -34,6 +39,21 @@ class BrowserHost:
         if not lazy:  # a lazy worker's first call spawns it (one interpreter less booting with the page)
             self.spawned += [(spawn, client.name) for client in clients]
         return list(clients)
+
+    def http_transport(self) -> HttpTransport:
+        """fetch, with an AbortController per request (kinds that call a web API)."""
+        from dataflow.browser.llm_fetch import FetchTransport
+
+        return FetchTransport()
+
+    def blob_store(self) -> BlobStore:
+        """The page's blob store (IndexedDB), for kinds that run on the main thread."""
+        if self._blobs is None:
+            raise RuntimeError("this host was made without a blob store")
+        return self._blobs
+
+    def clock(self) -> Clock:
+        return self._clock
 
     async def start_workers(self) -> None:
         """Add the worker scripts the page does not already declare (PyScript then boots them)."""

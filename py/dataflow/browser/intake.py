@@ -63,11 +63,13 @@ class Intake:
             if task is not None:
                 self.submit(task)
 
-    async def add_file(self, file: FileLike) -> NewTask | None:
+    async def add_file(self, file: FileLike, kind: ExecutorKind[Any] | None = None) -> NewTask | None:
+        """The task for `file`: of `kind` when the user chose one (a kind's own file input), else of
+        the first kind that takes it."""
         name, size, mime = str(file.name), int(file.size), str(file.type or "")
         file_id = self.new_id()
         metadata = {"size": size, "type": mime, "file_id": file_id}
-        kind = self.kinds.for_file(name, mime)
+        kind = kind or self.kinds.for_file(name, mime)
         if kind is None:  # not stored: its row says which files the app takes
             return NewTask(name, UNSUPPORTED, unsupported_input(name, self.kinds.accepted_label()), metadata)
         options = self.options_for(kind)
@@ -83,13 +85,13 @@ class Intake:
         return NewTask(name, kind.kind, kind.task_input(StoredFile(file_id, name, size, mime), options), metadata)
 
 
-def create_task(orchestrator: Orchestrator, task: NewTask) -> str | None:
+def create_task(orchestrator: Orchestrator, task: NewTask, secrets: dict[str, str] | None = None) -> str | None:
     """Create `task` in the runner tab, once: a request replayed after a change of runner whose
-    file is already a task is ignored (returns None)."""
+    file is already a task is ignored (returns None). `secrets` stay in this tab's memory."""
     file_id = task.metadata.get("file_id")
     if file_id and any(t.metadata.get("file_id") == file_id for t in orchestrator.list_tasks()):
         return None
-    return orchestrator.execute_task(task.name, task.kind, task.input, metadata=task.metadata)
+    return orchestrator.execute_task(task.name, task.kind, task.input, metadata=task.metadata, secrets=secrets)
 
 
 class Controls:
@@ -97,11 +99,12 @@ class Controls:
 
     def __init__(self, *, kinds: KindRegistry, orchestrator: Orchestrator, is_leader: Callable[[], bool],
                  forward: Callable[[Action, str], None], download: Callable[[str, int], None], notice: Notice,
-                 warn: Callable[[str], None], view: Callable[[str], None] = lambda task_id: None):
+                 warn: Callable[[str], None], view: Callable[[str], None] = lambda task_id: None,
+                 derive: Callable[[str], None] = lambda task_id: None):
         self.kinds, self.orchestrator = kinds, orchestrator
         self.is_leader, self.forward, self.download = is_leader, forward, download
         self.notice, self.warn = notice, warn
-        self.view = view
+        self.view, self.derive = view, derive
 
     def act(self, name: str, task_id: str, extra: dict[str, Any] | None = None) -> None:
         """Apply the action called `name` from a row of this page: here when this tab runs the tasks,
@@ -112,6 +115,8 @@ class Controls:
             self.download(task_id, _index((extra or {}).get("index")))
         elif page_action is PageAction.VIEW:
             self.view(task_id)
+        elif page_action is PageAction.DERIVE:
+            self.derive(task_id)
         elif page_action is PageAction.UNLOCK:
             self.unlock(task_id, str((extra or {}).get("secret", "")))
         elif action is None:

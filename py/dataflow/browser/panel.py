@@ -231,7 +231,9 @@ class Panel:
 
     def _fill(self, row: Row) -> None:
         """The whole row in one call into JS (one crossing instead of dozens)."""
-        view = row_view(row.task, self.now(), row.samples, self.kinds.get(row.task.kind))
+        offers = self.kinds.derivations(row.task)
+        view = row_view(row.task, self.now(), row.samples, self.kinds.get(row.task.kind),
+                        derive=offers[0].derivation.label if offers and offers[0].derivation else "")
         data = dict(vars(view))  # shallow: dataclasses.asdict deep-copies, a cost per row built
         data["actions"] = list(view.actions)
         data["downloads"] = list(view.downloads)

@@ -28,6 +28,7 @@ class PageAction(StrEnum):
     VIEW = "view"  # show the result in the page (any tab)
     DOWNLOAD = "download"  # save the result file (any tab)
     UNLOCK = "unlock"  # retry with the secret typed into the row (only the tab that runs the tasks)
+    DERIVE = "derive"  # a new task of another kind from this result ("Enrich": see ExecutorKind.derivation)
 
     @classmethod
     def parse(cls, name: object) -> PageAction | None:
@@ -38,7 +39,7 @@ class PageAction(StrEnum):
 
 
 ACTION_ORDER: tuple[str, ...] = (Action.PAUSE, Action.RESUME, Action.CANCEL, Action.RETRY, PageAction.VIEW,
-                                 PageAction.DOWNLOAD,
+                                 PageAction.DERIVE, PageAction.DOWNLOAD,
                                  Action.REMOVE)  # the row template's buttons, in order
 SUMMARY_ORDER = (S.RUNNING, S.PENDING, S.PAUSED, S.FAILED, S.COMPLETED, S.CANCELLED)
 SUMMARY_WORDS = {S.PENDING: "queued"}
@@ -68,6 +69,7 @@ class RowView:
     secret_submit: str = ""
     actions: tuple[str, ...] = field(default_factory=tuple)
     downloads: tuple[str, ...] = ()  # the labels of the result files, one button each (with "download")
+    derive: str = ""  # the label of the derive button ("Enrich"), when another kind offers one
 
 
 def status_label(task: TaskState, kind: ExecutorKind[Any] | None = None) -> str:
@@ -92,12 +94,13 @@ def estimate_remaining(samples: list[tuple[float, float]]) -> float | None:
 
 
 def row_view(task: TaskState, now: float, samples: list[tuple[float, float]] | None = None,
-             kind: ExecutorKind[Any] | None = None) -> RowView:
+             kind: ExecutorKind[Any] | None = None, derive: str = "") -> RowView:
     """Everything the row shows, as strings and flags; `kind` describes the task's kind (None for a
     kind this app does not run: then the row has no summary, secret or download). The progress
     message is shown while the task is not finished; a completed row shows its kind's summary. The
     error details are the error's type and attempt, then its traceback when one was recorded (only
-    for unexpected errors: see the orchestrator's TaskError)."""
+    for unexpected errors: see the orchestrator's TaskError). `derive` labels the button of the action
+    another kind offers on this completed task (KindRegistry.derivations); "" for none."""
     running = task.status is S.RUNNING
     end = task.finished_at if task.status.is_finished and task.finished_at else now
     elapsed = duration(end - task.start_time) if task.start_time else ""
@@ -125,6 +128,8 @@ def row_view(task: TaskState, now: float, samples: list[tuple[float, float]] | N
         actions.add(PageAction.DOWNLOAD)
     if task.status is S.COMPLETED and kind is not None and kind.has_view(task):
         actions.add(PageAction.VIEW)
+    if task.status is S.COMPLETED and derive:
+        actions.add(PageAction.DERIVE)
     return RowView(
         status=task.status.value, label=status_label(task, kind), progress=task.progress,
         percent=f"{task.progress:.0f}%", message=message, elapsed=f"Elapsed {elapsed}" if elapsed else "",
@@ -133,6 +138,7 @@ def row_view(task: TaskState, now: float, samples: list[tuple[float, float]] | N
         secret=prompt.label if prompt else "", secret_placeholder=prompt.placeholder if prompt else "",
         secret_submit=prompt.submit if prompt else "", actions=tuple(str(a) for a in ACTION_ORDER if a in actions),
         downloads=downloads,
+        derive=derive if PageAction.DERIVE in actions else "",
     )
 
 

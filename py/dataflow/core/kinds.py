@@ -115,6 +115,26 @@ class OptionField:
 
 
 @dataclass(frozen=True)
+class Derivation:
+    """A row action a kind offers on completed tasks of other kinds (`sources`, kind names): its
+    button, labelled `label`, makes a task of this kind from that task's result (`derive`)."""
+
+    label: str
+    sources: frozenset[str]
+
+
+@dataclass(frozen=True)
+class DerivedFile:
+    """The file `derive` made for the new task, stored like a file the user added, and the options
+    (JSON) of that task (None: the user's current ones)."""
+
+    name: str
+    data: bytes
+    mime: str
+    options: Mapping[str, JSON] | None = None
+
+
+@dataclass(frozen=True)
 class StoredFile:
     """A file the page put in the blob store under `file_key(file_id)`; `size` in bytes."""
 
@@ -144,6 +164,7 @@ class ExecutorKind(Generic[OptionsT]):
     secret: SecretPrompt | None = None
     errors: tuple[type[Exception], ...] = ()  # its error classes, for the worker error registry
     form: tuple[OptionField, ...] = ()  # the options form the page builds for it
+    derivation: Derivation | None = None  # the action it offers on other kinds' completed rows
 
     def parse_options(self, data: Mapping[str, JSON] | None) -> OptionsT:
         """Options from JSON (missing fields take defaults); raise ValueError for invalid values."""
@@ -206,6 +227,12 @@ class ExecutorKind(Generic[OptionsT]):
         file). Raises ValueError (or ZipFormatError) with a clear message when it cannot be shown."""
         raise ValueError(f"{self.noun or self.kind} results have no viewer yet")
 
+    async def derive(self, task: TaskState, view: ResultView, options: OptionsT) -> DerivedFile:
+        """The input file of a new task of this kind made from completed `task` (of a kind in
+        `derivation.sources`), read from `view` (what its kind's viewer shows). ValueError with a
+        plain message when that result holds nothing to work on."""
+        raise ValueError(f"{self.noun or self.kind} tasks cannot be made from other tasks")
+
     def needs_secret(self, task: TaskState, missing_error: str = "SecretMissingError") -> SecretPrompt | None:
         """The secret this failed task waits for, or None."""
         if self.secret is None or task.error is None:
@@ -247,13 +274,22 @@ class KindRegistry:
         kind = self._kinds.get(task.kind)
         return kind.blob_claims(task) if kind is not None else None
 
+    def derivations(self, task: TaskState) -> list[ExecutorKind[Any]]:
+        """The kinds that offer to make a task from `task` (completed, with a viewable result)."""
+        source = self._kinds.get(task.kind)
+        if task.status is not TaskStatus.COMPLETED or source is None or not source.has_view(task):
+            return []
+        return [kind for kind in self._kinds.values() if kind.derivation and task.kind in kind.derivation.sources]
+
     def for_file(self, name: str, mime: str) -> ExecutorKind[Any] | None:
         """The first kind that takes this file, or None."""
         return next((kind for kind in self._kinds.values() if kind.accepts.matches(name, mime)), None)
 
     def accepted_label(self) -> str:
         """Which files the app takes, for people: "CSV files (.csv) or JSON files (.json)"."""
-        return " or ".join(kind.accepts.label for kind in self._kinds.values()) or "no files (no kinds are registered)"
+        labels = [kind.accepts.label for kind in self._kinds.values()
+                  if kind.accepts.mime_types or kind.accepts.extensions]
+        return " or ".join(labels) or "no files (no kinds are registered)"  # a kind with its own input is left out
 
     def intake_title(self) -> str:
         """The heading of the intake for people, each kind's noun: "Add CSV files or images"."""

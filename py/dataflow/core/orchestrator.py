@@ -159,9 +159,11 @@ class Orchestrator:
     # The public API ------------------------------------------------------------------------
 
     def execute_task(self, name: str, executor_or_kind: Any, input: Any = None, *,  # noqa: A002
-                     metadata: dict | None = None, retry_policy: RetryPolicy | None = None) -> str:
+                     metadata: dict | None = None, retry_policy: RetryPolicy | None = None,
+                     secrets: Mapping[str, str] | None = None) -> str:
         """Create a task and queue it; returns its id. The executor is given by its registered kind,
-        or as an object (registered under its `kind` attribute or its class name)."""
+        or as an object (registered under its `kind` attribute or its class name). `secrets` (an API
+        key, by name) are kept in memory only, as those given to `retry`."""
         kind = self._kind_of(executor_or_kind)
         _require_json(input, "a task's input")
         _require_json(metadata or {}, "a task's metadata")
@@ -170,6 +172,9 @@ class Orchestrator:
         task = TaskState(id=self._new_id(), name=str(name), kind=kind, input=input,
                          metadata=dict(metadata or {}), retry_policy=policy,
                          max_retries=policy.max_retries, created_at=now, last_updated=now, queued_at=now)
+        if secrets:
+            self._secrets[task.id] = {str(k): str(v) for k, v in secrets.items()}
+            task.secret_names = sorted(self._secrets[task.id])
         self._tasks[task.id] = task
         self._enqueue(task)
         self.store.changed(task.id, urgent=True)

@@ -140,3 +140,40 @@ async def test_files_go_to_the_kind_that_takes_them():
     await intake.add_files([File("a.vault"), File("b.txt")])
     assert [task.kind for task in created] == ["vault", "unsupported"]
     assert "It takes vaults (.vault)." in created[1].input["message"]
+
+
+async def test_a_file_given_a_kind_goes_to_that_kind_whatever_its_name():
+    kinds = KindRegistry()
+    kinds.register(VaultKind())
+
+    class File:
+        name, size, type = "records.jsonl", 3, ""
+
+    stored = []
+
+    async def store(key, file, mime):
+        stored.append(key)
+
+    intake = Intake(kinds=kinds, store_file=store, submit=lambda task: None, options_for=lambda kind: None,
+                    notice=lambda *a, **k: None)
+    task = await intake.add_file(File(), kinds.get("vault"))
+    assert task.kind == "vault" and stored == [f"file:{task.input['file_id']}"]
+
+
+async def test_a_secret_given_with_a_new_task_reaches_its_executor_and_is_not_saved(page):
+    task_id = create_task(page.orchestrator, NewTask("v.vault", "vault", {"file_id": "f"}, {"file_id": "f"}),
+                          {"key": SECRET})
+    await page.clock.advance(1)
+    assert page.orchestrator.get_task_state(task_id).status is TaskStatus.COMPLETED
+    page.orchestrator.flush()
+    assert page.vault.keys == [SECRET] and SECRET not in json.dumps(page.storage.data)
+    assert page.orchestrator.get_task_state(task_id).secret_names == ["key"]
+
+
+async def test_the_derive_action_is_handed_to_the_page():
+    derived = []
+    controls = Controls(kinds=KindRegistry(), orchestrator=Orchestrator(), is_leader=lambda: True,
+                        forward=lambda *a: None, download=lambda task_id: None, notice=lambda *a, **k: None,
+                        warn=lambda message: None, derive=derived.append)
+    controls.act("derive", "t1")
+    assert derived == ["t1"]

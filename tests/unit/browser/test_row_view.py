@@ -190,3 +190,11 @@ def test_a_pending_automatic_retry_still_shows_the_error_it_retries():
     error = TaskError("PdfWorkerError", "The worker stopped", attempt=1)
     view = row_view(task(S.PENDING, error=error, next_attempt_at=NOW + 5), NOW, kind=KIND)
     assert view.error == "The worker stopped"
+
+
+def test_a_completed_row_offers_the_action_another_kind_derives_from_it():
+    done = task(S.COMPLETED, result={"result_key": "result:t", "pages": 3})
+    view = row_view(done, NOW, kind=KIND, derive="Enrich")
+    assert view.derive == "Enrich" and view.actions == ("derive", "download", "remove")
+    running = row_view(task(S.RUNNING), NOW, kind=KIND, derive="Enrich")
+    assert running.derive == "" and "derive" not in running.actions

@@ -4,7 +4,15 @@ kind gets, and the task that says a file is not taken."""
 import pytest
 
 from dataflow.core.errors import UnsupportedFileError
-from dataflow.core.kinds import Accepts, ExecutorKind, KindRegistry, OptionField, refuse_unsupported, unsupported_input
+from dataflow.core.kinds import (
+    Accepts,
+    Derivation,
+    ExecutorKind,
+    KindRegistry,
+    OptionField,
+    refuse_unsupported,
+    unsupported_input,
+)
 from dataflow.core.model import TaskState
 from dataflow.core.status import TaskStatus
 
@@ -108,3 +116,37 @@ def test_the_intake_heading_names_every_kinds_files():
     registry.register(pdf)
     registry.register(json_kind)
     assert registry.intake_title() == "Add PDFs or JSON files"
+
+
+class PagesKind(ExecutorKind):
+    kind = "pages"
+    accepts = Accepts((), (".pages",), "pages")
+
+    def has_view(self, task):
+        return True
+
+
+class EnrichKind(ExecutorKind):
+    kind = "enrich"
+    derivation = Derivation("Enrich", frozenset({"pages"}))
+
+
+@pytest.mark.parametrize(("kind", "status", "offered"), [
+    ("pages", "completed", ["enrich"]), ("pages", "running", []), ("csv", "completed", []),
+    ("nobody", "completed", [])])
+def test_a_kind_offers_its_derivation_on_completed_viewable_tasks_of_its_sources(kind, status, offered):
+    registry = KindRegistry()
+    for registered in (CsvKind(), PagesKind(), EnrichKind()):
+        registry.register(registered)
+    task = TaskState(id="t", name="a", kind=kind, status=TaskStatus(status))
+    assert [found.kind for found in registry.derivations(task)] == offered
+
+
+async def test_a_kind_without_a_derivation_refuses_to_derive():
+    with pytest.raises(ValueError, match="cannot be made from other tasks"):
+        await CsvKind().derive(TaskState(id="t", name="a", kind="pages"), None, None)
+
+
+def test_a_kind_that_takes_no_dropped_file_is_not_named_among_the_files_taken(kinds):
+    kinds.register(EnrichKind())
+    assert kinds.accepted_label() == "CSV files (.csv) or JSON files (.json, .jsonl)"

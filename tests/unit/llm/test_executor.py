@@ -58,7 +58,7 @@ async def test_the_summary_counts_keywords_sentiments_tokens_and_failures(make_e
     server.script("rec-002", Reply.bad_request())
     result = await make_executor().execute(task_input(server, make_records(6), price_in=1.0, price_out=2.0),
                                            Context().make())
-    summary = blobs.data[result["summary_key"]]
+    summary = blobs.data[result["summary_key"]].decode()
     assert "- Model: `test-model`" in summary and "6 (5 enriched, 1 failed, 0 cut" in summary
     assert "| alice | 5 |" in summary  # every enriched record's keywords hold alice
     assert "| negative | 2 |" in summary and "| positive | 2 |" in summary
@@ -248,7 +248,8 @@ async def test_the_key_appears_in_no_blob_checkpoint_progress_or_result(make_exe
     server.script("rec-001", Reply.bad_request(f"echoing {GOOD_KEY} back"))
     ctx = Context()
     result = await make_executor().execute(task_input(server, make_records(4)), ctx.make())
-    everything = json.dumps([blobs.data, ctx.progress, ctx.checkpoints, result])
+    everything = json.dumps([blobs.data, ctx.progress, ctx.checkpoints, result],
+                            default=lambda value: value.decode() if isinstance(value, bytes) else str(value))
     assert GOOD_KEY not in everything and "[API key]" in everything
     assert all(entry["authorization"] == f"Bearer {GOOD_KEY}" for entry in server.log)
 
@@ -281,3 +282,10 @@ async def test_records_that_already_have_the_output_key_are_refused(make_executo
 async def test_invalid_settings_fail_the_task_with_the_reason(make_executor, server):
     with pytest.raises(NonRetryableError, match="base URL"):
         await make_executor().execute(task_input(server, [], base_url="ftp://x"), Context().make())
+
+
+async def test_progress_shows_the_estimated_cost_once_prices_are_set(make_executor, server):
+    ctx = Context()
+    await make_executor().execute(task_input(server, make_records(30), price_in=2.0, price_out=8.0), ctx.make())
+    counted = [message for _, message in ctx.progress if "records" in (message or "")]
+    assert counted[-1].startswith("30 of 30 records · 0 in flight") and " · cost ≈ 0.0" in counted[-1]

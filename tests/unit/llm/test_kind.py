@@ -1,4 +1,7 @@
-"""The LLM kind's description: options, input, summary, the key it asks for, no dropped files."""
+"""The LLM kind's description: options, input, summary, the key it asks for, no dropped files (its
+own file input and the Enrich action on PDF rows), the file it derives from a PDF task's pages."""
+
+import json
 
 import pytest
 
@@ -11,7 +14,7 @@ from dataflow.executors.llm.options import LlmOptions
 KIND = LlmKind()
 
 
-def test_it_takes_no_dropped_file_until_the_page_wires_it():
+def test_it_takes_no_dropped_file_so_json_files_stay_with_the_json_kind():
     assert not KIND.accepts.matches("records.json", "application/json")
 
 
@@ -41,3 +44,33 @@ def test_a_refused_key_makes_the_row_ask_for_one():
     task = TaskState(id="t", name="n", kind="llm", status=TaskStatus.FAILED,
                      error=TaskError(type="InvalidApiKeyError", message="m"))
     assert KIND.needs_secret(task).name == "api_key"
+
+
+def _view(pages):
+    from dataflow.core.views import Pages, ResultView
+
+    async def read(number):
+        return pages[number - 1]
+    return ResultView(title="doc", blocks=(Pages("Text", len(pages), read, lambda n: ""),))
+
+
+async def test_a_pdf_tasks_pages_become_a_jsonl_file_whose_text_field_is_text():
+    kind = LlmKind()
+    task = TaskState(id="t", name="report.pdf", kind="pdf")
+    made = await kind.derive(task, _view(["one", "two", None]), kind.parse_options({"text_path": "x.y"}))
+    lines = [json.loads(line) for line in made.data.decode().splitlines()]
+    assert made.name == "report.pages.jsonl" and lines == [{"page": 1, "text": "one"}, {"page": 2, "text": "two"},
+                                                          {"page": 3, "text": ""}]
+    assert made.options["text_path"] == "text" and kind.derivation.sources == frozenset({"pdf"})
+    chunked = await kind.derive(task, _view(["abcdef", "gh"]), kind.parse_options({"chunk_chars": 4}))
+    assert chunked.name == "report.chunks.jsonl" and len(chunked.data.decode().splitlines()) == 3
+
+
+async def test_a_result_without_text_cannot_be_enriched():
+    from dataflow.core.views import ResultView
+
+    kind, task = LlmKind(), TaskState(id="t", name="pictures.pdf", kind="pdf")
+    with pytest.raises(ValueError, match="no text to enrich"):
+        await kind.derive(task, ResultView(title="x", blocks=()), kind.default_options())
+    with pytest.raises(ValueError, match="pages hold no text"):
+        await kind.derive(task, _view(["", "  "]), kind.default_options())

@@ -93,3 +93,16 @@ async def test_tasks_of_one_provider_share_its_ceiling_and_other_providers_do_no
 def test_a_negative_ceiling_is_refused():
     with pytest.raises(ValueError, match="requests per minute"):
         RateLimiter(ManualClock(), per_minute=-1)
+
+
+async def test_a_request_counts_until_a_minute_after_its_answer():
+    clock = ManualClock()
+    limiter = RateLimiter(clock, per_minute=1)
+    answered = await limiter.acquire()
+    await clock.advance(5)
+    answered()  # the browser held it in its queue: the provider may have seen it only now
+    tasks, times = await start_times(clock, limiter, 1)
+    await clock.advance(59.9)
+    assert times == []
+    await clock.advance(0.1)
+    assert times == [65.0]

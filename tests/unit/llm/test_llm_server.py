@@ -42,3 +42,14 @@ def test_answers_are_deterministic_and_expose_the_retry_headers(server):
 def test_a_wrong_key_or_model_is_refused_like_openai_does(server, kwargs, status):
     code, _, body = call(server, "x", **kwargs)
     assert code == status and json.loads(body)["error"]["message"]
+
+
+def test_a_fixed_latency_delays_every_answer():
+    import time
+
+    from tests.llm_server import LlmTestServer
+
+    with LlmTestServer(latency=0.05) as slow:
+        started = time.monotonic()
+        code, _, _ = call(slow, "x")
+        assert code == 200 and time.monotonic() - started >= 0.05

@@ -81,13 +81,15 @@ class Caller:
             attempt += 1
             body = request_body(prompt, model=self.options.model, schema=self.options.schema,
                                 temperature=self.options.temperature, retry_note=note)
-            await self.limiter.acquire()
+            answered = await self.limiter.acquire()
             usage += Usage(requests=1)
             try:
                 response: HttpResponse | None = await self._post(body)
                 failure: TransportError | None = None
             except TransportError as error:
                 response, failure = None, error
+            finally:
+                answered()
             if response is not None and 200 <= response.status < 300:
                 try:
                     completion = read_completion(response.body)

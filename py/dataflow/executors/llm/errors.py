@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataflow.core.errors import NonRetryableError
+from dataflow.core.http import TransportError
+
+__all__ = ["AnswerError", "InvalidApiKeyError", "ModelNotFoundError", "RequestTimeoutError", "SchemaError",
+           "TransportError"]
 
 
 class InvalidApiKeyError(NonRetryableError):
@@ -11,10 +15,6 @@ class InvalidApiKeyError(NonRetryableError):
 
 class ModelNotFoundError(NonRetryableError):
     """The provider does not know the model or the endpoint (HTTP 404): the task fails."""
-
-
-class TransportError(Exception):
-    """The request never got an HTTP answer (connection refused, reset, DNS, CORS in a browser)."""
 
 
 class RequestTimeoutError(TransportError):

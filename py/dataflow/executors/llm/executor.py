@@ -28,6 +28,8 @@ from dataflow.executors.llm.transport import HttpTransport
 from dataflow.executors.llm.usage import total
 
 FINISH_SHARE = 99.0  # the last 1 % of the bar is writing the result
+SLICE = 2000  # records prepared between two yields to the event loop (the page's main thread)
+REPORT_EVERY = 0.25  # seconds between progress reports and checkpoints (the row, the saved state)
 MIME = {"jsonl": "application/jsonl", "json": "application/json"}
 
 
@@ -57,8 +59,11 @@ class LlmExecutor:
         if options.needs_key and not api_key:
             raise SecretMissingError("This task needs the provider's API key (kept in memory only, so it is "
                                      "asked for again after a reload).", names=(API_KEY,))
-        records = _checked(await self.source.records(input), options.output_key)
-        items = items_from_records(records, options.text_path)
+        records = await _checked(await self.source.records(input), options.output_key)
+        items: list[Item] = []
+        for start in range(0, len(records), SLICE):  # a large file: yield to the page between slices
+            items += items_from_records(records[start:start + SLICE], options.text_path, first=start)
+            await asyncio.sleep(0)
         store = AnswerStore(self.blobs, ctx.task_id)
         outcomes: list[Outcome | None] = await store.load(len(items))
         caller = Caller(self.transport, self.clock, self.limiters.for_provider(options.base_url,
@@ -75,8 +80,9 @@ class LlmExecutor:
         data = records_file(records, outcomes, key=options.output_key, fmt=options.output_format)
         summary = summary_markdown(outcomes, name=name, model=options.model, price_in=options.price_in,
                                    price_out=options.price_out)
-        await self.blobs.put_many([(result_key(ctx.task_id), data, MIME[options.output_format]),
-                                   (summary_key(ctx.task_id), summary, "text/markdown")])
+        # bytes, not text: the page saves a stored Blob (IndexedDB keeps a str as a string)
+        await self.blobs.put_many([(result_key(ctx.task_id), data.encode("utf-8"), MIME[options.output_format]),
+                                   (summary_key(ctx.task_id), summary.encode("utf-8"), "text/markdown")])
         sums = totals(outcomes)
         stem = name.rsplit(".", 1)[0] if "." in name else name
         return {"result_key": result_key(ctx.task_id), "filename": f"{stem}.enriched.{options.output_format}",
@@ -85,11 +91,13 @@ class LlmExecutor:
                 "cost": round(sums.usage.cost(options.price_in, options.price_out), 6)}
 
 
-def _checked(records: Sequence[Any], key: str) -> list[dict[str, Any]]:
+async def _checked(records: Sequence[Any], key: str) -> list[dict[str, Any]]:
     """The records as a list of dicts; NonRetryableError for one that is not an object or already has
     the output key (it must stay unchanged)."""
     checked = list(records)
     for number, record in enumerate(checked, 1):
+        if number % SLICE == 0:
+            await asyncio.sleep(0)
         if not isinstance(record, dict):
             raise NonRetryableError(f"Record {number} is not a JSON object (it is {type(record).__name__}).")
         if key in record:
@@ -107,6 +115,9 @@ class _Run:
         self.clock, self.stop_poll = clock, stop_poll
         self.in_flight = 0
         self.queue: list[Item] = []
+        known = [outcome for outcome in outcomes if outcome is not None]
+        self.done, self.usage = len(known), total(outcome.usage for outcome in known)
+        self.reported_at: float | None = None
 
     async def go(self, pending: list[Item], concurrency: int) -> None:
         self.queue = list(reversed(pending))
@@ -139,8 +150,7 @@ class _Run:
                 self.in_flight -= 1
             await self.store.put(outcome)
             self.outcomes[item.index] = outcome
-            done = sum(1 for known in self.outcomes if known is not None)
-            self.ctx.checkpoint({"done": done, "total": len(self.outcomes)})
+            self.done, self.usage = self.done + 1, self.usage + outcome.usage
             self._progress()
 
     async def _watch(self, workers: Sequence[asyncio.Future[None]]) -> None:
@@ -151,9 +161,17 @@ class _Run:
             worker.cancel()
 
     def _progress(self) -> None:
-        known = [outcome for outcome in self.outcomes if outcome is not None]
-        usage = total(outcome.usage for outcome in known)
-        count = len(self.outcomes)
-        percent = FINISH_SHARE * len(known) / count if count else FINISH_SHARE
-        self.ctx.report_progress(percent, f"{len(known)} of {count} records · {self.in_flight} in flight · "
-                                          f"tokens in {usage.prompt_tokens:,}, out {usage.completion_tokens:,}")
+        """Records done, in flight, tokens and cost, with a checkpoint of the counts: at most every
+        REPORT_EVERY seconds and for the last record (the stored answers, not the checkpoint, say
+        what is done, so a report skipped loses nothing)."""
+        now, count, usage = self.clock.now(), len(self.outcomes), self.usage
+        if self.reported_at is not None and now - self.reported_at < REPORT_EVERY and self.done < count:
+            return
+        self.reported_at = now
+        self.ctx.checkpoint({"done": self.done, "total": count})
+        percent = FINISH_SHARE * self.done / count if count else FINISH_SHARE
+        options = self.caller.options
+        cost = usage.cost(options.price_in, options.price_out)
+        priced = f" · cost ≈ {cost:.4f}" if options.price_in or options.price_out else ""
+        self.ctx.report_progress(percent, f"{self.done:,} of {count:,} records · {self.in_flight} in flight · "
+                                          f"tokens in {usage.prompt_tokens:,}, out {usage.completion_tokens:,}{priced}")

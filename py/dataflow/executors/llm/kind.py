@@ -1,22 +1,29 @@
 """The LLM enrichment kind described to the generic app: its options, a task's input, its row
 summary and the API key it asks for. Executors ring, pure.
 
-Not yet listed in `PLUGINS`: the page's wiring (a fetch transport, the record reader of issue 13,
-text fields in the options form, the Enrich action on a PDF row) comes next. Until then it takes no
-dropped file (`accepts` is empty), so it can never claim the JSON workbench's files.
+It takes no dropped file (`accepts` is empty, so it never claims the JSON workbench's files): the
+page's provider section has its own file input, and a completed PDF task's row offers *Enrich*
+(`derivation`). Its settings form is that section (text, decimals and a secret), not `form`.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
-from dataflow.core.kinds import Accepts, ExecutorKind, OptionField, SecretPrompt, StoredFile
+from dataflow.core.clock import Clock
+from dataflow.core.http import HttpTransport
+from dataflow.core.kinds import Accepts, Derivation, DerivedFile, ExecutorKind, SecretPrompt, StoredFile
 from dataflow.core.model import TaskState
 from dataflow.core.text import plural
-from dataflow.core.views import ResultSource, ResultView
+from dataflow.core.views import Pages, ResultSource, ResultView
+from dataflow.executors.llm.connection import check_connection
 from dataflow.executors.llm.errors import InvalidApiKeyError, ModelNotFoundError
 from dataflow.executors.llm.options import API_KEY, LlmOptions
+from dataflow.executors.llm.presets import PRESETS, Preset
+from dataflow.executors.llm.records import records_from_pages
 
 
 def llm_task_input(file_id: str, file_name: str, size: int, options: LlmOptions) -> dict[str, Any]:
@@ -32,13 +39,8 @@ class LlmKind(ExecutorKind[LlmOptions]):
     secret = SecretPrompt(name=API_KEY, label="API key", placeholder="the provider's API key",
                           submit="Use this key", errors=frozenset({InvalidApiKeyError.__name__}))
     errors = (InvalidApiKeyError, ModelNotFoundError)
-    form = (
-        OptionField("concurrency", "Requests in flight", minimum=1, maximum=64),
-        OptionField("requests_per_minute", "Requests per minute (0: no limit)", minimum=0, maximum=100_000),
-        OptionField("max_chars", "Cut texts longer than (characters, 0: never)", minimum=0, maximum=10_000_000),
-        OptionField("output_format", "Output", choices=(("jsonl", "JSONL (one record per line)"),
-                                                        ("json", "JSON (one array)"))),
-    )
+    derivation = Derivation("Enrich", frozenset({"pdf"}))
+    presets: tuple[Preset, ...] = PRESETS
 
     def parse_options(self, data: Mapping[str, Any] | None) -> LlmOptions:
         """LlmOptions from JSON; ValueError naming an invalid value."""
@@ -63,6 +65,28 @@ class LlmKind(ExecutorKind[LlmOptions]):
         if result.get("cost"):
             parts.append(f"cost {float(result['cost']):.4f}")
         return " · ".join(parts)
+
+    async def derive(self, task: TaskState, view: ResultView, options: LlmOptions) -> DerivedFile:
+        """A JSONL file of `task`'s pages (one record per page, or chunks of `options.chunk_chars`
+        characters), read from the Pages block of its view; its text field is `text`. ValueError when
+        the result has no text."""
+        block = next((block for block in view.blocks if isinstance(block, Pages)), None)
+        if block is None or block.count == 0:
+            raise ValueError(f"{task.name} has no text to enrich (was it processed for images only?)")
+        pages = [(await block.read(number)) or "" for number in range(1, block.count + 1)]
+        if not any(text.strip() for text in pages):
+            raise ValueError(f"{task.name} has no text to enrich: its pages hold no text")
+        records = records_from_pages(pages, options.chunk_chars)
+        data = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records).encode("utf-8")
+        stem = task.name.rsplit(".", 1)[0] if "." in task.name else task.name
+        unit = "chunks" if options.chunk_chars else "pages"
+        return DerivedFile(f"{stem}.{unit}.jsonl", data, "application/jsonl",
+                           options=replace(options, text_path="text").to_dict())
+
+    async def check_connection(self, transport: HttpTransport, clock: Clock, options: LlmOptions,
+                               api_key: str) -> tuple[bool, str]:
+        """See connection.check_connection: one small call, a plain report."""
+        return await check_connection(transport, clock, options, api_key)
 
     # The viewer (issue 16); imports kept here so this edit stays at the end of the module.
     def has_view(self, task: TaskState) -> bool:

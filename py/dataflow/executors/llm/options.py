@@ -27,6 +27,7 @@ class LlmOptions:
     prompt: str = ""  # empty: the original's four fields; else a template with {text}, {record.<path>}
     schema: dict[str, Any] | None = None  # JSON Schema the answer to `prompt` must follow
     max_chars: int = 12_000  # text longer than this is cut (0: never), and the output says so
+    chunk_chars: int = 0  # a PDF task's pages: 0 one record per page, else chunks of this many characters
     output_key: str = "llm"
     output_format: str = "jsonl"
     concurrency: int = 4  # requests in flight per task
@@ -50,7 +51,7 @@ class LlmOptions:
             raise ValueError(f"the output format is one of {', '.join(FORMATS)}, got {self.output_format!r}")
         if not self.output_key:
             raise ValueError("the output key must not be empty")
-        for name in ("max_chars", "requests_per_minute", "price_in", "price_out"):
+        for name in ("max_chars", "chunk_chars", "requests_per_minute", "price_in", "price_out"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
         for name in ("concurrency", "max_attempts"):

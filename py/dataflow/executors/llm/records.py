@@ -46,11 +46,12 @@ def as_text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def items_from_records(records: Iterable[dict[str, Any]], text_path: str | None) -> list[Item]:
-    """One item per record; its text is the field at `text_path`, or the whole record as JSON when
-    `text_path` is empty. A record without that field gets empty text (the executor records why)."""
+def items_from_records(records: Iterable[dict[str, Any]], text_path: str | None, first: int = 0) -> list[Item]:
+    """One item per record, numbered from `first`; its text is the field at `text_path`, or the whole
+    record as JSON when `text_path` is empty. A record without that field gets empty text (the
+    executor records why)."""
     items = []
-    for index, record in enumerate(records):
+    for index, record in enumerate(records, first):
         value = lookup(record, text_path) if text_path else record
         items.append(Item(index, record, "" if value is MISSING else as_text(value)))
     return items

@@ -75,11 +75,12 @@ class AnswerStore:
 
     async def load(self, count: int) -> list[Outcome | None]:
         """The outcomes of records 0..count-1 (None where none is stored or it is unreadable)."""
-        values = await self.blobs.get_many([answer_key(self.task_id, index) for index in range(count)])
-        outcomes: list[Outcome | None] = []
-        for value in values:
+        indices = sorted(index for index in await self.done() if index < count)  # a fresh task: none
+        values = await self.blobs.get_many([answer_key(self.task_id, index) for index in indices])
+        outcomes: list[Outcome | None] = [None] * count
+        for index, value in zip(indices, values, strict=True):
             try:
-                outcomes.append(Outcome.from_json(value) if value is not None else None)
+                outcomes[index] = Outcome.from_json(value) if value is not None else None
             except ValueError:
-                outcomes.append(None)
+                outcomes[index] = None
         return outcomes

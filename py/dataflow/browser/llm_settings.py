@@ -1,0 +1,155 @@
+"""The page's provider section for the LLM kind: presets, base URL, model, prices, pacing, the
+enrichment fields, *Test connection*, its own file input, and the API key.
+
+The key is read from its password field when a task is made and handed to the core as that task's
+secret (memory only); it is never put in the settings, localStorage, IndexedDB, an event or a
+message to another tab. The other fields are the kind's options, saved with the settings. Browser
+ring: the kind is reached through the registry (its `presets`, `secret`, `check_connection`), never
+imported, so this module names no executor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from dataflow.browser.intake import Intake, NewTask
+from dataflow.browser.settings import Settings
+from dataflow.core.clock import Clock
+from dataflow.core.http import HttpTransport
+
+Notice = Callable[..., None]
+SubmitWithSecrets = Callable[[NewTask, dict[str, str]], None]
+
+
+def read_controls(controls: Any) -> dict[str, Any]:
+    """The options named by `[data-llm-option]` controls: checkboxes as booleans, decimal fields as
+    floats, other number fields as whole numbers, the rest as text. ValueError for a bad number."""
+    values: dict[str, Any] = {}
+    for control in controls:
+        name, kind, raw = str(control.dataset.llmOption), str(control.type), str(control.value).strip()
+        if kind == "checkbox":
+            values[name] = bool(control.checked)
+        elif kind == "number" and control.hasAttribute("data-decimal"):
+            values[name] = float(raw or 0)
+        elif kind == "number":
+            values[name] = int(float(raw or 0))
+        else:
+            values[name] = raw
+    return values
+
+
+def write_controls(controls: Any, values: dict[str, Any]) -> None:
+    for control in controls:
+        name = str(control.dataset.llmOption)
+        if name not in values:
+            continue
+        if str(control.type) == "checkbox":
+            control.checked = bool(values[name])
+        else:
+            control.value = "" if values[name] is None else str(values[name])
+
+
+class LlmSettings:
+    """Binds the section (`#llm-section`) to `kind` (the LLM kind of the registry)."""
+
+    def __init__(self, *, kind: Any, settings: Callable[[], Settings], change: Callable[[Settings], None],
+                 intake: Intake, submit: SubmitWithSecrets, transport: HttpTransport, clock: Clock,
+                 notice: Notice):
+        self.kind, self.settings, self.change, self.intake = kind, settings, change, intake
+        self.submit, self.transport, self.clock, self.notice = submit, transport, clock, notice
+
+    def bind(self) -> None:
+        from dataflow.browser.dom import by_id, el, on
+
+        preset = by_id("llm-preset")
+        for item in self.kind.presets:
+            preset.append(el("option", text=item.label, value=item.name))
+        write_controls(self._controls(), self.settings().options_for(self.kind).to_dict())
+        self._show_preset()
+        on(by_id("llm-section"), "change", lambda event: self._changed(event))
+        on(by_id("llm-test"), "click", lambda event: asyncio.ensure_future(self.test()))
+        file_input = by_id("llm-file-input")
+        on(file_input, "change", lambda event: self._take(file_input))
+        by_id("llm-section").hidden = False
+
+    def secrets(self) -> dict[str, str]:
+        """The key typed in this tab, by the kind's secret name ({} when none is typed)."""
+        from dataflow.browser.dom import by_id
+
+        key = str(by_id("llm-api-key").value).strip()
+        return {self.kind.secret.name: key} if key and self.kind.secret is not None else {}
+
+    def options(self) -> Any:
+        """The kind's options as the form says; ValueError naming a bad value."""
+        return self.kind.parse_options({**self.settings().options_for(self.kind).to_dict(),
+                                        **read_controls(self._controls())})
+
+    async def test(self) -> None:
+        """One small call with the settings as typed; the result in the output next to the button."""
+        from dataflow.browser.dom import by_id
+
+        output = by_id("llm-test-result")
+        try:
+            options = self.options()
+        except ValueError as error:
+            output.textContent = f"Those settings cannot be used: {error}"
+            return
+        output.textContent = f"Calling {options.base_url}…"
+        output.dataset.state = "busy"
+        key = self.secrets().get(self.kind.secret.name, "") if self.kind.secret is not None else ""
+        worked, report = await self.kind.check_connection(self.transport, self.clock, options, key)
+        output.textContent = report
+        output.dataset.state = "ok" if worked else "failed"
+
+    def _changed(self, event: Any) -> None:
+        target = event.target
+        if str(target.id) == "llm-api-key":
+            return  # the key is never saved
+        if str(target.id) == "llm-preset":
+            self._apply_preset(str(target.value))
+        try:
+            options = self.options()
+        except ValueError as error:
+            self.notice(f"Those provider settings cannot be used: {error}", kind="error")
+            return
+        self.change(self.settings().with_options(self.kind, options))
+        self._show_preset()
+
+    def _apply_preset(self, name: str) -> None:
+        chosen = next((item for item in self.kind.presets if item.name == name), None)
+        if chosen is not None:
+            write_controls(self._controls(), {"base_url": chosen.base_url, "model": chosen.model,
+                                              "needs_key": chosen.needs_key})
+
+    def _show_preset(self) -> None:
+        from dataflow.browser.dom import by_id
+
+        base_url = str(by_id("llm-base-url").value).rstrip("/")
+        match = next((item for item in self.kind.presets if item.base_url == base_url), None)
+        by_id("llm-preset").value = match.name if match is not None else ""
+
+    def _take(self, file_input: Any) -> None:
+        files = [file_input.files.item(index) for index in range(int(file_input.files.length))]
+        file_input.value = ""
+        asyncio.ensure_future(self.add(files))
+
+    async def add(self, files: list[Any]) -> None:
+        """One enrichment task per file, with the key typed now (if any) as its secret."""
+        try:
+            self.change(self.settings().with_options(self.kind, self.options()))
+        except ValueError as error:
+            self.notice(f"Those provider settings cannot be used: {error}", kind="error")
+            return
+        secrets = self.secrets()
+        for file in files:
+            task = await self.intake.add_file(file, self.kind)
+            if task is not None:
+                self.submit(task, secrets)
+
+    @staticmethod
+    def _controls() -> Any:
+        import js
+
+        return js.document.querySelectorAll("#llm-section [data-llm-option]")

@@ -1,0 +1,320 @@
+"""LLM enrichment through the page, against the loopback OpenAI-compatible test server: a record file
+enriched completely; a reload mid-way that sends no finished record again; a provider's Retry-After
+honoured; pause stopping requests; a wrong key then a right one; the key found nowhere in the page's
+storage or messages; a completed PDF task's pages enriched. The server's origin is the only one
+besides the page's that the page may call (it is the endpoint the test types)."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import json
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from dataflow.core.blobs import MemoryBlobStore
+from dataflow.core.clock import SystemClock
+from dataflow.core.executor import ExecutionContext
+from dataflow.executors.llm.executor import LlmExecutor
+from dataflow.executors.llm.options import API_KEY
+from dataflow.executors.llm.stream_transport import StreamTransport
+from tests import pdfs
+from tests.e2e.conftest import wait_for_app_state
+from tests.e2e.helpers import LONG_TASKS_AND_MARKS, add_files, download, progress, row, wait_engine, wait_status
+from tests.llm_server import GOOD_KEY, MODEL, LlmTestServer, Reply
+
+TEXT_PATH = "fields.description"
+
+
+def make_records(count: int) -> list[dict]:
+    moods = ["good", "bad", "plain"]
+    return [{"id": index, "fields": {"description": f"rec-{index:04d} Alice works at ACME on model X{index} "
+                                                    f"and it is {moods[index % 3]}"}} for index in range(count)]
+
+
+def as_jsonl(records: list[dict]) -> bytes:
+    return "".join(json.dumps(record) + "\n" for record in records).encode()
+
+
+@pytest.fixture
+def server(watch):
+    with LlmTestServer() as running:
+        watch.allowed.add(running.base_url.removesuffix("/v1"))
+        yield running
+
+
+@pytest.fixture
+def app(open_app):
+    page = open_app()
+    wait_engine(page)
+    return page
+
+
+def configure(page, server: LlmTestServer, *, key: str = GOOD_KEY, rpm: int = 0, concurrency: int = 4,
+              text_path: str = TEXT_PATH) -> None:
+    """Fill the provider section as a person does."""
+    section = page.locator("#llm-section")
+    section.get_by_label("Base URL").fill(server.base_url)
+    section.get_by_label("Model").fill(MODEL)
+    section.get_by_label("API key").fill(key)
+    section.get_by_label("Requests per minute (0: no limit)").fill(str(rpm))
+    section.get_by_label("Requests in flight per task").fill(str(concurrency))
+    section.get_by_label("Text field", exact=False).fill(text_path)
+    section.get_by_label("Text field", exact=False).dispatch_event("change")
+
+
+def enrich_file(page, name: str, data: bytes) -> None:
+    page.set_input_files("#llm-file-input", [{"name": name, "mimeType": "", "buffer": data}])
+
+
+def reference(records: list[dict]) -> bytes:
+    """The output an uninterrupted run makes: the same executor under CPython, its own server."""
+
+    class Source:
+        async def records(self, input):  # noqa: A002
+            return records
+
+    async def go() -> bytes:
+        with LlmTestServer() as other:
+            blobs = MemoryBlobStore()
+            executor = LlmExecutor(transport=StreamTransport(), source=Source(), blobs=blobs, clock=SystemClock())
+            ctx = ExecutionContext(task_id="t", attempt=1, checkpoint_data=None, on_progress=lambda *_: None,
+                                   on_checkpoint=lambda _: None, stop_requested=lambda: None,
+                                   secrets={API_KEY: GOOD_KEY})
+            options = {"base_url": other.base_url, "model": MODEL, "text_path": TEXT_PATH, "requests_per_minute": 0}
+            result = await executor.execute({"name": "r.jsonl", "options": options}, ctx)
+            value = blobs.data[result["result_key"]]
+            return value.encode() if isinstance(value, str) else bytes(value)
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # Playwright's loop owns this thread
+        return pool.submit(asyncio.run, go()).result()
+
+
+def test_a_record_file_is_enriched_completely(app, server):
+    records = make_records(200)
+    configure(app, server, concurrency=8)
+    app.get_by_role("button", name="Test connection").click()
+    expect(app.locator("#llm-test-result")).to_contain_text(f"Connected: {MODEL} answered in")
+    assert server.count() == 1
+    server.log.clear()
+    enrich_file(app, "people.jsonl", as_jsonl(records))
+    target = wait_status(app, "people.jsonl", "completed", timeout=180_000)
+    assert "200 records" in target.locator(".message").text_content()
+    name, data = download(app, target)
+    assert name == "people.enriched.jsonl"
+    lines = [json.loads(line) for line in data.decode().splitlines()]
+    assert [line["id"] for line in lines] == list(range(200))
+    assert all("summary" in line["llm"] and line["llm"]["sentiment"] in ("positive", "negative", "neutral")
+               for line in lines)
+    assert server.count() == 200
+    assert data == reference(records)
+
+
+def start_slow(page, server: LlmTestServer, name: str, count: int, seconds: float) -> tuple[list[dict], object]:
+    """Enrich `count` records whose every answer waits `seconds`, four in flight: (records, row)."""
+    records = make_records(count)
+    server.script("rec-", *[Reply(delay=seconds) for _ in range(1000)])
+    configure(page, server, concurrency=4)
+    enrich_file(page, name, as_jsonl(records))
+    return records, row(page, name)
+
+
+def only_status_errors(watch) -> None:
+    """The console errors a test expects: Chromium logs each HTTP error answer as a failed load."""
+    errors = watch.expect_errors()
+    assert all("Failed to load resource" in text for text in errors), errors
+
+
+def per_record_counts(server: LlmTestServer, count: int) -> list[int]:
+    return [server.count(f"rec-{index:04d} ") for index in range(count)]
+
+
+def test_a_reload_sends_no_finished_record_again_and_the_output_equals_an_uninterrupted_run(app, server):
+    records, target = start_slow(app, server, "reload.jsonl", 120, 0.15)
+    app.wait_for_function("""() => { const bar = document.querySelector('li.task [role="progressbar"]');
+                                      return bar && Number(bar.getAttribute('aria-valuenow')) >= 25; }""",
+                          timeout=120_000)
+    app.reload()
+    assert wait_for_app_state(app) == "ready"
+    target = wait_status(app, "reload.jsonl", "failed")
+    assert target.locator(".badge").text_content() == "Needs api key"
+    done_before = server.count()
+    assert 0 < done_before < 120
+    target.get_by_label("API key for reload.jsonl").fill(GOOD_KEY)
+    target.get_by_role("button", name="Use this key").click()
+    target = wait_status(app, "reload.jsonl", "completed", timeout=180_000)
+    counts = per_record_counts(server, 120)
+    assert min(counts) == 1 and sum(counts) - 120 <= 4, counts  # at most the four in flight were sent again
+    assert download(app, target)[1] == reference(records)
+
+
+def test_a_retry_after_of_two_seconds_delays_that_record_at_least_two_seconds(app, server, watch):
+    records = make_records(10)
+    server.script("rec-0003 ", Reply.rate_limited({"Retry-After": "2"}))
+    configure(app, server, concurrency=2)
+    enrich_file(app, "limited.jsonl", as_jsonl(records))
+    wait_status(app, "limited.jsonl", "completed", timeout=120_000)
+    first, second = [entry["time"] for entry in server.requests_for("rec-0003 ")]
+    assert second - first >= 2.0
+    only_status_errors(watch)
+
+
+def test_pause_stops_requests_within_a_second_and_resume_finishes(app, server):
+    records, target = start_slow(app, server, "stopping.jsonl", 200, 0.3)
+    app.wait_for_function("() => parseInt(document.querySelector('li.task .message')?.textContent || '0') >= 8",
+                          timeout=120_000)  # "8 of 200 records · …" or more (reports come at most 4 a second)
+    target.get_by_role("button", name="Pause").click()
+    paused_at = time.time()
+    target = wait_status(app, "stopping.jsonl", "paused")
+    time.sleep(2.0)
+    late = [entry["time"] - paused_at for entry in server.log if entry["time"] > paused_at + 1.0]
+    assert late == [], f"requests after the pause (seconds after it): {late}"
+    assert server.count() < 200
+    target.get_by_role("button", name="Resume").click()
+    wait_status(app, "stopping.jsonl", "completed", timeout=240_000)
+    assert min(per_record_counts(server, 200)) == 1
+
+
+DUMP_STORAGE = """async () => {
+    const texts = [JSON.stringify(Object.entries(localStorage)), JSON.stringify(Object.entries(sessionStorage))];
+    for (const info of await indexedDB.databases()) {
+        const db = await new Promise((resolve, reject) => {
+            const open = indexedDB.open(info.name);
+            open.onsuccess = () => resolve(open.result);
+            open.onerror = () => reject(open.error);
+        });
+        for (const name of db.objectStoreNames) {
+            const values = await new Promise((resolve, reject) => {
+                const request = db.transaction(name).objectStore(name).getAll();
+                request.onsuccess = () => resolve(request.result);
+                request.onerror = () => reject(request.error);
+            });
+            for (const value of values) {
+                texts.push(value instanceof Blob ? await value.text() : JSON.stringify(value));
+            }
+        }
+        db.close();
+    }
+    return texts.join(" | ");
+}"""
+RECORD_MESSAGES = """
+    window.__channel = [];
+    const post = BroadcastChannel.prototype.postMessage;
+    BroadcastChannel.prototype.postMessage = function (message) {
+        window.__channel.push(typeof message === "string" ? message : JSON.stringify(message));
+        return post.call(this, message);
+    };
+"""
+
+
+def test_a_wrong_key_pauses_the_task_a_right_key_resumes_it_and_the_key_is_stored_nowhere(context, watch,
+                                                                                         server):
+    from tests.e2e.conftest import watch_page
+
+    page = watch_page(context.new_page(), watch)
+    page.add_init_script(RECORD_MESSAGES)
+    page.goto("index.html")
+    assert wait_for_app_state(page) == "ready"
+    wait_engine(page)
+    configure(page, server, key="sk-wrong-key-000000")
+    enrich_file(page, "keyed.jsonl", as_jsonl(make_records(20)))
+    target = wait_status(page, "keyed.jsonl", "failed")
+    assert target.locator(".badge").text_content() == "Needs api key"
+    assert "refused the API key" in target.locator(".error-message").text_content()
+    target.get_by_label("API key for keyed.jsonl").fill(GOOD_KEY)
+    target.get_by_role("button", name="Use this key").click()
+    wait_status(page, "keyed.jsonl", "completed", timeout=120_000)
+
+    other = watch_page(context.new_page(), watch)  # a second tab sends its new task over the channel
+    other.add_init_script(RECORD_MESSAGES)
+    other.goto("index.html")
+    assert wait_for_app_state(other) == "ready"
+    configure(other, server, key=GOOD_KEY)
+    enrich_file(other, "follower.jsonl", as_jsonl(make_records(5)))
+    target = wait_status(page, "follower.jsonl", "failed")  # the key stayed in the other tab
+    assert target.locator(".badge").text_content() == "Needs api key"
+    target.get_by_label("API key for follower.jsonl").fill(GOOD_KEY)
+    target.get_by_role("button", name="Use this key").click()
+    wait_status(page, "follower.jsonl", "completed", timeout=120_000)
+
+    for tab in (page, other):
+        tab.locator("#llm-api-key").fill("")
+    stored = page.evaluate(DUMP_STORAGE)
+    messages = " | ".join(page.evaluate("window.__channel") + other.evaluate("window.__channel"))
+    assert "keyed.jsonl" in stored and "follower.jsonl" in messages  # the dumps hold the tasks themselves
+    for secret in (GOOD_KEY, "sk-wrong-key-000000"):
+        assert secret not in stored and secret not in messages
+    other.close()
+    only_status_errors(watch)
+    page.close()
+
+
+def test_a_completed_pdf_tasks_pages_are_enriched(app, server):
+    configure(app, server, text_path="")
+    add_files(app, {"report.pdf": pdfs.text_pdf(5, title="Report")})
+    source = wait_status(app, "report.pdf", "completed")
+    source.get_by_role("button", name="Enrich").click()
+    target = wait_status(app, "report.pages.jsonl", "completed", timeout=120_000)
+    assert progress(target) == 100
+    name, data = download(app, target)
+    lines = [json.loads(line) for line in data.decode().splitlines()]
+    assert name == "report.pages.enriched.jsonl" and [line["page"] for line in lines] == [1, 2, 3, 4, 5]
+    assert all(line["text"] and "summary" in line["llm"] for line in lines)
+    assert server.count() == 5
+
+
+# The goal is no long task (50 ms) at all; a machine shared by many processes stretches the page's
+# short slices past that, so the test fails on a block (one step that never yields: reading the
+# answers of 50,000 records in one call took 5.8 s before it was fixed) and prints every long task.
+BLOCKED_MS = 1000
+
+
+def measured_page(context, watch):
+    from tests.e2e.conftest import watch_page
+
+    page = watch_page(context.new_page(), watch)
+    page.add_init_script(LONG_TASKS_AND_MARKS)
+    page.goto("index.html")
+    assert wait_for_app_state(page) == "ready"
+    wait_engine(page)
+    return page
+
+
+def long_tasks_while_running(page, end_status: str) -> tuple[float, list]:
+    marks = page.evaluate("window.__marks")
+    started = min(at for at, status in marks if status == "running")
+    finished = min(at for at, status in marks if status == end_status)
+    entries = page.evaluate("window.__longtasks")
+    assert any(entry[0] < started for entry in entries)  # the observer works: the boot has some
+    return finished - started, [entry for entry in entries if started <= entry[0] <= finished]
+
+
+def test_no_long_task_on_the_main_thread_while_1000_records_are_enriched(context, watch, server):
+    page = measured_page(context, watch)
+    configure(page, server, concurrency=8)
+    enrich_file(page, "thousand.jsonl", as_jsonl(make_records(1000)))
+    wait_status(page, "thousand.jsonl", "completed", timeout=300_000)
+    elapsed, during = long_tasks_while_running(page, "completed")
+    print(f"1,000 records enriched in {elapsed / 1000:.1f} s; main-thread long tasks meanwhile "
+          f"(start ms, duration ms): {during}")
+    assert server.count() == 1000
+    assert all(duration < BLOCKED_MS for _, duration in during), f"the main thread was blocked: {during}"
+    page.close()
+
+
+def test_no_long_task_on_the_main_thread_while_a_large_record_file_is_read(context, watch, server):
+    page = measured_page(context, watch)
+    configure(page, server, key="sk-wrong-key-000000")  # the records are read, then the first answers stop it
+    data = as_jsonl(make_records(50_000))
+    page.set_input_files("#llm-file-input", [{"name": "large.jsonl", "mimeType": "", "buffer": data}],
+                         timeout=180_000)
+    wait_status(page, "large.jsonl", "failed", timeout=300_000)
+    elapsed, during = long_tasks_while_running(page, "failed")
+    print(f"{len(data) / 2**20:.1f} MB of records read in {elapsed / 1000:.1f} s; main-thread long tasks "
+          f"meanwhile (start ms, duration ms): {during}")
+    assert server.count() >= 1  # the records were read: requests went out
+    only_status_errors(watch)
+    assert all(duration < BLOCKED_MS for _, duration in during), f"the main thread was blocked: {during}"
+    page.close()

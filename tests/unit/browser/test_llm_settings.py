@@ -1,0 +1,38 @@
+"""The provider section's controls as options: checkboxes, decimals, whole numbers and text, and
+back; the key field is not an option (it has no data-llm-option)."""
+
+import pytest
+
+from dataflow.browser.llm_settings import read_controls, write_controls
+
+
+class Control:
+    def __init__(self, option, type_, value="", *, decimal=False, checked=False):
+        self.dataset = type("D", (), {"llmOption": option})()
+        self.type, self.value, self.checked, self.decimal = type_, value, checked, decimal
+
+    def hasAttribute(self, name):  # noqa: N802 - the DOM's name
+        return name == "data-decimal" and self.decimal
+
+
+def controls():
+    return [Control("base_url", "url", " http://localhost:11434/v1 "), Control("needs_key", "checkbox", checked=True),
+            Control("price_in", "number", "0.15", decimal=True), Control("concurrency", "number", "8"),
+            Control("max_chars", "number", ""), Control("prompt", "textarea", "Sum up {text}")]
+
+
+def test_controls_are_read_as_typed_options():
+    assert read_controls(controls()) == {"base_url": "http://localhost:11434/v1", "needs_key": True,
+                                         "price_in": 0.15, "concurrency": 8, "max_chars": 0,
+                                         "prompt": "Sum up {text}"}
+
+
+def test_a_bad_number_is_a_value_error():
+    with pytest.raises(ValueError):
+        read_controls([Control("concurrency", "number", "many")])
+
+
+def test_options_are_written_back_into_their_controls():
+    written = controls()
+    write_controls(written, {"needs_key": False, "price_in": 1.5, "model": "unused"})
+    assert written[1].checked is False and written[2].value == "1.5" and written[0].value.strip().startswith("http")
