@@ -12,7 +12,6 @@ import argparse
 import asyncio
 import contextlib
 import getpass
-import math
 import signal
 import sys
 import time
@@ -28,6 +27,7 @@ from dataflow.core.persistence import TaskStore
 from dataflow.executors.pdf.client import PdfTimeouts
 from dataflow.executors.pdf.options import FORMATS, MODES, PdfOptions
 from dataflow.native.batch import KINDS, UsageError, default_state_dir, discover, error_type_names
+from dataflow.native.bounds import BoundsError, check_bounds, option_names
 from dataflow.native.display import ProgressDisplay, counts_line, status_table, summary_table
 from dataflow.native.file_storage import FileStorage, file_path_warning
 from dataflow.native.host import NativeHost, blob_root
@@ -51,9 +51,10 @@ def main(argv: list[str] | None = None, *, console: Console | None = None) -> in
     args = parser.parse_args(argv)
     args.errors = errors
     try:
+        check_bounds(args)
         return args.handler(args, out)
-    except UsageError as error:
-        errors.print(f"dataflow: {error}", style="red", markup=False, highlight=False)
+    except (UsageError, BoundsError) as error:
+        errors.print(f"dataflow: {error}", style="red", markup=False, highlight=False, soft_wrap=True)
         return 2
 
 
@@ -153,16 +154,18 @@ def retry_policy_from(args: argparse.Namespace) -> RetryPolicy:
         raise UsageError(f"--non-retryable-error-types: {', '.join(unknown)} "
                          f"{'is not an error type' if len(unknown) == 1 else 'are not error types'} "
                          f"of {args.kind or 'any kind of'} tasks; known: {', '.join(sorted(known))}.")
-    for option in ("initial_interval", "backoff_coefficient", "maximum_interval", "maximum_retry_after"):
-        if not math.isfinite(getattr(args, option)):  # RetryPolicy's own checks let nan and inf through
-            raise UsageError(f"retry policy: {option} must be a finite number of seconds, got {getattr(args, option)}")
+    check_bounds(args)  # finite, in range (RetryPolicy's own checks let nan and inf through)
     try:
         return RetryPolicy(initial_interval=args.initial_interval, backoff_coefficient=args.backoff_coefficient,
                            maximum_interval=args.maximum_interval, maximum_attempts=args.maximum_attempts,
                            jitter=not args.no_jitter, non_retryable_error_types=names,
                            maximum_retry_after=args.maximum_retry_after)
-    except ValueError as error:
-        raise UsageError(f"retry policy: {error}") from None
+    except ValueError as error:  # the rules across fields (maximum_interval ≥ initial_interval), as options
+        raise UsageError(option_names(str(error), RETRY_FIELDS)) from None
+
+
+RETRY_FIELDS = ("initial_interval", "backoff_coefficient", "maximum_interval", "maximum_attempts",
+                "maximum_retry_after", "non_retryable_error_types")
 
 
 def pdf_options_from(args: argparse.Namespace) -> PdfOptions:
@@ -174,10 +177,7 @@ def pdf_options_from(args: argparse.Namespace) -> PdfOptions:
 
 def check_host_options(args: argparse.Namespace) -> None:
     """Raise UsageError for a --workers or --page-timeout that cannot work (before anything is written)."""
-    if args.workers < 1:
-        raise UsageError("--workers must be at least 1.")
-    if not args.page_timeout > 0:
-        raise UsageError("--page-timeout must be a positive number of seconds ('inf' for no limit).")
+    check_bounds(args)
 
 
 def make_host(args: argparse.Namespace, retry_policy: RetryPolicy | None = None, *,

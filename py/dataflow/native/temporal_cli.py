@@ -79,8 +79,6 @@ def make_worker(client: Client, task_queue: str, activities: FileActivities) -> 
 
 
 async def worker_command(args: argparse.Namespace, console: Console) -> int:
-    if args.workers < 1:
-        raise UsageError("--workers must be at least 1.")
     client = await connect(args)
     activities = FileActivities(workers=args.workers, timeouts=PdfTimeouts(per_page=args.page_timeout))
     try:
@@ -119,8 +117,6 @@ def batch_input(sources: list[Source], options: PdfOptions, *, out_dir: Path, ba
 
 
 async def submit_command(args: argparse.Namespace, console: Console, options: PdfOptions, policy) -> int:
-    if args.concurrency < 1 or args.heartbeat_timeout <= 0:
-        raise UsageError("--concurrency must be at least 1 and --heartbeat-timeout positive.")
     sources = discover(args.paths, kind=args.kind)
     if not sources:
         raise UsageError("no files of a known kind were found in " + ", ".join(args.paths) + ".")

@@ -73,7 +73,7 @@ def test_the_retry_policy_options_use_temporals_names(write_pdf, tmp_path):
                                     "non_retryable_error_types": ["WorkerError", "StorageFullError"],
                                     "maximum_retry_after": 60.0}
     code, text = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "o2"), "--maximum-attempts", "0")
-    assert code == 2 and "maximum_attempts must be at least 1" in text
+    assert code == 2 and "--maximum-attempts must be a whole number of tries from 1 to 1,000, got 0" in text
 
 
 def test_usage_errors_are_one_clear_line(tmp_path):
@@ -230,15 +230,20 @@ def test_only_the_temporal_command_loads_temporalio():
 
 
 @pytest.mark.parametrize(("option", "value", "message"), [
-    ("--initial-interval", "nan", "initial_interval must be a finite number"),
-    ("--initial-interval", "inf", "initial_interval must be a finite number"),
-    ("--maximum-interval", "nan", "maximum_interval must be a finite number"),
-    ("--maximum-retry-after", "inf", "maximum_retry_after must be a finite number"),
-    ("--initial-interval", "-1", "initial_interval must be positive"),
-    ("--backoff-coefficient", "0.5", "backoff_coefficient must be at least 1"),
-    ("--maximum-attempts", "0", "maximum_attempts must be at least 1"),
-    ("--page-timeout", "nan", "--page-timeout must be a positive number"),
-    ("--workers", "0", "--workers must be at least 1"),
+    ("--initial-interval", "nan", "--initial-interval must be a finite number of seconds"),
+    ("--initial-interval", "inf", "--initial-interval must be a finite number of seconds"),
+    ("--maximum-interval", "nan", "--maximum-interval must be a finite number of seconds"),
+    ("--maximum-retry-after", "inf", "--maximum-retry-after must be a finite number of seconds"),
+    ("--maximum-retry-after", "99999999999999999999", "--maximum-retry-after must be"),
+    ("--initial-interval", "-1", "--initial-interval must be a finite number of seconds more than 0"),
+    ("--backoff-coefficient", "0.5", "--backoff-coefficient must be a finite number from 1 to 100, got 0.5"),
+    ("--maximum-attempts", "0", "--maximum-attempts must be a whole number of tries from 1"),
+    ("--maximum-attempts", "99999999999999999999", "--maximum-attempts must be a whole number"),
+    ("--page-timeout", "nan", "--page-timeout must be a number of seconds more than 0"),
+    ("--page-timeout", "99999999999999999999", "--page-timeout must be a number of seconds"),
+    ("--workers", "0", "--workers must be a whole number of processes from 1"),
+    ("--workers", "99999999999999999999", "--workers must be a whole number of processes from 1"),
+    ("--maximum-interval", "0.5", "--maximum-interval (0.5) must be at least --initial-interval (1.0)"),
 ])
 def test_bad_retry_and_host_options_are_one_line_and_create_nothing(write_pdf, tmp_path, option, value, message):
     write_pdf("a.pdf", pdfs.text_pdf(1))
