@@ -29,7 +29,7 @@ from dataflow.executors.pdf.options import FORMATS, MODES, PdfOptions
 from dataflow.native.batch import KINDS, UsageError, default_state_dir, discover, error_type_names
 from dataflow.native.bounds import BoundsError, check_bounds, option_names
 from dataflow.native.display import ProgressDisplay, counts_line, status_table, summary_table
-from dataflow.native.file_storage import FileStorage, file_path_warning
+from dataflow.native.file_storage import FileStorage, ReadOnlyStorage, read_only_warning
 from dataflow.native.host import NativeHost, blob_root
 from dataflow.native.process_client import ProcessPool, default_workers
 from dataflow.native.state_lock import StateDirectoryBusyError, StateLock, is_busy
@@ -289,10 +289,10 @@ async def retry_command(args: argparse.Namespace, console: Console) -> int:
 
 def status_command(args: argparse.Namespace, console: Console) -> int:
     state = require_state(args)
-    loaded = TaskStore(FileStorage(state), SystemClock()).load()
+    loaded = TaskStore(ReadOnlyStorage(FileStorage(state)), SystemClock()).load()  # status moves nothing
     errors: Console = getattr(args, "errors", None) or console
     for warning in loaded.warnings:
-        errors.print(file_path_warning(warning, state), style="yellow", markup=False, highlight=False)
+        errors.print(read_only_warning(warning, state), style="yellow", markup=False, highlight=False)
     live = is_busy(state)
     console.print(status_table(loaded.tasks, out_dir=args.out, live=live))
     console.print(counts_line(loaded.tasks, 0.0, live=live).rsplit(" in ", 1)[0], markup=False)

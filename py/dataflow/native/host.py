@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ from dataflow.native.file_blob_store import FileBlobStore
 from dataflow.native.file_storage import FileStorage, file_path_warning
 from dataflow.native.sources import WithSourceFiles
 
+OWNED_KEY = "dataflow.outputs"  # the output names this state directory wrote, apart from the task records
 HISTORY_LIMIT = 10**9  # a state directory keeps every task: it is the record of the batch
 WAITING = (TaskStatus.PENDING, TaskStatus.RUNNING)
 
@@ -158,7 +160,7 @@ class NativeHost:
         time, then by content hash) or its completed output is gone: then the old task is replaced by
         a new one, which rewrites the old task's output file. Returns the new and the kept task ids."""
         by_path = {input_path(task.input): task for task in self.orchestrator.list_tasks()}
-        ours = claimed_names(self.orchestrator.list_tasks())  # output files this state directory writes
+        ours = claimed_names(self.orchestrator.list_tasks()) | self.owned()  # output files this state directory writes
         submitted = Submitted()
         for source in sources:
             existing = by_path.get(str(source.path))
@@ -311,4 +313,22 @@ class NativeHost:
         if target is None:
             return
         write_atomically(target, data if isinstance(data, bytes) else data.encode("utf-8"))
+        self._own(target.name)
         await self.blobs.delete_keys([key, summary_key(key)])
+
+    def owned(self) -> set[str]:
+        """The names of the files in out_dir this state directory wrote, kept apart from the task
+        records: an output stays ours when its task's record is lost (corrupt, set aside)."""
+        try:
+            names = json.loads(self.storage.get(OWNED_KEY) or "[]")
+        except ValueError:
+            return set()
+        return {str(name) for name in names} if isinstance(names, list) else set()
+
+    def _own(self, name: str) -> None:
+        owned = self.owned()
+        if name not in owned:
+            try:
+                self.storage.set(OWNED_KEY, json.dumps(sorted(owned | {name})))
+            except OSError as error:  # the output is written; only its ownership is not remembered
+                self._warn(f"Could not note {name} as written by this state directory: {error}")

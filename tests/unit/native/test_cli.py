@@ -360,3 +360,19 @@ def test_the_readme_documents_every_option_of_every_command():
 
     walk(build_parser(), "dataflow")
     assert missing == []
+
+
+def test_status_moves_no_corrupt_record_and_the_next_run_rewrites_its_own_output(write_pdf, tmp_path):
+    write_pdf("a.pdf", pdfs.text_pdf(1))
+    out, state = tmp_path / "out", tmp_path / "out" / ".dataflow"
+    assert dataflow("run", str(tmp_path / "in"), "--out", str(out), "--workers", "1", "--quiet")[0] == 0
+    record = next(state.glob("dataflow.task.*.json"))
+    record.write_text(record.read_text()[:100])  # cut short, as a crash of the disk could
+    before = sorted(path.name for path in state.iterdir())
+    code, text = dataflow("status", str(out))
+    assert code == 0 and sorted(path.name for path in state.iterdir()) == before  # nothing moved
+    assert f"The task record {record} could not be read" in " ".join(text.split())
+    assert "it is left as it is" in text
+    code, text = dataflow("run", str(tmp_path / "in"), "--out", str(out), "--workers", "1", "--quiet")
+    assert code == 0 and "processes it again, into the output this state directory wrote" in " ".join(text.split())
+    assert sorted(path.name for path in out.iterdir() if path.is_file()) == ["a.zip"]  # not a-2.zip beside it
