@@ -42,7 +42,7 @@ from dataflow.native.batch import (
     source_of,
     task_input,
 )
-from dataflow.native.file_blob_store import FileBlobStore
+from dataflow.native.file_blob_store import FileBlobStore, remove_temporary_files
 from dataflow.native.file_storage import FileStorage, file_path_warning
 from dataflow.native.sources import WithSourceFiles
 
@@ -129,6 +129,8 @@ class NativeHost:
         An unfinished task whose file changed since the task was created (see batch.changed) is not
         resumed: its parts come from the old version, so it starts again from scratch on the new
         content (a new task, the same output name), and `notices` says so."""
+        remove_temporary_files(blob_root(self.state_dir))  # what a killed writer left (we hold the lock)
+        remove_temporary_files(self.state_dir, recursive=False)
         loaded = TaskStore(self.storage, self.clock).load()  # before the orchestrator resumes anything
         stale: list[tuple[TaskState, Source, str]] = []
         for task, source, reason in map(_file_change, loaded.tasks):
@@ -175,6 +177,8 @@ class NativeHost:
             task_id = self._create(source, task_input(source, options), options, retry_policy, ours)
             by_path[str(source.path)] = self.orchestrator.get_task_state(task_id)
             submitted.added.append(task_id)
+            if existing is not None:
+                self._drop_earlier_output(existing, by_path[str(source.path)])
         return submitted
 
     def _why_replace(self, task: TaskState, source: Source, options: PdfOptions) -> str | None:
@@ -198,6 +202,18 @@ class NativeHost:
         ours.add(name)
         return self.orchestrator.execute_task(source.path.name, source.kind, data, retry_policy=retry_policy,
                                               metadata={"size": source.size, "output": name})
+
+    def _drop_earlier_output(self, earlier: TaskState, task: TaskState) -> None:
+        """A replaced task's output, when this state directory wrote it and the new task writes
+        another file (report-2.zip, now report.zip with --overwrite): removed, with a notice."""
+        old, new = earlier.metadata.get("output"), task.metadata.get("output")
+        if not old or old == new or old not in self.owned():
+            return
+        with contextlib.suppress(FileNotFoundError):
+            (self.out_dir / str(old)).unlink()
+            self.notices.append(f"{self.out_dir / str(old)}, the earlier result of {task.name}, was removed: "
+                                f"its result now goes to {self.out_dir / str(new)}.")
+        self.storage.set(OWNED_KEY, json.dumps(sorted(self.owned() - {str(old)})))
 
     def _occupied(self, name: str) -> bool:
         return not self.overwrite and (self.out_dir / name).exists()

@@ -376,3 +376,21 @@ def test_status_moves_no_corrupt_record_and_the_next_run_rewrites_its_own_output
     code, text = dataflow("run", str(tmp_path / "in"), "--out", str(out), "--workers", "1", "--quiet")
     assert code == 0 and "processes it again, into the output this state directory wrote" in " ".join(text.split())
     assert sorted(path.name for path in out.iterdir() if path.is_file()) == ["a.zip"]  # not a-2.zip beside it
+
+
+@pytest.mark.parametrize(("command", "options"), [
+    (["temporal", "worker"], ["--page-timeout", "--namespace", "--address", "--task-queue", "--workers"]),
+    (["temporal", "submit"], ["--heartbeat-timeout", "--kind", "--concurrency", "--namespace"]),
+    (["run"], ["--kind", "--workers", "--page-timeout"]),
+])
+def test_every_option_has_help(command, options):
+    import argparse
+
+    pytest.importorskip("temporalio")
+    from dataflow.native.cli import build_parser
+
+    parser = build_parser()
+    for name in command:
+        parser = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[name]
+    helped = {option for action in parser._actions if action.help for option in action.option_strings}
+    assert set(options) <= helped
