@@ -5,12 +5,14 @@ line and exit code 130 or 143, not the traceback of an import nor a silent exit.
 from __future__ import annotations
 
 import importlib
-import signal
 import sys
-from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from types import FrameType
 
 INTERRUPTED = 130  # as dataflow.native.cli.INTERRUPTED, without importing it
-TERMINATED = 128 + signal.SIGTERM
+TERMINATED = 143  # 128 + SIGTERM; `signal` is imported inside the guard (a Ctrl-C may come meanwhile)
 LINE = "Interrupted: nothing was lost; run the same command again to go on.\n"
 
 
@@ -24,8 +26,11 @@ def _terminated(signum: int, frame: FrameType | None) -> None:
 
 def entry_point() -> None:
     """Import the command line and run it; exit with its code."""
-    previous = signal.signal(signal.SIGTERM, _terminated)
+    previous: Any = None
     try:
+        import signal
+
+        previous = signal.signal(signal.SIGTERM, _terminated)
         cli = importlib.import_module("dataflow.native.cli")
         code = cli.main()
     except KeyboardInterrupt:  # before the command could take over Ctrl-C (see cli.interruptible)
@@ -35,5 +40,6 @@ def entry_point() -> None:
         sys.stderr.write(LINE)
         code = TERMINATED
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     sys.exit(code)
