@@ -234,7 +234,7 @@ def notify(args: argparse.Namespace, host: NativeHost) -> None:
     """Print, before the run, what the host found: set-aside records, restarted tasks, renamed outputs."""
     errors: Console = getattr(args, "errors", None) or Console(stderr=True)
     for message in host.warnings + host.notices:
-        errors.print(message, style="yellow", markup=False, highlight=False)
+        errors.print(message, style="yellow", markup=False, highlight=False, soft_wrap=True)
     host.warnings.clear()
     host.notices.clear()
 
@@ -292,7 +292,7 @@ def status_command(args: argparse.Namespace, console: Console) -> int:
     loaded = TaskStore(ReadOnlyStorage(FileStorage(state)), SystemClock()).load()  # status moves nothing
     errors: Console = getattr(args, "errors", None) or console
     for warning in loaded.warnings:
-        errors.print(read_only_warning(warning, state), style="yellow", markup=False, highlight=False)
+        errors.print(read_only_warning(warning, state), style="yellow", markup=False, highlight=False, soft_wrap=True)
     live = is_busy(state)
     console.print(status_table(loaded.tasks, out_dir=args.out, live=live))
     console.print(counts_line(loaded.tasks, 0.0, live=live).rsplit(" in ", 1)[0], markup=False)
@@ -329,7 +329,7 @@ async def follow(host: NativeHost, task_ids: list[str], console: Console, *, ear
     console.print(summary_table(tasks, out_dir=host.out_dir, earlier=set(earlier)))
     console.print(counts_line(tasks, time.monotonic() - started), markup=False)
     for warning in host.warnings:
-        console.print(warning, style="yellow", markup=False)
+        console.print(warning, style="yellow", markup=False, highlight=False, soft_wrap=True)
     if any(host.needs_password(task) for task in tasks):
         console.print(f"Encrypted files wait for their password: dataflow retry {host.out_dir} --password -",
                       style="yellow", markup=False, highlight=False)

@@ -373,6 +373,9 @@ def test_status_moves_no_corrupt_record_and_the_next_run_rewrites_its_own_output
     assert code == 0 and sorted(path.name for path in state.iterdir()) == before  # nothing moved
     assert f"The task record {record} could not be read" in " ".join(text.split())
     assert "it is left as it is" in text
+    narrow = Console(record=True, width=40, force_terminal=False)
+    main(["status", str(out)], console=narrow)
+    assert f"The task record {record} could not be read" in narrow.export_text()  # no break inside the path
     code, text = dataflow("run", str(tmp_path / "in"), "--out", str(out), "--workers", "1", "--quiet")
     assert code == 0 and "processes it again, into the output this state directory wrote" in " ".join(text.split())
     assert sorted(path.name for path in out.iterdir() if path.is_file()) == ["a.zip"]  # not a-2.zip beside it
