@@ -171,7 +171,7 @@ async def test_the_same_submit_again_follows_its_running_batch_and_no_worker_is_
     await env.client.get_workflow_handle(started).terminate("test over")
 
 
-def test_a_batch_id_is_decided_by_its_files_options_and_output(write_pdf, tmp_path):
+async def test_a_batch_id_is_decided_by_its_files_options_and_output(write_pdf, tmp_path):
     from dataflow.native.temporal_cli import batch_id_of
 
     sources = discover([str(write_pdf("a.pdf", pdfs.text_pdf(1)))])
