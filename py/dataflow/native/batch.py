@@ -24,6 +24,8 @@ from dataflow.native.sources import path_file_id
 
 KIND_BY_SUFFIX = {".pdf": "pdf"}
 KINDS = tuple(sorted(set(KIND_BY_SUFFIX.values())))
+# Files the page takes but the command line does not yet (issue 15: the JSON executor's host wiring)
+NOT_YET = {suffix: "JSON" for suffix in (".json", ".jsonl", ".ndjson", ".zst")}
 
 
 # The error types a task of each kind can fail with (what --non-retryable-error-types may name):
@@ -90,9 +92,13 @@ def discover(arguments: list[str], *, kind: str | None = None) -> list[Source]:
                     found.setdefault(child, _source(child, child_kind))
         elif path.is_file():
             file_kind = KIND_BY_SUFFIX.get(path.suffix.lower()) or kind
+            if file_kind is None and path.suffix.lower() in NOT_YET:
+                raise UsageError(f"{argument}: {NOT_YET[path.suffix.lower()]} files are processed by the page's "
+                                 "JSON workbench, not yet by the command line (it runs PDF files).")
             if file_kind is None:
-                raise UsageError(f"{argument}: the kind of this file is not clear from its name; "
-                                 f"pass --kind ({', '.join(KINDS)}).")
+                raise UsageError(f"{argument}: the kind of this file is not clear from its name; only "
+                                 f"{', '.join(KINDS)} files are processed here (--kind {'|'.join(KINDS)} "
+                                 "takes a file of another name as that kind).")
             found.setdefault(path, _source(path, file_kind))
         else:
             raise UsageError(f"{argument}: no such file or folder.")

@@ -12,7 +12,6 @@ import argparse
 import asyncio
 import contextlib
 import getpass
-import math
 import signal
 import sys
 import time
@@ -28,8 +27,9 @@ from dataflow.core.persistence import TaskStore
 from dataflow.executors.pdf.client import PdfTimeouts
 from dataflow.executors.pdf.options import FORMATS, MODES, PdfOptions
 from dataflow.native.batch import KINDS, UsageError, default_state_dir, discover, error_type_names
+from dataflow.native.bounds import BoundsError, check_bounds, option_names
 from dataflow.native.display import ProgressDisplay, counts_line, status_table, summary_table
-from dataflow.native.file_storage import FileStorage, file_path_warning
+from dataflow.native.file_storage import FileStorage, ReadOnlyStorage, read_only_warning
 from dataflow.native.host import NativeHost, blob_root
 from dataflow.native.process_client import ProcessPool, default_workers
 from dataflow.native.state_lock import StateDirectoryBusyError, StateLock, is_busy
@@ -51,9 +51,10 @@ def main(argv: list[str] | None = None, *, console: Console | None = None) -> in
     args = parser.parse_args(argv)
     args.errors = errors
     try:
+        check_bounds(args)
         return args.handler(args, out)
-    except UsageError as error:
-        errors.print(f"dataflow: {error}", style="red", markup=False, highlight=False)
+    except (UsageError, BoundsError) as error:
+        errors.print(f"dataflow: {error}", style="red", markup=False, highlight=False, soft_wrap=True)
         return 2
 
 
@@ -153,16 +154,18 @@ def retry_policy_from(args: argparse.Namespace) -> RetryPolicy:
         raise UsageError(f"--non-retryable-error-types: {', '.join(unknown)} "
                          f"{'is not an error type' if len(unknown) == 1 else 'are not error types'} "
                          f"of {args.kind or 'any kind of'} tasks; known: {', '.join(sorted(known))}.")
-    for option in ("initial_interval", "backoff_coefficient", "maximum_interval", "maximum_retry_after"):
-        if not math.isfinite(getattr(args, option)):  # RetryPolicy's own checks let nan and inf through
-            raise UsageError(f"retry policy: {option} must be a finite number of seconds, got {getattr(args, option)}")
+    check_bounds(args)  # finite, in range (RetryPolicy's own checks let nan and inf through)
     try:
         return RetryPolicy(initial_interval=args.initial_interval, backoff_coefficient=args.backoff_coefficient,
                            maximum_interval=args.maximum_interval, maximum_attempts=args.maximum_attempts,
                            jitter=not args.no_jitter, non_retryable_error_types=names,
                            maximum_retry_after=args.maximum_retry_after)
-    except ValueError as error:
-        raise UsageError(f"retry policy: {error}") from None
+    except ValueError as error:  # the rules across fields (maximum_interval ≥ initial_interval), as options
+        raise UsageError(option_names(str(error), RETRY_FIELDS)) from None
+
+
+RETRY_FIELDS = ("initial_interval", "backoff_coefficient", "maximum_interval", "maximum_attempts",
+                "maximum_retry_after", "non_retryable_error_types")
 
 
 def pdf_options_from(args: argparse.Namespace) -> PdfOptions:
@@ -174,10 +177,7 @@ def pdf_options_from(args: argparse.Namespace) -> PdfOptions:
 
 def check_host_options(args: argparse.Namespace) -> None:
     """Raise UsageError for a --workers or --page-timeout that cannot work (before anything is written)."""
-    if args.workers < 1:
-        raise UsageError("--workers must be at least 1.")
-    if not args.page_timeout > 0:
-        raise UsageError("--page-timeout must be a positive number of seconds ('inf' for no limit).")
+    check_bounds(args)
 
 
 def make_host(args: argparse.Namespace, retry_policy: RetryPolicy | None = None, *,
@@ -234,7 +234,7 @@ def notify(args: argparse.Namespace, host: NativeHost) -> None:
     """Print, before the run, what the host found: set-aside records, restarted tasks, renamed outputs."""
     errors: Console = getattr(args, "errors", None) or Console(stderr=True)
     for message in host.warnings + host.notices:
-        errors.print(message, style="yellow", markup=False, highlight=False)
+        errors.print(message, style="yellow", markup=False, highlight=False, soft_wrap=True)
     host.warnings.clear()
     host.notices.clear()
 
@@ -289,10 +289,10 @@ async def retry_command(args: argparse.Namespace, console: Console) -> int:
 
 def status_command(args: argparse.Namespace, console: Console) -> int:
     state = require_state(args)
-    loaded = TaskStore(FileStorage(state), SystemClock()).load()
+    loaded = TaskStore(ReadOnlyStorage(FileStorage(state)), SystemClock()).load()  # status moves nothing
     errors: Console = getattr(args, "errors", None) or console
     for warning in loaded.warnings:
-        errors.print(file_path_warning(warning, state), style="yellow", markup=False, highlight=False)
+        errors.print(read_only_warning(warning, state), style="yellow", markup=False, highlight=False, soft_wrap=True)
     live = is_busy(state)
     console.print(status_table(loaded.tasks, out_dir=args.out, live=live))
     console.print(counts_line(loaded.tasks, 0.0, live=live).rsplit(" in ", 1)[0], markup=False)
@@ -329,7 +329,7 @@ async def follow(host: NativeHost, task_ids: list[str], console: Console, *, ear
     console.print(summary_table(tasks, out_dir=host.out_dir, earlier=set(earlier)))
     console.print(counts_line(tasks, time.monotonic() - started), markup=False)
     for warning in host.warnings:
-        console.print(warning, style="yellow", markup=False)
+        console.print(warning, style="yellow", markup=False, highlight=False, soft_wrap=True)
     if any(host.needs_password(task) for task in tasks):
         console.print(f"Encrypted files wait for their password: dataflow retry {host.out_dir} --password -",
                       style="yellow", markup=False, highlight=False)

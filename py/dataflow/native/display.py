@@ -15,6 +15,7 @@ from rich.text import Text
 
 from dataflow.core import TaskState, TaskStatus
 from dataflow.core.events import TaskEvent
+from dataflow.core.runs import FILE_GONE
 
 SHORT_ID = 8
 SUMMARY_ROWS = 50  # a batch of thousands ends with its failures and a count, not a page per file
@@ -90,10 +91,11 @@ def summary_table(tasks: list[TaskState], *, out_dir: Path, earlier: Set[str] = 
         elif room > 0:
             shown.append(task)
             room -= 1
-    for task in shown:
+    names = display_names(shown)
+    for task in sorted(shown, key=_path_of):
         status = task.status.value + (" (earlier)" if task.id in earlier else "")
         seconds = duration(task)
-        table.add_row(Text(task.name), Text(status, style=_style(task.status)), Text(_outcome(task, out_dir)),
+        table.add_row(Text(names[task.id]), Text(status, style=_style(task.status)), Text(_outcome(task, out_dir)),
                       "" if seconds is None else f"{seconds:.2f}")
     if len(shown) < len(tasks):
         table.add_row("…", f"{len(tasks) - len(shown)} more completed", f"in {out_dir}", "")
@@ -134,9 +136,34 @@ def status_table(tasks: list[TaskState], *, out_dir: Path, live: bool = True) ->
     return table
 
 
+def _path_of(task: TaskState) -> tuple[str, str]:
+    path = task.input.get("path") if isinstance(task.input, dict) else None
+    return (str(path or task.name), task.id)
+
+
+def display_names(tasks: list[TaskState]) -> dict[str, str]:
+    """Each task's file name, with as many of its folders as tell it from another file of the same
+    name (`a/report.pdf`, `b/report.pdf`); by task id."""
+    parts = {task.id: Path(_path_of(task)[0]).parts or (task.name,) for task in tasks}
+    names = {task.id: task.name for task in tasks}
+    for depth in range(2, 1 + max((len(p) for p in parts.values()), default=1)):
+        counts: dict[str, int] = {}
+        for name in names.values():
+            counts[name] = counts.get(name, 0) + 1
+        clashing = [task_id for task_id, name in names.items() if counts[name] > 1]
+        if not clashing:
+            break
+        for task_id in clashing:
+            names[task_id] = str(Path(*parts[task_id][-depth:]))
+    return names
+
+
 def _outcome(task: TaskState, out_dir: Path) -> str:
     if task.status is TaskStatus.COMPLETED:
         return str(out_dir / str(task.metadata.get("output") or (task.result or {}).get("filename", "")))
+    if task.error is not None and task.error.message == FILE_GONE and _path_of(task)[0] != task.name:
+        return (f"{task.error.type}: {_path_of(task)[0]} is gone. Put it back there and run the same command again "
+                "(or `dataflow retry`); until then its task stays failed.")
     if task.error is not None:
         return f"{task.error.type}: {task.error.message}"
     return task.progress_message or ""

@@ -31,6 +31,25 @@ def _unsegment(name: str) -> str:
     return "" if name == "%00" else unquote(name)
 
 
+TEMPORARY = ".tmp-"  # atomic.write_atomically's temporary files: ".tmp-XXXX.part"
+
+
+def remove_temporary_files(root: str | os.PathLike, *, recursive: bool = True) -> int:
+    """Delete the temporary files a killed writer left under `root` (a write in progress is never
+    one of them: call this only while holding the state directory's lock, before workers start).
+    Returns how many were removed; a file that cannot be removed is left."""
+    removed, root = 0, os.fspath(root)
+    walk: list[tuple[str, list[str], list[str]]] = (
+        list(os.walk(root)) if recursive else [(root, [], os.listdir(root) if os.path.isdir(root) else [])])
+    for directory, _, files in walk:
+        for name in files:
+            if name.startswith(TEMPORARY) and name.endswith(".part"):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(directory, name))
+                    removed += 1
+    return removed
+
+
 class FileBlobStore:
     """Blobs under `root`. `durable=True` fsyncs every write (slower; survives a power cut, where
     without it a crash of the process still loses nothing that a call had returned)."""
@@ -111,7 +130,7 @@ class FileBlobStore:
         for directory, _, files in os.walk(base):
             relative = Path(directory).relative_to(base).parts
             for name in files:
-                if name.endswith(SUFFIX) and not name.startswith(".tmp-"):
+                if name.endswith(SUFFIX) and not name.startswith(TEMPORARY):
                     parts = segments + [_unsegment(p) for p in relative] + [_unsegment(name[: -len(SUFFIX)])]
                     key = ":".join(parts)
                     if key.startswith(prefix):

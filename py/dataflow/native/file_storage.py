@@ -86,4 +86,34 @@ def file_path_warning(message: str, directory: Path) -> str:
     backup = match["backup"]
     original = directory / file_name_for(backup[len(BACKUP_PREFIX):])
     return (f"The task record {original} could not be read ({match['why']}); it was moved to "
-            f"{directory / file_name_for(backup)} and that task is left out.")
+            f"{directory / file_name_for(backup)} and that task is left out: a `dataflow run` that names its "
+            "file processes it again, into the output this state directory wrote for it.")
+
+
+def read_only_warning(message: str, directory: Path) -> str:
+    """The core's "set aside" warning as a read-only load (`dataflow status`) must tell it: nothing moved."""
+    match = _SET_ASIDE.fullmatch(message)
+    if match is None or not match["backup"].startswith(BACKUP_PREFIX):
+        return message
+    original = directory / file_name_for(match["backup"][len(BACKUP_PREFIX):])
+    return (f"The task record {original} could not be read ({match['why']}); it is left as it is and not listed "
+            "(the next `dataflow run` moves it aside and processes its file again).")
+
+
+class ReadOnlyStorage:
+    """A storage's reads; writes and removals are dropped (a read-only command moves nothing)."""
+
+    def __init__(self, storage: FileStorage):
+        self.storage = storage
+
+    def get(self, key: str) -> str | None:
+        return self.storage.get(key)
+
+    def set(self, key: str, value: str) -> None:
+        pass
+
+    def remove(self, key: str) -> None:
+        pass
+
+    def keys(self) -> list[str]:
+        return self.storage.keys()

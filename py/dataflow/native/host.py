@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,10 +42,11 @@ from dataflow.native.batch import (
     source_of,
     task_input,
 )
-from dataflow.native.file_blob_store import FileBlobStore
+from dataflow.native.file_blob_store import FileBlobStore, remove_temporary_files
 from dataflow.native.file_storage import FileStorage, file_path_warning
 from dataflow.native.sources import WithSourceFiles
 
+OWNED_KEY = "dataflow.outputs"  # the output names this state directory wrote, apart from the task records
 HISTORY_LIMIT = 10**9  # a state directory keeps every task: it is the record of the batch
 WAITING = (TaskStatus.PENDING, TaskStatus.RUNNING)
 
@@ -127,6 +129,8 @@ class NativeHost:
         An unfinished task whose file changed since the task was created (see batch.changed) is not
         resumed: its parts come from the old version, so it starts again from scratch on the new
         content (a new task, the same output name), and `notices` says so."""
+        remove_temporary_files(blob_root(self.state_dir))  # what a killed writer left (we hold the lock)
+        remove_temporary_files(self.state_dir, recursive=False)
         loaded = TaskStore(self.storage, self.clock).load()  # before the orchestrator resumes anything
         stale: list[tuple[TaskState, Source, str]] = []
         for task, source, reason in map(_file_change, loaded.tasks):
@@ -158,7 +162,7 @@ class NativeHost:
         time, then by content hash) or its completed output is gone: then the old task is replaced by
         a new one, which rewrites the old task's output file. Returns the new and the kept task ids."""
         by_path = {input_path(task.input): task for task in self.orchestrator.list_tasks()}
-        ours = claimed_names(self.orchestrator.list_tasks())  # output files this state directory writes
+        ours = claimed_names(self.orchestrator.list_tasks()) | self.owned()  # output files this state directory writes
         submitted = Submitted()
         for source in sources:
             existing = by_path.get(str(source.path))
@@ -173,6 +177,8 @@ class NativeHost:
             task_id = self._create(source, task_input(source, options), options, retry_policy, ours)
             by_path[str(source.path)] = self.orchestrator.get_task_state(task_id)
             submitted.added.append(task_id)
+            if existing is not None:
+                self._drop_earlier_output(existing, by_path[str(source.path)])
         return submitted
 
     def _why_replace(self, task: TaskState, source: Source, options: PdfOptions) -> str | None:
@@ -196,6 +202,18 @@ class NativeHost:
         ours.add(name)
         return self.orchestrator.execute_task(source.path.name, source.kind, data, retry_policy=retry_policy,
                                               metadata={"size": source.size, "output": name})
+
+    def _drop_earlier_output(self, earlier: TaskState, task: TaskState) -> None:
+        """A replaced task's output, when this state directory wrote it and the new task writes
+        another file (report-2.zip, now report.zip with --overwrite): removed, with a notice."""
+        old, new = earlier.metadata.get("output"), task.metadata.get("output")
+        if not old or old == new or old not in self.owned():
+            return
+        with contextlib.suppress(FileNotFoundError):
+            (self.out_dir / str(old)).unlink()
+            self.notices.append(f"{self.out_dir / str(old)}, the earlier result of {task.name}, was removed: "
+                                f"its result now goes to {self.out_dir / str(new)}.")
+        self.storage.set(OWNED_KEY, json.dumps(sorted(self.owned() - {str(old)})))
 
     def _occupied(self, name: str) -> bool:
         return not self.overwrite and (self.out_dir / name).exists()
@@ -311,4 +329,22 @@ class NativeHost:
         if target is None:
             return
         write_atomically(target, data if isinstance(data, bytes) else data.encode("utf-8"))
+        self._own(target.name)
         await self.blobs.delete_keys([key, summary_key(key)])
+
+    def owned(self) -> set[str]:
+        """The names of the files in out_dir this state directory wrote, kept apart from the task
+        records: an output stays ours when its task's record is lost (corrupt, set aside)."""
+        try:
+            names = json.loads(self.storage.get(OWNED_KEY) or "[]")
+        except ValueError:
+            return set()
+        return {str(name) for name in names} if isinstance(names, list) else set()
+
+    def _own(self, name: str) -> None:
+        owned = self.owned()
+        if name not in owned:
+            try:
+                self.storage.set(OWNED_KEY, json.dumps(sorted(owned | {name})))
+            except OSError as error:  # the output is written; only its ownership is not remembered
+                self._warn(f"Could not note {name} as written by this state directory: {error}")

@@ -145,24 +145,20 @@ PARENT_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """While a child is spawned, SIGINT and SIGTERM are ignored (a disposition the child keeps across
-    exec, until worker_process.serve ignores them itself), so a Ctrl-C to the whole job cannot break
-    its start-up with a traceback. They are also blocked meanwhile, so one that comes now stays
-    pending and reaches the parent's own handler once that is back."""
+    """While a child is spawned, SIGINT and SIGTERM are blocked in this thread: the child inherits
+    the mask across exec (worker_process.serve sets its own dispositions, then unblocks), so a
+    Ctrl-C to the whole job cannot break its start-up with a traceback. The dispositions of this
+    process are left alone: a signal that comes now reaches the handler through another thread
+    (rich's refresh thread), or stays pending here until the mask is back. (Ignoring them meanwhile,
+    as before, dropped a Ctrl-C delivered to another thread: the run went on to exit 0.)"""
     try:
         previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, PARENT_SIGNALS)
     except (AttributeError, OSError):  # not POSIX
         yield
         return
-    handlers: dict[int, Any] = {}
     try:
-        with contextlib.suppress(ValueError):  # not the main thread: handlers cannot change
-            for held in PARENT_SIGNALS:
-                handlers[held] = signal.signal(held, signal.SIG_IGN)
         yield
     finally:
-        for restored, handler in handlers.items():
-            signal.signal(restored, signal.SIG_DFL if handler is None else handler)
         signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
 
 

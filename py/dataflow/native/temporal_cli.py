@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import json
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client, WorkflowHandle
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.worker import Worker
 
 from dataflow.core import AttemptRecord, TaskError, TaskState, TaskStatus
@@ -41,16 +46,21 @@ def add_commands(parser: argparse.ArgumentParser, *, add_pdf_options, add_retry_
     add_connection_options(worker)
     worker.add_argument("--workers", type=int, default=default_workers(), metavar="N",
                         help="PDF worker processes, and activities at once (default: %(default)s)")
-    worker.add_argument("--page-timeout", type=float, default=PdfTimeouts.per_page, metavar="SECONDS")
+    worker.add_argument("--page-timeout", type=float, default=PdfTimeouts.per_page, metavar="SECONDS",
+                        help="the watchdog's limit per page; a page over it fails its file with PageTimeoutError "
+                             "(default: %(default)s)")
     worker.set_defaults(handler=lambda args, console: interruptible(worker_command(args, console), console))
     submit = commands.add_parser("submit", help="start a batch workflow over files and folders")
     add_connection_options(submit)
     submit.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
     submit.add_argument("--out", required=True, type=Path, metavar="DIR",
                         help="results, on a directory every worker can reach")
-    submit.add_argument("--kind", choices=KINDS)
+    submit.add_argument("--kind", choices=KINDS, help="the executor for files whose name does not tell "
+                        "(default: by the file's extension)")
     submit.add_argument("--concurrency", type=int, default=4, metavar="N", help="files at once (default: 4)")
-    submit.add_argument("--heartbeat-timeout", type=float, default=30.0, metavar="SECONDS")
+    submit.add_argument("--heartbeat-timeout", type=float, default=30.0, metavar="SECONDS",
+                        help="an activity silent this long is taken as dead and retried from its last heartbeat "
+                             "(default: %(default)s)")
     submit.add_argument("--wait", action="store_true", help="follow the batch and print the summary")
     submit.add_argument("--quiet", action="store_true", help="no progress bars")
     add_pdf_options(submit)
@@ -65,7 +75,7 @@ def add_commands(parser: argparse.ArgumentParser, *, add_pdf_options, add_retry_
 def add_connection_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--address", default=DEFAULT_ADDRESS, metavar="HOST:PORT",
                         help="the Temporal frontend (default: %(default)s)")
-    parser.add_argument("--namespace", default="default")
+    parser.add_argument("--namespace", default="default", help="the Temporal namespace (default: %(default)s)")
     parser.add_argument("--task-queue", default=DEFAULT_QUEUE, metavar="Q", help="(default: %(default)s)")
 
 
@@ -79,8 +89,6 @@ def make_worker(client: Client, task_queue: str, activities: FileActivities) -> 
 
 
 async def worker_command(args: argparse.Namespace, console: Console) -> int:
-    if args.workers < 1:
-        raise UsageError("--workers must be at least 1.")
     client = await connect(args)
     activities = FileActivities(workers=args.workers, timeouts=PdfTimeouts(per_page=args.page_timeout))
     try:
@@ -119,25 +127,68 @@ def batch_input(sources: list[Source], options: PdfOptions, *, out_dir: Path, ba
 
 
 async def submit_command(args: argparse.Namespace, console: Console, options: PdfOptions, policy) -> int:
-    if args.concurrency < 1 or args.heartbeat_timeout <= 0:
-        raise UsageError("--concurrency must be at least 1 and --heartbeat-timeout positive.")
     sources = discover(args.paths, kind=args.kind)
     if not sources:
         raise UsageError("no files of a known kind were found in " + ", ".join(args.paths) + ".")
     client = await connect(args)
-    batch_id = f"dataflow-batch-{uuid.uuid4().hex[:12]}"
+    batch_id = batch_id_of(sources, options, out_dir=args.out, concurrency=args.concurrency,
+                           retry_policy=policy.to_dict(), heartbeat_timeout=args.heartbeat_timeout)
     batch = batch_input(sources, options, out_dir=args.out, batch_id=batch_id, concurrency=args.concurrency,
                         retry_policy=policy.to_dict(), heartbeat_timeout=args.heartbeat_timeout)
-    handle = await client.start_workflow(BatchWorkflow.run, batch, id=batch_id, task_queue=args.task_queue)
-    console.print(f"Started batch {batch_id} ({len(batch.jobs)} files) on {args.task_queue!r}.", markup=False)
+    files = f"{len(batch.jobs)} file{'s' if len(batch.jobs) != 1 else ''}"
+    try:
+        handle = await client.start_workflow(BatchWorkflow.run, batch, id=batch_id, task_queue=args.task_queue)
+        console.print(f"Started batch {batch_id} ({files}) on {args.task_queue!r}.", markup=False)
+    except WorkflowAlreadyStartedError:  # the same submit again (after a Ctrl-C): the batch it started runs on
+        handle = client.get_workflow_handle(batch_id)
+        console.print(f"Batch {batch_id} ({files}) is already running: following it, not starting another.",
+                      markup=False)
+    if not args.wait:
+        console.print(f"Follow it with: temporal workflow describe --workflow-id {batch_id} "
+                      f"--address {args.address} --namespace {args.namespace}", markup=False, highlight=False)
     if not args.wait:
         return 0
     started = time.monotonic()
-    outcomes = await follow(handle, batch, console, quiet=args.quiet)
+    watch = asyncio.ensure_future(warn_without_worker(client, args, console))
+    try:
+        outcomes = await follow(handle, batch, console, quiet=args.quiet)
+    finally:
+        watch.cancel()
     tasks = [outcome_task(outcome, batch) for outcome in outcomes]
     console.print(summary_table(tasks, out_dir=args.out))
     console.print(counts_line(tasks, time.monotonic() - started), markup=False)
     return 0 if all(outcome.status == "completed" for outcome in outcomes) else 1
+
+
+def batch_id_of(sources: list[Source], options: PdfOptions, *, out_dir: Path, concurrency: int,
+                retry_policy: dict[str, Any], heartbeat_timeout: float) -> str:
+    """A workflow id decided by what the batch is: its files (path, size, modification time), the
+    options, the retry policy, the limits and the output folder. The same submit again finds its
+    batch still running (re-attaches) instead of starting a second one over the same files."""
+    identity = {"files": [[str(source.path), source.size, source.mtime_ns] for source in sources],
+                "options": options.to_dict(), "retry_policy": retry_policy, "concurrency": concurrency,
+                "heartbeat_timeout": heartbeat_timeout, "out": str(out_dir.resolve())}
+    digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode("utf-8")).hexdigest()
+    return f"dataflow-batch-{digest[:16]}"
+
+
+NO_WORKER_SECONDS = 5.0
+
+
+async def warn_without_worker(client: Client, args: argparse.Namespace, console: Console,
+                              seconds: float = NO_WORKER_SECONDS) -> None:
+    """After `seconds`, say so once if no worker polls the task queue (the batch would wait forever)."""
+    await asyncio.sleep(seconds)
+    try:
+        described = await client.workflow_service.describe_task_queue(DescribeTaskQueueRequest(
+            namespace=args.namespace, task_queue=TaskQueue(name=args.task_queue),
+            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW))
+    except Exception:  # an older server or a lost connection: no hint rather than a wrong one
+        return
+    if not described.pollers:
+        console.print(f"No worker is polling task queue {args.task_queue!r} yet: start one with "
+                      f"`dataflow temporal worker --address {args.address} --task-queue {args.task_queue}`.",
+                      style="yellow", markup=False, highlight=False)
 
 
 async def follow(handle: WorkflowHandle, batch: BatchInput, console: Console, *, quiet: bool = False

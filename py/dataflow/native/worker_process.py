@@ -16,6 +16,7 @@ process; nothing else sets it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -39,7 +40,9 @@ HOOKS_VARIABLE = "DATAFLOW_TEST_HOOKS"
 def serve(conn: Connection, blob_root: str) -> None:
     """The process's main loop (the target of multiprocessing.Process)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C to the whole job is the parent's: it stops us
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # ignored while starting only: terminate() must still work
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # terminate() must work
+    with contextlib.suppress(AttributeError, OSError):  # blocked while we started (process_client._signals_held)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     service = PdfService(WithSourceFiles(FileBlobStore(blob_root)))
     hooks = json.loads(os.environ.get(HOOKS_VARIABLE) or "{}")
     loop = asyncio.new_event_loop()

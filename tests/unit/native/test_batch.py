@@ -28,6 +28,13 @@ def test_folders_give_their_pdfs_recursively_in_a_stable_order(write_pdf, tmp_pa
     assert {s.kind for s in found} == {"pdf"}
 
 
+@pytest.mark.parametrize("name", ["data.json", "chat.jsonl", "log.ndjson", "dump.json.zst"])
+def test_a_json_file_is_told_to_be_the_pages_not_yet_the_clis(write_pdf, name):
+    path = write_pdf(name, b"[]")
+    with pytest.raises(UsageError, match="JSON files are processed by the page's JSON workbench, not yet"):
+        discover([str(path)])
+
+
 def test_a_file_named_twice_is_one_source(write_pdf, tmp_path):
     path = write_pdf("b.pdf", b"1")
     assert len(discover([str(path), str(tmp_path / "in"), str(path)])) == 1
@@ -37,7 +44,7 @@ def test_a_missing_path_and_an_unclear_kind_are_usage_errors(write_pdf, tmp_path
     with pytest.raises(UsageError, match="no such file"):
         discover([str(tmp_path / "nope.pdf")])
     notes = write_pdf("notes.bin", b"x")
-    with pytest.raises(UsageError, match="pass --kind"):
+    with pytest.raises(UsageError, match="only pdf files are processed here"):
         discover([str(notes)])
     assert discover([str(notes)], kind="pdf")[0].kind == "pdf"
     with pytest.raises(UsageError, match="unknown kind"):

@@ -73,7 +73,7 @@ def test_the_retry_policy_options_use_temporals_names(write_pdf, tmp_path):
                                     "non_retryable_error_types": ["WorkerError", "StorageFullError"],
                                     "maximum_retry_after": 60.0}
     code, text = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "o2"), "--maximum-attempts", "0")
-    assert code == 2 and "maximum_attempts must be at least 1" in text
+    assert code == 2 and "--maximum-attempts must be a whole number of tries from 1 to 1,000, got 0" in text
 
 
 def test_usage_errors_are_one_clear_line(tmp_path):
@@ -230,15 +230,20 @@ def test_only_the_temporal_command_loads_temporalio():
 
 
 @pytest.mark.parametrize(("option", "value", "message"), [
-    ("--initial-interval", "nan", "initial_interval must be a finite number"),
-    ("--initial-interval", "inf", "initial_interval must be a finite number"),
-    ("--maximum-interval", "nan", "maximum_interval must be a finite number"),
-    ("--maximum-retry-after", "inf", "maximum_retry_after must be a finite number"),
-    ("--initial-interval", "-1", "initial_interval must be positive"),
-    ("--backoff-coefficient", "0.5", "backoff_coefficient must be at least 1"),
-    ("--maximum-attempts", "0", "maximum_attempts must be at least 1"),
-    ("--page-timeout", "nan", "--page-timeout must be a positive number"),
-    ("--workers", "0", "--workers must be at least 1"),
+    ("--initial-interval", "nan", "--initial-interval must be a finite number of seconds"),
+    ("--initial-interval", "inf", "--initial-interval must be a finite number of seconds"),
+    ("--maximum-interval", "nan", "--maximum-interval must be a finite number of seconds"),
+    ("--maximum-retry-after", "inf", "--maximum-retry-after must be a finite number of seconds"),
+    ("--maximum-retry-after", "99999999999999999999", "--maximum-retry-after must be"),
+    ("--initial-interval", "-1", "--initial-interval must be a finite number of seconds more than 0"),
+    ("--backoff-coefficient", "0.5", "--backoff-coefficient must be a finite number from 1 to 100, got 0.5"),
+    ("--maximum-attempts", "0", "--maximum-attempts must be a whole number of tries from 1"),
+    ("--maximum-attempts", "99999999999999999999", "--maximum-attempts must be a whole number"),
+    ("--page-timeout", "nan", "--page-timeout must be a number of seconds more than 0"),
+    ("--page-timeout", "99999999999999999999", "--page-timeout must be a number of seconds"),
+    ("--workers", "0", "--workers must be a whole number of processes from 1"),
+    ("--workers", "99999999999999999999", "--workers must be a whole number of processes from 1"),
+    ("--maximum-interval", "0.5", "--maximum-interval (0.5) must be at least --initial-interval (1.0)"),
 ])
 def test_bad_retry_and_host_options_are_one_line_and_create_nothing(write_pdf, tmp_path, option, value, message):
     write_pdf("a.pdf", pdfs.text_pdf(1))
@@ -355,3 +360,40 @@ def test_the_readme_documents_every_option_of_every_command():
 
     walk(build_parser(), "dataflow")
     assert missing == []
+
+
+def test_status_moves_no_corrupt_record_and_the_next_run_rewrites_its_own_output(write_pdf, tmp_path):
+    write_pdf("a.pdf", pdfs.text_pdf(1))
+    out, state = tmp_path / "out", tmp_path / "out" / ".dataflow"
+    assert dataflow("run", str(tmp_path / "in"), "--out", str(out), "--workers", "1", "--quiet")[0] == 0
+    record = next(state.glob("dataflow.task.*.json"))
+    record.write_text(record.read_text()[:100])  # cut short, as a crash of the disk could
+    before = sorted(path.name for path in state.iterdir())
+    code, text = dataflow("status", str(out))
+    assert code == 0 and sorted(path.name for path in state.iterdir()) == before  # nothing moved
+    assert f"The task record {record} could not be read" in " ".join(text.split())
+    assert "it is left as it is" in text
+    narrow = Console(record=True, width=40, force_terminal=False)
+    main(["status", str(out)], console=narrow)
+    assert f"The task record {record} could not be read" in narrow.export_text()  # no break inside the path
+    code, text = dataflow("run", str(tmp_path / "in"), "--out", str(out), "--workers", "1", "--quiet")
+    assert code == 0 and "processes it again, into the output this state directory wrote" in " ".join(text.split())
+    assert sorted(path.name for path in out.iterdir() if path.is_file()) == ["a.zip"]  # not a-2.zip beside it
+
+
+@pytest.mark.parametrize(("command", "options"), [
+    (["temporal", "worker"], ["--page-timeout", "--namespace", "--address", "--task-queue", "--workers"]),
+    (["temporal", "submit"], ["--heartbeat-timeout", "--kind", "--concurrency", "--namespace"]),
+    (["run"], ["--kind", "--workers", "--page-timeout"]),
+])
+def test_every_option_has_help(command, options):
+    import argparse
+
+    pytest.importorskip("temporalio")
+    from dataflow.native.cli import build_parser
+
+    parser = build_parser()
+    for name in command:
+        parser = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[name]
+    helped = {option for action in parser._actions if action.help for option in action.option_strings}
+    assert set(options) <= helped

@@ -74,3 +74,17 @@ def test_a_large_batch_lists_every_failure_and_counts_the_rest():
     assert "bad.pdf" in text and "This is not a PDF" in text
     assert "ok00.pdf" in text and "ok02.pdf" in text and "ok03.pdf" not in text
     assert "7 more completed" in text
+
+
+def test_summary_rows_are_sorted_by_path_and_same_names_show_their_folders():
+    from dataflow.core.runs import FILE_GONE
+
+    tasks = [TaskState(id=i, name="report.pdf", kind="pdf", status=TaskStatus.COMPLETED, input={"path": p},
+                       metadata={"output": o})
+             for i, p, o in (("t1", "/d/b/report.pdf", "report-2.zip"), ("t2", "/d/a/report.pdf", "report.zip"))]
+    tasks.append(TaskState(id="t3", name="gone.pdf", kind="pdf", status=TaskStatus.FAILED,
+                           input={"path": "/d/gone.pdf"}, error=TaskError(type="FileMissingError", message=FILE_GONE)))
+    text = render(summary_table(tasks, out_dir=Path("out")))
+    assert text.index("a/report.pdf") < text.index("b/report.pdf") < text.index("gone.pdf")
+    flat = " ".join(text.split())
+    assert "/d/gone.pdf is gone. Put it back there" in flat and "browser" not in flat

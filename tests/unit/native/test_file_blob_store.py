@@ -91,3 +91,18 @@ async def test_keys_cannot_escape_the_root(tmp_path):
     await store.put("../x:../../y:/etc/passwd", b"v")
     assert all(str(path).startswith(str(tmp_path / "root")) for path in (tmp_path / "root").rglob("*"))
     assert await store.keys("../") == ["../x:../../y:/etc/passwd"]
+
+
+def test_temporary_files_a_killed_writer_left_are_removed_and_values_kept(tmp_path):
+    from dataflow.native.file_blob_store import remove_temporary_files
+
+    parts = tmp_path / "part" / "task-1"
+    parts.mkdir(parents=True)
+    (parts / ".tmp-abc123.part").write_bytes(b"")  # a SIGTERM between mkstemp and os.replace
+    (parts / "page%3A000001.v").write_bytes(b"Stext")
+    (tmp_path / ".tmp-top.part").write_bytes(b"x")
+    assert remove_temporary_files(tmp_path / "part", recursive=True) == 1
+    assert sorted(p.name for p in parts.iterdir()) == ["page%3A000001.v"]
+    assert remove_temporary_files(tmp_path, recursive=False) == 1
+    assert not (tmp_path / ".tmp-top.part").exists()
+    assert remove_temporary_files(tmp_path / "missing") == 0

@@ -334,3 +334,35 @@ async def test_a_run_with_a_password_unlocks_encrypted_pdfs_and_leaves_the_other
     outcome = {task.name: (task.status.value, task.error and task.error.type) for task in host.tasks()}
     assert outcome == {"locked.pdf": ("completed", None), "other.pdf": ("failed", "WrongPasswordError"),
                        "plain.pdf": ("completed", None)}
+
+
+async def test_start_removes_the_temporary_files_a_killed_run_left(make_host, tmp_path):
+    state = tmp_path / "out" / ".dataflow"
+    left = [blob_root(state) / "part" / "t1" / ".tmp-k1ll3d.part", state / ".tmp-rec0rd.part"]
+    for path in left:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"")
+    host, _ = make_host()
+    host.start()
+    await host.close()
+    assert not any(path.exists() for path in left)
+
+
+async def test_overwrite_removes_the_earlier_output_this_state_directory_wrote_beside(make_host, write_pdf, tmp_path):
+    data = pdfs.text_pdf(2)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "report.zip").write_bytes(b"someone else's file")
+    sources = discover([str(write_pdf("report.pdf", data))])
+    host, _ = make_host()
+    host.start()
+    host.submit(sources, PdfOptions())
+    await host.wait()
+    await host.close()
+    assert (tmp_path / "out" / "report-2.zip").exists()
+    again, _ = make_host(overwrite=True)
+    again.start()
+    again.submit(sources, PdfOptions(mode="text"))  # other options: a new task, now allowed report.zip
+    await again.wait()
+    await again.close()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_file()) == ["report.zip"]
+    assert any("report-2.zip, the earlier result of report.pdf, was removed" in notice for notice in again.notices)

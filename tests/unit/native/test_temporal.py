@@ -145,3 +145,38 @@ async def test_an_attempt_lost_after_finishing_exports_its_runs_result_without_r
     assert (tmp_path / "out" / "done.zip").read_bytes() == await reference_output(data, "done.pdf")
     await release_file(job)
     assert await FileBlobStore(job.blob_root).keys("") == []
+
+
+async def test_the_same_submit_again_follows_its_running_batch_and_no_worker_is_told(env, write_pdf, tmp_path):
+    import argparse
+
+    from dataflow.native.temporal_cli import warn_without_worker
+
+    write_pdf("a.pdf", pdfs.text_pdf(1))
+    args = ["temporal", "submit", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--address", address(env),
+            "--task-queue", "nobody-polls"]
+    first, second = Console(record=True, width=300), Console(record=True, width=300)
+    assert await asyncio.to_thread(main, args, console=first) == 0
+    assert await asyncio.to_thread(main, args, console=second) == 0
+    first_text, second_text = first.export_text(), second.export_text()
+    started = first_text.split()[2]
+    assert first_text.startswith(f"Started batch {started} (1 file) on 'nobody-polls'.")
+    assert second_text.startswith(f"Batch {started} (1 file) is already running: following it")
+    assert f"temporal workflow describe --workflow-id {started}" in second_text
+    told = Console(record=True, width=300)
+    await warn_without_worker(env.client, argparse.Namespace(namespace="default", task_queue="nobody-polls",
+                                                             address=address(env)), told, seconds=0)
+    assert "No worker is polling task queue 'nobody-polls' yet: start one with `dataflow temporal worker" \
+        in told.export_text()
+    await env.client.get_workflow_handle(started).terminate("test over")
+
+
+async def test_a_batch_id_is_decided_by_its_files_options_and_output(write_pdf, tmp_path):
+    from dataflow.native.temporal_cli import batch_id_of
+
+    sources = discover([str(write_pdf("a.pdf", pdfs.text_pdf(1)))])
+    common = dict(concurrency=4, retry_policy={}, heartbeat_timeout=30.0)
+    one = batch_id_of(sources, PdfOptions(), out_dir=tmp_path / "out", **common)
+    assert one == batch_id_of(sources, PdfOptions(), out_dir=tmp_path / "out", **common)
+    assert one != batch_id_of(sources, PdfOptions(mode="text"), out_dir=tmp_path / "out", **common)
+    assert one != batch_id_of(sources, PdfOptions(), out_dir=tmp_path / "other", **common)

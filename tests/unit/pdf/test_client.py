@@ -33,3 +33,9 @@ async def test_forget_skips_a_worker_that_never_started():
     worker = RecordingWorker(started=False)
     await WorkerPdfClient(worker).forget("t")
     assert worker.calls == []
+
+
+def test_a_single_page_is_named_page_n_not_a_range():
+    from dataflow.executors.pdf.client import pages_label
+
+    assert pages_label(0, 1) == "Page 1" and pages_label(2, 5) == "Pages 3–5"

@@ -49,3 +49,13 @@ def test_json_document_has_pages_and_base64_images():
 @pytest.mark.parametrize("output_format", ["zip", "json"])
 def test_the_same_content_gives_the_same_bytes(output_format):
     assert build_output(collected(), output_format)[0] == build_output(collected(), output_format)[0]
+
+
+def test_a_result_whose_pages_were_all_skipped_carries_a_warning():
+    pages = [{"page": n, "text": None, "images": [], "skipped": f"Page {n}: the PDF is damaged"} for n in (1, 2)]
+    data, _, _ = build_output(collected(pages=pages, images=[], image_data={}), "zip")
+    meta = json.loads(zipfile.ZipFile(io.BytesIO(data)).read("metadata.json"))
+    assert meta["warnings"] == ["No page's text could be read (2 pages, each listed in skipped_pages with its "
+                                "reason): the result holds no text because of these errors."]
+    data, _, _ = build_output(collected(), "zip")  # one page of two read: no such warning
+    assert json.loads(zipfile.ZipFile(io.BytesIO(data)).read("metadata.json"))["warnings"] == []

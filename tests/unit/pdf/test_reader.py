@@ -107,3 +107,29 @@ def test_aes_256_with_a_user_password_asks_for_it_and_opens_with_it():
         open_pdf(fixture("aes256-password.pdf"), OPTIONS, password="nope")
     opened = open_pdf(fixture("aes256-password.pdf"), OPTIONS, password="secret")
     assert page_text(opened.reader, 0).startswith("Page 1.")
+
+
+def test_reasons_carry_no_memory_address_so_two_runs_write_the_same_bytes():
+    from dataflow.executors.pdf.reader import reason, without_addresses
+
+    text = "Detected loop with self reference for IndirectObject(88, 0, 140075104181840)."
+    assert without_addresses(text) == "Detected loop with self reference for IndirectObject(88, 0)."
+    assert without_addresses("<object object at 0x7f3a2b1c0d90> broke") == "<object object> broke"
+    assert reason(ValueError("IndirectObject(1, 0, 99999) bad")) == "ValueError: IndirectObject(1, 0) bad"
+    assert reason(KeyError()) == "KeyError"
+
+
+def test_a_self_referencing_object_is_damage_not_a_decompression_bomb():
+    from pypdf.errors import LimitReachedError
+
+    from dataflow.executors.pdf.errors import CorruptPdfError, PdfLimitError
+    from dataflow.executors.pdf.reader import pdf_errors
+
+    with pytest.raises(CorruptPdfError) as raised, pdf_errors("Images of page 43"):
+        raise LimitReachedError("Detected loop with self reference for IndirectObject(88, 0, 140669628331728).")
+    message = str(raised.value)
+    assert message == ("Images of page 43: the PDF is damaged (an object refers to itself: Detected loop with "
+                       "self reference for IndirectObject(88, 0)).")
+    assert "bomb" not in message
+    with pytest.raises(PdfLimitError, match="decompression bomb"), pdf_errors("page 2"):
+        raise LimitReachedError("Limit reached while decompressing: 80000000 > 75000000")

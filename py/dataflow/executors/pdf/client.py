@@ -73,6 +73,11 @@ class PdfTimeouts:
     finish: float = 120.0
 
 
+def pages_label(start: int, end: int) -> str:
+    """Pages [start, end) for a message: "Page 3" or "Pages 3–5"."""
+    return f"Page {end}" if end - start <= 1 else f"Pages {start + 1}–{end}"
+
+
 class WorkerPdfClient(WorkerFacade[PdfTimeouts]):
     """A PdfClient over one worker running `py/pdf_worker.py`."""
 
@@ -92,7 +97,7 @@ class WorkerPdfClient(WorkerFacade[PdfTimeouts]):
         """Extract pages [start, end) into the blob store; PageTimeoutError if they take too long."""
         seconds = self.timeouts.per_page * max(1, end - start)
         return cast(ChunkOutcome, await self._call("pdf_process", (task_id, start, end), seconds,
-                                                   f"Pages {start + 1}–{end}"))
+                                                   pages_label(start, end)))
 
     async def finish(self, task_id: str, run: str) -> PdfResult:
         """Assemble and store the result file of run `run` (or return the one already stored)."""

@@ -13,7 +13,7 @@ from pypdf.generic import StreamObject
 
 from dataflow.executors.pdf.decoding import DamagedData, decoded_data
 from dataflow.executors.pdf.errors import PdfError
-from dataflow.executors.pdf.reader import pdf_errors
+from dataflow.executors.pdf.reader import pdf_errors, reason
 
 MAX_OUTLINE_DEPTH = 32
 # ISO 32000 makes /MediaBox required (inheritable); without a usable one we assume US Letter, as
@@ -65,7 +65,7 @@ def page_size(reader: PdfReader, index: int) -> dict[str, Any]:
             raise ValueError(f"an empty or absurd box ({width} × {height} pt)")
     except Exception as error:  # a missing, malformed or degenerate /MediaBox: use the default
         width, height = DEFAULT_PAGE_SIZE
-        entry["note"] = (f"The page has no usable /MediaBox ({_reason(error)}); US Letter "
+        entry["note"] = (f"The page has no usable /MediaBox ({reason(error)}); US Letter "
                          f"(612 × 792 pt) is assumed, as pdf.js does.")
     try:
         rotation = int(page.rotation or 0)
@@ -75,17 +75,13 @@ def page_size(reader: PdfReader, index: int) -> dict[str, Any]:
     return {key: entry[key] for key in ("page", "width_pt", "height_pt", "rotation", "note") if key in entry}
 
 
-def _reason(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-
-
 def document_metadata(reader: PdfReader) -> dict[str, str]:
     """The document information dictionary as plain strings (keys without the leading slash)."""
     try:
         info: Any = reader.metadata or {}
         items = list(info.items())
     except Exception as error:  # a broken /Info must not cost the rest of the document
-        return {"_error": f"The document information could not be read: {_reason(error)}"}
+        return {"_error": f"The document information could not be read: {reason(error)}"}
     values = {}
     for key, value in items:
         try:

@@ -30,6 +30,7 @@ from dataflow.executors.pdf.decoding import (
     inflate,
 )
 from dataflow.executors.pdf.masks import Alpha, alpha_of
+from dataflow.executors.pdf.reader import reason
 
 CODEC_FILES = {"/DCTDecode": (".jpg", "image/jpeg"), "/JPXDecode": (".jp2", "image/jp2")}
 INLINE_IMAGE = re.compile(rb"(?:^|\s)BI\s")
@@ -191,8 +192,7 @@ def _transparency(stream: StreamObject, values=None, components: int = 1, bits: 
         return alpha_of(stream, values, components, bits)
     except Exception as error:
         kind = "soft mask" if stream.get("/SMask") is not None else "mask"
-        reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-        return Alpha(kind, 0, 0, note=f"Its {kind} could not be read ({reason}), so the image is shown opaque "
+        return Alpha(kind, 0, 0, note=f"Its {kind} could not be read ({reason(error)}), so the image is shown opaque "
                                       "although the PDF's is not.")
 
 

@@ -43,6 +43,17 @@ def stem(source: str) -> str:
     return base or "document"
 
 
+def unread_warning(collected: Collected) -> list[str]:
+    """A warning when no page's text could be read (each page is in "skipped_pages"): the result is
+    empty because of errors, not because the document is."""
+    skipped = [page for page in collected.pages if page.get("skipped")]
+    if not collected.pages or len(skipped) < len(collected.pages):
+        return []
+    count = f"{len(skipped)} page{'s' if len(skipped) != 1 else ''}"
+    return [f"No page's text could be read ({count}, each listed in skipped_pages with its reason): "
+            "the result holds no text because of these errors."]
+
+
 def summary(collected: Collected) -> dict[str, Any]:
     """metadata.json. Besides the counts and lists: "replaced_characters" (characters UTF-8 could not
     encode, replaced by U+FFFD), each image's "note" (why it is not a plain PNG/JPEG, or what was
@@ -55,7 +66,7 @@ def summary(collected: Collected) -> dict[str, Any]:
         "mode": collected.mode,
         "page_count": collected.page_count,
         "extracted_with": collected.producer,
-        "warnings": collected.warnings,
+        "warnings": collected.warnings + unread_warning(collected),
         "replaced_characters": collected.replaced_characters,
         "pypdf_messages": collected.pypdf_messages,
         "skipped_pages": [{"page": p["page"], "reason": p["skipped"]} for p in collected.pages if p.get("skipped")],

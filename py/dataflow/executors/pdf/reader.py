@@ -71,6 +71,22 @@ def describe(data: bytes) -> str:
     return "binary data of another kind"
 
 
+ADDRESS = re.compile(r"(IndirectObject\(\d+, \d+), \d+\)|\s+at 0x[0-9a-fA-F]+")
+
+
+def without_addresses(text: str) -> str:
+    """`text` without the memory addresses Python and pypdf print ("IndirectObject(88, 0, 1400751...)"
+    becomes "IndirectObject(88, 0)"; " at 0x7f..." goes): a reason must not differ between two runs."""
+    return ADDRESS.sub(lambda match: f"{match.group(1)})" if match.group(1) else "", text)
+
+
+def reason(error: BaseException) -> str:
+    """An exception as a reason for people and for stored results: "TypeName: message", no addresses.
+    The one place reasons are made (service, extract, images and pdf_errors use it)."""
+    text = without_addresses(str(error))
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
 @contextmanager
 def pdf_errors(context: str) -> Iterator[None]:
     """Translate pypdf's exceptions into PdfErrors with `context` ("opening the file", "page 3")."""
@@ -79,21 +95,25 @@ def pdf_errors(context: str) -> Iterator[None]:
     except PdfError:
         raise
     except LimitReachedError as error:
+        if "loop" in str(error).lower():  # pypdf raises the same error for an object that contains itself
+            raise CorruptPdfError(f"{context}: the PDF is damaged (an object refers to itself: "
+                                  f"{without_addresses(str(error)).rstrip('.')}).") from error
         raise PdfLimitError(f"{context}: pypdf stopped because the content is larger than it allows "
-                            f"(a possible decompression bomb): {error}") from error
+                            f"(a possible decompression bomb): {without_addresses(str(error))}") from error
     except (DependencyError, NotImplementedError) as error:
         if "AES" in str(error) or "crypt" in str(error).lower():
             raise UnsupportedEncryptionError(
                 f"This PDF uses an encryption method that cannot be decrypted here ({error}). Save an "
                 "unencrypted copy and try again.") from error
-        raise CorruptPdfError(f"{context}: this PDF uses a feature pypdf cannot read here: {error}") from error
+        raise CorruptPdfError(f"{context}: this PDF uses a feature pypdf cannot read here: "
+                              f"{without_addresses(str(error))}") from error
     except FileNotDecryptedError as error:
         raise PasswordRequiredError("This PDF is protected by a password. Enter it to process the file.") \
             from error
     except (PdfReadError, PyPdfError) as error:
-        raise CorruptPdfError(f"{context}: the PDF is damaged ({error}).") from error
+        raise CorruptPdfError(f"{context}: the PDF is damaged ({without_addresses(str(error))}).") from error
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError) as error:
-        raise CorruptPdfError(f"{context}: the PDF is damaged ({type(error).__name__}: {error}).") from error
+        raise CorruptPdfError(f"{context}: the PDF is damaged ({reason(error)}).") from error
 
 
 @dataclass

@@ -24,7 +24,7 @@ from dataflow.executors.pdf.extract import damaged_contents, document_metadata, 
 from dataflow.executors.pdf.images import convert_image, page_image_streams
 from dataflow.executors.pdf.options import PdfOptions
 from dataflow.executors.pdf.output import Collected, build_output, mask_identity
-from dataflow.executors.pdf.reader import open_pdf, pdf_errors
+from dataflow.executors.pdf.reader import open_pdf, pdf_errors, reason
 from dataflow.executors.pdf.store import run_result_key, summary_key
 from dataflow.executors.pdf.text import normalise_message
 
@@ -130,7 +130,7 @@ class PdfService:
                 except PdfError as error:
                     record["skipped"] = str(error)
                 except Exception as error:  # whatever one page raises, the others and the result go on
-                    record["skipped"] = f"Page {index + 1}: its text could not be read ({_reason(error)})."
+                    record["skipped"] = f"Page {index + 1}: its text could not be read ({reason(error)})."
                 record["skipped"] = record["skipped"] or damaged_contents(document.reader, index)
             if document.options.wants_images:
                 self._page_images(task_id, document, index, record, images, writes)
@@ -187,7 +187,7 @@ class PdfService:
             record["image_error"] = str(error)
             return
         except Exception as error:  # whatever one page raises, the others and the result go on
-            record["image_error"] = f"Images of page {index + 1}: they could not be listed ({_reason(error)})."
+            record["image_error"] = f"Images of page {index + 1}: they could not be listed ({reason(error)})."
             return
         for position, (identity, stream) in enumerate(found):
             if identity not in images:
@@ -263,7 +263,7 @@ class PdfService:
             try:
                 return make()
             except Exception as error:
-                errors.append({"detail": detail, "page": page, "reason": _reason(error)})
+                errors.append({"detail": detail, "page": page, "reason": reason(error)})
                 return empty
 
         details: dict[str, Any] = {
@@ -275,10 +275,6 @@ class PdfService:
         if errors:
             details["detail_errors"] = errors
         return details
-
-
-def _reason(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
 # Finishing ----------------------------------------------------------------------------------

@@ -1,0 +1,90 @@
+"""Sane ranges for the command line's numeric options, checked in one place for every command, so
+that `--workers 99999999999999999999` is a one-line error, not 8 GB of processes. Native ring.
+
+The limits (a person's mistake is refused before anything starts):
+- --workers: 1 to max(4 × the cores, 8) processes (more only queue for the same cores);
+- --concurrency (temporal submit): 1 to 1000 files at once;
+- --page-timeout: more than 0 and at most a day, or `inf` for no limit;
+- --heartbeat-timeout, --initial-interval, --maximum-interval, --maximum-retry-after: more than 0
+  and at most a day (seconds);
+- --backoff-coefficient: a finite number from 1 to 100 (a factor, not seconds);
+- --maximum-attempts: 1 to 1000 tries;
+- --max-images: 0 to 1,000,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+from dataclasses import dataclass
+
+DAY = 86_400.0
+
+
+class BoundsError(ValueError):
+    """A numeric option out of its range; the message names the option as the user typed it."""
+
+
+@dataclass(frozen=True)
+class Bound:
+    option: str  # as typed on the command line, e.g. "--workers"
+    low: float
+    high: float
+    unit: str  # "seconds", "processes", ...: how the message names the value
+    low_open: bool = False  # True: the value must be more than `low`
+    allow_inf: bool = False  # `inf` means "no limit"
+    whole: bool = False
+
+    def check(self, value: float | int) -> None:
+        """Raise BoundsError with one line naming the option if `value` is out of range."""
+        if self.allow_inf and value == math.inf:
+            return
+        if not math.isfinite(value) or value < self.low or value > self.high or (self.low_open and value == self.low):
+            raise BoundsError(f"{self.option} must be {self.describe()}, got {value}.")
+
+    def describe(self) -> str:
+        number = "a whole number" if self.whole else "a finite number" if not self.allow_inf else "a number"
+        span = (f"more than {fmt(self.low)} and at most {fmt(self.high)}" if self.low_open
+                else f"from {fmt(self.low)} to {fmt(self.high)}")
+        text = f"{number} of {self.unit} {span}" if self.unit else f"{number} {span}"
+        return text + (" ('inf' for no limit)" if self.allow_inf else "")
+
+
+def fmt(number: float) -> str:
+    return f"{int(number):,}" if float(number).is_integer() else str(number)
+
+
+def max_workers(cpu_count: int | None = None) -> int:
+    """The most worker processes accepted: max(4 × cores, 8)."""
+    return max(4 * (cpu_count if cpu_count is not None else (os.cpu_count() or 1)), 8)
+
+
+def bounds(cpu_count: int | None = None) -> dict[str, Bound]:
+    """The bound of each numeric option, by argparse destination."""
+    seconds = {name: Bound(f"--{name.replace('_', '-')}", 0.0, DAY, "seconds", low_open=True)
+               for name in ("initial_interval", "maximum_interval", "maximum_retry_after", "heartbeat_timeout")}
+    return {
+        **seconds,
+        "workers": Bound("--workers", 1, max_workers(cpu_count), "processes", whole=True),
+        "concurrency": Bound("--concurrency", 1, 1000, "files", whole=True),
+        "page_timeout": Bound("--page-timeout", 0.0, DAY, "seconds", low_open=True, allow_inf=True),
+        "backoff_coefficient": Bound("--backoff-coefficient", 1.0, 100.0, ""),
+        "maximum_attempts": Bound("--maximum-attempts", 1, 1000, "tries", whole=True),
+        "max_images": Bound("--max-images", 0, 1_000_000, "images", whole=True),
+    }
+
+
+def check_bounds(args: argparse.Namespace, cpu_count: int | None = None) -> None:
+    """Raise BoundsError for the first numeric option of `args` out of its range."""
+    for name, bound in bounds(cpu_count).items():
+        value = getattr(args, name, None)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            bound.check(value)
+
+
+def option_names(message: str, fields: tuple[str, ...]) -> str:
+    """`message` with each field name (maximum_interval) written as its option (--maximum-interval)."""
+    for field in sorted(fields, key=len, reverse=True):
+        message = message.replace(field, "--" + field.replace("_", "-"))
+    return message
