@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import json
+import re
 import time
 
 import pytest
@@ -110,6 +111,16 @@ def test_a_record_file_is_enriched_completely(app, server):
                for line in lines)
     assert server.count() == 200
     assert data == reference(records)
+    name, summary = download(app, target, "Download summary")
+    summary = summary.decode()
+    assert name == "people.summary.md" and "- Model: `test-model`" in summary
+    assert "- Records: 200 (200 enriched, 0 failed, 0 cut to the length limit)" in summary
+    message = target.locator(".message").text_content()
+    tokens_in, tokens_out = re.search(r"([\d,]+) tokens in, ([\d,]+) out", message).groups()
+    assert f"- Requests: 200; tokens in: {tokens_in}, out: {tokens_out}" in summary  # the row's own figures
+    assert "| acme | 200 |" in summary and "| alice | 200 |" in summary  # every record names both
+    assert "| negative | 67 |" in summary and "| neutral | 66 |" in summary and "| positive | 67 |" in summary
+    assert "Records that failed" not in summary
 
 
 def start_slow(page, server: LlmTestServer, name: str, count: int, seconds: float) -> tuple[list[dict], object]:

@@ -74,3 +74,15 @@ async def test_a_result_without_text_cannot_be_enriched():
         await kind.derive(task, ResultView(title="x", blocks=()), kind.default_options())
     with pytest.raises(ValueError, match="pages hold no text"):
         await kind.derive(task, _view(["", "  "]), kind.default_options())
+
+
+def test_a_completed_enrichment_offers_its_records_then_its_summary():
+    result = {"result_key": "result:t", "filename": "a.enriched.jsonl", "summary_key": "result:t:summary.md",
+              "summary_filename": "a.summary.md"}
+    task = TaskState(id="t", name="a.jsonl", kind="llm", status=TaskStatus.COMPLETED, result=result)
+    found = KIND.downloads(task)
+    assert [(item.key, item.filename, item.label) for item in found] == [
+        ("result:t", "a.enriched.jsonl", "Download"), ("result:t:summary.md", "a.summary.md", "Download summary")]
+    older = TaskState(id="t", name="a.jsonl", kind="llm", status=TaskStatus.COMPLETED,
+                      result={"result_key": "result:t", "filename": "a.enriched.jsonl"})
+    assert [item.label for item in KIND.downloads(older)] == ["Download"]
