@@ -262,6 +262,44 @@ def test_a_wrong_key_pauses_the_task_a_right_key_resumes_it_and_the_key_is_store
     page.close()
 
 
+SCHEMA = {"type": "object", "required": ["length", "words", "first"],
+          "properties": {"length": {"type": "integer"}, "words": {"type": "integer"}, "first": {"type": "string"}}}
+
+
+def test_an_answer_not_following_the_users_json_schema_is_retried_once_then_recorded_as_that_records_error(
+        app, server):
+    configure(app, server)
+    section = app.locator("#llm-section")
+    section.get_by_label("Prompt (empty", exact=False).fill("Measure {text}")
+    schema = section.get_by_label("JSON Schema the answer must follow", exact=False)
+    schema.fill('{"type": "object",')  # not JSON: refused at the form, nothing saved
+    schema.dispatch_event("change")
+    expect(app.locator("#notices")).to_contain_text("the JSON Schema is not valid JSON")
+    schema.fill(json.dumps(SCHEMA))
+    schema.dispatch_event("change")
+    wrong = Reply.not_json('{"length": "long", "words": 3, "first": "x"}')
+    server.script("rec-0002 ", wrong, wrong)  # wrong twice: that record fails, the others go on
+    server.script("rec-0004 ", wrong)  # wrong once: the retry is answered right
+    records = make_records(6)
+    enrich_file(app, "measured.jsonl", as_jsonl(records))
+    target = wait_status(app, "measured.jsonl", "completed", timeout=120_000)
+    assert "6 records · 1 failed" in target.locator(".message").text_content()
+    lines = [json.loads(line)["llm"] for line in download(app, target)[1].decode().splitlines()]
+    sent = next(body for body in server.bodies if "rec-0000 " in body["messages"][1]["content"])
+    assert sent["response_format"]["json_schema"]["schema"] == SCHEMA
+    assert sent["messages"][1]["content"].startswith("Measure rec-0000 ")
+    assert lines[2] == {"_error": lines[2]["_error"]} and "not the JSON asked for, twice" in lines[2]["_error"]
+    assert "$.length" in lines[2]["_error"]
+    text = records[4]["fields"]["description"]
+    assert lines[4] == {"length": len("Measure " + text), "words": len(text.split()) + 1, "first": "Measure"}
+    assert (server.count("rec-0002 "), server.count("rec-0004 "), server.count()) == (2, 2, 8)
+    app.reload()  # the schema was saved with the settings and is shown again as JSON
+    assert wait_for_app_state(app) == "ready"
+    wait_engine(app)
+    saved = app.locator("#llm-section").get_by_label("JSON Schema the answer must follow", exact=False)
+    assert json.loads(saved.input_value()) == SCHEMA
+
+
 def test_a_completed_pdf_tasks_pages_are_enriched(app, server):
     configure(app, server, text_path="")
     add_files(app, {"report.pdf": pdfs.text_pdf(5, title="Report")})

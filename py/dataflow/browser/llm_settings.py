@@ -11,6 +11,7 @@ imported, so this module names no executor.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -25,7 +26,8 @@ SubmitWithSecrets = Callable[[NewTask, dict[str, str]], None]
 
 def read_controls(controls: Any) -> dict[str, Any]:
     """The options named by `[data-llm-option]` controls: checkboxes as booleans, decimal fields as
-    floats, other number fields as whole numbers, the rest as text. ValueError for a bad number."""
+    floats, other number fields as whole numbers, the rest as text (the kind parses the JSON Schema's
+    text). ValueError for a bad number."""
     values: dict[str, Any] = {}
     for control in controls:
         name, kind, raw = str(control.dataset.llmOption), str(control.type), str(control.value).strip()
@@ -41,14 +43,18 @@ def read_controls(controls: Any) -> dict[str, Any]:
 
 
 def write_controls(controls: Any, values: dict[str, Any]) -> None:
+    """Put `values` (options as JSON) in their controls; an object (the JSON Schema) as indented JSON."""
     for control in controls:
         name = str(control.dataset.llmOption)
         if name not in values:
             continue
+        value = values[name]
         if str(control.type) == "checkbox":
-            control.checked = bool(values[name])
+            control.checked = bool(value)
+        elif isinstance(value, (dict, list)):
+            control.value = json.dumps(value, indent=2, ensure_ascii=False)
         else:
-            control.value = "" if values[name] is None else str(values[name])
+            control.value = "" if value is None else str(value)
 
 
 class LlmSettings:

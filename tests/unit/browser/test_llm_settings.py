@@ -36,3 +36,12 @@ def test_options_are_written_back_into_their_controls():
     written = controls()
     write_controls(written, {"needs_key": False, "price_in": 1.5, "model": "unused"})
     assert written[1].checked is False and written[2].value == "1.5" and written[0].value.strip().startswith("http")
+
+
+def test_a_json_schema_is_written_back_as_indented_json_and_read_as_its_text():
+    field = Control("schema", "textarea")
+    write_controls([field], {"schema": {"type": "object"}})
+    assert field.value == '{\n  "type": "object"\n}'
+    assert read_controls([field]) == {"schema": field.value}
+    write_controls([field], {"schema": None})
+    assert field.value == ""

@@ -26,6 +26,17 @@ from dataflow.executors.llm.presets import PRESETS, Preset
 from dataflow.executors.llm.records import records_from_pages
 
 
+def schema_from_text(text: str) -> Any:
+    """The JSON Schema typed in the form as JSON (None when blank); ValueError when it is not JSON
+    (LlmOptions then checks that it is an object of supported keywords)."""
+    if not text.strip():
+        return None
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise ValueError(f"the JSON Schema is not valid JSON: {error}") from None
+
+
 def llm_task_input(file_id: str, file_name: str, size: int, options: LlmOptions) -> dict[str, Any]:
     """The JSON input of an enrichment of a stored file: a reference, never the records or the key."""
     return {"file_id": file_id, "file_name": file_name, "name": file_name, "size": size,
@@ -43,8 +54,12 @@ class LlmKind(ExecutorKind[LlmOptions]):
     presets: tuple[Preset, ...] = PRESETS
 
     def parse_options(self, data: Mapping[str, Any] | None) -> LlmOptions:
-        """LlmOptions from JSON; ValueError naming an invalid value."""
-        return LlmOptions.from_dict(data)
+        """LlmOptions from JSON or from the page's form, whose `schema` is the text of a JSON Schema
+        (blank: none); ValueError naming an invalid value, e.g. a schema that is not JSON."""
+        values = dict(data or {})
+        if isinstance(values.get("schema"), str):
+            values["schema"] = schema_from_text(values["schema"])
+        return LlmOptions.from_dict(values)
 
     def task_input(self, file: StoredFile, options: LlmOptions) -> dict[str, Any]:
         """See llm_task_input."""
