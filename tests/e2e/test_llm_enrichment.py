@@ -161,6 +161,29 @@ def test_a_reload_sends_no_finished_record_again_and_the_output_equals_an_uninte
     assert download(app, target)[1] == reference(records)
 
 
+def test_after_a_reload_the_key_typed_again_in_the_provider_section_unlocks_every_waiting_task(app, server):
+    server.script("rec-", *[Reply(delay=0.2) for _ in range(1000)])
+    configure(app, server, concurrency=2)
+    enrich_file(app, "first.jsonl", as_jsonl(make_records(30)))
+    enrich_file(app, "second.jsonl", as_jsonl(make_records(30)))
+    row(app, "second.jsonl").wait_for()
+    app.wait_for_function("() => parseInt(document.querySelector('li.task .message')?.textContent || '0') >= 2",
+                          timeout=120_000)
+    app.reload()
+    assert wait_for_app_state(app) == "ready"
+    wait_engine(app)
+    for name in ("first.jsonl", "second.jsonl"):
+        assert wait_status(app, name, "failed").locator(".badge").text_content() == "Needs api key"
+    key = app.locator("#llm-section").get_by_label("API key")
+    assert key.input_value() == ""  # memory only: gone with the reload
+    key.fill(GOOD_KEY)
+    key.press("Tab")  # one action for every waiting task of this provider
+    expect(app.locator("#notices")).to_contain_text(f"The key was given to 2 tasks of {server.base_url}")
+    for name in ("first.jsonl", "second.jsonl"):
+        wait_status(app, name, "completed", timeout=180_000)
+    assert min(per_record_counts(server, 30)) == 2  # each file's records: one request each per file
+
+
 def test_a_retry_after_of_two_seconds_delays_that_record_at_least_two_seconds(app, server, watch):
     records = make_records(10)
     server.script("rec-0003 ", Reply.rate_limited({"Retry-After": "2"}))
