@@ -15,7 +15,7 @@ from typing import Any
 
 from dataflow.core.clock import Clock
 from dataflow.core.http import HttpTransport
-from dataflow.core.kinds import Accepts, Derivation, DerivedFile, Download, ExecutorKind, SecretPrompt, StoredFile
+from dataflow.core.kinds import Accepts, Companion, Derivation, DerivedFile, ExecutorKind, SecretPrompt, StoredFile
 from dataflow.core.model import TaskState
 from dataflow.core.text import plural
 from dataflow.core.views import Pages, ResultSource, ResultView
@@ -51,6 +51,8 @@ class LlmKind(ExecutorKind[LlmOptions]):
                           submit="Use this key", errors=frozenset({InvalidApiKeyError.__name__}))
     errors = (InvalidApiKeyError, ModelNotFoundError)
     derivation = Derivation("Enrich", frozenset({"pdf"}))
+    # after the records file, its Markdown summary (see executor.LlmExecutor's result)
+    companion = Companion("summary_key", "summary_filename", "summary.md", "Download summary")
     presets: tuple[Preset, ...] = PRESETS
 
     def parse_options(self, data: Mapping[str, Any] | None) -> LlmOptions:
@@ -80,16 +82,6 @@ class LlmKind(ExecutorKind[LlmOptions]):
         if result.get("cost"):
             parts.append(f"cost {float(result['cost']):.4f}")
         return " · ".join(parts)
-
-    def downloads(self, task: TaskState) -> list[Download]:
-        """The enriched records file, then its Markdown summary ("Download summary") when the result
-        names one (`summary_key`, `summary_filename`: see executor.LlmExecutor)."""
-        result = task.result if isinstance(task.result, dict) else {}
-        found = super().downloads(task)
-        if found and result.get("summary_key"):
-            found.append(Download(str(result["summary_key"]), str(result.get("summary_filename") or "summary.md"),
-                                  "Download summary"))
-        return found
 
     async def derive(self, task: TaskState, view: ResultView, options: LlmOptions) -> DerivedFile:
         """A JSONL file of `task`'s pages (one record per page, or chunks of `options.chunk_chars`
