@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import json
+import re
 import time
 
 import pytest
@@ -110,6 +111,16 @@ def test_a_record_file_is_enriched_completely(app, server):
                for line in lines)
     assert server.count() == 200
     assert data == reference(records)
+    name, summary = download(app, target, "Download summary")
+    summary = summary.decode()
+    assert name == "people.summary.md" and "- Model: `test-model`" in summary
+    assert "- Records: 200 (200 enriched, 0 failed, 0 cut to the length limit)" in summary
+    message = target.locator(".message").text_content()
+    tokens_in, tokens_out = re.search(r"([\d,]+) tokens in, ([\d,]+) out", message).groups()
+    assert f"- Requests: 200; tokens in: {tokens_in}, out: {tokens_out}" in summary  # the row's own figures
+    assert "| acme | 200 |" in summary and "| alice | 200 |" in summary  # every record names both
+    assert "| negative | 67 |" in summary and "| neutral | 66 |" in summary and "| positive | 67 |" in summary
+    assert "Records that failed" not in summary
 
 
 def start_slow(page, server: LlmTestServer, name: str, count: int, seconds: float) -> tuple[list[dict], object]:
@@ -148,6 +159,29 @@ def test_a_reload_sends_no_finished_record_again_and_the_output_equals_an_uninte
     counts = per_record_counts(server, 120)
     assert min(counts) == 1 and sum(counts) - 120 <= 4, counts  # at most the four in flight were sent again
     assert download(app, target)[1] == reference(records)
+
+
+def test_after_a_reload_the_key_typed_again_in_the_provider_section_unlocks_every_waiting_task(app, server):
+    server.script("rec-", *[Reply(delay=0.2) for _ in range(1000)])
+    configure(app, server, concurrency=2)
+    enrich_file(app, "first.jsonl", as_jsonl(make_records(30)))
+    enrich_file(app, "second.jsonl", as_jsonl(make_records(30)))
+    row(app, "second.jsonl").wait_for()
+    app.wait_for_function("() => parseInt(document.querySelector('li.task .message')?.textContent || '0') >= 2",
+                          timeout=120_000)
+    app.reload()
+    assert wait_for_app_state(app) == "ready"
+    wait_engine(app)
+    for name in ("first.jsonl", "second.jsonl"):
+        assert wait_status(app, name, "failed").locator(".badge").text_content() == "Needs api key"
+    key = app.locator("#llm-section").get_by_label("API key")
+    assert key.input_value() == ""  # memory only: gone with the reload
+    key.fill(GOOD_KEY)
+    key.press("Tab")  # one action for every waiting task of this provider
+    expect(app.locator("#notices")).to_contain_text(f"The key was given to 2 tasks of {server.base_url}")
+    for name in ("first.jsonl", "second.jsonl"):
+        wait_status(app, name, "completed", timeout=180_000)
+    assert min(per_record_counts(server, 30)) == 2  # each file's records: one request each per file
 
 
 def test_a_retry_after_of_two_seconds_delays_that_record_at_least_two_seconds(app, server, watch):
@@ -249,6 +283,44 @@ def test_a_wrong_key_pauses_the_task_a_right_key_resumes_it_and_the_key_is_store
     other.close()
     only_status_errors(watch)
     page.close()
+
+
+SCHEMA = {"type": "object", "required": ["length", "words", "first"],
+          "properties": {"length": {"type": "integer"}, "words": {"type": "integer"}, "first": {"type": "string"}}}
+
+
+def test_an_answer_not_following_the_users_json_schema_is_retried_once_then_recorded_as_that_records_error(
+        app, server):
+    configure(app, server)
+    section = app.locator("#llm-section")
+    section.get_by_label("Prompt (empty", exact=False).fill("Measure {text}")
+    schema = section.get_by_label("JSON Schema the answer must follow", exact=False)
+    schema.fill('{"type": "object",')  # not JSON: refused at the form, nothing saved
+    schema.dispatch_event("change")
+    expect(app.locator("#notices")).to_contain_text("the JSON Schema is not valid JSON")
+    schema.fill(json.dumps(SCHEMA))
+    schema.dispatch_event("change")
+    wrong = Reply.not_json('{"length": "long", "words": 3, "first": "x"}')
+    server.script("rec-0002 ", wrong, wrong)  # wrong twice: that record fails, the others go on
+    server.script("rec-0004 ", wrong)  # wrong once: the retry is answered right
+    records = make_records(6)
+    enrich_file(app, "measured.jsonl", as_jsonl(records))
+    target = wait_status(app, "measured.jsonl", "completed", timeout=120_000)
+    assert "6 records · 1 failed" in target.locator(".message").text_content()
+    lines = [json.loads(line)["llm"] for line in download(app, target)[1].decode().splitlines()]
+    sent = next(body for body in server.bodies if "rec-0000 " in body["messages"][1]["content"])
+    assert sent["response_format"]["json_schema"]["schema"] == SCHEMA
+    assert sent["messages"][1]["content"].startswith("Measure rec-0000 ")
+    assert lines[2] == {"_error": lines[2]["_error"]} and "not the JSON asked for, twice" in lines[2]["_error"]
+    assert "$.length" in lines[2]["_error"]
+    text = records[4]["fields"]["description"]
+    assert lines[4] == {"length": len("Measure " + text), "words": len(text.split()) + 1, "first": "Measure"}
+    assert (server.count("rec-0002 "), server.count("rec-0004 "), server.count()) == (2, 2, 8)
+    app.reload()  # the schema was saved with the settings and is shown again as JSON
+    assert wait_for_app_state(app) == "ready"
+    wait_engine(app)
+    saved = app.locator("#llm-section").get_by_label("JSON Schema the answer must follow", exact=False)
+    assert json.loads(saved.input_value()) == SCHEMA
 
 
 def test_a_completed_pdf_tasks_pages_are_enriched(app, server):

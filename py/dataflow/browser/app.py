@@ -157,7 +157,8 @@ class App:
             return
         self.llm = LlmSettings(kind=kind, settings=lambda: self.settings, change=self.change_settings,
                                intake=self.intake, submit=self.submit_with_secrets,
-                               transport=self.host.http_transport(), clock=self.clock, notice=page.notice)
+                               transport=self.host.http_transport(), clock=self.clock, notice=page.notice,
+                               controls=self.controls)
         self.llm.bind()
 
     def derive(self, task_id: str) -> None:

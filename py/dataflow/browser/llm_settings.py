@@ -11,13 +11,18 @@ imported, so this module names no executor.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from dataflow.browser.intake import Intake, NewTask
+from dataflow.browser.intake import Controls, Intake, NewTask
 from dataflow.browser.settings import Settings
 from dataflow.core.clock import Clock
+from dataflow.core.errors import DataflowError
 from dataflow.core.http import HttpTransport
+from dataflow.core.model import TaskState
+from dataflow.core.status import TaskStatus
+from dataflow.core.text import plural
 
 Notice = Callable[..., None]
 SubmitWithSecrets = Callable[[NewTask, dict[str, str]], None]
@@ -25,7 +30,8 @@ SubmitWithSecrets = Callable[[NewTask, dict[str, str]], None]
 
 def read_controls(controls: Any) -> dict[str, Any]:
     """The options named by `[data-llm-option]` controls: checkboxes as booleans, decimal fields as
-    floats, other number fields as whole numbers, the rest as text. ValueError for a bad number."""
+    floats, other number fields as whole numbers, the rest as text (the kind parses the JSON Schema's
+    text). ValueError for a bad number."""
     values: dict[str, Any] = {}
     for control in controls:
         name, kind, raw = str(control.dataset.llmOption), str(control.type), str(control.value).strip()
@@ -41,24 +47,45 @@ def read_controls(controls: Any) -> dict[str, Any]:
 
 
 def write_controls(controls: Any, values: dict[str, Any]) -> None:
+    """Put `values` (options as JSON) in their controls; an object (the JSON Schema) as indented JSON."""
     for control in controls:
         name = str(control.dataset.llmOption)
         if name not in values:
             continue
+        value = values[name]
         if str(control.type) == "checkbox":
-            control.checked = bool(values[name])
+            control.checked = bool(value)
+        elif isinstance(value, (dict, list)):
+            control.value = json.dumps(value, indent=2, ensure_ascii=False)
         else:
-            control.value = "" if values[name] is None else str(values[name])
+            control.value = "" if value is None else str(value)
+
+
+def waiting_for_key(tasks: Iterable[TaskState], kind: Any, base_url: str) -> list[str]:
+    """Ids of the failed tasks of `kind` that wait for its key (`kind.needs_secret`: none since a
+    reload, or one refused) and call the provider at `base_url` (trailing slashes ignored)."""
+    wanted = base_url.rstrip("/")
+    found = []
+    for task in tasks:
+        task_input = task.input if isinstance(task.input, dict) else {}
+        options = task_input.get("options") if isinstance(task_input.get("options"), dict) else {}
+        if (task.kind == kind.kind and task.status is TaskStatus.FAILED and kind.needs_secret(task) is not None
+                and str(options.get("base_url", "")).rstrip("/") == wanted):
+            found.append(task.id)
+    return found
 
 
 class LlmSettings:
-    """Binds the section (`#llm-section`) to `kind` (the LLM kind of the registry)."""
+    """Binds the section (`#llm-section`) to `kind` (the LLM kind of the registry). With `controls`
+    (the runner tab's), a key typed into the section also unlocks every task of that provider
+    waiting for one."""
 
     def __init__(self, *, kind: Any, settings: Callable[[], Settings], change: Callable[[Settings], None],
                  intake: Intake, submit: SubmitWithSecrets, transport: HttpTransport, clock: Clock,
-                 notice: Notice):
+                 notice: Notice, controls: Controls | None = None):
         self.kind, self.settings, self.change, self.intake = kind, settings, change, intake
         self.submit, self.transport, self.clock, self.notice = submit, transport, clock, notice
+        self.controls = controls
 
     def bind(self) -> None:
         from dataflow.browser.dom import by_id, el, on
@@ -106,7 +133,8 @@ class LlmSettings:
     def _changed(self, event: Any) -> None:
         target = event.target
         if str(target.id) == "llm-api-key":
-            return  # the key is never saved
+            self.unlock_waiting()  # the key is never saved
+            return
         if str(target.id) == "llm-preset":
             self._apply_preset(str(target.value))
         try:
@@ -116,6 +144,26 @@ class LlmSettings:
             return
         self.change(self.settings().with_options(self.kind, options))
         self._show_preset()
+
+    def unlock_waiting(self) -> int:
+        """Give the key typed in the section to every task of its provider waiting for one (this tab
+        must run the tasks: a key never travels between tabs); says how many. Returns that count."""
+        secrets, controls = self.secrets(), self.controls
+        if not secrets or controls is None or not controls.is_leader():
+            return 0
+        try:
+            base_url = self.options().base_url
+        except ValueError:
+            return 0
+        waiting = waiting_for_key(controls.orchestrator.list_tasks(), self.kind, base_url)
+        for task_id in waiting:
+            try:
+                controls.orchestrator.retry(task_id, secrets=secrets)
+            except DataflowError as error:
+                self.notice(str(error), kind="error")
+        if waiting:
+            self.notice(f"The key was given to {plural(len(waiting), 'task')} of {base_url} waiting for it.")
+        return len(waiting)
 
     def _apply_preset(self, name: str) -> None:
         chosen = next((item for item in self.kind.presets if item.name == name), None)

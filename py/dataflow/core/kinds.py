@@ -154,6 +154,17 @@ class Download:
     label: str = "Download"
 
 
+@dataclass(frozen=True)
+class Companion:
+    """A second result file a kind's results may name (a report, a summary): the result's fields
+    holding its blob key (`key`) and file name (`filename`, else `default`), and its button's label."""
+
+    key: str
+    filename: str
+    default: str
+    label: str
+
+
 class ExecutorKind(Generic[OptionsT]):
     """The description of one kind of task. Subclasses set the class attributes and implement
     `parse_options` and `task_input`; the other methods have generic defaults."""
@@ -165,6 +176,7 @@ class ExecutorKind(Generic[OptionsT]):
     errors: tuple[type[Exception], ...] = ()  # its error classes, for the worker error registry
     form: tuple[OptionField, ...] = ()  # the options form the page builds for it
     derivation: Derivation | None = None  # the action it offers on other kinds' completed rows
+    companion: Companion | None = None  # a second result file beside the main one
 
     def parse_options(self, data: Mapping[str, JSON] | None) -> OptionsT:
         """Options from JSON (missing fields take defaults); raise ValueError for invalid values."""
@@ -214,9 +226,14 @@ class ExecutorKind(Generic[OptionsT]):
 
     def downloads(self, task: TaskState) -> list[Download]:
         """Every result file of a completed task, the main one first (the row offers one button
-        each). By default the one `download` names, if any."""
+        each). By default the one `download` names, if any, then the `companion` its result names."""
         main = self.download(task)
-        return [main] if main is not None else []
+        if main is None:
+            return []
+        result, extra = task.result if isinstance(task.result, dict) else {}, self.companion
+        if extra is None or not result.get(extra.key):
+            return [main]
+        return [main, Download(str(result[extra.key]), str(result.get(extra.filename) or extra.default), extra.label)]
 
     def has_view(self, task: TaskState) -> bool:
         """True if the page can show this completed task's result (its row offers *View*)."""

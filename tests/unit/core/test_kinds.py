@@ -6,6 +6,7 @@ import pytest
 from dataflow.core.errors import UnsupportedFileError
 from dataflow.core.kinds import (
     Accepts,
+    Companion,
     Derivation,
     ExecutorKind,
     KindRegistry,
@@ -104,6 +105,20 @@ def test_by_default_a_kind_offers_its_one_result_file_as_download():
                      result={"result_key": "result:t", "filename": "a.json"})
     assert [(d.key, d.filename, d.label) for d in CsvKind().downloads(task)] == [("result:t", "a.json", "Download")]
     assert CsvKind().downloads(TaskState(id="u", name="b.csv", kind="csv")) == []
+
+
+def test_a_companion_file_the_result_names_is_offered_after_the_main_one():
+    class ReportingKind(CsvKind):
+        companion = Companion("report_key", "report_filename", "report.json", "Download report")
+
+    def task(**result):
+        return TaskState(id="t", name="a.csv", kind="csv", status=TaskStatus.COMPLETED,
+                         result={"result_key": "result:t", "filename": "a.json", **result})
+    found = ReportingKind().downloads(task(report_key="result:t:report", report_filename="a.report.json"))
+    assert [(d.key, d.filename, d.label) for d in found] == [("result:t", "a.json", "Download"),
+                                                            ("result:t:report", "a.report.json", "Download report")]
+    assert [d.filename for d in ReportingKind().downloads(task(report_key="k"))] == ["a.json", "report.json"]
+    assert [d.label for d in ReportingKind().downloads(task())] == ["Download"]  # the result names none
 
 
 def test_the_intake_heading_names_every_kinds_files():

@@ -58,6 +58,7 @@ async def test_the_summary_counts_keywords_sentiments_tokens_and_failures(make_e
     server.script("rec-002", Reply.bad_request())
     result = await make_executor().execute(task_input(server, make_records(6), price_in=1.0, price_out=2.0),
                                            Context().make())
+    assert result["summary_filename"] == "records.summary.md"  # the row's "Download summary" (kind.downloads)
     summary = blobs.data[result["summary_key"]].decode()
     assert "- Model: `test-model`" in summary and "6 (5 enriched, 1 failed, 0 cut" in summary
     assert "| alice | 5 |" in summary  # every enriched record's keywords hold alice

@@ -74,3 +74,30 @@ async def test_a_result_without_text_cannot_be_enriched():
         await kind.derive(task, ResultView(title="x", blocks=()), kind.default_options())
     with pytest.raises(ValueError, match="pages hold no text"):
         await kind.derive(task, _view(["", "  "]), kind.default_options())
+
+
+def test_a_completed_enrichment_offers_its_records_then_its_summary():
+    result = {"result_key": "result:t", "filename": "a.enriched.jsonl", "summary_key": "result:t:summary.md",
+              "summary_filename": "a.summary.md"}
+    task = TaskState(id="t", name="a.jsonl", kind="llm", status=TaskStatus.COMPLETED, result=result)
+    found = KIND.downloads(task)
+    assert [(item.key, item.filename, item.label) for item in found] == [
+        ("result:t", "a.enriched.jsonl", "Download"), ("result:t:summary.md", "a.summary.md", "Download summary")]
+    older = TaskState(id="t", name="a.jsonl", kind="llm", status=TaskStatus.COMPLETED,
+                      result={"result_key": "result:t", "filename": "a.enriched.jsonl"})
+    assert [item.label for item in KIND.downloads(older)] == ["Download"]
+
+
+def test_the_forms_json_schema_text_becomes_the_schema_the_answer_must_follow():
+    typed = KIND.parse_options({"prompt": "Topic of {text}", "schema": '{"type": "object", "required": ["topic"]}'})
+    assert typed.schema == {"type": "object", "required": ["topic"]}
+    assert KIND.parse_options({"prompt": "x {text}", "schema": "  \n"}).schema is None
+    assert KIND.parse_options(typed.to_dict()).schema == typed.schema  # saved settings: already JSON
+
+
+@pytest.mark.parametrize("text, reason", [('{"type": "object",', "not valid JSON"),
+                                          ("[1, 2]", "must be a JSON object"),
+                                          ('{"type": "object", "oneOf": []}', "uses oneOf")])
+def test_a_schema_that_is_not_a_usable_json_schema_is_refused_with_its_reason(text, reason):
+    with pytest.raises(ValueError, match=reason):
+        KIND.parse_options({"prompt": "x {text}", "schema": text})

@@ -101,3 +101,12 @@ def test_the_kind_offers_a_view_of_a_completed_enrichment_only():
                      result={"result_key": "result:t", "filename": "r.enriched.jsonl"})
     assert LlmKind().has_view(done)
     assert not LlmKind().has_view(TaskState(id="u", kind="llm", name="r.jsonl"))
+
+
+def test_the_default_answers_entities_by_kind_read_as_one_line():
+    from dataflow.executors.llm.view import records_table
+
+    answer = {"summary": "s", "keywords": ["k"], "sentiment": "neutral",
+              "entities": {"people": ["Ada", "Alan"], "organizations": [], "technical_terms": ["X1"]}}
+    table = records_table([{"text": "t", "llm": answer}], key="llm", text_path="text", total=1)
+    assert table.rows[0].cells[3].text == "people: Ada, Alan · technical terms: X1"

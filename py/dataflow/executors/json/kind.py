@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dataflow.core.blob_sweep import BlobClaims
-from dataflow.core.kinds import Accepts, Download, ExecutorKind, OptionField, StoredFile
+from dataflow.core.kinds import Accepts, Companion, ExecutorKind, OptionField, StoredFile
 from dataflow.core.model import TaskState
 from dataflow.core.status import TaskStatus
 from dataflow.core.text import size_text
@@ -33,6 +33,7 @@ class JsonKind(ExecutorKind[JsonOptions]):
                       extensions=(".json", ".jsonl", ".ndjson", ".zst"),
                       label="JSON files (.json, .jsonl, .ndjson, and the same as .zst)")
     errors = JSON_ERRORS
+    companion = Companion("report_key", "report_filename", "report.json", "Download report")  # after the data
     form = (
         OptionField("operation", "Operation", choices=(
             ("inspect", "Inspect (count, depth, inferred schema)"),
@@ -72,15 +73,6 @@ class JsonKind(ExecutorKind[JsonOptions]):
     def blob_claims(self, task: TaskState) -> BlobClaims:
         """See store.json_blob_claims: a result per run, its report and its summary."""
         return json_blob_claims(task)
-
-    def downloads(self, task: TaskState) -> list[Download]:
-        """The data file, then its report.json ("Download report") when the result names one."""
-        result = task.result if isinstance(task.result, dict) else {}
-        found = super().downloads(task)
-        if found and result.get("report_key"):
-            found.append(Download(str(result["report_key"]), str(result.get("report_filename") or "report.json"),
-                                  "Download report"))
-        return found
 
     def summary(self, result: Any) -> str:
         """Converted · 1,000 records · records at /data/items (a .json object's array) · 2.4 MB · first

@@ -15,7 +15,7 @@ from typing import Any
 
 from dataflow.core.clock import Clock
 from dataflow.core.http import HttpTransport
-from dataflow.core.kinds import Accepts, Derivation, DerivedFile, ExecutorKind, SecretPrompt, StoredFile
+from dataflow.core.kinds import Accepts, Companion, Derivation, DerivedFile, ExecutorKind, SecretPrompt, StoredFile
 from dataflow.core.model import TaskState
 from dataflow.core.text import plural
 from dataflow.core.views import Pages, ResultSource, ResultView
@@ -24,6 +24,17 @@ from dataflow.executors.llm.errors import InvalidApiKeyError, ModelNotFoundError
 from dataflow.executors.llm.options import API_KEY, LlmOptions
 from dataflow.executors.llm.presets import PRESETS, Preset
 from dataflow.executors.llm.records import records_from_pages
+
+
+def schema_from_text(text: str) -> Any:
+    """The JSON Schema typed in the form as JSON (None when blank); ValueError when it is not JSON
+    (LlmOptions then checks that it is an object of supported keywords)."""
+    if not text.strip():
+        return None
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise ValueError(f"the JSON Schema is not valid JSON: {error}") from None
 
 
 def llm_task_input(file_id: str, file_name: str, size: int, options: LlmOptions) -> dict[str, Any]:
@@ -40,11 +51,17 @@ class LlmKind(ExecutorKind[LlmOptions]):
                           submit="Use this key", errors=frozenset({InvalidApiKeyError.__name__}))
     errors = (InvalidApiKeyError, ModelNotFoundError)
     derivation = Derivation("Enrich", frozenset({"pdf"}))
+    # after the records file, its Markdown summary (see executor.LlmExecutor's result)
+    companion = Companion("summary_key", "summary_filename", "summary.md", "Download summary")
     presets: tuple[Preset, ...] = PRESETS
 
     def parse_options(self, data: Mapping[str, Any] | None) -> LlmOptions:
-        """LlmOptions from JSON; ValueError naming an invalid value."""
-        return LlmOptions.from_dict(data)
+        """LlmOptions from JSON or from the page's form, whose `schema` is the text of a JSON Schema
+        (blank: none); ValueError naming an invalid value, e.g. a schema that is not JSON."""
+        values = dict(data or {})
+        if isinstance(values.get("schema"), str):
+            values["schema"] = schema_from_text(values["schema"])
+        return LlmOptions.from_dict(values)
 
     def task_input(self, file: StoredFile, options: LlmOptions) -> dict[str, Any]:
         """See llm_task_input."""

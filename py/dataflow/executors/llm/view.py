@@ -105,6 +105,10 @@ def records_table(records: list[dict[str, Any]], *, key: str, text_path: str, to
 
 
 def _listed(value: Any) -> str:
+    """Keywords or entities as one line: a list joined by commas; the default answer's entities
+    (lists by kind) as "people: Ada · organizations: ACME" (empty kinds left out)."""
+    if isinstance(value, dict) and all(isinstance(items, list) for items in value.values()):
+        return " · ".join(f"{str(kind).replace('_', ' ')}: {_listed(items)}" for kind, items in value.items() if items)
     if not isinstance(value, list):
         return "" if value is None else as_text(value)
     return ", ".join(_entity(item) for item in value)
