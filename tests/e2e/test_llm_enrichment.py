@@ -264,7 +264,7 @@ def test_a_completed_pdf_tasks_pages_are_enriched(app, server):
     assert all(line["text"] and "summary" in line["llm"] for line in lines)
     assert server.count() == 5
     source.get_by_role("button", name="Enrich").click()  # a second press makes (and pays for) nothing new
-    expect(app.locator(".notice")).to_contain_text("“Enrich” was already pressed for report.pdf")
+    expect(app.locator("#notices .notice")).to_contain_text("“Enrich” was already pressed for report.pdf")
     assert app.locator("li.task .task-name", has_text="report.pages.jsonl").count() == 1 and server.count() == 5
 
 
