@@ -150,7 +150,7 @@ def test_a_reload_sends_no_finished_record_again_and_the_output_equals_an_uninte
     app.reload()
     assert wait_for_app_state(app) == "ready"
     target = wait_status(app, "reload.jsonl", "failed")
-    assert target.locator(".badge").text_content() == "Needs api key"
+    assert target.locator(".badge").text_content() == "Needs API key"
     done_before = server.count()
     assert 0 < done_before < 120
     target.get_by_label("API key for reload.jsonl").fill(GOOD_KEY)
@@ -255,7 +255,7 @@ def test_a_wrong_key_pauses_the_task_a_right_key_resumes_it_and_the_key_is_store
     configure(page, server, key="sk-wrong-key-000000")
     enrich_file(page, "keyed.jsonl", as_jsonl(make_records(20)))
     target = wait_status(page, "keyed.jsonl", "failed")
-    assert target.locator(".badge").text_content() == "Needs api key"
+    assert target.locator(".badge").text_content() == "Needs API key"
     assert "refused the API key" in target.locator(".error-message").text_content()
     target.get_by_label("API key for keyed.jsonl").fill(GOOD_KEY)
     target.get_by_role("button", name="Use this key").click()
@@ -268,7 +268,7 @@ def test_a_wrong_key_pauses_the_task_a_right_key_resumes_it_and_the_key_is_store
     configure(other, server, key=GOOD_KEY)
     enrich_file(other, "follower.jsonl", as_jsonl(make_records(5)))
     target = wait_status(page, "follower.jsonl", "failed")  # the key stayed in the other tab
-    assert target.locator(".badge").text_content() == "Needs api key"
+    assert target.locator(".badge").text_content() == "Needs API key"
     target.get_by_label("API key for follower.jsonl").fill(GOOD_KEY)
     target.get_by_role("button", name="Use this key").click()
     wait_status(page, "follower.jsonl", "completed", timeout=120_000)
@@ -335,6 +335,9 @@ def test_a_completed_pdf_tasks_pages_are_enriched(app, server):
     assert name == "report.pages.enriched.jsonl" and [line["page"] for line in lines] == [1, 2, 3, 4, 5]
     assert all(line["text"] and "summary" in line["llm"] for line in lines)
     assert server.count() == 5
+    source.get_by_role("button", name="Enrich").click()  # a second press makes (and pays for) nothing new
+    expect(app.locator("#notices .notice")).to_contain_text("“Enrich” was already pressed for report.pdf")
+    assert app.locator("li.task .task-name", has_text="report.pages.jsonl").count() == 1 and server.count() == 5
 
 
 # The goal is no long task (50 ms) at all; a machine shared by many processes stretches the page's

@@ -22,13 +22,14 @@ from dataflow.browser.intake import Controls, Intake, NewTask, PageControls, cre
 from dataflow.browser.local_storage import browser_local_storage
 from dataflow.browser.panel import Panel
 from dataflow.browser.results import Results, remove_completed, save_blob
-from dataflow.browser.row_view import summary_text, unexpected_error_log
+from dataflow.browser.row_view import status_label, summary_text, unexpected_error_log
 from dataflow.browser.settings import Settings, load_settings, save_settings
 from dataflow.browser.tabs import CHANNEL, Tabs
 from dataflow.browser.viewer import Viewer
 from dataflow.core import Orchestrator, RetryPolicy, SystemClock
 from dataflow.core.blob_sweep import BlobJanitor, file_born, saved_tasks, stamped_id
 from dataflow.core.blobs import file_key
+from dataflow.core.derived import SOURCE_TASK, existing_derivation
 from dataflow.core.errors import DataflowError
 from dataflow.core.events import EventType, TaskEvent
 from dataflow.core.kinds import UNSUPPORTED, KindRegistry, StoredFile, refuse_unsupported
@@ -48,6 +49,7 @@ class App:
 
         self.clock, self.storage, self.idb = SystemClock(), browser_local_storage(), idb
         self.logged_failures: set[tuple[str, int, float | None]] = set()
+        self.deriving: set[str] = set()  # ids of tasks whose derive button is being handled
         self.blobs = IdbBlobStore(idb)
         self.host = BrowserHost(query, cores=int(getattr(js.navigator, "hardwareConcurrency", 2) or 2),
                                 blobs=self.blobs, clock=self.clock)
@@ -167,7 +169,17 @@ class App:
             asyncio.ensure_future(self.derive_from(task))
 
     async def derive_from(self, task: Any) -> None:
-        """A task of the kind that offers to work on `task`'s result (a document's pages to enrich)."""
+        """A task of the kind that offers to work on `task`'s result (a document's pages to enrich);
+        none when a press on the same row is still being handled or an earlier one made it already."""
+        if task.id in self.deriving:
+            return
+        self.deriving.add(task.id)
+        try:
+            await self._derive_from(task)
+        finally:
+            self.deriving.discard(task.id)
+
+    async def _derive_from(self, task: Any) -> None:
         offers, source = self.kinds.derivations(task), self.kinds.get(task.kind)
         download = source.download(task) if source is not None else None
         if not offers or source is None or download is None:
@@ -184,11 +196,20 @@ class App:
         except (ValueError, DataflowError) as error:
             page.notice(f"{task.name} cannot be used that way: {error}", kind="error")
             return
+        tasks = self.orchestrator.list_tasks() if self.tabs.leader else self.tabs.mirror.tasks.values()
+        same = target.task_input(StoredFile("", "", 0, ""), options)
+        earlier = existing_derivation(tasks, task.id, target.kind, same)
+        if earlier is not None:  # a second press would make, and pay for, the same work again
+            label = target.derivation.label if target.derivation is not None else target.kind
+            page.notice(f"“{label}” was already pressed for {task.name} with these settings: see the task "
+                        f"{earlier.name} (status: {status_label(earlier, target)}). No second task was made; "
+                        "change the settings, or remove that task, to make another.", kind="info")
+            return
         file_id = stamped_id(self.clock.now())
         await self.blobs.put(file_key(file_id), derived.data, derived.mime)
         stored = StoredFile(file_id, derived.name, len(derived.data), derived.mime)
         new = NewTask(derived.name, target.kind, target.task_input(stored, options),
-                      {"size": stored.size, "type": stored.mime, "file_id": file_id, "source_task": task.id})
+                      {"size": stored.size, "type": stored.mime, "file_id": file_id, SOURCE_TASK: task.id})
         secrets = self.llm.secrets() if target.kind == LLM_KIND and self.llm is not None else {}
         self.submit_with_secrets(new, secrets)
 

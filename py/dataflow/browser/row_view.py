@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from dataflow.core.errors import SecretMissingError
 from dataflow.core.kinds import UNSUPPORTED, ExecutorKind, KindRegistry
 from dataflow.core.model import TaskState
 from dataflow.core.status import Action, StopRequest, TaskStatus, allowed_actions
@@ -79,7 +80,7 @@ def status_label(task: TaskState, kind: ExecutorKind[Any] | None = None) -> str:
         return "Waiting to retry"
     prompt = kind.needs_secret(task) if kind is not None and task.status is S.FAILED else None
     if prompt is not None:
-        return f"Needs {prompt.label.lower()}"
+        return f"Needs {prompt.noun}"
     return LABELS[task.status]
 
 
@@ -117,6 +118,9 @@ def row_view(task: TaskState, now: float, samples: list[tuple[float, float]] | N
     # (after a retry, a password, a resume) it no longer describes the task
     current = task.status is S.FAILED or (task.status is S.PENDING and task.next_attempt_at is not None)
     error = task.error.message if task.error and current else ""
+    if prompt is not None and task.error is not None and task.error.type == SecretMissingError.__name__ \
+            and task.secret_names:  # given before, forgotten by a reload: in the label's words, not the name's
+        error = prompt.missing_message()
     details = ""
     if task.error and current:
         details = f"{task.error.type} on attempt {task.error.attempt}\n\n{task.error.traceback}".rstrip()

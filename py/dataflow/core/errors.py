@@ -75,6 +75,12 @@ class SecretMissingError(NonRetryableError):
         self.names = tuple(names)
 
 
+def secret_missing_message(what: str) -> str:
+    """What a task that lost `what` ("API key", "password") in a reload says."""
+    return (f"This task needs its {what} again: secrets are kept in memory only, so they are forgotten "
+            f"when the page reloads. Enter the {what} to continue.")
+
+
 class WorkerError(DataflowError):
     """A worker failed in a way that may pass (it crashed, was restarted, did not start): retried."""
 

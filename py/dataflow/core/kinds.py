@@ -16,7 +16,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from dataflow.core.blob_sweep import BlobClaims
 from dataflow.core.blobs import file_key, parts_prefix, task_blobs
-from dataflow.core.errors import UnsupportedFileError
+from dataflow.core.errors import SecretMissingError, UnsupportedFileError, secret_missing_message
 from dataflow.core.model import TaskState
 from dataflow.core.status import TaskStatus
 from dataflow.core.views import ResultSource, ResultView
@@ -59,6 +59,15 @@ class SecretPrompt:
     placeholder: str
     submit: str
     errors: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def noun(self) -> str:
+        """The label inside a sentence: "Password" -> "password"; "API key" keeps its capitals."""
+        return self.label if self.label[:2].isupper() else self.label[:1].lower() + self.label[1:]
+
+    def missing_message(self) -> str:
+        """What a task that lost this secret in a reload says, in the label's words."""
+        return secret_missing_message(self.noun)
 
 
 @dataclass(frozen=True)
@@ -250,7 +259,7 @@ class ExecutorKind(Generic[OptionsT]):
         plain message when that result holds nothing to work on."""
         raise ValueError(f"{self.noun or self.kind} tasks cannot be made from other tasks")
 
-    def needs_secret(self, task: TaskState, missing_error: str = "SecretMissingError") -> SecretPrompt | None:
+    def needs_secret(self, task: TaskState, missing_error: str = SecretMissingError.__name__) -> SecretPrompt | None:
         """The secret this failed task waits for, or None."""
         if self.secret is None or task.error is None:
             return None

@@ -28,6 +28,7 @@ from dataflow.core.errors import (
     TaskCancelledError,
     TaskPausedError,
     UnknownTaskError,
+    secret_missing_message,
 )
 from dataflow.core.events import EventType, TaskEvent
 from dataflow.core.executor import ExecutionContext, TaskExecutor, as_executor
@@ -314,10 +315,8 @@ class Orchestrator:
     def _start(self, task: TaskState) -> None:
         missing = [name for name in task.secret_names if name not in self._secrets.get(task.id, {})]
         if missing:  # given before a reload, forgotten since: wait for them instead of failing on the way
-            names = " and ".join(missing)
-            self._fail_unrunnable(task, f"This task needs its {names} again: secrets are kept in memory only, so "
-                                        f"they are forgotten when the page reloads. Enter the {names} to continue.",
-                                  SecretMissingError.__name__)
+            # by name here (the orchestrator knows no labels); a row says it with its kind's SecretPrompt
+            self._fail_unrunnable(task, secret_missing_message(" and ".join(missing)), SecretMissingError.__name__)
             self._emit(events.CHANGED, task)
             return
         now = self.clock.now()

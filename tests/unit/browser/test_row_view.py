@@ -115,6 +115,22 @@ def test_a_task_that_lost_its_secret_in_a_reload_asks_for_it_again():
     assert view.label == "Needs password" and view.secret == "Password"
 
 
+def test_a_secret_forgotten_in_a_reload_is_asked_for_in_its_labels_words_not_its_name():
+    class KeyKind(DocKind):
+        secret = SecretPrompt(name="api_key", label="API key", placeholder="key", submit="Use this key")
+
+    error = TaskError("SecretMissingError", "This task needs its api_key again: … Enter the api_key to continue.")
+    view = row_view(task(S.FAILED, error=error, secret_names=["api_key"]), NOW, kind=KeyKind())
+    assert view.label == "Needs API key" and "api_key" not in view.error
+    assert view.error.startswith("This task needs its API key again") and "Enter the API key to continue" in view.error
+
+
+def test_a_secret_never_given_keeps_the_executors_own_words():
+    error = TaskError("SecretMissingError", "This task needs the document's password.")
+    view = row_view(task(S.FAILED, error=error), NOW, kind=KIND)
+    assert view.error == "This task needs the document's password." and view.label == "Needs password"
+
+
 @pytest.mark.parametrize(("seconds", "text"), [(0, "0:00"), (7.4, "0:07"), (83, "1:23"), (3723, "1:02:03")])
 def test_durations(seconds, text):
     assert duration(seconds) == text

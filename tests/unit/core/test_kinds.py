@@ -11,6 +11,7 @@ from dataflow.core.kinds import (
     ExecutorKind,
     KindRegistry,
     OptionField,
+    SecretPrompt,
     refuse_unsupported,
     unsupported_input,
 )
@@ -165,3 +166,12 @@ async def test_a_kind_without_a_derivation_refuses_to_derive():
 def test_a_kind_that_takes_no_dropped_file_is_not_named_among_the_files_taken(kinds):
     kinds.register(EnrichKind())
     assert kinds.accepted_label() == "CSV files (.csv) or JSON files (.json, .jsonl)"
+
+
+@pytest.mark.parametrize(("label", "noun"), [("API key", "API key"), ("Password", "password"), ("PIN", "PIN")])
+def test_a_secret_is_named_in_a_sentence_by_its_label(label, noun):
+    prompt = SecretPrompt(name="secret_name", label=label, placeholder="", submit="Use")
+    assert prompt.noun == noun
+    message = prompt.missing_message()
+    assert message.startswith(f"This task needs its {noun} again:")
+    assert f"Enter the {noun} to continue." in message and "secret_name" not in message

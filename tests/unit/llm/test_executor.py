@@ -290,3 +290,14 @@ async def test_progress_shows_the_estimated_cost_once_prices_are_set(make_execut
     await make_executor().execute(task_input(server, make_records(30), price_in=2.0, price_out=8.0), ctx.make())
     counted = [message for _, message in ctx.progress if "records" in (message or "")]
     assert counted[-1].startswith("30 of 30 records · 0 in flight") and " · cost ≈ 0.0" in counted[-1]
+
+
+async def test_a_long_provider_wait_first_reports_the_records_done_and_none_in_flight(make_executor, server,
+                                                                                       fast_clock):
+    server.script("rec-004", Reply.rate_limited({"Retry-After": "600"}))
+    ctx = Context()
+    with pytest.raises(RetryAfterError):
+        await make_executor().execute(task_input(server, make_records(6), concurrency=2), ctx.make())
+    last = ctx.progress[-1][1]
+    assert last.startswith(("4 of 6 records · 0 in flight", "5 of 6 records · 0 in flight")), last
+    assert "tokens in 0," not in last

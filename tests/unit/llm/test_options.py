@@ -44,3 +44,13 @@ def test_the_key_is_not_an_option():
 
 def test_whole_numbers_are_taken_for_decimal_settings():
     assert LlmOptions.from_dict({"timeout": 30, "price_in": 1}).timeout == 30.0
+
+
+@pytest.mark.parametrize("prompt, message", [
+    ("Summarise this: {Text}", r"unknown placeholder \{Text\}.*\{text\}, \{record\}, \{record.<path>\}"),
+    ("{foo} {text}", r"unknown placeholder \{foo\}"),
+    ("Summarise this", "no placeholder"),
+])
+def test_a_saved_prompt_without_a_valid_placeholder_is_refused_naming_it(prompt, message):
+    with pytest.raises(ValueError, match=message):
+        LlmOptions.from_dict({"prompt": prompt})

@@ -4,7 +4,15 @@ import json
 
 import pytest
 
-from dataflow.executors.llm.prompt import DEFAULT_SYSTEM, PromptError, build_prompt, cut, fill, request_body
+from dataflow.executors.llm.prompt import (
+    DEFAULT_SYSTEM,
+    PromptError,
+    build_prompt,
+    check_template,
+    cut,
+    fill,
+    request_body,
+)
 from dataflow.executors.llm.records import Item
 
 RECORD = {"id": 7, "fields": {"title": "Pumps", "tags": ["a", "b"]}, "authors": [{"name": "Ada"}]}
@@ -24,8 +32,40 @@ def test_the_whole_record_is_filled_in_as_json():
 
 
 def test_other_braces_are_left_alone():
-    template = 'Answer like {"label": "..."} about {text} and { text }'
-    assert fill(template, "x", RECORD) == 'Answer like {"label": "..."} about x and { text }'
+    template = 'Answer like {"label": {"score": 1}} about {text}, {{ not a name'
+    assert fill(template, "x", RECORD) == 'Answer like {"label": {"score": 1}} about x, {{ not a name'
+
+
+def test_doubled_braces_around_a_name_are_a_literal_placeholder():
+    filled = fill("Fill {{text}} with {text}; keep {{ record.id }}", "x", RECORD)
+    assert filled == "Fill {text} with x; keep {record.id}"
+
+
+@pytest.mark.parametrize("template, unknown", [
+    ("Summarise this: {Text}", "{Text}"), ("{text} {foo}", "{foo}"), ("{ text }", "{ text }"),
+    ("{records.id} {text}", "{records.id}"), ("{record.} {text}", "{record.}"),
+])
+def test_an_unknown_placeholder_is_refused_naming_it_and_the_valid_ones(template, unknown):
+    with pytest.raises(PromptError) as caught:
+        check_template(template)
+    assert f"unknown placeholder {unknown}:" in str(caught.value)
+    assert "{text}, {record}, {record.<path>}" in str(caught.value)
+
+
+@pytest.mark.parametrize("template", ["Summarise this", "Keep {{text}} literal", 'Like {"a": 1}'])
+def test_a_template_without_a_placeholder_is_refused(template):
+    with pytest.raises(PromptError, match="no placeholder, so the record's text would not be sent"):
+        check_template(template)
+
+
+def test_fill_refuses_a_template_that_would_be_sent_without_the_text():
+    with pytest.raises(PromptError, match=r"\{Text\}"):
+        fill("Summarise this: {Text}", "the text", RECORD)
+
+
+@pytest.mark.parametrize("template", ["{text}", "{record}", "Title {record.authors.0.name}", "{{x}} {text}"])
+def test_templates_with_valid_placeholders_pass_the_check(template):
+    check_template(template)
 
 
 def test_a_missing_field_names_the_path():

@@ -16,7 +16,7 @@ from typing import Any
 
 from dataflow.core.blobs import BlobStore, result_key
 from dataflow.core.clock import Clock
-from dataflow.core.errors import NonRetryableError, SecretMissingError
+from dataflow.core.errors import NonRetryableError, RetryAfterError, SecretMissingError
 from dataflow.core.executor import ExecutionContext
 from dataflow.executors.llm.calls import Caller
 from dataflow.executors.llm.limiter import Limiters
@@ -127,17 +127,24 @@ class _Run:
         self.ctx.raise_if_cancelled()
         workers = [asyncio.ensure_future(self._worker()) for _ in range(min(concurrency, len(pending)))]
         watcher = asyncio.ensure_future(self._watch(workers))
+        waits = False
         try:
             await asyncio.gather(*workers)
         except asyncio.CancelledError:
             if self.ctx.stop_requested is None:
                 raise  # the orchestrator itself is closing
             self.ctx.raise_if_cancelled()
+        except RetryAfterError:
+            waits = True
+            raise
         finally:
             watcher.cancel()
             for worker in workers:
                 worker.cancel()
             await asyncio.gather(watcher, *workers, return_exceptions=True)
+            if waits:  # the row shows this during the task's wait: what is done, nothing in flight
+                self.reported_at = None
+                self._progress()
 
     async def _worker(self) -> None:
         while self.queue:

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from dataflow.executors.llm.errors import SchemaError
+from dataflow.executors.llm.prompt import check_template
 from dataflow.executors.llm.schema import check_schema
 
 API_KEY = "api_key"  # the name of the kind's secret in ctx.secrets
@@ -59,6 +60,8 @@ class LlmOptions:
                 raise ValueError(f"{name} must be at least 1")
         if self.timeout <= 0 or self.long_wait <= 0:
             raise ValueError("timeout and long_wait must be positive")
+        if self.prompt:
+            check_template(self.prompt)  # a typo would send the template without the text, paid
         if self.schema is not None:
             if not self.prompt:
                 raise ValueError("a JSON Schema goes with a prompt of your own")

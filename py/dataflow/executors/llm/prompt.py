@@ -38,11 +38,15 @@ DEFAULT_SYSTEM = (
     '"sentiment" ("positive", "neutral" or "negative").'
 )
 CUSTOM_SYSTEM = "Answer with one JSON object only, no prose and no code fences."
-_PLACEHOLDER = re.compile(r"\{(text|record(?:\.[^{}\s]+)?)\}")
+# `{{name}}` (a literal `{name}`) or `{name}`: a name in braces, possibly spaced; other braces
+# (a JSON example such as `{"label": "..."}`) are sent as written.
+_BRACED = re.compile(r"\{\{\s*([^\s{}\"':,]+)\s*\}\}|\{(\s*[^\s{}\"':,]+\s*)\}")
+_VALID = re.compile(r"text|record(?:\.[^\s{}\"':,]+)?")
+PLACEHOLDERS = "{text}, {record}, {record.<path>} (for instance {record.fields.title})"
 
 
 class PromptError(ValueError):
-    """A placeholder names a field the record does not have."""
+    """A template check_template refuses, or a placeholder naming a field the record lacks."""
 
 
 @dataclass(frozen=True)
@@ -62,12 +66,34 @@ def cut(text: str, limit: int) -> tuple[str, bool]:
     return text, False
 
 
+def check_template(template: str) -> None:
+    """PromptError unless `template` has at least one placeholder and every `{name}` in it is one of
+    PLACEHOLDERS, so that a typo (`{Text}`, `{ text }`, `{foo}`) is refused before any request is
+    paid. `{{name}}` stands for a literal `{name}`; braces around anything but a bare name are text."""
+    found = False
+    for match in _BRACED.finditer(template):
+        name = match.group(2)
+        if name is None:
+            continue
+        if not _VALID.fullmatch(name):
+            raise PromptError(f"the prompt has an unknown placeholder {{{name}}}: the valid ones are "
+                             f"{PLACEHOLDERS}; write {{{{{name.strip()}}}}} for a literal {{{name.strip()}}}")
+        found = True
+    if not found:
+        raise PromptError(f"the prompt has no placeholder, so the record's text would not be sent: "
+                         f"use one of {PLACEHOLDERS}")
+
+
 def fill(template: str, text: str, record: dict[str, Any]) -> str:
-    """`template` with `{text}`, `{record}` (whole record as JSON) and `{record.<path>}` filled in;
-    other braces are left as they are. PromptError for a path the record lacks."""
+    """`template` with `{text}`, `{record}` (whole record as JSON) and `{record.<path>}` filled in and
+    `{{name}}` written as `{name}`; other braces are left as they are. PromptError for a template
+    check_template refuses or a path the record lacks."""
+    check_template(template)
 
     def value(match: re.Match[str]) -> str:
-        name = match.group(1)
+        escaped, name = match.group(1), match.group(2)
+        if escaped is not None:
+            return "{" + escaped + "}"
         if name == "text":
             return text
         if name == "record":
@@ -77,7 +103,7 @@ def fill(template: str, text: str, record: dict[str, Any]) -> str:
             raise PromptError(f"the record has no field {name[len('record.'):]!r} (used in the prompt)")
         return as_text(found)
 
-    return _PLACEHOLDER.sub(value, template)
+    return _BRACED.sub(value, template)
 
 
 def build_prompt(item: Item, *, template: str | None, max_chars: int) -> Prompt:
