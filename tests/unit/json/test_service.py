@@ -7,6 +7,7 @@ import json
 import pytest
 
 from dataflow.core.blobs import file_key
+from dataflow.core.errors import NonRetryableError
 from dataflow.executors.json.errors import (
     CorruptZstError,
     EmptyFileError,
@@ -14,6 +15,7 @@ from dataflow.executors.json.errors import (
     FileMissingError,
     FileTooLargeError,
     InvalidJsonError,
+    JsonInternalError,
     JsonWorkerError,
     MissingPartsError,
     NonFiniteNumberError,
@@ -306,3 +308,36 @@ async def test_a_resume_whose_saved_state_is_gone_raises_missing_parts(store, se
     await store.put(file_key("f"), as_jsonl(RECORDS))
     with pytest.raises(MissingPartsError, match="state saved with step 3"):
         await service.open("t1", "f", {"operation": "convert"}, source="d.jsonl", checkpoint={"step": 3})
+
+
+@pytest.mark.parametrize("operation", ["inspect", "clean", "split", "convert"])
+async def test_a_lone_surrogate_escape_gives_valid_output_written_escaped(run_file, operation):
+    data = '{"a":"\\ud800 Zoë"}\n{"a":"ok \\udfff"}\n'.encode()
+    _, result, out, report = await run_file(data, {"operation": operation, "output_format": "jsonl"}, name="s.jsonl")
+    if operation == "split":
+        out = b"".join(unzip(out).values())
+    out.decode("utf-8")  # strict UTF-8: no surrogate was written raw
+    if operation == "inspect":
+        assert b"\\ud800" in out and report["result"]["records"] == 2
+    else:
+        assert out == '{"a":"\\ud800 Zoë"}\n{"a":"ok \\udfff"}\n'.encode()
+
+
+async def test_a_bug_met_while_finishing_fails_at_once_with_a_clear_message(run_file, service, monkeypatch):
+    async def broken(*_args):
+        raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
+
+    monkeypatch.setattr(service, "_assemble", broken)
+    with pytest.raises(JsonInternalError, match=r"while assembling the result: UnicodeEncodeError: .*surrogates "
+                                                 r"not allowed \(at test_service.py:\d+\)\. This is a bug") as caught:
+        await run_file(as_jsonl(RECORDS), {"operation": "convert"}, name="d.jsonl")
+    assert isinstance(caught.value, NonRetryableError)
+
+
+async def test_an_error_that_may_pass_is_not_turned_into_a_bug(run_file, service, monkeypatch):
+    async def full(*_args):
+        raise MemoryError("out of memory")
+
+    monkeypatch.setattr(service, "_assemble", full)
+    with pytest.raises(MemoryError):
+        await run_file(as_jsonl(RECORDS), {"operation": "convert"}, name="d.jsonl")

@@ -9,23 +9,27 @@ result is byte-identical to an uninterrupted run. Executors ring: never imports 
 
 from __future__ import annotations
 
+import functools
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from dataflow.core.blobs import BlobStore, parts_prefix
+from dataflow.core.errors import DataflowError
 from dataflow.core.runs import stored_file, stored_summary
 from dataflow.executors.json import zstd as zstd_module
 from dataflow.executors.json.encoding import to_utf8
 from dataflow.executors.json.errors import (
+    BUG_TYPES,
     CorruptZstError,
     EmptyFileError,
     FileMissingError,
     FileTooLargeError,
     JsonWorkerError,
     MissingPartsError,
+    internal_error,
 )
 from dataflow.executors.json.layout import Layout, detect
 from dataflow.executors.json.operations import OPERATIONS, ByteOperation, Operation
@@ -35,6 +39,22 @@ from dataflow.executors.json.reader import RecordReader
 from dataflow.executors.json.store import report_key, run_result_key, step_key, step_of, summary_key
 
 TOOL = "DataFlow Tasks JSON workbench"
+
+
+def deterministic(stage: str) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
+    """A service call whose BUG_TYPES errors become a JsonInternalError (not retried: the same file
+    would raise them again) saying `stage`; our own errors and any other pass through unchanged."""
+    def wrap(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        @functools.wraps(method)
+        async def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await method(*args, **kwargs)
+            except DataflowError:
+                raise
+            except BUG_TYPES as error:
+                raise internal_error(stage, error) from error
+        return guarded
+    return wrap
 
 
 @dataclass
@@ -61,6 +81,7 @@ class JsonService:
         self.monotonic = monotonic
         self.files: dict[str, OpenFile] = {}
 
+    @deterministic("opening the file")
     async def open(self, task_id: str, file_id: str, options: dict[str, Any], *, source: str = "data.json",
                    checkpoint: dict[str, Any] | None = None) -> dict[str, Any]:
         """Read, decompress and detect the stored file; resume from `checkpoint` ({step, offset,
@@ -101,6 +122,7 @@ class JsonService:
         reader = RecordReader(text.data, layout, max_depth=parsed.max_depth)
         return OpenFile(parsed, source, len(raw), text.data, operation, step, info, reader, layout, warnings)
 
+    @deterministic("processing the file")
     async def process(self, task_id: str, position: dict[str, Any], budget: int) -> dict[str, Any]:
         """Run one step from `position` ({step, offset, index}) over about `budget` bytes of input.
         Returns the next position ({step, offset, index}) with "done"."""
@@ -148,6 +170,7 @@ class JsonService:
         operation.warn(reader.warnings[seen_messages:], reader.warning_count - seen_warnings)
         return texts, offset, index, done
 
+    @deterministic("assembling the result")
     async def finish(self, task_id: str, run: str = "1") -> dict[str, Any]:
         """Assemble and store the result of run `run` with its report.json; returns their keys, the
         file name, MIME type, size, record counts and warnings. Safe to call again after an
