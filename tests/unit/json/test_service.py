@@ -341,3 +341,11 @@ async def test_an_error_that_may_pass_is_not_turned_into_a_bug(run_file, service
     monkeypatch.setattr(service, "_assemble", full)
     with pytest.raises(MemoryError):
         await run_file(as_jsonl(RECORDS), {"operation": "convert"}, name="d.jsonl")
+
+
+async def test_clean_keys_that_collide_keep_every_value_with_a_warning(run_file):
+    data = b'{"a@b.com": 1, "c@d.com": 2}\n'
+    _, result, out, report = await run_file(data, {"operation": "clean", "redact_keys": True}, name="k.jsonl")
+    assert out == b'{"[REDACTED:email]":1,"[REDACTED:email#2]":2}\n'
+    assert any("Record 1: Keys of one object at $" in warning for warning in report["warnings"])
+    assert result["warnings"] == report["warnings"]
