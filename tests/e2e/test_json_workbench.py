@@ -214,7 +214,7 @@ def test_a_records_path_set_in_the_form_is_used_and_the_report_downloads_beside_
     assert (name, data) == ("nested.jsonl", b'{"x":1}\n{"x":2}\n')
     name, raw = download(app, target, "Download report")
     report = json.loads(raw)
-    assert name == "nested.report.json" and report["input"]["records_path"] == "/extra"
+    assert name == "nested.json.report.json" and report["input"]["records_path"] == "/extra"
     assert report["options"]["records_path"] == "/extra" and report["result"]["records_read"] == 2
     assert [c["path"] for c in report["input"]["candidates"]] == ["/items", "/extra", "/meta/tags"]
 

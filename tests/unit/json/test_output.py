@@ -7,6 +7,7 @@ from dataflow.executors.json.output import (
     join_records,
     record_text,
     report_bytes,
+    report_name,
     split_name,
     stem,
     zip_files,
@@ -63,3 +64,8 @@ def test_a_lone_surrogate_is_written_as_its_escape_and_the_rest_stays_utf8():
 
 def test_records_differing_only_by_a_lone_surrogate_have_different_digests():
     assert canonical_digest(json.loads('"\\ud800"')) != canonical_digest(json.loads('"\\ud801"'))
+
+
+def test_a_report_is_named_after_the_whole_input_name():
+    names = {report_name(source) for source in ("good.jsonl.zst", "good.jsonl", "a/b\\good.json")}
+    assert names == {"good.jsonl.zst.report.json", "good.jsonl.report.json", "good.json.report.json"}

@@ -140,7 +140,10 @@ async def test_the_report_says_what_was_done_with_counts_and_timings(run_file, s
     assert report["operation"] == "convert" and report["source"] == "d.jsonl"
     assert report["output"] == {"file": "d.json", "bytes": len(data)}
     assert report["input"]["input_bytes"] == len(as_jsonl(RECORDS)) and report["input"]["form"] == "jsonl"
-    assert set(report["timings"]) == {"processing_seconds", "assembling_seconds"}
+    assert set(report["timings"]) == {"opening_seconds", "processing_seconds", "assembling_seconds"}
+    assert report["options"] == {"operation": "convert", "records_path": None, "output_format": "auto",
+                                 "pretty": False, "dedupe": False, "max_depth": 512}  # only what convert reads
+    assert result["report_filename"] == "d.jsonl.report.json"
     assert result["result_key"] == run_result_key("t1", "1") == "result:t1:1"
     assert result["report_key"] == report_key(result["result_key"]) == "result:t1:1:report.json"
     assert [key for key in store.data if key.startswith("part:t1:out:")]  # kept until completion is durable
@@ -349,3 +352,17 @@ async def test_clean_keys_that_collide_keep_every_value_with_a_warning(run_file)
     assert out == b'{"[REDACTED:email]":1,"[REDACTED:email#2]":2}\n'
     assert any("Record 1: Keys of one object at $" in warning for warning in report["warnings"])
     assert result["warnings"] == report["warnings"]
+
+
+@needs_zstd
+async def test_decompressing_counts_its_time_at_open_and_lists_no_record_options(store):
+    ticks = iter(range(100))
+    service = JsonService(store, monotonic=lambda: float(next(ticks)))
+    await store.put(file_key("f"), zstd.compress(as_jsonl(RECORDS), 3))
+    await service.open("t", "f", {"operation": "decompress"}, source="dir/good.jsonl.zst")
+    outcome = await service.process("t", {"step": 0, "offset": None, "index": 0}, 1 << 30)
+    assert outcome["done"]
+    result = await service.finish("t")
+    report = json.loads(store.data[result["report_key"]])
+    assert report["timings"]["opening_seconds"] == 1.0 and report["options"] == {"operation": "decompress"}
+    assert result["report_filename"] == "good.jsonl.zst.report.json" and result["filename"] == "good.jsonl"

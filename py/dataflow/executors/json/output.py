@@ -51,9 +51,19 @@ def canonical_digest(value: Any) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
+def base_name(source: str) -> str:
+    """The file name without folders (either slash)."""
+    return source.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+
+
+def report_name(source: str) -> str:
+    """`good.jsonl.zst.report.json`: the whole input name, so the reports of good.json and good.jsonl differ."""
+    return f"{base_name(source) or 'data'}.report.json"
+
+
 def stem(source: str) -> str:
     """The file name without folders and without .zst/.json/.jsonl/.ndjson."""
-    base = source.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    base = base_name(source)
     for suffix in SUFFIXES:
         if base.lower().endswith(suffix):
             base = base[: -len(suffix)]
