@@ -214,7 +214,7 @@ def test_a_records_path_set_in_the_form_is_used_and_the_report_downloads_beside_
     assert (name, data) == ("nested.jsonl", b'{"x":1}\n{"x":2}\n')
     name, raw = download(app, target, "Download report")
     report = json.loads(raw)
-    assert name == "nested.report.json" and report["input"]["records_path"] == "/extra"
+    assert name == "nested.json.report.json" and report["input"]["records_path"] == "/extra"
     assert report["options"]["records_path"] == "/extra" and report["result"]["records_read"] == 2
     assert [c["path"] for c in report["input"]["candidates"]] == ["/items", "/extra", "/meta/tags"]
 
@@ -235,7 +235,13 @@ def test_a_schema_that_is_not_json_is_refused_at_the_form_and_a_valid_one_checks
     app.wait_for_function("(text) => document.querySelector('#notices').textContent.includes(text)",
                           arg="the schema is not valid JSON")
     assert "zebra_field" not in app.evaluate("() => JSON.stringify(localStorage)")  # refused: not saved
+    field = app.locator("#opt-json-schema")
+    assert field.get_attribute("aria-invalid") == "true" and "not valid JSON" in field.get_attribute("aria-description")
+    add_files(app, {"early.jsonl": as_jsonl(RECORDS[:2])}, mime="")  # never run with the schema saved before
+    app.wait_for_function("(text) => document.querySelector('#notices').textContent.includes(text)",
+                          arg="early.jsonl was not added: an option in the form cannot be used")
     choose(app, schema='{"type": "object", "required": ["id", "zebra_field"]}')
+    assert field.get_attribute("aria-invalid") is None
     add_files(app, {"tickets.jsonl": as_jsonl(RECORDS[:20])}, mime="")
     target = wait_status(app, "tickets.jsonl", "completed")
     _, data = download(app, target)

@@ -55,6 +55,7 @@ class Intake:
         self.kinds = kinds
         self.store_file, self.submit, self.options_for = store_file, submit, options_for
         self.notice, self.new_id = notice, new_id
+        self.refused: Callable[[str], str | None] = lambda kind: None  # see PageControls.read
 
     async def add_files(self, files: Iterable[FileLike]) -> None:
         """One task per file, in order; a file that cannot be stored is reported and skipped."""
@@ -72,6 +73,11 @@ class Intake:
         kind = kind or self.kinds.for_file(name, mime)
         if kind is None:  # not stored: its row says which files the app takes
             return NewTask(name, UNSUPPORTED, unsupported_input(name, self.kinds.accepted_label()), metadata)
+        reason = self.refused(kind.kind)
+        if reason is not None:  # the saved options are not what the form shows: never run on them unseen
+            self.notice(f"{name} was not added: an option in the form cannot be used ({reason}). Correct or "
+                        "clear it, then add the file again.", kind="error")
+            return None
         options = self.options_for(kind)
         limit = kind.max_file_bytes(options)
         if limit is None or size <= limit:  # an oversized file is never copied; its task says why
@@ -169,6 +175,8 @@ class PageControls:
                  change: Callable[[Settings], None], notice: Notice):
         self.kinds, self.intake = kinds, intake
         self.settings, self.change, self.notice = settings, change, notice
+        self.refused: dict[str, str] = {}  # kind -> why its form's options were refused
+        intake.refused = self.refused.get
 
     def bind(self) -> None:
         from dataflow.browser.dom import by_id, on
@@ -197,7 +205,9 @@ class PageControls:
         on(zone, "drop", self.drop)
 
     def read(self) -> None:
-        """The forms changed: validate each kind's options and the panel options, then save them."""
+        """The forms changed: validate each kind's options and the panel options, then save them. A
+        kind whose options are refused keeps the field marked invalid and is in `refused` (its files
+        are not added) until the form holds options that can be used."""
         from dataflow.browser.dom import by_id
 
         settings = self.settings()
@@ -206,10 +216,12 @@ class PageControls:
             if form is None:
                 continue
             try:
-                settings = settings.with_options(kind, kind.parse_options(_read_form(kind, form)))
+                settings = settings.with_options(kind, _parse_form(kind, form))
             except (TypeError, ValueError) as error:
+                self.refused[kind.kind] = str(error)
                 self.notice(f"Those options cannot be used: {error}", kind="error")
                 return
+            self.refused.pop(kind.kind, None)
         keep = str(by_id("keep-completed").value).strip()
         cleanup = float(by_id("cleanup-after").value or 0)
         self.change(replace(settings, hide_completed=bool(by_id("hide-completed").checked),
@@ -257,9 +269,35 @@ def _read_form(kind: ExecutorKind[Any], form: Any) -> dict[str, Any]:
             control.setAttribute("aria-invalid", "true")
         else:
             control.removeAttribute("aria-invalid")
+            control.removeAttribute("aria-description")
     if refused is not None:
         raise refused
     return values
+
+
+def _parse_form(kind: ExecutorKind[Any], form: Any) -> Any:
+    """The kind's options from its form. When the kind refuses a combination or a value its field
+    accepted (a schema that is not JSON), the text field whose emptying makes them valid is marked
+    aria-invalid, with the message as its description; ValueError/TypeError as the kind raised it."""
+    values = _read_form(kind, form)
+    try:
+        return kind.parse_options(values)
+    except (TypeError, ValueError) as error:
+        texts = {field.name for field in kind.form if field.control in ("text", "textarea")}
+        for control in form.querySelectorAll("[data-option]"):
+            name = str(control.dataset.option)
+            if name in texts and values.get(name) is not None and _valid(kind, values | {name: None}):
+                control.setAttribute("aria-invalid", "true")
+                control.setAttribute("aria-description", str(error))
+        raise
+
+
+def _valid(kind: ExecutorKind[Any], values: dict[str, Any]) -> bool:
+    try:
+        kind.parse_options(values)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _write_form(form: Any, values: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from dataflow.browser.intake import Controls, Intake, NewTask, create_task
+from dataflow.browser.intake import Controls, Intake, NewTask, _parse_form, create_task
 from dataflow.browser.tabs import Tabs
 from dataflow.core.clock import ManualClock
 from dataflow.core.errors import NonRetryableError
@@ -15,6 +15,7 @@ from dataflow.core.mirror import TaskMirror
 from dataflow.core.orchestrator import Orchestrator
 from dataflow.core.status import Action, TaskStatus
 from dataflow.core.storage import MemoryStorage
+from dataflow.executors.json.kind import JsonKind
 
 SECRET = "hunter2-but-longer"
 
@@ -177,3 +178,54 @@ async def test_the_derive_action_is_handed_to_the_page():
                         warn=lambda message: None, derive=derived.append)
     controls.act("derive", "t1")
     assert derived == ["t1"]
+
+
+async def test_a_file_of_a_kind_whose_form_was_refused_is_not_added_with_stale_options():
+    kinds = KindRegistry()
+    kinds.register(VaultKind())
+    stored, created, notices = [], [], []
+
+    class File:
+        name, size, type = "a.vault", 3, ""
+
+    async def store(key, file, mime):
+        stored.append(key)
+
+    intake = Intake(kinds=kinds, store_file=store, submit=created.append, options_for=lambda kind: None,
+                    notice=lambda message, **kw: notices.append(message))
+    intake.refused = {"vault": "the schema is not valid JSON"}.get
+    await intake.add_files([File()])
+    assert created == [] and stored == []
+    assert notices == ["a.vault was not added: an option in the form cannot be used (the schema is not valid "
+                       "JSON). Correct or clear it, then add the file again."]
+
+
+class Control:
+    def __init__(self, name, value):
+        self.dataset = type("Dataset", (), {"option": name})()
+        self.value, self.attributes = value, {}
+
+    def setAttribute(self, name, value):  # noqa: N802 - the DOM's name
+        self.attributes[name] = value
+
+    def removeAttribute(self, name):  # noqa: N802 - the DOM's name
+        self.attributes.pop(name, None)
+
+
+class Form:
+    def __init__(self, *controls):
+        self.controls = controls
+
+    def querySelectorAll(self, selector):  # noqa: N802 - the DOM's name
+        return self.controls
+
+
+def test_a_schema_the_kind_refuses_marks_its_field_invalid_with_the_message_until_corrected():
+    schema, operation = Control("schema", "{not json"), Control("operation", "inspect")
+    form = Form(operation, schema)
+    with pytest.raises(ValueError, match="not valid JSON"):
+        _parse_form(JsonKind(), form)
+    assert schema.attributes["aria-invalid"] == "true" and "not valid JSON" in schema.attributes["aria-description"]
+    assert operation.attributes == {}
+    schema.value = '{"type": "object"}'
+    assert _parse_form(JsonKind(), form).schema == '{"type": "object"}' and schema.attributes == {}

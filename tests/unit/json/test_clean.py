@@ -51,3 +51,19 @@ def test_deep_records_are_cleaned_without_recursion():
     for _ in range(5_000):
         cleaned = cleaned[0] if isinstance(cleaned, list) else cleaned["k"]
     assert cleaned == "[REDACTED:email]"
+
+
+def test_keys_redacted_to_the_same_marker_keep_every_value_numbered_in_key_order():
+    cleaner = Cleaner(redact_keys=True)
+    cleaned = cleaner.clean({"a@b.com": 1, "c@d.com": 2, "x": {"e@f.io [x]": 3, "g@h.io [x]": 4, "i@j.io [x]": 5}})
+    assert cleaned == {"[REDACTED:email]": 1, "[REDACTED:email#2]": 2,
+                       "x": {"[REDACTED:email] [x]": 3, "[REDACTED:email#2] [x]": 4, "[REDACTED:email#3] [x]": 5}}
+    assert len(cleaner.collisions) == 3 and "at $.x" in cleaner.collisions[1]
+    assert not any("@" in message for message in cleaner.collisions)
+
+
+def test_a_numbered_marker_never_takes_the_name_of_a_key_already_there():
+    cleaner = Cleaner(redact_keys=True)
+    cleaned = cleaner.clean({"a@b.com": 1, "c@d.com": 2, "[REDACTED:email#2]": 3, "[REDACTED:email]": 4})
+    assert sorted(cleaned.values()) == [1, 2, 3, 4] and cleaned["[REDACTED:email#2]"] == 3
+    assert len(cleaner.collisions) == 2

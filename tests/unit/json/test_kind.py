@@ -66,10 +66,10 @@ def test_a_completed_task_claims_its_result_report_and_file():
 
 def test_a_completed_task_offers_its_data_then_its_report_and_an_unfinished_one_nothing():
     result = {"result_key": "result:t1:r1", "filename": "d.jsonl", "report_key": "result:t1:r1:report.json",
-              "report_filename": "d.report.json"}
+              "report_filename": "d.jsonl.report.json"}
     task = TaskState(id="t1", name="d.json", kind="json", status=TaskStatus.COMPLETED, result=result)
     assert [(d.key, d.filename, d.label) for d in JsonKind().downloads(task)] == [
-        ("result:t1:r1", "d.jsonl", "Download"), ("result:t1:r1:report.json", "d.report.json", "Download report")]
+        ("result:t1:r1", "d.jsonl", "Download"), ("result:t1:r1:report.json", "d.jsonl.report.json", "Download report")]
     assert JsonKind().download(task).filename == "d.jsonl"
     assert JsonKind().downloads(TaskState(id="t2", name="d.json", kind="json")) == []
 

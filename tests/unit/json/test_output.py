@@ -2,7 +2,16 @@
 
 import json
 
-from dataflow.executors.json.output import canonical_digest, join_records, record_text, split_name, stem, zip_files
+from dataflow.executors.json.output import (
+    canonical_digest,
+    join_records,
+    record_text,
+    report_bytes,
+    report_name,
+    split_name,
+    stem,
+    zip_files,
+)
 from tests.unit.json.conftest import unzip
 
 
@@ -43,3 +52,20 @@ def test_zips_are_identical_for_identical_files():
     files = [("a.jsonl", b"1\n"), ("b.jsonl", b"2\n")]
     assert zip_files(files) == zip_files(files)
     assert unzip(zip_files(files)) == dict(files)
+
+
+def test_a_lone_surrogate_is_written_as_its_escape_and_the_rest_stays_utf8():
+    value = json.loads('{"a":"\\ud800 é 😀","\\udc00":1}')
+    text = record_text(value, form="jsonl", pretty=False)
+    assert text == '{"a":"\\ud800 é 😀","\\udc00":1}' and json.loads(text) == value
+    assert record_text(value, form="json", pretty=True).encode("utf-8").count(b"\\ud") == 2
+    assert json.loads(report_bytes({"example": value})) == {"example": value}
+
+
+def test_records_differing_only_by_a_lone_surrogate_have_different_digests():
+    assert canonical_digest(json.loads('"\\ud800"')) != canonical_digest(json.loads('"\\ud801"'))
+
+
+def test_a_report_is_named_after_the_whole_input_name():
+    names = {report_name(source) for source in ("good.jsonl.zst", "good.jsonl", "a/b\\good.json")}
+    assert names == {"good.jsonl.zst.report.json", "good.jsonl.report.json", "good.json.report.json"}

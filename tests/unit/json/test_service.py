@@ -7,6 +7,7 @@ import json
 import pytest
 
 from dataflow.core.blobs import file_key
+from dataflow.core.errors import NonRetryableError
 from dataflow.executors.json.errors import (
     CorruptZstError,
     EmptyFileError,
@@ -14,6 +15,7 @@ from dataflow.executors.json.errors import (
     FileMissingError,
     FileTooLargeError,
     InvalidJsonError,
+    JsonInternalError,
     JsonWorkerError,
     MissingPartsError,
     NonFiniteNumberError,
@@ -138,7 +140,10 @@ async def test_the_report_says_what_was_done_with_counts_and_timings(run_file, s
     assert report["operation"] == "convert" and report["source"] == "d.jsonl"
     assert report["output"] == {"file": "d.json", "bytes": len(data)}
     assert report["input"]["input_bytes"] == len(as_jsonl(RECORDS)) and report["input"]["form"] == "jsonl"
-    assert set(report["timings"]) == {"processing_seconds", "assembling_seconds"}
+    assert set(report["timings"]) == {"opening_seconds", "processing_seconds", "assembling_seconds"}
+    assert report["options"] == {"operation": "convert", "records_path": None, "output_format": "auto",
+                                 "pretty": False, "dedupe": False, "max_depth": 512}  # only what convert reads
+    assert result["report_filename"] == "d.jsonl.report.json"
     assert result["result_key"] == run_result_key("t1", "1") == "result:t1:1"
     assert result["report_key"] == report_key(result["result_key"]) == "result:t1:1:report.json"
     assert [key for key in store.data if key.startswith("part:t1:out:")]  # kept until completion is durable
@@ -306,3 +311,58 @@ async def test_a_resume_whose_saved_state_is_gone_raises_missing_parts(store, se
     await store.put(file_key("f"), as_jsonl(RECORDS))
     with pytest.raises(MissingPartsError, match="state saved with step 3"):
         await service.open("t1", "f", {"operation": "convert"}, source="d.jsonl", checkpoint={"step": 3})
+
+
+@pytest.mark.parametrize("operation", ["inspect", "clean", "split", "convert"])
+async def test_a_lone_surrogate_escape_gives_valid_output_written_escaped(run_file, operation):
+    data = '{"a":"\\ud800 Zoë"}\n{"a":"ok \\udfff"}\n'.encode()
+    _, result, out, report = await run_file(data, {"operation": operation, "output_format": "jsonl"}, name="s.jsonl")
+    if operation == "split":
+        out = b"".join(unzip(out).values())
+    out.decode("utf-8")  # strict UTF-8: no surrogate was written raw
+    if operation == "inspect":
+        assert b"\\ud800" in out and report["result"]["records"] == 2
+    else:
+        assert out == '{"a":"\\ud800 Zoë"}\n{"a":"ok \\udfff"}\n'.encode()
+
+
+async def test_a_bug_met_while_finishing_fails_at_once_with_a_clear_message(run_file, service, monkeypatch):
+    async def broken(*_args):
+        raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
+
+    monkeypatch.setattr(service, "_assemble", broken)
+    with pytest.raises(JsonInternalError, match=r"while assembling the result: UnicodeEncodeError: .*surrogates "
+                                                 r"not allowed \(at test_service.py:\d+\)\. This is a bug") as caught:
+        await run_file(as_jsonl(RECORDS), {"operation": "convert"}, name="d.jsonl")
+    assert isinstance(caught.value, NonRetryableError)
+
+
+async def test_an_error_that_may_pass_is_not_turned_into_a_bug(run_file, service, monkeypatch):
+    async def full(*_args):
+        raise MemoryError("out of memory")
+
+    monkeypatch.setattr(service, "_assemble", full)
+    with pytest.raises(MemoryError):
+        await run_file(as_jsonl(RECORDS), {"operation": "convert"}, name="d.jsonl")
+
+
+async def test_clean_keys_that_collide_keep_every_value_with_a_warning(run_file):
+    data = b'{"a@b.com": 1, "c@d.com": 2}\n'
+    _, result, out, report = await run_file(data, {"operation": "clean", "redact_keys": True}, name="k.jsonl")
+    assert out == b'{"[REDACTED:email]":1,"[REDACTED:email#2]":2}\n'
+    assert any("Record 1: Keys of one object at $" in warning for warning in report["warnings"])
+    assert result["warnings"] == report["warnings"]
+
+
+@needs_zstd
+async def test_decompressing_counts_its_time_at_open_and_lists_no_record_options(store):
+    ticks = iter(range(100))
+    service = JsonService(store, monotonic=lambda: float(next(ticks)))
+    await store.put(file_key("f"), zstd.compress(as_jsonl(RECORDS), 3))
+    await service.open("t", "f", {"operation": "decompress"}, source="dir/good.jsonl.zst")
+    outcome = await service.process("t", {"step": 0, "offset": None, "index": 0}, 1 << 30)
+    assert outcome["done"]
+    result = await service.finish("t")
+    report = json.loads(store.data[result["report_key"]])
+    assert report["timings"]["opening_seconds"] == 1.0 and report["options"] == {"operation": "decompress"}
+    assert result["report_filename"] == "good.jsonl.zst.report.json" and result["filename"] == "good.jsonl"

@@ -71,6 +71,27 @@ class ValidatorUnavailableError(NonRetryableError):
     """fastjsonschema could not be imported, so a user schema cannot be checked here."""
 
 
+class JsonInternalError(NonRetryableError):
+    """A bug of ours met on this file (a ValueError, TypeError... from our code, not a problem the
+    file has): the same file would meet it again, so it is not retried. The message names the
+    stage, the original error and where it was raised, for a bug report."""
+
+
+BUG_TYPES = (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError, AssertionError,
+             RecursionError)  # deterministic on the same input; MemoryError or a storage error may pass
+
+
+def internal_error(stage: str, error: BaseException) -> JsonInternalError:
+    """`error` (one of BUG_TYPES) as a JsonInternalError saying what failed, while doing what, where."""
+    frame = error.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    where = f" (at {frame.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.tb_lineno})" if frame else ""
+    return JsonInternalError(f"An unexpected error of the JSON workbench while {stage}: {type(error).__name__}: "
+                             f"{error}{where}. This is a bug, not a problem you can fix in the file; retrying "
+                             "would fail the same way, so the task was not retried. Please report this message.")
+
+
 class JsonWorkerError(WorkerError):
     """The worker failed in a way that may pass (it crashed, was restarted): retried."""
 
@@ -88,6 +109,6 @@ class MissingPartsError(DataflowError):
 JSON_ERRORS: tuple[type[Exception], ...] = (
     JsonInputError, EmptyFileError, NotJsonError, InvalidJsonError, TruncatedJsonError, EncodingError,
     NonFiniteNumberError, NumberTooLargeError, TooDeepError, RecordPathError, CorruptZstError, FileTooLargeError,
-    SchemaError, ZstdUnavailableError, ValidatorUnavailableError, JsonWorkerError, FileMissingError,
+    SchemaError, ZstdUnavailableError, ValidatorUnavailableError, JsonInternalError, JsonWorkerError, FileMissingError,
     MissingPartsError,
 )

@@ -120,7 +120,12 @@ class Clean(Operation):
         self.cleaner.counts.update((state or {}).get("counts", {}))
 
     def _add(self, value: Any, index: int) -> str:
-        return self.text(self.cleaner.clean(value))
+        text = self.text(self.cleaner.clean(value))
+        if self.cleaner.collisions:
+            self.warn([f"Record {index + 1}: {message}" for message in self.cleaner.collisions],
+                      len(self.cleaner.collisions))
+            self.cleaner.collisions.clear()
+        return text
 
     def state(self) -> dict[str, Any]:
         return super().state() | {"counts": dict(self.cleaner.counts)}

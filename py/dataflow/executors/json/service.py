@@ -9,32 +9,60 @@ result is byte-identical to an uninterrupted run. Executors ring: never imports 
 
 from __future__ import annotations
 
+import functools
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from dataflow.core.blobs import BlobStore, parts_prefix
+from dataflow.core.errors import DataflowError
 from dataflow.core.runs import stored_file, stored_summary
 from dataflow.executors.json import zstd as zstd_module
 from dataflow.executors.json.encoding import to_utf8
 from dataflow.executors.json.errors import (
+    BUG_TYPES,
     CorruptZstError,
     EmptyFileError,
     FileMissingError,
     FileTooLargeError,
     JsonWorkerError,
     MissingPartsError,
+    internal_error,
 )
 from dataflow.executors.json.layout import Layout, detect
 from dataflow.executors.json.operations import OPERATIONS, ByteOperation, Operation
 from dataflow.executors.json.options import JsonOptions, too_large
-from dataflow.executors.json.output import join_records, report_bytes, split_name, stem, zip_files
+from dataflow.executors.json.output import (
+    base_name,
+    join_records,
+    report_bytes,
+    report_name,
+    split_name,
+    stem,
+    zip_files,
+)
 from dataflow.executors.json.reader import RecordReader
 from dataflow.executors.json.store import report_key, run_result_key, step_key, step_of, summary_key
 
 TOOL = "DataFlow Tasks JSON workbench"
+
+
+def deterministic(stage: str) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
+    """A service call whose BUG_TYPES errors become a JsonInternalError (not retried: the same file
+    would raise them again) saying `stage`; our own errors and any other pass through unchanged."""
+    def wrap(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        @functools.wraps(method)
+        async def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await method(*args, **kwargs)
+            except DataflowError:
+                raise
+            except BUG_TYPES as error:
+                raise internal_error(stage, error) from error
+        return guarded
+    return wrap
 
 
 @dataclass
@@ -49,6 +77,7 @@ class OpenFile:
     reader: RecordReader | None = None
     layout: Layout | None = None
     warnings: list[str] = field(default_factory=list)
+    opening_seconds: float = 0.0  # reading, decompressing and detecting, in this worker's open
 
 
 class JsonService:
@@ -61,12 +90,14 @@ class JsonService:
         self.monotonic = monotonic
         self.files: dict[str, OpenFile] = {}
 
+    @deterministic("opening the file")
     async def open(self, task_id: str, file_id: str, options: dict[str, Any], *, source: str = "data.json",
                    checkpoint: dict[str, Any] | None = None) -> dict[str, Any]:
         """Read, decompress and detect the stored file; resume from `checkpoint` ({step, offset,
         index}) when given. Returns {"total": bytes to go through, "form", "records_path",
         "candidates", "encoding", "compressed", "warnings"}."""
         parsed = JsonOptions.from_dict(options)
+        started = self.monotonic()
         raw = await self._raw(file_id, parsed)
         compressed = zstd_module.is_zstd(raw)
         warnings: list[str] = []
@@ -85,6 +116,7 @@ class JsonService:
         else:
             opened = self._records(parsed, source, raw, compressed, state, extras, step, info, warnings)
         info["total"] = len(opened.data)
+        opened.opening_seconds = self.monotonic() - started
         self.files[task_id] = opened
         return info | {"warnings": list(opened.warnings)}
 
@@ -101,6 +133,7 @@ class JsonService:
         reader = RecordReader(text.data, layout, max_depth=parsed.max_depth)
         return OpenFile(parsed, source, len(raw), text.data, operation, step, info, reader, layout, warnings)
 
+    @deterministic("processing the file")
     async def process(self, task_id: str, position: dict[str, Any], budget: int) -> dict[str, Any]:
         """Run one step from `position` ({step, offset, index}) over about `budget` bytes of input.
         Returns the next position ({step, offset, index}) with "done"."""
@@ -148,6 +181,7 @@ class JsonService:
         operation.warn(reader.warnings[seen_messages:], reader.warning_count - seen_warnings)
         return texts, offset, index, done
 
+    @deterministic("assembling the result")
     async def finish(self, task_id: str, run: str = "1") -> dict[str, Any]:
         """Assemble and store the result of run `run` with its report.json; returns their keys, the
         file name, MIME type, size, record counts and warnings. Safe to call again after an
@@ -168,7 +202,7 @@ class JsonService:
         if operation.name == "inspect":  # the inspection is the report, without the timings that vary by run
             data = report_bytes({key: value for key, value in report.items() if key != "timings"})
         result = {"result_key": key, "report_key": report_key(key), "filename": filename,
-                  "report_filename": f"{stem(opened.source)}.report.json", "mime": mime, "size": len(data),
+                  "report_filename": report_name(opened.source), "mime": mime, "size": len(data),
                   "operation": operation.name, "records": summary.get("records_read", summary.get("records")),
                   "records_path": opened.layout.pointer if opened.layout else None,
                   "warnings": report["warnings"]}
@@ -236,10 +270,11 @@ class JsonService:
         if isinstance(operation, ByteOperation):
             chunks = [part if isinstance(part, bytes) else part.encode("latin-1")
                       async for part in self._parts(task_id, opened)]
+            name = base_name(opened.source)
             if operation.name == "compress":
-                name = opened.source.rsplit("/", 1)[-1] + ".zst"
+                name += ".zst"
             else:
-                name = opened.source[:-4] if opened.source.lower().endswith(".zst") else opened.source + ".out"
+                name = name[:-4] if name.lower().endswith(".zst") else name + ".out"
             return b"".join(chunks), name, "application/zstd" if operation.name == "compress" else \
                 "application/octet-stream", {}
         if operation.name == "inspect":
@@ -293,7 +328,8 @@ class JsonService:
                 "options": _relevant_options(opened.options), "result": summary,
                 "output": {"file": filename, "bytes": size} if operation.name != "inspect" else None,
                 "warnings": warnings,
-                "timings": {"processing_seconds": round(operation.seconds, 3),
+                "timings": {"opening_seconds": round(opened.opening_seconds, 3),
+                            "processing_seconds": round(operation.seconds, 3),
                             "assembling_seconds": round(finish_seconds, 3)}}
 
     def _file(self, task_id: str) -> OpenFile:
@@ -303,9 +339,20 @@ class JsonService:
             raise JsonWorkerError(f"task {task_id} has no open file in this worker (it was restarted)") from None
 
 
+RELEVANT_OPTIONS = {  # what each operation reads of JsonOptions, as its report lists them
+    "inspect": ("records_path", "schema", "max_errors_per_path", "chat_check", "examples", "max_depth"),
+    "clean": ("records_path", "output_format", "pretty", "redact_keys", "max_depth"),
+    "split": ("records_path", "output_format", "split_size", "pretty", "max_depth"),
+    "convert": ("records_path", "output_format", "pretty", "dedupe", "max_depth"),
+    "compress": ("level",),
+    "decompress": (),
+}
+
+
 def _relevant_options(options: JsonOptions) -> dict[str, Any]:
-    chosen = options.to_dict()
-    chosen.pop("max_file_bytes")
+    """The options the operation used (RELEVANT_OPTIONS), the operation first; a schema as its length."""
+    every = options.to_dict()
+    chosen = {"operation": options.operation} | {name: every[name] for name in RELEVANT_OPTIONS[options.operation]}
     if chosen.get("schema"):
         chosen["schema"] = f"{len(options.schema or ''):,} characters"
     return chosen
