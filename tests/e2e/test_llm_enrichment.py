@@ -173,7 +173,7 @@ def test_after_a_reload_the_key_typed_again_in_the_provider_section_unlocks_ever
     assert wait_for_app_state(app) == "ready"
     wait_engine(app)
     for name in ("first.jsonl", "second.jsonl"):
-        assert wait_status(app, name, "failed").locator(".badge").text_content() == "Needs api key"
+        assert wait_status(app, name, "failed").locator(".badge").text_content() == "Needs API key"
     key = app.locator("#llm-section").get_by_label("API key")
     assert key.input_value() == ""  # memory only: gone with the reload
     key.fill(GOOD_KEY)

@@ -13,7 +13,6 @@ import time
 
 import pytest
 
-from dataflow.core.blobs import MemoryBlobStore
 from dataflow.core.executor import ExecutionContext
 from dataflow.core.status import StopRequest
 from dataflow.executors.llm.executor import LlmExecutor
@@ -82,11 +81,6 @@ def server():
 @pytest.fixture
 def fast_clock():
     return FastClock()
-
-
-@pytest.fixture
-def blobs():
-    return MemoryBlobStore()
 
 
 @pytest.fixture
