@@ -96,15 +96,40 @@ def finished_history(count: int) -> list[list[str]]:
     return records
 
 
-# An init script: main-thread long tasks in window.__longtasks ([start ms, duration ms]) and each
-# row's status changes in window.__marks ([time ms, status]).
-LONG_TASKS_AND_MARKS = """
-    window.__longtasks = []; window.__marks = [];
+# Main-thread blocking. The Long Tasks API reports every task over 50 ms (the RAIL model's figure);
+# how many such tasks a run sees depends on the machine: on CI's (about 1.4x slower than a quiet
+# development machine) garbage collection and layout alone gave 53 and 67 ms tasks. The 50 ms
+# figures are therefore printed by `make bench`, not asserted (README, "How fast it is"). A test
+# asserts what does not depend on the machine: no task blocks the main thread for BLOCKING_MS, far
+# above that jitter and far below the work each test gives (a second or more if it ran on the main
+# thread: the old synchronous Hide completed over 2,000 rows took 293 ms, Clear finished 421 ms).
+BLOCKING_MS = 200
+
+# Long tasks in window.__longtasks ([start ms, duration ms]): LONG_TASKS as an init script or
+# evaluated in a page; LONG_TASKS_AND_MARKS also records each row's status changes in
+# window.__marks ([time ms, status]).
+LONG_TASKS = """
+    window.__longtasks = [];
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) window.__longtasks.push([entry.startTime, entry.duration]);
     }).observe({type: 'longtask', buffered: true});
+"""
+LONG_TASKS_AND_MARKS = LONG_TASKS + """
+    window.__marks = [];
     addEventListener('DOMContentLoaded', () => new MutationObserver((records) => {
       for (const record of records) window.__marks.push([performance.now(), record.target.dataset.status]);
     }).observe(document.getElementById('task-list'),
                {subtree: true, attributes: true, attributeFilter: ['data-status']}));
 """
+
+
+def long_tasks(page: Page, since: float = 0.0, until: float = float("inf")) -> list[list[float]]:
+    """The main thread's long tasks ([start ms, duration ms]) that started in [since, until]."""
+    return [entry for entry in page.evaluate("window.__longtasks") if since <= entry[0] <= until]
+
+
+def assert_not_blocked(tasks: list[list[float]], what: str) -> None:
+    """Print every long task seen while `what` ran; fail if one blocked for BLOCKING_MS or more."""
+    print(f"main-thread long tasks (start ms, duration ms) while {what}: {tasks}")
+    blocking = [entry for entry in tasks if entry[1] >= BLOCKING_MS]
+    assert blocking == [], f"the main thread was blocked >= {BLOCKING_MS} ms while {what}: {blocking}"

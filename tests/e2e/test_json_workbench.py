@@ -17,7 +17,9 @@ from dataflow.executors.json.service import JsonService
 from tests.e2e.helpers import (
     LONG_TASKS_AND_MARKS,
     add_files,
+    assert_not_blocked,
     download,
+    long_tasks,
     progress,
     reload_at_progress,
     row,
@@ -269,7 +271,7 @@ def test_whole_number_fields_refuse_empty_and_out_of_range_values_with_their_mes
 
 
 
-def test_no_long_task_on_the_main_thread_while_a_large_file_is_processed(context, watch):
+def test_the_main_thread_is_not_blocked_while_a_large_file_is_processed(context, watch):
     from tests.e2e.conftest import wait_for_app_state, watch_page
 
     page = watch_page(context.new_page(), watch)
@@ -285,10 +287,8 @@ def test_no_long_task_on_the_main_thread_while_a_large_file_is_processed(context
     marks = page.evaluate("window.__marks")
     started = min(at for at, status in marks if status == "running")
     finished = min(at for at, status in marks if status == "completed")
-    during = [entry for entry in page.evaluate("window.__longtasks") if started <= entry[0] <= finished]
-    print(f"{len(data) / 2**20:.0f} MB processed in {(finished - started) / 1000:.1f} s; main thread's long tasks "
-          f"meanwhile (start ms, duration ms): {during}")
     assert finished - started > 1000  # the measured window really covers the processing
-    assert any(entry[0] < started for entry in page.evaluate("window.__longtasks"))  # the observer works: boot has some
-    assert during == [], f"main-thread long tasks (start ms, duration ms) while processing: {during}"
+    assert long_tasks(page, until=started)  # the observer works: the boot has some
+    assert_not_blocked(long_tasks(page, started, finished),
+                       f"{len(data) / 2**20:.0f} MB were processed in {(finished - started) / 1000:.1f} s")
     page.close()
