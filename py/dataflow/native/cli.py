@@ -23,13 +23,15 @@ from rich.console import Console
 
 from dataflow.core import RetryPolicy, TaskStatus
 from dataflow.core.clock import SystemClock
+from dataflow.core.kinds import Options
 from dataflow.core.persistence import TaskStore
 from dataflow.executors.pdf.client import PdfTimeouts
 from dataflow.executors.pdf.options import FORMATS, MODES, PdfOptions
-from dataflow.native.batch import KINDS, UsageError, default_state_dir, discover, error_type_names
+from dataflow.native.batch import KINDS, NATIVE, UsageError, default_state_dir, discover, error_type_names
 from dataflow.native.bounds import BoundsError, check_bounds, option_names
 from dataflow.native.display import ProgressDisplay, counts_line, status_table, summary_table
 from dataflow.native.file_storage import FileStorage, ReadOnlyStorage, read_only_warning
+from dataflow.native.form_options import add_form_options, options_from
 from dataflow.native.host import NativeHost, blob_root
 from dataflow.native.process_client import ProcessPool, default_workers
 from dataflow.native.state_lock import StateDirectoryBusyError, StateLock, is_busy
@@ -60,7 +62,7 @@ def main(argv: list[str] | None = None, *, console: Console | None = None) -> in
 
 def build_parser(*, with_temporal: bool = True) -> argparse.ArgumentParser:
     """The command line; `with_temporal=False` leaves temporalio unimported (it takes a moment)."""
-    parser = argparse.ArgumentParser(prog="dataflow", description="Durable batch processing of files (PDF today): "
+    parser = argparse.ArgumentParser(prog="dataflow", description="Durable batch processing of files (PDF, JSON): "
                                      "the executors of the DataFlow Tasks page, on the command line.")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="process files and folders into DIR (resumes an interrupted run)")
@@ -70,7 +72,7 @@ def build_parser(*, with_temporal: bool = True) -> argparse.ArgumentParser:
     run.add_argument("--overwrite", action="store_true",
                      help="let results replace files in DIR that this state directory did not write "
                           "(default: write beside them, as NAME-2.zip)")
-    add_pdf_options(run)
+    add_kind_options(run)
     add_host_options(run)
     add_retry_options(run)
     run.set_defaults(handler=lambda args, console: interruptible(run_command(args, console), console))
@@ -87,6 +89,21 @@ def build_parser(*, with_temporal: bool = True) -> argparse.ArgumentParser:
     if with_temporal:
         add_temporal_commands(temporal)
     return parser
+
+
+def add_kind_options(parser: argparse.ArgumentParser) -> None:
+    """The options of every kind: PDF files', then the JSON workbench's (from its form)."""
+    add_pdf_options(parser)
+    json_kind = NATIVE.get("json")
+    assert json_kind is not None
+    add_form_options(parser, json_kind, title="JSON files (the options of the page's JSON workbench)")
+
+
+def kind_options_from(args: argparse.Namespace) -> dict[str, Options]:
+    """Each kind's options from the command line, by kind; UsageError naming the option at fault."""
+    json_kind = NATIVE.get("json")
+    assert json_kind is not None
+    return {"pdf": pdf_options_from(args), "json": options_from(args, json_kind)}
 
 
 def add_pdf_options(parser: argparse.ArgumentParser) -> None:
@@ -141,7 +158,7 @@ def add_temporal_commands(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)  # whatever follows
         parser.set_defaults(handler=unavailable)
         return
-    add_commands(parser, add_pdf_options=add_pdf_options, add_retry_options=add_retry_options)
+    add_commands(parser, add_kind_options=add_kind_options, add_retry_options=add_retry_options)
 
 
 def retry_policy_from(args: argparse.Namespace) -> RetryPolicy:
@@ -199,9 +216,10 @@ def make_host(args: argparse.Namespace, retry_policy: RetryPolicy | None = None,
     except OSError as error:
         raise UsageError(f"cannot lock {lock.path}: {error.strerror or error}.") from None
     pool = ProcessPool.of_processes(args.workers, blob_root(state), timeouts=PdfTimeouts(per_page=args.page_timeout))
+    json_pool = ProcessPool.of_json_processes(args.workers, blob_root(state))  # processes start on first use
     return NativeHost(out_dir=args.out, state_dir=state, pool=pool, concurrency=args.workers,
                       retry_policy=retry_policy, on_close=lock.release, password=password,
-                      overwrite=getattr(args, "overwrite", False))
+                      overwrite=getattr(args, "overwrite", False), json_pool=json_pool)
 
 
 def password_from(args: argparse.Namespace, ask: Callable[[str], str] | None = None,
@@ -243,7 +261,7 @@ def notify(args: argparse.Namespace, host: NativeHost) -> None:
 
 
 async def run_command(args: argparse.Namespace, console: Console) -> int:
-    options, policy = pdf_options_from(args), retry_policy_from(args)
+    options, policy = kind_options_from(args), retry_policy_from(args)
     check_host_options(args)
     sources = discover(args.paths, kind=args.kind)
     if not sources:

@@ -23,9 +23,20 @@ from temporalio.worker import Worker
 
 from dataflow.core import AttemptRecord, TaskError, TaskState, TaskStatus
 from dataflow.core.events import CHANGED, TaskEvent
+from dataflow.core.kinds import Options
 from dataflow.executors.pdf.client import PdfTimeouts
-from dataflow.executors.pdf.options import PdfOptions
-from dataflow.native.batch import KINDS, Source, UsageError, default_state_dir, discover, output_name, task_input
+from dataflow.native.batch import (
+    KINDS,
+    OptionsByKind,
+    Source,
+    UsageError,
+    by_kind,
+    default_state_dir,
+    discover,
+    output_metadata,
+    output_name,
+    task_input,
+)
 from dataflow.native.display import ProgressDisplay, counts_line, summary_table
 from dataflow.native.host import blob_root
 from dataflow.native.process_client import default_workers
@@ -38,14 +49,15 @@ DEFAULT_QUEUE = "dataflow"
 POLL_SECONDS = 0.5
 
 
-def add_commands(parser: argparse.ArgumentParser, *, add_pdf_options, add_retry_options) -> None:
-    from dataflow.native.cli import interruptible, pdf_options_from, retry_policy_from
+def add_commands(parser: argparse.ArgumentParser, *, add_kind_options, add_retry_options) -> None:
+    from dataflow.native.cli import interruptible, kind_options_from, retry_policy_from
 
     commands = parser.add_subparsers(dest="temporal_command", required=True)
     worker = commands.add_parser("worker", help="run a Temporal worker hosting the executors")
     add_connection_options(worker)
     worker.add_argument("--workers", type=int, default=default_workers(), metavar="N",
-                        help="PDF worker processes, and activities at once (default: %(default)s)")
+                        help="worker processes per kind (PDF, JSON), and activities at once "
+                             "(default: %(default)s)")
     worker.add_argument("--page-timeout", type=float, default=PdfTimeouts.per_page, metavar="SECONDS",
                         help="the watchdog's limit per page; a page over it fails its file with PageTimeoutError "
                              "(default: %(default)s)")
@@ -63,11 +75,11 @@ def add_commands(parser: argparse.ArgumentParser, *, add_pdf_options, add_retry_
                              "(default: %(default)s)")
     submit.add_argument("--wait", action="store_true", help="follow the batch and print the summary")
     submit.add_argument("--quiet", action="store_true", help="no progress bars")
-    add_pdf_options(submit)
+    add_kind_options(submit)
     add_retry_options(submit)
 
     def submit_handler(args: argparse.Namespace, console: Console) -> int:
-        return interruptible(submit_command(args, console, pdf_options_from(args), retry_policy_from(args)), console)
+        return interruptible(submit_command(args, console, kind_options_from(args), retry_policy_from(args)), console)
 
     submit.set_defaults(handler=submit_handler)
 
@@ -110,23 +122,25 @@ async def connect(args: argparse.Namespace) -> Client:
 # Submitting --------------------------------------------------------------------------------------
 
 
-def batch_input(sources: list[Source], options: PdfOptions, *, out_dir: Path, batch_id: str, concurrency: int,
-                retry_policy: dict[str, Any], heartbeat_timeout: float) -> BatchInput:
-    """One job per file; parts go to the shared DIR/.dataflow/blobs, results to DIR."""
-    out_dir = out_dir.resolve()
+def batch_input(sources: list[Source], options: Options | OptionsByKind, *, out_dir: Path, batch_id: str,
+                concurrency: int, retry_policy: dict[str, Any], heartbeat_timeout: float) -> BatchInput:
+    """One job per file (`options` by kind: see batch.by_kind); parts go to the shared
+    DIR/.dataflow/blobs, results to DIR."""
+    out_dir, chosen = out_dir.resolve(), by_kind(options)
     taken: set[str] = set()
     jobs = []
     for index, source in enumerate(sources):
-        name = output_name(source, options, taken)
+        name = output_name(source, chosen[source.kind], taken)
         taken.add(name)
         jobs.append(FileJob(task_id=f"{batch_id}-{index:05d}", kind=source.kind, name=source.path.name,
-                            input=task_input(source, options), output_dir=str(out_dir), output_name=name,
-                            blob_root=str(blob_root(default_state_dir(out_dir)))))
+                            input=task_input(source, chosen[source.kind]), output_dir=str(out_dir), output_name=name,
+                            blob_root=str(blob_root(default_state_dir(out_dir))),
+                            metadata=output_metadata(source, chosen[source.kind], name)))
     return BatchInput(jobs=jobs, concurrency=concurrency, retry_policy=retry_policy,
                       heartbeat_timeout=heartbeat_timeout)
 
 
-async def submit_command(args: argparse.Namespace, console: Console, options: PdfOptions, policy) -> int:
+async def submit_command(args: argparse.Namespace, console: Console, options: OptionsByKind, policy) -> int:
     sources = discover(args.paths, kind=args.kind)
     if not sources:
         raise UsageError("no files of a known kind were found in " + ", ".join(args.paths) + ".")
@@ -160,16 +174,24 @@ async def submit_command(args: argparse.Namespace, console: Console, options: Pd
     return 0 if all(outcome.status == "completed" for outcome in outcomes) else 1
 
 
-def batch_id_of(sources: list[Source], options: PdfOptions, *, out_dir: Path, concurrency: int,
+def batch_id_of(sources: list[Source], options: Options | OptionsByKind, *, out_dir: Path, concurrency: int,
                 retry_policy: dict[str, Any], heartbeat_timeout: float) -> str:
     """A workflow id decided by what the batch is: its files (path, size, modification time), the
     options, the retry policy, the limits and the output folder. The same submit again finds its
     batch still running (re-attaches) instead of starting a second one over the same files."""
     identity = {"files": [[str(source.path), source.size, source.mtime_ns] for source in sources],
-                "options": options.to_dict(), "retry_policy": retry_policy, "concurrency": concurrency,
-                "heartbeat_timeout": heartbeat_timeout, "out": str(out_dir.resolve())}
+                "options": _options_of(sources, by_kind(options)), "retry_policy": retry_policy,
+                "concurrency": concurrency, "heartbeat_timeout": heartbeat_timeout, "out": str(out_dir.resolve())}
     digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode("utf-8")).hexdigest()
     return f"dataflow-batch-{digest[:16]}"
+
+
+def _options_of(sources: list[Source], options: dict[str, Options]) -> dict[str, Any] | list[dict[str, Any]]:
+    """The options that matter to the batch's files: a PDF-only batch keeps the id it had before JSON."""
+    kinds = sorted({source.kind for source in sources})
+    if kinds == ["pdf"]:
+        return options["pdf"].to_dict()
+    return [{"kind": kind, "options": options[kind].to_dict()} for kind in kinds]
 
 
 NO_WORKER_SECONDS = 5.0
@@ -240,7 +262,7 @@ async def heartbeats(handle: WorkflowHandle, description: Any) -> dict[str, dict
 def job_task(job: FileJob, *, status: TaskStatus = TaskStatus.PENDING, progress: float = 0.0,
              message: str | None = None) -> TaskState:
     return TaskState(id=job.task_id, name=job.name, kind=job.kind, status=status, progress=progress,
-                     progress_message=message, metadata={"output": job.output_name})
+                     progress_message=message, metadata=job.metadata or {"output": job.output_name})
 
 
 def outcome_task(outcome: FileOutcome, batch: BatchInput) -> TaskState:
@@ -248,6 +270,7 @@ def outcome_task(outcome: FileOutcome, batch: BatchInput) -> TaskState:
     job = next(job for job in batch.jobs if job.task_id == outcome.task_id)
     status = TaskStatus.COMPLETED if outcome.status == "completed" else TaskStatus.FAILED
     task = job_task(job, status=status, progress=100.0)
+    task.result = outcome.details if status is TaskStatus.COMPLETED else None  # names its files (output_files)
     if outcome.started_at is not None and outcome.ended_at is not None:
         task.attempts = [AttemptRecord(number=1, started_at=outcome.started_at, ended_at=outcome.ended_at,
                                        outcome=outcome.status)]

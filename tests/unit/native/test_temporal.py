@@ -28,7 +28,7 @@ from dataflow.native.temporal_cli import batch_input, heartbeats, make_worker
 from dataflow.native.temporal_workflow import BatchWorkflow
 from dataflow.native.worker_process import HOOKS_VARIABLE
 from tests import pdfs
-from tests.unit.native.conftest import reference_output
+from tests.unit.native.conftest import reference_output, without_timings
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 BIN = Path(sys.executable).parent
@@ -54,11 +54,12 @@ async def test_checkpoint_of_reads_the_last_heartbeat():
 
 async def test_a_batch_completes_with_the_clis_outputs_and_a_bad_file_fails_alone(env, write_pdf, tmp_path):
     good, scans = write_pdf("good.pdf", pdfs.text_pdf(5)), write_pdf("scans.pdf", pdfs.images_pdf())
+    people = write_pdf("people.json", b'[{"id": 1, "mail": "a@example.com"}, {"id": 2}]')
     write_pdf("notes.pdf", b"Just some notes, not a PDF at all.\n")
     activities = FileActivities(workers=1)
     worker = make_worker(env.client, "batch", activities)
     args = ["temporal", "submit", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--address", address(env),
-            "--task-queue", "batch", "--concurrency", "2", "--wait", "--quiet"]
+            "--task-queue", "batch", "--concurrency", "2", "--operation", "clean", "--wait", "--quiet"]
     console = Console(record=True, width=200)
     try:
         async with worker:
@@ -66,14 +67,17 @@ async def test_a_batch_completes_with_the_clis_outputs_and_a_bad_file_fails_alon
     finally:
         activities.close()
     text = console.export_text()
-    assert code == 1 and "2 completed, 1 failed" in text
+    assert code == 1 and "3 completed, 1 failed" in text
     assert "NotAPdfError: This is not a PDF: it does not start with %PDF-." in text
 
     cli_out = tmp_path / "cli"
-    assert await asyncio.to_thread(main, ["run", str(good), str(scans), "--out", str(cli_out), "--workers", "1",
-                                          "--quiet"], console=Console(record=True)) == 0
-    for name in ("good.zip", "scans.zip"):
+    assert await asyncio.to_thread(main, ["run", str(good), str(scans), str(people), "--out", str(cli_out),
+                                          "--operation", "clean", "--workers", "1", "--quiet"],
+                                   console=Console(record=True)) == 0
+    for name in ("good.zip", "scans.zip", "people.clean.json"):
         assert (tmp_path / "out" / name).read_bytes() == (cli_out / name).read_bytes()
+    assert without_timings((tmp_path / "out" / "people.json.report.json").read_bytes()) == without_timings(
+        (cli_out / "people.json.report.json").read_bytes())
     assert (cli_out / "good.zip").read_bytes() == await reference_output(good.read_bytes(), "good.pdf")
     shared = FileBlobStore(blob_root(default_state_dir(tmp_path / "out")))
     assert await shared.keys("part:") == [] and await shared.keys("result:") == []  # released once recorded
