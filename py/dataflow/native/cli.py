@@ -16,6 +16,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Set
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -27,7 +28,7 @@ from dataflow.core.kinds import Options
 from dataflow.core.persistence import TaskStore
 from dataflow.executors.pdf.client import PdfTimeouts
 from dataflow.executors.pdf.options import FORMATS, MODES, PdfOptions
-from dataflow.native.batch import KINDS, NATIVE, UsageError, default_state_dir, discover, error_type_names
+from dataflow.native.batch import KINDS, NATIVE, Source, UsageError, default_state_dir, discover, error_type_names
 from dataflow.native.bounds import BoundsError, check_bounds, option_names
 from dataflow.native.display import ProgressDisplay, counts_line, status_table, summary_table
 from dataflow.native.file_storage import FileStorage, ReadOnlyStorage, read_only_warning
@@ -75,7 +76,7 @@ def build_parser(*, with_temporal: bool = True) -> argparse.ArgumentParser:
     add_kind_options(run)
     add_host_options(run)
     add_retry_options(run)
-    run.set_defaults(handler=lambda args, console: interruptible(run_command(args, console), console))
+    run.set_defaults(handler=lambda args, console: interruptible(run_command(args, console, plan_run(args)), console))
     status = commands.add_parser("status", help="list the tasks of DIR")
     status.add_argument("out", type=Path, metavar="DIR")
     status.add_argument("--state", type=Path, metavar="STATE_DIR", help="default: DIR/.dataflow")
@@ -84,7 +85,8 @@ def build_parser(*, with_temporal: bool = True) -> argparse.ArgumentParser:
     retry.add_argument("out", type=Path, metavar="DIR")
     retry.add_argument("task_ids", nargs="*", metavar="TASK", help="a task id or the start of one (see status)")
     add_host_options(retry)
-    retry.set_defaults(handler=lambda args, console: interruptible(retry_command(args, console), console))
+    retry.set_defaults(handler=lambda args, console: interruptible(retry_command(args, console, plan_retry(args)),
+                                                                  console))
     temporal = commands.add_parser("temporal", help="run the executors on Temporal (worker, submit)")
     if with_temporal:
         add_temporal_commands(temporal)
@@ -260,17 +262,33 @@ def notify(args: argparse.Namespace, host: NativeHost) -> None:
 # Commands ------------------------------------------------------------------------------------
 
 
-async def run_command(args: argparse.Namespace, console: Console) -> int:
+@dataclass(frozen=True)
+class RunPlan:
+    """What `run` takes from its command line, checked before anything is written."""
+
+    options: dict[str, Options]
+    policy: RetryPolicy
+    sources: list[Source]
+    password: str | None
+
+
+def plan_run(args: argparse.Namespace) -> RunPlan:
+    """Check `run`'s command line and read the password. Runs before the event loop: there a Ctrl-C
+    interrupts a password read that waits for stdin (inside the loop, whose signal handler only
+    wakes it, the read would be resumed and the Ctrl-C lost). Raises UsageError."""
     options, policy = kind_options_from(args), retry_policy_from(args)
     check_host_options(args)
     sources = discover(args.paths, kind=args.kind)
     if not sources:
         raise UsageError("no files of a known kind were found in " + ", ".join(args.paths) + ".")
-    password = password_from(args)
-    async with make_host(args, policy, password=password) as host:
+    return RunPlan(options, policy, sources, password_from(args))
+
+
+async def run_command(args: argparse.Namespace, console: Console, plan: RunPlan) -> int:
+    async with make_host(args, plan.policy, password=plan.password) as host:
         host.start()  # resumes at the next await: submit first, so a changed file is replaced, not resumed
         earlier = {task.id for task in host.tasks() if task.status.is_finished}
-        submitted = host.submit(sources, options, retry_policy=policy)
+        submitted = host.submit(plan.sources, plan.options, retry_policy=plan.policy)
         notify(args, host)
         await host.exported()
         chosen = list(dict.fromkeys(submitted.ids + host.resumed))
@@ -286,10 +304,14 @@ def require_state(args: argparse.Namespace) -> Path:
     return state
 
 
-async def retry_command(args: argparse.Namespace, console: Console) -> int:
+def plan_retry(args: argparse.Namespace) -> str | None:
+    """Check `retry`'s command line and read the password (before the event loop: see plan_run)."""
     check_host_options(args)
     require_state(args)
-    password = password_from(args)
+    return password_from(args)
+
+
+async def retry_command(args: argparse.Namespace, console: Console, password: str | None) -> int:
     async with make_host(args, password=password) as host:
         host.start()
         notify(args, host)

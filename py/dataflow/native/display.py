@@ -77,7 +77,7 @@ def middle_ellipsis(text: str, width: int) -> str:
         return ELLIPSIS[:width]
     head, tail = text[: (width - 1) // 2], text[len(text) - (width - 1 - (width - 1) // 2):]
     while cell_len(head + ELLIPSIS + tail) > width and (head or tail):  # wide characters take two cells
-        head, tail = (head[:-1], tail) if len(head) >= len(tail) else (head, tail[1:])
+        head, tail = (head[:-1], tail) if cell_len(head) >= cell_len(tail) else (head, tail[1:])
     return head + ELLIPSIS + tail
 
 

@@ -88,3 +88,34 @@ def test_summary_rows_are_sorted_by_path_and_same_names_show_their_folders():
     assert text.index("a/report.pdf") < text.index("b/report.pdf") < text.index("gone.pdf")
     flat = " ".join(text.split())
     assert "/d/gone.pdf is gone. Put it back there" in flat and "browser" not in flat
+
+
+def test_a_long_output_path_breaks_after_its_separators_never_inside_a_name():
+    from dataflow.native.display import wrap_path
+
+    out = Path("/srv/batches/2026-11-30/nightly-run/results")
+    done = task("a", TaskStatus.COMPLETED, metadata={"output": "quarterly-report.zip"})
+    console = Console(record=True, width=60)
+    console.print(summary_table([done], out_dir=out))
+    cells = [line.split("│")[3].strip() for line in console.export_text().splitlines() if line.count("│") == 5]
+    assert "".join(cells) == "/srv/batches/2026-11-30/nightly-run/results/quarterly-report.zip"
+    assert all(cell.endswith("/") for cell in cells[:-1]) and len(cells) > 1
+    assert wrap_path("/a/bb/ccc.zip", 6) == ["/a/bb/", "ccc.zip"[:2] + "…" + "zip"]
+
+
+def test_a_part_longer_than_the_column_is_cut_in_its_middle_with_an_ellipsis():
+    from dataflow.native.display import middle_ellipsis, wrap_path
+
+    assert middle_ellipsis("a-very-long-file-name.json.report.json", 15) == "a-very-…rt.json"
+    assert middle_ellipsis("short.json", 15) == "short.json"
+    assert middle_ellipsis("日本語のファイル名.json", 9) == "日本…json"  # wide characters take two cells
+    assert wrap_path("/data/" + "x" * 30 + ".json", 12) == ["/data/", "xxxxx…x.json"]
+
+
+def test_a_json_tasks_outcome_lists_its_data_and_its_report():
+    done = TaskState(id="j", name="people.json", kind="json", status=TaskStatus.COMPLETED,
+                     metadata={"output": "people.json.report.json", "stem": ["people", "people"]},
+                     result={"result_key": "result:j:1", "filename": "people.clean.jsonl",
+                             "report_key": "result:j:1:report.json", "report_filename": "people.json.report.json"})
+    text = render(summary_table([done], out_dir=Path("out")))
+    assert "out/people.clean.jsonl" in text and "out/people.json.report.json" in text
