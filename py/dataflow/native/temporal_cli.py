@@ -1,6 +1,7 @@
 """`dataflow temporal worker` hosts the executors as Temporal activities (and the batch workflow);
 `dataflow temporal submit` starts a batch and, with --wait, follows it with the same progress bars
-and ends with the same summary table as `dataflow run`. Native ring (temporalio).
+and ends with the same summary table as `dataflow run`; `dataflow temporal status BATCH` shows a
+batch's table (see temporal_status). Native ring (temporalio).
 """
 
 from __future__ import annotations
@@ -14,14 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from temporalio.api.enums.v1 import TaskQueueType
-from temporalio.api.taskqueue.v1 import TaskQueue
-from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client, WorkflowHandle
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.worker import Worker
 
-from dataflow.core import AttemptRecord, TaskError, TaskState, TaskStatus
+from dataflow.core import TaskStatus
 from dataflow.core.events import CHANGED, TaskEvent
 from dataflow.core.kinds import Options
 from dataflow.executors.pdf.client import PdfTimeouts
@@ -41,6 +39,7 @@ from dataflow.native.display import ProgressDisplay, counts_line, summary_table
 from dataflow.native.host import blob_root
 from dataflow.native.process_client import default_workers
 from dataflow.native.temporal_activity import FileActivities, release_file
+from dataflow.native.temporal_status import batch_tasks, has_pollers, heartbeats, job_task, outcome_task, status_command
 from dataflow.native.temporal_types import BatchInput, BatchProgress, FileJob, FileOutcome
 from dataflow.native.temporal_workflow import BatchWorkflow
 
@@ -82,13 +81,23 @@ def add_commands(parser: argparse.ArgumentParser, *, add_kind_options, add_retry
         return interruptible(submit_command(args, console, kind_options_from(args), retry_policy_from(args)), console)
 
     submit.set_defaults(handler=submit_handler)
+    status = commands.add_parser("status", help="show a batch's files: status, output or message, time")
+    add_connection_options(status, queue=False)  # the batch knows its task queue
+    status.add_argument("batch", metavar="BATCH", help="the batch id that submit printed (dataflow-batch-…)")
+
+    async def read_status(args: argparse.Namespace, console: Console) -> int:
+        return await status_command(args, console, client=await connect(args))
+
+    status.set_defaults(handler=lambda args, console: interruptible(read_status(args, console), console))
 
 
-def add_connection_options(parser: argparse.ArgumentParser) -> None:
+def add_connection_options(parser: argparse.ArgumentParser, *, queue: bool = True) -> None:
     parser.add_argument("--address", default=DEFAULT_ADDRESS, metavar="HOST:PORT",
                         help="the Temporal frontend (default: %(default)s)")
     parser.add_argument("--namespace", default="default", help="the Temporal namespace (default: %(default)s)")
-    parser.add_argument("--task-queue", default=DEFAULT_QUEUE, metavar="Q", help="(default: %(default)s)")
+    if queue:
+        parser.add_argument("--task-queue", default=DEFAULT_QUEUE, metavar="Q",
+                            help="the task queue of the workers (default: %(default)s)")
 
 
 # The worker --------------------------------------------------------------------------------------
@@ -158,9 +167,8 @@ async def submit_command(args: argparse.Namespace, console: Console, options: Op
         console.print(f"Batch {batch_id} ({files}) is already running: following it, not starting another.",
                       markup=False)
     if not args.wait:
-        console.print(f"Follow it with: temporal workflow describe --workflow-id {batch_id} "
+        console.print(f"See how far it got with: dataflow temporal status {batch_id} "
                       f"--address {args.address} --namespace {args.namespace}", markup=False, highlight=False)
-    if not args.wait:
         return 0
     started = time.monotonic()
     watch = asyncio.ensure_future(warn_without_worker(client, args, console))
@@ -201,13 +209,7 @@ async def warn_without_worker(client: Client, args: argparse.Namespace, console:
                               seconds: float = NO_WORKER_SECONDS) -> None:
     """After `seconds`, say so once if no worker polls the task queue (the batch would wait forever)."""
     await asyncio.sleep(seconds)
-    try:
-        described = await client.workflow_service.describe_task_queue(DescribeTaskQueueRequest(
-            namespace=args.namespace, task_queue=TaskQueue(name=args.task_queue),
-            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW))
-    except Exception:  # an older server or a lost connection: no hint rather than a wrong one
-        return
-    if not described.pollers:
+    if await has_pollers(client, args.namespace, args.task_queue) is False:
         console.print(f"No worker is polling task queue {args.task_queue!r} yet: start one with "
                       f"`dataflow temporal worker --address {args.address} --task-queue {args.task_queue}`.",
                       style="yellow", markup=False, highlight=False)
@@ -236,44 +238,6 @@ async def refresh(handle: WorkflowHandle, batch: BatchInput, display: ProgressDi
         description = await handle.describe()
     except Exception:  # a poll that fails (the workflow just ended) only skips one refresh
         return
-    beats = await heartbeats(handle, description)
-    jobs = {job.task_id: job for job in batch.jobs}
-    for outcome in progress.outcomes:
-        display.handle(TaskEvent(CHANGED, outcome.task_id, outcome_task(outcome, batch)))
-    for task_id in progress.running:
-        beat = beats.get(task_id, {})
-        task = job_task(jobs[task_id], status=TaskStatus.RUNNING, progress=float(beat.get("progress") or 0.0),
-                        message=beat.get("message"))
-        display.handle(TaskEvent(CHANGED, task_id, task))
-
-
-async def heartbeats(handle: WorkflowHandle, description: Any) -> dict[str, dict]:
-    """The last heartbeat details of each running activity, by activity id (= task id)."""
-    found = {}
-    converter = handle._client.data_converter
-    for pending in description.raw_description.pending_activities:
-        if pending.heartbeat_details.payloads:
-            values = await converter.decode(pending.heartbeat_details.payloads)
-            if values and isinstance(values[0], dict):
-                found[pending.activity_id] = values[0]
-    return found
-
-
-def job_task(job: FileJob, *, status: TaskStatus = TaskStatus.PENDING, progress: float = 0.0,
-             message: str | None = None) -> TaskState:
-    return TaskState(id=job.task_id, name=job.name, kind=job.kind, status=status, progress=progress,
-                     progress_message=message, metadata=job.metadata or {"output": job.output_name})
-
-
-def outcome_task(outcome: FileOutcome, batch: BatchInput) -> TaskState:
-    """A finished file as a TaskState, so the summary table is the one `dataflow run` prints."""
-    job = next(job for job in batch.jobs if job.task_id == outcome.task_id)
-    status = TaskStatus.COMPLETED if outcome.status == "completed" else TaskStatus.FAILED
-    task = job_task(job, status=status, progress=100.0)
-    task.result = outcome.details if status is TaskStatus.COMPLETED else None  # names its files (output_files)
-    if outcome.started_at is not None and outcome.ended_at is not None:
-        task.attempts = [AttemptRecord(number=1, started_at=outcome.started_at, ended_at=outcome.ended_at,
-                                       outcome=outcome.status)]
-    if status is TaskStatus.FAILED:
-        task.error = TaskError(type=outcome.error_type or "Error", message=outcome.message or "")
-    return task
+    for task in batch_tasks(batch, progress.outcomes, progress.running, await heartbeats(handle, description)):
+        if task.status is not TaskStatus.PENDING:
+            display.handle(TaskEvent(CHANGED, task.id, task))

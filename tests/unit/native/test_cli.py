@@ -240,6 +240,8 @@ def test_an_unreachable_temporal_server_is_one_clear_line(write_pdf, tmp_path):
     code, text = dataflow("temporal", "submit", str(tmp_path / "in"), "--out", str(tmp_path / "out"),
                           "--address", "127.0.0.1:1")
     assert code == 2 and text.startswith("dataflow: cannot reach Temporal at 127.0.0.1:1")
+    code, text = dataflow("temporal", "status", "dataflow-batch-0123", "--address", "127.0.0.1:1")
+    assert code == 2 and text.startswith("dataflow: cannot reach Temporal at 127.0.0.1:1")
 
 
 def test_only_the_temporal_command_loads_temporalio():

@@ -24,7 +24,8 @@ from dataflow.native.cli import main
 from dataflow.native.file_blob_store import FileBlobStore
 from dataflow.native.host import blob_root
 from dataflow.native.temporal_activity import FileActivities, checkpoint_of, release_file
-from dataflow.native.temporal_cli import batch_input, heartbeats, make_worker
+from dataflow.native.temporal_cli import batch_input, make_worker
+from dataflow.native.temporal_status import heartbeats
 from dataflow.native.temporal_workflow import BatchWorkflow
 from dataflow.native.worker_process import HOOKS_VARIABLE
 from tests import pdfs
@@ -69,6 +70,15 @@ async def test_a_batch_completes_with_the_clis_outputs_and_a_bad_file_fails_alon
     text = console.export_text()
     assert code == 1 and "3 completed, 1 failed" in text
     assert "NotAPdfError: This is not a PDF: it does not start with %PDF-." in text
+
+    batch_id = text.split()[2]  # "Started batch dataflow-batch-… (4 files) on 'batch'."
+    status = Console(record=True, width=200)
+    assert await asyncio.to_thread(main, ["temporal", "status", batch_id, "--address", address(env)],
+                                   console=status) == 0
+    shown = status.export_text()
+    assert f"Batch {batch_id} is completed on task queue 'batch': 3 completed, 1 failed." in shown
+    assert "NotAPdfError: This is not a PDF: it does not start with %PDF-." in shown
+    assert str(tmp_path / "out" / "people.clean.json") in shown and "notes.pdf" in shown
 
     cli_out = tmp_path / "cli"
     assert await asyncio.to_thread(main, ["run", str(good), str(scans), str(people), "--out", str(cli_out),
@@ -166,7 +176,18 @@ async def test_the_same_submit_again_follows_its_running_batch_and_no_worker_is_
     started = first_text.split()[2]
     assert first_text.startswith(f"Started batch {started} (1 file) on 'nobody-polls'.")
     assert second_text.startswith(f"Batch {started} (1 file) is already running: following it")
-    assert f"temporal workflow describe --workflow-id {started}" in second_text
+    assert f"dataflow temporal status {started} --address {address(env)}" in second_text
+    status = Console(record=True, width=300)
+    assert await asyncio.to_thread(main, ["temporal", "status", started, "--address", address(env)],
+                                   console=status) == 0
+    shown = status.export_text()
+    assert f"Batch {started} is running on task queue 'nobody-polls': 1 pending." in shown
+    assert "No worker polls task queue 'nobody-polls', so the finished files are not known" in shown
+    unknown = Console(record=True, width=300)
+    assert await asyncio.to_thread(main, ["temporal", "status", "dataflow-batch-nope", "--address", address(env)],
+                                   console=unknown) == 2
+    assert "knows no batch 'dataflow-batch-nope': give the id `dataflow temporal submit` printed" in \
+        unknown.export_text()
     told = Console(record=True, width=300)
     await warn_without_worker(env.client, argparse.Namespace(namespace="default", task_queue="nobody-polls",
                                                              address=address(env)), told, seconds=0)
