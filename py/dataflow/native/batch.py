@@ -18,6 +18,7 @@ from typing import Any
 from dataflow.core import errors as core_errors
 from dataflow.core.kinds import Download, ExecutorKind, KindRegistry, Options, StoredFile
 from dataflow.core.model import TaskState
+from dataflow.core.status import TaskStatus
 from dataflow.executors.json import output as json_output
 from dataflow.executors.json.kind import JsonKind
 from dataflow.executors.pdf import output as pdf_output
@@ -190,6 +191,13 @@ def same_work(kind: str, data: Any, other_kind: str, other: Any) -> bool:
 
 def input_path(data: Any) -> str | None:
     return str(data["path"]) if isinstance(data, dict) and data.get("path") else None
+
+
+def input_gone(task: TaskState) -> bool:
+    """True for a task not completed whose input file is no longer where its input says (deleted,
+    moved, an unmounted drive). A completed task's file does not matter: its result is out."""
+    path = input_path(task.input)
+    return task.status is not TaskStatus.COMPLETED and path is not None and not os.path.lexists(path)
 
 
 def _kind(name: str) -> ExecutorKind[Any]:

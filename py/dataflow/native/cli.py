@@ -286,7 +286,7 @@ def plan_run(args: argparse.Namespace) -> RunPlan:
 
 async def run_command(args: argparse.Namespace, console: Console, plan: RunPlan) -> int:
     async with make_host(args, plan.policy, password=plan.password) as host:
-        host.start()  # resumes at the next await: submit first, so a changed file is replaced, not resumed
+        host.start(drop_missing=True)  # resumes at the next await: submit first, so a changed file is replaced
         earlier = {task.id for task in host.tasks() if task.status.is_finished}
         submitted = host.submit(plan.sources, plan.options, retry_policy=plan.policy)
         notify(args, host)
@@ -320,6 +320,7 @@ async def retry_command(args: argparse.Namespace, console: Console, password: st
         wanted = [host.replaced.get(found, found) for found in (resolve_task_id(known, given, args.out)
                                                                  for given in args.task_ids)] if args.task_ids else None
         retried = host.retry(wanted)
+        notify(args, host)  # the tasks not retried because their file is gone
         if not retried and not host.resumed:
             console.print("Nothing to retry: no failed or cancelled task" + (" among those named" if wanted else "")
                           + f"; `dataflow status {args.out}` lists them all.", markup=False, highlight=False)

@@ -19,7 +19,7 @@ from rich.text import Text
 from dataflow.core import TaskState, TaskStatus
 from dataflow.core.events import TaskEvent
 from dataflow.core.runs import FILE_GONE
-from dataflow.native.batch import output_names
+from dataflow.native.batch import input_gone, output_names
 
 SHORT_ID = 8
 SUMMARY_ROWS = 50  # a batch of thousands ends with its failures and a count, not a page per file
@@ -153,7 +153,7 @@ def summary_table(tasks: list[TaskState], *, out_dir: Path, earlier: Set[str] = 
             room -= 1
     names = display_names(shown)
     for task in sorted(shown, key=_path_of):
-        status = task.status.value + (" (earlier)" if task.id in earlier else "")
+        status = shown_status(task) + (" (earlier)" if task.id in earlier else "")
         seconds = duration(task)
         table.add_row(PathCell([names[task.id]]), Text(status, style=_style(task.status)), _outcome_cell(task, out_dir),
                       "" if seconds is None else f"{seconds:.2f}")
@@ -163,11 +163,17 @@ def summary_table(tasks: list[TaskState], *, out_dir: Path, earlier: Set[str] = 
 
 
 INTERRUPTED = "interrupted"
+INPUT_MISSING = "input missing"
+GONE_ADVICE = ("is gone. Its saved parts are kept: put it back there and run the same command again (or `dataflow "
+               "retry`) to go on; a `dataflow run` without it drops its task and parts.")
 
 
 def shown_status(task: TaskState, *, live: bool = True) -> str:
-    """The status as a person should read it: a "running" record that no process runs (`live`
-    False: nobody holds the state lock) was interrupted, and resumes on the next run."""
+    """The status as a person should read it: an unfinished task whose file is gone has its "input
+    missing"; a "running" record that no process runs (`live` False: nobody holds the state lock)
+    was interrupted, and resumes on the next run."""
+    if input_gone(task):
+        return INPUT_MISSING
     return INTERRUPTED if not live and task.status is TaskStatus.RUNNING else task.status.value
 
 
@@ -234,9 +240,9 @@ def _outputs(task: TaskState, out_dir: Path) -> list[str]:
 def _outcome(task: TaskState, out_dir: Path) -> str:
     if task.status is TaskStatus.COMPLETED:
         return ", ".join(_outputs(task, out_dir))
-    if task.error is not None and task.error.message == FILE_GONE and _path_of(task)[0] != task.name:
-        return (f"{task.error.type}: {_path_of(task)[0]} is gone. Put it back there and run the same command again "
-                "(or `dataflow retry`); until then its task stays failed.")
+    if input_gone(task) or (task.error is not None and task.error.message == FILE_GONE
+                            and _path_of(task)[0] != task.name):
+        return f"{_path_of(task)[0]} {GONE_ADVICE}"
     if task.error is not None:
         return f"{task.error.type}: {task.error.message}"
     return task.progress_message or ""

@@ -41,6 +41,7 @@ from dataflow.native.batch import (
     by_kind,
     changed,
     claimed_names,
+    input_gone,
     input_path,
     native_kinds,
     output_files,
@@ -137,17 +138,27 @@ class NativeHost:
     async def __aexit__(self, *exc_info: Any) -> None:
         await self.close()
 
-    def start(self) -> list[str]:
+    def start(self, *, drop_missing: bool = False) -> list[str]:
         """Load the state directory and resume unfinished tasks; returns the warnings of the load.
 
         An unfinished task whose file changed since the task was created (see batch.changed) is not
         resumed: its parts come from the old version, so it starts again from scratch on the new
-        content (a new task, the same output name), and `notices` says so."""
+        content (a new task, the same output name), and `notices` says so. With `drop_missing` (a
+        new `dataflow run`: its files are those that exist) an unfinished task whose file is gone
+        (batch.input_gone) is removed, and the janitor deletes its parts; otherwise (`retry`,
+        `status`) it is kept with its parts, so the file put back resumes where it stopped."""
         remove_temporary_files(blob_root(self.state_dir))  # what a killed writer left (we hold the lock)
         remove_temporary_files(self.state_dir, recursive=False)
         loaded = TaskStore(self.storage, self.clock).load()  # before the orchestrator resumes anything
         stale: list[tuple[TaskState, Source, str]] = []
-        for task, source, reason in map(_file_change, loaded.tasks):
+        gone = [task for task in loaded.tasks if drop_missing and input_gone(task)]
+        for task in gone:
+            self.storage.remove(DEFAULT_PREFIX + task.id)
+            self.notices.append(f"{input_path(task.input)} is gone: its unfinished task ({task.status.value}, "
+                                f"{task.progress:.0f} % done) was dropped with its saved parts. Put the file back "
+                                "and run again to process it from the start.")
+        dropped = {task.id for task in gone}
+        for task, source, reason in map(_file_change, [task for task in loaded.tasks if task.id not in dropped]):
             if source is not None and reason is not None:
                 stale.append((task, source, reason))
                 self.storage.remove(DEFAULT_PREFIX + task.id)
@@ -264,6 +275,11 @@ class NativeHost:
         chosen = [task for task in self.orchestrator.list_tasks()
                   if task.status in (TaskStatus.FAILED, TaskStatus.CANCELLED)
                   and (task_ids is None or task.id in task_ids)]
+        for task in [task for task in chosen if input_gone(task)]:
+            chosen.remove(task)
+            self.notices.append(f"{input_path(task.input)} is gone, so its task was not retried; its saved parts "
+                                "are kept: put the file back and retry again to resume, or run `dataflow run` "
+                                "without it to drop the task and its parts.")
         secrets = {PASSWORD: password} if password else None
         self._unlocking.update(task.id for task in chosen if password)
         for task in chosen:
