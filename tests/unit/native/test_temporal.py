@@ -47,6 +47,13 @@ def address(env) -> str:
     return env.client.service_client.config.target_host
 
 
+async def temporal_status(env, batch_id: str) -> tuple[int, str]:
+    """`dataflow temporal status BATCH` against the test server: its exit code and what it printed."""
+    console = Console(record=True, width=300)
+    code = await asyncio.to_thread(main, ["temporal", "status", batch_id, "--address", address(env)], console=console)
+    return code, console.export_text()
+
+
 @pytest.mark.asyncio(loop_scope="function")
 async def test_checkpoint_of_reads_the_last_heartbeat():
     assert checkpoint_of([]) is None and checkpoint_of(None) is None
@@ -72,11 +79,8 @@ async def test_a_batch_completes_with_the_clis_outputs_and_a_bad_file_fails_alon
     assert "NotAPdfError: This is not a PDF: it does not start with %PDF-." in text
 
     batch_id = text.split()[2]  # "Started batch dataflow-batch-… (4 files) on 'batch'."
-    status = Console(record=True, width=200)
-    assert await asyncio.to_thread(main, ["temporal", "status", batch_id, "--address", address(env)],
-                                   console=status) == 0
-    shown = status.export_text()
-    assert f"Batch {batch_id} is completed on task queue 'batch': 3 completed, 1 failed." in shown
+    code, shown = await temporal_status(env, batch_id)
+    assert code == 0 and f"Batch {batch_id} is completed on task queue 'batch': 3 completed, 1 failed." in shown
     assert "NotAPdfError: This is not a PDF: it does not start with %PDF-." in shown
     assert str(tmp_path / "out" / "people.clean.json") in shown and "notes.pdf" in shown
 
@@ -177,17 +181,11 @@ async def test_the_same_submit_again_follows_its_running_batch_and_no_worker_is_
     assert first_text.startswith(f"Started batch {started} (1 file) on 'nobody-polls'.")
     assert second_text.startswith(f"Batch {started} (1 file) is already running: following it")
     assert f"dataflow temporal status {started} --address {address(env)}" in second_text
-    status = Console(record=True, width=300)
-    assert await asyncio.to_thread(main, ["temporal", "status", started, "--address", address(env)],
-                                   console=status) == 0
-    shown = status.export_text()
-    assert f"Batch {started} is running on task queue 'nobody-polls': 1 pending." in shown
+    code, shown = await temporal_status(env, started)
+    assert code == 0 and f"Batch {started} is running on task queue 'nobody-polls': 1 pending." in shown
     assert "No worker polls task queue 'nobody-polls', so the finished files are not known" in shown
-    unknown = Console(record=True, width=300)
-    assert await asyncio.to_thread(main, ["temporal", "status", "dataflow-batch-nope", "--address", address(env)],
-                                   console=unknown) == 2
-    assert "knows no batch 'dataflow-batch-nope': give the id `dataflow temporal submit` printed" in \
-        unknown.export_text()
+    code, shown = await temporal_status(env, "dataflow-batch-nope")
+    assert code == 2 and "knows no batch 'dataflow-batch-nope': give the id `dataflow temporal submit` printed" in shown
     told = Console(record=True, width=300)
     await warn_without_worker(env.client, argparse.Namespace(namespace="default", task_queue="nobody-polls",
                                                              address=address(env)), told, seconds=0)
