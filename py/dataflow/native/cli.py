@@ -121,7 +121,8 @@ def add_host_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--state", type=Path, metavar="STATE_DIR",
                         help="task records and parts (default: DIR/.dataflow)")
     parser.add_argument("--workers", type=int, default=default_workers(), metavar="N",
-                        help="worker processes (default: the cores, %(default)s)")
+                        help="worker processes of each kind, and files at once; a JSON process starts only for "
+                             "a JSON file (default: the cores, %(default)s)")
     parser.add_argument("--page-timeout", type=float, default=PdfTimeouts.per_page, metavar="SECONDS",
                         help="the watchdog's limit per page (default: %(default)s)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")

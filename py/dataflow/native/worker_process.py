@@ -26,16 +26,16 @@ import time
 import traceback
 from collections.abc import Awaitable, Callable
 from multiprocessing.connection import Connection
-from typing import Any
-
-import pypdf
+from typing import TYPE_CHECKING, Any
 
 from dataflow.core.errors import WorkerRejectedError
 from dataflow.core.wire import error_reply, ok_reply
-from dataflow.executors.json.service import JsonService
-from dataflow.executors.pdf.service import PdfService
 from dataflow.native.file_blob_store import FileBlobStore
 from dataflow.native.sources import WithSourceFiles
+
+if TYPE_CHECKING:  # each process imports only its own service (a JSON process never loads pypdf)
+    from dataflow.executors.json.service import JsonService
+    from dataflow.executors.pdf.service import PdfService
 
 HOOKS_VARIABLE = "DATAFLOW_TEST_HOOKS"
 
@@ -50,7 +50,14 @@ def serve(conn: Connection, blob_root: str, service_name: str = "pdf") -> None:
     store = WithSourceFiles(FileBlobStore(blob_root))
     hooks = json.loads(os.environ.get(HOOKS_VARIABLE) or "{}")
     loop = asyncio.new_event_loop()
-    calls = json_calls(JsonService(store)) if service_name == "json" else pdf_calls(PdfService(store), hooks)
+    if service_name == "json":
+        from dataflow.executors.json.service import JsonService
+
+        calls = json_calls(JsonService(store))
+    else:
+        from dataflow.executors.pdf.service import PdfService
+
+        calls = pdf_calls(PdfService(store), hooks)
     calls["runtime_info"] = _runtime_info
     try:
         conn.send(ok_reply({"pid": os.getpid()}))
@@ -100,6 +107,8 @@ def _answer(loop: asyncio.AbstractEventLoop, calls: dict, name: str, args: tuple
 
 
 async def _runtime_info() -> dict[str, str]:
+    import pypdf
+
     info = sys.version_info
     return {"python": f"{info.major}.{info.minor}.{info.micro}", "pypdf": pypdf.__version__}
 

@@ -122,6 +122,9 @@ async def test_a_killed_worker_is_replaced_and_the_activity_resumes_from_its_hea
         await asyncio.sleep(0.05)
         beat = (await heartbeats(handle, await handle.describe())).get("killed-00000", {})
         recorded = (beat.get("checkpoint") or {}).get("next_page", 0)
+    code, shown = await temporal_status(env, "killed")  # a worker polls: it answers the progress query
+    assert code == 0 and "Batch killed is running on task queue 'resume': 1 running." in shown
+    assert "long.pdf" in shown and "of 80" in shown  # the last heartbeat's message, "Page N of 80"
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(10)
     second = start_worker(env, "resume", {"page_log": str(second_log)})
