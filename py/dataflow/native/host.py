@@ -94,8 +94,8 @@ class NativeHost:
                  password: str | None = None, overwrite: bool = False,
                  json_pool: json_executor.ClientPool | None = None):
         """`pool` serves PDF tasks, `json_pool` JSON tasks (default: one JsonService in this process,
-        over the host's blobs). `password` (held in memory only) unlocks encrypted files: a task that fails asking for
-        it is retried once with it, as the page does once a person types it. `overwrite` lets a new
+        over the host's blobs). `password` (held in memory only) unlocks encrypted files: a task that
+        fails asking for it is retried once with it, as the page does once a person types it. `overwrite` lets a new
         task's output replace a file in `out_dir` that no task of this state directory wrote
         (otherwise it is written beside it, with a "-2" suffix)."""
         self.out_dir, self.state_dir = Path(out_dir), Path(state_dir)
