@@ -1,13 +1,20 @@
-"""The same PDF with the same options gives byte-identical results from the page (Pyodide, Web
-Worker, IndexedDB) and from the `dataflow` command (CPython, worker process, files)."""
+"""The same file with the same options gives byte-identical results from the page (Pyodide, Web
+Worker, IndexedDB) and from the `dataflow` command (CPython, worker processes, files): a PDF, and a
+JSON file through the JSON workbench (its data, and its report.json but for the run's timings)."""
 
 import concurrent.futures
+import json
 
 from rich.console import Console
 
 from dataflow.native.cli import main
 from tests import pdfs
 from tests.e2e.helpers import add_files, download, wait_engine, wait_status
+from tests.e2e.test_json_workbench import choose
+from tests.unit.native.conftest import without_timings
+
+PEOPLE = json.dumps([{"id": 1, "mail": "ann@example.com", "note": "call +1 415 555 0100"},
+                     {"id": 2, "mail": "bob@example.org", "token": "sk-" + "a1B2c3D4" * 5}]).encode()
 
 
 def test_the_page_and_the_command_line_give_the_same_bytes(open_app, tmp_path):
@@ -16,12 +23,22 @@ def test_the_page_and_the_command_line_give_the_same_bytes(open_app, tmp_path):
     wait_engine(page)
     add_files(page, {"scans.pdf": data})
     name, from_page = download(page, wait_status(page, "scans.pdf", "completed"))
+    choose(page, operation="clean")
+    add_files(page, {"people.json": PEOPLE}, mime="application/json")
+    done = wait_status(page, "people.json", "completed")
+    json_name, json_from_page = download(page, done)
+    report_name, report_from_page = download(page, done, "Download report")
 
-    source = tmp_path / "in" / "scans.pdf"
-    source.parent.mkdir()
-    source.write_bytes(data)
-    args = ["run", str(source), "--out", str(tmp_path / "out"), "--workers", "1", "--quiet"]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "scans.pdf").write_bytes(data)
+    (folder / "people.json").write_bytes(PEOPLE)
+    args = ["run", str(folder), "--out", str(tmp_path / "out"), "--operation", "clean", "--workers", "1", "--quiet"]
     with concurrent.futures.ThreadPoolExecutor(1) as pool:  # Playwright's event loop owns this thread
         code = pool.submit(main, args, console=Console(record=True)).result()
     assert code == 0 and name == "scans.zip"
     assert (tmp_path / "out" / name).read_bytes() == from_page
+    assert (json_name, report_name) == ("people.clean.json", "people.json.report.json")
+    assert (tmp_path / "out" / json_name).read_bytes() == json_from_page
+    assert b"[REDACTED:email]" in json_from_page and b"ann@example.com" not in json_from_page
+    assert without_timings((tmp_path / "out" / report_name).read_bytes()) == without_timings(report_from_page)

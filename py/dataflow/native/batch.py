@@ -1,6 +1,7 @@
-"""Which files a command line names, and the tasks they become: discovery of PDFs in folders,
-the task input (a path reference, never the bytes), a task's identity for "skip what is done",
-and the output file name each task claims. Native ring; no I/O beyond stat and directory walks.
+"""Which files a command line names, and the tasks they become: the kinds the command line runs
+(PDF, JSON: the page's own ExecutorKinds), discovery of their files in folders, the task input (a
+path reference, never the bytes), a task's identity for "skip what is done", and the output files
+each task claims. Native ring; no I/O beyond stat and directory walks.
 """
 
 from __future__ import annotations
@@ -8,24 +9,56 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from dataflow.core import errors as core_errors
+from dataflow.core.kinds import Download, ExecutorKind, KindRegistry, Options, StoredFile
 from dataflow.core.model import TaskState
-from dataflow.executors.pdf.errors import PDF_ERRORS
-from dataflow.executors.pdf.executor import pdf_task_input
-from dataflow.executors.pdf.options import PdfOptions
-from dataflow.executors.pdf.output import stem
+from dataflow.core.status import TaskStatus
+from dataflow.executors.json import output as json_output
+from dataflow.executors.json.kind import JsonKind
+from dataflow.executors.pdf import output as pdf_output
+from dataflow.executors.pdf.kind import PdfKind
 from dataflow.native.sources import path_file_id
 
-KIND_BY_SUFFIX = {".pdf": "pdf"}
-KINDS = tuple(sorted(set(KIND_BY_SUFFIX.values())))
-# Files the page takes but the command line does not yet (issue 15: the JSON executor's host wiring)
-NOT_YET = {suffix: "JSON" for suffix in (".json", ".jsonl", ".ndjson", ".zst")}
+
+def native_kinds() -> KindRegistry:
+    """The kinds the command line and Temporal run, as the page describes them (files, options, errors)."""
+    registry = KindRegistry()
+    registry.register(PdfKind())
+    registry.register(JsonKind())
+    return registry
+
+
+NATIVE = native_kinds()
+KINDS = tuple(kind.kind for kind in NATIVE)
+OptionsByKind = Mapping[str, Options]  # each kind's options (PdfOptions, JsonOptions), by kind name
+
+
+def kind_of(name: str) -> str | None:
+    """The kind that takes a file called `name`, by its extension (as the page's intake decides)."""
+    kind = NATIVE.for_file(name, "")
+    return kind.kind if kind is not None else None
+
+
+def default_options() -> dict[str, Options]:
+    return {kind.kind: kind.default_options() for kind in NATIVE}
+
+
+def by_kind(options: Options | OptionsByKind) -> dict[str, Options]:
+    """`options` by kind: a mapping as it is (defaults for the kinds it lacks), or one kind's options."""
+    chosen = default_options()
+    if isinstance(options, Mapping):
+        chosen.update(options)
+        return chosen
+    for kind in NATIVE:
+        if isinstance(options, type(kind.default_options())):
+            chosen[kind.kind] = options
+    return chosen
 
 
 # The error types a task of each kind can fail with (what --non-retryable-error-types may name):
@@ -35,7 +68,7 @@ CORE_TASK_ERRORS: tuple[type[Exception], ...] = (
     core_errors.StorageFullError, core_errors.RetryAfterError, core_errors.InputMissingError,
     core_errors.SecretMissingError, core_errors.UnsupportedFileError,
 )
-ERRORS_BY_KIND: dict[str, tuple[type[Exception], ...]] = {"pdf": PDF_ERRORS + CORE_TASK_ERRORS}
+ERRORS_BY_KIND: dict[str, tuple[type[Exception], ...]] = {kind.kind: kind.errors + CORE_TASK_ERRORS for kind in NATIVE}
 
 
 def error_type_names(kind: str | None = None) -> set[str]:
@@ -77,9 +110,10 @@ def file_sha256(path: Path) -> str:
 def discover(arguments: list[str], *, kind: str | None = None) -> list[Source]:
     """Every file named, and every file of a known kind inside the folders named, in a stable order.
 
-    A named file's kind comes from its suffix, else from `kind`; inside folders only files whose
-    suffix names a kind (that kind, when given) are taken. Raises UsageError for a path that does
-    not exist, an unknown `kind`, or a named file whose kind is unclear."""
+    A named file's kind is `kind` when given, else its suffix's (.pdf; .json, .jsonl, .ndjson and
+    the same as .zst); inside folders only files whose suffix names a kind (that kind, when given)
+    are taken. Raises UsageError for a path that does not exist, an unknown `kind`, or a named file
+    whose kind is unclear."""
     if kind is not None and kind not in KINDS:
         raise UsageError(f"unknown kind {kind!r}; known: {', '.join(KINDS)}.")
     found: dict[Path, Source] = {}
@@ -87,17 +121,14 @@ def discover(arguments: list[str], *, kind: str | None = None) -> list[Source]:
         path = Path(argument).resolve()
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                child_kind = KIND_BY_SUFFIX.get(child.suffix.lower())
+                child_kind = kind_of(child.name)
                 if child_kind is not None and kind in (None, child_kind):
                     found.setdefault(child, _source(child, child_kind))
         elif path.is_file():
-            file_kind = KIND_BY_SUFFIX.get(path.suffix.lower()) or kind
-            if file_kind is None and path.suffix.lower() in NOT_YET:
-                raise UsageError(f"{argument}: {NOT_YET[path.suffix.lower()]} files are processed by the page's "
-                                 "JSON workbench, not yet by the command line (it runs PDF files).")
+            file_kind = kind or kind_of(path.name)
             if file_kind is None:
-                raise UsageError(f"{argument}: the kind of this file is not clear from its name; only "
-                                 f"{', '.join(KINDS)} files are processed here (--kind {'|'.join(KINDS)} "
+                raise UsageError(f"{argument}: the kind of this file is not clear from its name; "
+                                 f"{NATIVE.accepted_label()} are processed here (--kind {'|'.join(KINDS)} "
                                  "takes a file of another name as that kind).")
             found.setdefault(path, _source(path, file_kind))
         else:
@@ -121,10 +152,12 @@ def source_of(data: Any, kind: str) -> Source | None:
         return None
 
 
-def task_input(source: Source, options: PdfOptions) -> dict[str, Any]:
-    """The PDF task input of the page, plus where the file is and which version of it this is
-    (size, mtime_ns, sha256: see `changed`)."""
-    data = pdf_task_input(path_file_id(source.path), source.path.name, source.size, options)
+def task_input(source: Source, options: Options) -> dict[str, Any]:
+    """The page's task input of the source's kind (`options` are that kind's), plus where the file is
+    and which version of it this is (size, mtime_ns, sha256: see `changed`)."""
+    kind = _kind(source.kind)
+    stored = StoredFile(path_file_id(source.path), source.path.name, source.size, "")
+    data = dict(kind.task_input(stored, options))
     data["path"] = str(source.path)
     data["mtime_ns"] = source.mtime_ns
     data["sha256"] = source.sha256
@@ -160,19 +193,108 @@ def input_path(data: Any) -> str | None:
     return str(data["path"]) if isinstance(data, dict) and data.get("path") else None
 
 
-def output_name(source: Source, options: PdfOptions, taken: set[str],
+def input_gone(task: TaskState) -> bool:
+    """True for a task not completed whose input file is no longer where its input says (deleted,
+    moved, an unmounted drive). A completed task's file does not matter: its result is out."""
+    path = input_path(task.input)
+    return task.status is not TaskStatus.COMPLETED and path is not None and not os.path.lexists(path)
+
+
+def _kind(name: str) -> ExecutorKind[Any]:
+    kind = NATIVE.get(name)
+    if kind is None:
+        raise UsageError(f"unknown kind {name!r}; known: {', '.join(KINDS)}.")
+    return kind
+
+
+def _name_parts(source: Source, options: Options) -> tuple[str, str]:
+    """(stem, rest): the output name a task claims is stem + rest, and every file it writes starts
+    with the stem (the page's download names). A PDF claims its result (`report.zip`); a JSON file
+    claims its report (`data.json.report.json`), the one name known before the file is read (the data
+    file's name depends on the records found: `data.clean.jsonl`)."""
+    if source.kind == JsonKind.kind:
+        base, stem = json_output.base_name(source.path.name), json_output.stem(source.path.name)
+        rest = base[len(stem):] if base.startswith(stem) else ""
+        return stem, rest + ".report.json"
+    return pdf_output.stem(source.path.name), "." + str(options.to_dict()["format"])
+
+
+STEM_MARK = "stem:"  # in a set of claimed names: a stem some task's files start with (see stem_claim)
+
+
+def stem_claim(stem: str) -> str:
+    """How a claimed stem is written among claimed names: every file of a task starts with its stem,
+    so two tasks never share one (`data.json` and `data.jsonl` inspected would both write
+    `data.inspect.json`; a PDF's `data.json` and a JSONL file's conversion too)."""
+    return STEM_MARK + stem
+
+
+def output_name(source: Source, options: Options, taken: set[str],
                 foreign: Callable[[str], bool] = lambda name: False) -> str:
-    """The result's own file name (as the page names downloads), made unique among `taken` and
-    avoiding names for which `foreign(name)` is true (a file there that is not ours)."""
-    base, extension = stem(source.path.name), options.format
-    name, number = f"{base}.{extension}", 2
-    while name in taken or foreign(name):
-        name, number = f"{base}-{number}.{extension}", number + 1
-    return name
+    """The result's own file name (as the page names downloads), made unique among `taken` (names and
+    stem claims) and avoiding names for which `foreign(name)` is true (a file there that is not ours;
+    it is asked about the name, and about the stem claim of a kind whose data file's name is not
+    known before its run)."""
+    base, rest = _name_parts(source, options)
+    stem, number = base, 2
+    while (f"{stem}{rest}" in taken or stem_claim(stem) in taken or foreign(f"{stem}{rest}")
+           or (source.kind == JsonKind.kind and foreign(stem_claim(stem)))):
+        stem, number = f"{base}-{number}", number + 1
+    return f"{stem}{rest}"
+
+
+def output_metadata(source: Source, options: Options, name: str) -> dict[str, Any]:
+    """What a task's metadata records of its outputs: the name it claims, and the stem its files
+    take instead of the page's (["report", "report-2"]) when that name was made unique."""
+    stem, rest = _name_parts(source, options)
+    return {"output": name, "stem": [stem, name[: len(name) - len(rest)]]}
+
+
+def output_files(task: TaskState) -> list[tuple[Download, str]]:
+    """A completed task's result files (the page's downloads: the data, then a JSON report) with the
+    name each takes in the output folder: the download's, its stem as the task's metadata says."""
+    kind = NATIVE.get(task.kind)
+    if kind is None or not isinstance(task.result, dict):
+        return []
+    stem = task.metadata.get("stem")
+    files = []
+    for index, download in enumerate(kind.downloads(task)):
+        name = download.filename
+        if isinstance(stem, list) and len(stem) == 2 and name.startswith(str(stem[0])):
+            name = str(stem[1]) + name[len(str(stem[0])):]
+        elif index == 0 and task.metadata.get("output"):  # a record from before stems were kept
+            name = str(task.metadata["output"])
+        files.append((download, name))
+    return files
+
+
+def output_names(task: TaskState) -> list[str]:
+    """The names in the output folder a task writes (completed) or claims (before its result)."""
+    names = [name for _, name in output_files(task)]
+    return names or ([str(task.metadata["output"])] if task.metadata.get("output") else [])
+
+
+def stems_of(folder: Path) -> dict[str, list[str]]:
+    """The files of `folder` (not its subfolders) by every stem they may start with: `a.b.json` under
+    "a" and "a.b". Empty if the folder is missing."""
+    found: dict[str, list[str]] = {}
+    try:
+        names = [entry.name for entry in os.scandir(folder) if entry.is_file()]
+    except OSError:
+        return found
+    for name in names:
+        for index, char in enumerate(name):
+            if char == "." and index:
+                found.setdefault(name[:index], []).append(name)
+    return found
 
 
 def claimed_names(tasks: list[TaskState]) -> set[str]:
-    return {str(task.metadata["output"]) for task in tasks if task.metadata.get("output")}
+    """The output names and the stem claims (see stem_claim) of `tasks`."""
+    names = {name for task in tasks for name in output_names(task)}
+    stems = {stem_claim(str(task.metadata["stem"][1])) for task in tasks
+             if isinstance(task.metadata.get("stem"), list) and len(task.metadata["stem"]) == 2}
+    return names | stems
 
 
 def default_state_dir(out: str | os.PathLike) -> Path:

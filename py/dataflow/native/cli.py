@@ -16,6 +16,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Set
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -23,13 +24,15 @@ from rich.console import Console
 
 from dataflow.core import RetryPolicy, TaskStatus
 from dataflow.core.clock import SystemClock
+from dataflow.core.kinds import Options
 from dataflow.core.persistence import TaskStore
 from dataflow.executors.pdf.client import PdfTimeouts
 from dataflow.executors.pdf.options import FORMATS, MODES, PdfOptions
-from dataflow.native.batch import KINDS, UsageError, default_state_dir, discover, error_type_names
+from dataflow.native.batch import KINDS, NATIVE, Source, UsageError, default_state_dir, discover, error_type_names
 from dataflow.native.bounds import BoundsError, check_bounds, option_names
 from dataflow.native.display import ProgressDisplay, counts_line, status_table, summary_table
 from dataflow.native.file_storage import FileStorage, ReadOnlyStorage, read_only_warning
+from dataflow.native.form_options import add_form_options, options_from
 from dataflow.native.host import NativeHost, blob_root
 from dataflow.native.process_client import ProcessPool, default_workers
 from dataflow.native.state_lock import StateDirectoryBusyError, StateLock, is_busy
@@ -60,7 +63,7 @@ def main(argv: list[str] | None = None, *, console: Console | None = None) -> in
 
 def build_parser(*, with_temporal: bool = True) -> argparse.ArgumentParser:
     """The command line; `with_temporal=False` leaves temporalio unimported (it takes a moment)."""
-    parser = argparse.ArgumentParser(prog="dataflow", description="Durable batch processing of files (PDF today): "
+    parser = argparse.ArgumentParser(prog="dataflow", description="Durable batch processing of files (PDF, JSON): "
                                      "the executors of the DataFlow Tasks page, on the command line.")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="process files and folders into DIR (resumes an interrupted run)")
@@ -70,10 +73,10 @@ def build_parser(*, with_temporal: bool = True) -> argparse.ArgumentParser:
     run.add_argument("--overwrite", action="store_true",
                      help="let results replace files in DIR that this state directory did not write "
                           "(default: write beside them, as NAME-2.zip)")
-    add_pdf_options(run)
+    add_kind_options(run)
     add_host_options(run)
     add_retry_options(run)
-    run.set_defaults(handler=lambda args, console: interruptible(run_command(args, console), console))
+    run.set_defaults(handler=lambda args, console: interruptible(run_command(args, console, plan_run(args)), console))
     status = commands.add_parser("status", help="list the tasks of DIR")
     status.add_argument("out", type=Path, metavar="DIR")
     status.add_argument("--state", type=Path, metavar="STATE_DIR", help="default: DIR/.dataflow")
@@ -82,11 +85,27 @@ def build_parser(*, with_temporal: bool = True) -> argparse.ArgumentParser:
     retry.add_argument("out", type=Path, metavar="DIR")
     retry.add_argument("task_ids", nargs="*", metavar="TASK", help="a task id or the start of one (see status)")
     add_host_options(retry)
-    retry.set_defaults(handler=lambda args, console: interruptible(retry_command(args, console), console))
+    retry.set_defaults(handler=lambda args, console: interruptible(retry_command(args, console, plan_retry(args)),
+                                                                  console))
     temporal = commands.add_parser("temporal", help="run the executors on Temporal (worker, submit)")
     if with_temporal:
         add_temporal_commands(temporal)
     return parser
+
+
+def add_kind_options(parser: argparse.ArgumentParser) -> None:
+    """The options of every kind: PDF files', then the JSON workbench's (from its form)."""
+    add_pdf_options(parser)
+    json_kind = NATIVE.get("json")
+    assert json_kind is not None
+    add_form_options(parser, json_kind, title="JSON files (the options of the page's JSON workbench)")
+
+
+def kind_options_from(args: argparse.Namespace) -> dict[str, Options]:
+    """Each kind's options from the command line, by kind; UsageError naming the option at fault."""
+    json_kind = NATIVE.get("json")
+    assert json_kind is not None
+    return {"pdf": pdf_options_from(args), "json": options_from(args, json_kind)}
 
 
 def add_pdf_options(parser: argparse.ArgumentParser) -> None:
@@ -102,7 +121,8 @@ def add_host_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--state", type=Path, metavar="STATE_DIR",
                         help="task records and parts (default: DIR/.dataflow)")
     parser.add_argument("--workers", type=int, default=default_workers(), metavar="N",
-                        help="worker processes (default: the cores, %(default)s)")
+                        help="worker processes of each kind, and files at once; a JSON process starts only for "
+                             "a JSON file (default: the cores, %(default)s)")
     parser.add_argument("--page-timeout", type=float, default=PdfTimeouts.per_page, metavar="SECONDS",
                         help="the watchdog's limit per page (default: %(default)s)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -141,7 +161,7 @@ def add_temporal_commands(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)  # whatever follows
         parser.set_defaults(handler=unavailable)
         return
-    add_commands(parser, add_pdf_options=add_pdf_options, add_retry_options=add_retry_options)
+    add_commands(parser, add_kind_options=add_kind_options, add_retry_options=add_retry_options)
 
 
 def retry_policy_from(args: argparse.Namespace) -> RetryPolicy:
@@ -199,9 +219,10 @@ def make_host(args: argparse.Namespace, retry_policy: RetryPolicy | None = None,
     except OSError as error:
         raise UsageError(f"cannot lock {lock.path}: {error.strerror or error}.") from None
     pool = ProcessPool.of_processes(args.workers, blob_root(state), timeouts=PdfTimeouts(per_page=args.page_timeout))
+    json_pool = ProcessPool.of_json_processes(args.workers, blob_root(state))  # processes start on first use
     return NativeHost(out_dir=args.out, state_dir=state, pool=pool, concurrency=args.workers,
                       retry_policy=retry_policy, on_close=lock.release, password=password,
-                      overwrite=getattr(args, "overwrite", False))
+                      overwrite=getattr(args, "overwrite", False), json_pool=json_pool)
 
 
 def password_from(args: argparse.Namespace, ask: Callable[[str], str] | None = None,
@@ -242,17 +263,33 @@ def notify(args: argparse.Namespace, host: NativeHost) -> None:
 # Commands ------------------------------------------------------------------------------------
 
 
-async def run_command(args: argparse.Namespace, console: Console) -> int:
-    options, policy = pdf_options_from(args), retry_policy_from(args)
+@dataclass(frozen=True)
+class RunPlan:
+    """What `run` takes from its command line, checked before anything is written."""
+
+    options: dict[str, Options]
+    policy: RetryPolicy
+    sources: list[Source]
+    password: str | None
+
+
+def plan_run(args: argparse.Namespace) -> RunPlan:
+    """Check `run`'s command line and read the password. Runs before the event loop: there a Ctrl-C
+    interrupts a password read that waits for stdin (inside the loop, whose signal handler only
+    wakes it, the read would be resumed and the Ctrl-C lost). Raises UsageError."""
+    options, policy = kind_options_from(args), retry_policy_from(args)
     check_host_options(args)
     sources = discover(args.paths, kind=args.kind)
     if not sources:
         raise UsageError("no files of a known kind were found in " + ", ".join(args.paths) + ".")
-    password = password_from(args)
-    async with make_host(args, policy, password=password) as host:
-        host.start()  # resumes at the next await: submit first, so a changed file is replaced, not resumed
+    return RunPlan(options, policy, sources, password_from(args))
+
+
+async def run_command(args: argparse.Namespace, console: Console, plan: RunPlan) -> int:
+    async with make_host(args, plan.policy, password=plan.password) as host:
+        host.start(drop_missing=True)  # resumes at the next await: submit first, so a changed file is replaced
         earlier = {task.id for task in host.tasks() if task.status.is_finished}
-        submitted = host.submit(sources, options, retry_policy=policy)
+        submitted = host.submit(plan.sources, plan.options, retry_policy=plan.policy)
         notify(args, host)
         await host.exported()
         chosen = list(dict.fromkeys(submitted.ids + host.resumed))
@@ -268,10 +305,14 @@ def require_state(args: argparse.Namespace) -> Path:
     return state
 
 
-async def retry_command(args: argparse.Namespace, console: Console) -> int:
+def plan_retry(args: argparse.Namespace) -> str | None:
+    """Check `retry`'s command line and read the password (before the event loop: see plan_run)."""
     check_host_options(args)
     require_state(args)
-    password = password_from(args)
+    return password_from(args)
+
+
+async def retry_command(args: argparse.Namespace, console: Console, password: str | None) -> int:
     async with make_host(args, password=password) as host:
         host.start()
         notify(args, host)
@@ -280,6 +321,7 @@ async def retry_command(args: argparse.Namespace, console: Console) -> int:
         wanted = [host.replaced.get(found, found) for found in (resolve_task_id(known, given, args.out)
                                                                  for given in args.task_ids)] if args.task_ids else None
         retried = host.retry(wanted)
+        notify(args, host)  # the tasks not retried because their file is gone
         if not retried and not host.resumed:
             console.print("Nothing to retry: no failed or cancelled task" + (" among those named" if wanted else "")
                           + f"; `dataflow status {args.out}` lists them all.", markup=False, highlight=False)

@@ -5,10 +5,13 @@ the orchestrator's events and task snapshots, and never changes a task. Native r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Set
 from pathlib import Path
 
-from rich.console import Console, JustifyMethod
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
+from rich.measure import Measurement
 from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -16,9 +19,66 @@ from rich.text import Text
 from dataflow.core import TaskState, TaskStatus
 from dataflow.core.events import TaskEvent
 from dataflow.core.runs import FILE_GONE
+from dataflow.native.batch import input_gone, output_names
 
 SHORT_ID = 8
 SUMMARY_ROWS = 50  # a batch of thousands ends with its failures and a count, not a page per file
+PATH_MIN_WIDTH = 16  # a path cell may be narrowed to this; a longer part is cut in its middle
+ELLIPSIS = "…"
+AFTER_SEPARATOR = re.compile(r"(?<=[/\\])")
+
+
+class PathCell:
+    """Paths for a table cell (rich renderable), one per line: whole when it fits, else broken after
+    its folder separators, and a part still too long for the column cut in the middle with an
+    ellipsis (its start and its end stay: the folder and the extension). Never broken mid-word, as
+    rich's `fold` would."""
+
+    def __init__(self, paths: Iterable[str], style: str = ""):
+        self.paths = [str(path) for path in paths]
+        self.style = style
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        widest = max((cell_len(path) for path in self.paths), default=0)
+        part = max((cell_len(piece) for path in self.paths for piece in path_parts(path)), default=0)
+        return Measurement(min(part, PATH_MIN_WIDTH, widest), widest)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(1, options.max_width)
+        lines = [line for path in self.paths for line in wrap_path(path, width)]
+        yield Text("\n".join(lines), style=self.style, no_wrap=True, overflow="ignore")
+
+
+def path_parts(path: str) -> list[str]:
+    """`/data/in/report.pdf` -> ["/", "data/", "in/", "report.pdf"]: each part keeps its separator."""
+    return [part for part in AFTER_SEPARATOR.split(path) if part]
+
+
+def wrap_path(path: str, width: int) -> list[str]:
+    """Lines of at most `width` cells: parts packed while they fit; a part wider than a line is cut
+    in the middle (see middle_ellipsis)."""
+    lines: list[str] = []
+    current = ""
+    for part in path_parts(path):
+        if cell_len(current + part) <= width:
+            current += part
+            continue
+        if current:
+            lines.append(current)
+        current = part if cell_len(part) <= width else middle_ellipsis(part, width)
+    return lines + [current] if current or not lines else lines
+
+
+def middle_ellipsis(text: str, width: int) -> str:
+    """`text` in `width` cells: its start, "…", its end (the end gets the odd cell)."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return ELLIPSIS[:width]
+    head, tail = text[: (width - 1) // 2], text[len(text) - (width - 1 - (width - 1) // 2):]
+    while cell_len(head + ELLIPSIS + tail) > width and (head or tail):  # wide characters take two cells
+        head, tail = (head[:-1], tail) if cell_len(head) >= cell_len(tail) else (head, tail[1:])
+    return head + ELLIPSIS + tail
 
 
 class ProgressDisplay:
@@ -93,9 +153,9 @@ def summary_table(tasks: list[TaskState], *, out_dir: Path, earlier: Set[str] = 
             room -= 1
     names = display_names(shown)
     for task in sorted(shown, key=_path_of):
-        status = task.status.value + (" (earlier)" if task.id in earlier else "")
+        status = shown_status(task) + (" (earlier)" if task.id in earlier else "")
         seconds = duration(task)
-        table.add_row(Text(names[task.id]), Text(status, style=_style(task.status)), Text(_outcome(task, out_dir)),
+        table.add_row(PathCell([names[task.id]]), Text(status, style=_style(task.status)), _outcome_cell(task, out_dir),
                       "" if seconds is None else f"{seconds:.2f}")
     if len(shown) < len(tasks):
         table.add_row("…", f"{len(tasks) - len(shown)} more completed", f"in {out_dir}", "")
@@ -103,11 +163,17 @@ def summary_table(tasks: list[TaskState], *, out_dir: Path, earlier: Set[str] = 
 
 
 INTERRUPTED = "interrupted"
+INPUT_MISSING = "input missing"
+GONE_ADVICE = ("is gone. Its saved parts are kept: put it back there and run the same command again (or `dataflow "
+               "retry`) to go on; a `dataflow run` without it drops its task and parts.")
 
 
 def shown_status(task: TaskState, *, live: bool = True) -> str:
-    """The status as a person should read it: a "running" record that no process runs (`live`
-    False: nobody holds the state lock) was interrupted, and resumes on the next run."""
+    """The status as a person should read it: an unfinished task whose file is gone has its "input
+    missing"; a "running" record that no process runs (`live` False: nobody holds the state lock)
+    was interrupted, and resumes on the next run."""
+    if input_gone(task):
+        return INPUT_MISSING
     return INTERRUPTED if not live and task.status is TaskStatus.RUNNING else task.status.value
 
 
@@ -128,11 +194,12 @@ def status_table(tasks: list[TaskState], *, out_dir: Path, live: bool = True) ->
         table.add_column(column, overflow="fold")
     for task in tasks:
         status = shown_status(task, live=live)
-        outcome = _outcome(task, out_dir)
+        outcome: Text | PathCell = _outcome_cell(task, out_dir)
         if status == INTERRUPTED:
-            outcome = f"{outcome} (resumes when the same `dataflow run` command runs again)".lstrip()
-        table.add_row(task.id[:SHORT_ID], Text(task.name), Text(status, style=_style(task.status)),
-                      f"{task.progress:.0f} %", f"{task.attempt} of {task.max_attempts}", Text(outcome))
+            resumes = "(resumes when the same `dataflow run` command runs again)"
+            outcome = Text(f"{_outcome(task, out_dir)} {resumes}".lstrip())
+        table.add_row(task.id[:SHORT_ID], PathCell([task.name]), Text(status, style=_style(task.status)),
+                      f"{task.progress:.0f} %", f"{task.attempt} of {task.max_attempts}", outcome)
     return table
 
 
@@ -158,12 +225,24 @@ def display_names(tasks: list[TaskState]) -> dict[str, str]:
     return names
 
 
+def _outcome_cell(task: TaskState, out_dir: Path) -> Text | PathCell:
+    """A completed task's output files as paths (see PathCell); else its message as wrapped text."""
+    if task.status is TaskStatus.COMPLETED:
+        return PathCell(_outputs(task, out_dir))
+    return Text(_outcome(task, out_dir))
+
+
+def _outputs(task: TaskState, out_dir: Path) -> list[str]:
+    names = output_names(task) or [str((task.result or {}).get("filename", ""))]
+    return [str(out_dir / name) for name in names]
+
+
 def _outcome(task: TaskState, out_dir: Path) -> str:
     if task.status is TaskStatus.COMPLETED:
-        return str(out_dir / str(task.metadata.get("output") or (task.result or {}).get("filename", "")))
-    if task.error is not None and task.error.message == FILE_GONE and _path_of(task)[0] != task.name:
-        return (f"{task.error.type}: {_path_of(task)[0]} is gone. Put it back there and run the same command again "
-                "(or `dataflow retry`); until then its task stays failed.")
+        return ", ".join(_outputs(task, out_dir))
+    if input_gone(task) or (task.error is not None and task.error.message == FILE_GONE
+                            and _path_of(task)[0] != task.name):
+        return f"{_path_of(task)[0]} {GONE_ADVICE}"
     if task.error is not None:
         return f"{task.error.type}: {task.error.message}"
     return task.progress_message or ""

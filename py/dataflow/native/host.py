@@ -1,6 +1,7 @@
-"""The native composition root: file-backed task records and blobs in a state directory, PDF
-services in worker processes, the orchestrator, and the export of each result to the output
-directory. `run` adds files and waits until no task is left to run; `retry` re-queues failed ones.
+"""The native composition root: file-backed task records and blobs in a state directory, the PDF
+and JSON services in worker processes (the JSON one in-process unless a pool is given), the
+orchestrator, and the export of each result (the page's downloads) to the output directory. `run`
+adds files and waits until no task is left to run; `retry` re-queues failed ones.
 As in the page, finishing stores a result per run and leaves the parts; the core's janitor
 (`dataflow.core.blob_sweep`) deletes what no task claims once a completion or removal is saved,
 and at start-up (what a killed run left behind).
@@ -22,24 +23,34 @@ from typing import Any
 from dataflow.core import Orchestrator, RetryPolicy, TaskState, TaskStatus
 from dataflow.core import events as ev
 from dataflow.core.blob_sweep import BlobJanitor, saved_tasks
-from dataflow.core.blobs import BlobStore, result_key
+from dataflow.core.blobs import BlobStore
 from dataflow.core.clock import Clock, SystemClock
-from dataflow.core.kinds import KindRegistry, SecretPrompt
+from dataflow.core.kinds import Options, SecretPrompt
 from dataflow.core.persistence import DEFAULT_PREFIX, TaskStore
+from dataflow.core.pool import Pool
+from dataflow.core.runs import summary_key
+from dataflow.executors.json import executor as json_executor
+from dataflow.executors.json.service import JsonService
 from dataflow.executors.pdf.client import ClientPool
 from dataflow.executors.pdf.executor import PASSWORD, PdfExecutor
-from dataflow.executors.pdf.kind import PdfKind
-from dataflow.executors.pdf.options import PdfOptions
-from dataflow.executors.pdf.store import summary_key
 from dataflow.native.atomic import write_atomically
 from dataflow.native.batch import (
+    STEM_MARK,
+    OptionsByKind,
     Source,
+    by_kind,
     changed,
     claimed_names,
+    input_gone,
     input_path,
+    native_kinds,
+    output_files,
+    output_metadata,
     output_name,
+    output_names,
     same_work,
     source_of,
+    stems_of,
     task_input,
 )
 from dataflow.native.file_blob_store import FileBlobStore, remove_temporary_files
@@ -80,21 +91,24 @@ class NativeHost:
     def __init__(self, *, out_dir: Path, state_dir: Path, pool: ClientPool, concurrency: int,
                  retry_policy: RetryPolicy | None = None, clock: Clock | None = None,
                  blobs: BlobStore | None = None, on_close: Callable[[], None] = lambda: None,
-                 password: str | None = None, overwrite: bool = False):
-        """`password` (held in memory only) unlocks encrypted files: a task that fails asking for
-        it is retried once with it, as the page does once a person types it. `overwrite` lets a new
+                 password: str | None = None, overwrite: bool = False,
+                 json_pool: json_executor.ClientPool | None = None):
+        """`pool` serves PDF tasks, `json_pool` JSON tasks (default: one JsonService in this process,
+        over the host's blobs). `password` (held in memory only) unlocks encrypted files: a task that
+        fails asking for it is retried once with it, as the page does once a person types it. `overwrite` lets a new
         task's output replace a file in `out_dir` that no task of this state directory wrote
         (otherwise it is written beside it, with a "-2" suffix)."""
         self.out_dir, self.state_dir = Path(out_dir), Path(state_dir)
         self.blobs = blobs or WithSourceFiles(FileBlobStore(blob_root(self.state_dir)))
         self.pool = pool
-        self.kinds = KindRegistry()
-        self.kinds.register(PdfKind())
+        self.json_pool = json_pool or Pool([json_executor.LocalJsonClient(JsonService(self.blobs))])
+        self.kinds = native_kinds()
         self.clock = clock = clock or SystemClock()
         self.storage = storage = FileStorage(self.state_dir)
         self.orchestrator = Orchestrator(storage=storage, clock=clock, concurrency=concurrency,
                                          retry_policy=retry_policy, history_limit=HISTORY_LIMIT)
         self.orchestrator.register("pdf", PdfExecutor(pool))
+        self.orchestrator.register("json", json_executor.JsonExecutor(self.json_pool))
         self.janitor = BlobJanitor(self.blobs, self.kinds.claims, live=self.orchestrator.list_tasks,
                                    persisted=lambda: saved_tasks(storage), clock=clock,
                                    on_error=self._warn)
@@ -113,6 +127,7 @@ class NativeHost:
         self._on_close = on_close
         self._password = password
         self._unlocking: set[str] = set()  # tasks already retried with the password
+        self._listing: dict[str, list[str]] | None = None  # the output folder's files by stem (see stems_of)
 
     def _warn(self, message: str) -> None:
         self.warnings.append(message)
@@ -123,17 +138,27 @@ class NativeHost:
     async def __aexit__(self, *exc_info: Any) -> None:
         await self.close()
 
-    def start(self) -> list[str]:
+    def start(self, *, drop_missing: bool = False) -> list[str]:
         """Load the state directory and resume unfinished tasks; returns the warnings of the load.
 
         An unfinished task whose file changed since the task was created (see batch.changed) is not
         resumed: its parts come from the old version, so it starts again from scratch on the new
-        content (a new task, the same output name), and `notices` says so."""
+        content (a new task, the same output name), and `notices` says so. With `drop_missing` (a
+        new `dataflow run`: its files are those that exist) an unfinished task whose file is gone
+        (batch.input_gone) is removed, and the janitor deletes its parts; otherwise (`retry`,
+        `status`) it is kept with its parts, so the file put back resumes where it stopped."""
         remove_temporary_files(blob_root(self.state_dir))  # what a killed writer left (we hold the lock)
         remove_temporary_files(self.state_dir, recursive=False)
         loaded = TaskStore(self.storage, self.clock).load()  # before the orchestrator resumes anything
         stale: list[tuple[TaskState, Source, str]] = []
-        for task, source, reason in map(_file_change, loaded.tasks):
+        gone = [task for task in loaded.tasks if drop_missing and input_gone(task)]
+        for task in gone:
+            self.storage.remove(DEFAULT_PREFIX + task.id)
+            self.notices.append(f"{input_path(task.input)} is gone: its unfinished task ({task.status.value}, "
+                                f"{task.progress:.0f} % done) was dropped with its saved parts. Put the file back "
+                                "and run again to process it from the start.")
+        dropped = {task.id for task in gone}
+        for task, source, reason in map(_file_change, [task for task in loaded.tasks if task.id not in dropped]):
             if source is not None and reason is not None:
                 stale.append((task, source, reason))
                 self.storage.remove(DEFAULT_PREFIX + task.id)
@@ -144,8 +169,8 @@ class NativeHost:
         self.resumed = [task.id for task in self.orchestrator.list_tasks() if task.status in WAITING]
         self._waiting.update(self.resumed)
         for task in self.orchestrator.list_tasks():
-            target = self.output_path(task)
-            if task.status is TaskStatus.COMPLETED and target is not None and not target.exists():
+            targets = self.output_paths(task)
+            if task.status is TaskStatus.COMPLETED and targets and not all(path.exists() for path in targets):
                 self._schedule_export(task)  # a run killed between the result and its export, or a deleted file
         self.janitor.request()  # what a killed run left: parts of completed tasks, blobs of removed ones
         return self.warnings
@@ -155,33 +180,36 @@ class NativeHost:
         while self._exports:
             await asyncio.gather(*list(self._exports))
 
-    def submit(self, sources: list[Source], options: PdfOptions, *, retry_policy: RetryPolicy | None = None
-               ) -> Submitted:
+    def submit(self, sources: list[Source], options: Options | OptionsByKind, *,
+               retry_policy: RetryPolicy | None = None) -> Submitted:
         """One task per input file in this state directory: a file that has a task keeps it, unless
         the options differ, the file changed since (a completed task's file is compared by size and
         time, then by content hash) or its completed output is gone: then the old task is replaced by
-        a new one, which rewrites the old task's output file. Returns the new and the kept task ids."""
+        a new one, which rewrites the old task's output file. `options`: by kind (see batch.by_kind).
+        Returns the new and the kept task ids."""
+        chosen = by_kind(options)
+        self._listing = None  # the output folder is listed once per submit, when a stem is asked about
         by_path = {input_path(task.input): task for task in self.orchestrator.list_tasks()}
         ours = claimed_names(self.orchestrator.list_tasks()) | self.owned()  # output files this state directory writes
         submitted = Submitted()
         for source in sources:
             existing = by_path.get(str(source.path))
             if existing is not None:
-                why = self._why_replace(existing, source, options)
+                why = self._why_replace(existing, source, chosen[source.kind])
                 if why is None:
                     submitted.existing.append(existing.id)
                     continue
                 self.orchestrator.remove(existing.id)
                 self._lost.discard(existing.id)
                 self.notices.append(f"{source.path}: {why}; it is processed again from the start.")
-            task_id = self._create(source, task_input(source, options), options, retry_policy, ours)
+            task_id = self._create(source, chosen[source.kind], retry_policy, ours)
             by_path[str(source.path)] = self.orchestrator.get_task_state(task_id)
             submitted.added.append(task_id)
             if existing is not None:
                 self._drop_earlier_output(existing, by_path[str(source.path)])
         return submitted
 
-    def _why_replace(self, task: TaskState, source: Source, options: PdfOptions) -> str | None:
+    def _why_replace(self, task: TaskState, source: Source, options: Options) -> str | None:
         """Why `task` cannot stand for `source` with `options` (None: it can). A completed file is
         compared by size and time (its hash only if the time differs): 10,000 done files are not read."""
         if task.id in self._lost:
@@ -191,32 +219,44 @@ class NativeHost:
         reason = changed(task.input, source, check_content=task.checkpoint is not None and not task.status.is_finished)
         return f"the file changed since its task was created ({reason})" if reason else None
 
-    def _create(self, source: Source, data: dict[str, Any], options: PdfOptions,
-                retry_policy: RetryPolicy | None, ours: set[str]) -> str:
+    def _create(self, source: Source, options: Options, retry_policy: RetryPolicy | None, ours: set[str]) -> str:
         taken = claimed_names(self.orchestrator.list_tasks())
-        name = output_name(source, options, taken, foreign=lambda n: n not in ours and self._occupied(n))
+        name = output_name(source, options, taken, foreign=lambda n: self._foreign(n, ours))
         plain = output_name(source, options, taken)
         if name != plain:
-            self.notices.append(f"{self.out_dir / plain} exists and was not written by this state directory, so "
-                                f"{source.path.name}'s result goes to {self.out_dir / name} (--overwrite replaces it).")
+            old, new = plain, name
+            if source.kind != "pdf":  # a JSON file's data name is known once it is read: name its stem
+                old, new = (output_metadata(source, options, found)["stem"][1] + ".*" for found in (plain, name))
+            self.notices.append(f"{self.out_dir / old} exists and was not written by this state directory, so "
+                                f"{source.path.name}'s result goes to {self.out_dir / new} (--overwrite replaces it).")
         ours.add(name)
-        return self.orchestrator.execute_task(source.path.name, source.kind, data, retry_policy=retry_policy,
-                                              metadata={"size": source.size, "output": name})
+        return self.orchestrator.execute_task(source.path.name, source.kind, task_input(source, options),
+                                              retry_policy=retry_policy,
+                                              metadata={"size": source.size} | output_metadata(source, options, name))
 
     def _drop_earlier_output(self, earlier: TaskState, task: TaskState) -> None:
-        """A replaced task's output, when this state directory wrote it and the new task writes
-        another file (report-2.zip, now report.zip with --overwrite): removed, with a notice."""
-        old, new = earlier.metadata.get("output"), task.metadata.get("output")
-        if not old or old == new or old not in self.owned():
-            return
-        with contextlib.suppress(FileNotFoundError):
-            (self.out_dir / str(old)).unlink()
-            self.notices.append(f"{self.out_dir / str(old)}, the earlier result of {task.name}, was removed: "
-                                f"its result now goes to {self.out_dir / str(new)}.")
-        self.storage.set(OWNED_KEY, json.dumps(sorted(self.owned() - {str(old)})))
+        """A replaced task's outputs, when this state directory wrote them and the new task writes
+        other files (report-2.zip, now report.zip with --overwrite): removed, with a notice."""
+        new, owned = task.metadata.get("output"), self.owned()
+        dropped = [name for name in output_names(earlier) if name != new and name in owned]
+        for old in dropped:
+            with contextlib.suppress(FileNotFoundError):
+                (self.out_dir / old).unlink()
+                self.notices.append(f"{self.out_dir / old}, the earlier result of {task.name}, was removed: "
+                                    f"its result now goes to {self.out_dir / str(new)}.")
+        if dropped:
+            self.storage.set(OWNED_KEY, json.dumps(sorted(owned - set(dropped))))
 
-    def _occupied(self, name: str) -> bool:
-        return not self.overwrite and (self.out_dir / name).exists()
+    def _foreign(self, name: str, ours: set[str]) -> bool:
+        """True if writing `name` (or, for a stem claim, any file of that stem) would replace a file in
+        the output folder that this state directory did not write (and --overwrite was not given)."""
+        if self.overwrite:
+            return False
+        if not name.startswith(STEM_MARK):
+            return name not in ours and (self.out_dir / name).exists()
+        if self._listing is None:
+            self._listing = stems_of(self.out_dir)
+        return any(found not in ours for found in self._listing.get(name[len(STEM_MARK):], ()))
 
     def _restart(self, task: TaskState, source: Source, reason: str) -> None:
         """A new task for `task`'s file as it is now (same name, options, output); `task` is gone."""
@@ -235,6 +275,11 @@ class NativeHost:
         chosen = [task for task in self.orchestrator.list_tasks()
                   if task.status in (TaskStatus.FAILED, TaskStatus.CANCELLED)
                   and (task_ids is None or task.id in task_ids)]
+        for task in [task for task in chosen if input_gone(task)]:
+            chosen.remove(task)
+            self.notices.append(f"{input_path(task.input)} is gone, so its task was not retried; its saved parts "
+                                "are kept: put the file back and retry again to resume, or run `dataflow run` "
+                                "without it to drop the task and its parts.")
         secrets = {PASSWORD: password} if password else None
         self._unlocking.update(task.id for task in chosen if password)
         for task in chosen:
@@ -281,9 +326,9 @@ class NativeHost:
     def tasks(self) -> list[TaskState]:
         return self.orchestrator.list_tasks()
 
-    def output_path(self, task: TaskState) -> Path | None:
-        name = task.metadata.get("output") or (task.result or {}).get("filename")
-        return self.out_dir / name if name else None
+    def output_paths(self, task: TaskState) -> list[Path]:
+        """Where a task's result files go (completed) or will go (its claimed name), in the output folder."""
+        return [self.out_dir / name for name in output_names(task)]
 
     async def close(self) -> None:
         """Persist and stop: tasks still running stay "running" and resume on the next start. The
@@ -299,10 +344,11 @@ class NativeHost:
             self.pool_close()
 
     def pool_close(self) -> None:
-        close = getattr(self.pool, "close", None)
         try:
-            if close is not None:
-                close()
+            for pool in (self.pool, self.json_pool):
+                close = getattr(pool, "close", None)
+                if close is not None:
+                    close()
         finally:
             self._on_close()
 
@@ -314,23 +360,24 @@ class NativeHost:
         export.add_done_callback(self._exports.discard)
 
     async def _export(self, task: TaskState) -> None:
-        """Move the result (the per-run key its record names) from the blob store to the output
-        directory (idempotent); the parts are the janitor's."""
-        result = task.result if isinstance(task.result, dict) else {}
-        key = result.get("result_key") or result_key(task.id)
-        target = self.output_path(task)
-        data = await self.blobs.get(key)
-        if data is None:
-            if target is not None and not target.exists():
-                self._lost.add(task.id)
-                self.warnings.append(f"The result of {task.name} is missing from {self.out_dir} (and from the state "
-                                     "directory): run the same `dataflow run` command again to process it again.")
+        """Move the result files (the page's downloads, under the per-run keys its record names) from
+        the blob store to the output directory (idempotent); the parts are the janitor's."""
+        files = output_files(task)
+        if not files:
             return
-        if target is None:
+        values = await self.blobs.get_many([download.key for download, _ in files])
+        pairs = list(zip(values, [name for _, name in files], strict=True))
+        if any(value is None and not (self.out_dir / name).exists() for value, name in pairs):
+            self._lost.add(task.id)
+            self.warnings.append(f"The result of {task.name} is missing from {self.out_dir} (and from the state "
+                                 "directory): run the same `dataflow run` command again to process it again.")
             return
-        write_atomically(target, data if isinstance(data, bytes) else data.encode("utf-8"))
-        self._own(target.name)
-        await self.blobs.delete_keys([key, summary_key(key)])
+        for value, name in pairs:
+            if value is not None:
+                write_atomically(self.out_dir / name, value if isinstance(value, bytes) else value.encode("utf-8"))
+                self._own(name)
+        main = files[0][0].key
+        await self.blobs.delete_keys([download.key for download, _ in files] + [summary_key(main)])
 
     def owned(self) -> set[str]:
         """The names of the files in out_dir this state directory wrote, kept apart from the task

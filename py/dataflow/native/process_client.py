@@ -1,8 +1,9 @@
 """Workers for native use: each is a process running an executor's service, reached through the
 core's worker contract (`dataflow.core.wire.WorkerCaller`: the call envelope, errors raised again
 as their own classes from the kind's `ErrorRegistry`), under the same watchdog as the page's Web
-Workers (a call that outlives its limit kills the process, which is replaced). The PDF kind's
-typed facade (`WorkerPdfClient`) and its limits (`PdfTimeouts`) are the page's own. Native ring.
+Workers (a call that outlives its limit kills the process, which is replaced). Each kind's typed
+facade (`WorkerPdfClient`, `WorkerJsonClient`) and its limits (`PdfTimeouts`, `JsonTimeouts`) are
+the page's own. Native ring.
 """
 
 from __future__ import annotations
@@ -14,27 +15,33 @@ import os
 import signal
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from dataflow.core.errors import WorkerError, WorkerTimeoutError
 from dataflow.core.pool import Pool
 from dataflow.core.wire import ErrorRegistry
+from dataflow.executors.json.client import JsonTimeouts, WorkerJsonClient
+from dataflow.executors.json.errors import JSON_ERRORS
+from dataflow.executors.json.executor import JsonClient
 from dataflow.executors.pdf.client import PdfClient, PdfTimeouts, WorkerPdfClient
 from dataflow.executors.pdf.errors import PDF_ERRORS
 from dataflow.native.worker_process import serve
 
 BOOT_SECONDS = 120.0  # a process that has not answered by then is not going to
-STATE_ONLY_CALLS = frozenset({"pdf_forget"})  # calls that only drop a process's state: none without a process
+# calls that only drop a process's state: none without a process
+STATE_ONLY_CALLS = frozenset({"pdf_forget", "json_forget"})
 
 
 class ProcessWorker:
     """One worker process (a WorkerCaller), started on first use and replaced after a timeout or a crash."""
 
     def __init__(self, blob_root: str | os.PathLike, *, errors: ErrorRegistry, label: str = "PDF worker process",
-                 boot_seconds: float = BOOT_SECONDS, start_method: str = "spawn"):
+                 boot_seconds: float = BOOT_SECONDS, start_method: str = "spawn", service: str = "pdf"):
+        """`service`: the service the process runs ("pdf" or "json", see worker_process.serve)."""
         self.blob_root = str(blob_root)
         self.errors, self.label, self.boot_seconds = errors, label, boot_seconds
-        self.name = "dataflow-pdf-worker"
+        self.service = service
+        self.name = f"dataflow-{service}-worker"
         self.restarts = 0
         self.pid: int | None = None
         self._context: Any = multiprocessing.get_context(start_method)
@@ -88,7 +95,8 @@ class ProcessWorker:
             return
         self._discard()
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=serve, args=(child, self.blob_root), daemon=True, name=self.name)
+        process = self._context.Process(target=serve, args=(child, self.blob_root, self.service), daemon=True,
+                                        name=self.name)
         with _signals_held():  # Ctrl-C (sent to the whole job) is the parent's: the child starts deaf to it
             process.start()
         child.close()
@@ -174,21 +182,35 @@ def _exit_code(process: Any) -> int | None:
     return process.exitcode
 
 
-class ProcessPool(Pool[PdfClient]):
-    """PDF clients over worker processes, handed out one task at a time; `close()` stops the processes."""
+ClientT = TypeVar("ClientT")
 
-    def __init__(self, clients: list[PdfClient], workers: list[ProcessWorker] | None = None):
+
+class ProcessPool(Pool[ClientT], Generic[ClientT]):
+    """Clients over worker processes, handed out one task at a time; `close()` stops the processes.
+    A process starts on its first call, so a pool that is never used costs nothing."""
+
+    def __init__(self, clients: list[ClientT], workers: list[ProcessWorker] | None = None):
         super().__init__(clients)
         self.workers = workers or []
 
     @classmethod
     def of_processes(cls, size: int, blob_root: str | os.PathLike, *,
-                     timeouts: PdfTimeouts | None = None) -> ProcessPool:
+                     timeouts: PdfTimeouts | None = None) -> ProcessPool[PdfClient]:
         """`size` PDF worker processes over the blob directory `blob_root`, with the page's limits."""
         errors = ErrorRegistry(*PDF_ERRORS)
         workers = [ProcessWorker(blob_root, errors=errors) for _ in range(size)]
         clients: list[PdfClient] = [WorkerPdfClient(worker, timeouts or PdfTimeouts()) for worker in workers]
-        return cls(clients, workers)
+        return ProcessPool(clients, workers)
+
+    @classmethod
+    def of_json_processes(cls, size: int, blob_root: str | os.PathLike, *,
+                          timeouts: JsonTimeouts | None = None) -> ProcessPool[JsonClient]:
+        """`size` JSON worker processes over `blob_root`, with the page's JSON limits."""
+        errors = ErrorRegistry(*JSON_ERRORS)
+        workers = [ProcessWorker(blob_root, errors=errors, label="JSON worker process", service="json")
+                   for _ in range(size)]
+        clients: list[JsonClient] = [WorkerJsonClient(worker, timeouts or JsonTimeouts()) for worker in workers]
+        return ProcessPool(clients, workers)
 
     def close(self) -> None:
         for worker in self.workers:

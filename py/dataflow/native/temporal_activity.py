@@ -1,10 +1,11 @@
-"""The `process_file` activity: one file through its executor on a Temporal worker.
+"""The `process_file` activity: one file (PDF or JSON) through its executor on a Temporal worker.
 
 Durability is Temporal's: the activity heartbeats {"checkpoint", "progress", "message"} after each
 chunk, and a retried attempt (the worker was killed, the heartbeat timed out) starts from
 `activity.info().heartbeat_details`, while the pages before it are already in the shared blob
 store. Our errors become ApplicationErrors of the same type name and message; the non-retryable
-ones are marked so. The result is copied to the output directory under the job's name.
+ones are marked so. The result files (the page's downloads: a JSON file's data and its report) are
+copied to the output directory under the job's names.
 
 As in the page, finishing stores the result under a key of its run (kept in the checkpoint) and
 leaves the parts, so an attempt lost after finishing, or after exporting, is retried from its last
@@ -24,11 +25,14 @@ from temporalio.exceptions import ApplicationError
 from dataflow.core.blobs import parts_prefix
 from dataflow.core.errors import NonRetryableError
 from dataflow.core.executor import ExecutionContext
-from dataflow.core.status import StopRequest
+from dataflow.core.model import TaskState
+from dataflow.core.runs import results_prefix
+from dataflow.core.status import StopRequest, TaskStatus
+from dataflow.executors.json.executor import JsonExecutor
 from dataflow.executors.pdf.client import PdfTimeouts
 from dataflow.executors.pdf.executor import PdfExecutor
-from dataflow.executors.pdf.store import results_prefix
 from dataflow.native.atomic import write_atomically
+from dataflow.native.batch import output_files
 from dataflow.native.file_blob_store import FileBlobStore
 from dataflow.native.process_client import ProcessPool
 from dataflow.native.sources import WithSourceFiles
@@ -44,17 +48,28 @@ def checkpoint_of(details: Any) -> Any:
 
 
 class FileActivities:
-    """Holds the worker processes (one pool per shared blob directory) that the activities use."""
+    """Holds the worker processes (one pool per kind and shared blob directory) that the activities use."""
 
     def __init__(self, *, workers: int, timeouts: PdfTimeouts | None = None):
         self.workers = workers
         self.timeouts = timeouts or PdfTimeouts()
-        self.pools: dict[str, ProcessPool] = {}
+        self.pools: dict[tuple[str, str], ProcessPool] = {}
 
-    def pool_for(self, blob_root: str) -> ProcessPool:
-        if blob_root not in self.pools:
-            self.pools[blob_root] = ProcessPool.of_processes(self.workers, blob_root, timeouts=self.timeouts)
-        return self.pools[blob_root]
+    def pool_for(self, blob_root: str, kind: str = "pdf") -> ProcessPool:
+        if (kind, blob_root) not in self.pools:
+            self.pools[kind, blob_root] = (
+                ProcessPool.of_json_processes(self.workers, blob_root) if kind == "json"
+                else ProcessPool.of_processes(self.workers, blob_root, timeouts=self.timeouts))
+        return self.pools[kind, blob_root]
+
+    def executor_for(self, job: FileJob) -> PdfExecutor | JsonExecutor:
+        """The job's executor, over this worker's processes; non-retryable UnknownExecutor for another kind."""
+        if job.kind == "pdf":
+            return PdfExecutor(self.pool_for(job.blob_root))
+        if job.kind == "json":
+            return JsonExecutor(self.pool_for(job.blob_root, "json"))
+        raise ApplicationError(f"No executor is registered for tasks of kind {job.kind!r}.",
+                               type="UnknownExecutor", non_retryable=True)
 
     def close(self) -> None:
         for pool in self.pools.values():
@@ -63,9 +78,7 @@ class FileActivities:
     @activity.defn(name="process_file")
     async def process_file(self, job: FileJob) -> dict[str, Any]:
         """Run one file; returns {"output": path, "attempt": n, ...the executor's result}."""
-        if job.kind != "pdf":
-            raise ApplicationError(f"No executor is registered for tasks of kind {job.kind!r}.",
-                                   type="UnknownExecutor", non_retryable=True)
+        executor = self.executor_for(job)
         info = activity.info()
         state: dict[str, Any] = {"checkpoint": checkpoint_of(info.heartbeat_details), "progress": 0.0,
                                  "message": None}
@@ -80,27 +93,32 @@ class FileActivities:
                                stop_requested=lambda: StopRequest.CANCEL if activity.is_cancelled() else None)
         beat()  # the attempt has started (a worker process may take a moment to boot)
         try:
-            result = await PdfExecutor(self.pool_for(job.blob_root)).execute(job.input, ctx)
-            output = await export(job, result)
+            result = await executor.execute(job.input, ctx)
+            outputs = await export(job, result)
         except ApplicationError:
             raise
         except Exception as error:  # our errors keep their type name and message on Temporal
             raise ApplicationError(str(error) or type(error).__name__, type=type(error).__name__,
                                    non_retryable=isinstance(error, NonRetryableError)) from error
-        return {**result, "output": str(output), "attempt": info.attempt}
+        return {**result, "output": str(outputs[0]), "outputs": [str(path) for path in outputs],
+                "attempt": info.attempt}
 
 
-async def export(job: FileJob, result: Mapping[str, Any]) -> Path:
-    """Copy the result from the shared blob store to the output directory (idempotent)."""
+async def export(job: FileJob, result: Mapping[str, Any]) -> list[Path]:
+    """Copy the result files from the shared blob store to the output directory (idempotent); their
+    paths, the main one first."""
     blobs = WithSourceFiles(FileBlobStore(job.blob_root))
-    data = await blobs.get(result["result_key"])
-    target = Path(job.output_dir) / job.output_name
-    if data is None:
-        if target.exists():  # an attempt that exported it was lost before it could report
-            return target
-        raise ApplicationError(f"The result of {job.name} is missing from {job.blob_root}.", type="ResultMissing")
-    write_atomically(target, data if isinstance(data, bytes) else data.encode("utf-8"))
-    return target
+    done = TaskState(id=job.task_id, name=job.name, kind=job.kind, status=TaskStatus.COMPLETED, result=dict(result),
+                     metadata=job.metadata or {"output": job.output_name})
+    targets = []
+    for download, name in output_files(done):
+        data, target = await blobs.get(download.key), Path(job.output_dir) / name
+        if data is None and not target.exists():  # present: an attempt exported it, then was lost
+            raise ApplicationError(f"The result of {job.name} is missing from {job.blob_root}.", type="ResultMissing")
+        if data is not None:
+            write_atomically(target, data if isinstance(data, bytes) else data.encode("utf-8"))
+        targets.append(target)
+    return targets
 
 
 @activity.defn(name="release_file")

@@ -1,6 +1,7 @@
 """`dataflow temporal worker` hosts the executors as Temporal activities (and the batch workflow);
 `dataflow temporal submit` starts a batch and, with --wait, follows it with the same progress bars
-and ends with the same summary table as `dataflow run`. Native ring (temporalio).
+and ends with the same summary table as `dataflow run`; `dataflow temporal status BATCH` shows a
+batch's table (see temporal_status). Native ring (temporalio).
 """
 
 from __future__ import annotations
@@ -14,22 +15,31 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from temporalio.api.enums.v1 import TaskQueueType
-from temporalio.api.taskqueue.v1 import TaskQueue
-from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client, WorkflowHandle
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.worker import Worker
 
-from dataflow.core import AttemptRecord, TaskError, TaskState, TaskStatus
+from dataflow.core import TaskStatus
 from dataflow.core.events import CHANGED, TaskEvent
+from dataflow.core.kinds import Options
 from dataflow.executors.pdf.client import PdfTimeouts
-from dataflow.executors.pdf.options import PdfOptions
-from dataflow.native.batch import KINDS, Source, UsageError, default_state_dir, discover, output_name, task_input
+from dataflow.native.batch import (
+    KINDS,
+    OptionsByKind,
+    Source,
+    UsageError,
+    by_kind,
+    default_state_dir,
+    discover,
+    output_metadata,
+    output_name,
+    task_input,
+)
 from dataflow.native.display import ProgressDisplay, counts_line, summary_table
 from dataflow.native.host import blob_root
 from dataflow.native.process_client import default_workers
 from dataflow.native.temporal_activity import FileActivities, release_file
+from dataflow.native.temporal_status import batch_tasks, has_pollers, heartbeats, job_task, outcome_task, status_command
 from dataflow.native.temporal_types import BatchInput, BatchProgress, FileJob, FileOutcome
 from dataflow.native.temporal_workflow import BatchWorkflow
 
@@ -38,14 +48,15 @@ DEFAULT_QUEUE = "dataflow"
 POLL_SECONDS = 0.5
 
 
-def add_commands(parser: argparse.ArgumentParser, *, add_pdf_options, add_retry_options) -> None:
-    from dataflow.native.cli import interruptible, pdf_options_from, retry_policy_from
+def add_commands(parser: argparse.ArgumentParser, *, add_kind_options, add_retry_options) -> None:
+    from dataflow.native.cli import interruptible, kind_options_from, retry_policy_from
 
     commands = parser.add_subparsers(dest="temporal_command", required=True)
     worker = commands.add_parser("worker", help="run a Temporal worker hosting the executors")
     add_connection_options(worker)
     worker.add_argument("--workers", type=int, default=default_workers(), metavar="N",
-                        help="PDF worker processes, and activities at once (default: %(default)s)")
+                        help="worker processes per kind (PDF, JSON), and activities at once "
+                             "(default: %(default)s)")
     worker.add_argument("--page-timeout", type=float, default=PdfTimeouts.per_page, metavar="SECONDS",
                         help="the watchdog's limit per page; a page over it fails its file with PageTimeoutError "
                              "(default: %(default)s)")
@@ -63,20 +74,30 @@ def add_commands(parser: argparse.ArgumentParser, *, add_pdf_options, add_retry_
                              "(default: %(default)s)")
     submit.add_argument("--wait", action="store_true", help="follow the batch and print the summary")
     submit.add_argument("--quiet", action="store_true", help="no progress bars")
-    add_pdf_options(submit)
+    add_kind_options(submit)
     add_retry_options(submit)
 
     def submit_handler(args: argparse.Namespace, console: Console) -> int:
-        return interruptible(submit_command(args, console, pdf_options_from(args), retry_policy_from(args)), console)
+        return interruptible(submit_command(args, console, kind_options_from(args), retry_policy_from(args)), console)
 
     submit.set_defaults(handler=submit_handler)
+    status = commands.add_parser("status", help="show a batch's files: status, output or message, time")
+    add_connection_options(status, queue=False)  # the batch knows its task queue
+    status.add_argument("batch", metavar="BATCH", help="the batch id that submit printed (dataflow-batch-…)")
+
+    async def read_status(args: argparse.Namespace, console: Console) -> int:
+        return await status_command(args, console, client=await connect(args))
+
+    status.set_defaults(handler=lambda args, console: interruptible(read_status(args, console), console))
 
 
-def add_connection_options(parser: argparse.ArgumentParser) -> None:
+def add_connection_options(parser: argparse.ArgumentParser, *, queue: bool = True) -> None:
     parser.add_argument("--address", default=DEFAULT_ADDRESS, metavar="HOST:PORT",
                         help="the Temporal frontend (default: %(default)s)")
     parser.add_argument("--namespace", default="default", help="the Temporal namespace (default: %(default)s)")
-    parser.add_argument("--task-queue", default=DEFAULT_QUEUE, metavar="Q", help="(default: %(default)s)")
+    if queue:
+        parser.add_argument("--task-queue", default=DEFAULT_QUEUE, metavar="Q",
+                            help="the task queue of the workers (default: %(default)s)")
 
 
 # The worker --------------------------------------------------------------------------------------
@@ -110,23 +131,25 @@ async def connect(args: argparse.Namespace) -> Client:
 # Submitting --------------------------------------------------------------------------------------
 
 
-def batch_input(sources: list[Source], options: PdfOptions, *, out_dir: Path, batch_id: str, concurrency: int,
-                retry_policy: dict[str, Any], heartbeat_timeout: float) -> BatchInput:
-    """One job per file; parts go to the shared DIR/.dataflow/blobs, results to DIR."""
-    out_dir = out_dir.resolve()
+def batch_input(sources: list[Source], options: Options | OptionsByKind, *, out_dir: Path, batch_id: str,
+                concurrency: int, retry_policy: dict[str, Any], heartbeat_timeout: float) -> BatchInput:
+    """One job per file (`options` by kind: see batch.by_kind); parts go to the shared
+    DIR/.dataflow/blobs, results to DIR."""
+    out_dir, chosen = out_dir.resolve(), by_kind(options)
     taken: set[str] = set()
     jobs = []
     for index, source in enumerate(sources):
-        name = output_name(source, options, taken)
+        name = output_name(source, chosen[source.kind], taken)
         taken.add(name)
         jobs.append(FileJob(task_id=f"{batch_id}-{index:05d}", kind=source.kind, name=source.path.name,
-                            input=task_input(source, options), output_dir=str(out_dir), output_name=name,
-                            blob_root=str(blob_root(default_state_dir(out_dir)))))
+                            input=task_input(source, chosen[source.kind]), output_dir=str(out_dir), output_name=name,
+                            blob_root=str(blob_root(default_state_dir(out_dir))),
+                            metadata=output_metadata(source, chosen[source.kind], name)))
     return BatchInput(jobs=jobs, concurrency=concurrency, retry_policy=retry_policy,
                       heartbeat_timeout=heartbeat_timeout)
 
 
-async def submit_command(args: argparse.Namespace, console: Console, options: PdfOptions, policy) -> int:
+async def submit_command(args: argparse.Namespace, console: Console, options: OptionsByKind, policy) -> int:
     sources = discover(args.paths, kind=args.kind)
     if not sources:
         raise UsageError("no files of a known kind were found in " + ", ".join(args.paths) + ".")
@@ -144,9 +167,8 @@ async def submit_command(args: argparse.Namespace, console: Console, options: Pd
         console.print(f"Batch {batch_id} ({files}) is already running: following it, not starting another.",
                       markup=False)
     if not args.wait:
-        console.print(f"Follow it with: temporal workflow describe --workflow-id {batch_id} "
+        console.print(f"See how far it got with: dataflow temporal status {batch_id} "
                       f"--address {args.address} --namespace {args.namespace}", markup=False, highlight=False)
-    if not args.wait:
         return 0
     started = time.monotonic()
     watch = asyncio.ensure_future(warn_without_worker(client, args, console))
@@ -160,16 +182,24 @@ async def submit_command(args: argparse.Namespace, console: Console, options: Pd
     return 0 if all(outcome.status == "completed" for outcome in outcomes) else 1
 
 
-def batch_id_of(sources: list[Source], options: PdfOptions, *, out_dir: Path, concurrency: int,
+def batch_id_of(sources: list[Source], options: Options | OptionsByKind, *, out_dir: Path, concurrency: int,
                 retry_policy: dict[str, Any], heartbeat_timeout: float) -> str:
     """A workflow id decided by what the batch is: its files (path, size, modification time), the
     options, the retry policy, the limits and the output folder. The same submit again finds its
     batch still running (re-attaches) instead of starting a second one over the same files."""
     identity = {"files": [[str(source.path), source.size, source.mtime_ns] for source in sources],
-                "options": options.to_dict(), "retry_policy": retry_policy, "concurrency": concurrency,
-                "heartbeat_timeout": heartbeat_timeout, "out": str(out_dir.resolve())}
+                "options": _options_of(sources, by_kind(options)), "retry_policy": retry_policy,
+                "concurrency": concurrency, "heartbeat_timeout": heartbeat_timeout, "out": str(out_dir.resolve())}
     digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode("utf-8")).hexdigest()
     return f"dataflow-batch-{digest[:16]}"
+
+
+def _options_of(sources: list[Source], options: dict[str, Options]) -> dict[str, Any] | list[dict[str, Any]]:
+    """The options that matter to the batch's files: a PDF-only batch keeps the id it had before JSON."""
+    kinds = sorted({source.kind for source in sources})
+    if kinds == ["pdf"]:
+        return options["pdf"].to_dict()
+    return [{"kind": kind, "options": options[kind].to_dict()} for kind in kinds]
 
 
 NO_WORKER_SECONDS = 5.0
@@ -179,13 +209,7 @@ async def warn_without_worker(client: Client, args: argparse.Namespace, console:
                               seconds: float = NO_WORKER_SECONDS) -> None:
     """After `seconds`, say so once if no worker polls the task queue (the batch would wait forever)."""
     await asyncio.sleep(seconds)
-    try:
-        described = await client.workflow_service.describe_task_queue(DescribeTaskQueueRequest(
-            namespace=args.namespace, task_queue=TaskQueue(name=args.task_queue),
-            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW))
-    except Exception:  # an older server or a lost connection: no hint rather than a wrong one
-        return
-    if not described.pollers:
+    if await has_pollers(client, args.namespace, args.task_queue) is False:
         console.print(f"No worker is polling task queue {args.task_queue!r} yet: start one with "
                       f"`dataflow temporal worker --address {args.address} --task-queue {args.task_queue}`.",
                       style="yellow", markup=False, highlight=False)
@@ -214,43 +238,6 @@ async def refresh(handle: WorkflowHandle, batch: BatchInput, display: ProgressDi
         description = await handle.describe()
     except Exception:  # a poll that fails (the workflow just ended) only skips one refresh
         return
-    beats = await heartbeats(handle, description)
-    jobs = {job.task_id: job for job in batch.jobs}
-    for outcome in progress.outcomes:
-        display.handle(TaskEvent(CHANGED, outcome.task_id, outcome_task(outcome, batch)))
-    for task_id in progress.running:
-        beat = beats.get(task_id, {})
-        task = job_task(jobs[task_id], status=TaskStatus.RUNNING, progress=float(beat.get("progress") or 0.0),
-                        message=beat.get("message"))
-        display.handle(TaskEvent(CHANGED, task_id, task))
-
-
-async def heartbeats(handle: WorkflowHandle, description: Any) -> dict[str, dict]:
-    """The last heartbeat details of each running activity, by activity id (= task id)."""
-    found = {}
-    converter = handle._client.data_converter
-    for pending in description.raw_description.pending_activities:
-        if pending.heartbeat_details.payloads:
-            values = await converter.decode(pending.heartbeat_details.payloads)
-            if values and isinstance(values[0], dict):
-                found[pending.activity_id] = values[0]
-    return found
-
-
-def job_task(job: FileJob, *, status: TaskStatus = TaskStatus.PENDING, progress: float = 0.0,
-             message: str | None = None) -> TaskState:
-    return TaskState(id=job.task_id, name=job.name, kind=job.kind, status=status, progress=progress,
-                     progress_message=message, metadata={"output": job.output_name})
-
-
-def outcome_task(outcome: FileOutcome, batch: BatchInput) -> TaskState:
-    """A finished file as a TaskState, so the summary table is the one `dataflow run` prints."""
-    job = next(job for job in batch.jobs if job.task_id == outcome.task_id)
-    status = TaskStatus.COMPLETED if outcome.status == "completed" else TaskStatus.FAILED
-    task = job_task(job, status=status, progress=100.0)
-    if outcome.started_at is not None and outcome.ended_at is not None:
-        task.attempts = [AttemptRecord(number=1, started_at=outcome.started_at, ended_at=outcome.ended_at,
-                                       outcome=outcome.status)]
-    if status is TaskStatus.FAILED:
-        task.error = TaskError(type=outcome.error_type or "Error", message=outcome.message or "")
-    return task
+    for task in batch_tasks(batch, progress.outcomes, progress.running, await heartbeats(handle, description)):
+        if task.status is not TaskStatus.PENDING:
+            display.handle(TaskEvent(CHANGED, task.id, task))

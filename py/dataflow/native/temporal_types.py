@@ -21,6 +21,7 @@ class FileJob:
     output_dir: str
     output_name: str
     blob_root: str
+    metadata: dict[str, Any] = field(default_factory=dict)  # the output names, as a task's (batch.output_metadata)
 
 
 @dataclass

@@ -47,3 +47,31 @@ def hooks(monkeypatch):
 
 def run(coroutine):
     return asyncio.run(coroutine)
+
+
+async def json_reference(data: bytes, source: str, options: dict | None = None) -> tuple[bytes, dict]:
+    """The data file and the report (without its timings, which differ from run to run) of an
+    uninterrupted in-process run of the page's JSON service over a dict store."""
+    from dataflow.executors.json.service import JsonService
+
+    store = MemoryBlobStore()
+    await store.put(file_key("f"), data)
+    service = JsonService(store)
+    await service.open("t", "f", options or {}, source=source)
+    position = {"step": 0, "offset": None, "index": 0}
+    while True:
+        outcome = await service.process("t", position, 1 << 30)
+        position = {key: outcome[key] for key in position}
+        if outcome["done"]:
+            break
+    result = await service.finish("t")
+    return store.data[result["result_key"]], without_timings(store.data[result["report_key"]])
+
+
+def without_timings(report: bytes) -> dict:
+    """A report.json as a dict, without "timings" (seconds measured in the run)."""
+    import json
+
+    value = json.loads(report)
+    value.pop("timings", None)
+    return value

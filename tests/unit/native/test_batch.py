@@ -28,11 +28,17 @@ def test_folders_give_their_pdfs_recursively_in_a_stable_order(write_pdf, tmp_pa
     assert {s.kind for s in found} == {"pdf"}
 
 
-@pytest.mark.parametrize("name", ["data.json", "chat.jsonl", "log.ndjson", "dump.json.zst"])
-def test_a_json_file_is_told_to_be_the_pages_not_yet_the_clis(write_pdf, name):
+@pytest.mark.parametrize("name", ["data.json", "chat.jsonl", "log.NDJSON", "dump.json.zst"])
+def test_json_files_are_json_tasks_named_or_found_in_folders(write_pdf, tmp_path, name):
     path = write_pdf(name, b"[]")
-    with pytest.raises(UsageError, match="JSON files are processed by the page's JSON workbench, not yet"):
-        discover([str(path)])
+    assert [source.kind for source in discover([str(path)])] == ["json"]
+    assert [source.path for source in discover([str(tmp_path / "in")])] == [path]
+    assert discover([str(tmp_path / "in")], kind="pdf") == []
+
+
+def test_kind_takes_a_file_whatever_its_name(write_pdf):
+    path = write_pdf("export.txt", b"[]")
+    assert discover([str(path)], kind="json")[0].kind == "json"
 
 
 def test_a_file_named_twice_is_one_source(write_pdf, tmp_path):
@@ -44,7 +50,7 @@ def test_a_missing_path_and_an_unclear_kind_are_usage_errors(write_pdf, tmp_path
     with pytest.raises(UsageError, match="no such file"):
         discover([str(tmp_path / "nope.pdf")])
     notes = write_pdf("notes.bin", b"x")
-    with pytest.raises(UsageError, match="only pdf files are processed here"):
+    with pytest.raises(UsageError, match=r"PDF files \(.pdf\) or JSON files .* are processed here \(--kind pdf\|json"):
         discover([str(notes)])
     assert discover([str(notes)], kind="pdf")[0].kind == "pdf"
     with pytest.raises(UsageError, match="unknown kind"):

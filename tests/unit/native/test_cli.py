@@ -17,7 +17,7 @@ from dataflow.native.cli import main
 from dataflow.native.state_lock import StateLock
 from dataflow.native.worker_process import HOOKS_VARIABLE
 from tests import pdfs
-from tests.unit.native.conftest import reference_output, run
+from tests.unit.native.conftest import json_reference, reference_output, run, without_timings
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -58,6 +58,30 @@ def test_options_reach_the_executor(write_pdf, tmp_path):
     assert code == 0
     expected = run(reference_output(data, "scans.pdf", {"mode": "images", "max_images": 2, "format": "json"}))
     assert (tmp_path / "out" / "scans.json").read_bytes() == expected
+
+
+def test_json_files_run_in_worker_processes_with_the_pages_options_and_bytes(write_pdf, tmp_path):
+    data = b'[{"id": 1, "mail": "a@example.com"}, {"id": 1, "mail": "a@example.com"}, {"id": 2}]'
+    write_pdf("people.json", data)
+    write_pdf("bad.jsonl", b'{"a": 1}\n{"a": \n')
+    code, text = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--operation", "convert",
+                          "--dedupe", "--workers", "2", "--quiet")
+    assert code == 1 and "1 completed, 1 failed" in text
+    assert "InvalidJsonError" in text and "bad.jsonl" in text
+    expected, report = run(json_reference(data, "people.json", {"operation": "convert", "dedupe": True}))
+    assert (tmp_path / "out" / "people.jsonl").read_bytes() == expected
+    assert without_timings((tmp_path / "out" / "people.json.report.json").read_bytes()) == report
+    assert "out/people.jsonl" in text and "out/people.json.report.json" in text
+
+
+def test_kind_json_takes_a_file_of_another_name_and_a_bad_json_option_is_one_line(write_pdf, tmp_path):
+    path = write_pdf("export.txt", b'{"a": 1}\n{"a": 2}\n')
+    code, text = dataflow("run", str(path), "--out", str(tmp_path / "out"), "--split-size", "0", "--quiet")
+    assert code == 2 and "--split-size: Records per file: enter a whole number from 1 to 1,000,000." in text
+    assert not (tmp_path / "out").exists()
+    code, text = dataflow("run", str(path), "--out", str(tmp_path / "out"), "--kind", "json", "--workers", "1",
+                          "--quiet")
+    assert code == 0 and (tmp_path / "out" / "export.txt.report.json").exists()
 
 
 def test_the_retry_policy_options_use_temporals_names(write_pdf, tmp_path):
@@ -215,6 +239,8 @@ def test_an_unreachable_temporal_server_is_one_clear_line(write_pdf, tmp_path):
     write_pdf("a.pdf", pdfs.text_pdf(1))
     code, text = dataflow("temporal", "submit", str(tmp_path / "in"), "--out", str(tmp_path / "out"),
                           "--address", "127.0.0.1:1")
+    assert code == 2 and text.startswith("dataflow: cannot reach Temporal at 127.0.0.1:1")
+    code, text = dataflow("temporal", "status", "dataflow-batch-0123", "--address", "127.0.0.1:1")
     assert code == 2 and text.startswith("dataflow: cannot reach Temporal at 127.0.0.1:1")
 
 

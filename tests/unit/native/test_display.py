@@ -87,4 +87,53 @@ def test_summary_rows_are_sorted_by_path_and_same_names_show_their_folders():
     text = render(summary_table(tasks, out_dir=Path("out")))
     assert text.index("a/report.pdf") < text.index("b/report.pdf") < text.index("gone.pdf")
     flat = " ".join(text.split())
-    assert "/d/gone.pdf is gone. Put it back there" in flat and "browser" not in flat
+    assert "/d/gone.pdf is gone. Its saved parts are kept: put it back there" in flat and "browser" not in flat
+    assert "input missing" in flat
+
+
+def test_a_long_output_path_breaks_after_its_separators_never_inside_a_name():
+    from dataflow.native.display import wrap_path
+
+    out = Path("/srv/batches/2026-11-30/nightly-run/results")
+    done = task("a", TaskStatus.COMPLETED, metadata={"output": "quarterly-report.zip"})
+    console = Console(record=True, width=60)
+    console.print(summary_table([done], out_dir=out))
+    cells = [line.split("│")[3].strip() for line in console.export_text().splitlines() if line.count("│") == 5]
+    assert "".join(cells) == "/srv/batches/2026-11-30/nightly-run/results/quarterly-report.zip"
+    assert all(cell.endswith("/") for cell in cells[:-1]) and len(cells) > 1
+    assert wrap_path("/a/bb/ccc.zip", 6) == ["/a/bb/", "ccc.zip"[:2] + "…" + "zip"]
+
+
+def test_a_part_longer_than_the_column_is_cut_in_its_middle_with_an_ellipsis():
+    from dataflow.native.display import middle_ellipsis, wrap_path
+
+    assert middle_ellipsis("a-very-long-file-name.json.report.json", 15) == "a-very-…rt.json"
+    assert middle_ellipsis("short.json", 15) == "short.json"
+    assert middle_ellipsis("日本語のファイル名.json", 9) == "日本…json"  # wide characters take two cells
+    assert wrap_path("/data/" + "x" * 30 + ".json", 12) == ["/data/", "xxxxx…x.json"]
+
+
+def test_a_json_tasks_outcome_lists_its_data_and_its_report():
+    done = TaskState(id="j", name="people.json", kind="json", status=TaskStatus.COMPLETED,
+                     metadata={"output": "people.json.report.json", "stem": ["people", "people"]},
+                     result={"result_key": "result:j:1", "filename": "people.clean.jsonl",
+                             "report_key": "result:j:1:report.json", "report_filename": "people.json.report.json"})
+    text = render(summary_table([done], out_dir=Path("out")))
+    assert "out/people.clean.jsonl" in text and "out/people.json.report.json" in text
+
+
+def test_an_unfinished_task_whose_file_is_gone_shows_input_missing_and_what_to_do(tmp_path):
+    there = tmp_path / "there.pdf"
+    there.write_bytes(b"%PDF-")
+    tasks = [TaskState(id=f"{name}0000000", name=f"{name}.pdf", kind="pdf", status=status,
+                       input={"path": str(tmp_path / f"{name}.pdf")}, metadata={"output": f"{name}.zip"})
+             for name, status in (("there", TaskStatus.RUNNING), ("gone", TaskStatus.PENDING),
+                                  ("done", TaskStatus.COMPLETED))]
+    rendered = render(status_table(tasks, out_dir=Path("out"), live=False))
+    row = {line.split("│")[1].strip(): line for line in rendered.splitlines() if line.count("│") == 7}
+    assert "input missing" in row["gone0000"] and "interrupted" in row["there000"]
+    assert "completed" in row["done0000"]  # a completed task's file may go: its result is out
+    message = " ".join(line.split("│")[6].strip() for line in rendered.splitlines() if line.count("│") == 7)
+    assert "gone.pdf is gone. Its saved parts are kept" in message
+    assert "a `dataflow run` without it drops its task and parts" in " ".join(message.split())
+    assert counts_line(tasks, 0.0) == "1 completed, 1 input missing, 1 running in 0.0 s"

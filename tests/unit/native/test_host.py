@@ -366,3 +366,52 @@ async def test_overwrite_removes_the_earlier_output_this_state_directory_wrote_b
     await again.close()
     assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_file()) == ["report.zip"]
     assert any("report-2.zip, the earlier result of report.pdf, was removed" in notice for notice in again.notices)
+
+
+async def crashed_with_parts(make_host, write_pdf, tmp_path):
+    """A 12-page PDF whose run stopped mid-document (its parts saved), then its file deleted."""
+    data = pdfs.text_pdf(12)
+    path = write_pdf("long.pdf", data)
+    first, client = make_host(hang_from=6)
+    first.start()
+    (task_id,) = first.submit(discover([str(path)]), PdfOptions()).added
+    await asyncio.wait_for(client.hung.wait(), 10)
+    await first.close()
+    path.unlink()
+    return path, data, task_id, record(tmp_path, task_id)["checkpoint"]["next_page"]
+
+
+async def test_a_task_whose_file_is_gone_keeps_its_parts_until_the_file_is_back_then_resumes(make_host, write_pdf,
+                                                                                             tmp_path):
+    path, data, task_id, done = await crashed_with_parts(make_host, write_pdf, tmp_path)
+    second, client = make_host()
+    second.start()  # as `retry` and `status` do: nothing is dropped
+    await second.wait()
+    assert second.retry() == []  # not retried while the file is gone (it would only fail again)
+    assert any(f"{path} is gone, so its task was not retried; its saved parts are kept" in n for n in second.notices)
+    await second.close()
+    assert second.tasks()[0].id == task_id and await second.blobs.keys(f"part:{task_id}")
+    path.write_bytes(data)  # put back
+    third, client = make_host()
+    third.start()
+    assert third.retry() == [task_id]
+    await third.wait()
+    await third.close()
+    assert client.pages == list(range(done + 1, 13))  # resumed from its parts
+    assert (tmp_path / "out" / "long.zip").read_bytes() == await reference_output(data, "long.pdf")
+
+
+async def test_a_new_run_without_the_gone_file_drops_its_task_and_parts(make_host, write_pdf, tmp_path):
+    path, _, task_id, _ = await crashed_with_parts(make_host, write_pdf, tmp_path)
+    other = write_pdf("other.pdf", pdfs.text_pdf(1))
+    second, _ = make_host()
+    second.start(drop_missing=True)
+    second.submit(discover([str(tmp_path / "in")]), PdfOptions())
+    await second.wait()
+    await second.close()
+    assert [task.name for task in second.tasks()] == ["other.pdf"]
+    assert any(f"{path} is gone: its unfinished task (running, " in n and "dropped with its saved parts" in n
+               for n in second.notices)
+    assert await second.blobs.keys(f"part:{task_id}") == [] and not list((tmp_path / "out" / ".dataflow").glob(
+        f"dataflow.task.{task_id}.json"))
+    assert (tmp_path / "out" / "other.zip").exists() and other.exists()

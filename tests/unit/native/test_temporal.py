@@ -24,11 +24,12 @@ from dataflow.native.cli import main
 from dataflow.native.file_blob_store import FileBlobStore
 from dataflow.native.host import blob_root
 from dataflow.native.temporal_activity import FileActivities, checkpoint_of, release_file
-from dataflow.native.temporal_cli import batch_input, heartbeats, make_worker
+from dataflow.native.temporal_cli import batch_input, make_worker
+from dataflow.native.temporal_status import heartbeats
 from dataflow.native.temporal_workflow import BatchWorkflow
 from dataflow.native.worker_process import HOOKS_VARIABLE
 from tests import pdfs
-from tests.unit.native.conftest import reference_output
+from tests.unit.native.conftest import reference_output, without_timings
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 BIN = Path(sys.executable).parent
@@ -46,6 +47,13 @@ def address(env) -> str:
     return env.client.service_client.config.target_host
 
 
+async def temporal_status(env, batch_id: str) -> tuple[int, str]:
+    """`dataflow temporal status BATCH` against the test server: its exit code and what it printed."""
+    console = Console(record=True, width=300)
+    code = await asyncio.to_thread(main, ["temporal", "status", batch_id, "--address", address(env)], console=console)
+    return code, console.export_text()
+
+
 @pytest.mark.asyncio(loop_scope="function")
 async def test_checkpoint_of_reads_the_last_heartbeat():
     assert checkpoint_of([]) is None and checkpoint_of(None) is None
@@ -54,11 +62,12 @@ async def test_checkpoint_of_reads_the_last_heartbeat():
 
 async def test_a_batch_completes_with_the_clis_outputs_and_a_bad_file_fails_alone(env, write_pdf, tmp_path):
     good, scans = write_pdf("good.pdf", pdfs.text_pdf(5)), write_pdf("scans.pdf", pdfs.images_pdf())
+    people = write_pdf("people.json", b'[{"id": 1, "mail": "a@example.com"}, {"id": 2}]')
     write_pdf("notes.pdf", b"Just some notes, not a PDF at all.\n")
     activities = FileActivities(workers=1)
     worker = make_worker(env.client, "batch", activities)
     args = ["temporal", "submit", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--address", address(env),
-            "--task-queue", "batch", "--concurrency", "2", "--wait", "--quiet"]
+            "--task-queue", "batch", "--concurrency", "2", "--operation", "clean", "--wait", "--quiet"]
     console = Console(record=True, width=200)
     try:
         async with worker:
@@ -66,14 +75,23 @@ async def test_a_batch_completes_with_the_clis_outputs_and_a_bad_file_fails_alon
     finally:
         activities.close()
     text = console.export_text()
-    assert code == 1 and "2 completed, 1 failed" in text
+    assert code == 1 and "3 completed, 1 failed" in text
     assert "NotAPdfError: This is not a PDF: it does not start with %PDF-." in text
 
+    batch_id = text.split()[2]  # "Started batch dataflow-batch-… (4 files) on 'batch'."
+    code, shown = await temporal_status(env, batch_id)
+    assert code == 0 and f"Batch {batch_id} is completed on task queue 'batch': 3 completed, 1 failed." in shown
+    assert "NotAPdfError: This is not a PDF: it does not start with %PDF-." in shown
+    assert str(tmp_path / "out" / "people.clean.json") in shown and "notes.pdf" in shown
+
     cli_out = tmp_path / "cli"
-    assert await asyncio.to_thread(main, ["run", str(good), str(scans), "--out", str(cli_out), "--workers", "1",
-                                          "--quiet"], console=Console(record=True)) == 0
-    for name in ("good.zip", "scans.zip"):
+    assert await asyncio.to_thread(main, ["run", str(good), str(scans), str(people), "--out", str(cli_out),
+                                          "--operation", "clean", "--workers", "1", "--quiet"],
+                                   console=Console(record=True)) == 0
+    for name in ("good.zip", "scans.zip", "people.clean.json"):
         assert (tmp_path / "out" / name).read_bytes() == (cli_out / name).read_bytes()
+    assert without_timings((tmp_path / "out" / "people.json.report.json").read_bytes()) == without_timings(
+        (cli_out / "people.json.report.json").read_bytes())
     assert (cli_out / "good.zip").read_bytes() == await reference_output(good.read_bytes(), "good.pdf")
     shared = FileBlobStore(blob_root(default_state_dir(tmp_path / "out")))
     assert await shared.keys("part:") == [] and await shared.keys("result:") == []  # released once recorded
@@ -104,6 +122,9 @@ async def test_a_killed_worker_is_replaced_and_the_activity_resumes_from_its_hea
         await asyncio.sleep(0.05)
         beat = (await heartbeats(handle, await handle.describe())).get("killed-00000", {})
         recorded = (beat.get("checkpoint") or {}).get("next_page", 0)
+    code, shown = await temporal_status(env, "killed")  # a worker polls: it answers the progress query
+    assert code == 0 and "Batch killed is running on task queue 'resume': 1 running." in shown
+    assert "long.pdf" in shown and "of 80" in shown  # the last heartbeat's message, "Page N of 80"
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(10)
     second = start_worker(env, "resume", {"page_log": str(second_log)})
@@ -162,7 +183,12 @@ async def test_the_same_submit_again_follows_its_running_batch_and_no_worker_is_
     started = first_text.split()[2]
     assert first_text.startswith(f"Started batch {started} (1 file) on 'nobody-polls'.")
     assert second_text.startswith(f"Batch {started} (1 file) is already running: following it")
-    assert f"temporal workflow describe --workflow-id {started}" in second_text
+    assert f"dataflow temporal status {started} --address {address(env)}" in second_text
+    code, shown = await temporal_status(env, started)
+    assert code == 0 and f"Batch {started} is running on task queue 'nobody-polls': 1 pending." in shown
+    assert "No worker polls task queue 'nobody-polls', so the finished files are not known" in shown
+    code, shown = await temporal_status(env, "dataflow-batch-nope")
+    assert code == 2 and "knows no batch 'dataflow-batch-nope': give the id `dataflow temporal submit` printed" in shown
     told = Console(record=True, width=300)
     await warn_without_worker(env.client, argparse.Namespace(namespace="default", task_queue="nobody-polls",
                                                              address=address(env)), told, seconds=0)

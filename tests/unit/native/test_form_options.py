@@ -1,0 +1,64 @@
+"""Command-line options made from a kind's form: one option per field of the page's JSON form, with
+the page's names, defaults and messages, and the kind's own rules across fields."""
+
+import argparse
+
+import pytest
+
+from dataflow.executors.json.kind import JsonKind
+from dataflow.executors.json.options import JsonOptions
+from dataflow.native.batch import UsageError
+from dataflow.native.form_options import add_form_options, flag, options_from
+
+KIND = JsonKind()
+
+
+def parse(*argv: str):
+    parser = argparse.ArgumentParser()
+    add_form_options(parser, KIND, title="JSON")
+    return options_from(parser.parse_args(list(argv)), KIND)
+
+
+def test_every_field_of_the_pages_form_is_an_option_and_nothing_else():
+    parser = argparse.ArgumentParser()
+    add_form_options(parser, KIND, title="JSON")
+    options = {option for action in parser._actions for option in action.option_strings} - {"-h", "--help"}
+    expected = {flag(field) for field in KIND.form}
+    yes_no = {"--pretty", "--dedupe", "--chat-check", "--redact-keys"}
+    assert options == expected | {"--no-" + name[2:] for name in yes_no}
+    assert {field.name for field in KIND.form} <= set(JsonOptions().to_dict())
+
+
+def test_no_option_given_is_the_pages_untouched_form():
+    assert parse() == KIND.default_options() == JsonOptions()
+
+
+def test_each_kind_of_field_reaches_the_options():
+    options = parse("--operation", "split", "--records-path", "/data/items", "--output-format", "jsonl",
+                    "--split-size", "20", "--level", "3", "--dedupe", "--no-pretty", "--chat-check", "--redact-keys")
+    assert options == JsonOptions(operation="split", records_path="/data/items", output_format="jsonl", split_size=20,
+                                  level=3, dedupe=True, pretty=False, chat_check=True, redact_keys=True)
+    assert options.schema is None
+
+
+def test_the_schema_is_read_from_a_file(tmp_path):
+    path = tmp_path / "schema.json"
+    path.write_text('{"type": "object", "required": ["id"]}')
+    assert parse("--schema", str(path)).schema == '{"type": "object", "required": ["id"]}'
+    with pytest.raises(UsageError, match=r"--schema: cannot read .*nope.json: No such file"):
+        parse("--schema", str(tmp_path / "nope.json"))
+    path.write_text("{not json")
+    with pytest.raises(UsageError, match="the --schema is not valid JSON"):
+        parse("--schema", str(path))
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--split-size", "0"], "--split-size: Records per file: enter a whole number from 1 to 1,000,000."),
+    (["--level", "x"], "--level: zstd level (higher is slower): enter a whole number from 1 to 22."),
+    (["--records-path", "data"], "--records-path must be a JSON Pointer such as /data/items"),
+    (["--pretty", "--output-format", "jsonl"], "--pretty printing applies to JSON arrays"),
+])
+def test_a_value_the_page_refuses_is_one_line_naming_the_option(argv, message):
+    with pytest.raises(UsageError) as refused:
+        parse(*argv)
+    assert str(refused.value).startswith(message)
