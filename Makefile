@@ -3,6 +3,11 @@ PORT ?= 8000
 PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
+# The unit tests run in JOBS processes (pytest-xdist), each test module whole in one process (its module
+# fixtures, such as the Temporal dev server, start once); the e2e tests run in one, since a second browser
+# would share the cores with the pages whose main-thread blocking they check.
+JOBS ?= 2
+UNIT := $(VPY) -m pytest tests/unit -n $(JOBS) --dist loadfile
 
 .PHONY: serve test unit e2e lint vendor site venv bench bench-core bench-native bench-json screenshot clean
 
@@ -28,10 +33,11 @@ test: $(VENV)/.installed vendor
 	CHROMIUM="$$($(VPY) tools/chromium.py)" && export CHROMIUM && \
 	$(VPY) -m ruff check py tools tests bench && \
 	$(VPY) -m mypy && \
-	$(VPY) -m pytest
+	$(UNIT) && \
+	$(VPY) -m pytest tests/e2e
 
 unit: $(VENV)/.installed
-	$(VPY) -m pytest tests/unit
+	$(UNIT)
 
 e2e: $(VENV)/.installed vendor
 	CHROMIUM="$$($(VPY) tools/chromium.py)" $(VPY) -m pytest tests/e2e

@@ -140,7 +140,7 @@ def test_compress_then_decompress_gives_the_file_back(app):
 
 
 def test_reload_mid_file_resumes_from_the_checkpoint_with_identical_bytes(app):
-    data = as_jsonl(make_records(120_000))  # ~20 MB: several seconds of steps
+    data = as_jsonl(make_records(40_000))  # ~6.5 MB: seconds of steps (convert, pretty), so the reload lands mid-way
     choose(app, operation="convert", pretty="True")
     add_files(app, {"long.jsonl": data}, mime="")
     reload_at_progress(app, 15)
@@ -279,7 +279,8 @@ def test_the_main_thread_is_not_blocked_while_a_large_file_is_processed(context,
     page.goto("index.html")
     assert wait_for_app_state(page) == "ready"
     wait_engine(page)
-    data = as_jsonl(make_records(150_000))  # ~25 MB
+    data = as_jsonl(make_records(20_000))  # ~3 MB: seconds of cleaning in the worker (>1 s is asserted below);
+    # each ~0.5 s step would block the page for as long if it ran on the main thread
     choose(page, operation="clean")
     # Playwright builds the File in the page (a long task of its own, before the task runs)
     page.set_input_files("#file-input", [{"name": "large.jsonl", "mimeType": "", "buffer": data}], timeout=180_000)

@@ -80,7 +80,7 @@ def test_bad_files_end_with_clear_messages_while_a_good_one_completes(app):
 
 
 def test_reload_mid_document_resumes_from_the_checkpoint_with_the_same_output(app, run_reference):
-    data = pdfs.many_pages_pdf(500, words=150)  # ~4 s of work, so the reload lands mid-way
+    data = pdfs.many_pages_pdf(250, words=150)  # ~2 s of work, so the reload lands mid-way
     add_files(app, {"long.pdf": data})
     target = row(app, "long.pdf")
     app.wait_for_function("""() => {
@@ -90,12 +90,12 @@ def test_reload_mid_document_resumes_from_the_checkpoint_with_the_same_output(ap
     saved = app.evaluate("""() => Object.keys(localStorage).filter(k => k.startsWith('dataflow.task.'))
                               .map(k => JSON.parse(localStorage.getItem(k)).task)""")
     checkpoint = saved[0]["checkpoint"]["next_page"]
-    assert 0 < checkpoint < 500
+    assert 0 < checkpoint < 250
     app.reload()
     app.wait_for_selector('body[data-app-state="ready"]', state="attached")
     restored = row(app, "long.pdf")
     restored.wait_for()
-    assert progress(restored) >= 95 * checkpoint / 500 - 1  # shown where it was, not from zero
+    assert progress(restored) >= 95 * checkpoint / 250 - 1  # shown where it was, not from zero
     target = wait_status(app, "long.pdf", "completed", timeout=180_000)
     state = app.evaluate("""() => JSON.parse(localStorage.getItem(Object.keys(localStorage)
                               .find(k => k.startsWith('dataflow.task.')))).task""")
@@ -240,7 +240,7 @@ def test_after_a_reload_a_task_asks_for_its_password_again_then_goes_on(app):
 
     from pypdf import PdfWriter
 
-    writer = PdfWriter(clone_from=io.BytesIO(pdfs.many_pages_pdf(500, words=150)))
+    writer = PdfWriter(clone_from=io.BytesIO(pdfs.many_pages_pdf(250, words=150)))
     writer.encrypt(user_password="letmein", owner_password="owner", algorithm="RC4-128")
     out = io.BytesIO()
     writer.write(out)
@@ -257,4 +257,4 @@ def test_after_a_reload_a_task_asks_for_its_password_again_then_goes_on(app):
     target.get_by_label("Password for vault.pdf").fill("letmein")
     target.get_by_role("button", name="Unlock").click()
     target = wait_status(app, "vault.pdf", "completed", timeout=180_000)
-    assert "500 pages" in target.locator(".message").text_content()
+    assert "250 pages" in target.locator(".message").text_content()

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,9 @@ ROOT = Path(__file__).resolve().parents[3]
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def env():
     async with await WorkflowEnvironment.start_local(dev_server_existing_path=str(BIN / "temporal"),
-                                                     dev_server_log_level="error") as environment:
+                                                     dev_server_log_level="error",
+                                                     # the default 5 s was too short on a loaded machine
+                                                     dev_server_startup_timeout=timedelta(seconds=60)) as environment:
         yield environment
 
 
