@@ -288,10 +288,11 @@ def test_unknown_non_retryable_error_types_are_refused_with_the_known_ones(write
 
 
 def test_an_out_that_is_a_file_or_cannot_be_created_is_one_line(write_pdf, tmp_path):
-    pdf = write_pdf("a.pdf", pdfs.text_pdf(1))
+    data = pdfs.text_pdf(1)
+    pdf = write_pdf("a.pdf", data)
     code, text = dataflow("run", str(pdf), "--out", str(pdf))
     assert code == 2 and f"the output folder (--out) {pdf} is a file, not a folder" in text
-    assert pdf.read_bytes() == pdfs.text_pdf(1)
+    assert pdf.read_bytes() == data
     code, text = dataflow("run", str(pdf), "--out", "/proc/dataflow-test")
     assert code == 2 and "cannot create the output folder (--out) /proc/dataflow-test" in text
 
