@@ -5,12 +5,29 @@ import pytest
 from dataflow.browser.ffi import is_null
 from dataflow.browser.local_storage import LocalStorage
 from dataflow.core.errors import StorageFullError
-from dataflow.core.storage import MemoryStorage
+from dataflow.core.storage import MemoryStorage, entries
 from tests.unit.fakes import FakeWebStorage, JsNull
+
+
+def _bulk_local_storage(quota=None):
+    fake = FakeWebStorage(quota=quota)
+    return LocalStorage(fake, pairs=lambda: [[key, value] for key, value in fake.items.items()])
+
+
+class KeysOnly:
+    """A Storage with no `items`: `entries` reads it key by key."""
+
+    def __init__(self, quota=None):
+        self.inner = MemoryStorage(quota=quota)
+        self.get, self.set, self.remove, self.keys = (self.inner.get, self.inner.set, self.inner.remove,
+                                                      self.inner.keys)
+
 
 BACKENDS = {
     "memory": lambda quota=None: MemoryStorage(quota=quota),
     "localStorage": lambda quota=None: LocalStorage(FakeWebStorage(quota=quota)),
+    "localStorage, one read": _bulk_local_storage,
+    "keys only": KeysOnly,
 }
 
 
@@ -58,6 +75,14 @@ def test_full_quota_raises_storage_full_and_keeps_the_old_value(make_storage):
     with pytest.raises(StorageFullError):
         storage.set("k", "x" * 100)
     assert storage.get("k") == "small"
+
+
+def test_entries_are_the_pairs_under_a_prefix_sorted_by_key(make_storage):
+    storage = make_storage()
+    for key in ("t.b", "t.a", "other", "t.c"):
+        storage.set(key, key.upper())
+    storage.remove("t.c")
+    assert sorted(entries(storage, "t.")) == [("t.a", "T.A"), ("t.b", "T.B")]
 
 
 def test_js_null_is_recognised():

@@ -6,6 +6,7 @@ work is done in `tabs`, `intake`, `results` and `page`. Browser ring.
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 from typing import Any
 from urllib.parse import parse_qs
@@ -27,7 +28,7 @@ from dataflow.browser.settings import Settings, load_settings, save_settings
 from dataflow.browser.tabs import CHANNEL, Tabs
 from dataflow.browser.viewer import Viewer
 from dataflow.core import Orchestrator, RetryPolicy, SystemClock
-from dataflow.core.blob_sweep import BlobJanitor, file_born, saved_tasks, stamped_id
+from dataflow.core.blob_sweep import BlobJanitor, file_born, read_saved, stamped_id
 from dataflow.core.blobs import file_key
 from dataflow.core.derived import SOURCE_TASK, existing_derivation
 from dataflow.core.errors import DataflowError
@@ -35,6 +36,7 @@ from dataflow.core.events import EventType, TaskEvent
 from dataflow.core.kinds import UNSUPPORTED, KindRegistry, StoredFile, refuse_unsupported
 from dataflow.core.mirror import TaskMirror
 from dataflow.core.plugin import Plugin
+from dataflow.core.slices import turn
 from dataflow.core.status import Action, TaskStatus
 
 # each module's plugin(host) registers one kind
@@ -78,43 +80,61 @@ class App:
         self.results = Results(kinds=self.kinds, fetch=self.idb.get, save=save_blob, notice=page.notice)
         self.viewer = Viewer(kinds=self.kinds, fetch=self.idb.get, notice=page.notice)
         self.llm: Any = None  # the provider section, once bound (browser/llm_settings.py)
+        self.taking_over: asyncio.Future | None = None  # take_over(), from when this tab holds the runner lock
         self.janitor = BlobJanitor(self.blobs, self.kinds.claims, live=self.orchestrator.list_tasks,
-                                   persisted=lambda: saved_tasks(self.storage), clock=self.clock, born=file_born,
+                                   persisted=lambda: read_saved(self.orchestrator.store.saved()),  # no storage read
+                                   clock=self.clock, born=file_born,
                                    on_error=lambda message: page.notice(message, kind="warning"))
 
     async def start(self) -> None:
-        """Show the saved tasks at once as a follower; run them once this tab holds the runner lock."""
+        """Claim the runner lock; then show the saved tasks, as the runner (restoring and running
+        them, resuming from checkpoints) or as a follower of the tab that runs them."""
         from pyscript.js_modules import tabs
 
+        gc.freeze()  # the modules and objects of start-up live as long as the page: see _settle
         await self.host.start_workers()
         js.document.body.dataset.role = "follower"
-        await self.panel.render_all(self.tabs.mirror.load())
-        self.update_summary()
         on(js.window, "storage", lambda event: self.tabs.follow(_text(event.key), _text(event.newValue)))
         channel = tabs.channel(CHANNEL, create_proxy(self.tabs.receive))
         self.tabs.post = channel.postMessage
+        await turn()  # saved tasks are read in tasks of their own, not in the interpreter's start-up task
+        if await tabs.claim(create_proxy(self.lead)) and self.taking_over is not None:
+            await self.taking_over  # the role is known before the page says ready
+        else:  # changes seen meanwhile are read again at the end of the load
+            loaded = await self.tabs.mirror.load_in_slices()
+            if self.taking_over is None:  # else the lock came meanwhile: the runner's view is shown
+                await self.panel.render_all(loaded)
+            _settle()
+        self.update_summary()
         PageControls(kinds=self.kinds, intake=self.intake, settings=lambda: self.settings, change=self.change_settings,
                      notice=page.notice).bind()
         self.bind_llm()
-        on(by_id("clear-finished"), "click", lambda event: self.controls.clear_finished(
-            row.task for row in self.panel.rows.values()))
+        on(by_id("clear-finished"), "click", lambda event: asyncio.ensure_future(self.controls.clear_finished(
+            [row.task for row in self.panel.rows.values()])))
         on(js.window, "pagehide", lambda event: self.orchestrator.flush() if self.tabs.leader else None)
-        await tabs.claim(create_proxy(self.lead))  # the role is known before the page says ready
         asyncio.ensure_future(self.ticker())
         asyncio.ensure_future(page.engines_ready(self.plugins))
 
     def lead(self, *args: Any) -> None:
-        """This tab now holds the runner lock: restore and run every task (resuming from checkpoints)."""
+        """This tab now holds the runner lock (static/tabs.js calls this): take over, in the background."""
+        self.taking_over = asyncio.ensure_future(self.take_over())
+
+    async def take_over(self) -> None:
+        """Restore and run every task (resuming from checkpoints), reading them in slices; the panel
+        shows them (only restored tasks' rows change if it showed them as a follower)."""
         self.orchestrator.subscribe(self.panel.handle)
         self.orchestrator.subscribe(self.on_event)
         self.orchestrator.subscribe(self.janitor.handle)  # deletes blobs once what frees them is saved
         self.orchestrator.on_task_complete(page.announce)
-        self.orchestrator.start()  # its warnings arrive as events: on_event shows them
-        current = {task.id for task in self.orchestrator.list_tasks()}
-        for task_id in [task_id for task_id in self.panel.rows if task_id not in current]:
+        await self.orchestrator.start_in_slices()  # its warnings arrive as events: on_event shows them
+        held = self.orchestrator.task_ids()
+        for task_id in [task_id for task_id in self.panel.rows if task_id not in held]:
             self.panel.remove_row(task_id)
-        for task in self.orchestrator.list_tasks():  # only rows that restore changed cost DOM work
+        known = self.panel.rows.keys()
+        await self.panel.render_all([task for task in self.orchestrator.list_tasks() if task.id not in known])
+        for task in self.orchestrator.list_tasks(finished=False):  # restoring changes only unfinished tasks
             self.panel.render(task, notify=False)
+        _settle()
         self.update_summary()
         js.document.body.dataset.role = "leader"
         self.tabs.become_leader()
@@ -262,6 +282,13 @@ class App:
             self.panel.tick()
             self.auto_cleanup()
 
+
+
+def _settle() -> None:
+    """Thousands of saved tasks, read once, stay for the page's life: the cyclic garbage collector
+    need not walk them again and again (Python's gc.freeze; they are still freed by reference
+    counting when removed). Without it, collections during start-up cost as much as reading them."""
+    gc.freeze()
 
 
 def _text(value: Any) -> str | None:

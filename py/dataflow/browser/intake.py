@@ -18,10 +18,11 @@ from typing import Any, Protocol
 from dataflow.browser.row_view import PageAction
 from dataflow.browser.settings import Settings
 from dataflow.core.blobs import file_key
-from dataflow.core.errors import DataflowError
+from dataflow.core.errors import DataflowError, UnknownTaskError
 from dataflow.core.kinds import UNSUPPORTED, ExecutorKind, KindRegistry, StoredFile, unsupported_input
 from dataflow.core.model import TaskState
 from dataflow.core.orchestrator import Orchestrator
+from dataflow.core.slices import in_slices
 from dataflow.core.status import Action
 
 Notice = Callable[..., None]  # notice(message, kind="info" | "warning" | "error")
@@ -157,11 +158,22 @@ class Controls:
             raise DataflowError(f"{task.name} does not take a password or key.")
         return kind.secret.name
 
-    def clear_finished(self, tasks: Iterable[TaskState]) -> None:
-        """Remove every finished task among `tasks` (the panel's rows)."""
-        for task in list(tasks):
-            if task.status.is_finished:
-                self.act(Action.REMOVE, task.id)
+    async def clear_finished(self, tasks: Iterable[TaskState], **slicing: Any) -> None:
+        """Remove every finished task among `tasks` (the panel's rows), in slices that yield to the
+        page (core/slices.py; `slicing` passes its budget, now and pause): thousands of them make no
+        long task. Each removal deletes one record, so a reload midway leaves every other task whole."""
+        await in_slices([task.id for task in tasks if task.status.is_finished], self._clear, **slicing)
+
+    def _clear(self, task_id: str) -> None:
+        if not self.is_leader():
+            self.forward(Action.REMOVE, task_id)
+            return
+        try:
+            task = self.orchestrator.get_task_state(task_id)
+        except UnknownTaskError:
+            return  # removed meanwhile (Keep completed, another click)
+        if task.status.is_finished:  # not run again meanwhile
+            self.orchestrator.remove(task_id)
 
 
 class PageControls:

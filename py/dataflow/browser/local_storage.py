@@ -7,6 +7,7 @@ touches `js`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from dataflow.browser.ffi import is_null
@@ -21,10 +22,13 @@ def is_quota_error(error: BaseException) -> bool:
 
 
 class LocalStorage:
-    """Storage over a Web Storage object; a full quota raises StorageFullError."""
+    """Storage over a Web Storage object; a full quota raises StorageFullError. `pairs()`, when
+    given, lists every [key, value] in one call (a JS array: `items` then converts only the values
+    under its prefix, one by one as they are reached; thousands of saved tasks are read at start-up)."""
 
-    def __init__(self, web_storage: Any):
+    def __init__(self, web_storage: Any, *, pairs: Callable[[], Any] | None = None):
         self._storage = web_storage
+        self._pairs = pairs
 
     def get(self, key: str) -> str | None:
         value = self._storage.getItem(key)
@@ -46,9 +50,23 @@ class LocalStorage:
         keys = (self._storage.key(index) for index in range(int(self._storage.length)))
         return [str(key) for key in keys if not is_null(key)]
 
+    def items(self, prefix: str) -> Iterator[tuple[str, str]]:
+        """Every (key, value) whose key starts with `prefix`, each value converted when it is reached."""
+        if self._pairs is None:
+            for key in self.keys():
+                value = self.get(key) if key.startswith(prefix) else None
+                if value is not None:
+                    yield key, value
+            return
+        for pair in self._pairs():
+            key = str(pair[0])
+            if key.startswith(prefix):
+                yield key, str(pair[1])
+
 
 def browser_local_storage() -> LocalStorage:
     """The adapter over this page's `window.localStorage`."""
     import js
 
-    return LocalStorage(js.window.localStorage)
+    storage = js.window.localStorage
+    return LocalStorage(storage, pairs=lambda: js.Object.entries(storage))

@@ -78,8 +78,16 @@ class Panel:
 
     async def render_all(self, tasks: list[TaskState]) -> None:
         """Take many tasks at once (oldest first): records only, then the rows in view are built."""
+        fresh = [task for task in tasks if task.id not in self.rows]
         for task in tasks:
-            self.render(task, notify=False, arrange=False)
+            if task.id in self.rows:
+                self.render(task, notify=False, arrange=False)
+        now = self.now()  # thousands of new records: made, counted and ordered in bulk
+        self.rows.update((task.id, Row(parts=None, task=task, samples=[(now, task.progress)]
+                                       if task.status is S.RUNNING else [])) for task in fresh)
+        self._counts.update(task.status for task in fresh)
+        self._order = sorted(self._order + [(task.created_at, task.id) for task in fresh])
+        self._shown = None
         self.arrange()
         await asyncio.sleep(0)
         self.on_change()  # once, not once per row

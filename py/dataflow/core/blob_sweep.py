@@ -17,9 +17,11 @@ birth time, and such blobs are kept for `grace` seconds. Standard library only.
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, Protocol
 
 from dataflow.core import events
@@ -28,8 +30,9 @@ from dataflow.core.errors import CorruptRecordError
 from dataflow.core.events import TaskEvent
 from dataflow.core.model import TaskState
 from dataflow.core.persistence import DEFAULT_PREFIX, decode
+from dataflow.core.slices import SLICE_SECONDS, in_slices, turn
 from dataflow.core.status import TaskStatus
-from dataflow.core.storage import Storage
+from dataflow.core.storage import Storage, entries
 
 DEFAULT_GRACE = 600.0  # seconds an unclaimed young file is kept (a task may be about to claim it)
 
@@ -85,8 +88,14 @@ def orphaned_keys(stored: Iterable[str], tasks: Iterable[TaskState], claims_of: 
         if claim is None:
             return []
         claims.append(claim)
+    return unclaimed_keys(stored, claims, [claims_of(task) for task in released], now=now, grace=grace, born=born)
+
+
+def unclaimed_keys(stored: Iterable[str], claims: list[BlobClaims], released: Iterable[BlobClaims | None], *,
+                   now: float, grace: float = DEFAULT_GRACE, born: BornOf = lambda key: None) -> list[str]:
+    """`orphaned_keys` once every task's claims are known (`released`: those of the tasks just removed)."""
     kept = _Index(claims)
-    freed = _Index([claim for claim in (claims_of(task) for task in released) if claim is not None])
+    freed = _Index([claim for claim in released if claim is not None])
     doomed = []
     for key in stored:
         if kept.covers(key):
@@ -118,16 +127,21 @@ def saved_tasks(storage: Storage, *, prefix: str = DEFAULT_PREFIX) -> list[TaskS
     """Every task as saved in `storage`. A record this version cannot read (one written by a newer
     version) stands as a task of an unknown kind, so no claims function describes it and the janitor
     deletes nothing while it exists: its blobs cannot be told apart from orphans."""
-    tasks = []
-    for key in sorted(storage.keys()):
-        raw = storage.get(key) if key.startswith(prefix) else None
-        if raw is None:
-            continue
+    return list(read_saved(sorted(entries(storage, prefix)), prefix=prefix))
+
+
+def read_saved(records: Iterable[tuple[str, str]], *, prefix: str = DEFAULT_PREFIX) -> Iterator[TaskState]:
+    """`saved_tasks` over (key, record) pairs already read (TaskStore.saved()), decoded one by one as
+    the iterator is consumed (the janitor consumes it in slices)."""
+    for key, raw in records:
         try:
-            tasks.append(decode(raw))
+            yield decode(raw)
         except CorruptRecordError:
-            tasks.append(TaskState(id=key[len(prefix):], name=key, kind=UNREADABLE))
-    return tasks
+            yield TaskState(id=key[len(prefix):], name=key, kind=UNREADABLE)
+
+
+class _Unclaimable(Exception):
+    """A task whose blobs no kind can describe: the sweep deletes nothing."""
 
 
 class SweepStore(Protocol):
@@ -146,8 +160,11 @@ class BlobJanitor:
     """
 
     def __init__(self, store: SweepStore, claims_of: ClaimsOf, *, live: Callable[[], list[TaskState]],
-                 persisted: Callable[[], list[TaskState]], clock: Any, grace: float = DEFAULT_GRACE,
-                 born: BornOf = lambda key: None, on_error: Callable[[str], None] = lambda message: None):
+                 persisted: Callable[[], Iterable[TaskState]], clock: Any, grace: float = DEFAULT_GRACE,
+                 born: BornOf = lambda key: None, on_error: Callable[[str], None] = lambda message: None,
+                 budget: float = SLICE_SECONDS, ticks: Callable[[], float] = time.perf_counter,
+                 pause: Callable[[], Awaitable[None]] = turn):
+        self.budget, self.ticks, self.pause = budget, ticks, pause  # slicing (core/slices.py)
         self.store, self.claims_of = store, claims_of
         self.live, self.persisted = live, persisted
         self.clock, self.grace, self.born = clock, grace, born
@@ -162,13 +179,32 @@ class BlobJanitor:
         """Delete what no task needs; returns the keys deleted. Keys are listed before the tasks are
         read, so a blob written in between (by a task already claiming it) is never in the list."""
         stored = await self.store.keys("")
-        tasks = self.live() + self.persisted()
-        doomed = orphaned_keys(stored, tasks, self.claims_of, now=self.clock.now(), grace=self.grace,
-                               born=self.born, released=released)
+        claims = await self._claims(chain(self.live(), self.persisted()))
+        if claims is None:
+            return []
+        doomed = unclaimed_keys(stored, claims, [self.claims_of(task) for task in released], now=self.clock.now(),
+                                grace=self.grace, born=self.born)
         if doomed:
             await self.store.delete_keys(doomed)
             self.deleted += len(doomed)
         return doomed
+
+    async def _claims(self, tasks: Iterable[TaskState]) -> list[BlobClaims] | None:
+        """Every task's claims, read in slices (thousands of tasks: no long task in the browser); None
+        when a task's kind cannot say (then nothing may be deleted: see `orphaned_keys`)."""
+        claims: list[BlobClaims] = []
+
+        def claim(task: TaskState) -> None:
+            found = self.claims_of(task)
+            if found is None:
+                raise _Unclaimable
+            claims.append(found)
+
+        try:
+            await in_slices(tasks, claim, budget=self.budget, now=self.ticks, pause=self.pause)
+        except _Unclaimable:
+            return None
+        return claims
 
     async def start(self) -> None:
         """The start-up sweep, then another once the young files of the previous session are old."""

@@ -33,7 +33,7 @@ from dataflow.core.errors import (
 from dataflow.core.events import EventType, TaskEvent
 from dataflow.core.executor import ExecutionContext, TaskExecutor, as_executor
 from dataflow.core.model import AttemptRecord, TaskError, TaskState
-from dataflow.core.persistence import DEFAULT_PREFIX, TaskStore
+from dataflow.core.persistence import DEFAULT_PREFIX, LoadResult, TaskStore
 from dataflow.core.queue import ReadyQueue
 from dataflow.core.retry import RetryPolicy
 from dataflow.core.status import Action, StopRequest, TaskStatus, check_action, check_transition
@@ -113,7 +113,18 @@ class Orchestrator:
         if self._started:
             return []
         self._started = True
-        loaded = self.store.load()
+        return self._resume(self.store.load())
+
+    async def start_in_slices(self, **slicing: Any) -> list[str]:
+        """As `start`, reading the saved tasks in slices that yield to the event loop (TaskStore.
+        load_in_slices; `slicing` passes its budget, now and pause): in the browser, thousands of
+        tasks in history make no long task. Only unfinished tasks are then restored."""
+        if self._started:
+            return []
+        self._started = True
+        return self._resume(await self.store.load_in_slices(**slicing))
+
+    def _resume(self, loaded: LoadResult) -> list[str]:
         for task in loaded.tasks:
             self._tasks[task.id] = task
         for task in sorted(loaded.tasks, key=lambda t: t.finished_at or 0.0):
@@ -187,9 +198,16 @@ class Orchestrator:
         """A snapshot of the task; UnknownTaskError if there is none with this id."""
         return self._get(task_id).snapshot()
 
-    def list_tasks(self) -> list[TaskState]:
-        """Every task, oldest first."""
-        return [task.snapshot() for task in self._tasks.values()]
+    def list_tasks(self, *, finished: bool | None = None) -> list[TaskState]:
+        """Every task, oldest first; with `finished` True or False, only those finished or not (the
+        few live ones among thousands in history, without a snapshot of each of the others)."""
+        if finished is None:
+            return [task.snapshot() for task in self._tasks.values()]
+        return [task.snapshot() for task in self._tasks.values() if task.status.is_finished is finished]
+
+    def task_ids(self) -> set[str]:
+        """The ids of every task (no snapshots)."""
+        return set(self._tasks)
 
     def act(self, action: Action, task_id: str, *, secrets: Mapping[str, str] | None = None) -> None:
         """Apply a user's `action` (the panel's buttons, another tab's request) to a task.

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from dataflow.core.clock import Clock
 from dataflow.core.errors import CorruptRecordError, StorageFullError
 from dataflow.core.model import TaskState
-from dataflow.core.storage import Storage
+from dataflow.core.slices import SLICE_SECONDS, in_slices, turn
+from dataflow.core.storage import Storage, entries
 
 SCHEMA_VERSION = 1
 DEFAULT_PREFIX = "dataflow.task."
@@ -87,6 +89,7 @@ class TaskStore:
         self.writes = 0
         self._tasks: Callable[[], dict[str, TaskState]] = dict
         self._dirty: set[str] = set()
+        self._saved: dict[str, str] = {}  # key -> record, as this store read or last wrote it
         self._last_write = float("-inf")
         self._timer: asyncio.Future | None = None
         self._full = False
@@ -102,18 +105,27 @@ class TaskStore:
     def load(self) -> LoadResult:
         """Every readable task, oldest first; unreadable ones are set aside with a warning."""
         result = LoadResult()
-        for key in sorted(self.storage.keys()):
-            task_id = self.task_id_of(key)
-            if task_id is not None:
-                self._load_one(key, result)
+        for key, raw in entries(self.storage, self.prefix):
+            self._load_one(key, raw, result)
+        return self._loaded(result)
+
+    async def load_in_slices(self, *, budget: float = SLICE_SECONDS, now: Callable[[], float] = time.perf_counter,
+                             pause: Callable[[], Awaitable[None]] = turn) -> LoadResult:
+        """As `load`, decoding the records in slices that yield to the event loop (core/slices.py):
+        thousands of saved tasks make no long task. For the tab that holds the runner lock, the only
+        writer of task records, so nothing else changes them meanwhile."""
+        result = LoadResult()
+        await in_slices(entries(self.storage, self.prefix), lambda pair: self._load_one(*pair, result),
+                        budget=budget, now=now, pause=pause)
+        return self._loaded(result)
+
+    def _loaded(self, result: LoadResult) -> LoadResult:
         self._migrate_legacy(result)
         result.tasks.sort(key=lambda task: (task.created_at, task.id))
         return result
 
-    def _load_one(self, key: str, result: LoadResult) -> None:
-        raw = self.storage.get(key)
-        if raw is None:
-            return
+    def _load_one(self, key: str, raw: str, result: LoadResult) -> None:
+        self._saved[key] = raw
         try:
             result.tasks.append(decode(raw))
         except NewerRecordError as error:
@@ -130,6 +142,7 @@ class TaskStore:
             pass  # keep the original where it is rather than lose it
         else:
             self.storage.remove(key)
+            self._saved.pop(key, None)
 
     def _migrate_legacy(self, result: LoadResult) -> None:
         raw = self.storage.get(LEGACY_KEY)
@@ -170,6 +183,12 @@ class TaskStore:
     def removed(self, task_id: str) -> None:
         self._dirty.discard(task_id)
         self.storage.remove(self.key_for(task_id))
+        self._saved.pop(self.key_for(task_id), None)
+
+    def saved(self) -> list[tuple[str, str]]:
+        """Every (key, record) in storage as this store last read (`load`) or wrote it, without
+        reading storage again: what the tab that runs the tasks (their only writer) has persisted."""
+        return list(self._saved.items())
 
     async def _flush_later(self) -> None:
         await self.clock.sleep(self._last_write + self.min_interval - self.clock.now())
@@ -186,8 +205,10 @@ class TaskStore:
             task = tasks.get(task_id)
             if task is None:
                 continue
+            key, raw = self.key_for(task_id), encode(task)
             try:
-                self.storage.set(self.key_for(task_id), encode(task))
+                self.storage.set(key, raw)
+                self._saved[key] = raw
                 self.writes += 1
             except StorageFullError as error:
                 failed.append(task_id)

@@ -93,7 +93,24 @@ class RetryPolicy:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> RetryPolicy:
+        """Read a stored policy (unknown fields ignored); ValueError or TypeError if it is invalid.
+
+        Thousands of saved tasks carry a handful of distinct policies: a policy read before is
+        reused (it is frozen), not built and validated again."""
         known = {k: v for k, v in (data or {}).items() if k in cls.__dataclass_fields__}
         if "non_retryable_error_types" in known:
             known["non_retryable_error_types"] = tuple(known["non_retryable_error_types"])
-        return cls(**known)
+        try:
+            key = tuple((name, type(value), value) for name, value in sorted(known.items()))
+            policy = _read.get(key)
+        except TypeError:  # an unhashable value: let the constructor say what is wrong
+            return cls(**known)
+        if policy is None:
+            if len(_read) >= POLICIES_KEPT:
+                _read.clear()
+            policy = _read[key] = cls(**known)
+        return policy
+
+
+POLICIES_KEPT = 64
+_read: dict[tuple, RetryPolicy] = {}  # policies read by RetryPolicy.from_dict

@@ -6,6 +6,7 @@ contract tests as MemoryStorage.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Protocol
 
 from dataflow.core.errors import StorageFullError
@@ -51,3 +52,25 @@ class MemoryStorage:
 
     def keys(self) -> list[str]:
         return list(self.data)
+
+    def items(self, prefix: str) -> list[tuple[str, str]]:
+        """Every (key, value) whose key starts with `prefix` (see `entries`)."""
+        return [(key, value) for key, value in self.data.items() if key.startswith(prefix)]
+
+
+def entries(storage: Storage, prefix: str) -> Iterator[tuple[str, str]]:
+    """Every (key, value) of `storage` whose key starts with `prefix`, in no particular order, read as
+    the iterator is consumed (so a loop in slices, core/slices.py, also spreads the reading).
+
+    The keys are listed when the iteration starts. Through `items(prefix)` when the storage has it
+    (MemoryStorage; localStorage, where it is one call into JS for the listing instead of one per
+    key); else key by key through `keys()` and `get()`, which any Storage has."""
+    bulk = getattr(storage, "items", None)
+    if callable(bulk):
+        yield from bulk(prefix)
+        return
+    listed = storage.keys()
+    for key in listed:
+        value = storage.get(key) if key.startswith(prefix) else None
+        if value is not None:
+            yield key, value

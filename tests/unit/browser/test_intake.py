@@ -229,3 +229,51 @@ def test_a_schema_the_kind_refuses_marks_its_field_invalid_with_the_message_unti
     assert operation.attributes == {}
     schema.value = '{"type": "object"}'
     assert _parse_form(JsonKind(), form).schema == '{"type": "object"}' and schema.attributes == {}
+
+
+class PageGone(Exception):
+    """The page is reloaded: nothing after this point runs."""
+
+
+async def test_clear_finished_removes_finished_tasks_in_slices_and_a_reload_midway_leaves_storage_whole(page):
+    from dataflow.core.persistence import DEFAULT_PREFIX, decode
+
+    page.tabs.become_leader()
+    page.orchestrator.register("done", lambda data, ctx: {})
+    finished = [page.orchestrator.execute_task(f"f{n}", "done", {}) for n in range(30)]
+    await page.orchestrator.wait_idle()
+    waiting = page.orchestrator.execute_task("w.vault", "vault", {})
+    page.orchestrator.pause(waiting)
+    tasks = page.orchestrator.list_tasks()
+    ticks, pauses = iter(range(1000)), []
+
+    async def reload_after_two_slices():
+        pauses.append(1)
+        if len(pauses) == 2:
+            raise PageGone
+
+    with pytest.raises(PageGone):
+        await page.controls.clear_finished(tasks, budget=10, now=lambda: next(ticks), pause=reload_after_two_slices)
+    saved = [decode(page.storage.get(key)) for key in page.storage.data if key.startswith(DEFAULT_PREFIX)]
+    assert len(saved) == 31 - 20 and waiting in {task.id for task in saved}  # every record left is whole
+    reloaded = Orchestrator(clock=page.clock, storage=page.storage)
+    reloaded.register("vault", page.vault)
+    reloaded.register("done", lambda data, ctx: {})
+    assert reloaded.start() == []
+    again = Controls(kinds=page.controls.kinds, orchestrator=reloaded, is_leader=lambda: True,
+                     forward=lambda action, task_id: None, download=lambda task_id, index: None,
+                     notice=page.notices.append, warn=page.warnings.append)
+    await again.clear_finished(tasks)  # the same rows: those already removed are passed over
+    assert [task.id for task in reloaded.list_tasks()] == [waiting] and page.notices == []
+    assert set(finished[:20]).isdisjoint(reloaded.task_ids())
+    await reloaded.close()
+
+
+async def test_clear_finished_in_a_follower_forwards_one_removal_per_finished_task(page):
+    page.orchestrator.register("done", lambda data, ctx: {})
+    done = page.orchestrator.execute_task("f", "done", {})
+    await page.orchestrator.wait_idle()
+    waiting = page.orchestrator.execute_task("w.vault", "vault", {})
+    page.orchestrator.pause(waiting)
+    await page.controls.clear_finished(page.orchestrator.list_tasks())
+    assert page.forwarded == [(Action.REMOVE, done)] and len(page.orchestrator.list_tasks()) == 2

@@ -169,3 +169,34 @@ def test_saved_tasks_reads_records_and_a_newer_versions_record_stops_every_delet
     tasks = saved_tasks(storage)
     assert sorted(task.id for task in tasks) == ["a", "n"]
     assert orphaned_keys(["stray"], tasks, claims_of, now=0) == []
+
+
+async def test_a_sweep_over_many_tasks_reads_their_claims_in_slices(clock):
+    tasks = [toy(f"t{index:03d}") for index in range(50)]
+    store = KeyStore([f"in:t{index:03d}" for index in range(50)] + ["stray"])
+    pauses, ticks = [], iter(range(1000))
+
+    async def pause():
+        pauses.append(1)
+
+    janitor = make_janitor(store, clock, live=tasks[:25], persisted=tasks[25:], budget=10, ticks=lambda: next(ticks),
+                           pause=pause)
+    assert await janitor.sweep() == ["stray"]
+    assert len(pauses) == 5
+
+
+async def test_a_task_no_kind_describes_stops_a_sliced_sweep_from_deleting(clock):
+    store = KeyStore(["in:a", "stray"])
+    janitor = make_janitor(store, clock, live=[toy("a")], persisted=[toy("x", kind="future")], budget=0)
+    assert await janitor.sweep() == [] and "stray" in store.data
+
+
+def test_saved_records_already_read_are_decoded_as_saved_tasks_are():
+    from dataflow.core.blob_sweep import read_saved
+    from dataflow.core.persistence import encode
+    from dataflow.core.storage import MemoryStorage, entries
+
+    storage = MemoryStorage()
+    storage.set("dataflow.task.a", encode(toy("a")))
+    storage.set("dataflow.task.n", '{"schema": 99, "task": {}}')
+    assert list(read_saved(entries(storage, "dataflow.task."))) == saved_tasks(storage)

@@ -45,3 +45,56 @@ def test_a_cleared_storage_removes_every_task():
     mirror.apply(DEFAULT_PREFIX + "b", record("b"))
     assert sorted(e.task_id for e in mirror.apply(None, None)) == ["a", "b"]
     assert mirror.tasks == {}
+
+
+def many_records(storage, count):
+    for index in range(count):
+        storage.set(f"{DEFAULT_PREFIX}t{index:03d}", record(f"t{index:03d}", created_at=float(index),
+                                                            status=TaskStatus.COMPLETED))
+
+
+async def test_a_sliced_load_reads_what_load_reads_pausing_on_the_way():
+    storage = MemoryStorage()
+    many_records(storage, 30)
+    storage.set(DEFAULT_PREFIX + "bad", "{oops")
+    pauses = []
+
+    async def pause():
+        pauses.append(1)
+
+    ticks = iter(range(1000))
+    sliced = await TaskMirror(storage).load_in_slices(budget=5, now=lambda: next(ticks), pause=pause)
+    assert sliced == TaskMirror(storage).load() and len(sliced) == 30
+    assert len(pauses) == 6
+
+
+async def test_changes_during_a_sliced_load_are_read_again_at_its_end_and_make_no_events():
+    storage = MemoryStorage()
+    many_records(storage, 4)
+    mirror = TaskMirror(storage)
+    seen = []
+
+    async def pause():  # another tab writes while this one reads: storage events arrive
+        storage.set(DEFAULT_PREFIX + "t000", record("t000", status=TaskStatus.FAILED))
+        storage.remove(DEFAULT_PREFIX + "t001")
+        storage.set(DEFAULT_PREFIX + "new", record("new", created_at=9.0))
+        for key in (DEFAULT_PREFIX + "t000", DEFAULT_PREFIX + "t001", DEFAULT_PREFIX + "new"):
+            seen.extend(mirror.apply(key, storage.get(key)))
+
+    tasks = await mirror.load_in_slices(budget=0, now=lambda: 0, pause=pause)
+    assert seen == []
+    assert [(t.id, t.status) for t in tasks] == [("t000", TaskStatus.FAILED), ("t002", TaskStatus.COMPLETED),
+                                                 ("t003", TaskStatus.COMPLETED), ("new", TaskStatus.PENDING)]
+    assert [e.type for e in mirror.apply(DEFAULT_PREFIX + "t002", None)] == [events.REMOVED]  # events again
+
+
+async def test_a_storage_cleared_during_a_sliced_load_leaves_no_task():
+    storage = MemoryStorage()
+    many_records(storage, 3)
+    mirror = TaskMirror(storage)
+
+    async def pause():
+        storage.data.clear()
+        mirror.apply(None, None)
+
+    assert await mirror.load_in_slices(budget=0, now=lambda: 0, pause=pause) == [] and mirror.tasks == {}

@@ -513,3 +513,38 @@ def test_invalid_configuration_is_refused():
         Orchestrator(concurrency=0)
     with pytest.raises(ValueError, match="history_limit"):
         Orchestrator(history_limit=-1)
+
+
+async def test_a_start_in_slices_resumes_like_start_with_the_history_read_between_pauses(make_orchestrator, clock,
+                                                                                          storage):
+    first = make_orchestrator()
+    done = [first.execute_task(f"done {n}", "steps", {"steps": 1}) for n in range(8)]
+    await run_to_end(first, clock)
+    running = first.execute_task("x", "steps", {"steps": 6})
+    await clock.advance(3.5)
+    await first.close()  # the tab goes away while the task runs, with eight finished tasks kept
+    pauses = []
+
+    async def pause():
+        pauses.append(1)
+
+    second = make_orchestrator(start=False)
+    ticks = iter(range(1000))
+    assert await second.start_in_slices(budget=3, now=lambda: next(ticks), pause=pause) == []
+    assert len(pauses) == 3
+    assert await second.start_in_slices() == []  # once only
+    await run_to_end(second, clock)
+    assert second.get_task_state(running).status is S.COMPLETED
+    assert second.executor.runs == [{"attempt": 1, "start": 3}]
+    assert {t.id for t in second.list_tasks(finished=True)} == set(done) | {running}
+
+
+async def test_unfinished_tasks_and_ids_are_listed_without_the_finished_ones(make_orchestrator, clock):
+    o = make_orchestrator()
+    finished = o.execute_task("a", "steps", {"steps": 1})
+    await run_to_end(o, clock)
+    waiting = o.execute_task("b", "steps", {"steps": 3})
+    o.pause(waiting)
+    assert [t.id for t in o.list_tasks(finished=False)] == [waiting]
+    assert [t.id for t in o.list_tasks(finished=True)] == [finished]
+    assert [t.id for t in o.list_tasks()] == [finished, waiting] and o.task_ids() == {finished, waiting}

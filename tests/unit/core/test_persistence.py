@@ -179,3 +179,48 @@ def test_a_corrupt_record_fails_every_time_it_is_decoded():
     for _ in range(2):
         with pytest.raises(CorruptRecordError):
             decode("{not json")
+
+
+async def test_a_sliced_load_finds_what_load_finds_and_sets_aside_the_same_records(make_store):
+    def filled():
+        storage = MemoryStorage()
+        for index in range(20):
+            put(storage, f"t{index:02d}", json.loads(encode(task(f"t{index:02d}", created_at=float(20 - index)))))
+        put(storage, "bad", "{not json")
+        storage.set(LEGACY_KEY, json.dumps([{"id": "old", "name": "old.pdf"}]))
+        return storage
+
+    pauses = []
+
+    async def pause():
+        pauses.append(1)
+
+    whole, storage = make_store(filled()).load(), filled()
+    ticks = iter(range(1000))
+    sliced = await make_store(storage).load_in_slices(budget=4, now=lambda: next(ticks), pause=pause)
+    assert sliced == whole and [t.id for t in sliced.tasks][:2] == ["old", "t19"]
+    assert len(pauses) == 5 and storage.get(DEFAULT_PREFIX + "bad") is None
+
+
+def test_saved_records_follow_loads_writes_set_asides_and_removals_without_reading_storage(make_store):
+    storage = MemoryStorage()
+    put(storage, "a", encode(task("a")))
+    put(storage, "bad", "{not json")
+    store = make_store(storage)
+    store.load()
+    assert store.saved() == [(DEFAULT_PREFIX + "a", encode(task("a")))]
+    tasks = {"a": task("a", progress=50.0), "b": task("b")}
+    store.bind(lambda: tasks)
+    store.changed("b", urgent=True)
+    store.changed("a", urgent=True)
+    store.removed("b")
+    storage.set(DEFAULT_PREFIX + "foreign", "written by no store")
+    assert store.saved() == [(DEFAULT_PREFIX + "a", encode(tasks["a"]))]
+
+
+def test_a_record_that_could_not_be_written_is_not_among_the_saved_ones(make_store):
+    store = make_store(MemoryStorage(quota=300))
+    tasks = {"big": task("big", metadata={"blob": "x" * 400})}
+    store.bind(lambda: tasks)
+    store.changed("big", urgent=True)
+    assert store.saved() == [] and len(store.warnings) == 1

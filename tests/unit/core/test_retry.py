@@ -69,3 +69,13 @@ def test_round_trips_through_dict_and_ignores_unknown_fields():
     assert RetryPolicy.from_dict(policy.to_dict()) == policy
     assert RetryPolicy.from_dict({**policy.to_dict(), "future_field": 1}) == policy
     assert RetryPolicy.from_dict(None) == RetryPolicy()
+
+
+def test_a_policy_read_again_is_the_same_object_and_a_bool_is_not_taken_for_a_number():
+    stored = RetryPolicy(initial_interval=2.0, maximum_interval=30.0).to_dict()
+    assert RetryPolicy.from_dict(stored) is RetryPolicy.from_dict(dict(stored))
+    assert RetryPolicy.from_dict({"maximum_attempts": 1}).maximum_attempts == 1
+    with pytest.raises(ValueError, match="whole number"):
+        RetryPolicy.from_dict({"maximum_attempts": True})
+    with pytest.raises(TypeError):  # an unhashable value is left to the constructor's checks
+        RetryPolicy.from_dict({"initial_interval": [1.0]})
