@@ -166,7 +166,9 @@ async def test_each_chunk_is_one_write_and_the_result_one_bulk_read(store, servi
     before = store.calls
     await service.process("t", 0, 2)
     assert store.calls - before == 2  # list the stored images, then write pages and images at once
+    before = store.calls
     await service.process("t", 2, 3)
+    assert store.calls - before == 1  # the worker knows what it stored: only the write
     before = store.calls
     await service.finish("t")
     # look for this run's result, list the parts, read the records, read the one image to deflate (a

@@ -56,6 +56,7 @@ class OpenDocument:
     source: str
     warnings: list[str]
     pypdf_messages: list[str] = field(default_factory=list)
+    stored_images: set[str] | None = None  # identities whose parts this worker knows are stored
 
 
 MAX_PYPDF_MESSAGES = 20
@@ -130,11 +131,15 @@ class PdfService:
         """Extract pages [start, end) into the store; returns how far it got and the image count."""
         document = self._document(task_id)
         end = min(end, len(document.reader.pages))
-        images = set(await self._stored_images(task_id)) if document.options.wants_images else set()
+        if document.options.wants_images and document.stored_images is None:  # listed once per opening
+            document.stored_images = set(await self._stored_images(task_id))
+        images = set(document.stored_images or ())
         writes: list[tuple[str, Any, str | None]] = []
         for index in range(start, end):
             self._page(task_id, document, index, images, writes)
         await self.store.put_many(writes)  # one transaction per chunk, not one per page and image
+        if document.options.wants_images:
+            document.stored_images = images  # known stored only once written
         return {"next_page": end, "images": len(images)}
 
     def _page(self, task_id: str, document: OpenDocument, index: int, images: set[str],
