@@ -52,6 +52,7 @@ bench: $(VENV)/.installed vendor
 	$(VPY) bench/native_bench.py --out bench/results/native.md
 	CHROMIUM="$$($(VPY) tools/chromium.py)" $(VPY) bench/json_bench.py --out bench/results/json.md
 	CHROMIUM="$$($(VPY) tools/chromium.py)" $(VPY) bench/llm_bench.py --out bench/results/llm.md
+	CHROMIUM="$$($(VPY) tools/chromium.py)" $(VPY) bench/image_bench.py --out bench/results/images.md
 
 bench-native: $(VENV)/.installed
 	$(VPY) bench/native_bench.py --out bench/results/native.md

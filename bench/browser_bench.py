@@ -17,7 +17,6 @@ import os
 import statistics
 import sys
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,8 +27,6 @@ import corpus  # noqa: E402
 import direct  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
-from dataflow.core.blobs import MemoryBlobStore, file_key  # noqa: E402
-from dataflow.executors.pdf.service import PdfService  # noqa: E402
 from tests.e2e.conftest import CHROMIUM_ARGS  # noqa: E402
 from tests.e2e.helpers import add_files, finished_history, wait_engine  # noqa: E402
 from tools.chromium import BUNDLED, find_chromium  # noqa: E402
@@ -323,22 +320,8 @@ def startup_steps(page: Page, ready: float) -> dict:
 
 def cpython(data: bytes, mode: str, *, service: bool) -> dict:
     """pypdf under native CPython, directly or through the same PdfService the worker runs."""
-    if not service:
-        result = direct.extract(data, mode)
-        return {"seconds": result["seconds"], "pages_per_s": result["pages"] / result["seconds"]}
-
-    async def go():
-        store = MemoryBlobStore()
-        await store.put(file_key("f"), data)
-        pdf = PdfService(store)
-        started = time.perf_counter()
-        info = await pdf.open("t", "f", {"mode": mode, "max_images": 1000}, source="x.pdf")
-        await pdf.process("t", 0, info["pages"])
-        await pdf.finish("t")
-        return time.perf_counter() - started, info["pages"]
-
-    seconds, pages = asyncio.run(go())
-    return {"seconds": seconds, "pages_per_s": pages / seconds}
+    result = asyncio.run(direct.service(data, mode)) if service else direct.extract(data, mode)
+    return {"seconds": result["seconds"], "pages_per_s": result["pages"] / result["seconds"]}
 
 
 def stats(values: list[float], fmt: str) -> str:

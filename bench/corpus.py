@@ -72,3 +72,32 @@ def images_pdf(pages: int) -> bytes:
         for index, (mode, fmt) in enumerate([("RGB", "PNG"), ("RGB", "JPEG"), ("L", "PNG")]):
             pdf.image(io.BytesIO(_image(page * 3 + index, mode, fmt)), x=10 + index * 65, y=30, w=60)
     return bytes(pdf.output())
+
+
+def _noise_jpeg(width: int, height: int, seed: int) -> bytes:
+    """A JPEG of blocky noise (a scan's worth of detail: it barely compresses)."""
+    import random
+
+    rng = random.Random(seed)
+    small = Image.new("L", (width // 4, height // 4))
+    small.putdata([rng.randrange(256) for _ in range(small.width * small.height)])
+    out = io.BytesIO()
+    small.resize((width, height)).convert("RGB").save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
+
+def scanned_pdf(pages: int, jpeg_bytes: int = 500_000) -> bytes:
+    """A scanned-style document: `pages` pages, each one full-page JPEG of about `jpeg_bytes` bytes (a
+    distinct file per page: the same noise with a page-numbered comment segment, so nothing is shared)."""
+    side = 400
+    base = _noise_jpeg(side, side, 1)
+    while len(base) < jpeg_bytes:  # grow the picture until one page's JPEG is big enough
+        side = int(side * 1.3)
+        base = _noise_jpeg(side, side, 1)
+    pdf = FPDF(unit="pt", format=(595, 842))
+    for page in range(1, pages + 1):
+        comment = f"page {page}".encode()
+        jpeg = base[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + base[2:]
+        pdf.add_page()
+        pdf.image(io.BytesIO(jpeg), x=0, y=0, w=595, h=842)
+    return bytes(pdf.output())

@@ -1,4 +1,5 @@
-"""Benchmark page script: hands the page a function that runs the direct extraction in the worker."""
+"""Benchmark page script: hands the page functions that run the direct extraction, or our PdfService
+over an in-memory store, in the worker."""
 
 import js
 from pyodide.ffi import create_proxy
@@ -11,5 +12,10 @@ async def run_direct(b64, mode):
     return await worker.run(b64, mode)
 
 
+async def run_service(b64, mode):
+    return await worker.run_service(b64, mode)
+
+
 js.window.runDirectRaw = create_proxy(run_direct)
+js.window.runServiceRaw = create_proxy(run_service)
 js.document.body.dataset.state = "ready"

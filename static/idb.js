@@ -77,6 +77,44 @@ export async function putMany(entries) {
   });
 }
 
+/** A value written in pieces and stored once complete (core/blobs.py BlobWriter): each append becomes
+ *  one Blob at once, so its bytes leave the caller's memory, and a stored part is the stored Blob
+ *  itself, used without reading it. Nothing is stored before commit. */
+class Builder {
+  constructor() { this.parts = []; }
+
+  /** Append pieces in order: bytes (Uint8Array), or [key, size] of a stored Blob. Returns the index of
+   *  a stored piece that is missing or not of its size (nothing is appended then), or -1. */
+  async append(pieces) {
+    const keys = pieces.filter((piece) => Array.isArray(piece)).map(([key]) => key);
+    const found = keys.length
+      ? await transaction("readonly", (store) => Promise.all(keys.map((key) => request(store.get(key)))))
+      : [];
+    const blobs = [];
+    let next = 0;
+    for (const [index, piece] of pieces.entries()) {
+      if (!Array.isArray(piece)) { blobs.push(piece); continue; }
+      const value = found[next++];
+      if (!(value instanceof Blob) || value.size !== piece[1]) return index;
+      blobs.push(value);
+    }
+    this.parts.push(new Blob(blobs));
+    return -1;
+  }
+
+  /** Store the value under key with the [key, value, mime] entries beside it, in one transaction. */
+  async commit(key, mime, entries) {
+    const value = new Blob(this.parts, { type: mime });
+    this.parts = [];
+    await transaction("readwrite", (store) => {
+      store.put(value, key);
+      for (const [other, item, type] of entries) store.put(stored(item, type), other);
+    });
+  }
+}
+
+export function builder() { return new Builder(); }
+
 /** The values of keys in one transaction, Blobs read into Uint8Arrays, null where missing. */
 export async function getMany(keys) {
   const values = await transaction("readonly", (store) => Promise.all(keys.map((key) => request(store.get(key)))));

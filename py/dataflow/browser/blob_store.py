@@ -10,6 +10,7 @@ from typing import Any
 
 from dataflow.browser.ffi import is_null, to_js
 from dataflow.browser.local_storage import is_quota_error
+from dataflow.core.blobs import Entry, PartMissingError, Piece, StoredPart
 from dataflow.core.errors import StorageFullError
 
 Value = bytes | str
@@ -37,9 +38,7 @@ class IdbBlobStore:
     async def put_many(self, entries: list[tuple[str, Value, str | None]]) -> None:
         if not entries:
             return
-        rows = [self._to_js([key, self._payload(value), mime or "application/octet-stream"])
-                for key, value, mime in entries]
-        await self._write(self.idb.putMany(self._to_js(rows)), sum(len(value) for _, value, _ in entries))
+        await self._write(self.idb.putMany(self._rows(entries)), sum(len(value) for _, value, _ in entries))
 
     async def get_many(self, keys: list[str]) -> list[Value | None]:
         if not keys:
@@ -48,6 +47,15 @@ class IdbBlobStore:
 
     def _payload(self, value: Value):
         return value if isinstance(value, str) else self._to_js(bytes(value))
+
+    def _rows(self, entries: list[Entry]):
+        return self._to_js([self._to_js([key, self._payload(value), mime or "application/octet-stream"])
+                            for key, value, mime in entries])
+
+    def writer(self) -> IdbWriter:
+        """A BlobWriter whose pieces become Blobs at once (out of this interpreter's memory) and whose
+        stored parts are the stored Blobs themselves, never read: static/idb.js `builder()`."""
+        return IdbWriter(self, self.idb.builder())
 
     @staticmethod
     async def _write(pending, size: int) -> None:
@@ -69,3 +77,25 @@ class IdbBlobStore:
     async def delete_keys(self, keys: list[str]) -> None:
         if keys:
             await self.idb.deleteKeys(self._to_js(list(keys)))
+
+
+class IdbWriter:
+    """The IndexedDB store's BlobWriter (see IdbBlobStore.writer and core.blobs.BlobWriter)."""
+
+    def __init__(self, store: IdbBlobStore, builder: Any):
+        self.store, self.builder = store, builder
+        self.size = 0
+
+    async def append(self, pieces: list[Piece]) -> None:
+        payload = [self.store._to_js([piece.key, piece.size]) if isinstance(piece, StoredPart)
+                   else self.store._payload(piece) for piece in pieces]
+        bad = int(await self.builder.append(self.store._to_js(payload)))
+        if bad >= 0:
+            part = pieces[bad]
+            raise PartMissingError(f"the stored part {getattr(part, 'key', bad)} is missing or not "
+                                   f"{getattr(part, 'size', 0):,} bytes of data")
+        self.size += sum(piece.size if isinstance(piece, StoredPart) else len(piece) for piece in pieces)
+
+    async def commit(self, key: str, mime: str | None, beside: list[Entry]) -> None:
+        await self.store._write(self.builder.commit(key, mime or "application/octet-stream", self.store._rows(beside)),
+                                self.size)

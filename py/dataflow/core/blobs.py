@@ -7,7 +7,10 @@ the same contract tests. Standard library only.
 
 from __future__ import annotations
 
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from dataflow.core.errors import DataflowError
 
 Value = bytes | str
 Entry = tuple[str, Value, str | None]  # (key, value, MIME type)
@@ -97,8 +100,131 @@ class MemoryBlobStore:
             self.data.pop(key, None)
             self.mimes.pop(key, None)
 
+    def writer(self) -> MemoryWriter:
+        """A BlobWriter that counts one store call per append and one per commit, as IndexedDB makes
+        one transaction for each."""
+        return MemoryWriter(self)
+
     def _set(self, key: str, value: Value, mime: str | None) -> None:
         if not isinstance(value, (bytes, str)):
             raise TypeError(f"a blob store holds bytes or str, not {type(value).__name__}")
         self.data[key] = value
         self.mimes[key] = mime
+
+
+# Writing a value in pieces -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StoredPart:
+    """A piece of a value being written that is already stored: the bytes under `key`, which must be
+    exactly `size` bytes long. A store that can, appends it without reading it (IndexedDB: the stored
+    Blob itself)."""
+
+    key: str
+    size: int
+
+
+Piece = bytes | StoredPart
+
+
+class PartMissingError(DataflowError):
+    """A StoredPart is not stored (or not bytes, or not of its size): the value cannot be written."""
+
+
+class BlobWriter(Protocol):
+    """A value written front to back in pieces and stored once complete, so that no buffer holds it
+    whole where the store can avoid it. Nothing is stored before `commit`; dropping a writer drops
+    what it was given."""
+
+    async def append(self, pieces: list[Piece]) -> None:
+        """Add `pieces` in order; PartMissingError when a StoredPart is not as described."""
+
+    async def commit(self, key: str, mime: str | None, beside: list[Entry]) -> None:
+        """Store the value under `key`, with the `beside` entries in the same write (all or none);
+        StorageFullError when over quota."""
+
+
+@runtime_checkable
+class WritingStore(Protocol):
+    def writer(self) -> BlobWriter:
+        """A new BlobWriter into this store."""
+
+
+class JoiningWriter:
+    """The BlobWriter of a store that has none of its own: it reads each StoredPart when appended and
+    joins the value in memory at commit (so that memory holds the whole value, as a plain `put` does)."""
+
+    def __init__(self, store: BlobStore):
+        self.store = store
+        self.pieces: list[bytes] = []
+
+    async def append(self, pieces: list[Piece]) -> None:
+        for piece in pieces:
+            self.pieces.append(await read_part(self.store, piece) if isinstance(piece, StoredPart) else piece)
+
+    async def commit(self, key: str, mime: str | None, beside: list[Entry]) -> None:
+        await self.store.put_many([(key, b"".join(self.pieces), mime), *beside])
+        self.pieces = []
+
+
+async def read_part(store: BlobStore, part: StoredPart) -> bytes:
+    """The bytes of `part`; PartMissingError when they are absent, text, or not `part.size` long."""
+    value = await store.get(part.key)
+    if not isinstance(value, bytes) or len(value) != part.size:
+        unit = "bytes" if isinstance(value, bytes) else "characters"
+        found = "nothing" if value is None else f"{len(value):,} {unit}"
+        raise PartMissingError(f"the stored part {part.key} holds {found}, not {part.size:,} bytes")
+    return value
+
+
+def writer_of(store: BlobStore) -> BlobWriter:
+    """The store's own BlobWriter, or a JoiningWriter over it."""
+    return store.writer() if isinstance(store, WritingStore) else JoiningWriter(store)
+
+
+class BufferedWriter:
+    """Gathers small pieces into appends of at most about `limit` bytes (IndexedDB: one call and one
+    Blob per append, not per ZIP header), so memory holds at most `limit` bytes plus the piece being
+    added. `close()` appends what is left."""
+
+    def __init__(self, writer: BlobWriter, *, limit: int = 1 << 20, max_parts: int = 256):
+        self.writer, self.limit, self.max_parts = writer, limit, max_parts
+        self.pending: list[Piece] = []
+        self.pending_bytes = 0
+        self.parts = 0
+
+    async def write(self, piece: Piece) -> None:
+        self.pending.append(piece)
+        if isinstance(piece, StoredPart):
+            self.parts += 1
+        else:
+            self.pending_bytes += len(piece)
+        if self.pending_bytes >= self.limit or self.parts >= self.max_parts:
+            await self.close()
+
+    async def close(self) -> None:
+        if self.pending:
+            pending, self.pending, self.pending_bytes, self.parts = self.pending, [], 0, 0
+            await self.writer.append(pending)
+
+
+class MemoryWriter:
+    """The memory store's own BlobWriter (see MemoryBlobStore.writer)."""
+
+    def __init__(self, store: MemoryBlobStore):
+        self.store = store
+        self.pieces: list[bytes] = []
+
+    async def append(self, pieces: list[Piece]) -> None:
+        self.store.calls += 1
+        for piece in pieces:
+            if isinstance(piece, StoredPart):
+                value = self.store.data.get(piece.key)
+                if not isinstance(value, bytes) or len(value) != piece.size:
+                    raise PartMissingError(f"the stored part {piece.key} is not {piece.size:,} bytes of data")
+                piece = value
+            self.pieces.append(piece)
+
+    async def commit(self, key: str, mime: str | None, beside: list[Entry]) -> None:
+        await self.store.put_many([(key, b"".join(self.pieces), mime), *beside])
+        self.pieces = []

@@ -104,3 +104,86 @@ def decompress(entry: ZipEntry, raw: bytes) -> bytes:
             raise ZipFormatError(f"the ZIP entry {entry.name!r} is damaged: {error}") from error
     raise ZipFormatError(f"the ZIP entry {entry.name!r} uses compression method {entry.method}, "
                          "which the viewer does not read")
+
+
+# Writing ------------------------------------------------------------------------------------
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+VERSION = 20  # zipfile's DEFAULT_VERSION: "version needed to extract" and "made by" (2.0)
+UNIX = 3  # "made by" system: zipfile writes 3 everywhere but Windows (and we never run there)
+UTF8_NAME = 0x800  # general purpose flag 11: the name is UTF-8 (APPNOTE 4.4.4)
+SIZE_LIMIT = 0x7FFFFFFF  # beyond it zipfile switches to ZIP64, which the viewer does not read
+FILE_ATTRIBUTES = 0o644 << 16
+
+
+@dataclass(frozen=True)
+class _Written:
+    name: bytes
+    flags: int
+    method: int
+    crc: int
+    compressed_size: int
+    size: int
+    offset: int
+
+
+def deflate(data: bytes) -> bytes:
+    """`data` deflated as zipfile deflates an entry (default level, raw stream)."""
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush()
+
+
+class ZipWriter:
+    """A ZIP archive written front to back as pieces of bytes, so no buffer ever holds the archive:
+    each entry is its local header then its data (which the caller may write from elsewhere, e.g. a
+    stored part, knowing only its CRC-32 and size), and `close()` gives the central directory and the
+    end record. The bytes equal what `zipfile.ZipFile` writes to a seekable file for the same entries
+    given to `writestr` as `ZipInfo(name, date_time)` (a name cut at a NUL, as zipfile does) with
+    `external_attr = 0o644 << 16` (stored, or deflated at the default level): APPNOTE.TXT sections
+    4.3.7, 4.3.12 and 4.3.16; the test suite compares the two byte for byte. Sizes and offsets over
+    2 GiB (ZIP64) raise ZipFormatError."""
+
+    def __init__(self, date_time: tuple[int, int, int, int, int, int] = FIXED_TIME):
+        year, month, day, hour, minute, second = date_time
+        self._date = (year - 1980) << 9 | month << 5 | day
+        self._time = hour << 11 | minute << 5 | second // 2
+        self._entries: list[_Written] = []
+        self.offset = 0  # bytes written so far (the archive's size once closed)
+
+    def header(self, name: str, *, method: int, crc: int, size: int, compressed_size: int) -> bytes:
+        """The local header of the next entry, whose `compressed_size` bytes of data the caller writes
+        right after it."""
+        if max(size * 1.05, compressed_size, self.offset) > SIZE_LIMIT:  # zipfile's own ZIP64 rule
+            raise ZipFormatError(f"the ZIP entry {name!r} would need ZIP64 (over 2 GiB)")
+        name = name.split("\x00", 1)[0]  # as zipfile.ZipInfo cuts a name at a NUL
+        try:
+            raw, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            raw, flags = name.encode("utf-8"), UTF8_NAME
+        entry = _Written(raw, flags, method, crc, compressed_size, size, self.offset)
+        self._entries.append(entry)
+        header = struct.pack("<4sBBHHHHIIIHH", LOCAL_SIGNATURE, VERSION, 0, flags, method, self._time, self._date,
+                             crc, compressed_size, size, len(raw), 0) + raw
+        self.offset += len(header) + compressed_size
+        return header
+
+    def entry(self, name: str, data: bytes, *, stored: bool) -> list[bytes]:
+        """A whole entry: its header and its data, stored as is or deflated."""
+        body = data if stored else deflate(data)
+        crc = zlib.crc32(data)
+        return [self.header(name, method=STORED if stored else DEFLATED, crc=crc, size=len(data),
+                            compressed_size=len(body)), body]
+
+    def close(self) -> bytes:
+        """The central directory and the end record: the archive's last bytes."""
+        directory = b"".join(
+            struct.pack("<4sBBBBHHHHIIIHHHHHII", CENTRAL_SIGNATURE, VERSION, UNIX, VERSION, 0, e.flags, e.method,
+                        self._time, self._date, e.crc, e.compressed_size, e.size, len(e.name), 0, 0, 0, 0,
+                        FILE_ATTRIBUTES, e.offset) + e.name
+            for e in self._entries)
+        if len(self._entries) >= 0xFFFF or self.offset + len(directory) > SIZE_LIMIT:
+            raise ZipFormatError("the ZIP archive would need ZIP64 (too many entries or over 2 GiB)")
+        end = struct.pack("<4sHHHHIIH", END_SIGNATURE, 0, 0, len(self._entries), len(self._entries), len(directory),
+                          self.offset, 0)
+        self.offset += len(directory) + len(end)
+        return directory + end

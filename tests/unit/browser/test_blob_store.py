@@ -3,6 +3,7 @@
 import pytest
 
 from dataflow.browser.blob_store import IdbBlobStore
+from dataflow.core.blobs import PartMissingError, StoredPart
 from dataflow.core.errors import StorageFullError
 from tests.unit.fakes import FakeQuotaExceededError, JsNull
 
@@ -95,3 +96,54 @@ async def test_many_entries_are_written_and_read_in_one_call_each(store):
     await store.put_many([("a", b"\x01", "application/octet-stream"), ("b", "text", None)])
     assert await store.get_many(["a", "missing", "b"]) == [b"\x01", None, "text"]
     assert await store.get_many([]) == []
+
+
+class FakeBuilder:
+    """static/idb.js Builder: pieces are bytes or [key, size] of a stored value."""
+
+    def __init__(self, idb):
+        self.idb, self.parts = idb, []
+
+    async def append(self, pieces):
+        found = []
+        for index, piece in enumerate(pieces):
+            if isinstance(piece, list):
+                value = self.idb.items.get(piece[0])
+                if not isinstance(value, FakeBytes) or len(value.data) != piece[1]:
+                    return index
+                piece = value
+            found.append(piece.data)
+        self.parts += found
+        return -1
+
+    async def commit(self, key, mime, rows):
+        await self.idb.putMany([[key, FakeBytes(b"".join(self.parts)), mime], *rows])
+
+
+async def test_a_value_written_in_pieces_uses_stored_parts_as_they_are(store):
+    store.idb.builder = lambda: FakeBuilder(store.idb)
+    store.idb.quota = None
+    await store.put("part:t:image:a", b"AAAA")
+    writer = store.writer()
+    await writer.append([b"head-", StoredPart("part:t:image:a", 4)])
+    await writer.append([b"-tail"])
+    assert await store.get("result:t") is None  # nothing is stored before the commit
+    await writer.commit("result:t", "application/zip", [("result:t:summary", "{}", "application/json")])
+    assert await store.get("result:t") == b"head-AAAA-tail" and await store.get("result:t:summary") == "{}"
+
+
+async def test_a_stored_part_missing_or_of_another_size_fails_the_append(store):
+    store.idb.builder = lambda: FakeBuilder(store.idb)
+    await store.put("part:t:image:a", b"AAAA")
+    with pytest.raises(PartMissingError, match="part:t:image:a"):
+        await store.writer().append([b"x", StoredPart("part:t:image:a", 5)])
+    with pytest.raises(PartMissingError, match="part:t:image:gone"):
+        await store.writer().append([StoredPart("part:t:image:gone", 4)])
+
+
+async def test_a_result_over_quota_is_refused_as_storage_full(store):
+    store.idb.builder = lambda: FakeBuilder(store.idb)
+    writer = store.writer()
+    await writer.append([b"x" * 200])
+    with pytest.raises(StorageFullError):
+        await writer.commit("result:t", "application/zip", [])

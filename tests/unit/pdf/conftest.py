@@ -9,6 +9,7 @@ import zipfile
 import pytest
 
 from dataflow.core.blobs import MemoryBlobStore, file_key
+from dataflow.executors.pdf.output import Collected, mask_identity, summary, valid_collected
 from dataflow.executors.pdf.service import PdfService
 
 
@@ -45,3 +46,30 @@ def unzip(data: bytes) -> dict[str, bytes]:
 
 def metadata_of(data: bytes) -> dict:
     return json.loads(unzip(data)["metadata.json"])
+
+
+def zipfile_zip(collected: Collected) -> bytes:
+    """The ZIP result as build_zip wrote it with zipfile before it was written in pieces: the oracle."""
+    collected = valid_collected(collected)
+    buffer = io.BytesIO()
+
+    def write(archive, name, data, stored=False):
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        archive.writestr(info, data)
+
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for page in collected.pages:
+            if page.get("text") is not None:
+                write(archive, f"text/page-{page['page']:04d}.txt", page["text"].encode("utf-8"))
+        for image in collected.images:
+            data = collected.image_data.get(image["identity"])
+            if data is not None:
+                write(archive, f"images/{image['name']}", data, stored=image["mime"] in ("image/jpeg", "image/png"))
+            mask = collected.image_data.get(mask_identity(image["identity"]))
+            if mask is not None and image.get("mask"):
+                write(archive, f"images/{image['mask']['name']}", mask,
+                      stored=image["mask"]["mime"] in ("image/jpeg", "image/png"))
+        write(archive, "metadata.json", json.dumps(summary(collected), indent=2, ensure_ascii=False).encode())
+    return buffer.getvalue()

@@ -1,13 +1,27 @@
 """Result assembly: file names, ZIP layout and JSON shape, byte-for-byte deterministic."""
 
 import base64
+import hashlib
 import io
 import json
+import tracemalloc
 import zipfile
+import zlib
 
 import pytest
 
-from dataflow.executors.pdf.output import Collected, build_output, stem
+from dataflow.core.blobs import BufferedWriter, StoredPart
+from dataflow.executors.pdf.output import (
+    Collected,
+    ImagePart,
+    build_output,
+    build_zip,
+    mask_identity,
+    stem,
+    valid_collected,
+    write_zip,
+)
+from tests.unit.pdf.conftest import zipfile_zip
 
 
 def collected(**changes):
@@ -59,3 +73,86 @@ def test_a_result_whose_pages_were_all_skipped_carries_a_warning():
                                 "reason): the result holds no text because of these errors."]
     data, _, _ = build_output(collected(), "zip")  # one page of two read: no such warning
     assert json.loads(zipfile.ZipFile(io.BytesIO(data)).read("metadata.json"))["warnings"] == []
+
+
+# The ZIP result in pieces ----------------------------------------------------------------------
+
+def many_images(count: int, size: int) -> Collected:
+    """`count` pages with one image each of `size` bytes (PNG, JPEG, and every fourth a TIFF, which
+    is deflated), the first with a PNG mask; texts with an unencodable character."""
+    mimes = {0: ("image/png", "png"), 1: ("image/jpeg", "jpg"), 2: ("image/png", "png"), 3: ("image/tiff", "tiff")}
+    images, data = [], {}
+    for n in range(count):
+        mime, ext = mimes[n % 4]
+        image = {"identity": f"img-{n}", "name": f"img-{n}.{ext}", "mime": mime, "width": 9, "height": 9,
+                 "bytes": size, "pages": [n + 1], "note": None, "crc32": None}
+        data[f"img-{n}"] = bytes([n % 251]) * (size - 1) + b"\n"
+        images.append(image)
+    images[0]["mask"] = {"name": "img-0-mask.png", "mime": "image/png", "width": 9, "height": 9, "bytes": 3}
+    data[mask_identity("img-0")] = b"MSK"
+    pages = [{"page": n + 1, "text": f"page {n + 1} \ud800", "images": [f"img-{n}"]} for n in range(count)]
+    return Collected(source="scan.pdf", mode="complete", page_count=count, pages=pages, images=images,
+                     image_data=data, producer="pypdf 7.1.0")
+
+
+class Recorder:
+    """A BlobWriter that keeps only a hash of what it is given (so memory holds no result) and the
+    largest number of literal bytes given in one append; a StoredPart is looked up in `parts`."""
+
+    def __init__(self, parts: dict[str, bytes]):
+        self.parts, self.digest, self.size, self.largest = parts, hashlib.sha256(), 0, 0
+
+    async def append(self, pieces):
+        self.largest = max(self.largest, sum(len(p) for p in pieces if isinstance(p, bytes)))
+        for piece in pieces:
+            data = self.parts[piece.key] if isinstance(piece, StoredPart) else piece
+            self.digest.update(data)
+            self.size += len(data)
+
+    async def commit(self, key, mime, beside):
+        raise AssertionError("write_zip leaves the commit to its caller")
+
+
+def stored_parts(collected: Collected, *, crc: bool) -> tuple[dict[str, ImagePart], dict[str, bytes]]:
+    parts, by_key = {}, {}
+    for identity, data in collected.image_data.items():
+        by_key[f"part:{identity}"] = data
+        parts[identity] = ImagePart(StoredPart(f"part:{identity}", len(data)), zlib.crc32(data) if crc else None)
+    return parts, by_key
+
+
+@pytest.mark.parametrize("crc", [True, False], ids=["crc recorded", "older parts without crc"])
+async def test_the_zip_written_in_pieces_is_the_zip_zipfile_wrote(crc):
+    data = many_images(9, 5000)
+    parts, by_key = stored_parts(data, crc=crc)
+    recorder = Recorder(by_key)
+
+    async def read(part):
+        return by_key[part.key]
+
+    size = await write_zip(valid_collected(data), parts, BufferedWriter(recorder, limit=4096), read)
+    expected = zipfile_zip(data)
+    assert build_zip(valid_collected(data)) == expected
+    assert recorder.digest.digest() == hashlib.sha256(expected).digest() and size == recorder.size == len(expected)
+
+
+async def test_writing_the_zip_holds_one_image_at_most_never_the_whole_result():
+    size, count = 2_000_000, 24  # a 48 MB result
+    data = many_images(count, size)
+    parts, by_key = stored_parts(data, crc=True)
+    recorder, reads = Recorder(by_key), []
+
+    async def read(part):
+        reads.append(part.key)
+        return by_key[part.key]
+
+    cleaned = valid_collected(data)
+    tracemalloc.start()
+    try:
+        await write_zip(cleaned, parts, BufferedWriter(recorder, limit=1 << 20), read)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert reads == [f"part:img-{n}" for n in range(3, count, 4)]  # only the TIFFs, to deflate; PNG/JPEG never read
+    assert recorder.largest <= (1 << 20) + size  # an append: at most the buffer and one piece
+    assert peak < 3 * size  # one image read and its deflated copy, never the 48 MB of the result

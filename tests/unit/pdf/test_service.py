@@ -11,7 +11,7 @@ from dataflow.executors.pdf.errors import FileMissingError, MissingPartsError, P
 from dataflow.executors.pdf.service import PdfService, image_key, page_key
 from dataflow.executors.pdf.store import run_result_key, summary_key
 from tests import pdfs
-from tests.unit.pdf.conftest import metadata_of, unzip
+from tests.unit.pdf.conftest import metadata_of, unzip, zipfile_zip
 from tests.unit.pdf.fidelity_pdfs import damaged_content_pdf
 
 
@@ -166,10 +166,14 @@ async def test_each_chunk_is_one_write_and_the_result_one_bulk_read(store, servi
     before = store.calls
     await service.process("t", 0, 2)
     assert store.calls - before == 2  # list the stored images, then write pages and images at once
+    before = store.calls
     await service.process("t", 2, 3)
+    assert store.calls - before == 1  # the worker knows what it stored: only the write
     before = store.calls
     await service.finish("t")
-    assert store.calls - before == 5  # look for this run's result, list pages and images, read parts, store
+    # look for this run's result, list the parts, read the records, read the one image to deflate (a
+    # TIFF: PNG and JPEG parts go into the result unread), append the result's pieces, store it
+    assert store.calls - before == 6
 
 
 async def test_a_page_with_a_damaged_content_stream_is_listed_with_its_page(run_document):
@@ -178,3 +182,21 @@ async def test_a_page_with_a_damaged_content_stream_is_listed_with_its_page(run_
     reason = metadata_of(data)["skipped_pages"][0]["reason"]
     assert reason.startswith("Page 1: its content stream is damaged") and "invalid block type" in reason
     assert "page two ok" in unzip(data)["text/page-0002.txt"].decode()
+
+
+@pytest.mark.parametrize("mode", ["complete", "images"])
+async def test_the_result_written_from_stored_parts_is_the_zip_zipfile_built_from_them(run_document, service, mode):
+    result, data = await run_document(pdfs.images_pdf(), {"mode": mode}, chunk=2)
+    collected, _ = await service._collect("t1", service.documents["t1"], with_data=True)  # every part, read
+    assert data == zipfile_zip(collected) and result["size"] == len(data)
+
+
+async def test_a_part_changed_after_listing_fails_the_finish_and_stores_nothing(store, service):
+    await store.put(file_key("f"), pdfs.images_pdf())
+    await service.open("t1", "f", {"mode": "images"})
+    await service.process("t1", 0, 3)
+    image = (await store.keys(image_key("t1", "")))[0]
+    store.data[image] = store.data[image][:-1]  # its recorded size no longer holds
+    with pytest.raises(MissingPartsError, match="will be extracted again"):
+        await service.finish("t1", "runA")
+    assert await store.get(run_result_key("t1", "runA")) is None and not await store.keys(parts_prefix("t1"))

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import base64
 import json
-import zipfile
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from io import BytesIO
-from typing import Any
+from typing import Any, cast
 
+from dataflow.core.blobs import BufferedWriter, StoredPart
+from dataflow.core.zipdir import STORED, ZipWriter
 from dataflow.executors.pdf.text import valid_tree
 
-FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+RAW_MIMES = ("image/jpeg", "image/png")  # kept as they are in the ZIP (already compressed)
 
 
 @dataclass
@@ -88,29 +89,74 @@ def _image_entry(image: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
+@dataclass(frozen=True)
+class ZipItem:
+    """One file of the ZIP result, in archive order: text and metadata.json carry their `data`; an
+    image or mask names its `identity` (a key of Collected.image_data, or of the stored parts)."""
+
+    name: str
+    stored: bool  # written as is (JPEG, PNG) rather than deflated
+    data: bytes | None = None
+    identity: str | None = None
+
+
+def zip_items(collected: Collected, has: Callable[[str], bool]) -> Iterator[ZipItem]:
+    """The files of the ZIP result in order: each page's text, each image (and its mask) for which
+    `has(identity)`, then metadata.json (made last, from everything before it)."""
+    for page in collected.pages:
+        if page.get("text") is not None:
+            yield ZipItem(f"text/page-{page['page']:04d}.txt", False, data=page["text"].encode("utf-8"))
+    for image in collected.images:
+        if has(image["identity"]):
+            yield ZipItem(f"images/{image['name']}", image["mime"] in RAW_MIMES, identity=image["identity"])
+        mask, mask_id = image.get("mask"), mask_identity(image["identity"])
+        if mask and has(mask_id):
+            yield ZipItem(f"images/{mask['name']}", mask["mime"] in RAW_MIMES, identity=mask_id)
+    yield ZipItem("metadata.json", False, data=json.dumps(summary(collected), indent=2, ensure_ascii=False).encode())
+
+
 def build_zip(collected: Collected) -> bytes:
-    buffer = BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        for page in collected.pages:
-            if page.get("text") is not None:
-                _write(archive, f"text/page-{page['page']:04d}.txt", page["text"].encode("utf-8"))
-        for image in collected.images:
-            data = collected.image_data.get(image["identity"])
-            if data is not None:
-                _write(archive, f"images/{image['name']}", data, stored=image["mime"] in ("image/jpeg", "image/png"))
-            mask = collected.image_data.get(mask_identity(image["identity"]))
-            if mask is not None and image.get("mask"):
-                _write(archive, f"images/{image['mask']['name']}", mask,
-                       stored=image["mask"]["mime"] in ("image/jpeg", "image/png"))
-        _write(archive, "metadata.json", json.dumps(summary(collected), indent=2, ensure_ascii=False).encode())
-    return buffer.getvalue()
+    """The ZIP result as one value, from Collected.image_data (see write_zip for the result in pieces)."""
+    writer = ZipWriter()
+    pieces: list[bytes] = []
+    for item in zip_items(collected, collected.image_data.__contains__):
+        data = item.data if item.data is not None else collected.image_data[cast(str, item.identity)]
+        pieces += writer.entry(item.name, data, stored=item.stored)
+    return b"".join(pieces) + writer.close()
 
 
-def _write(archive: zipfile.ZipFile, name: str, data: bytes, *, stored: bool = False) -> None:
-    info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    archive.writestr(info, data)
+@dataclass(frozen=True)
+class ImagePart:
+    """Where an image's (or mask's) bytes are stored, and their CRC-32 when extraction recorded it
+    (parts stored by older versions have none: they are read to compute it)."""
+
+    part: StoredPart
+    crc: int | None
+
+
+async def write_zip(collected: Collected, parts: Mapping[str, ImagePart], out: BufferedWriter,
+                    read: Callable[[StoredPart], Awaitable[bytes]]) -> int:
+    """Write the ZIP result into `out` piece by piece (the same bytes as build_zip): an image kept
+    as is goes in as its StoredPart, never read; one to deflate is read alone (`read`), so memory
+    holds at most one image besides the texts. Returns the archive's size in bytes; PartMissingError
+    (from `out` or `read`) when a part is not as recorded."""
+    writer = ZipWriter()
+    for item in zip_items(collected, parts.__contains__):
+        if item.data is None:
+            image = parts[cast(str, item.identity)]
+            if item.stored and image.crc is not None:
+                size = image.part.size
+                await out.write(writer.header(item.name, method=STORED, crc=image.crc, size=size, compressed_size=size))
+                await out.write(image.part)
+                continue
+            data = await read(image.part)
+        else:
+            data = item.data
+        for piece in writer.entry(item.name, data, stored=item.stored):
+            await out.write(piece)
+    await out.write(writer.close())
+    await out.close()
+    return writer.offset
 
 
 def build_json(collected: Collected) -> bytes:

@@ -10,20 +10,40 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, cast
 
 import pypdf
 
-from dataflow.core.blobs import BlobStore, parts_prefix
+from dataflow.core.blobs import (
+    BlobStore,
+    BlobWriter,
+    BufferedWriter,
+    JoiningWriter,
+    PartMissingError,
+    StoredPart,
+    parts_prefix,
+    read_part,
+    writer_of,
+)
 from dataflow.core.runs import stored_file, stored_summary
 from dataflow.executors.pdf.errors import FileMissingError, MissingPartsError, PdfError, PdfWorkerError
 from dataflow.executors.pdf.extract import damaged_contents, document_metadata, document_outline, page_size, page_text
 from dataflow.executors.pdf.images import convert_image, page_image_streams
 from dataflow.executors.pdf.options import PdfOptions
-from dataflow.executors.pdf.output import Collected, build_output, mask_identity
+from dataflow.executors.pdf.output import (
+    Collected,
+    ImagePart,
+    build_output,
+    mask_identity,
+    stem,
+    valid_collected,
+    write_zip,
+)
 from dataflow.executors.pdf.reader import open_pdf, pdf_errors, reason
 from dataflow.executors.pdf.store import run_result_key, summary_key
 from dataflow.executors.pdf.text import normalise_message
@@ -36,6 +56,7 @@ class OpenDocument:
     source: str
     warnings: list[str]
     pypdf_messages: list[str] = field(default_factory=list)
+    stored_images: set[str] | None = None  # identities whose parts this worker knows are stored
 
 
 MAX_PYPDF_MESSAGES = 20
@@ -110,11 +131,15 @@ class PdfService:
         """Extract pages [start, end) into the store; returns how far it got and the image count."""
         document = self._document(task_id)
         end = min(end, len(document.reader.pages))
-        images = set(await self._stored_images(task_id)) if document.options.wants_images else set()
+        if document.options.wants_images and document.stored_images is None:  # listed once per opening
+            document.stored_images = set(await self._stored_images(task_id))
+        images = set(document.stored_images or ())
         writes: list[tuple[str, Any, str | None]] = []
         for index in range(start, end):
             self._page(task_id, document, index, images, writes)
         await self.store.put_many(writes)  # one transaction per chunk, not one per page and image
+        if document.options.wants_images:
+            document.stored_images = images  # known stored only once written
         return {"next_page": end, "images": len(images)}
 
     def _page(self, task_id: str, document: OpenDocument, index: int, images: set[str],
@@ -147,20 +172,33 @@ class PdfService:
         stored = await stored_summary(self.store, key)
         if stored is not None:
             return stored
-        collected = await self._collect(task_id, document)
+        as_json = document.options.format == "json"
+        collected, parts = await self._collect(task_id, document, with_data=as_json)
+        writer: BlobWriter
         try:
-            _check_complete(collected)
+            _check_complete(collected, parts)
+            if as_json:
+                data, filename, mime = build_output(collected, "json")
+                writer, size = JoiningWriter(self.store), len(data)
+                await writer.append([data])
+            else:
+                filename, mime = f"{stem(collected.source)}.zip", "application/zip"
+                writer = writer_of(self.store)
+                size = await write_zip(valid_collected(collected), parts, BufferedWriter(writer),
+                                       partial(read_part, self.store))
         except MissingPartsError:
             await self.store.delete_prefix(parts_prefix(task_id))  # the next run starts clean (same image order)
             raise
-        data, filename, mime = build_output(collected, document.options.format)
+        except PartMissingError as error:  # a part went (or changed) between listing and writing
+            await self.store.delete_prefix(parts_prefix(task_id))
+            raise _missing(str(error).capitalize()) from error
         skipped = [page["page"] for page in collected.pages if page.get("skipped")]
         info = collected.details.get("document_info") or document_metadata(document.reader)  # read once
         title = info.get("Title", "").strip()
-        summary = {"result_key": key, "filename": filename, "mime": mime, "size": len(data), "title": title or None,
+        summary = {"result_key": key, "filename": filename, "mime": mime, "size": size, "title": title or None,
                    "pages": len(collected.pages), "images": len(collected.images), "skipped_pages": skipped,
                    "warnings": collected.warnings}
-        await self.store.put_many([(key, data, mime), (summary_key(key), json.dumps(summary), "application/json")])
+        await writer.commit(key, mime, [(summary_key(key), json.dumps(summary), "application/json")])
         return summary
 
     def forget(self, task_id: str) -> None:
@@ -212,34 +250,51 @@ class PdfService:
         else:
             entries.append((image_key(task_id, identity), image.data, image.mime))
             meta.update(name=image.name, mime=image.mime, width=image.width, height=image.height,
-                        bytes=len(image.data), note=image.note)
+                        bytes=len(image.data), note=image.note, crc32=zlib.crc32(image.data))
             if image.mask is not None:  # transparency the image file cannot carry, written beside it
                 mask = image.mask
                 entries.append((image_mask_key(task_id, identity), mask.data, mask.mime))
                 meta["mask"] = {"name": mask.name, "mime": mask.mime, "width": mask.width, "height": mask.height,
                                 "bytes": len(mask.data)}
+                meta["mask_crc32"] = zlib.crc32(mask.data)  # beside "mask", whose fields metadata.json lists
         entries.append((image_meta_key(task_id, identity), json.dumps(meta), "application/json"))
         return entries
 
-    async def _collect(self, task_id: str, document: OpenDocument) -> Collected:
-        page_keys = await self.store.keys(f"{parts_prefix(task_id)}page:")
-        identities = await self._stored_images(task_id)
-        wanted = page_keys + [key(task_id, i) for key in (image_meta_key, image_key, image_mask_key)
-                              for i in identities]
-        values = await self.store.get_many(wanted)  # one transaction for every part (None: no mask)
+    async def _collect(self, task_id: str, document: OpenDocument, *,
+                       with_data: bool) -> tuple[Collected, dict[str, ImagePart]]:
+        """The stored pages and image records, and where each stored image and mask is (their bytes
+        are read only `with_data`, into Collected.image_data: the JSON result holds them all)."""
+        stored = await self.store.keys(parts_prefix(task_id))
+        page_keys = [key for key in stored if key.startswith(page_key(task_id, 0)[:-6])]
+        identities = _suffixes(stored, image_meta_key(task_id, ""))
+        data_keys = set(_suffixes(stored, image_key(task_id, "")))
+        mask_keys = set(_suffixes(stored, image_mask_key(task_id, "")))
+        wanted = page_keys + [image_meta_key(task_id, i) for i in identities]
+        if with_data:
+            wanted += [key(task_id, i) for key in (image_key, image_mask_key) for i in identities]
+        values = await self.store.get_many(wanted)  # one transaction for every record (None: no mask)
         pages = [json.loads(cast(str, value)) for value in values[:len(page_keys)]]
         count = len(identities)
-        metas, blobs, masks = (values[len(page_keys) + n * count:len(page_keys) + (n + 1) * count] for n in range(3))
+        metas = [json.loads(cast(str, value)) for value in values[len(page_keys):len(page_keys) + count]]
         images: list[dict[str, Any]] = []
         image_data: dict[str, bytes] = {}
-        for identity, raw_meta, data, mask in zip(identities, metas, blobs, masks, strict=True):
-            meta = json.loads(cast(str, raw_meta))
+        parts: dict[str, ImagePart] = {}
+        for position, (identity, meta) in enumerate(zip(identities, metas, strict=True)):
             meta["pages"] = [p["page"] for p in pages if identity in p.get("images", [])]
             images.append(meta)
-            if data is not None:
-                image_data[identity] = cast(bytes, data)
-            if mask is not None and meta.get("mask"):
-                image_data[mask_identity(identity)] = cast(bytes, mask)
+            if identity in data_keys:
+                parts[identity] = ImagePart(StoredPart(image_key(task_id, identity), int(meta.get("bytes") or 0)),
+                                            meta.get("crc32"))
+            if identity in mask_keys and meta.get("mask"):
+                parts[mask_identity(identity)] = ImagePart(
+                    StoredPart(image_mask_key(task_id, identity), int(meta["mask"].get("bytes") or 0)),
+                    meta.get("mask_crc32"))
+            if with_data:
+                data, mask = values[len(page_keys) + count + position], values[len(page_keys) + 2 * count + position]
+                if data is not None:
+                    image_data[identity] = cast(bytes, data)
+                if mask is not None and meta.get("mask"):
+                    image_data[mask_identity(identity)] = cast(bytes, mask)
         images.sort(key=lambda meta: (meta["first_page"], meta["position"]))
         messages = list(document.pypdf_messages)
         with pypdf_messages(messages):
@@ -250,7 +305,7 @@ class PdfService:
                          pages=pages, images=images, image_data=image_data,
                          images_over_limit=sum(p.get("over_limit", 0) for p in pages), details=details,
                          producer=f"pypdf {pypdf.__version__}", warnings=list(document.warnings),
-                         pypdf_messages=sorted(set(messages))[:MAX_PYPDF_MESSAGES])
+                         pypdf_messages=sorted(set(messages))[:MAX_PYPDF_MESSAGES]), parts
 
     @staticmethod
     def _details(document: OpenDocument) -> dict[str, Any]:
@@ -279,19 +334,26 @@ class PdfService:
 
 # Finishing ----------------------------------------------------------------------------------
 
-def _check_complete(collected: Collected) -> None:
+def _suffixes(keys: list[str], prefix: str) -> list[str]:
+    """What follows `prefix` in those of `keys` that start with it, in order."""
+    return [key[len(prefix):] for key in keys if key.startswith(prefix)]
+
+
+def _check_complete(collected: Collected, parts: Mapping[str, ImagePart]) -> None:
     """Raise MissingPartsError unless every page of the document and every image its pages name has
     its stored part: a result is never packaged short (its row would claim pages it lacks)."""
     expected = set(range(1, collected.page_count + 1))
     pages = {int(page["page"]) for page in collected.pages}
     listed = {image["identity"]: image for image in collected.images}
     named = {identity for page in collected.pages for identity in page.get("images", [])}
-    lost_images = [i for i in named if i not in listed or (listed[i].get("mime") and i not in collected.image_data)]
+    lost_images = [i for i in named if i not in listed or (listed[i].get("mime") and i not in parts)]
     if pages != expected or lost_images:
         missing = len(expected - pages)
-        raise MissingPartsError(
-            f"Only {len(pages & expected)} of {collected.page_count} pages"
-            + (f" and {len(named) - len(lost_images)} of {len(named)} images" if lost_images else "")
-            + " were found in storage while packaging the result"
-            + (f" ({missing} missing)" if missing else "")
-            + "; nothing was saved, and the pages will be extracted again.")
+        raise _missing(f"Only {len(pages & expected)} of {collected.page_count} pages"
+                       + (f" and {len(named) - len(lost_images)} of {len(named)} images" if lost_images else "")
+                       + " were found in storage" + (f" ({missing} missing)" if missing else ""))
+
+
+def _missing(what: str) -> MissingPartsError:
+    return MissingPartsError(f"{what} while packaging the result; nothing was saved, and the pages will be "
+                             "extracted again.")
