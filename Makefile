@@ -9,7 +9,7 @@ VPY := $(VENV)/bin/python
 JOBS ?= 2
 UNIT := $(VPY) -m pytest tests/unit -n $(JOBS) --dist loadfile
 
-.PHONY: serve test unit e2e lint vendor site venv bench bench-core bench-native bench-json screenshot clean
+.PHONY: serve test unit e2e lint vendor site venv bench bench-core bench-native bench-json bench-real screenshot clean
 
 serve: vendor
 	$(PYTHON) tools/serve.py --port $(PORT)
@@ -53,6 +53,11 @@ bench: $(VENV)/.installed vendor
 	CHROMIUM="$$($(VPY) tools/chromium.py)" $(VPY) bench/json_bench.py --out bench/results/json.md
 	CHROMIUM="$$($(VPY) tools/chromium.py)" $(VPY) bench/llm_bench.py --out bench/results/llm.md
 	CHROMIUM="$$($(VPY) tools/chromium.py)" $(VPY) bench/image_bench.py --out bench/results/images.md
+	CHROMIUM="$$($(VPY) tools/chromium.py)" $(VPY) bench/real_docs_bench.py --out bench/results/real.md
+
+# Real documents: PDF manuals from Debian packages (installed by the bench when root with apt-get).
+bench-real: $(VENV)/.installed vendor
+	CHROMIUM="$$($(VPY) tools/chromium.py)" $(VPY) bench/real_docs_bench.py --out bench/results/real.md
 
 bench-native: $(VENV)/.installed
 	$(VPY) bench/native_bench.py --out bench/results/native.md
