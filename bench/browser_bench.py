@@ -95,9 +95,9 @@ class Bench:
 
     def run_app(self, name: str, mode: str, workers: int = 1) -> tuple[Page, dict, float, float]:
         page = self.app(workers)
-        page.select_option("#opt-mode", mode)
-        page.fill("#opt-max-images", "1000")
-        page.dispatch_event("#opt-max-images", "change")
+        page.select_option("#opt-pdf-mode", mode)
+        page.fill("#opt-pdf-max-images", "1000")
+        page.dispatch_event("#opt-pdf-max-images", "change")
         page.wait_for_timeout(300)
         add_files(page, {f"{name}.pdf": self.corpora[name]})
         page.wait_for_selector("li.task", state="attached")
@@ -170,8 +170,8 @@ class Bench:
 
     def resume(self, name: str) -> dict:
         page = self.app()
-        page.select_option("#opt-mode", "text")
-        page.dispatch_event("#opt-mode", "change")
+        page.select_option("#opt-pdf-mode", "text")
+        page.dispatch_event("#opt-pdf-mode", "change")
         add_files(page, {"resume.pdf": self.corpora[name]})
         page.wait_for_function("""() => Number(document.querySelector('li.task [role=progressbar]')
             ?.getAttribute('aria-valuenow') || 0) >= 40""", timeout=TIMEOUT, polling=50)
@@ -270,8 +270,8 @@ class Bench:
 
     def batch(self, workers: int, count: int = 20) -> dict:
         page = self.app(workers)
-        page.select_option("#opt-mode", "text")
-        page.dispatch_event("#opt-mode", "change")
+        page.select_option("#opt-pdf-mode", "text")
+        page.dispatch_event("#opt-pdf-mode", "change")
         add_files(page, {f"batch-{i:02d}.pdf": self.corpora["batch"] for i in range(count)})
         self.wait_all_done(page, count)
         tasks = self.tasks(page)

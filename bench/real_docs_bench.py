@@ -58,8 +58,8 @@ def app_batch(bench: Bench, docs: list[Document], workers: int) -> dict:
     """The whole set added at once to the page with `workers` PDF workers, in text mode. `seconds` is
     from the first task's creation to the last one's end; `task_seconds` sums each task's own run."""
     page = bench.app(workers)
-    page.select_option("#opt-mode", "text")
-    page.dispatch_event("#opt-mode", "change")
+    page.select_option("#opt-pdf-mode", "text")
+    page.dispatch_event("#opt-pdf-mode", "change")
     page.wait_for_timeout(300)
     add_files(page, {doc.name: doc.data for doc in docs})
     bench.wait_all_done(page, len(docs))
