@@ -75,8 +75,8 @@ class JsonKind(ExecutorKind[JsonOptions]):
         return json_blob_claims(task)
 
     def summary(self, result: Any) -> str:
-        """Converted · 1,000 records · records at /data/items (a .json object's array) · 2.4 MB · first
-        warning (and N more)."""
+        """Converted · 1,000 records · records at /data/items (a .json object's array) · output 2.4 MB
+        (Inspect: report 1.7 KB) · first warning (and N more)."""
         result = result if isinstance(result, dict) else {}
         parts = []
         if result.get("operation"):
@@ -86,8 +86,9 @@ class JsonKind(ExecutorKind[JsonOptions]):
             parts.append(f"{count:,} record" + ("" if count == 1 else "s"))
         if result.get("records_path"):
             parts.append(f"records at {result['records_path']}")
-        if "size" in result:
-            parts.append(size_text(int(result["size"])))
+        if "size" in result:  # the main result file's, not the input's: say which file
+            what = "report" if result.get("operation") == "inspect" else "output"
+            parts.append(f"{what} {size_text(int(result['size']))}")
         warnings = result.get("warnings") or []
         if warnings:
             parts.append(str(warnings[0]) + (f" (and {len(warnings) - 1} more in report.json)" if len(warnings) > 1
