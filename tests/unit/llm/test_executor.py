@@ -310,7 +310,7 @@ async def test_records_that_already_have_the_output_key_are_refused(make_executo
 
 
 async def test_invalid_settings_fail_the_task_with_the_reason(make_executor, server):
-    with pytest.raises(NonRetryableError, match="base URL"):
+    with pytest.raises(NonRetryableError, match="settings are not valid: Base URL: "):
         await make_executor().execute(task_input(server, [], base_url="ftp://x"), Context().make())
 
 
