@@ -77,7 +77,13 @@ def test_a_completed_task_offers_its_data_then_its_report_and_an_unfinished_one_
 def test_the_row_summary_names_the_operation_records_size_and_first_warning():
     summary = JsonKind().summary({"operation": "convert", "records": 1000, "size": 2048,
                                   "warnings": ["Record 1 repeats the key 'id'.", "other"]})
-    assert summary == "Converted · 1,000 records · 2.0 KB · Record 1 repeats the key 'id'. (and 1 more in report.json)"
+    assert summary == ("Converted · 1,000 records · output 2.0 KB · Record 1 repeats the key 'id'. "
+                       "(and 1 more in report.json)")
     assert JsonKind().summary(None) == ""
     assert JsonKind().summary({"operation": "inspect", "records": 2, "records_path": "/data"}) == \
         "Inspected · 2 records · records at /data"
+
+
+def test_the_row_summary_says_the_size_is_the_reports_after_an_inspection():
+    summary = JsonKind().summary({"operation": "inspect", "records": 2, "size": 1741})
+    assert summary == "Inspected · 2 records · report 1.7 KB"

@@ -1,8 +1,11 @@
 """JsonOptions: defaults, validation with clear messages, and the output form."""
 
+from dataclasses import fields
+
 import pytest
 
-from dataflow.executors.json.options import JsonOptions, size_text, too_large
+from dataflow.executors.json.kind import JsonKind
+from dataflow.executors.json.options import LABELS, JsonOptions, size_text, too_large
 
 
 def test_defaults_are_the_originals():
@@ -17,17 +20,17 @@ def test_round_trips_through_a_dict_and_ignores_unknown_keys():
 
 
 @pytest.mark.parametrize(("fields", "message"), [
-    ({"operation": "shred"}, "operation must be one of inspect, clean"),
-    ({"level": 23}, "level must be a whole number from 1 to 22"),
-    ({"level": True}, "level must be a whole number"),
-    ({"split_size": 0}, "split_size must be a whole number from 1"),
-    ({"output_format": "xml"}, "output_format must be one of auto, json, jsonl"),
-    ({"pretty": "yes"}, "pretty must be true or false"),
-    ({"records_path": "data.items"}, "records_path must be a JSON Pointer"),
-    ({"pretty": True, "output_format": "jsonl"}, "pretty printing applies to JSON arrays"),
-    ({"schema": "{not json"}, "the schema is not valid JSON"),
-    ({"schema": "[1]"}, "a JSON Schema is an object"),
-    ({"max_depth": 5000}, "max_depth must be a whole number from 1 to 900"),
+    ({"operation": "shred"}, "Operation: choose one of inspect, clean"),
+    ({"level": 23}, r"zstd level \(higher is slower\): enter a whole number from 1 to 22"),
+    ({"level": True}, "zstd level .*: enter a whole number"),
+    ({"split_size": 0}, "Records per file: enter a whole number from 1"),
+    ({"output_format": "xml"}, "Output form: choose one of auto, json, jsonl"),
+    ({"pretty": "yes"}, "Pretty print: choose yes or no"),
+    ({"records_path": "data.items"}, r"^Records path \(JSON Pointer\): enter a JSON Pointer such as /data/items"),
+    ({"pretty": True, "output_format": "jsonl"}, "Pretty print: pretty printing applies to JSON arrays"),
+    ({"schema": "{not json"}, r"JSON Schema to validate records \(Inspect\): the schema is not valid JSON"),
+    ({"schema": "[1]"}, "JSON Schema .*: a JSON Schema is an object"),
+    ({"max_depth": 5000}, r"Deepest nesting \(levels\): enter a whole number from 1 to 900"),
 ])
 def test_bad_options_are_refused_with_a_message(fields, message):
     with pytest.raises(ValueError, match=message):
@@ -54,3 +57,8 @@ def test_a_size_just_over_the_limit_is_shown_in_bytes():
     limit = 200 * 1024 * 1024
     assert too_large(300 * 1024 * 1024, limit) == "The file is 300 MB; the limit is 200 MB."
     assert too_large(limit + 100, limit) == "The file is 209,715,300 bytes; the limit is 209,715,200 bytes."
+
+
+def test_every_form_field_is_labelled_as_its_messages_say():
+    assert all(field.label == LABELS[field.name] for field in JsonKind().form)
+    assert set(LABELS) == {field.name for field in fields(JsonOptions)}

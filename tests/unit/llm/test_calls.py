@@ -13,7 +13,9 @@ from dataflow.executors.llm.errors import TransportError
 from dataflow.executors.llm.limiter import RateLimiter
 from dataflow.executors.llm.options import LlmOptions
 from dataflow.executors.llm.records import Item
+from dataflow.executors.llm.store import Tries
 from dataflow.executors.llm.transport import HttpResponse
+from dataflow.executors.llm.usage import Usage
 from tests.llm_server import answer_for
 
 KEY = "sk-secret-abc"
@@ -123,3 +125,23 @@ async def test_a_record_without_text_fails_without_a_request():
     clock = ManualClock(start=0)
     outcome = await caller(clock, Scripted(clock), text_path="body").enrich(Item(0, {}, ""))
     assert outcome.error == "no text to send (field 'body' is missing or empty)"
+
+
+async def test_a_record_whose_attempts_were_spent_in_an_earlier_task_attempt_sends_nothing():
+    clock = ManualClock(start=0)
+    transport = Scripted(clock)
+    outcome = await caller(clock, transport, max_attempts=3).enrich(ITEM, Tries(0, 3, Usage(3), last="HTTP 500"))
+    assert transport.times == [] and outcome.error == "gave up after 3 attempts; last: HTTP 500"
+    assert outcome.usage.requests == 3
+
+
+async def test_each_retry_is_stored_before_it_is_sent_and_counts_from_the_earlier_tries():
+    clock = ManualClock(start=0)
+    transport = Scripted(clock, HttpResponse(500, b""), ok(json.dumps(answer_for(ITEM.text))))
+    saved = []
+
+    async def save(tries):
+        saved.append((tries.attempts, len(transport.times)))
+
+    outcome = await run(clock, caller(clock, transport).enrich(ITEM, Tries(0, 2, Usage(2)), save))
+    assert saved == [(3, 0), (4, 1)] and outcome.usage.requests == 4

@@ -7,7 +7,7 @@ from dataflow.core.clock import SystemClock
 from dataflow.executors.llm.connection import check_connection, probe_body
 from dataflow.executors.llm.options import LlmOptions
 from dataflow.executors.llm.stream_transport import StreamTransport
-from tests.llm_server import GOOD_KEY, MODEL, Reply
+from tests.llm_server import GOOD_KEY, MODEL, LlmTestServer, Reply
 
 
 def options(server, **changes):
@@ -43,3 +43,16 @@ async def test_nothing_listening_is_reported_as_unreachable():
 
 def test_the_probe_is_small():
     assert b'"max_tokens": 20' in probe_body(MODEL) and len(probe_body(MODEL)) < 300
+
+
+@pytest.mark.parametrize("key", ["", "  "])
+async def test_without_a_key_a_provider_that_needs_one_is_not_called(server, key):
+    ok, report = await check_connection(StreamTransport(), SystemClock(), options(server, needs_key=True), key)
+    assert not ok and report.startswith("Enter the API key first") and server.count() == 0
+
+
+async def test_a_local_server_that_needs_no_key_is_called_without_one():
+    with LlmTestServer(key=None) as local:
+        settings = LlmOptions(base_url=local.base_url, model=MODEL, needs_key=False)
+        ok, report = await check_connection(StreamTransport(), SystemClock(), settings, "")
+    assert ok and local.count() == 1

@@ -110,6 +110,35 @@ async def test_a_record_that_keeps_failing_fails_alone_after_its_attempts(make_e
                                                        "an error while processing your request."}
 
 
+async def test_a_records_attempts_hold_across_a_long_provider_wait(make_executor, server, blobs):
+    server.script("rec-000", *[Reply.server_error()] * 20)
+    server.script("rec-001", *[Reply.server_error()] * 3, Reply.rate_limited({"Retry-After": "90"}))
+    ctx, records = Context(), make_records(2)
+    with pytest.raises(RetryAfterError):
+        await make_executor().execute(task_input(server, records, concurrency=2), ctx.make())
+    before = server.count("rec-000")
+    result = await make_executor().execute(task_input(server, records, concurrency=2), ctx.make(2))
+    assert 1 < before < 6 and server.count("rec-000") <= 6 and server.count("rec-001") == 5
+    assert rows(blobs, result)[0]["llm"]["_error"].startswith("gave up after 6 attempts; last: HTTP 500")
+    assert result["requests"] == 6 + 5  # the usage counts the requests of both task attempts
+
+
+async def test_a_records_attempts_hold_across_a_reload(make_executor, server, blobs):
+    release = threading.Event()
+    server.script("rec-000", *[Reply.server_error()] * 3, Reply.held(release))
+    ctx, records = Context(), make_records(1)
+    run = asyncio.ensure_future(make_executor().execute(task_input(server, records, max_attempts=5), ctx.make()))
+    await until(lambda: server.count("rec-000") == 4)
+    run.cancel()  # the tab dies with the fourth request in flight
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    release.set()
+    server.script("rec-000", *[Reply.server_error()] * 20)
+    result = await make_executor().execute(task_input(server, records, max_attempts=5), ctx.make(2))
+    assert server.count("rec-000") == 5  # one more: the fourth counted although it never answered
+    assert rows(blobs, result)[0]["llm"]["_error"].startswith("gave up after 5 attempts; last: HTTP 500")
+
+
 async def test_a_slow_answer_times_out_and_is_sent_again(make_executor, server):
     release = threading.Event()
     server.script("rec-000", Reply.held(release))
@@ -281,7 +310,7 @@ async def test_records_that_already_have_the_output_key_are_refused(make_executo
 
 
 async def test_invalid_settings_fail_the_task_with_the_reason(make_executor, server):
-    with pytest.raises(NonRetryableError, match="base URL"):
+    with pytest.raises(NonRetryableError, match="settings are not valid: Base URL: "):
         await make_executor().execute(task_input(server, [], base_url="ftp://x"), Context().make())
 
 

@@ -15,7 +15,7 @@ from dataflow.core.text import size_text
 from dataflow.core.views import ResultSource, ResultView
 from dataflow.executors.json.errors import JSON_ERRORS
 from dataflow.executors.json.executor import json_task_input
-from dataflow.executors.json.options import JsonOptions
+from dataflow.executors.json.options import LABELS, JsonOptions
 from dataflow.executors.json.store import json_blob_claims
 from dataflow.executors.json.view import json_view
 
@@ -35,22 +35,23 @@ class JsonKind(ExecutorKind[JsonOptions]):
     errors = JSON_ERRORS
     companion = Companion("report_key", "report_filename", "report.json", "Download report")  # after the data
     form = (
-        OptionField("operation", "Operation", choices=(
+        OptionField("operation", LABELS["operation"], choices=(
             ("inspect", "Inspect (count, depth, inferred schema)"),
             ("clean", "Clean (redact secrets and personal data)"),
             ("split", "Split into files of N records (zip)"), ("convert", "Convert (JSON array ↔ JSONL)"),
             ("compress", "Compress (zstd)"), ("decompress", "Decompress (.zst)"))),
-        OptionField("records_path", "Records path (JSON Pointer)", text="line",
+        OptionField("records_path", LABELS["records_path"], text="line",
                     hint="Empty: the largest array of objects, e.g. /data/items"),
-        OptionField("output_format", "Output form", choices=(("auto", "As the input (convert: the other one)"),
-                                                             ("json", "JSON array"), ("jsonl", "JSONL"))),
-        OptionField("split_size", "Records per file", minimum=1, maximum=1_000_000),
-        OptionField("level", "zstd level (higher is slower)", minimum=1, maximum=22),
-        OptionField("pretty", "Pretty print", choices=YES_NO),
-        OptionField("dedupe", "Remove duplicate records", choices=YES_NO),
-        OptionField("chat_check", "Check chat fine-tuning format", choices=YES_NO),
-        OptionField("redact_keys", "Redact in keys too", choices=YES_NO),
-        OptionField("schema", "JSON Schema to validate records (Inspect)", text="lines",
+        OptionField("output_format", LABELS["output_format"],
+                    choices=(("auto", "As the input (convert: the other one)"), ("json", "JSON array"),
+                             ("jsonl", "JSONL"))),
+        OptionField("split_size", LABELS["split_size"], minimum=1, maximum=1_000_000),
+        OptionField("level", LABELS["level"], minimum=1, maximum=22),
+        OptionField("pretty", LABELS["pretty"], choices=YES_NO),
+        OptionField("dedupe", LABELS["dedupe"], choices=YES_NO),
+        OptionField("chat_check", LABELS["chat_check"], choices=YES_NO),
+        OptionField("redact_keys", LABELS["redact_keys"], choices=YES_NO),
+        OptionField("schema", LABELS["schema"], text="lines",
                     hint='Optional, e.g. {"type": "object", "required": ["id"]}'),
     )
 
@@ -75,8 +76,8 @@ class JsonKind(ExecutorKind[JsonOptions]):
         return json_blob_claims(task)
 
     def summary(self, result: Any) -> str:
-        """Converted · 1,000 records · records at /data/items (a .json object's array) · 2.4 MB · first
-        warning (and N more)."""
+        """Converted · 1,000 records · records at /data/items (a .json object's array) · output 2.4 MB
+        (Inspect: report 1.7 KB) · first warning (and N more)."""
         result = result if isinstance(result, dict) else {}
         parts = []
         if result.get("operation"):
@@ -86,8 +87,9 @@ class JsonKind(ExecutorKind[JsonOptions]):
             parts.append(f"{count:,} record" + ("" if count == 1 else "s"))
         if result.get("records_path"):
             parts.append(f"records at {result['records_path']}")
-        if "size" in result:
-            parts.append(size_text(int(result["size"])))
+        if "size" in result:  # the main result file's, not the input's: say which file
+            what = "report" if result.get("operation") == "inspect" else "output"
+            parts.append(f"{what} {size_text(int(result['size']))}")
         warnings = result.get("warnings") or []
         if warnings:
             parts.append(str(warnings[0]) + (f" (and {len(warnings) - 1} more in report.json)" if len(warnings) > 1

@@ -10,6 +10,14 @@ OPERATIONS = ("inspect", "clean", "split", "convert", "compress", "decompress")
 FORMATS = ("auto", "json", "jsonl")
 MB = 1024 * 1024
 MAX_DEPTH_CEILING = 900  # our own walks recurse once per level; CPython stops at 1,000 frames
+# The options' labels: the form's (kind.py) and the start of every message about a bad value, as
+# OptionField.message() words a whole number ("Records per file: enter a whole number ...").
+LABELS = {"operation": "Operation", "records_path": "Records path (JSON Pointer)", "output_format": "Output form",
+          "split_size": "Records per file", "level": "zstd level (higher is slower)", "pretty": "Pretty print",
+          "dedupe": "Remove duplicate records", "chat_check": "Check chat fine-tuning format",
+          "redact_keys": "Redact in keys too", "schema": "JSON Schema to validate records (Inspect)",
+          "max_errors_per_path": "Errors kept per path", "examples": "Examples per path",
+          "max_file_bytes": "Largest file (bytes)", "max_depth": "Deepest nesting (levels)"}
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,7 @@ class JsonOptions:
         _choice("output_format", self.output_format, FORMATS)
         for name in ("pretty", "dedupe", "chat_check", "redact_keys"):
             if not isinstance(getattr(self, name), bool):
-                raise ValueError(f"{name} must be true or false; got {getattr(self, name)!r}")
+                raise ValueError(f"{LABELS[name]}: choose yes or no; got {getattr(self, name)!r}.")
         _whole("split_size", self.split_size, 1, 1_000_000)
         _whole("level", self.level, 1, 22)
         _whole("max_errors_per_path", self.max_errors_per_path, 0, 1_000)
@@ -49,10 +57,11 @@ class JsonOptions:
         _whole("max_file_bytes", self.max_file_bytes, 1, 2**40)
         _whole("max_depth", self.max_depth, 1, MAX_DEPTH_CEILING)
         if self.records_path is not None and not (self.records_path == "" or self.records_path.startswith("/")):
-            raise ValueError(f"records_path must be a JSON Pointer such as /data/items (or empty for the whole "
-                             f"document); got {self.records_path!r}")
+            raise ValueError(f"{LABELS['records_path']}: enter a JSON Pointer such as /data/items (it starts "
+                             f"with /); got {self.records_path!r}.")
         if self.pretty and self.output_format == "jsonl":
-            raise ValueError("pretty printing applies to JSON arrays: JSONL holds one record per line")
+            raise ValueError(f"{LABELS['pretty']}: pretty printing applies to JSON arrays (JSONL holds one record per "
+                             f"line): choose No, or JSON array as the output form.")
         if self.schema is not None:
             self.parsed_schema()  # fails here, before any work, when the text is not JSON
 
@@ -63,9 +72,9 @@ class JsonOptions:
         try:
             schema = json.loads(self.schema)
         except ValueError as error:
-            raise ValueError(f"the schema is not valid JSON: {error}") from None
+            raise ValueError(f"{LABELS['schema']}: the schema is not valid JSON: {error}") from None
         if not isinstance(schema, (dict, bool)):
-            raise ValueError("a JSON Schema is an object (or true/false)")
+            raise ValueError(f"{LABELS['schema']}: a JSON Schema is an object (or true/false).")
         return schema
 
     def output_form(self, input_form: str) -> str:
@@ -87,12 +96,12 @@ class JsonOptions:
 
 def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+        raise ValueError(f"{LABELS[name]}: choose one of {', '.join(allowed)}; got {value!r}.")
 
 
 def _whole(name: str, value: Any, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"{name} must be a whole number from {low:,} to {high:,}; got {value!r}")
+        raise ValueError(f"{LABELS[name]}: enter a whole number from {low:,} to {high:,}; got {value!r}.")
 
 
 def size_text(size: int) -> str:

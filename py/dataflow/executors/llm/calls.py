@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -28,8 +28,8 @@ from dataflow.executors.llm.limiter import RateLimiter
 from dataflow.executors.llm.options import LlmOptions
 from dataflow.executors.llm.prompt import PromptError, build_prompt, request_body
 from dataflow.executors.llm.records import Item
-from dataflow.executors.llm.retry_rules import Verdict, decide, describe
-from dataflow.executors.llm.store import Outcome
+from dataflow.executors.llm.retry_rules import Verdict, decide, describe, gave_up
+from dataflow.executors.llm.store import Outcome, Tries
 from dataflow.executors.llm.transport import HttpResponse, HttpTransport
 from dataflow.executors.llm.usage import Usage
 
@@ -63,11 +63,15 @@ class Caller:
             headers["Authorization"] = f"Bearer {self.api_key}"
         return headers
 
-    async def enrich(self, item: Item) -> Outcome:
+    async def enrich(self, item: Item, tries: Tries | None = None,
+                     save: Callable[[Tries], Awaitable[None]] | None = None) -> Outcome:
         """The outcome for `item` after as many requests as its failures allow.
 
-        Raises InvalidApiKeyError (401/403), ModelNotFoundError (404) and RetryAfterError (the
-        provider asked for more than `long_wait` seconds: the limiter holds every task of it too)."""
+        `tries` are the record's requests in earlier task attempts (stored, so the budget of
+        `max_attempts` requests holds across task waits and reloads); `save` stores them before each
+        retry is sent. Raises InvalidApiKeyError (401/403), ModelNotFoundError (404) and
+        RetryAfterError (the provider asked for more than `long_wait` seconds: the limiter holds
+        every task of it too)."""
         try:
             prompt = build_prompt(item, template=self.options.prompt or None, max_chars=self.options.max_chars)
         except PromptError as error:
@@ -76,13 +80,16 @@ class Caller:
                        sent_chars=min(prompt.original_chars, self.options.max_chars or prompt.original_chars))
         if not item.text.strip() and not self.options.prompt:
             return _with(base, error=f"no text to send (field {self.options.text_path!r} is missing or empty)")
-        usage, attempt, note = Usage(), 0, None
+        state = tries or Tries(item.index)
         while True:
-            attempt += 1
+            if state.attempts >= self.options.max_attempts:  # spent in earlier task attempts
+                return _with(base, usage=state.usage, error=gave_up(state.attempts, state.last or "interrupted"))
+            state = replace(state, attempts=state.attempts + 1, usage=state.usage + Usage(requests=1))
+            if state.attempts > 1 and save is not None:
+                await save(state)  # before the request: a reload cannot give this record a new budget
             body = request_body(prompt, model=self.options.model, schema=self.options.schema,
-                                temperature=self.options.temperature, retry_note=note)
+                                temperature=self.options.temperature, retry_note=state.note)
             answered = await self.limiter.acquire()
-            usage += Usage(requests=1)
             try:
                 response: HttpResponse | None = await self._post(body)
                 failure: TransportError | None = None
@@ -91,28 +98,42 @@ class Caller:
             finally:
                 answered()
             if response is not None and 200 <= response.status < 300:
-                try:
-                    completion = read_completion(response.body)
-                    usage += Usage(0, completion.prompt_tokens, completion.completion_tokens)
-                    answer = parse_answer(completion.content, self.options.schema)
-                except AnswerError as error:
-                    if note is None:  # one more try, telling the model what was wrong
-                        note = RETRY_NOTE.format(reason=redact(str(error), self.api_key)[:200])
-                        attempt -= 1
-                        continue
-                    return _with(base, usage=usage, error=redact(f"the answer was not the JSON asked for, "
-                                                                 f"twice: {error}", self.api_key))
-                return _with(base, usage=usage, answer=answer)
-            outcome = await self._after_failure(response, failure, attempt)
+                state, answered_outcome = self._answered(base, state, response)
+                if answered_outcome is not None:
+                    return answered_outcome
+                continue  # one more try, telling the model what was wrong
+            reason = redact(describe(response.status if response is not None else None,
+                                     response.body if response is not None else b"", failure), self.api_key)
+            state = replace(state, last=reason)
+            try:
+                outcome = await self._after_failure(response, failure, state.attempts, reason)
+            except RetryAfterError:
+                if save is not None:  # the request was sent: it counts after the task's wait too
+                    await save(state)
+                raise
             if outcome is not None:
-                return _with(base, usage=usage, error=outcome)
+                return _with(base, usage=state.usage, error=outcome)
+
+    def _answered(self, base: Outcome, state: Tries, response: HttpResponse) -> tuple[Tries, Outcome | None]:
+        """The record's outcome from a 2xx answer, or None with the retry note set when the answer was
+        not the JSON asked for the first time (and an attempt is left)."""
+        try:
+            completion = read_completion(response.body)
+            state = replace(state, usage=state.usage + Usage(0, completion.prompt_tokens, completion.completion_tokens))
+            return state, _with(base, usage=state.usage, answer=parse_answer(completion.content, self.options.schema))
+        except AnswerError as error:
+            reason = redact(str(error), self.api_key)
+            if state.note is None and state.attempts < self.options.max_attempts:
+                return replace(state, note=RETRY_NOTE.format(reason=reason[:200]), last=reason), None
+            how = "twice" if state.note is not None else f"after {state.attempts} attempts"
+            error_text = f"the answer was not the JSON asked for, {how}: {reason}"
+            return state, _with(base, usage=state.usage, error=error_text)
 
     async def _after_failure(self, response: HttpResponse | None, failure: TransportError | None,
-                             attempt: int) -> str | None:
+                             attempt: int, reason: str) -> str | None:
         """Wait before the next try (None) or give the record's error; raise for the task-level stops."""
         status = response.status if response is not None else None
         headers = response.headers if response is not None else {}
-        reason = redact(describe(status, response.body if response is not None else b"", failure), self.api_key)
         now = self.clock.now()
         decision = decide(status=status, headers=headers, attempt=attempt, now=now, reason=reason, error=failure,
                           policy=self.policy, long_wait=self.options.long_wait, rng=self.rng)

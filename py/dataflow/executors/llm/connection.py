@@ -15,6 +15,7 @@ from dataflow.executors.llm.retry_rules import describe
 
 PROBE = "Answer with the JSON object {\"ok\": true} and nothing else."
 TIMEOUT = 30.0
+NO_KEY = "Enter the API key first: this provider needs one."
 
 
 def probe_body(model: str) -> bytes:
@@ -26,7 +27,10 @@ def probe_body(model: str) -> bytes:
 
 async def check_connection(transport: HttpTransport, clock: Clock, options: LlmOptions, api_key: str,
                           *, timeout: float = TIMEOUT) -> tuple[bool, str]:
-    """(worked, a sentence for people) after one request to `options.endpoint`."""
+    """(worked, a sentence for people) after one request to `options.endpoint`; no request at all
+    when the provider needs a key (`options.needs_key`) and `api_key` is blank."""
+    if options.needs_key and not api_key.strip():
+        return False, NO_KEY
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     if api_key:
         headers["Authorization"] = f"Bearer {api_key}"

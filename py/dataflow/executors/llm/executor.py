@@ -23,7 +23,7 @@ from dataflow.executors.llm.limiter import Limiters
 from dataflow.executors.llm.options import API_KEY, LlmOptions
 from dataflow.executors.llm.output import records_file, summary_markdown, totals
 from dataflow.executors.llm.records import Item, RecordSource, items_from_records
-from dataflow.executors.llm.store import AnswerStore, Outcome, summary_key
+from dataflow.executors.llm.store import AnswerStore, Outcome, Tries, summary_key
 from dataflow.executors.llm.transport import HttpTransport
 from dataflow.executors.llm.usage import total
 
@@ -69,6 +69,7 @@ class LlmExecutor:
         caller = Caller(self.transport, self.clock, self.limiters.for_provider(options.base_url,
                         options.requests_per_minute), options, api_key, self.rng)
         run = _Run(ctx, caller, store, outcomes, self.clock, self.stop_poll)
+        run.tries = await store.load_tries() if any(outcome is None for outcome in outcomes) else {}
         await run.go([item for item in items if outcomes[item.index] is None], options.concurrency)
         ctx.raise_if_cancelled()
         return await self._finish(ctx, input, options, records, [o for o in outcomes if o is not None])
@@ -115,6 +116,7 @@ class _Run:
         self.clock, self.stop_poll = clock, stop_poll
         self.in_flight = 0
         self.queue: list[Item] = []
+        self.tries: dict[int, Tries] = {}  # each pending record's requests in earlier task attempts
         known = [outcome for outcome in outcomes if outcome is not None]
         self.done, self.usage = len(known), total(outcome.usage for outcome in known)
         self.reported_at: float | None = None
@@ -152,7 +154,7 @@ class _Run:
             item = self.queue.pop()
             self.in_flight += 1
             try:
-                outcome = await self.caller.enrich(item)
+                outcome = await self.caller.enrich(item, self.tries.get(item.index), self.store.put_tries)
             finally:
                 self.in_flight -= 1
             await self.store.put(outcome)

@@ -11,12 +11,22 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from dataflow.executors.llm.errors import SchemaError
-from dataflow.executors.llm.prompt import check_template
+from dataflow.executors.llm.prompt import PromptError, check_template
 from dataflow.executors.llm.schema import check_schema
 
 API_KEY = "api_key"  # the name of the kind's secret in ctx.secrets
 FORMATS = ("jsonl", "json")
 _KIND = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
+# The options' labels as the page's provider section shows them (index.html; a unit test compares),
+# and the start of every message about a bad value ("Model: enter the name of a model.").
+LABELS = {"base_url": "Base URL", "model": "Model", "needs_key": "The provider needs a key",
+          "text_path": "Text field", "prompt": "Prompt", "schema": "JSON Schema the answer must follow",
+          "max_chars": "Cut texts longer than", "chunk_chars": "PDF pages: chunks of", "output_key": "Output key",
+          "output_format": "Output", "concurrency": "Requests in flight per task",
+          "requests_per_minute": "Requests per minute", "timeout": "Time-out per request",
+          "max_attempts": "Attempts per record", "long_wait": "Longest provider wait per record",
+          "temperature": "Temperature", "price_in": "Price per million tokens in",
+          "price_out": "Price per million tokens out"}
 
 
 @dataclass(frozen=True)
@@ -45,30 +55,38 @@ class LlmOptions:
         self._check_types()
         parts = urlsplit(self.base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"the base URL must start with http:// or https://, got {self.base_url!r}")
+            raise ValueError(_bad("base_url", f"enter an address that starts with http:// or https://; "
+                                              f"got {self.base_url!r}"))
         if not self.model.strip():
-            raise ValueError("choose a model")
+            raise ValueError(_bad("model", "enter the name of a model"))
         if self.output_format not in FORMATS:
-            raise ValueError(f"the output format is one of {', '.join(FORMATS)}, got {self.output_format!r}")
+            raise ValueError(_bad("output_format", f"choose one of {', '.join(FORMATS)}; got {self.output_format!r}"))
         if not self.output_key:
-            raise ValueError("the output key must not be empty")
+            raise ValueError(_bad("output_key", "must not be empty"))
         for name in ("max_chars", "chunk_chars", "requests_per_minute", "price_in", "price_out"):
             if getattr(self, name) < 0:
-                raise ValueError(f"{name} must not be negative")
+                raise ValueError(_bad(name, f"must not be negative; got {getattr(self, name)!r}"))
         for name in ("concurrency", "max_attempts"):
             if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1")
-        if self.timeout <= 0 or self.long_wait <= 0:
-            raise ValueError("timeout and long_wait must be positive")
+                raise ValueError(_bad(name, f"must be at least 1; got {getattr(self, name)!r}"))
+        for name in ("timeout", "long_wait"):
+            if getattr(self, name) <= 0:
+                raise ValueError(_bad(name, f"must be more than 0 seconds; got {getattr(self, name)!r}"))
+        self._check_prompt_and_schema()
+
+    def _check_prompt_and_schema(self) -> None:
         if self.prompt:
-            check_template(self.prompt)  # a typo would send the template without the text, paid
+            try:
+                check_template(self.prompt)  # a typo would send the template without the text, paid
+            except PromptError as error:
+                raise PromptError(_bad("prompt", str(error))) from error
         if self.schema is not None:
             if not self.prompt:
-                raise ValueError("a JSON Schema goes with a prompt of your own")
+                raise ValueError(_bad("schema", "a JSON Schema goes with a prompt of your own"))
             try:
                 check_schema(self.schema)
             except SchemaError as error:
-                raise ValueError(str(error)) from error
+                raise ValueError(_bad("schema", str(error))) from error
 
     def _check_types(self) -> None:
         """ValueError for a value of the wrong JSON type; whole numbers are accepted for decimals."""
@@ -79,7 +97,7 @@ class LlmOptions:
             if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
                 object.__setattr__(self, spec.name, float(value))
             elif type(value) is not type(default):
-                raise ValueError(f"{spec.name} must be {_KIND[type(default)]}, got {value!r}")
+                raise ValueError(_bad(spec.name, f"must be {_KIND[type(default)]}; got {value!r}"))
 
     @property
     def endpoint(self) -> str:
@@ -102,3 +120,8 @@ class LlmOptions:
             return cls(**values, extra=data)
         except TypeError as error:
             raise ValueError(f"invalid LLM options: {error}") from error
+
+
+def _bad(name: str, problem: str) -> str:
+    """A message about option `name`, in the words of its label: "Model: enter the name of a model."."""
+    return f"{LABELS[name]}: {problem.rstrip('.')}."

@@ -61,6 +61,11 @@ def _provider_message(body: bytes) -> str:
     return str(error or "")[:300]
 
 
+def gave_up(attempts: int, reason: str) -> str:
+    """A record's error once its `attempts` (requests sent, in every task attempt) are spent."""
+    return f"gave up after {attempts} attempt{'s' if attempts != 1 else ''}; last: {reason}"
+
+
 def decide(*, status: int | None, headers: Mapping[str, str], attempt: int, now: float, reason: str,
            error: Exception | None = None, policy: RetryPolicy = RECORD_BACKOFF, long_wait: float = 30.0,
            rng: Callable[[], float] = random.random) -> Decision:
@@ -78,6 +83,6 @@ def decide(*, status: int | None, headers: Mapping[str, str], attempt: int, now:
     if asked is not None and asked > long_wait:
         return Decision(Verdict.WAIT_TASK, reason, asked)
     if attempt >= policy.maximum_attempts:
-        return Decision(Verdict.FAIL_RECORD, f"gave up after {attempt} attempts; last: {reason}")
+        return Decision(Verdict.FAIL_RECORD, gave_up(attempt, reason))
     backoff = policy.delay_for(attempt, rng=rng)
     return Decision(Verdict.RETRY, reason, max(backoff, asked or 0.0))

@@ -1,7 +1,10 @@
 """Durable per-record answers: each record's outcome is stored in the blob store as it arrives,
 so a resumed task sends only records without one (the API is paid once). Standard library only.
 
-Keys: `part:<task>:answer:<index, 7 digits>`; values are JSON `Outcome`s. The result files are
+Keys: `part:<task>:answer:<index, 7 digits>`; values are JSON `Outcome`s. A record still being
+retried keeps its `Tries` (attempts so far, their usage, the pending retry note) under
+`part:<task>:tries:<index>`, written before each retry is sent, so its attempt budget holds across
+task-level waits, new task attempts and reloads. The result files are
 `result:<task>` (JSONL or JSON) and `result:<task>:summary.md`.
 """
 
@@ -47,12 +50,48 @@ class Outcome:
                    sent_chars=int(data.get("sent_chars") or 0), usage=Usage.from_dict(data.get("usage")))
 
 
+@dataclass(frozen=True)
+class Tries:
+    """A record's requests so far, before its outcome: `attempts` counts every request sent (the
+    budget is `max_attempts`), `usage` their usage, `note` the retry note for a non-JSON answer
+    (None until one came) and `last` the reason the last answered request failed."""
+
+    index: int
+    attempts: int = 0
+    usage: Usage = field(default_factory=Usage)
+    note: str | None = None
+    last: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps({"v": VERSION, "index": self.index, "attempts": self.attempts, "note": self.note,
+                           "last": self.last, "usage": self.usage.to_dict()}, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Tries:
+        """Raises ValueError for a value that is not a record's stored tries."""
+        data = json.loads(text)
+        if not isinstance(data, dict) or not isinstance(data.get("index"), int):
+            raise ValueError("not a record's stored tries")
+        note = data.get("note")
+        return cls(index=data["index"], attempts=int(data.get("attempts") or 0),
+                   usage=Usage.from_dict(data.get("usage")), note=note if isinstance(note, str) else None,
+                   last=str(data.get("last") or ""))
+
+
 def answers_prefix(task_id: str) -> str:
     return f"{parts_prefix(task_id)}answer:"
 
 
 def answer_key(task_id: str, index: int) -> str:
     return f"{answers_prefix(task_id)}{index:07d}"
+
+
+def tries_prefix(task_id: str) -> str:
+    return f"{parts_prefix(task_id)}tries:"
+
+
+def tries_key(task_id: str, index: int) -> str:
+    return f"{tries_prefix(task_id)}{index:07d}"
 
 
 def summary_key(task_id: str) -> str:
@@ -84,3 +123,21 @@ class AnswerStore:
             except ValueError:
                 outcomes[index] = None
         return outcomes
+
+    async def put_tries(self, tries: Tries) -> None:
+        await self.blobs.put(tries_key(self.task_id, tries.index), tries.to_json(), "application/json")
+
+    async def load_tries(self) -> dict[int, Tries]:
+        """The stored tries of every record that has some (unreadable ones are left out: that record
+        starts its count again, as before this was stored)."""
+        prefix = tries_prefix(self.task_id)
+        keys = [key for key in await self.blobs.keys(prefix) if key[len(prefix):].isdigit()]
+        tries: dict[int, Tries] = {}
+        for value in await self.blobs.get_many(keys) if keys else []:
+            try:
+                loaded = Tries.from_json(value) if value is not None else None
+            except (ValueError, TypeError):
+                continue
+            if loaded is not None:
+                tries[loaded.index] = loaded
+        return tries
