@@ -88,7 +88,12 @@ def options_from(args: argparse.Namespace, kind: ExecutorKind[Any]) -> Options:
 
 
 def _with_flags(message: str, fields: tuple[OptionField, ...]) -> str:
-    """`message` with each field's name, as a word, written as its option (records_path -> --records-path)."""
+    """`message` naming its option: one that starts with a field's label, as the page words it
+    ("Records path (JSON Pointer): …"), gets the option in front ("--records-path: Records path …");
+    in any other, each field's name, as a word, is written as its option (records_path -> --records-path)."""
+    for field in fields:
+        if message.startswith(f"{field.label}:"):
+            return f"{flag(field)}: {message}"
     for field in fields:
         message = re.sub(rf"(?<![\w-]){re.escape(field.name)}\b", flag(field), message)
     return message

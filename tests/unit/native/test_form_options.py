@@ -48,15 +48,15 @@ def test_the_schema_is_read_from_a_file(tmp_path):
     with pytest.raises(UsageError, match=r"--schema: cannot read .*nope.json: No such file"):
         parse("--schema", str(tmp_path / "nope.json"))
     path.write_text("{not json")
-    with pytest.raises(UsageError, match="the --schema is not valid JSON"):
+    with pytest.raises(UsageError, match=r"^--schema: .*: the schema is not valid JSON"):
         parse("--schema", str(path))
 
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["--split-size", "0"], "--split-size: Records per file: enter a whole number from 1 to 1,000,000."),
     (["--level", "x"], "--level: zstd level (higher is slower): enter a whole number from 1 to 22."),
-    (["--records-path", "data"], "--records-path must be a JSON Pointer such as /data/items"),
-    (["--pretty", "--output-format", "jsonl"], "--pretty printing applies to JSON arrays"),
+    (["--records-path", "data"], "--records-path: Records path (JSON Pointer): enter a JSON Pointer"),
+    (["--pretty", "--output-format", "jsonl"], "--pretty: Pretty print: pretty printing applies to JSON arrays"),
 ])
 def test_a_value_the_page_refuses_is_one_line_naming_the_option(argv, message):
     with pytest.raises(UsageError) as refused:
