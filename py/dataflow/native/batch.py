@@ -112,15 +112,16 @@ def discover(arguments: list[str], *, kind: str | None = None) -> list[Source]:
 
     A named file's kind is `kind` when given, else its suffix's (.pdf; .json, .jsonl, .ndjson and
     the same as .zst); inside folders only files whose suffix names a kind (that kind, when given)
-    are taken. Raises UsageError for a path that does not exist, an unknown `kind`, or a named file
-    whose kind is unclear."""
+    are taken, and hidden files and folders (.git, a run's .dataflow state) and folders that hold
+    another run's state (its --out) are skipped (`files_inside`). Raises UsageError for a path
+    that does not exist, an unknown `kind`, or a named file whose kind is unclear."""
     if kind is not None and kind not in KINDS:
         raise UsageError(f"unknown kind {kind!r}; known: {', '.join(KINDS)}.")
     found: dict[Path, Source] = {}
     for argument in arguments:
         path = Path(argument).resolve()
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            for child in files_inside(path):
                 child_kind = kind_of(child.name)
                 if child_kind is not None and kind in (None, child_kind):
                     found.setdefault(child, _source(child, child_kind))
@@ -134,6 +135,18 @@ def discover(arguments: list[str], *, kind: str | None = None) -> list[Source]:
         else:
             raise UsageError(f"{argument}: no such file or folder.")
     return list(found.values())
+
+
+def files_inside(folder: Path) -> list[Path]:
+    """The files below `folder`, sorted, without hidden files and folders (a name starting with
+    ".") and without folders holding a run's state directory (another run's output folder)."""
+    files: list[Path] = []
+    for directory, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")
+                      and not default_state_dir(Path(directory, name)).is_dir()]
+        files += [Path(directory, name) for name in names
+                  if not name.startswith(".") and os.path.isfile(os.path.join(directory, name))]
+    return sorted(files)
 
 
 def _source(path: Path, kind: str) -> Source:

@@ -28,6 +28,17 @@ def test_folders_give_their_pdfs_recursively_in_a_stable_order(write_pdf, tmp_pa
     assert {s.kind for s in found} == {"pdf"}
 
 
+def test_folders_skip_hidden_entries_and_other_runs_state_and_outputs(write_pdf, tmp_path):
+    write_pdf("a.json", b"[]")
+    write_pdf("config.json", b"{}", folder="in/.git")
+    write_pdf(".hidden.json", b"[]")
+    write_pdf("dataflow.task.x.json", b"{}", folder="in/out/.dataflow")
+    write_pdf("a.report.json", b"{}", folder="in/out")
+    write_pdf("b.pdf", b"1", folder="in/sub")
+    found = discover([str(tmp_path / "in")])
+    assert [s.path.relative_to(tmp_path).as_posix() for s in found] == ["in/a.json", "in/sub/b.pdf"]
+
+
 @pytest.mark.parametrize("name", ["data.json", "chat.jsonl", "log.NDJSON", "dump.json.zst"])
 def test_json_files_are_json_tasks_named_or_found_in_folders(write_pdf, tmp_path, name):
     path = write_pdf(name, b"[]")
