@@ -127,6 +127,7 @@ class App:
         self.orchestrator.subscribe(self.janitor.handle)  # deletes blobs once what frees them is saved
         self.orchestrator.on_task_complete(page.announce)
         await self.orchestrator.start_in_slices()  # its warnings arrive as events: on_event shows them
+        js.performance.mark("dataflow:history-read")
         held = self.orchestrator.task_ids()
         for task_id in [task_id for task_id in self.panel.rows if task_id not in held]:
             self.panel.remove_row(task_id)
@@ -134,6 +135,7 @@ class App:
         await self.panel.render_all([task for task in self.orchestrator.list_tasks() if task.id not in known])
         for task in self.orchestrator.list_tasks(finished=False):  # restoring changes only unfinished tasks
             self.panel.render(task, notify=False)
+        js.performance.mark("dataflow:history-shown")
         _settle()
         self.update_summary()
         js.document.body.dataset.role = "leader"

@@ -11,12 +11,17 @@ the same seven calls over a bucket (the core's `BlobStore` contract). Native rin
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import tempfile
+import weakref
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote, unquote
 
-from dataflow.core.blobs import Entry, Value
-from dataflow.native.atomic import write_atomically
+from dataflow.core.blobs import BlobStore, Entry, PartMissingError, Piece, StoredPart, Value
+from dataflow.core.errors import StorageFullError
+from dataflow.native.atomic import FILE_MODE, write_atomically
 
 SUFFIX = ".v"
 BYTES, TEXT = b"B", b"S"
@@ -50,6 +55,96 @@ def remove_temporary_files(root: str | os.PathLike, *, recursive: bool = True) -
     return removed
 
 
+COPY_BYTES = 1 << 20  # a stored part is copied into a result this much at a time
+
+
+class FileWriter:
+    """The store's BlobWriter (core/blobs.py): the value goes into a temporary file under the store's
+    root as pieces come, a StoredPart copied from its file a megabyte at a time, so memory never holds
+    the value; `commit` renames the file to the key's. A writer dropped before `commit` deletes its
+    file (and one a killed process left is removed by `remove_temporary_files`). A full disk raises
+    StorageFullError; a part that is absent, text or not of its size, PartMissingError."""
+
+    def __init__(self, store: FileBlobStore):
+        self.store = store
+        store.root.mkdir(parents=True, exist_ok=True)
+        fd, self.temp = tempfile.mkstemp(dir=store.root, prefix=TEMPORARY, suffix=".part")
+        self.handle: BinaryIO = os.fdopen(fd, "wb")
+        self._drop = weakref.finalize(self, _discard, self.handle, self.temp)
+        self._write(BYTES)
+
+    async def append(self, pieces: list[Piece]) -> None:
+        for piece in pieces:
+            if isinstance(piece, StoredPart):
+                self._copy(piece)
+            else:
+                self._write(piece)
+
+    async def commit(self, key: str, mime: str | None, beside: list[Entry]) -> None:
+        path = self.store.path_for(key)
+        try:
+            self.handle.flush()
+            if self.store.durable:
+                os.fsync(self.handle.fileno())
+            self.handle.close()
+            os.chmod(self.temp, FILE_MODE)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.temp, path)
+        except OSError as error:
+            _raise_if_full(error, path)
+            raise
+        self._drop.detach()
+        await self.store.put_many(beside)
+
+    def _copy(self, part: StoredPart) -> None:
+        try:
+            source = open(self.store.path_for(part.key), "rb")  # noqa: SIM115 (closed below)
+        except (FileNotFoundError, NotADirectoryError):
+            raise PartMissingError(f"the stored part {part.key} holds nothing, not {part.size:,} bytes") from None
+        with source:
+            if source.read(1) != BYTES:
+                raise PartMissingError(f"the stored part {part.key} holds text, not {part.size:,} bytes")
+            copied = 0
+            while chunk := source.read(COPY_BYTES):
+                self._write(chunk)
+                copied += len(chunk)
+        if copied != part.size:
+            raise PartMissingError(f"the stored part {part.key} holds {copied:,} bytes, not {part.size:,} bytes")
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self.handle.write(data)
+        except OSError as error:
+            _raise_if_full(error, self.store.root)
+            raise
+
+
+def _raise_if_full(error: OSError, where: Path) -> None:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        raise StorageFullError(f"the disk is full: a result under {where} could not be written") from error
+
+
+def _discard(handle: BinaryIO, temp: str) -> None:
+    with contextlib.suppress(OSError):
+        handle.close()
+    with contextlib.suppress(OSError):
+        os.unlink(temp)
+
+
+async def export_value(store: BlobStore, key: str, target: Path) -> bool:
+    """Write the value under `key` to the file `target`, atomically (text as UTF-8); False, and
+    nothing written, when the store has no such key. A FileBlobStore's value (also behind a wrapper
+    with an `inner` store, as native/sources.py's) is copied a megabyte at a time, never read whole."""
+    inner = getattr(store, "inner", store)
+    if isinstance(inner, FileBlobStore):
+        return inner.copy_value(key, target)
+    value = await store.get(key)
+    if value is None:
+        return False
+    write_atomically(target, value if isinstance(value, bytes) else value.encode("utf-8"))
+    return True
+
+
 class FileBlobStore:
     """Blobs under `root`. `durable=True` fsyncs every write (slower; survives a power cut, where
     without it a crash of the process still loses nothing that a call had returned)."""
@@ -64,6 +159,35 @@ class FileBlobStore:
 
     async def get(self, key: str) -> Value | None:
         return self._read(self.path_for(key))
+
+    def copy_value(self, key: str, target: Path) -> bool:
+        """As export_value: the value's file copied into `target` (durably, then renamed), or False."""
+        try:
+            source = open(self.path_for(key), "rb")  # noqa: SIM115 (closed below)
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=TEMPORARY, suffix=".part")
+        try:
+            with source, os.fdopen(fd, "wb") as handle:
+                source.read(1)  # the type byte: text is stored as its UTF-8
+                while chunk := source.read(COPY_BYTES):
+                    handle.write(chunk)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temp, FILE_MODE)
+            os.replace(temp, target)
+        except BaseException as error:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            if isinstance(error, OSError):
+                _raise_if_full(error, target.parent)
+            raise
+        return True
+
+    def writer(self) -> FileWriter:
+        """A BlobWriter into this store that holds no value in memory (see FileWriter)."""
+        return FileWriter(self)
 
     async def put(self, key: str, value: Value, mime: str | None = None) -> None:
         self._write(key, value)

@@ -33,7 +33,6 @@ from dataflow.executors.json import executor as json_executor
 from dataflow.executors.json.service import JsonService
 from dataflow.executors.pdf.client import ClientPool
 from dataflow.executors.pdf.executor import PASSWORD, PdfExecutor
-from dataflow.native.atomic import write_atomically
 from dataflow.native.batch import (
     STEM_MARK,
     OptionsByKind,
@@ -53,7 +52,7 @@ from dataflow.native.batch import (
     stems_of,
     task_input,
 )
-from dataflow.native.file_blob_store import FileBlobStore, remove_temporary_files
+from dataflow.native.file_blob_store import FileBlobStore, export_value, remove_temporary_files
 from dataflow.native.file_storage import FileStorage, file_path_warning
 from dataflow.native.sources import WithSourceFiles
 
@@ -365,16 +364,14 @@ class NativeHost:
         files = output_files(task)
         if not files:
             return
-        values = await self.blobs.get_many([download.key for download, _ in files])
-        pairs = list(zip(values, [name for _, name in files], strict=True))
-        if any(value is None and not (self.out_dir / name).exists() for value, name in pairs):
+        stored = [download.key in await self.blobs.keys(download.key) for download, _ in files]
+        if any(not here and not (self.out_dir / name).exists() for here, (_, name) in zip(stored, files, strict=True)):
             self._lost.add(task.id)
             self.warnings.append(f"The result of {task.name} is missing from {self.out_dir} (and from the state "
                                  "directory): run the same `dataflow run` command again to process it again.")
             return
-        for value, name in pairs:
-            if value is not None:
-                write_atomically(self.out_dir / name, value if isinstance(value, bytes) else value.encode("utf-8"))
+        for here, (download, name) in zip(stored, files, strict=True):
+            if here and await export_value(self.blobs, download.key, self.out_dir / name):
                 self._own(name)
         main = files[0][0].key
         await self.blobs.delete_keys([download.key for download, _ in files] + [summary_key(main)])

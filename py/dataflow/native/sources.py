@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dataflow.core.blobs import BlobStore, Entry, Value, file_key
+from dataflow.core.blobs import BlobStore, BlobWriter, Entry, Value, file_key, writer_of
 
 PATH_SCHEME = "path:"
 PATH_FILE_PREFIX = file_key(PATH_SCHEME)
@@ -35,6 +35,10 @@ class WithSourceFiles:
 
     async def put(self, key: str, value: Value, mime: str | None = None) -> None:
         await self.inner.put(key, value, mime)
+
+    def writer(self) -> BlobWriter:
+        """The inner store's BlobWriter (a result written in pieces never reads a source file)."""
+        return writer_of(self.inner)
 
     async def put_many(self, entries: list[Entry]) -> None:
         await self.inner.put_many(entries)

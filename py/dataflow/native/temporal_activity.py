@@ -31,9 +31,8 @@ from dataflow.core.status import StopRequest, TaskStatus
 from dataflow.executors.json.executor import JsonExecutor
 from dataflow.executors.pdf.client import PdfTimeouts
 from dataflow.executors.pdf.executor import PdfExecutor
-from dataflow.native.atomic import write_atomically
 from dataflow.native.batch import output_files
-from dataflow.native.file_blob_store import FileBlobStore
+from dataflow.native.file_blob_store import FileBlobStore, export_value
 from dataflow.native.process_client import ProcessPool
 from dataflow.native.sources import WithSourceFiles
 from dataflow.native.temporal_types import FileJob
@@ -112,11 +111,10 @@ async def export(job: FileJob, result: Mapping[str, Any]) -> list[Path]:
                      metadata=job.metadata or {"output": job.output_name})
     targets = []
     for download, name in output_files(done):
-        data, target = await blobs.get(download.key), Path(job.output_dir) / name
-        if data is None and not target.exists():  # present: an attempt exported it, then was lost
+        target = Path(job.output_dir) / name
+        if not await export_value(blobs, download.key, target) and not target.exists():
+            # present: an attempt exported it, then was lost
             raise ApplicationError(f"The result of {job.name} is missing from {job.blob_root}.", type="ResultMissing")
-        if data is not None:
-            write_atomically(target, data if isinstance(data, bytes) else data.encode("utf-8"))
         targets.append(target)
     return targets
 

@@ -1,9 +1,12 @@
 """One BlobStore contract for the in-memory store and the file store (plain and with source files)."""
 
+import gc
+import tracemalloc
+
 import pytest
 
-from dataflow.core.blobs import MemoryBlobStore
-from dataflow.native.file_blob_store import FileBlobStore
+from dataflow.core.blobs import MemoryBlobStore, PartMissingError, StoredPart
+from dataflow.native.file_blob_store import FileBlobStore, export_value
 from dataflow.native.sources import WithSourceFiles
 
 
@@ -106,3 +109,65 @@ def test_temporary_files_a_killed_writer_left_are_removed_and_values_kept(tmp_pa
     assert remove_temporary_files(tmp_path, recursive=False) == 1
     assert not (tmp_path / ".tmp-top.part").exists()
     assert remove_temporary_files(tmp_path / "missing") == 0
+
+
+# Values written in pieces (FileWriter) and copied out (export_value) --------------------------
+
+async def test_a_value_written_in_pieces_is_stored_whole_with_its_stored_parts_copied(tmp_path):
+    store = FileBlobStore(tmp_path / "blobs")
+    await store.put("part:t1:image:a", b"IMAGE-A")
+    writer = store.writer()
+    await writer.append([b"head|", StoredPart("part:t1:image:a", 7), b"|"])
+    await writer.append([b"tail"])
+    await writer.commit("result:t1:1", "application/zip", [("result:t1:1:summary", '{"size": 17}', None)])
+    assert await store.get("result:t1:1") == b"head|IMAGE-A|tail"
+    assert await store.get("result:t1:1:summary") == '{"size": 17}'
+    assert not [path for path in (tmp_path / "blobs").rglob("*") if path.name.startswith(".tmp-")]
+
+
+@pytest.mark.parametrize(("stored", "size", "found"), [(None, 3, "nothing"), ("text", 4, "text"),
+                                                       (b"abc", 4, "3 bytes")])
+async def test_a_part_absent_text_or_of_another_size_fails_the_writer_and_stores_nothing(tmp_path, stored, size,
+                                                                                         found):
+    store = FileBlobStore(tmp_path / "blobs")
+    if stored is not None:
+        await store.put("part:t1:x", stored)
+    writer = store.writer()
+    with pytest.raises(PartMissingError, match=found):
+        await writer.append([b"head", StoredPart("part:t1:x", size)])
+    del writer
+    gc.collect()
+    assert await store.keys("result:") == []
+    assert not [path for path in (tmp_path / "blobs").rglob("*") if path.name.startswith(".tmp-")]
+
+
+async def test_writing_a_large_value_from_stored_parts_never_holds_it_in_memory(tmp_path):
+    store = FileBlobStore(tmp_path / "blobs")
+    part = b"\xff" * 20_000_000
+    await store.put("part:t1:big", part)
+    del part
+    tracemalloc.start()
+    try:
+        writer = store.writer()
+        await writer.append([StoredPart("part:t1:big", 20_000_000)] * 3)
+        await writer.commit("result:t1:1", None, [])
+        assert await export_value(store, "result:t1:1", tmp_path / "out" / "big.zip")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (tmp_path / "out" / "big.zip").stat().st_size == 60_000_000
+    assert peak < 5_000_000  # a copy buffer or two, never the 60 MB value nor a 20 MB part
+
+
+@pytest.mark.parametrize("kind", ["memory", "file", "file+sources"])
+async def test_a_value_is_exported_to_a_file_as_stored_and_an_absent_one_is_not(tmp_path, kind):
+    inner = MemoryBlobStore() if kind == "memory" else FileBlobStore(tmp_path / "blobs")
+    store = WithSourceFiles(inner) if kind == "file+sources" else inner
+    await store.put("result:t1:1", b"\x00zip")
+    await store.put("result:t1:2", "é report")
+    assert await export_value(store, "result:t1:1", tmp_path / "out" / "a.zip")
+    assert await export_value(store, "result:t1:2", tmp_path / "out" / "a.json")
+    assert not await export_value(store, "result:t1:3", tmp_path / "out" / "b.zip")
+    assert (tmp_path / "out" / "a.zip").read_bytes() == b"\x00zip"
+    assert (tmp_path / "out" / "a.json").read_bytes() == "é report".encode()
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["a.json", "a.zip"]

@@ -14,11 +14,13 @@ from dataflow.core.blobs import BufferedWriter, StoredPart
 from dataflow.executors.pdf.output import (
     Collected,
     ImagePart,
+    build_json,
     build_output,
     build_zip,
     mask_identity,
     stem,
     valid_collected,
+    write_json,
     write_zip,
 )
 from tests.unit.pdf.conftest import zipfile_zip
@@ -156,3 +158,54 @@ async def test_writing_the_zip_holds_one_image_at_most_never_the_whole_result():
     assert reads == [f"part:img-{n}" for n in range(3, count, 4)]  # only the TIFFs, to deflate; PNG/JPEG never read
     assert recorder.largest <= (1 << 20) + size  # an append: at most the buffer and one piece
     assert peak < 3 * size  # one image read and its deflated copy, never the 48 MB of the result
+
+
+# The JSON result in pieces ---------------------------------------------------------------------
+
+async def test_the_json_written_in_pieces_is_the_document_built_in_memory():
+    data = many_images(9, 5000)
+    parts, by_key = stored_parts(data, crc=True)
+    recorder = Recorder(by_key)
+
+    async def read(part):
+        return by_key[part.key]
+
+    size = await write_json(valid_collected(data), parts, BufferedWriter(recorder, limit=4096), read)
+    expected = build_json(valid_collected(data))
+    assert json.loads(expected)["images"][0]["mask"]["data_base64"] == base64.b64encode(b"MSK").decode()
+    assert recorder.digest.digest() == hashlib.sha256(expected).digest() and size == recorder.size == len(expected)
+
+
+async def test_a_placeholder_found_in_the_documents_own_text_is_drawn_again(monkeypatch):
+    data = many_images(2, 10)
+    data.pages[0]["text"] = "cafe" * 8  # the first placeholder nonce drawn below
+    drawn = iter(["cafe" * 8, "beef" * 8])
+    monkeypatch.setattr("dataflow.executors.pdf.output.secrets.token_hex", lambda n: next(drawn))
+    parts, by_key = stored_parts(data, crc=True)
+    recorder = Recorder(by_key)
+
+    async def read(part):
+        return by_key[part.key]
+
+    await write_json(valid_collected(data), parts, BufferedWriter(recorder), read)
+    assert recorder.digest.digest() == hashlib.sha256(build_json(valid_collected(data))).digest()
+
+
+async def test_writing_the_json_holds_one_image_at_most_never_every_image():
+    size, count = 1_500_000, 24  # 36 MB of images, 48 MB of base64
+    data = many_images(count, size)
+    parts, by_key = stored_parts(data, crc=True)
+    recorder = Recorder(by_key)
+
+    async def read(part):
+        return by_key[part.key]
+
+    cleaned = valid_collected(data)
+    tracemalloc.start()
+    try:
+        await write_json(cleaned, parts, BufferedWriter(recorder, limit=1 << 20), read)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert recorder.largest <= (1 << 20) + 4 * size // 3 + 4  # an append: at most the buffer and one piece
+    assert peak < 3 * size  # one image's base64 and the buffer, never the 48 MB of the result

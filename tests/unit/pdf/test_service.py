@@ -8,6 +8,7 @@ import pytest
 from dataflow.core.blobs import file_key, parts_prefix
 from dataflow.core.errors import NonRetryableError
 from dataflow.executors.pdf.errors import FileMissingError, MissingPartsError, PasswordRequiredError, PdfWorkerError
+from dataflow.executors.pdf.output import build_json, valid_collected
 from dataflow.executors.pdf.service import PdfService, image_key, page_key
 from dataflow.executors.pdf.store import run_result_key, summary_key
 from tests import pdfs
@@ -184,11 +185,27 @@ async def test_a_page_with_a_damaged_content_stream_is_listed_with_its_page(run_
     assert "page two ok" in unzip(data)["text/page-0002.txt"].decode()
 
 
+async def collected_with_data(service, store, task_id="t1"):
+    """What finish collected, with every stored image's bytes read into image_data (the oracle)."""
+    collected, parts = await service._collect(task_id, service.documents[task_id])
+    collected.image_data = {identity: store.data[image.part.key] for identity, image in parts.items()}
+    return collected
+
+
 @pytest.mark.parametrize("mode", ["complete", "images"])
-async def test_the_result_written_from_stored_parts_is_the_zip_zipfile_built_from_them(run_document, service, mode):
+async def test_the_result_written_from_stored_parts_is_the_zip_zipfile_built_from_them(run_document, service, store,
+                                                                                      mode):
     result, data = await run_document(pdfs.images_pdf(), {"mode": mode}, chunk=2)
-    collected, _ = await service._collect("t1", service.documents["t1"], with_data=True)  # every part, read
+    collected = await collected_with_data(service, store)
     assert data == zipfile_zip(collected) and result["size"] == len(data)
+
+
+@pytest.mark.parametrize("mode", ["complete", "images"])
+async def test_the_json_result_written_from_stored_parts_is_the_document_built_in_memory(run_document, service, store,
+                                                                                         mode):
+    result, data = await run_document(pdfs.images_pdf(), {"mode": mode, "format": "json"}, chunk=2)
+    collected = await collected_with_data(service, store)
+    assert collected.image_data and data == build_json(valid_collected(collected)) and result["size"] == len(data)
 
 
 async def test_a_part_changed_after_listing_fails_the_finish_and_stores_nothing(store, service):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import secrets
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
@@ -159,7 +160,9 @@ async def write_zip(collected: Collected, parts: Mapping[str, ImagePart], out: B
     return writer.offset
 
 
-def build_json(collected: Collected) -> bytes:
+def json_document(collected: Collected, encoded: Callable[[str], str | None]) -> dict[str, Any]:
+    """The JSON result as a value: metadata.json's fields, "pages", and each image's (and mask's)
+    "data_base64" from `encoded(identity)` (None: its bytes are not stored)."""
     document = summary(collected)
     names = {image["identity"]: image["name"] for image in collected.images}
     document["pages"] = [{"page": p["page"], "text": p.get("text"),
@@ -168,12 +171,65 @@ def build_json(collected: Collected) -> bytes:
     document["images_encoding"] = "base64"
     for image, entry in zip(collected.images, document["images"], strict=True):
         entry["identity"] = image["identity"]
-        data = collected.image_data.get(image["identity"])
-        entry["data_base64"] = base64.b64encode(data).decode("ascii") if data is not None else None
-        mask = collected.image_data.get(mask_identity(image["identity"]))
+        entry["data_base64"] = encoded(image["identity"])
         if "mask" in entry:
-            entry["mask"]["data_base64"] = base64.b64encode(mask).decode("ascii") if mask is not None else None
-    return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
+            entry["mask"]["data_base64"] = encoded(mask_identity(image["identity"]))
+    return document
+
+
+def json_text(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def build_json(collected: Collected) -> bytes:
+    """The JSON result as one value, from Collected.image_data (see write_json for it in pieces)."""
+    data = collected.image_data
+
+    def encoded(identity: str) -> str | None:
+        return base64.b64encode(data[identity]).decode("ascii") if identity in data else None
+    return json_text(json_document(collected, encoded)).encode("utf-8")
+
+
+BASE64_PIECE = 3 * (1 << 18)  # bytes of an image encoded at a time (a multiple of 3: the pieces join)
+
+
+def _with_placeholders(collected: Collected, parts: Mapping[str, ImagePart]) -> tuple[list[str], list[str]]:
+    """(identities in document order, the document's text split around their placeholders: text at
+    even indexes, the index into identities at odd ones). Each placeholder is "NONCE<n>NONCE" with a
+    random NONCE; if the document's own text contains it, another is drawn."""
+    while True:
+        nonce, order = secrets.token_hex(16), cast(list[str], [])
+
+        def placeholder(identity: str, nonce: str = nonce, order: list[str] = order) -> str | None:
+            if identity not in parts:
+                return None
+            order.append(identity)
+            return f"{nonce}{len(order) - 1}{nonce}"
+        pieces = json_text(json_document(collected, placeholder)).split(nonce)
+        if len(pieces) == 2 * len(order) + 1:
+            return order, pieces
+
+
+async def write_json(collected: Collected, parts: Mapping[str, ImagePart], out: BufferedWriter,
+                     read: Callable[[StoredPart], Awaitable[bytes]]) -> int:
+    """Write the JSON result into `out` piece by piece (the same bytes as build_json): the document is
+    made with a placeholder for each image's base64, then written with every placeholder replaced by
+    its image, read one at a time (`read`), so memory holds the document's text and one image, never
+    every image. Returns the size in bytes; PartMissingError (from `out` or `read`) when a part is not
+    as recorded. Base64 needs no JSON escaping, so the bytes are those json.dumps gives."""
+    order, pieces = _with_placeholders(collected, parts)
+    size = 0
+    for index, piece in enumerate(pieces):
+        if index % 2 == 0:
+            chunks: Iterator[bytes] = iter([piece.encode("utf-8")])
+        else:
+            data = memoryview(await read(parts[order[int(piece)]].part))
+            chunks = (base64.b64encode(data[start:start + BASE64_PIECE]) for start in range(0, len(data), BASE64_PIECE))
+        for chunk in chunks:
+            await out.write(chunk)
+            size += len(chunk)
+    await out.close()
+    return size
 
 
 def valid_collected(collected: Collected) -> Collected:

@@ -21,9 +21,7 @@ import pypdf
 
 from dataflow.core.blobs import (
     BlobStore,
-    BlobWriter,
     BufferedWriter,
-    JoiningWriter,
     PartMissingError,
     StoredPart,
     parts_prefix,
@@ -38,10 +36,10 @@ from dataflow.executors.pdf.options import PdfOptions
 from dataflow.executors.pdf.output import (
     Collected,
     ImagePart,
-    build_output,
     mask_identity,
     stem,
     valid_collected,
+    write_json,
     write_zip,
 )
 from dataflow.executors.pdf.reader import open_pdf, pdf_errors, reason
@@ -172,20 +170,16 @@ class PdfService:
         stored = await stored_summary(self.store, key)
         if stored is not None:
             return stored
-        as_json = document.options.format == "json"
-        collected, parts = await self._collect(task_id, document, with_data=as_json)
-        writer: BlobWriter
+        collected, parts = await self._collect(task_id, document)
+        writer = writer_of(self.store)
         try:
             _check_complete(collected, parts)
-            if as_json:
-                data, filename, mime = build_output(collected, "json")
-                writer, size = JoiningWriter(self.store), len(data)
-                await writer.append([data])
-            else:
-                filename, mime = f"{stem(collected.source)}.zip", "application/zip"
-                writer = writer_of(self.store)
-                size = await write_zip(valid_collected(collected), parts, BufferedWriter(writer),
-                                       partial(read_part, self.store))
+            as_json = document.options.format == "json"
+            write = write_json if as_json else write_zip
+            filename, mime = (f"{stem(collected.source)}.json", "application/json") if as_json else \
+                (f"{stem(collected.source)}.zip", "application/zip")
+            read = partial(read_part, self.store)
+            size = await write(valid_collected(collected), parts, BufferedWriter(writer), read)
         except MissingPartsError:
             await self.store.delete_prefix(parts_prefix(task_id))  # the next run starts clean (same image order)
             raise
@@ -260,26 +254,20 @@ class PdfService:
         entries.append((image_meta_key(task_id, identity), json.dumps(meta), "application/json"))
         return entries
 
-    async def _collect(self, task_id: str, document: OpenDocument, *,
-                       with_data: bool) -> tuple[Collected, dict[str, ImagePart]]:
+    async def _collect(self, task_id: str, document: OpenDocument) -> tuple[Collected, dict[str, ImagePart]]:
         """The stored pages and image records, and where each stored image and mask is (their bytes
-        are read only `with_data`, into Collected.image_data: the JSON result holds them all)."""
+        are read only while the result is written, one at a time)."""
         stored = await self.store.keys(parts_prefix(task_id))
         page_keys = [key for key in stored if key.startswith(page_key(task_id, 0)[:-6])]
         identities = _suffixes(stored, image_meta_key(task_id, ""))
         data_keys = set(_suffixes(stored, image_key(task_id, "")))
         mask_keys = set(_suffixes(stored, image_mask_key(task_id, "")))
-        wanted = page_keys + [image_meta_key(task_id, i) for i in identities]
-        if with_data:
-            wanted += [key(task_id, i) for key in (image_key, image_mask_key) for i in identities]
-        values = await self.store.get_many(wanted)  # one transaction for every record (None: no mask)
+        values = await self.store.get_many(page_keys + [image_meta_key(task_id, i) for i in identities])
         pages = [json.loads(cast(str, value)) for value in values[:len(page_keys)]]
-        count = len(identities)
-        metas = [json.loads(cast(str, value)) for value in values[len(page_keys):len(page_keys) + count]]
+        metas = [json.loads(cast(str, value)) for value in values[len(page_keys):]]
         images: list[dict[str, Any]] = []
-        image_data: dict[str, bytes] = {}
         parts: dict[str, ImagePart] = {}
-        for position, (identity, meta) in enumerate(zip(identities, metas, strict=True)):
+        for identity, meta in zip(identities, metas, strict=True):
             meta["pages"] = [p["page"] for p in pages if identity in p.get("images", [])]
             images.append(meta)
             if identity in data_keys:
@@ -289,12 +277,6 @@ class PdfService:
                 parts[mask_identity(identity)] = ImagePart(
                     StoredPart(image_mask_key(task_id, identity), int(meta["mask"].get("bytes") or 0)),
                     meta.get("mask_crc32"))
-            if with_data:
-                data, mask = values[len(page_keys) + count + position], values[len(page_keys) + 2 * count + position]
-                if data is not None:
-                    image_data[identity] = cast(bytes, data)
-                if mask is not None and meta.get("mask"):
-                    image_data[mask_identity(identity)] = cast(bytes, mask)
         images.sort(key=lambda meta: (meta["first_page"], meta["position"]))
         messages = list(document.pypdf_messages)
         with pypdf_messages(messages):
@@ -302,7 +284,7 @@ class PdfService:
         for page in pages:
             messages += [m for m in page.get("messages", []) if m not in messages]
         return Collected(source=document.source, mode=document.options.mode, page_count=len(document.reader.pages),
-                         pages=pages, images=images, image_data=image_data,
+                         pages=pages, images=images, image_data={},
                          images_over_limit=sum(p.get("over_limit", 0) for p in pages), details=details,
                          producer=f"pypdf {pypdf.__version__}", warnings=list(document.warnings),
                          pypdf_messages=sorted(set(messages))[:MAX_PYPDF_MESSAGES]), parts
