@@ -244,6 +244,8 @@ class Bench:
         return {"empty_ready_ms": median(False, "ready_ms"), "full_ready_ms": median(True, "ready_ms"),
                 "ready_ms": median(True, "ready_ms") - median(False, "ready_ms"),
                 "app_ms": median(True, "app_ms") - median(False, "app_ms"),
+                "read_ms": median(True, "read_ms") - median(False, "read_ms"),
+                "shown_ms": median(True, "shown_ms") - median(False, "shown_ms"),
                 "empty_longest_ms": median(False, "longest_ms"), "startup_longest_ms": median(True, "longest_ms"),
                 "storage_chars": chars, "longest_ms": longest, "tbt_ms": tbt, "hide_longest_ms": hide,
                 "clear_longest_ms": clear, "clear_ms": (cleared or float("nan")) - clear_start}
@@ -255,9 +257,10 @@ class Bench:
         page.reload()
         page.wait_for_selector('body[data-app-state="ready"]', state="attached")
         page.wait_for_timeout(SETTLE_MS)
-        ready, imported = page.evaluate("""() => [window.__marks['appState=ready'],
-            performance.getEntriesByName('dataflow:imported')[0]?.startTime ?? 0]""")
-        return {"ready_ms": ready, "app_ms": ready - imported,
+        ready, imported, read, shown = page.evaluate("""() => [window.__marks['appState=ready'],
+            ...['imported', 'history-read', 'history-shown'].map(step =>
+              performance.getEntriesByName('dataflow:' + step)[0]?.startTime ?? 0)]""")
+        return {"ready_ms": ready, "app_ms": ready - imported, "read_ms": read - imported, "shown_ms": shown - read,
                 "longest_ms": self.blocking(page, imported, ready + SETTLE_MS)[0]}
 
     def operation(self, page: Page, act: Callable[[], None], done: str = "() => true") -> float:
@@ -421,6 +424,8 @@ def render(r: dict[str, list[dict]], corpora: dict[str, bytes], runs: int) -> st
                 ("", f"the same with {history:,} finished tasks (ms)", col(key, "full_ready_ms", "{:.0f}")),
                 ("", "extra time to the ready panel (ms, medians of 3 reloads each)", col(key, "ready_ms", "{:.0f}")),
                 ("", "extra time, our start-up only (modules imported to ready, ms)", col(key, "app_ms", "{:.0f}")),
+                ("", "of which: saved tasks read and restored (ms)", col(key, "read_ms", "{:.0f}")),
+                ("", "of which: their rows built (the rows in view) and counted (ms)", col(key, "shown_ms", "{:.0f}")),
                 ("", "longest main-thread task of start-up, empty (ms)", col(key, "empty_longest_ms", "{:.0f}")),
                 ("", "longest main-thread task of start-up (ms)", col(key, "startup_longest_ms", "{:.0f}")),
                 ("", "localStorage used (characters)", col(key, "storage_chars", "{:,.0f}")),

@@ -177,10 +177,14 @@ def stats(values: list[float], fmt: str = "{:.1f}") -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pages", default="30,300",
+                        help="sizes of the images corpus to compare, comma-separated (pages of 3 images each): "
+                             "the fixed cost of a task weighs on a small one, the cost per image on a large one")
     parser.add_argument("--scanned-pages", type=int, default=300, help="pages of about 500 KB (0: skip)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "images.md")
     args = parser.parse_args()
-    images = corpus.images_pdf(30)
+    sizes = [int(size) for size in args.pages.split(",") if size.strip()]
+    corpora = {size: corpus.images_pdf(size) for size in sizes}
     server = make_server(ROOT, quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}/"
@@ -197,32 +201,33 @@ def main() -> None:
                                              args=CHROMIUM_ARGS)
         for run in range(1, args.runs + 1):
             print(f"run {run} of {args.runs}", flush=True)
-            record("app", app_images(browser, base, images))
-            record("direct", direct_images(browser, base, images))
+            for size, images in corpora.items():
+                record(f"app-{size}", app_images(browser, base, images))
+                record(f"direct-{size}", direct_images(browser, base, images))
         if args.scanned_pages:
             path = Path(scratch) / "scanned.pdf"
             path.write_bytes(corpus.scanned_pdf(args.scanned_pages))
             record("scanned", scanned(browser, base, path, args.scanned_pages) | {"file_mb": path.stat().st_size / MB})
         browser.close()
     server.shutdown()
-    table = render(results, len(images), args.runs)
+    table = render(results, {size: len(images) for size, images in corpora.items()}, args.runs)
     print(table)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(table + "\n")
 
 
-def render(r: dict[str, list[dict]], images_size: int, runs: int) -> str:
+def render(r: dict[str, list[dict]], sizes: dict[int, int], runs: int) -> str:
     def col(key: str, field: str, fmt: str = "{:.1f}") -> str:
         return stats([value[field] for value in r[key]], fmt)
 
     rows = []
-    if "app" in r:
-        app = statistics.median(v["pages_per_s"] for v in r["app"])
-        direct = statistics.median(v["pages_per_s"] for v in r["direct"])
-        rows += [("Images corpus (pages/s)", "our worker path (orchestrator + worker + IndexedDB + zip)",
-                  col("app", "pages_per_s")),
-                 ("", "pypdf called directly in a Pyodide worker", col("direct", "pages_per_s")),
-                 ("", "our PdfService in that worker, in-memory store", col("direct", "service_pages_per_s")),
+    for pages, size in sizes.items():
+        app = statistics.median(v["pages_per_s"] for v in r[f"app-{pages}"])
+        direct = statistics.median(v["pages_per_s"] for v in r[f"direct-{pages}"])
+        rows += [(f"Images corpus, {pages} pages ({size // 1024:,} KB; pages/s)",
+                  "our worker path (orchestrator + worker + IndexedDB + zip)", col(f"app-{pages}", "pages_per_s")),
+                 ("", "pypdf called directly in a Pyodide worker", col(f"direct-{pages}", "pages_per_s")),
+                 ("", "our PdfService in that worker, in-memory store", col(f"direct-{pages}", "service_pages_per_s")),
                  ("", "ratio: pypdf directly ÷ our worker path (goal ≤ 2)", f"{direct / app:.2f}×")]
     if "scanned" in r:
         s = r["scanned"][0]
@@ -234,7 +239,7 @@ def render(r: dict[str, list[dict]], images_size: int, runs: int) -> str:
                  ("", "seconds writing the result", f"{s['finish_seconds']:.1f}")]
     header = [f"Image benchmark: headless Chromium on this machine ({os.cpu_count()} cores, load "
               f"{os.getloadavg()[0]:.1f} at the end). Median of {runs} runs (min–max), variants interleaved.",
-              f"\"images\" corpus: {images_size // 1024} KB, 30 pages × 3 images (bench/corpus.py). Memory: the "
+              "\"images\" corpus: pages of 3 images each, RGB PNG, JPEG and grey PNG (bench/corpus.py). Memory: the "
               "renderer processes' summed VmRSS from /proc, sampled every 50 ms.", "",
               "| measure | variant | result |", "|---|---|---|"]
     return "\n".join(header + [f"| {a} | {b} | {c} |" for a, b, c in rows])
