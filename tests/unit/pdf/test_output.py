@@ -123,25 +123,10 @@ def stored_parts(collected: Collected, *, crc: bool) -> tuple[dict[str, ImagePar
     return parts, by_key
 
 
-@pytest.mark.parametrize("crc", [True, False], ids=["crc recorded", "older parts without crc"])
-async def test_the_zip_written_in_pieces_is_the_zip_zipfile_wrote(crc):
-    data = many_images(9, 5000)
+async def write_recorded(write, data: Collected, *, crc: bool = True, limit: int = 4096, traced: bool = False):
+    """`write` (write_zip or write_json) of `data` from its stored parts into a Recorder: (recorder,
+    size returned, keys read, peak of traced memory in bytes when `traced`)."""
     parts, by_key = stored_parts(data, crc=crc)
-    recorder = Recorder(by_key)
-
-    async def read(part):
-        return by_key[part.key]
-
-    size = await write_zip(valid_collected(data), parts, BufferedWriter(recorder, limit=4096), read)
-    expected = zipfile_zip(data)
-    assert build_zip(valid_collected(data)) == expected
-    assert recorder.digest.digest() == hashlib.sha256(expected).digest() and size == recorder.size == len(expected)
-
-
-async def test_writing_the_zip_holds_one_image_at_most_never_the_whole_result():
-    size, count = 2_000_000, 24  # a 48 MB result
-    data = many_images(count, size)
-    parts, by_key = stored_parts(data, crc=True)
     recorder, reads = Recorder(by_key), []
 
     async def read(part):
@@ -149,12 +134,29 @@ async def test_writing_the_zip_holds_one_image_at_most_never_the_whole_result():
         return by_key[part.key]
 
     cleaned = valid_collected(data)
-    tracemalloc.start()
+    if traced:
+        tracemalloc.start()
     try:
-        await write_zip(cleaned, parts, BufferedWriter(recorder, limit=1 << 20), read)
-        _, peak = tracemalloc.get_traced_memory()
+        size = await write(cleaned, parts, BufferedWriter(recorder, limit=limit), read)
+        peak = tracemalloc.get_traced_memory()[1] if traced else 0
     finally:
-        tracemalloc.stop()
+        if traced:
+            tracemalloc.stop()
+    return recorder, size, reads, peak
+
+
+@pytest.mark.parametrize("crc", [True, False], ids=["crc recorded", "older parts without crc"])
+async def test_the_zip_written_in_pieces_is_the_zip_zipfile_wrote(crc):
+    data = many_images(9, 5000)
+    recorder, size, _, _ = await write_recorded(write_zip, data, crc=crc)
+    expected = zipfile_zip(data)
+    assert build_zip(valid_collected(data)) == expected
+    assert recorder.digest.digest() == hashlib.sha256(expected).digest() and size == recorder.size == len(expected)
+
+
+async def test_writing_the_zip_holds_one_image_at_most_never_the_whole_result():
+    size, count = 2_000_000, 24  # a 48 MB result
+    recorder, _, reads, peak = await write_recorded(write_zip, many_images(count, size), limit=1 << 20, traced=True)
     assert reads == [f"part:img-{n}" for n in range(3, count, 4)]  # only the TIFFs, to deflate; PNG/JPEG never read
     assert recorder.largest <= (1 << 20) + size  # an append: at most the buffer and one piece
     assert peak < 3 * size  # one image read and its deflated copy, never the 48 MB of the result
@@ -164,13 +166,7 @@ async def test_writing_the_zip_holds_one_image_at_most_never_the_whole_result():
 
 async def test_the_json_written_in_pieces_is_the_document_built_in_memory():
     data = many_images(9, 5000)
-    parts, by_key = stored_parts(data, crc=True)
-    recorder = Recorder(by_key)
-
-    async def read(part):
-        return by_key[part.key]
-
-    size = await write_json(valid_collected(data), parts, BufferedWriter(recorder, limit=4096), read)
+    recorder, size, _, _ = await write_recorded(write_json, data)
     expected = build_json(valid_collected(data))
     assert json.loads(expected)["images"][0]["mask"]["data_base64"] == base64.b64encode(b"MSK").decode()
     assert recorder.digest.digest() == hashlib.sha256(expected).digest() and size == recorder.size == len(expected)
@@ -181,31 +177,13 @@ async def test_a_placeholder_found_in_the_documents_own_text_is_drawn_again(monk
     data.pages[0]["text"] = "cafe" * 8  # the first placeholder nonce drawn below
     drawn = iter(["cafe" * 8, "beef" * 8])
     monkeypatch.setattr("dataflow.executors.pdf.output.secrets.token_hex", lambda n: next(drawn))
-    parts, by_key = stored_parts(data, crc=True)
-    recorder = Recorder(by_key)
-
-    async def read(part):
-        return by_key[part.key]
-
-    await write_json(valid_collected(data), parts, BufferedWriter(recorder), read)
+    recorder, _, _, _ = await write_recorded(write_json, data)
     assert recorder.digest.digest() == hashlib.sha256(build_json(valid_collected(data))).digest()
 
 
 async def test_writing_the_json_holds_one_image_at_most_never_every_image():
     size, count = 1_500_000, 24  # 36 MB of images, 48 MB of base64
-    data = many_images(count, size)
-    parts, by_key = stored_parts(data, crc=True)
-    recorder = Recorder(by_key)
-
-    async def read(part):
-        return by_key[part.key]
-
-    cleaned = valid_collected(data)
-    tracemalloc.start()
-    try:
-        await write_json(cleaned, parts, BufferedWriter(recorder, limit=1 << 20), read)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    recorder, _, reads, peak = await write_recorded(write_json, many_images(count, size), limit=1 << 20, traced=True)
+    assert len(reads) == count + 1  # each image (and the mask) read once, one at a time
     assert recorder.largest <= (1 << 20) + 4 * size // 3 + 4  # an append: at most the buffer and one piece
     assert peak < 3 * size  # one image's base64 and the buffer, never the 48 MB of the result
