@@ -161,8 +161,14 @@ class Controls:
     async def clear_finished(self, tasks: Iterable[TaskState], **slicing: Any) -> None:
         """Remove every finished task among `tasks` (the panel's rows), in slices that yield to the
         page (core/slices.py; `slicing` passes its budget, now and pause): thousands of them make no
-        long task. Each removal deletes one record, so a reload midway leaves every other task whole."""
-        await in_slices([task.id for task in tasks if task.status.is_finished], self._clear, **slicing)
+        long task. Each removal deletes one record, so a reload midway leaves every other task whole.
+        A failed task that waits for a password or key (its row asks for it) is not finished work:
+        it stays."""
+        await in_slices([task.id for task in tasks if self._clearable(task)], self._clear, **slicing)
+
+    def _clearable(self, task: TaskState) -> bool:
+        kind = self.kinds.get(task.kind)
+        return task.status.is_finished and (kind is None or kind.needs_secret(task) is None)
 
     def _clear(self, task_id: str) -> None:
         if not self.is_leader():
@@ -172,7 +178,7 @@ class Controls:
             task = self.orchestrator.get_task_state(task_id)
         except UnknownTaskError:
             return  # removed meanwhile (Keep completed, another click)
-        if task.status.is_finished:  # not run again meanwhile
+        if self._clearable(task):  # not run again (or failed for want of a password) meanwhile
             self.orchestrator.remove(task_id)
 
 

@@ -269,6 +269,17 @@ async def test_clear_finished_removes_finished_tasks_in_slices_and_a_reload_midw
     await reloaded.close()
 
 
+async def test_clear_finished_keeps_a_task_that_waits_for_its_password_or_key(page):
+    page.tabs.become_leader()
+    page.orchestrator.register("done", lambda data, ctx: {})
+    done = page.orchestrator.execute_task("f", "done", {})
+    locked = page.orchestrator.execute_task("box.vault", "vault", {})
+    await page.orchestrator.wait_idle()
+    assert page.orchestrator.get_task_state(locked).status is TaskStatus.FAILED  # its row asks for the key
+    await page.controls.clear_finished(page.orchestrator.list_tasks())
+    assert set(page.orchestrator.task_ids()) == {locked} and done not in page.orchestrator.task_ids()
+
+
 async def test_clear_finished_in_a_follower_forwards_one_removal_per_finished_task(page):
     page.orchestrator.register("done", lambda data, ctx: {})
     done = page.orchestrator.execute_task("f", "done", {})
