@@ -103,8 +103,9 @@ def row_view(task: TaskState, now: float, samples: list[tuple[float, float]] | N
     for unexpected errors: see the orchestrator's TaskError). `derive` labels the button of the action
     another kind offers on this completed task (KindRegistry.derivations); "" for none."""
     running = task.status is S.RUNNING
+    ran = task.run_seconds(now)
     end = task.finished_at if task.status.is_finished and task.finished_at else now
-    elapsed = duration(end - task.start_time) if task.start_time else ""
+    elapsed = duration(ran) if ran is not None else duration(end - task.start_time) if task.start_time else ""
     remaining = estimate_remaining(samples or []) if running else None
     retry_in = ""
     if task.status is S.PENDING and task.next_attempt_at is not None:

@@ -99,6 +99,20 @@ class TaskState:
     attempts: list[AttemptRecord] = field(default_factory=list)
     secret_names: list[str] = field(default_factory=list)  # names only: the values live in memory
 
+    def run_seconds(self, now: float) -> float | None:
+        """Seconds this task has spent running: the sum of its runs (attempt records, one per run, so
+        time paused, waiting in the queue or for a retry does not count); an open run counts to `now`
+        while the task runs, else to its last update (a run a closed tab left open). None when no
+        run is recorded."""
+        if not self.attempts:
+            return None
+        total = 0.0
+        for record in self.attempts:
+            end = record.ended_at if record.ended_at is not None else \
+                (now if self.status is TaskStatus.RUNNING else self.last_updated)
+            total += max(0.0, end - record.started_at)
+        return total
+
     @property
     def attempt(self) -> int:
         """The try this is (or was last), 1-based."""

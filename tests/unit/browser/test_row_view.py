@@ -62,10 +62,21 @@ def test_label_and_actions_for_each_status(status, fields, label, actions):
 
 def test_running_row_shows_progress_elapsed_time_left_and_attempt():
     view = row_view(task(S.RUNNING, progress=40.0, start_time=NOW - 20, progress_message="Page 4 of 10",
-                         retry_count=1), NOW, samples=[(NOW - 20, 0.0), (NOW, 40.0)])
+                         retry_count=1, attempts=[AttemptRecord(2, NOW - 20)]), NOW,
+                    samples=[(NOW - 20, 0.0), (NOW, 40.0)])
     assert view.percent == "40%" and view.message == "Page 4 of 10"
     assert view.elapsed == "Elapsed 0:20" and view.remaining == "About 0:30 left"
     assert view.attempt == "Attempt 2 of 4"
+
+
+def test_elapsed_is_the_time_spent_running_paused_time_and_waits_between_runs_do_not_count():
+    runs = [AttemptRecord(1, NOW - 100, NOW - 92, "paused"), AttemptRecord(1, NOW - 60, NOW - 40, "failed"),
+            AttemptRecord(2, NOW - 10)]
+    paused = task(S.PAUSED, start_time=NOW - 100, attempts=runs[:1], last_updated=NOW - 92)
+    assert row_view(paused, NOW).elapsed == row_view(paused, NOW + 3600).elapsed == "Elapsed 0:08"
+    assert row_view(task(S.RUNNING, start_time=NOW - 100, attempts=runs), NOW).elapsed == "Elapsed 0:38"
+    left_open = task(S.PENDING, start_time=NOW - 100, attempts=runs, last_updated=NOW - 4)  # a tab closed mid-run
+    assert row_view(left_open, NOW + 500).elapsed == "Elapsed 0:34"
 
 
 def test_waiting_row_counts_down_to_the_next_attempt():
@@ -82,7 +93,8 @@ def test_failed_row_has_message_and_details_and_asks_for_a_password_when_needed(
 
 def test_completed_row_shows_its_kinds_summary_and_elapsed_time():
     view = row_view(task(S.COMPLETED, result={"result_key": "r", "pages": 12}, progress=100.0, start_time=NOW - 75,
-                         finished_at=NOW - 5), NOW, kind=KIND)
+                         finished_at=NOW - 5, attempts=[AttemptRecord(1, NOW - 75, NOW - 5, "completed")]), NOW,
+                    kind=KIND)
     assert view.message == "12 pages" and view.elapsed == "Elapsed 1:10" and view.error == ""
 
 

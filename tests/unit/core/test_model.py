@@ -70,3 +70,11 @@ def test_snapshot_is_not_changed_by_later_changes():
     task.attempts.append(AttemptRecord(number=2, started_at=9.0))
     task.progress = 99
     assert copy.metadata["n"] == 1 and len(copy.attempts) == 1 and copy.progress == 42.5
+
+
+def test_run_seconds_sums_the_runs_and_counts_an_open_one_to_now_only_while_running():
+    runs = [AttemptRecord(1, 100.0, 108.0, "paused"), AttemptRecord(1, 140.0)]
+    assert TaskState(id="t", name="n", kind="k", status=TaskStatus.RUNNING, attempts=runs).run_seconds(150.0) == 18.0
+    stale = TaskState(id="t", name="n", kind="k", status=TaskStatus.PENDING, attempts=runs, last_updated=145.0)
+    assert stale.run_seconds(999.0) == 13.0
+    assert TaskState(id="t", name="n", kind="k").run_seconds(150.0) is None
