@@ -111,6 +111,8 @@ def row_view(task: TaskState, now: float, samples: list[tuple[float, float]] | N
     if task.status is S.PENDING and task.next_attempt_at is not None:
         retry_in = f"Retrying in {duration(max(0.0, task.next_attempt_at - now))}"
     attempt = f"Attempt {task.attempt} of {task.max_attempts}" if task.attempts or task.retry_count else ""
+    if attempt and task.status is S.FAILED and task.error is not None and not task.error.retryable:
+        attempt = f"Attempt {task.attempt} (not retried automatically)"
     message = "" if task.status.is_finished else (task.progress_message or "")  # not "Packaging…" under Cancelled
     if task.status is S.COMPLETED:
         message = kind.summary(task.result) if kind is not None else ""

@@ -79,6 +79,13 @@ def test_elapsed_is_the_time_spent_running_paused_time_and_waits_between_runs_do
     assert row_view(left_open, NOW + 500).elapsed == "Elapsed 0:34"
 
 
+def test_a_failure_that_is_not_retried_does_not_count_attempts_still_to_come():
+    error = TaskError("InvalidJsonError", "Not valid JSON at line 1", retryable=False)
+    assert row_view(task(S.FAILED, error=error), NOW).attempt == "Attempt 1 (not retried automatically)"
+    retryable = TaskError("WorkerCrashed", "The worker stopped")
+    assert row_view(task(S.FAILED, error=retryable, retry_count=3), NOW).attempt == "Attempt 4 of 4"
+
+
 def test_waiting_row_counts_down_to_the_next_attempt():
     assert row_view(task(S.PENDING, next_attempt_at=NOW + 65, retry_count=1), NOW).retry_in == "Retrying in 1:05"
 
