@@ -2,6 +2,7 @@
 text-only rendering of hostile strings, start-up warnings, and two tabs sharing one runner."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import pdfs
 from tests.e2e.conftest import wait_for_app_state, watch_page
@@ -204,6 +205,11 @@ def test_two_tabs_run_a_task_once_and_both_show_it(app, context, watch):
     task = saved_task(app, "shared.pdf")
     assert len(task["attempts"]) == 1  # executed once
     assert follower.evaluate("document.querySelectorAll('li.task').length") == 1
+    follower.get_by_label("Hide completed").check()  # a setting saved in one tab applies in the other
+    expect(app.get_by_label("Hide completed")).to_be_checked()
+    expect(row(app, "shared.pdf")).to_be_hidden()
+    app.get_by_label("Hide completed").uncheck()
+    expect(follower.get_by_label("Hide completed")).not_to_be_checked()
     row(follower, "shared.pdf").get_by_role("button", name="Remove shared.pdf").click()  # acted on in follower
     row(app, "shared.pdf").wait_for(state="detached")
     follower.close()

@@ -24,7 +24,7 @@ from dataflow.browser.local_storage import browser_local_storage
 from dataflow.browser.panel import Panel
 from dataflow.browser.results import Results, remove_completed, save_blob
 from dataflow.browser.row_view import status_label, summary_text, unexpected_error_log
-from dataflow.browser.settings import Settings, load_settings, save_settings
+from dataflow.browser.settings import SETTINGS_KEY, Settings, load_settings, save_settings
 from dataflow.browser.tabs import CHANNEL, Tabs
 from dataflow.browser.viewer import Viewer
 from dataflow.core import Orchestrator, RetryPolicy, SystemClock
@@ -65,8 +65,7 @@ class App:
             self.kinds.register(plugin.kind)
             self.orchestrator.register(plugin.kind.kind, plugin.executor, concurrency=plugin.concurrency)
         self.orchestrator.register(UNSUPPORTED, refuse_unsupported)
-        first = next(iter(self.kinds), None)
-        self.settings = load_settings(self.storage, legacy_kind=first.kind if first else None)
+        self.settings = self.saved_settings()
         self.panel = Panel(by_id("task-list"), now=self.clock.now, on_action=self.act, rows=rows, kinds=self.kinds,
                            hide_completed=self.settings.hide_completed, on_change=self.update_summary)
         self.tabs = Tabs(mirror=TaskMirror(self.storage), show=self.panel.handle, add=self.add, act=self.apply,
@@ -106,8 +105,10 @@ class App:
                 await self.panel.render_all(loaded)
             _settle()
         self.update_summary()
-        PageControls(kinds=self.kinds, intake=self.intake, settings=lambda: self.settings, change=self.change_settings,
-                     notice=page.notice).bind()
+        self.page_controls = PageControls(kinds=self.kinds, intake=self.intake, settings=lambda: self.settings,
+                                          change=self.change_settings, notice=page.notice)
+        self.page_controls.bind()
+        on(js.window, "storage", lambda event: self.follow_settings(_text(event.key)))
         self.bind_llm()
         on(by_id("clear-finished"), "click", lambda event: asyncio.ensure_future(self.controls.clear_finished(
             [row.task for row in self.panel.rows.values()])))
@@ -254,6 +255,20 @@ class App:
         if not save_settings(self.storage, settings):
             page.notice("Your settings could not be saved: the browser's storage is full.", kind="warning")
         self.panel.set_hide_completed(settings.hide_completed)
+        self.auto_cleanup()
+
+    def saved_settings(self) -> Settings:
+        first = next(iter(self.kinds), None)  # settings saved before kinds had their own are the first kind's
+        return load_settings(self.storage, legacy_kind=first.kind if first else None)
+
+    def follow_settings(self, key: str | None) -> None:
+        """Another tab saved the settings (or cleared storage): use them here too, in the forms, the
+        panel and, in the runner tab, for automatic clean-up."""
+        if key not in (None, SETTINGS_KEY):
+            return
+        self.settings = self.saved_settings()
+        self.page_controls.show(self.settings)
+        self.panel.set_hide_completed(self.settings.hide_completed)
         self.auto_cleanup()
 
     def auto_cleanup(self) -> None:

@@ -205,11 +205,8 @@ class PageControls:
                 continue
             form = build_form(kind, single=len(self.kinds) == 1)
             by_id("options-forms").append(form)
-            _write_form(form, settings.options_for(kind).to_dict())
             on(form, "change", lambda event: self.read())
-        by_id("hide-completed").checked = settings.hide_completed
-        by_id("cleanup-after").value = str(int(settings.cleanup_after_seconds or 0))
-        by_id("keep-completed").value = "" if settings.keep_completed is None else str(settings.keep_completed)
+        self.show(settings)
         for control in self.PANEL_CONTROLS:
             on(by_id(control), "change", lambda event: self.read())
         by_id("intake-title").textContent = self.kinds.intake_title()
@@ -221,6 +218,20 @@ class PageControls:
         on(zone, "dragover", self.drag_over)
         on(zone, "dragleave", lambda event: zone.classList.remove("dragging"))
         on(zone, "drop", self.drop)
+
+    def show(self, settings: Settings) -> None:
+        """Put `settings` into each kind's form and the panel options: at start, and when another tab
+        saved settings (so a later change here does not save this tab's older ones over them)."""
+        from dataflow.browser.dom import by_id
+
+        for kind in self.kinds:
+            form = self._form(kind.kind)
+            if form is not None and kind.form:
+                _write_form(form, settings.options_for(kind).to_dict())
+                self.refused.pop(kind.kind, None)
+        by_id("hide-completed").checked = settings.hide_completed
+        by_id("cleanup-after").value = str(int(settings.cleanup_after_seconds or 0))
+        by_id("keep-completed").value = "" if settings.keep_completed is None else str(settings.keep_completed)
 
     def read(self) -> None:
         """The forms changed: validate each kind's options and the panel options, then save them. A
