@@ -69,6 +69,9 @@ def test_running_queued_paused_and_resumed_rows(app):
     assert visible_actions(first) == ["Pause", "Cancel", "Remove"]
     second = wait_status(app, "second.pdf", "pending")
     assert second.locator(".badge").text_content() == "Queued"
+    track, fill = second.locator(".bar").evaluate(
+        "bar => [bar, bar.firstElementChild].map(part => getComputedStyle(part).backgroundColor)")
+    assert track != fill  # a queued row's empty bar does not look full (the viewer's .bar once styled it)
     assert visible_actions(second) == ["Pause", "Cancel", "Remove"]
 
     first.get_by_role("button", name="Pause first.pdf").click()
