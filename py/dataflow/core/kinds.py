@@ -318,9 +318,11 @@ class KindRegistry:
         return " or ".join(labels) or "no files (no kinds are registered)"  # a kind with its own input is left out
 
     def intake_title(self) -> str:
-        """The heading of the intake for people, each kind's noun: "Add CSV files or images"."""
+        """The heading of the intake for people, each kind's noun: "Add PDFs, CSV files or images"."""
         nouns = [f"{kind.noun}s" for kind in self._kinds.values() if kind.noun]
-        return f"Add {' or '.join(nouns)}" if nouns else "Add files"
+        if not nouns:
+            return "Add files"
+        return "Add " + (f"{', '.join(nouns[:-1])} or {nouns[-1]}" if len(nouns) > 1 else nouns[0])
 
     def accept_attribute(self) -> str:
         """The value of an `<input type=file accept=...>` for every registered kind."""

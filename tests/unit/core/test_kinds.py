@@ -132,6 +132,10 @@ def test_the_intake_heading_names_every_kinds_files():
     registry.register(pdf)
     registry.register(json_kind)
     assert registry.intake_title() == "Add PDFs or JSON files"
+    records = ExecutorKind()
+    records.kind, records.noun = "llm", "record file"
+    registry.register(records)
+    assert registry.intake_title() == "Add PDFs, JSON files or record files"
 
 
 class PagesKind(ExecutorKind):
