@@ -126,7 +126,8 @@ def test_hostile_answers_and_provider_errors_show_as_text_in_the_viewer_and_the_
     assert second.nth(2).text_content() == f"{HOSTILE_KEYWORD}, <i>two</i>, three, four, five"
     assert second.nth(3).text_content() == f"people: {HOSTILE_ENTITY}"
     assert cells(dialog, 3).nth(1).text_content() == f"Failed: HTTP 400: {HOSTILE_ERROR}"
-    expect(block(dialog, "Records that failed").locator("li")).to_have_text([f"Record 3: HTTP 400: {HOSTILE_ERROR}"])
+    failed = block(dialog, "Records that failed").locator("li")
+    expect(failed).to_have_text([f"Record #3 (position 2 from 0): HTTP 400: {HOSTILE_ERROR}"])
     labels = block(dialog, "Most frequent keywords").locator(".viewer-bars li .bar-label").all_text_contents()
     assert HOSTILE_KEYWORD in labels and "<i>two</i>" in labels
     assert dialog.locator("script, img, b, i").count() == 0
