@@ -110,6 +110,22 @@ async def test_a_record_that_keeps_failing_fails_alone_after_its_attempts(make_e
                                                        "an error while processing your request."}
 
 
+async def test_a_fresh_task_says_it_reads_the_records_before_they_are_read_and_a_resumed_one_keeps_its_row(
+        make_executor, server):
+    seen_at_read = []
+
+    class Watched:
+        async def records(self, input):  # noqa: A002
+            seen_at_read.append(list(ctx.progress))
+            return input["records"]
+
+    ctx = Context()
+    await make_executor(source=Watched()).execute(task_input(server, make_records(2)), ctx.make())
+    await make_executor(source=Watched()).execute(task_input(server, make_records(2)), ctx.make(2))
+    assert seen_at_read[0] == [(0.0, "Reading the records…")]  # before the first record is read
+    assert ctx.progress.count((0.0, "Reading the records…")) == 1  # the resumed attempt kept its row
+
+
 async def test_a_task_whose_every_record_failed_fails_naming_the_first_reason_and_a_retry_sends_them_again(
         make_executor, server, blobs):
     server.script("rec-00", *[Reply.bad_request("too long")] * 3)

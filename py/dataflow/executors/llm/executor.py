@@ -60,6 +60,8 @@ class LlmExecutor:
         if options.needs_key and not api_key:
             raise SecretMissingError("This task needs the provider's API key (kept in memory only, so it is "
                                      "asked for again after a reload).", names=(API_KEY,))
+        if not ctx.is_resume:  # a large file takes seconds to read: the row says so rather than a silent 0 %
+            ctx.report_progress(0.0, "Reading the records…")
         records = await _checked(await self.source.records(input), options.output_key)
         items: list[Item] = []
         for start in range(0, len(records), SLICE):  # a large file: yield to the page between slices
