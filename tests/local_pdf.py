@@ -6,6 +6,8 @@ from dataflow.executors.pdf.service import PdfService
 class LocalPdfClient:
     """The service called in-process (tests, benchmarks); the same calls a worker answers."""
 
+    ready = True  # in-process: nothing to start
+
     def __init__(self, service: PdfService):
         self.service = service
 

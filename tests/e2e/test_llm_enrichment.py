@@ -293,6 +293,16 @@ def test_an_answer_not_following_the_users_json_schema_is_retried_once_then_reco
         app, server):
     configure(app, server)
     section = app.locator("#llm-section")
+    price = section.get_by_label("Price per million tokens in")
+    price.fill("")
+    price.press_sequentially("1e400")  # typed: the browser cannot read it (badInput), its value is ""
+    price.dispatch_event("change")
+    expect(app.locator("#notices")).to_contain_text("Price per million tokens in: enter a number from 0 to "
+                                                    "1,000,000; got something that is not a finite number.")
+    expect(price).to_have_attribute("aria-invalid", "true")
+    price.fill("0")
+    price.dispatch_event("change")
+    expect(price).not_to_have_attribute("aria-invalid", "true")
     section.get_by_label("Prompt (empty", exact=False).fill("Measure {text}")
     schema = section.get_by_label("JSON Schema the answer must follow", exact=False)
     schema.fill('{"type": "object",')  # not JSON: refused at the form, nothing saved

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -29,21 +30,43 @@ SubmitWithSecrets = Callable[[NewTask, dict[str, str]], None]
 
 
 def read_controls(controls: Any) -> dict[str, Any]:
-    """The options named by `[data-llm-option]` controls: checkboxes as booleans, decimal fields as
-    floats, other number fields as whole numbers, the rest as text (the kind parses the JSON Schema's
-    text). ValueError for a bad number."""
+    """The options named by `[data-llm-option]` controls: checkboxes as booleans, number fields as
+    numbers as typed (a whole value as an int, 2.5 as a float, never rounded, so the kind refuses
+    what is not whole or out of range), the rest as text (the kind parses the JSON Schema's text).
+    An empty number field is None; one the browser could not read (`validity.badInput`, e.g. 1e400)
+    or that is not a number is NaN: the kind refuses both, naming the field."""
     values: dict[str, Any] = {}
     for control in controls:
         name, kind, raw = str(control.dataset.llmOption), str(control.type), str(control.value).strip()
         if kind == "checkbox":
             values[name] = bool(control.checked)
-        elif kind == "number" and control.hasAttribute("data-decimal"):
-            values[name] = float(raw or 0)
         elif kind == "number":
-            values[name] = int(float(raw or 0))
+            values[name] = _number(raw, bool(control.validity.badInput))
         else:
             values[name] = raw
     return values
+
+
+def _number(raw: str, unreadable: bool) -> int | float | None:
+    if not raw:
+        return math.nan if unreadable else None
+    try:
+        value = float(raw)
+    except ValueError:
+        return math.nan
+    return int(value) if value.is_integer() else value
+
+
+def mark_invalid(controls: Any, option: str | None, message: str = "") -> None:
+    """Mark the control of `option` aria-invalid with `message` as its description, and clear the
+    mark from every other control (`option` None: the options were accepted)."""
+    for control in controls:
+        if option is not None and str(control.dataset.llmOption) == option:
+            control.setAttribute("aria-invalid", "true")
+            control.setAttribute("aria-description", message)
+        else:
+            control.removeAttribute("aria-invalid")
+            control.removeAttribute("aria-description")
 
 
 def write_controls(controls: Any, values: dict[str, Any]) -> None:
@@ -109,9 +132,17 @@ class LlmSettings:
         return {self.kind.secret.name: key} if key and self.kind.secret is not None else {}
 
     def options(self) -> Any:
-        """The kind's options as the form says; ValueError naming a bad value."""
-        return self.kind.parse_options({**self.settings().options_for(self.kind).to_dict(),
-                                        **read_controls(self._controls())})
+        """The kind's options as the form says; ValueError naming a bad value, whose field is then
+        marked aria-invalid (every mark is cleared once the options are accepted)."""
+        controls = self._controls()
+        try:
+            options = self.kind.parse_options({**self.settings().options_for(self.kind).to_dict(),
+                                               **read_controls(controls)})
+        except ValueError as error:
+            mark_invalid(controls, getattr(error, "option", None), str(error))
+            raise
+        mark_invalid(controls, None)
+        return options
 
     async def test(self) -> None:
         """One small call with the settings as typed; the result in the output next to the button."""

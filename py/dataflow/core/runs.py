@@ -1,7 +1,8 @@
 """What every chunked executor shares about its runs: the id of a run kept in the checkpoint, the
 keys of a run's result and of its stored summary, the blobs a task of such a kind still needs, the
 reuse of a result a resumed finish already stored, reading the task's stored file, a client leased
-from a pool for one attempt, and the adaptive size of the next chunk. Standard library only."""
+from a pool for one attempt (and the row's word while its worker starts), and the adaptive size of
+the next chunk. Standard library only."""
 
 from __future__ import annotations
 
@@ -87,6 +88,20 @@ class Pool(Protocol[Client]):
     async def acquire(self) -> Client: ...
 
     def release(self, client: Client) -> None: ...
+
+
+class Starting(Protocol):
+    @property
+    def ready(self) -> bool:
+        """True once the client's worker answered (its first call no longer waits for a boot)."""
+
+
+def say_starting(ctx: ExecutionContext, client: Starting, engine: str, *, resumed: bool) -> None:
+    """Before a task's first call: "Starting the <engine>…" on its row while `client`'s worker boots
+    (seconds: its interpreter and packages load), so the row is not a silent 0 %. A `resumed` task
+    (`ctx.is_resume` as its attempt began) keeps its row's progress as it was."""
+    if not client.ready and not resumed:
+        ctx.report_progress(0.0, f"Starting the {engine}…")
 
 
 @asynccontextmanager

@@ -26,6 +26,11 @@ class WorkerFacade(Generic[Timeouts]):
         self.worker = worker
         self.timeouts = timeouts
 
+    @property
+    def ready(self) -> bool:
+        """True once the worker answered: a call no longer waits for it to start."""
+        return self.worker.started
+
     async def _call(self, function: str, args: tuple[Any, ...], seconds: float, what: str) -> Any:
         try:
             return await self.worker.call(function, args, seconds=seconds, what=what)

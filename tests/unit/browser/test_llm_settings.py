@@ -4,19 +4,27 @@ section unlocks."""
 
 import pytest
 
-from dataflow.browser.llm_settings import read_controls, waiting_for_key, write_controls
+from dataflow.browser.llm_settings import mark_invalid, read_controls, waiting_for_key, write_controls
 from dataflow.core.model import TaskError, TaskState
 from dataflow.core.status import TaskStatus
 from dataflow.executors.llm.kind import LlmKind
 
 
 class Control:
-    def __init__(self, option, type_, value="", *, decimal=False, checked=False):
+    def __init__(self, option, type_, value="", *, decimal=False, checked=False, bad_input=False):
         self.dataset = type("D", (), {"llmOption": option})()
         self.type, self.value, self.checked, self.decimal = type_, value, checked, decimal
+        self.validity = type("V", (), {"badInput": bad_input})()
+        self.attributes = {}
 
     def hasAttribute(self, name):  # noqa: N802 - the DOM's name
         return name == "data-decimal" and self.decimal
+
+    def setAttribute(self, name, value):  # noqa: N802 - the DOM's name
+        self.attributes[name] = value
+
+    def removeAttribute(self, name):  # noqa: N802 - the DOM's name
+        self.attributes.pop(name, None)
 
 
 def controls():
@@ -27,13 +35,41 @@ def controls():
 
 def test_controls_are_read_as_typed_options():
     assert read_controls(controls()) == {"base_url": "http://localhost:11434/v1", "needs_key": True,
-                                         "price_in": 0.15, "concurrency": 8, "max_chars": 0,
+                                         "price_in": 0.15, "concurrency": 8, "max_chars": None,
                                          "prompt": "Sum up {text}"}
 
 
-def test_a_bad_number_is_a_value_error():
-    with pytest.raises(ValueError):
-        read_controls([Control("concurrency", "number", "many")])
+@pytest.mark.parametrize("control, message", [
+    (Control("concurrency", "number", "100000"), "^Requests in flight per task: enter a whole number from 1 to 64; "
+                                                 "got 100000.$"),
+    (Control("requests_per_minute", "number", "2.5"), "^Requests per minute: .*; got 2.5.$"),
+    (Control("chunk_chars", "number", "1.5"), "^PDF pages: chunks of: .*; got 1.5.$"),
+    (Control("price_in", "number", "", decimal=True, bad_input=True), "^Price per million tokens in: enter a number "
+                                                                       "from 0 to 1,000,000; got something that is "
+                                                                       "not a finite number.$"),
+    (Control("price_out", "number", "1e400", decimal=True), "^Price per million tokens out: .*not a finite number.$"),
+    (Control("concurrency", "number", "many"), "^Requests in flight per task: .*not a finite number.$"),
+    (Control("concurrency", "number", ""), "^Requests in flight per task: enter a whole number from 1 to 64; the "
+                                           "field is empty.$"),
+])
+def test_a_number_field_is_read_as_typed_so_the_kind_refuses_it_naming_the_field(control, message):
+    with pytest.raises(ValueError, match=message):
+        LlmKind().parse_options(read_controls([control]))
+
+
+def test_whole_numbers_typed_with_a_point_are_whole():
+    assert read_controls([Control("concurrency", "number", "8.0")]) == {"concurrency": 8}
+
+
+def test_the_refused_field_alone_is_marked_invalid_with_the_message_and_cleared_when_accepted():
+    fields = [Control("concurrency", "number", "100000"), Control("model", "text", "m")]
+    fields[1].attributes["aria-invalid"] = "true"
+    message = "Requests in flight per task: enter a whole number from 1 to 64."
+    mark_invalid(fields, "concurrency", message)
+    assert fields[0].attributes == {"aria-invalid": "true", "aria-description": message}
+    assert fields[1].attributes == {}
+    mark_invalid(fields, None)
+    assert fields[0].attributes == {}
 
 
 def test_options_are_written_back_into_their_controls():

@@ -16,6 +16,7 @@ from dataflow.core.runs import (
     next_size,
     run_blob_claims,
     run_result_key,
+    say_starting,
     stored_file,
     stored_summary,
     summary_key,
@@ -130,3 +131,22 @@ async def test_a_leased_client_goes_back_even_when_forgetting_fails():
 ])
 def test_the_next_size_aims_at_the_target_within_bounds(size, elapsed, expected):
     assert next_size(size, elapsed, target=0.5, minimum=1, maximum=32) == expected
+
+
+class Booting:
+    def __init__(self, ready):
+        self.ready = ready
+
+
+@pytest.mark.parametrize("ready, resumed, expected", [
+    (False, False, [(0.0, "Starting the JSON engine…")]),
+    (True, False, []),  # a warm worker answers at once
+    (False, True, []),  # a resumed task's row keeps its progress
+])
+def test_the_row_says_the_engine_is_starting_while_a_fresh_tasks_worker_boots(ready, resumed, expected):
+    reported = []
+    ctx = ExecutionContext(task_id="t1", attempt=1, checkpoint_data=None,
+                           on_progress=lambda *report: reported.append(report), on_checkpoint=lambda data: None,
+                           stop_requested=lambda: None)
+    say_starting(ctx, Booting(ready), "JSON engine", resumed=resumed)
+    assert reported == expected

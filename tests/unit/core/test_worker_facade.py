@@ -40,3 +40,8 @@ async def test_forget_calls_a_started_worker_and_skips_one_never_started():
     await Facade(started, 1.0)._forget("kind_forget", "t1", 7.0)
     await Facade(idle, 1.0)._forget("kind_forget", "t1", 7.0)
     assert started.calls == [("kind_forget", ("t1",), 7.0, "Closing the file")] and idle.calls == []
+
+
+@pytest.mark.parametrize("started", [False, True])
+def test_a_facade_is_ready_once_its_worker_answered(started):
+    assert Facade(RecordingWorker(started=started), 1.0).ready is started

@@ -50,6 +50,17 @@ async def add_json(orchestrator, blobs, data: bytes, name="data.json", **options
                                lambda file_id, name, size: json_task_input(file_id, name, size, JsonOptions(**options)))
 
 
+async def test_a_fresh_task_says_the_engine_is_starting_before_a_cold_worker_opens_the_file(make_app, clock, blobs):
+    orchestrator, client = make_app()
+    client.ready = False  # as a worker client before the worker's first answer
+    task_id = await add_json(orchestrator, blobs, DATA)
+    seen = []
+    orchestrator.subscribe(lambda e: seen.append((e.task.progress, e.task.progress_message))
+                           if e.type == "progress" else None)
+    state = await run_until_done(orchestrator, clock, task_id)
+    assert state.status is S.COMPLETED and seen[0] == (0.0, "Starting the JSON engine…")
+
+
 async def test_progress_rises_step_by_step_in_bytes_and_the_result_is_stored(make_app, clock, blobs):
     orchestrator, client = make_app()
     task_id = await add_json(orchestrator, blobs, DATA, operation="convert")

@@ -62,3 +62,29 @@ def test_a_size_just_over_the_limit_is_shown_in_bytes():
 def test_every_form_field_is_labelled_as_its_messages_say():
     assert all(field.label == LABELS[field.name] for field in JsonKind().form)
     assert set(LABELS) == {field.name for field in fields(JsonOptions)}
+
+
+@pytest.mark.parametrize("path", ["/a/~2", "/~", "/a~/b", "/a/~x"])
+def test_a_records_path_with_an_escape_rfc_6901_does_not_have_is_refused(path):
+    with pytest.raises(ValueError, match=r"^Records path \(JSON Pointer\): in a JSON Pointer ~ is written ~0"):
+        JsonOptions(records_path=path)
+
+
+def test_a_records_path_with_the_two_escapes_is_taken():
+    assert JsonOptions(records_path="/a~1b/~0c").records_path == "/a~1b/~0c"
+
+
+@pytest.mark.parametrize("schema, where", [
+    ('{"type": 5}', "schema.type"), ('{"type": []}', "schema.type"), ('{"type": ["string", "text"]}', "schema.type"),
+    ('{"properties": {"type": {"type": "strin"}}}', "schema.properties.type.type"),
+    ('{"items": {"type": "objekt"}}', "schema.items.type"),
+    ('{"anyOf": [{"type": "null"}, {"type": "int"}]}', r"schema.anyOf\[1\].type"),
+    ('{"$defs": {"a": {"not": {"type": 1}}}}', "schema.[$]defs.a.not.type"),
+])
+def test_a_schema_naming_a_type_json_schema_does_not_have_is_refused_with_where(schema, where):
+    with pytest.raises(ValueError, match=rf"^JSON Schema to validate records \(Inspect\): {where} must be one of "):
+        JsonOptions(schema=schema)
+
+
+def test_a_property_called_type_is_not_taken_for_the_type_keyword():
+    assert JsonOptions(schema='{"type": ["object", "null"], "properties": {"type": {"type": "string"}}}').schema

@@ -131,7 +131,7 @@ async def test_a_record_whose_attempts_were_spent_in_an_earlier_task_attempt_sen
     clock = ManualClock(start=0)
     transport = Scripted(clock)
     outcome = await caller(clock, transport, max_attempts=3).enrich(ITEM, Tries(0, 3, Usage(3), last="HTTP 500"))
-    assert transport.times == [] and outcome.error == "gave up after 3 attempts; last: HTTP 500"
+    assert transport.times == [] and outcome.error == "gave up after 3 tries; last: HTTP 500"
     assert outcome.usage.requests == 3
 
 

@@ -63,7 +63,7 @@ async def test_the_summary_counts_keywords_sentiments_tokens_and_failures(make_e
     assert "- Model: `test-model`" in summary and "6 (5 enriched, 1 failed, 0 cut" in summary
     assert "| alice | 5 |" in summary  # every enriched record's keywords hold alice
     assert "| negative | 2 |" in summary and "| positive | 2 |" in summary
-    assert "| 3 | HTTP 400: This model's maximum context length is 8192 tokens. |" in summary
+    assert "| #3 (position 2 from 0) | HTTP 400: This model's maximum context length is 8192 tokens. |" in summary
     assert f"tokens in: {result['prompt_tokens']:,}" in summary and "Estimated cost" in summary
     assert result["cost"] == pytest.approx((result["prompt_tokens"] + 2 * result["completion_tokens"]) / 1e6)
 
@@ -106,8 +106,36 @@ async def test_a_record_that_keeps_failing_fails_alone_after_its_attempts(make_e
     server.script("rec-001", *[Reply.server_error()] * 3)
     result = await make_executor().execute(task_input(server, make_records(3), max_attempts=3), Context().make())
     assert (result["enriched"], result["failed"]) == (2, 1) and server.count("rec-001") == 3
-    assert rows(blobs, result)[1]["llm"] == {"_error": "gave up after 3 attempts; last: HTTP 500: The server had "
+    assert rows(blobs, result)[1]["llm"] == {"_error": "gave up after 3 tries; last: HTTP 500: The server had "
                                                        "an error while processing your request."}
+
+
+async def test_a_fresh_task_says_it_reads_the_records_before_they_are_read_and_a_resumed_one_keeps_its_row(
+        make_executor, server):
+    seen_at_read = []
+
+    class Watched:
+        async def records(self, input):  # noqa: A002
+            seen_at_read.append(list(ctx.progress))
+            return input["records"]
+
+    ctx = Context()
+    await make_executor(source=Watched()).execute(task_input(server, make_records(2)), ctx.make())
+    await make_executor(source=Watched()).execute(task_input(server, make_records(2)), ctx.make(2))
+    assert seen_at_read[0] == [(0.0, "Reading the records…")]  # before the first record is read
+    assert ctx.progress.count((0.0, "Reading the records…")) == 1  # the resumed attempt kept its row
+
+
+async def test_a_task_whose_every_record_failed_fails_naming_the_first_reason_and_a_retry_sends_them_again(
+        make_executor, server, blobs):
+    server.script("rec-00", *[Reply.bad_request("too long")] * 3)
+    ctx, records = Context(), make_records(3)
+    with pytest.raises(NonRetryableError, match=r"^No record was enriched: all 3 failed. The first, record #1 "
+                                                r"\(position 0 from 0\): HTTP 400: too long$"):
+        await make_executor().execute(task_input(server, records), ctx.make())
+    assert await blobs.keys(answers_prefix("task-1")) == [] and server.count("rec-00") == 3
+    result = await make_executor().execute(task_input(server, records), ctx.make(2))  # Retry, the cause gone
+    assert (result["enriched"], result["failed"]) == (3, 0) and server.count("rec-00") == 6
 
 
 async def test_a_records_attempts_hold_across_a_long_provider_wait(make_executor, server, blobs):
@@ -119,14 +147,14 @@ async def test_a_records_attempts_hold_across_a_long_provider_wait(make_executor
     before = server.count("rec-000")
     result = await make_executor().execute(task_input(server, records, concurrency=2), ctx.make(2))
     assert 1 < before < 6 and server.count("rec-000") <= 6 and server.count("rec-001") == 5
-    assert rows(blobs, result)[0]["llm"]["_error"].startswith("gave up after 6 attempts; last: HTTP 500")
+    assert rows(blobs, result)[0]["llm"]["_error"].startswith("gave up after 6 tries; last: HTTP 500")
     assert result["requests"] == 6 + 5  # the usage counts the requests of both task attempts
 
 
 async def test_a_records_attempts_hold_across_a_reload(make_executor, server, blobs):
     release = threading.Event()
     server.script("rec-000", *[Reply.server_error()] * 3, Reply.held(release))
-    ctx, records = Context(), make_records(1)
+    ctx, records = Context(), make_records(2)  # the second is enriched: not every record fails
     run = asyncio.ensure_future(make_executor().execute(task_input(server, records, max_attempts=5), ctx.make()))
     await until(lambda: server.count("rec-000") == 4)
     run.cancel()  # the tab dies with the fourth request in flight
@@ -136,7 +164,7 @@ async def test_a_records_attempts_hold_across_a_reload(make_executor, server, bl
     server.script("rec-000", *[Reply.server_error()] * 20)
     result = await make_executor().execute(task_input(server, records, max_attempts=5), ctx.make(2))
     assert server.count("rec-000") == 5  # one more: the fourth counted although it never answered
-    assert rows(blobs, result)[0]["llm"]["_error"].startswith("gave up after 5 attempts; last: HTTP 500")
+    assert rows(blobs, result)[0]["llm"]["_error"].startswith("gave up after 5 tries; last: HTTP 500")
 
 
 async def test_a_slow_answer_times_out_and_is_sent_again(make_executor, server):

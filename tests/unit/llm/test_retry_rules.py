@@ -50,7 +50,7 @@ def test_a_long_wait_stops_the_task_even_on_the_last_attempt():
 
 def test_after_the_last_attempt_the_record_fails_with_the_last_reason():
     decision = verdict(500, attempt=4)
-    assert decision.verdict is Verdict.FAIL_RECORD and decision.reason == "gave up after 4 attempts; last: r"
+    assert decision.verdict is Verdict.FAIL_RECORD and decision.reason == "gave up after 4 tries; last: r"
 
 
 @pytest.mark.parametrize("status", [400, 413, 422])

@@ -59,8 +59,9 @@ class FileTooLargeError(JsonInputError):
     """Over the size limit, as stored or once decompressed (a decompression bomb stops here)."""
 
 
-class SchemaError(JsonInputError):
-    """The JSON Schema the user gave cannot be used."""
+class SchemaError(JsonInputError, ValueError):
+    """The JSON Schema the user gave cannot be used (a ValueError too: the options refuse it, and a
+    form reading them catches ValueError)."""
 
 
 class ZstdUnavailableError(NonRetryableError):

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from dataflow.core.executor import ExecutionContext
-from dataflow.core.runs import ensure_run, leased, next_size
+from dataflow.core.runs import ensure_run, leased, next_size, say_starting
 from dataflow.executors.json.errors import FileTooLargeError, MissingPartsError
 from dataflow.executors.json.options import JsonOptions, size_text, too_large
 from dataflow.executors.json.service import JsonService
@@ -27,6 +27,9 @@ MAX_STEP = 16 * 1024 * 1024
 
 
 class JsonClient(Protocol):
+    @property
+    def ready(self) -> bool: ...
+
     async def open(self, task_id: str, file_id: str, options: dict, *, source: str,
                    checkpoint: dict | None) -> dict[str, Any]: ...
 
@@ -45,6 +48,8 @@ class ClientPool(Protocol):
 
 class LocalJsonClient:
     """The service called in-process (tests, benchmarks); the same calls a worker answers."""
+
+    ready = True  # in-process: nothing to start
 
     def __init__(self, service: JsonService):
         self.service = service
@@ -90,8 +95,10 @@ class JsonExecutor:
         options = JsonOptions.from_dict(input.get("options"))
         if int(input.get("size", 0)) > options.max_file_bytes:  # refused before a byte is read
             raise FileTooLargeError(too_large(int(input["size"]), options.max_file_bytes))
+        resumed = ctx.is_resume
         checkpoint = ensure_run(ctx, self.new_run)
         async with leased(self.pool, ctx.task_id) as client:
+            say_starting(ctx, client, "JSON engine", resumed=resumed)
             try:
                 info = await client.open(ctx.task_id, input["file_id"], options.to_dict(),
                                          source=input.get("file_name", "data.json"), checkpoint=checkpoint)

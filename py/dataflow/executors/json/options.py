@@ -1,14 +1,25 @@
-"""What the user chose for a JSON task (operation, output form, limits), validated. Standard library only."""
+"""What the user chose for a JSON task (operation, output form, limits), validated. Standard library and
+the JSON errors only."""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, fields
 from typing import Any
+
+from dataflow.executors.json.errors import SchemaError
 
 OPERATIONS = ("inspect", "clean", "split", "convert", "compress", "decompress")
 FORMATS = ("auto", "json", "jsonl")
 MB = 1024 * 1024
+TYPE_NAMES = ("object", "array", "string", "number", "integer", "boolean", "null")  # JSON Schema's types
+# Keywords whose value is a schema, an object of schemas or a list of schemas (draft 2020-12 and 7).
+ONE_SCHEMA = ("additionalProperties", "items", "additionalItems", "contains", "not", "if", "then", "else",
+              "propertyNames", "unevaluatedItems", "unevaluatedProperties")
+SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems", "items")
+BAD_ESCAPE = re.compile(r"~(?![01])")  # RFC 6901: "~" only as ~0 ("~") and ~1 ("/")
 MAX_DEPTH_CEILING = 900  # our own walks recurse once per level; CPython stops at 1,000 frames
 # The options' labels: the form's (kind.py) and the start of every message about a bad value, as
 # OptionField.message() words a whole number ("Records per file: enter a whole number ...").
@@ -59,6 +70,9 @@ class JsonOptions:
         if self.records_path is not None and not (self.records_path == "" or self.records_path.startswith("/")):
             raise ValueError(f"{LABELS['records_path']}: enter a JSON Pointer such as /data/items (it starts "
                              f"with /); got {self.records_path!r}.")
+        if self.records_path and BAD_ESCAPE.search(self.records_path):
+            raise ValueError(f"{LABELS['records_path']}: in a JSON Pointer ~ is written ~0 and / inside a name ~1 "
+                             f"(RFC 6901); got {self.records_path!r}.")
         if self.pretty and self.output_format == "jsonl":
             raise ValueError(f"{LABELS['pretty']}: pretty printing applies to JSON arrays (JSONL holds one record per "
                              f"line): choose No, or JSON array as the output form.")
@@ -75,6 +89,9 @@ class JsonOptions:
             raise ValueError(f"{LABELS['schema']}: the schema is not valid JSON: {error}") from None
         if not isinstance(schema, (dict, bool)):
             raise ValueError(f"{LABELS['schema']}: a JSON Schema is an object (or true/false).")
+        problem = _type_problem(schema, "schema")
+        if problem:
+            raise SchemaError(f"{LABELS['schema']}: {problem}.")
         return schema
 
     def output_form(self, input_form: str) -> str:
@@ -102,6 +119,23 @@ def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
 def _whole(name: str, value: Any, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ValueError(f"{LABELS[name]}: enter a whole number from {low:,} to {high:,}; got {value!r}.")
+
+
+def _type_problem(schema: object, where: str) -> str:
+    """Where `schema` (and the schemas in it) names a `type` JSON Schema does not have, else "": the
+    worker's compiler would refuse it only once the task runs."""
+    if not isinstance(schema, dict):
+        return ""
+    named = schema.get("type")
+    if "type" in schema and not (named in TYPE_NAMES or (isinstance(named, list) and named
+                                                          and all(name in TYPE_NAMES for name in named))):
+        return f"{where}.type must be one of {', '.join(TYPE_NAMES)} (or a list of them); got {named!r}"
+    inner = [(f"{where}.{key}", schema.get(key)) for key in ONE_SCHEMA]
+    inner += [(f"{where}.{key}.{name}", sub) for key in SCHEMA_MAPS if isinstance(schema.get(key), dict)
+              for name, sub in schema[key].items()]
+    inner += [(f"{where}.{key}[{index}]", sub) for key in SCHEMA_LISTS if isinstance(schema.get(key), list)
+              for index, sub in enumerate(schema[key])]
+    return next((problem for path, sub in inner if (problem := _type_problem(sub, path))), "")
 
 
 def size_text(size: int) -> str:

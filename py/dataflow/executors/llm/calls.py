@@ -125,7 +125,7 @@ class Caller:
             reason = redact(str(error), self.api_key)
             if state.note is None and state.attempts < self.options.max_attempts:
                 return replace(state, note=RETRY_NOTE.format(reason=reason[:200]), last=reason), None
-            how = "twice" if state.note is not None else f"after {state.attempts} attempts"
+            how = "twice" if state.note is not None else f"after {state.attempts} tries"
             error_text = f"the answer was not the JSON asked for, {how}: {reason}"
             return state, _with(base, usage=state.usage, error=error_text)
 

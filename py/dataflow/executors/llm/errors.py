@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataflow.core.errors import NonRetryableError
 from dataflow.core.http import TransportError
 
-__all__ = ["AnswerError", "InvalidApiKeyError", "ModelNotFoundError", "RequestTimeoutError", "SchemaError",
-           "TransportError"]
+__all__ = ["AnswerError", "InvalidApiKeyError", "ModelNotFoundError", "OptionError", "RequestTimeoutError",
+           "SchemaError", "TransportError"]
 
 
 class InvalidApiKeyError(NonRetryableError):
@@ -27,3 +27,12 @@ class SchemaError(ValueError):
 
 class AnswerError(ValueError):
     """The model's answer is not the JSON asked for; the message says why."""
+
+
+class OptionError(ValueError):
+    """An option cannot be used; `option` names it (the page marks that field), the message starts
+    with its label."""
+
+    def __init__(self, message: str, option: str):
+        super().__init__(message)
+        self.option = option

@@ -21,7 +21,7 @@ from dataflow.core.executor import ExecutionContext
 from dataflow.executors.llm.calls import Caller
 from dataflow.executors.llm.limiter import Limiters
 from dataflow.executors.llm.options import API_KEY, LlmOptions
-from dataflow.executors.llm.output import records_file, summary_markdown, totals
+from dataflow.executors.llm.output import record_name, records_file, summary_markdown, totals
 from dataflow.executors.llm.records import Item, RecordSource, items_from_records
 from dataflow.executors.llm.store import AnswerStore, Outcome, Tries, summary_key
 from dataflow.executors.llm.transport import HttpTransport
@@ -49,8 +49,9 @@ class LlmExecutor:
 
     async def execute(self, input: dict[str, Any], ctx: ExecutionContext) -> dict[str, Any]:  # noqa: A002
         """Raises SecretMissingError without a key, InvalidApiKeyError, ModelNotFoundError, RetryAfterError
-        (a long provider wait), NonRetryableError for bad options or records, and TaskPausedError /
-        TaskCancelledError when stopped (in-flight requests are aborted; stored answers stay)."""
+        (a long provider wait), NonRetryableError for bad options or records or when every record
+        failed (naming the first reason; the stored outcomes are cleared so a Retry sends them all),
+        and TaskPausedError / TaskCancelledError when stopped (in-flight requests are aborted; stored answers stay)."""
         try:
             options = LlmOptions.from_dict(input.get("options"))
         except ValueError as error:
@@ -59,6 +60,8 @@ class LlmExecutor:
         if options.needs_key and not api_key:
             raise SecretMissingError("This task needs the provider's API key (kept in memory only, so it is "
                                      "asked for again after a reload).", names=(API_KEY,))
+        if not ctx.is_resume:  # a large file takes seconds to read: the row says so rather than a silent 0 %
+            ctx.report_progress(0.0, "Reading the records…")
         records = await _checked(await self.source.records(input), options.output_key)
         items: list[Item] = []
         for start in range(0, len(records), SLICE):  # a large file: yield to the page between slices
@@ -72,7 +75,13 @@ class LlmExecutor:
         run.tries = await store.load_tries() if any(outcome is None for outcome in outcomes) else {}
         await run.go([item for item in items if outcomes[item.index] is None], options.concurrency)
         ctx.raise_if_cancelled()
-        return await self._finish(ctx, input, options, records, [o for o in outcomes if o is not None])
+        finished = [outcome for outcome in outcomes if outcome is not None]
+        if finished and all(outcome.answer is None for outcome in finished):
+            await store.clear()  # so that Retry (after fixing the cause) sends every record again
+            first = finished[0]
+            raise NonRetryableError(f"No record was enriched: all {len(finished):,} failed. The first, record "
+                                    f"{record_name(first.index)}: {first.error}")
+        return await self._finish(ctx, input, options, records, finished)
 
     async def _finish(self, ctx: ExecutionContext, input: dict[str, Any], options: LlmOptions,  # noqa: A002
                       records: Sequence[dict[str, Any]], outcomes: list[Outcome]) -> dict[str, Any]:
@@ -96,14 +105,15 @@ async def _checked(records: Sequence[Any], key: str) -> list[dict[str, Any]]:
     """The records as a list of dicts; NonRetryableError for one that is not an object or already has
     the output key (it must stay unchanged)."""
     checked = list(records)
-    for number, record in enumerate(checked, 1):
-        if number % SLICE == 0:
+    for index, record in enumerate(checked):
+        if (index + 1) % SLICE == 0:
             await asyncio.sleep(0)
         if not isinstance(record, dict):
-            raise NonRetryableError(f"Record {number} is not a JSON object (it is {type(record).__name__}).")
+            raise NonRetryableError(f"Record {record_name(index)} is not a JSON object (it is "
+                                    f"{type(record).__name__}).")
         if key in record:
-            raise NonRetryableError(f"Record {number} already has a field {key!r}; choose another output key "
-                                    "so the source records stay unchanged.")
+            raise NonRetryableError(f"Record {record_name(index)} already has a field {key!r}; choose another "
+                                    "output key so the source records stay unchanged.")
     return checked
 
 

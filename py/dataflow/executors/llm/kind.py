@@ -20,7 +20,7 @@ from dataflow.core.model import TaskState
 from dataflow.core.text import plural
 from dataflow.core.views import Pages, ResultSource, ResultView
 from dataflow.executors.llm.connection import check_connection
-from dataflow.executors.llm.errors import InvalidApiKeyError, ModelNotFoundError
+from dataflow.executors.llm.errors import InvalidApiKeyError, ModelNotFoundError, OptionError
 from dataflow.executors.llm.options import API_KEY, LABELS, LlmOptions
 from dataflow.executors.llm.presets import PRESETS, Preset
 from dataflow.executors.llm.records import records_from_pages
@@ -34,7 +34,7 @@ def schema_from_text(text: str) -> Any:
     try:
         return json.loads(text)
     except ValueError as error:
-        raise ValueError(f"{LABELS['schema']}: the JSON Schema is not valid JSON: {error}") from None
+        raise OptionError(f"{LABELS['schema']}: the JSON Schema is not valid JSON: {error}", "schema") from None
 
 
 def llm_task_input(file_id: str, file_name: str, size: int, options: LlmOptions) -> dict[str, Any]:

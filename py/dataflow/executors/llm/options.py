@@ -5,12 +5,13 @@ prompt, schema, limits, output). A frozen dataclass, JSON in and out; the API ke
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 from urllib.parse import urlsplit
 
-from dataflow.executors.llm.errors import SchemaError
+from dataflow.executors.llm.errors import OptionError, SchemaError
 from dataflow.executors.llm.prompt import PromptError, check_template
 from dataflow.executors.llm.schema import check_schema
 
@@ -27,6 +28,14 @@ LABELS = {"base_url": "Base URL", "model": "Model", "needs_key": "The provider n
           "max_attempts": "Attempts per record", "long_wait": "Longest provider wait per record",
           "temperature": "Temperature", "price_in": "Price per million tokens in",
           "price_out": "Price per million tokens out"}
+# The numbers' ranges (the provider section's min and max; a unit test compares): whole numbers, and
+# decimals that must also be finite. Out of range is refused, never clamped.
+WHOLE = {"max_chars": (0, 10_000_000), "chunk_chars": (0, 10_000_000), "concurrency": (1, 64),
+         "requests_per_minute": (0, 100_000), "max_attempts": (1, 20)}
+DECIMAL: dict[str, tuple[float, float | None]] = {
+    "temperature": (0.0, 2.0), "price_in": (0.0, 1_000_000.0), "price_out": (0.0, 1_000_000.0),
+    "timeout": (0.0, None), "long_wait": (0.0, None)}
+POSITIVE = ("timeout", "long_wait")  # seconds: more than 0 and finite (not in the form: no ceiling)
 
 
 @dataclass(frozen=True)
@@ -55,23 +64,17 @@ class LlmOptions:
         self._check_types()
         parts = urlsplit(self.base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(_bad("base_url", f"enter an address that starts with http:// or https://; "
-                                              f"got {self.base_url!r}"))
+            raise _refuse("base_url", f"enter an address that starts with http:// or https://; "
+                                      f"got {self.base_url!r}")
         if not self.model.strip():
-            raise ValueError(_bad("model", "enter the name of a model"))
+            raise _refuse("model", "enter the name of a model")
         if self.output_format not in FORMATS:
-            raise ValueError(_bad("output_format", f"choose one of {', '.join(FORMATS)}; got {self.output_format!r}"))
+            raise _refuse("output_format", f"choose one of {', '.join(FORMATS)}; got {self.output_format!r}")
         if not self.output_key:
-            raise ValueError(_bad("output_key", "must not be empty"))
-        for name in ("max_chars", "chunk_chars", "requests_per_minute", "price_in", "price_out"):
-            if getattr(self, name) < 0:
-                raise ValueError(_bad(name, f"must not be negative; got {getattr(self, name)!r}"))
-        for name in ("concurrency", "max_attempts"):
-            if getattr(self, name) < 1:
-                raise ValueError(_bad(name, f"must be at least 1; got {getattr(self, name)!r}"))
-        for name in ("timeout", "long_wait"):
-            if getattr(self, name) <= 0:
-                raise ValueError(_bad(name, f"must be more than 0 seconds; got {getattr(self, name)!r}"))
+            raise _refuse("output_key", "must not be empty")
+        if self.text_path and not all(self.text_path.split(".")):  # "a..b" would miss in every record
+            raise _refuse("text_path", f"enter names joined by single dots, such as fields.description or "
+                                       f"authors.0.name; got {self.text_path!r}")
         self._check_prompt_and_schema()
 
     def _check_prompt_and_schema(self) -> None:
@@ -79,25 +82,26 @@ class LlmOptions:
             try:
                 check_template(self.prompt)  # a typo would send the template without the text, paid
             except PromptError as error:
-                raise PromptError(_bad("prompt", str(error))) from error
+                raise _refuse("prompt", str(error)) from error
         if self.schema is not None:
             if not self.prompt:
-                raise ValueError(_bad("schema", "a JSON Schema goes with a prompt of your own"))
+                raise _refuse("schema", "a JSON Schema goes with a prompt of your own")
             try:
                 check_schema(self.schema)
             except SchemaError as error:
-                raise ValueError(_bad("schema", str(error))) from error
+                raise _refuse("schema", str(error)) from error
 
     def _check_types(self) -> None:
-        """ValueError for a value of the wrong JSON type; whole numbers are accepted for decimals."""
+        """OptionError for a value of the wrong JSON type or a number out of its range (WHOLE,
+        DECIMAL); whole numbers are accepted for decimals."""
         for spec in fields(self):
             value, default = getattr(self, spec.name), spec.default
-            if spec.name in ("schema", "extra"):
-                continue
-            if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
-                object.__setattr__(self, spec.name, float(value))
-            elif type(value) is not type(default):
-                raise ValueError(_bad(spec.name, f"must be {_KIND[type(default)]}; got {value!r}"))
+            if spec.name in WHOLE:
+                _check_whole(spec.name, value)
+            elif spec.name in DECIMAL:
+                object.__setattr__(self, spec.name, _checked_decimal(spec.name, value))
+            elif spec.name not in ("schema", "extra") and type(value) is not type(default):
+                raise _refuse(spec.name, f"must be {_KIND[type(default)]}; got {value!r}")
 
     @property
     def endpoint(self) -> str:
@@ -125,3 +129,38 @@ class LlmOptions:
 def _bad(name: str, problem: str) -> str:
     """A message about option `name`, in the words of its label: "Model: enter the name of a model."."""
     return f"{LABELS[name]}: {problem.rstrip('.')}."
+
+
+def _refuse(name: str, problem: str) -> OptionError:
+    """The error about option `name` (see _bad), naming it for the form."""
+    return OptionError(_bad(name, problem), name)
+
+
+def _got(value: Any) -> str:
+    """What was typed, in a message: "the field is empty", "got 2.5"."""
+    if value is None:
+        return "the field is empty"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "got something that is not a finite number"
+    return f"got {value!r}"
+
+
+def _check_whole(name: str, value: Any) -> None:
+    """OptionError unless `value` is a whole number in WHOLE[name] (None: an empty field)."""
+    low, high = WHOLE[name]
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise _refuse(name, f"enter a whole number from {low:,} to {high:,}; {_got(value)}")
+
+
+def _checked_decimal(name: str, value: Any) -> float:
+    """`value` as a float when it is a finite number in DECIMAL[name] (more than 0 for POSITIVE
+    ones); else OptionError (None: an empty field)."""
+    low, high = DECIMAL[name]
+    number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else math.nan
+    if name in POSITIVE:
+        fits, wanted = 0 < number < math.inf, "more than 0"
+    else:
+        fits, wanted = low <= number <= (high or 0.0), f"from {low:,.0f} to {high or 0.0:,.0f}"
+    if not fits:  # NaN fails every comparison
+        raise _refuse(name, f"enter a number {wanted}; {_got(value)}")
+    return number

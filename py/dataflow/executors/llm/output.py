@@ -21,6 +21,12 @@ TOP_KEYWORDS = 20
 LISTED_FAILURES = 100
 
 
+def record_name(index: int) -> str:
+    """A record as messages and the summary name it, numbered from 1 with its position (from 0) in
+    the file's array or lines: "#6 (position 5 from 0)"."""
+    return f"#{index + 1} (position {index} from 0)"
+
+
 def enriched(record: dict[str, Any], outcome: Outcome, key: str) -> dict[str, Any]:
     """`record` with `outcome` under `key` (the record itself is not changed)."""
     value: dict[str, Any] = dict(outcome.answer) if outcome.answer is not None else {"_error": outcome.error}
@@ -103,8 +109,9 @@ def _failures(outcomes: Sequence[Outcome]) -> list[str]:
     failed = [outcome for outcome in outcomes if outcome.answer is None]
     if not failed:
         return []
-    lines = ["", "## Records that failed", "", "| record | reason |", "|---|---|"]
-    lines += [f"| {outcome.index + 1} | {_cell(outcome.error)} |" for outcome in failed[:LISTED_FAILURES]]
+    lines = ["", "## Records that failed", "", "Records are numbered from 1; their position in the file counts from 0.",
+             "", "| record | reason |", "|---|---|"]
+    lines += [f"| {record_name(outcome.index)} | {_cell(outcome.error)} |" for outcome in failed[:LISTED_FAILURES]]
     if len(failed) > LISTED_FAILURES:
         lines.append(f"\n…and {len(failed) - LISTED_FAILURES} more.")
     return lines

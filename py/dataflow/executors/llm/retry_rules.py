@@ -62,8 +62,9 @@ def _provider_message(body: bytes) -> str:
 
 
 def gave_up(attempts: int, reason: str) -> str:
-    """A record's error once its `attempts` (requests sent, in every task attempt) are spent."""
-    return f"gave up after {attempts} attempt{'s' if attempts != 1 else ''}; last: {reason}"
+    """A record's error once its `attempts` (requests sent, in every task attempt) are spent, in
+    "tries" so that it is not read as the task's attempts ("Attempt 1 of 4" on the row)."""
+    return f"gave up after {attempts} tr{'ies' if attempts != 1 else 'y'}; last: {reason}"
 
 
 def decide(*, status: int | None, headers: Mapping[str, str], attempt: int, now: float, reason: str,

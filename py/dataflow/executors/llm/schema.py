@@ -16,16 +16,22 @@ SUPPORTED = frozenset({"type", "enum", "const", "properties", "required", "addit
                        "minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum", "anyOf",
                        "title", "description", "$schema", "default"})
 _TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
+TYPE_NAMES = ("object", "array", "string", "number", "integer", "boolean", "null")
 
 
 def check_schema(schema: Any, where: str = "schema") -> None:
-    """Raise SchemaError if `schema` is not an object or uses an unsupported keyword (named)."""
+    """Raise SchemaError if `schema` is not an object, uses an unsupported keyword (named) or names
+    a type JSON Schema does not have."""
     if not isinstance(schema, dict):
         raise SchemaError(f"{where} must be a JSON object")
     unknown = sorted(set(schema) - SUPPORTED)
     if unknown:
         raise SchemaError(f"{where} uses {', '.join(unknown)}, which this app does not check; "
                           f"supported: {', '.join(sorted(SUPPORTED - {'title', 'description', '$schema', 'default'}))}")
+    named = schema.get("type")
+    if "type" in schema and not (named in TYPE_NAMES or (isinstance(named, list) and named
+                                                          and all(name in TYPE_NAMES for name in named))):
+        raise SchemaError(f"{where}.type must be one of {', '.join(TYPE_NAMES)} (or a list of them); got {named!r}")
     for name, sub in (schema.get("properties") or {}).items():
         check_schema(sub, f"{where}.properties.{name}")
     if isinstance(schema.get("items"), dict):

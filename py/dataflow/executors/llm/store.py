@@ -124,6 +124,11 @@ class AnswerStore:
                 outcomes[index] = None
         return outcomes
 
+    async def clear(self) -> None:
+        """Forget every stored answer and try, so the task's next attempt sends every record again."""
+        await self.blobs.delete_prefix(answers_prefix(self.task_id))
+        await self.blobs.delete_prefix(tries_prefix(self.task_id))
+
     async def put_tries(self, tries: Tries) -> None:
         await self.blobs.put(tries_key(self.task_id, tries.index), tries.to_json(), "application/json")
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from dataflow.core.views import Block, Cell, Counts, Facts, Notes, ResultSource, ResultView, Row, Table, cut
 from dataflow.executors.json.view import PREVIEW_RECORDS, as_object, head_records, value_cell
+from dataflow.executors.llm.output import record_name
 from dataflow.executors.llm.records import MISSING, as_text, lookup
 
 SOURCE_CHARS = 160  # of a record's text beside its answer
@@ -40,8 +41,8 @@ async def llm_view(result: dict[str, Any], options: dict[str, Any], source: Resu
     if failed or sections:
         blocks.append(Notes("Records that failed", tuple(failed) or ("None",)))
     elif records:  # no summary stored: what the shown records say
-        shown = tuple(f"Record {number}: {as_object(record.get(key))['_error']}"
-                      for number, record in enumerate(records, 1) if _failed(record, key))
+        shown = tuple(f"Record {record_name(index)}: {as_object(record.get(key))['_error']}"
+                      for index, record in enumerate(records) if _failed(record, key))
         blocks.append(Notes("Failed among the records shown", shown or ("None",)))
     for heading, title in CHARTS:
         rows = sections.get(heading) or (_counted(records, key, heading) if not sections else [])

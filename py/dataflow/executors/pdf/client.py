@@ -48,6 +48,9 @@ class PdfResult(TypedDict):
 
 
 class PdfClient(Protocol):
+    @property
+    def ready(self) -> bool: ...
+
     async def open(self, task_id: str, file_id: str, options: dict[str, Any], *, source: str,
                    password: str | None) -> OpenInfo: ...
 

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from dataflow.core.executor import ExecutionContext
-from dataflow.core.runs import ensure_run, leased, next_size
+from dataflow.core.runs import ensure_run, leased, next_size, say_starting
 from dataflow.executors.pdf.client import ClientPool, PdfClient, PdfResult
 from dataflow.executors.pdf.errors import FileTooLargeError, MissingPartsError
 from dataflow.executors.pdf.options import MB, PdfOptions
@@ -57,6 +57,7 @@ class PdfExecutor:
             raise FileTooLargeError(f"The file is {int(input['size']) / MB:.1f} MB; the limit is "
                                     f"{options.max_file_bytes / MB:.0f} MB.")
         async with leased(self.pool, ctx.task_id) as client:
+            say_starting(ctx, client, "PDF engine", resumed=ctx.is_resume)
             info = await client.open(ctx.task_id, input["file_id"], input.get("options") or {},
                                      source=input.get("file_name", "document.pdf"),
                                      password=ctx.secrets.get(PASSWORD))
