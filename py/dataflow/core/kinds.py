@@ -318,7 +318,7 @@ class KindRegistry:
         return " or ".join(labels) or "no files (no kinds are registered)"  # a kind with its own input is left out
 
     def intake_title(self) -> str:
-        """The heading of the intake for people, each kind's noun: "Add PDFs, CSV files or images"."""
+        """The heading of the intake for people, each kind's noun: "Add images, CSV files or spreadsheets"."""
         nouns = [f"{kind.noun}s" for kind in self._kinds.values() if kind.noun]
         if not nouns:
             return "Add files"
