@@ -14,7 +14,7 @@ from dataflow.core.text import plural, size_text
 from dataflow.core.views import ResultSource, ResultView
 from dataflow.executors.pdf.errors import PDF_ERRORS, PasswordRequiredError, WrongPasswordError
 from dataflow.executors.pdf.executor import PASSWORD, pdf_task_input
-from dataflow.executors.pdf.options import PdfOptions
+from dataflow.executors.pdf.options import LABELS, PdfOptions
 from dataflow.executors.pdf.store import pdf_blob_claims
 from dataflow.executors.pdf.view import pdf_view
 
@@ -27,11 +27,11 @@ class PdfKind(ExecutorKind[PdfOptions]):
                           errors=frozenset({PasswordRequiredError.__name__, WrongPasswordError.__name__}))
     errors = PDF_ERRORS
     form = (
-        OptionField("mode", "Extract", choices=(("complete", "Everything (text, images, metadata)"),
-                                                ("text", "Text only"), ("images", "Images only"))),
-        OptionField("max_images", "Maximum images", minimum=0, maximum=10_000),
-        OptionField("format", "Output", choices=(("zip", "ZIP (text files, images, metadata.json)"),
-                                                 ("json", "JSON (one document, images in base64)"))),
+        OptionField("mode", LABELS["mode"], choices=(("complete", "Everything (text, images, metadata)"),
+                                                     ("text", "Text only"), ("images", "Images only"))),
+        OptionField("max_images", LABELS["max_images"], minimum=0, maximum=10_000),
+        OptionField("format", LABELS["format"], choices=(("zip", "ZIP (text files, images, metadata.json)"),
+                                                         ("json", "JSON (one document, images in base64)"))),
     )
 
     def parse_options(self, data: Mapping[str, Any] | None) -> PdfOptions:
