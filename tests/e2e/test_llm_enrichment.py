@@ -161,27 +161,41 @@ def test_a_reload_sends_no_finished_record_again_and_the_output_equals_an_uninte
     assert download(app, target)[1] == reference(records)
 
 
-def test_after_a_reload_the_key_typed_again_in_the_provider_section_unlocks_every_waiting_task(app, server):
+def test_after_a_reload_the_key_typed_again_in_the_provider_section_unlocks_every_waiting_task(app, server, watch):
     server.script("rec-", *[Reply(delay=0.2) for _ in range(1000)])
-    configure(app, server, concurrency=2)
-    enrich_file(app, "first.jsonl", as_jsonl(make_records(30)))
-    enrich_file(app, "second.jsonl", as_jsonl(make_records(30)))
-    row(app, "second.jsonl").wait_for()
-    app.wait_for_function("() => parseInt(document.querySelector('li.task .message')?.textContent || '0') >= 2",
-                          timeout=120_000)
-    app.reload()
-    assert wait_for_app_state(app) == "ready"
-    wait_engine(app)
-    for name in ("first.jsonl", "second.jsonl"):
-        assert wait_status(app, name, "failed").locator(".badge").text_content() == "Needs API key"
-    key = app.locator("#llm-section").get_by_label("API key")
-    assert key.input_value() == ""  # memory only: gone with the reload
-    key.fill(GOOD_KEY)
-    key.press("Tab")  # one action for every waiting task of this provider
-    expect(app.locator("#notices")).to_contain_text(f"The key was given to 2 tasks of {server.base_url}")
-    for name in ("first.jsonl", "second.jsonl"):
-        wait_status(app, name, "completed", timeout=180_000)
-    assert min(per_record_counts(server, 30)) == 2  # each file's records: one request each per file
+    with LlmTestServer() as other:  # a second provider, whose long wait holds only its own tasks
+        watch.allowed.add(other.base_url.removesuffix("/v1"))
+        other.script("wait-", Reply.rate_limited({"Retry-After": "600"}))  # over long_wait: the task waits
+        configure(app, other)
+        enrich_file(app, "later.jsonl", as_jsonl([{"id": 0, "fields": {"description": "wait-0000 Alice at ACME"}}]))
+        expect(row(app, "later.jsonl").locator(".badge")).to_have_text("Waiting to retry")
+        configure(app, server, concurrency=2)
+        enrich_file(app, "first.jsonl", as_jsonl(make_records(30)))
+        enrich_file(app, "second.jsonl", as_jsonl(make_records(30)))
+        row(app, "second.jsonl").wait_for()
+        expect(row(app, "first.jsonl").locator(".message")).to_have_text(re.compile(r"^([2-9]|[1-9]\d)\b"),
+                                                                          timeout=120_000)  # 2 records or more done
+        app.reload()
+        assert wait_for_app_state(app) == "ready"
+        wait_engine(app)
+        for name in ("first.jsonl", "second.jsonl", "later.jsonl"):
+            assert wait_status(app, name, "failed").locator(".badge").text_content() == "Needs API key"
+        later = row(app, "later.jsonl")  # asks now, not in 10 minutes, and its wait goes on meanwhile
+        expect(later.locator(".retry-in")).to_have_text(re.compile(r"Retrying in 9:\d\d once the API key is entered"))
+        key = app.locator("#llm-section").get_by_label("API key")
+        assert key.input_value() == ""  # memory only: gone with the reload
+        key.fill(GOOD_KEY)
+        key.press("Tab")  # one action for every waiting task of this provider
+        expect(app.locator("#notices")).to_contain_text(f"The key was given to 2 tasks of {server.base_url}")
+        later.get_by_label("API key for later.jsonl").fill(GOOD_KEY)
+        later.get_by_role("button", name="Use this key").click()
+        expect(later.locator(".badge")).to_have_text("Waiting to retry")
+        expect(later.locator(".retry-in")).to_have_text(re.compile(r"^Retrying in 9:\d\d$"))
+        for name in ("first.jsonl", "second.jsonl"):
+            wait_status(app, name, "completed", timeout=180_000)
+        assert min(per_record_counts(server, 30)) == 2  # each file's records: one request each per file
+        assert other.count("wait-") == 1  # the provider's wait is honoured across the reload
+    only_status_errors(watch)
 
 
 def test_a_retry_after_of_two_seconds_delays_that_record_at_least_two_seconds(app, server, watch):
