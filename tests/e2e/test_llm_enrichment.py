@@ -23,7 +23,16 @@ from dataflow.executors.llm.options import API_KEY
 from dataflow.executors.llm.stream_transport import StreamTransport
 from tests import pdfs
 from tests.e2e.conftest import wait_for_app_state
-from tests.e2e.helpers import LONG_TASKS_AND_MARKS, add_files, download, progress, row, wait_engine, wait_status
+from tests.e2e.helpers import (
+    add_files,
+    assert_not_blocked,
+    download,
+    progress,
+    row,
+    running_window,
+    wait_engine,
+    wait_status,
+)
 from tests.llm_server import GOOD_KEY, MODEL, LlmTestServer, Reply
 
 TEXT_PATH = "fields.description"
@@ -360,50 +369,28 @@ def test_a_completed_pdf_tasks_pages_are_enriched(app, server):
 BLOCKED_MS = 1000
 
 
-def measured_page(context, watch):
-    from tests.e2e.conftest import watch_page
-
-    page = watch_page(context.new_page(), watch)
-    page.add_init_script(LONG_TASKS_AND_MARKS)
-    page.goto("index.html")
-    assert wait_for_app_state(page) == "ready"
-    wait_engine(page)
-    return page
-
-
-def long_tasks_while_running(page, end_status: str) -> tuple[float, list]:
-    marks = page.evaluate("window.__marks")
-    started = min(at for at, status in marks if status == "running")
-    finished = min(at for at, status in marks if status == end_status)
-    entries = page.evaluate("window.__longtasks")
-    assert any(entry[0] < started for entry in entries)  # the observer works: the boot has some
-    return finished - started, [entry for entry in entries if started <= entry[0] <= finished]
-
-
-def test_no_long_task_on_the_main_thread_while_400_records_are_enriched_eight_at_a_time(context, watch, server):
-    page = measured_page(context, watch)
+def test_no_long_task_on_the_main_thread_while_400_records_are_enriched_eight_at_a_time(measured_app, server):
+    page = measured_app
     configure(page, server, concurrency=8)
     enrich_file(page, "many.jsonl", as_jsonl(make_records(400)))  # 50 rounds of 8 requests
     wait_status(page, "many.jsonl", "completed", timeout=300_000)
-    elapsed, during = long_tasks_while_running(page, "completed")
-    print(f"400 records enriched in {elapsed / 1000:.1f} s; main-thread long tasks meanwhile "
-          f"(start ms, duration ms): {during}")
+    started, finished = running_window(page)
     assert server.count() == 400
-    assert all(duration < BLOCKED_MS for _, duration in during), f"the main thread was blocked: {during}"
+    assert_not_blocked(page, f"400 records were enriched in {(finished - started) / 1000:.1f} s", started, finished,
+                       limit_ms=BLOCKED_MS)
     page.close()
 
 
-def test_no_long_task_on_the_main_thread_while_a_large_record_file_is_read(context, watch, server):
-    page = measured_page(context, watch)
+def test_no_long_task_on_the_main_thread_while_a_large_record_file_is_read(measured_app, watch, server):
+    page = measured_app
     configure(page, server, key="sk-wrong-key-000000")  # the records are read, then the first answers stop it
     data = as_jsonl(make_records(20_000))  # reading 50,000 in one call blocked 5.8 s: ~2.3 s for these
     page.set_input_files("#llm-file-input", [{"name": "large.jsonl", "mimeType": "", "buffer": data}],
                          timeout=180_000)
     wait_status(page, "large.jsonl", "failed", timeout=300_000)
-    elapsed, during = long_tasks_while_running(page, "failed")
-    print(f"{len(data) / 2**20:.1f} MB of records read in {elapsed / 1000:.1f} s; main-thread long tasks "
-          f"meanwhile (start ms, duration ms): {during}")
+    started, finished = running_window(page, "failed")
     assert server.count() >= 1  # the records were read: requests went out
     only_status_errors(watch)
-    assert all(duration < BLOCKED_MS for _, duration in during), f"the main thread was blocked: {during}"
+    assert_not_blocked(page, f"{len(data) / 2**20:.1f} MB of records were read in {(finished - started) / 1000:.1f} s",
+                       started, finished, limit_ms=BLOCKED_MS)
     page.close()
