@@ -28,16 +28,13 @@ import direct  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 from tests.e2e.conftest import CHROMIUM_ARGS  # noqa: E402
-from tests.e2e.helpers import add_files, finished_history, wait_engine  # noqa: E402
+from tests.e2e.helpers import LONG_TASKS, add_files, finished_history, wait_engine  # noqa: E402
 from tools.chromium import BUNDLED, find_chromium  # noqa: E402
 from tools.serve import make_server  # noqa: E402
 
-LONGTASKS = """
-window.__longtasks = [];
+# the tests' long-task observer (window.__longtasks), and the first time each <body data-*> value is seen
+LONGTASKS = LONG_TASKS + """
 window.__marks = {};
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) window.__longtasks.push([e.startTime, e.duration]);
-}).observe({type: 'longtask', buffered: true});
 new MutationObserver(() => {
   const body = document.body;
   if (!body) return;

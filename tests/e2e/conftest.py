@@ -146,6 +146,19 @@ def open_app(page):
     return open_app
 
 
+@pytest.fixture
+def measured_app(page):
+    """The app, booted, in a page that records its main thread's long tasks from its first script
+    on and each row's status changes (helpers.LONG_TASKS_AND_MARKS); watched like any test's page."""
+    from tests.e2e.helpers import LONG_TASKS_AND_MARKS, wait_engine
+
+    page.add_init_script(LONG_TASKS_AND_MARKS)
+    page.goto("index.html")
+    assert wait_for_app_state(page) == "ready"
+    wait_engine(page)
+    return page
+
+
 @pytest.fixture(scope="session")
 def run_reference():
     """The files an uninterrupted run makes, computed with the same service under CPython."""

@@ -128,8 +128,30 @@ def long_tasks(page: Page, since: float = 0.0, until: float = float("inf")) -> l
     return [entry for entry in page.evaluate("window.__longtasks") if since <= entry[0] <= until]
 
 
-def assert_not_blocked(tasks: list[list[float]], what: str) -> None:
-    """Print every long task seen while `what` ran; fail if one blocked for BLOCKING_MS or more."""
+def observe_long_tasks(page: Page) -> float:
+    """Start recording long tasks in a page already open (window.__longtasks); returns the page's
+    time now (performance.now(), ms), from which to read them."""
+    page.evaluate(f"() => {{ {LONG_TASKS} }}")
+    return page.evaluate("performance.now()")
+
+
+def running_window(page: Page, end_status: str = "completed") -> tuple[float, float]:
+    """(started, finished): when the first row began running and first reached `end_status` (ms,
+    the page's performance.now()), from a page opened with LONG_TASKS_AND_MARKS; fails if the
+    observer saw no long task during the boot (then it would not be working)."""
+    marks = page.evaluate("window.__marks")
+    started = min(at for at, status in marks if status == "running")
+    finished = min(at for at, status in marks if status == end_status)
+    assert long_tasks(page, until=started)  # the observer works: the boot has some
+    return started, finished
+
+
+def assert_not_blocked(page: Page, what: str, since: float = 0.0, until: float = float("inf"), *,
+                       limit_ms: float = BLOCKING_MS) -> None:
+    """Print every long task of the page that started in [since, until] (ms, its performance.now()),
+    while `what` ran; fail if one blocked for `limit_ms` or more."""
+    tasks = long_tasks(page, since, until)
     print(f"main-thread long tasks (start ms, duration ms) while {what}: {tasks}")
-    blocking = [entry for entry in tasks if entry[1] >= BLOCKING_MS]
-    assert blocking == [], f"the main thread was blocked >= {BLOCKING_MS} ms while {what}: {blocking}"
+    blocking = [entry for entry in tasks if entry[1] >= limit_ms]
+    assert blocking == [], f"the main thread was blocked >= {limit_ms} ms while {what}: {blocking}"
+

@@ -23,7 +23,16 @@ from dataflow.executors.llm.options import API_KEY
 from dataflow.executors.llm.stream_transport import StreamTransport
 from tests import pdfs
 from tests.e2e.conftest import wait_for_app_state
-from tests.e2e.helpers import LONG_TASKS_AND_MARKS, add_files, download, progress, row, wait_engine, wait_status
+from tests.e2e.helpers import (
+    add_files,
+    assert_not_blocked,
+    download,
+    progress,
+    row,
+    running_window,
+    wait_engine,
+    wait_status,
+)
 from tests.llm_server import GOOD_KEY, MODEL, LlmTestServer, Reply
 
 TEXT_PATH = "fields.description"
@@ -161,27 +170,41 @@ def test_a_reload_sends_no_finished_record_again_and_the_output_equals_an_uninte
     assert download(app, target)[1] == reference(records)
 
 
-def test_after_a_reload_the_key_typed_again_in_the_provider_section_unlocks_every_waiting_task(app, server):
+def test_after_a_reload_the_key_typed_again_in_the_provider_section_unlocks_every_waiting_task(app, server, watch):
     server.script("rec-", *[Reply(delay=0.2) for _ in range(1000)])
-    configure(app, server, concurrency=2)
-    enrich_file(app, "first.jsonl", as_jsonl(make_records(30)))
-    enrich_file(app, "second.jsonl", as_jsonl(make_records(30)))
-    row(app, "second.jsonl").wait_for()
-    app.wait_for_function("() => parseInt(document.querySelector('li.task .message')?.textContent || '0') >= 2",
-                          timeout=120_000)
-    app.reload()
-    assert wait_for_app_state(app) == "ready"
-    wait_engine(app)
-    for name in ("first.jsonl", "second.jsonl"):
-        assert wait_status(app, name, "failed").locator(".badge").text_content() == "Needs API key"
-    key = app.locator("#llm-section").get_by_label("API key")
-    assert key.input_value() == ""  # memory only: gone with the reload
-    key.fill(GOOD_KEY)
-    key.press("Tab")  # one action for every waiting task of this provider
-    expect(app.locator("#notices")).to_contain_text(f"The key was given to 2 tasks of {server.base_url}")
-    for name in ("first.jsonl", "second.jsonl"):
-        wait_status(app, name, "completed", timeout=180_000)
-    assert min(per_record_counts(server, 30)) == 2  # each file's records: one request each per file
+    with LlmTestServer() as other:  # a second provider, whose long wait holds only its own tasks
+        watch.allowed.add(other.base_url.removesuffix("/v1"))
+        other.script("wait-", Reply.rate_limited({"Retry-After": "600"}))  # over long_wait: the task waits
+        configure(app, other)
+        enrich_file(app, "later.jsonl", as_jsonl([{"id": 0, "fields": {"description": "wait-0000 Alice at ACME"}}]))
+        expect(row(app, "later.jsonl").locator(".badge")).to_have_text("Waiting to retry")
+        configure(app, server, concurrency=2)
+        enrich_file(app, "first.jsonl", as_jsonl(make_records(30)))
+        enrich_file(app, "second.jsonl", as_jsonl(make_records(30)))
+        row(app, "second.jsonl").wait_for()
+        expect(row(app, "first.jsonl").locator(".message")).to_have_text(re.compile(r"^([2-9]|[1-9]\d)\b"),
+                                                                          timeout=120_000)  # 2 records or more done
+        app.reload()
+        assert wait_for_app_state(app) == "ready"
+        wait_engine(app)
+        for name in ("first.jsonl", "second.jsonl", "later.jsonl"):
+            assert wait_status(app, name, "failed").locator(".badge").text_content() == "Needs API key"
+        later = row(app, "later.jsonl")  # asks now, not in 10 minutes, and its wait goes on meanwhile
+        expect(later.locator(".retry-in")).to_have_text(re.compile(r"Retrying in 9:\d\d once the API key is entered"))
+        key = app.locator("#llm-section").get_by_label("API key")
+        assert key.input_value() == ""  # memory only: gone with the reload
+        key.fill(GOOD_KEY)
+        key.press("Tab")  # one action for every waiting task of this provider
+        expect(app.locator("#notices")).to_contain_text(f"The key was given to 2 tasks of {server.base_url}")
+        later.get_by_label("API key for later.jsonl").fill(GOOD_KEY)
+        later.get_by_role("button", name="Use this key").click()
+        expect(later.locator(".badge")).to_have_text("Waiting to retry")
+        expect(later.locator(".retry-in")).to_have_text(re.compile(r"^Retrying in 9:\d\d$"))
+        for name in ("first.jsonl", "second.jsonl"):
+            wait_status(app, name, "completed", timeout=180_000)
+        assert min(per_record_counts(server, 30)) == 2  # each file's records: one request each per file
+        assert other.count("wait-") == 1  # the provider's wait is honoured across the reload
+    only_status_errors(watch)
 
 
 def test_a_retry_after_of_two_seconds_delays_that_record_at_least_two_seconds(app, server, watch):
@@ -356,50 +379,28 @@ def test_a_completed_pdf_tasks_pages_are_enriched(app, server):
 BLOCKED_MS = 1000
 
 
-def measured_page(context, watch):
-    from tests.e2e.conftest import watch_page
-
-    page = watch_page(context.new_page(), watch)
-    page.add_init_script(LONG_TASKS_AND_MARKS)
-    page.goto("index.html")
-    assert wait_for_app_state(page) == "ready"
-    wait_engine(page)
-    return page
-
-
-def long_tasks_while_running(page, end_status: str) -> tuple[float, list]:
-    marks = page.evaluate("window.__marks")
-    started = min(at for at, status in marks if status == "running")
-    finished = min(at for at, status in marks if status == end_status)
-    entries = page.evaluate("window.__longtasks")
-    assert any(entry[0] < started for entry in entries)  # the observer works: the boot has some
-    return finished - started, [entry for entry in entries if started <= entry[0] <= finished]
-
-
-def test_no_long_task_on_the_main_thread_while_400_records_are_enriched_eight_at_a_time(context, watch, server):
-    page = measured_page(context, watch)
+def test_no_long_task_on_the_main_thread_while_400_records_are_enriched_eight_at_a_time(measured_app, server):
+    page = measured_app
     configure(page, server, concurrency=8)
     enrich_file(page, "many.jsonl", as_jsonl(make_records(400)))  # 50 rounds of 8 requests
     wait_status(page, "many.jsonl", "completed", timeout=300_000)
-    elapsed, during = long_tasks_while_running(page, "completed")
-    print(f"400 records enriched in {elapsed / 1000:.1f} s; main-thread long tasks meanwhile "
-          f"(start ms, duration ms): {during}")
+    started, finished = running_window(page)
     assert server.count() == 400
-    assert all(duration < BLOCKED_MS for _, duration in during), f"the main thread was blocked: {during}"
+    assert_not_blocked(page, f"400 records were enriched in {(finished - started) / 1000:.1f} s", started, finished,
+                       limit_ms=BLOCKED_MS)
     page.close()
 
 
-def test_no_long_task_on_the_main_thread_while_a_large_record_file_is_read(context, watch, server):
-    page = measured_page(context, watch)
+def test_no_long_task_on_the_main_thread_while_a_large_record_file_is_read(measured_app, watch, server):
+    page = measured_app
     configure(page, server, key="sk-wrong-key-000000")  # the records are read, then the first answers stop it
     data = as_jsonl(make_records(20_000))  # reading 50,000 in one call blocked 5.8 s: ~2.3 s for these
     page.set_input_files("#llm-file-input", [{"name": "large.jsonl", "mimeType": "", "buffer": data}],
                          timeout=180_000)
     wait_status(page, "large.jsonl", "failed", timeout=300_000)
-    elapsed, during = long_tasks_while_running(page, "failed")
-    print(f"{len(data) / 2**20:.1f} MB of records read in {elapsed / 1000:.1f} s; main-thread long tasks "
-          f"meanwhile (start ms, duration ms): {during}")
+    started, finished = running_window(page, "failed")
     assert server.count() >= 1  # the records were read: requests went out
     only_status_errors(watch)
-    assert all(duration < BLOCKED_MS for _, duration in during), f"the main thread was blocked: {during}"
+    assert_not_blocked(page, f"{len(data) / 2**20:.1f} MB of records were read in {(finished - started) / 1000:.1f} s",
+                       started, finished, limit_ms=BLOCKED_MS)
     page.close()

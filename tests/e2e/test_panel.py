@@ -7,11 +7,10 @@ from playwright.sync_api import expect
 from tests import pdfs
 from tests.e2e.conftest import wait_for_app_state, watch_page
 from tests.e2e.helpers import (
-    LONG_TASKS,
     add_files,
     assert_not_blocked,
     finished_history,
-    long_tasks,
+    observe_long_tasks,
     progress,
     row,
     wait_engine,
@@ -253,8 +252,7 @@ def test_two_thousand_finished_tasks_make_a_virtual_list_that_scrolls_to_the_old
     assert 0 < built < 200  # the rows in view, not 2,000
     wait_engine(app)
     app.wait_for_timeout(3000)  # start-up's own work (the blob janitor's first sweep) is over
-    app.evaluate(f"() => {{ {LONG_TASKS} }}")
-    watched = app.evaluate("performance.now()")
+    watched = observe_long_tasks(app)
 
     listing = app.get_by_role("list", name="Tasks")
     listing.focus()  # reachable by keyboard: End scrolls the list to its oldest task
@@ -268,7 +266,7 @@ def test_two_thousand_finished_tasks_make_a_virtual_list_that_scrolls_to_the_old
     assert oldest.get_attribute("aria-posinset") == "2000"
     oldest.get_by_role("button", name="Remove archive-0000.pdf").wait_for()
     scrolled = app.evaluate("performance.now()")
-    assert_not_blocked(long_tasks(app, watched, scrolled), "End scrolled 2,000 rows to the oldest")
+    assert_not_blocked(app, "End scrolled 2,000 rows to the oldest", watched, scrolled)
 
     app.get_by_label("Hide completed").check()
     app.wait_for_function("document.querySelectorAll('li.task').length === 0")
@@ -276,4 +274,4 @@ def test_two_thousand_finished_tasks_make_a_virtual_list_that_scrolls_to_the_old
     app.get_by_label("Hide completed").uncheck()
     newest.wait_for()
     app.wait_for_timeout(1500)  # a clock tick or two of the panel
-    assert_not_blocked(long_tasks(app, scrolled), "Hide completed hid and showed 2,000 rows, then the clock ticked")
+    assert_not_blocked(app, "Hide completed hid and showed 2,000 rows, then the clock ticked", scrolled)

@@ -12,31 +12,23 @@ from fpdf import FPDF
 from playwright.sync_api import expect
 
 from tests import pdfs
+from tests.e2e import viewer
 from tests.e2e.helpers import (
-    LONG_TASKS,
     TASK_TIMEOUT_MS,
     add_files,
     assert_not_blocked,
     download,
-    long_tasks,
+    observe_long_tasks,
     row,
     unzip,
     wait_engine,
     wait_status,
 )
 
-DIALOG = "dialog.viewer"
 SHOWN_BYTES = """async (i) => {
   const response = await fetch(document.querySelectorAll('.gallery-item img')[i].src);
   return [...new Uint8Array(await response.arrayBuffer())];
 }"""
-
-
-def open_viewer(page, name: str):
-    row(page, name).get_by_role("button", name="View").click()
-    dialog = page.locator(DIALOG)
-    dialog.wait_for()
-    return dialog
 
 
 def test_viewer_shows_the_downloaded_text_search_count_and_images(open_app):
@@ -46,7 +38,7 @@ def test_viewer_shows_the_downloaded_text_search_count_and_images(open_app):
     words = unzip(download(page, wait_status(page, "words.pdf", "completed"))[1])
     pictures = unzip(download(page, wait_status(page, "pictures.pdf", "completed"))[1])
 
-    dialog = open_viewer(page, "words.pdf")
+    dialog = viewer.view(page, "words.pdf")
     assert page.evaluate("document.activeElement.closest('dialog.viewer') !== null")  # focus moved in
     dialog.get_by_label("Page number").fill("3")
     dialog.get_by_label("Page number").press("Enter")
@@ -62,13 +54,12 @@ def test_viewer_shows_the_downloaded_text_search_count_and_images(open_app):
     assert dialog.locator(".page-text mark").count() >= 1
 
     dialog.locator(".page-text").focus()
-    page.keyboard.press("Escape")  # closes the dialog (a search box would take the first Escape itself)
-    page.locator(DIALOG).wait_for(state="detached")
+    viewer.close(page)
     assert page.evaluate("document.activeElement.dataset.action") == "view"  # focus back on the row
     assert page.evaluate("document.activeElement.closest('li.task').querySelector('.task-name').textContent") \
         == "words.pdf"
 
-    dialog = open_viewer(page, "pictures.pdf")
+    dialog = viewer.view(page, "pictures.pdf")
     meta = json.loads(pictures["metadata.json"])
     shown = [image for image in meta["images"] if image["mime"] in ("image/png", "image/jpeg")]
     assert len(shown) < len(meta["images"])  # the CCITT image is a TIFF, which browsers do not draw
@@ -89,9 +80,7 @@ def test_viewer_shows_the_downloaded_text_search_count_and_images(open_app):
     assert full.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [first["width"], first["height"]]
     assert full.get_attribute("alt").startswith(first["name"])
 
-    page.reload()
-    wait_status(page, "words.pdf", "completed")
-    dialog = open_viewer(page, "words.pdf")
+    dialog = viewer.reopen_after_reload(page, "words.pdf")
     dialog.locator('.viewer-pages[data-page="1"]').wait_for()
     expect(dialog.locator(".page-text")).to_have_text(words["text/page-0001.txt"].decode())  # filled as it is read
 
@@ -112,7 +101,7 @@ def test_hostile_text_metadata_and_outline_show_literally_in_the_viewer(open_app
     wait_engine(page)
     add_files(page, {"hostile.pdf": hostile_pdf()})
     wait_status(page, "hostile.pdf", "completed")
-    dialog = open_viewer(page, "hostile.pdf")
+    dialog = viewer.view(page, "hostile.pdf")
     dialog.locator(".page-text").filter(has_text="<script>").wait_for()
     assert "<script>window.__xss=4</script>" in dialog.locator(".page-text").text_content()
     assert "<img src=x onerror=window.__xss=1>" in dialog.locator(".viewer-facts").first.text_content()
@@ -126,9 +115,8 @@ def test_a_2000_page_result_opens_without_blocking_the_main_thread(open_app):
     wait_engine(page)
     add_files(page, {"long.pdf": pdfs.many_pages_pdf(2000, words=12)})
     wait_status(page, "long.pdf", "completed", timeout=4 * TASK_TIMEOUT_MS)
-    page.evaluate(f"() => {{ {LONG_TASKS} }}")
-    started = page.evaluate("performance.now()")
-    dialog = open_viewer(page, "long.pdf")
+    started = observe_long_tasks(page)
+    dialog = viewer.view(page, "long.pdf")
     dialog.locator(".page-text").filter(has_text="Page 1.").wait_for()
     opened = page.evaluate("performance.now()")
     dialog.get_by_label("Page number").fill("1500")
@@ -139,8 +127,8 @@ def test_a_2000_page_result_opens_without_blocking_the_main_thread(open_app):
     dialog.locator('.search-count[data-count="1"]').wait_for(timeout=60_000)
     page.wait_for_timeout(300)  # let the observer deliver the last entries
     print(f"2,000-page result: page 1 shown {opened - started:.0f} ms after the click")
-    assert_not_blocked(long_tasks(page, started, opened), "a 2,000-page result opened")
-    assert_not_blocked(long_tasks(page, opened), "it turned to page 1500 and searched every page")
+    assert_not_blocked(page, "a 2,000-page result opened", started, opened)
+    assert_not_blocked(page, "it turned to page 1500 and searched every page", opened)
     assert dialog.locator(".outline-title").count() == 0
 
 
@@ -155,7 +143,7 @@ def test_the_viewer_works_with_the_keyboard_alone_and_copies_an_image(open_app):
     row(page, "words.pdf").get_by_role("button", name="View").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("dialog", name="Result of words.pdf")).to_be_visible()
-    dialog = page.locator(DIALOG)
+    dialog = page.locator(viewer.DIALOG)
     dialog.locator('.viewer-pages[data-page="1"]').wait_for()
     dialog.locator(".page-text").focus()
     page.keyboard.press("ArrowRight")
@@ -167,14 +155,13 @@ def test_the_viewer_works_with_the_keyboard_alone_and_copies_an_image(open_app):
     page.wait_for_timeout(200)
     assert dialog.locator(".viewer-pages").get_attribute("data-page") == "1"
     dialog.locator(".page-text").focus()
-    page.keyboard.press("Escape")
-    page.locator(DIALOG).wait_for(state="detached")
+    viewer.close(page)
     assert page.evaluate("document.activeElement.closest('li.task').querySelector('.task-name').textContent") \
         == "words.pdf"
 
     row(page, "pictures.pdf").get_by_role("button", name="View").focus()
     page.keyboard.press("Enter")
-    dialog = page.locator(DIALOG)
+    dialog = page.locator(viewer.DIALOG)
     thumbs = dialog.locator("button.thumb")
     thumbs.nth(1).wait_for()
     thumbs.first.focus()

@@ -14,19 +14,17 @@ from playwright.sync_api import expect
 
 from dataflow.core.blobs import MemoryBlobStore, file_key
 from dataflow.executors.json.service import JsonService
+from tests.e2e import viewer
 from tests.e2e.helpers import (
-    LONG_TASKS,
     TASK_TIMEOUT_MS,
     add_files,
     assert_not_blocked,
     download,
-    long_tasks,
-    row,
+    observe_long_tasks,
     wait_engine,
     wait_status,
 )
 from tests.e2e.test_json_workbench import choose
-from tests.e2e.test_viewer import DIALOG, open_viewer
 
 HOSTILE_KEY = "<img src=x onerror=window.__xss=1>"
 HOSTILE_VALUE = "<script>window.__xss=2</script>"
@@ -76,7 +74,7 @@ def test_an_inspection_shows_schema_records_and_problems_as_text_and_reopens_aft
     target = wait_status(page, "chats.jsonl", "completed")
     report = json.loads(download(page, target)[1])
 
-    dialog = open_viewer(page, "chats.jsonl")
+    dialog = viewer.view(page, "chats.jsonl")
     assert page.evaluate("document.activeElement.closest('dialog.viewer') !== null")
     expect(dialog.get_by_role("heading", name="Result of chats.jsonl")).to_be_visible()
     facts = dialog.locator(".viewer-facts").first
@@ -107,13 +105,10 @@ def test_an_inspection_shows_schema_records_and_problems_as_text_and_reopens_aft
     assert dialog.locator("script, img").count() == 0
     assert page.evaluate("window.__xss") is None
 
-    page.keyboard.press("Escape")
-    page.locator(DIALOG).wait_for(state="detached")
+    viewer.close(page)
     assert page.evaluate("document.activeElement.dataset.action") == "view"
 
-    page.reload()
-    wait_status(page, "chats.jsonl", "completed")
-    dialog = open_viewer(page, "chats.jsonl")
+    dialog = viewer.reopen_after_reload(page, "chats.jsonl")
     expect(dialog.locator(".viewer-records tbody tr")).to_have_count(50)
 
 
@@ -129,7 +124,7 @@ def test_a_clean_shows_its_redactions_by_kind_as_the_report_counts_them(open_app
     expected = reference_report(data, "secrets.jsonl", {"operation": "clean"})["result"]["redactions"]["by_kind"]
     assert expected
 
-    dialog = open_viewer(page, "secrets.jsonl")
+    dialog = viewer.view(page, "secrets.jsonl")
     bars = dialog.locator(".viewer-bars li")
     expect(bars).to_have_count(len(expected))
     shown = {bar.get_attribute("data-label"): int(bar.get_attribute("data-count")) for bar in bars.all()}
@@ -149,7 +144,7 @@ def test_copy_puts_a_record_on_the_clipboard_and_says_so_or_says_why_not(open_ap
     choose(page, operation="convert")
     add_files(page, {"few.jsonl": jsonl(records)}, mime="")
     wait_status(page, "few.jsonl", "completed")
-    dialog = open_viewer(page, "few.jsonl")
+    dialog = viewer.view(page, "few.jsonl")
     second = dialog.locator(".viewer-records tbody tr").nth(1)
     second.get_by_role("button", name="Copy Record 2 as JSON").click()
     expect(second.locator(".copy-status")).to_have_text("Copied")
@@ -170,14 +165,12 @@ def test_a_100000_record_result_opens_without_blocking_the_main_thread(open_app)
     page.set_input_files("#file-input", [{"name": "big.jsonl", "mimeType": "", "buffer": jsonl(records)}],
                          timeout=180_000)
     wait_status(page, "big.jsonl", "completed", timeout=4 * TASK_TIMEOUT_MS)
-    page.evaluate(f"() => {{ {LONG_TASKS} }}")
-    started = page.evaluate("performance.now()")
-    row(page, "big.jsonl").get_by_role("button", name="View").click()
-    dialog = page.locator(DIALOG)
+    started = observe_long_tasks(page)
+    dialog = viewer.view(page, "big.jsonl")
     expect(dialog.locator(".viewer-records tbody tr")).to_have_count(50)
     page.locator('dialog.viewer[data-ready="true"] tbody[data-filled="true"]').wait_for()
     opened = page.evaluate("performance.now()") - started
     expect(dialog.locator(".viewer-records .viewer-muted")).to_have_text("The first 50 of 100,000 records")
     page.wait_for_timeout(300)  # let the observer deliver the last entries
     print(f"100,000-record result: viewer ready {opened:.0f} ms after the click")
-    assert_not_blocked(long_tasks(page, started), "a 100,000-record result opened")
+    assert_not_blocked(page, "a 100,000-record result opened", started)

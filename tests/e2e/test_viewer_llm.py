@@ -10,6 +10,7 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e import viewer
 from tests.e2e.helpers import download, row, wait_engine, wait_status
 from tests.e2e.test_llm_enrichment import (
     as_jsonl,
@@ -18,7 +19,6 @@ from tests.e2e.test_llm_enrichment import (
     only_status_errors,
     server,  # noqa: F401 - a fixture
 )
-from tests.e2e.test_viewer import DIALOG, open_viewer
 from tests.llm_server import Reply, answer_for
 
 CONTEXT_ERROR = "This model's maximum context length is 8192 tokens."
@@ -56,7 +56,7 @@ def test_an_enrichment_shows_records_beside_answers_failures_and_the_summarys_se
                 re.findall(r"^\| (positive|negative|neutral) \| (\d+) \|$", summary, re.MULTILINE)}
     assert expected == {"positive": 4, "negative": 4, "neutral": 3}  # record 6 (plain) failed
 
-    dialog = open_viewer(page, "people.jsonl")
+    dialog = viewer.view(page, "people.jsonl")
     expect(dialog.get_by_role("heading", name="Result of people.jsonl")).to_be_visible()
     expect(dialog.locator(".viewer-records tbody tr")).to_have_count(12)
     text = records[0]["fields"]["description"]
@@ -81,11 +81,8 @@ def test_an_enrichment_shows_records_beside_answers_failures_and_the_summarys_se
     keywords = block(dialog, "Most frequent keywords").locator(".viewer-bars li")
     assert keywords.first.get_attribute("data-count") == "11"  # every enriched record names acme and alice
 
-    page.keyboard.press("Escape")
-    page.locator(DIALOG).wait_for(state="detached")
-    page.reload()
-    wait_status(page, "people.jsonl", "completed")
-    dialog = open_viewer(page, "people.jsonl")
+    viewer.close(page)
+    dialog = viewer.reopen_after_reload(page, "people.jsonl")
     expect(dialog.locator(".viewer-records tbody tr")).to_have_count(12)
     expect(block(dialog, "Sentiment distribution").locator(".viewer-bars li")).to_have_count(3)
     only_status_errors(watch)  # the 400 answer, logged by Chromium as a failed load
@@ -118,7 +115,7 @@ def test_hostile_answers_and_provider_errors_show_as_text_in_the_viewer_and_the_
     assert target.locator(".task-name").text_content() == HOSTILE_NAME
     assert "4 records · 1 failed" in target.locator(".message").text_content()
 
-    dialog = open_viewer(page, HOSTILE_NAME)
+    dialog = viewer.view(page, HOSTILE_NAME)
     expect(dialog.get_by_role("heading", name=f"Result of {HOSTILE_NAME}")).to_be_visible()
     expect(dialog.locator(".viewer-records tbody tr")).to_have_count(4)
     second = cells(dialog, 2)

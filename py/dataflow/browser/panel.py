@@ -126,9 +126,11 @@ class Panel:
             self.js.fillProgress(row.parts, view.progress, view.percent, view.message, view.remaining)
 
     def tick(self) -> None:
-        """Once a second: elapsed time, time left and retry countdowns of the active rows in view."""
+        """Once a second: elapsed time, time left and retry countdowns of the active rows in view (and
+        of a failed row whose retry waits for a time: see row_view's `retry_in`)."""
         for row in self.built.values():
-            if not row.task.status.is_finished and row.task.status is not S.PAUSED:
+            active = not row.task.status.is_finished and row.task.status is not S.PAUSED
+            if active or (row.task.status is S.FAILED and row.task.next_attempt_at is not None):
                 view = row_view(row.task, self.now(), row.samples, self.kinds.get(row.task.kind))
                 self.js.fillTimes(row.parts, view.elapsed, view.remaining, view.retry_in)
 

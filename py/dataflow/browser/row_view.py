@@ -107,19 +107,24 @@ def row_view(task: TaskState, now: float, samples: list[tuple[float, float]] | N
     end = task.finished_at if task.status.is_finished and task.finished_at else now
     elapsed = duration(ran) if ran is not None else duration(end - task.start_time) if task.start_time else ""
     remaining = estimate_remaining(samples or []) if running else None
+    prompt = kind.needs_secret(task) if kind is not None and task.status is S.FAILED else None
     retry_in = ""
     if task.status is S.PENDING and task.next_attempt_at is not None:
         retry_in = f"Retrying in {duration(max(0.0, task.next_attempt_at - now))}"
+    elif prompt is not None and task.next_attempt_at is not None and task.next_attempt_at > now:
+        # its secret was forgotten during a wait (a provider's Retry-After): the wait goes on meanwhile
+        retry_in = f"Retrying in {duration(task.next_attempt_at - now)} once the {prompt.noun} is entered"
     attempt = f"Attempt {task.attempt} of {task.max_attempts}" if task.attempts or task.retry_count else ""
     if attempt and task.status is S.FAILED and task.error is not None and not task.error.retryable:
         attempt = f"Attempt {task.attempt} (not retried automatically)"
     message = "" if task.status.is_finished else (task.progress_message or "")  # not "Packaging…" under Cancelled
     if task.status is S.COMPLETED:
         message = kind.summary(task.result) if kind is not None else ""
-    prompt = kind.needs_secret(task) if kind is not None and task.status is S.FAILED else None
     # the last error explains a failed row or a pending automatic retry; once a new attempt runs
-    # (after a retry, a password, a resume) it no longer describes the task
-    current = task.status is S.FAILED or (task.status is S.PENDING and task.next_attempt_at is not None)
+    # (after a retry, a password, a resume) it no longer describes the task, nor does a missing
+    # secret once it was given and the task waits for its time again
+    given = task.error is not None and task.error.type == SecretMissingError.__name__
+    current = task.status is S.FAILED or (task.status is S.PENDING and task.next_attempt_at is not None and not given)
     error = task.error.message if task.error and current else ""
     if prompt is not None and task.error is not None and task.error.type == SecretMissingError.__name__ \
             and task.secret_names:  # given before, forgotten by a reload: in the label's words, not the name's

@@ -148,6 +148,11 @@ class Orchestrator:
             self._fail_unrunnable(task, f"No executor is registered for tasks of kind {task.kind!r}, "
                                         "so this task cannot run in this version of the app.")
             return
+        if task.status is S.PENDING and self._missing_secrets(task):
+            # given before the reload, forgotten since: ask now, not when a long wait (a provider's
+            # Retry-After) ends; the wait is kept, so a retry with them still starts no earlier
+            self._fail_for_secrets(task, keep_wait=True)
+            return
         if task.status is S.PENDING:
             self._enqueue(task, front=True)
 
@@ -161,12 +166,25 @@ class Orchestrator:
         if target is S.CANCELLED:
             task.finished_at = self.clock.now()
 
-    def _fail_unrunnable(self, task: TaskState, message: str, error_type: str = "UnknownExecutor") -> None:
+    def _fail_unrunnable(self, task: TaskState, message: str, error_type: str = "UnknownExecutor", *,
+                         keep_wait: bool = False) -> None:
+        """FAILED without an attempt. `keep_wait` keeps a future `next_attempt_at`: the time a retry
+        may start (see `retry`); otherwise it is cleared."""
         task.error = TaskError(type=error_type, message=message, attempt=task.attempt,
                                retryable=False, at=self.clock.now())
         self._set_status(task, S.FAILED)
         task.finished_at = self.clock.now()
+        if not keep_wait:
+            task.next_attempt_at = None
         self.store.changed(task.id, urgent=True)
+
+    def _missing_secrets(self, task: TaskState) -> list[str]:
+        return [name for name in task.secret_names if name not in self._secrets.get(task.id, {})]
+
+    def _fail_for_secrets(self, task: TaskState, *, keep_wait: bool = False) -> None:
+        # by name here (the orchestrator knows no labels); a row says it with its kind's SecretPrompt
+        message = secret_missing_message(" and ".join(self._missing_secrets(task)))
+        self._fail_unrunnable(task, message, SecretMissingError.__name__, keep_wait=keep_wait)
 
     # The public API ------------------------------------------------------------------------
 
@@ -251,12 +269,16 @@ class Orchestrator:
 
         `secrets` (a password, an API key, by name) reach the executor as `ctx.secrets` on this and
         later attempts. They stay in this object's memory: never persisted (only their names are,
-        so that after a reload the task asks for them again), never in an event."""
+        so that after a reload the task asks for them again), never in an event. A failed task that
+        still has a future `next_attempt_at` (it lost its secrets during a wait: see `_restore`)
+        starts no earlier than that."""
         task = self._get_for(Action.RETRY, task_id)
         if secrets:
             self._secrets[task_id] = {**self._secrets.get(task_id, {}), **{str(k): str(v) for k, v in secrets.items()}}
             task.secret_names = sorted(set(task.secret_names) | set(self._secrets[task_id]))
-        task.retry_count, task.next_attempt_at, task.finished_at = 0, None, None
+        waiting = task.status is S.FAILED and (task.next_attempt_at or 0.0) > self.clock.now()
+        task.retry_count, task.finished_at = 0, None
+        task.next_attempt_at = task.next_attempt_at if waiting else None
         self._change(task, S.PENDING, enqueue=True)
 
     def remove(self, task_id: str) -> None:
@@ -331,10 +353,8 @@ class Orchestrator:
         self._pump()
 
     def _start(self, task: TaskState) -> None:
-        missing = [name for name in task.secret_names if name not in self._secrets.get(task.id, {})]
-        if missing:  # given before a reload, forgotten since: wait for them instead of failing on the way
-            # by name here (the orchestrator knows no labels); a row says it with its kind's SecretPrompt
-            self._fail_unrunnable(task, secret_missing_message(" and ".join(missing)), SecretMissingError.__name__)
+        if self._missing_secrets(task):  # given before a reload, forgotten since: wait for them instead of failing
+            self._fail_for_secrets(task)
             self._emit(events.CHANGED, task)
             return
         now = self.clock.now()

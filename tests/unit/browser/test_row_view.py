@@ -144,6 +144,17 @@ def test_a_secret_forgotten_in_a_reload_is_asked_for_in_its_labels_words_not_its
     assert view.error.startswith("This task needs its API key again") and "Enter the API key to continue" in view.error
 
 
+def test_a_secret_forgotten_during_a_wait_is_asked_for_at_once_and_the_wait_counts_down_meanwhile():
+    error = TaskError("SecretMissingError", "This task needs its password again")
+    waiting = task(S.FAILED, error=error, secret_names=["password"], next_attempt_at=NOW + 65)
+    view = row_view(waiting, NOW, kind=KIND)
+    assert view.label == "Needs password" and view.secret == "Password"
+    assert view.retry_in == "Retrying in 1:05 once the password is entered"
+    assert row_view(waiting, NOW + 66, kind=KIND).retry_in == ""  # its time has come: only the key is missing
+    given = row_view(task(S.PENDING, error=error, secret_names=["password"], next_attempt_at=NOW + 60), NOW, kind=KIND)
+    assert (given.label, given.retry_in, given.error, given.secret) == ("Waiting to retry", "Retrying in 1:00", "", "")
+
+
 def test_a_secret_never_given_keeps_the_executors_own_words():
     error = TaskError("SecretMissingError", "This task needs the document's password.")
     view = row_view(task(S.FAILED, error=error), NOW, kind=KIND)

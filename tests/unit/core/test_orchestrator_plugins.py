@@ -146,6 +146,50 @@ async def test_retry_after_is_capped_by_the_policy_and_never_earlier_than_the_ba
     assert o.get_task_state(backoff).next_attempt_at == near.calls[0] + 5
 
 
+class KeyedRateLimited(RateLimited):
+    """As RateLimited, recording the secrets each call was given."""
+
+    async def execute(self, input, ctx):  # noqa: A002
+        self.seen = [*getattr(self, "seen", []), dict(ctx.secrets)]
+        return await super().execute(input, ctx)
+
+
+async def test_a_task_waiting_for_a_retry_after_asks_for_its_forgotten_secret_at_once_and_keeps_its_wait(
+        make_orchestrator, clock):
+    executor = KeyedRateLimited(clock, after=600)
+    first = make_locked(make_orchestrator, executor)
+    task_id = first.execute_task("enrich", "locked", {}, secrets={"api_key": SECRET})
+    await clock.advance(0)
+    due = first.get_task_state(task_id).next_attempt_at
+    assert first.get_task_state(task_id).status is S.PENDING and due == executor.calls[0] + 600
+    await first.close()
+    reloaded = make_locked(make_orchestrator, executor)  # the reload forgot the key, 10 min before the retry
+    state = reloaded.get_task_state(task_id)
+    assert state.status is S.FAILED and state.error.type == "SecretMissingError" and state.next_attempt_at == due
+    await clock.advance(60)
+    reloaded.retry(task_id, secrets={"api_key": SECRET})  # typed while the provider's wait runs
+    state = reloaded.get_task_state(task_id)
+    assert state.status is S.PENDING and state.next_attempt_at == due
+    await clock.advance(due - clock.now() - 1)
+    assert len(executor.calls) == 1
+    await clock.advance(2)
+    assert executor.calls[1] == due and executor.seen[1] == {"api_key": SECRET}
+    assert reloaded.get_task_state(task_id).status is S.COMPLETED
+
+
+async def test_a_retry_of_a_task_failed_after_its_wait_ended_starts_at_once(make_orchestrator, clock):
+    executor = KeyedRateLimited(clock, after=30)
+    first = make_locked(make_orchestrator, executor)
+    task_id = first.execute_task("enrich", "locked", {}, secrets={"api_key": SECRET})
+    await clock.advance(0)
+    await first.close()
+    reloaded = make_locked(make_orchestrator, executor)
+    await clock.advance(45)  # the wait has passed while the task waited for its key
+    reloaded.retry(task_id, secrets={"api_key": SECRET})
+    await clock.advance(0)
+    assert executor.calls[1] == clock.now() and reloaded.get_task_state(task_id).status is S.COMPLETED
+
+
 def test_next_attempt_at_table():
     policy = RetryPolicy(initial_interval=2, jitter=False, maximum_retry_after=60)
     assert policy.next_attempt_at(1, 100.0) == 102.0

@@ -7,6 +7,7 @@ import pytest
 
 from dataflow.executors.json.kind import JsonKind
 from dataflow.executors.json.options import JsonOptions
+from dataflow.executors.pdf.kind import PdfKind
 from dataflow.native.batch import UsageError
 from dataflow.native.form_options import add_form_options, flag, options_from
 
@@ -62,3 +63,14 @@ def test_a_value_the_page_refuses_is_one_line_naming_the_option(argv, message):
     with pytest.raises(UsageError) as refused:
         parse(*argv)
     assert str(refused.value).startswith(message)
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("mode", "everything", "--mode: Extract: choose one of text, images, complete; got 'everything'."),
+    ("format", "tar", "--format: Output: choose one of zip, json; got 'tar'."),
+])
+def test_a_pdf_value_the_kind_refuses_names_the_option_and_the_pages_label(name, value, message):
+    kind = PdfKind()  # argparse's choices stop these first; the kind's own wording is what a bypass meets
+    with pytest.raises(UsageError) as refused:
+        options_from(argparse.Namespace(**{f"pdf_{name}": value}), kind)
+    assert str(refused.value) == message

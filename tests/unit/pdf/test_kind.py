@@ -22,7 +22,7 @@ def test_takes_pdfs_by_type_or_extension(name, mime, taken):
 def test_options_parse_with_defaults_and_refuse_bad_values():
     assert KIND.default_options() == PdfOptions()
     assert KIND.parse_options({"mode": "text"}) == PdfOptions(mode="text")
-    with pytest.raises(ValueError, match="mode"):
+    with pytest.raises(ValueError, match="^Extract: choose one of text, images, complete; got 'everything'.$"):
         KIND.parse_options({"mode": "everything"})
 
 
@@ -32,10 +32,11 @@ def test_task_input_refers_to_the_stored_file_and_carries_the_options():
                           "options": PdfOptions(format="json").to_dict()}
 
 
-def test_summary_of_a_result():
+def test_summary_of_a_result_names_the_file_its_size_is_of():
     result = {"result_key": "r", "title": "Annual <report>", "pages": 12, "images": 1, "size": 2_500_000,
-              "skipped_pages": [3], "warnings": []}
-    assert KIND.summary(result) == "“Annual <report>” · 12 pages · 1 image · 2.4 MB · 1 page(s) skipped"
+              "mime": "application/zip", "skipped_pages": [3], "warnings": []}
+    assert KIND.summary(result) == "“Annual <report>” · 12 pages · 1 image · ZIP 2.4 MB · 1 page(s) skipped"
+    assert KIND.summary(result | {"mime": "application/json", "title": None}).startswith("12 pages · 1 image · JSON")
 
 
 def test_a_task_owns_its_file_its_parts_and_its_result():
@@ -59,4 +60,4 @@ def test_a_completed_rows_page_count_is_the_results_not_the_documents():
     task = TaskState(id="t", name="a.pdf", kind="pdf", status=TaskStatus.COMPLETED, progress=100.0,
                      input={"file_id": "f", "size": 9}, metadata={"pages": 113},
                      result={"result_key": "result:t:r", "pages": 0, "size": 272})
-    assert row_view(task, 0.0, kind=KIND).message == "0 pages · 272 bytes"
+    assert row_view(task, 0.0, kind=KIND).message == "0 pages · result 272 bytes"

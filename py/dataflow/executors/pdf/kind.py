@@ -14,9 +14,11 @@ from dataflow.core.text import plural, size_text
 from dataflow.core.views import ResultSource, ResultView
 from dataflow.executors.pdf.errors import PDF_ERRORS, PasswordRequiredError, WrongPasswordError
 from dataflow.executors.pdf.executor import PASSWORD, pdf_task_input
-from dataflow.executors.pdf.options import PdfOptions
+from dataflow.executors.pdf.options import LABELS, PdfOptions
 from dataflow.executors.pdf.store import pdf_blob_claims
 from dataflow.executors.pdf.view import pdf_view
+
+RESULT_FORMS = {"application/zip": "ZIP", "application/json": "JSON"}  # a result's mime, as a row names it
 
 
 class PdfKind(ExecutorKind[PdfOptions]):
@@ -27,11 +29,11 @@ class PdfKind(ExecutorKind[PdfOptions]):
                           errors=frozenset({PasswordRequiredError.__name__, WrongPasswordError.__name__}))
     errors = PDF_ERRORS
     form = (
-        OptionField("mode", "Extract", choices=(("complete", "Everything (text, images, metadata)"),
-                                                ("text", "Text only"), ("images", "Images only"))),
-        OptionField("max_images", "Maximum images", minimum=0, maximum=10_000),
-        OptionField("format", "Output", choices=(("zip", "ZIP (text files, images, metadata.json)"),
-                                                 ("json", "JSON (one document, images in base64)"))),
+        OptionField("mode", LABELS["mode"], choices=(("complete", "Everything (text, images, metadata)"),
+                                                     ("text", "Text only"), ("images", "Images only"))),
+        OptionField("max_images", LABELS["max_images"], minimum=0, maximum=10_000),
+        OptionField("format", LABELS["format"], choices=(("zip", "ZIP (text files, images, metadata.json)"),
+                                                         ("json", "JSON (one document, images in base64)"))),
     )
 
     def parse_options(self, data: Mapping[str, Any] | None) -> PdfOptions:
@@ -60,7 +62,8 @@ class PdfKind(ExecutorKind[PdfOptions]):
         return await pdf_view(task.result, source, target.filename if target else "")
 
     def summary(self, result: Any) -> str:
-        """“Title” · 12 pages · 1 image · 2.4 MB · 1 page(s) skipped · first warning."""
+        """“Title” · 12 pages · 1 image · ZIP 2.4 MB · 1 page(s) skipped · first warning. The size is
+        the result file's (ZIP or JSON, by the summary's mime; "result" when it does not say)."""
         result = result if isinstance(result, dict) else {}
         parts = []
         if result.get("title"):
@@ -69,8 +72,9 @@ class PdfKind(ExecutorKind[PdfOptions]):
             parts.append(plural(int(result["pages"]), "page"))
         if result.get("images"):
             parts.append(plural(int(result["images"]), "image"))
-        if "size" in result:
-            parts.append(size_text(int(result["size"])))
+        if "size" in result:  # the result file's, not the PDF's: say which file
+            what = RESULT_FORMS.get(str(result.get("mime")), "result")
+            parts.append(f"{what} {size_text(int(result['size']))}")
         if result.get("skipped_pages"):
             parts.append(f"{len(result['skipped_pages'])} page(s) skipped")
         if result.get("warnings"):

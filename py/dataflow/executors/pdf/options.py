@@ -8,6 +8,11 @@ from typing import Any
 MODES = ("text", "images", "complete")
 FORMATS = ("zip", "json")
 MB = 1024 * 1024
+# The options' labels: the form's (kind.py) and the start of every message about a bad value, as
+# OptionField.message() words a whole number ("Maximum images: enter a whole number ..."), so the page
+# and the command line (native/form_options.py puts the flag in front) say which field is wrong.
+LABELS = {"mode": "Extract", "max_images": "Maximum images", "format": "Output",
+          "max_file_bytes": "Largest file (bytes)", "max_pages": "Most pages"}
 
 
 @dataclass(frozen=True)
@@ -21,14 +26,13 @@ class PdfOptions:
     max_pages: int = 5_000
 
     def __post_init__(self) -> None:
-        if self.mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}; got {self.mode!r}")
-        if self.format not in FORMATS:
-            raise ValueError(f"format must be one of {', '.join(FORMATS)}; got {self.format!r}")
+        for name, allowed in (("mode", MODES), ("format", FORMATS)):
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"{LABELS[name]}: choose one of {', '.join(allowed)}; got {getattr(self, name)!r}.")
         for name in ("max_images", "max_file_bytes", "max_pages"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(f"{name} must be a whole number of at least 0; got {value!r}")
+                raise ValueError(f"{LABELS[name]}: enter a whole number of at least 0; got {value!r}.")
 
     @property
     def wants_text(self) -> bool:
