@@ -287,13 +287,14 @@ def plan_run(args: argparse.Namespace) -> RunPlan:
 
 async def run_command(args: argparse.Namespace, console: Console, plan: RunPlan) -> int:
     async with make_host(args, plan.policy, password=plan.password) as host:
+        since = host.clock.now()  # attempts from here on are this run's (see display.duration)
         host.start(drop_missing=True)  # resumes at the next await: submit first, so a changed file is replaced
         earlier = {task.id for task in host.tasks() if task.status.is_finished}
         submitted = host.submit(plan.sources, plan.options, retry_policy=plan.policy)
         notify(args, host)
         await host.exported()
         chosen = list(dict.fromkeys(submitted.ids + host.resumed))
-        return await follow(host, chosen, console, earlier=earlier, quiet=args.quiet)
+        return await follow(host, chosen, console, earlier=earlier, quiet=args.quiet, since=since)
 
 
 def require_state(args: argparse.Namespace) -> Path:
@@ -314,6 +315,7 @@ def plan_retry(args: argparse.Namespace) -> str | None:
 
 async def retry_command(args: argparse.Namespace, console: Console, password: str | None) -> int:
     async with make_host(args, password=password) as host:
+        since = host.clock.now()
         host.start()
         notify(args, host)
         tasks = host.tasks()
@@ -326,7 +328,8 @@ async def retry_command(args: argparse.Namespace, console: Console, password: st
             console.print("Nothing to retry: no failed or cancelled task" + (" among those named" if wanted else "")
                           + f"; `dataflow status {args.out}` lists them all.", markup=False, highlight=False)
             return 0
-        return await follow(host, list(dict.fromkeys(retried + host.resumed)), console, quiet=args.quiet)
+        return await follow(host, list(dict.fromkeys(retried + host.resumed)), console, quiet=args.quiet,
+                            since=since)
 
 
 def status_command(args: argparse.Namespace, console: Console) -> int:
@@ -350,8 +353,9 @@ def resolve_task_id(task_ids: list[str], given: str, out: Path) -> str:
 
 
 async def follow(host: NativeHost, task_ids: list[str], console: Console, *, earlier: Set[str] = frozenset(),
-                 quiet: bool = False) -> int:
-    """Show progress until every task is settled, then the summary; 0 if all of `task_ids` completed."""
+                 quiet: bool = False, since: float | None = None) -> int:
+    """Show progress until every task is settled, then the summary (times: the attempts begun at or
+    after `since`, the host clock's time the command began); 0 if all of `task_ids` completed."""
     started = time.monotonic()
     by_id = {task.id: task for task in host.tasks()}
     display = ProgressDisplay(console, [by_id[i] for i in task_ids])
@@ -368,7 +372,7 @@ async def follow(host: NativeHost, task_ids: list[str], console: Console, *, ear
     finally:
         unsubscribe()
     tasks = [task for task in host.tasks() if task.id in set(task_ids)]
-    console.print(summary_table(tasks, out_dir=host.out_dir, earlier=set(earlier)))
+    console.print(summary_table(tasks, out_dir=host.out_dir, earlier=set(earlier), since=since))
     console.print(counts_line(tasks, time.monotonic() - started), markup=False)
     for warning in host.warnings:
         console.print(warning, style="yellow", markup=False, highlight=False, soft_wrap=True)

@@ -130,10 +130,60 @@ def test_an_unfinished_task_whose_file_is_gone_shows_input_missing_and_what_to_d
              for name, status in (("there", TaskStatus.RUNNING), ("gone", TaskStatus.PENDING),
                                   ("done", TaskStatus.COMPLETED))]
     rendered = render(status_table(tasks, out_dir=Path("out"), live=False))
-    row = {line.split("│")[1].strip(): line for line in rendered.splitlines() if line.count("│") == 7}
+    row = {line.split("│")[1].strip(): line for line in rendered.splitlines() if line.count("│") == 6}
     assert "input missing" in row["gone0000"] and "interrupted" in row["there000"]
     assert "completed" in row["done0000"]  # a completed task's file may go: its result is out
-    message = " ".join(line.split("│")[6].strip() for line in rendered.splitlines() if line.count("│") == 7)
+    message = " ".join(line.split("│")[5].strip() for line in rendered.splitlines() if line.count("│") == 6)
     assert "gone.pdf is gone. Its saved parts are kept" in message
     assert "a `dataflow run` without it drops its task and parts" in " ".join(message.split())
     assert counts_line(tasks, 0.0) == "1 completed, 1 input missing, 1 running in 0.0 s"
+
+
+def test_a_running_task_shows_its_percent_beside_its_status_and_its_message():
+    running = task("a", TaskStatus.RUNNING, progress=30.4, progress_message="Page 12 of 40")
+    for table in (summary_table([running], out_dir=Path("out")), status_table([running], out_dir=Path("out"))):
+        text = render(table)
+        assert "running at 30 %" in text and "Page 12 of 40" in text
+    assert "interrupted at 30 %" in render(status_table([running], out_dir=Path("out"), live=False))
+
+
+def test_tables_at_80_columns_break_no_word_of_a_message_or_a_status(tmp_path):
+    for name in ("broken.json", "secret.pdf"):
+        (tmp_path / name).write_bytes(b"x")
+    failed = [TaskState(id=f"{name}-0123456789", name=name, kind="json", status=TaskStatus.FAILED,
+                        input={"path": str(tmp_path / name)}, error=TaskError(kind, message))
+              for name, kind, message in (
+                  ("broken.json", "InvalidJsonError", "The file ends before the document is closed: it looks "
+                                                      "truncated."),
+                  ("secret.pdf", "PasswordRequiredError", "This PDF is encrypted: give its password."))]
+    interrupted = task("c", TaskStatus.RUNNING, progress=8.0, progress_message="Page 3 of 40")
+    words = [word for t in failed for word in f"{t.error.type}: {t.error.message}".split()]
+    for table, more in ((summary_table(failed, out_dir=Path("out")), []),
+                        (status_table(failed + [interrupted], out_dir=Path("out"), live=False), ["interrupted"])):
+        console = Console(record=True, width=80)
+        console.print(table)
+        text = console.export_text()
+        assert all(word in text for word in words + more), text
+
+
+def test_files_show_their_path_from_the_common_parent_of_the_inputs():
+    tasks = [TaskState(id=f"t{index}", name=Path(path).name, kind="json", status=TaskStatus.FAILED,
+                       input={"path": path}, error=TaskError("InvalidJsonError", "bad"))
+             for index, path in enumerate(("/in/a/data.json", "/in/b/data.json", "/in/a/broken.json", "/in/x.pdf"))]
+    for table in (summary_table(tasks, out_dir=Path("out")), status_table(tasks, out_dir=Path("out"))):
+        text = render(table)
+        for shown in ("a/data.json", "b/data.json", "a/broken.json", "x.pdf"):
+            assert f" {shown} " in text, text
+    summary = render(summary_table(tasks, out_dir=Path("out")))
+    assert summary.index("a/broken.json") < summary.index("a/data.json") < summary.index("b/data.json")
+
+
+def test_a_resumed_tasks_time_is_the_time_of_this_run_only():
+    resumed = task("a", TaskStatus.COMPLETED, metadata={"output": "a.zip"},
+                   attempts=[AttemptRecord(1, 10.0, 60.0, "interrupted"), AttemptRecord(1, 100.0, 102.5, "completed")])
+    earlier = task("b", TaskStatus.COMPLETED, metadata={"output": "b.zip"},
+                   attempts=[AttemptRecord(1, 10.0, 14.0, "completed")])
+    text = render(summary_table([resumed, earlier], out_dir=Path("out"), earlier={"b"}, since=99.0))
+    assert "2.50" in text and "52.50" not in text
+    assert "4.00" in text  # a file finished by an earlier run: its own time, marked "(earlier)"
+    assert duration(resumed, since=99.0) == 2.5 and duration(resumed) == 52.5
