@@ -82,6 +82,12 @@ def middle_ellipsis(text: str, width: int) -> str:
     return head + ELLIPSIS + tail
 
 
+def print_command(console: Console, command: str, *, style: str = "") -> None:
+    """A command line for a person to copy, on its own line and never broken by the console: a
+    narrow terminal wraps it on screen, but a copy gives the one line (rich's soft wrap)."""
+    console.print(command, style=style, markup=False, highlight=False, soft_wrap=True)
+
+
 class ProgressDisplay:
     """Bars for the tasks in `task_ids`: one per running task, one for all of them."""
 
@@ -138,22 +144,22 @@ def duration(task: TaskState, *, since: float | None = None) -> float | None:
     return sum(spans) if spans else None
 
 
-# Column rules of both tables: words, statuses and numbers are never broken; a message wraps at
-# its spaces (a word wider than its column, rare at 80 columns, is folded); paths: see PathCell.
-MESSAGE, TIME = "Output or message", "Time (s)"
-MESSAGE_MIN_WIDTH = 24  # "PasswordRequiredError:" fits whole
+# Column rules of both tables, so that 80 columns break no word: ids and times stay whole; a status
+# wraps at its spaces in a column of STATUS_WIDTH at most; a path breaks at its separators
+# (PathCell); the message column wraps at spaces and takes the rest (a word wider than it, which
+# only a very narrow terminal gives, is folded).
+MESSAGE, STATUS, TIME = "Output or message", "Status", "Time (s)"
+WHOLE = ("Task", TIME)
+STATUS_WIDTH = 13  # "input missing"; "interrupted at 8 %" takes two lines
 
 
 def table_of(title: str, columns: tuple[str, ...]) -> Table:
-    """A table whose "Output or message" column wraps at spaces and takes the room left (at least
-    MESSAGE_MIN_WIDTH), while every other column keeps its cells whole (no_wrap: short ids,
-    statuses, counts, times; the File column holds PathCells, which break at separators)."""
+    """A table with the column rules above (columns by name: Task, File, Status, Output or message,
+    Time (s))."""
     table = Table(title=title, title_justify="left")
     for column in columns:
-        if column == MESSAGE:
-            table.add_column(column, overflow="fold", min_width=MESSAGE_MIN_WIDTH, ratio=1)
-        else:
-            table.add_column(column, justify="right" if column == TIME else "left", no_wrap=True)
+        table.add_column(column, justify="right" if column == TIME else "left", no_wrap=column in WHOLE,
+                         overflow="fold", max_width=STATUS_WIDTH if column == STATUS else None)
     return table
 
 
@@ -164,7 +170,7 @@ def summary_table(tasks: list[TaskState], *, out_dir: Path, earlier: Set[str] = 
     message), time. `since`: the clock's time this run began, so a resumed file's time is this
     run's (a file in `earlier`, finished before it, keeps its own). Beyond `limit` rows, every task
     that did not complete is still listed; the completed ones are counted in a last row."""
-    table = table_of("Summary", ("File", "Status", MESSAGE, TIME))
+    table = table_of("Summary", ("File", STATUS, MESSAGE, TIME))
     room = max(0, limit - sum(1 for task in tasks if task.status is not TaskStatus.COMPLETED))
     shown = []
     for task in tasks:
@@ -180,7 +186,7 @@ def summary_table(tasks: list[TaskState], *, out_dir: Path, earlier: Set[str] = 
         table.add_row(PathCell([names[task.id]]), Text(status, style=_style(task.status)), _outcome_cell(task, out_dir),
                       "" if seconds is None else f"{seconds:.2f}")
     if len(shown) < len(tasks):
-        table.add_row("…", f"{len(tasks) - len(shown)} more completed", f"in {out_dir}", "")
+        table.add_row("…", "", f"{len(tasks) - len(shown)} more completed, in {out_dir}", "")
     return table
 
 
@@ -218,18 +224,17 @@ def counts_line(tasks: list[TaskState], seconds: float, *, live: bool = True) ->
 
 def status_table(tasks: list[TaskState], *, out_dir: Path, live: bool = True) -> Table:
     """The state directory's tasks, oldest first: short id, file (as in summary_table), status (an
-    unfinished task's percent beside it), attempt, outcome. `live`: whether a process works on them
-    now (if not, "running" shows as "interrupted at N %")."""
-    table = table_of(f"Tasks in {out_dir}", ("Task", "File", "Status", "Attempt", MESSAGE))
+    unfinished task's percent beside it, then its try: "try 2 of 4"), outcome. `live`: whether a
+    process works on them now (if not, "running" shows as "interrupted at N %")."""
+    table = table_of(f"Tasks in {out_dir}", ("Task", "File", STATUS, MESSAGE))
     names = display_names(tasks)
     for task in tasks:
         outcome: Text | PathCell = _outcome_cell(task, out_dir)
         if shown_status(task, live=live) == INTERRUPTED:
             resumes = "(resumes when the same `dataflow run` command runs again)"
             outcome = Text(f"{_outcome(task, out_dir)} {resumes}".lstrip())
-        table.add_row(task.id[:SHORT_ID], PathCell([names[task.id]]),
-                      Text(status_text(task, live=live), style=_style(task.status)),
-                      f"{task.attempt} of {task.max_attempts}", outcome)
+        status = f"{status_text(task, live=live)}\ntry {task.attempt} of {task.max_attempts}"
+        table.add_row(task.id[:SHORT_ID], PathCell([names[task.id]]), Text(status, style=_style(task.status)), outcome)
     return table
 
 

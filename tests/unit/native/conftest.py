@@ -71,6 +71,20 @@ def hooks(monkeypatch):
     return set_hooks
 
 
+def table_rows(text: str) -> list[list[str]]:
+    """The rows of a table rendered as text (rich's box lines), each cell's lines joined by spaces
+    (a status or a message may wrap); a row starts where its first cell has text."""
+    found: list[list[str]] = []
+    for line in text.splitlines():
+        if line.startswith("│"):
+            cells = [cell.strip() for cell in line.split("│")[1:-1]]
+            if cells[0] or not found:
+                found.append(cells)
+            else:
+                found[-1] = [f"{old} {new}".strip() for old, new in zip(found[-1], cells, strict=True)]
+    return found
+
+
 def run(coroutine):
     return asyncio.run(coroutine)
 

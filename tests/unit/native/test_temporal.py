@@ -7,6 +7,7 @@ import asyncio
 import dataclasses
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -30,7 +31,7 @@ from dataflow.native.temporal_status import heartbeats
 from dataflow.native.temporal_workflow import BatchWorkflow
 from dataflow.native.worker_process import HOOKS_VARIABLE
 from tests import pdfs
-from tests.unit.native.conftest import reference_output, without_timings
+from tests.unit.native.conftest import reference_output, table_rows, without_timings
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 BIN = Path(sys.executable).parent
@@ -50,11 +51,26 @@ def address(env) -> str:
     return env.client.service_client.config.target_host
 
 
-async def temporal_status(env, batch_id: str) -> tuple[int, str]:
+async def temporal_status(env, batch_id: str, width: int = 300) -> tuple[int, str]:
     """`dataflow temporal status BATCH` against the test server: its exit code and what it printed."""
-    console = Console(record=True, width=300)
+    console = Console(record=True, width=width)
     code = await asyncio.to_thread(main, ["temporal", "status", batch_id, "--address", address(env)], console=console)
     return code, console.export_text()
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_a_running_file_shows_its_last_heartbeat_or_that_it_waits_for_a_worker():
+    from dataflow.native.temporal_status import NOT_STARTED, STARTED, batch_tasks
+    from dataflow.native.temporal_types import BatchInput, FileJob
+
+    jobs = [FileJob(task_id=name, kind="pdf", name=f"{name}.pdf", input={"path": f"/in/{name}.pdf"}, output_dir="out",
+                    output_name=f"{name}.zip", blob_root="blobs") for name in ("paged", "begun", "queued", "later")]
+    beats = {"paged": {"checkpoint": {"next_page": 12}, "progress": 28.5, "message": "Page 12 of 40"},
+             "begun": {"checkpoint": None, "progress": 0.0, "message": None}}
+    tasks = batch_tasks(BatchInput(jobs=jobs), [], ["paged", "begun", "queued"], beats)
+    assert [(task.status.value, task.progress, task.progress_message) for task in tasks] == [
+        ("running", 28.5, "Page 12 of 40"), ("running", 0.0, STARTED), ("running", 0.0, NOT_STARTED),
+        ("pending", 0.0, None)]
 
 
 @pytest.mark.asyncio(loop_scope="function")
@@ -109,6 +125,28 @@ def start_worker(env, queue: str, hooks: dict) -> subprocess.Popen:
 
 def logged_pages(log: Path) -> list[int]:
     return [int(line.split()[1]) for line in log.read_text().splitlines()] if log.exists() else []
+
+
+async def test_status_shows_a_running_files_page_and_percent_long_before_its_heartbeat_timeout(env, write_pdf,
+                                                                                               tmp_path, hooks):
+    hooks(page_delay=0.1)  # 60 pages: about 6 s, far less than the SDK's default throttle of 24 s
+    batch = batch_input(discover([str(write_pdf("manual.pdf", pdfs.text_pdf(60)))]), PdfOptions(),
+                        out_dir=tmp_path / "out", batch_id="progress", concurrency=1, retry_policy={},
+                        heartbeat_timeout=30.0)
+    activities = FileActivities(workers=1)
+    shown = ""
+    try:
+        async with make_worker(env.client, "progress", activities):
+            handle = await env.client.start_workflow(BatchWorkflow.run, batch, id="progress", task_queue="progress")
+            result = asyncio.ensure_future(handle.result())
+            while not result.done() and "running at" not in shown:
+                _, shown = await temporal_status(env, "progress", width=80)
+            await result
+    finally:
+        activities.close()
+    assert "running at" in shown, f"no progress was shown while the file ran; last status:\n{shown}"
+    (row,) = [row for row in table_rows(shown) if row[0] == "manual.pdf"]
+    assert re.fullmatch(r"running at \d+ %", row[1]) and re.fullmatch(r"Page \d+ of 60", row[2]), row
 
 
 async def test_a_killed_worker_is_replaced_and_the_activity_resumes_from_its_heartbeat(env, write_pdf, tmp_path):
@@ -179,14 +217,15 @@ async def test_the_same_submit_again_follows_its_running_batch_and_no_worker_is_
     write_pdf("a.pdf", pdfs.text_pdf(1))
     args = ["temporal", "submit", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--address", address(env),
             "--task-queue", "nobody-polls"]
-    first, second = Console(record=True, width=300), Console(record=True, width=300)
+    first, second = Console(record=True, width=300), Console(record=True, width=80)
     assert await asyncio.to_thread(main, args, console=first) == 0
     assert await asyncio.to_thread(main, args, console=second) == 0
     first_text, second_text = first.export_text(), second.export_text()
     started = first_text.split()[2]
     assert first_text.startswith(f"Started batch {started} (1 file) on 'nobody-polls'.")
     assert second_text.startswith(f"Batch {started} (1 file) is already running: following it")
-    assert f"dataflow temporal status {started} --address {address(env)}" in second_text
+    assert f"dataflow temporal status {started} --address {address(env)} --namespace default" \
+        in second_text.splitlines()  # whole on one line in 80 columns, to copy
     code, shown = await temporal_status(env, started)
     assert code == 0 and f"Batch {started} is running on task queue 'nobody-polls': 1 pending." in shown
     assert "No worker polls task queue 'nobody-polls', so the finished files are not known" in shown
