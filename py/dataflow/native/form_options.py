@@ -104,8 +104,8 @@ def refuse_unused(args: argparse.Namespace, options: Options, kind: ExecutorKind
         users = [value for value, names in used_by.items() if field.name in names]
         listed = " or ".join(users) if len(users) < 3 else f"{', '.join(users[:-1])} or {users[-1]}"
         where = f"it is used by {flag(picker)} {listed}" if users else "nothing uses it"
-        raise UsageError(f"{flag(field)} does nothing with {chosen}: {where}. Leave it out, or choose "
-                         f"{'that' if len(users) == 1 else 'one of those'}.")
+        other = f"that {selector}" if len(users) == 1 else f"one of those {selector}s"
+        raise UsageError(f"{flag(field)} does nothing with {chosen}: {where}. Leave it out, or choose {other}.")
 
 
 def _field(kind: ExecutorKind[Any], name: str) -> OptionField:

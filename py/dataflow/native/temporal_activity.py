@@ -15,6 +15,7 @@ which the workflow runs once the file's outcome is in its history (durable). Nat
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,7 @@ class FileActivities:
                                on_progress=lambda percent, message: beat(progress=percent, message=message),
                                on_checkpoint=lambda data: beat(checkpoint=data),
                                stop_requested=lambda: StopRequest.CANCEL if activity.is_cancelled() else None)
+        began = time.time()
         beat()  # the attempt has started (a worker process may take a moment to boot)
         try:
             result = await executor.execute(job.input, ctx)
@@ -98,10 +100,16 @@ class FileActivities:
         except ApplicationError:
             raise
         except Exception as error:  # our errors keep their type name and message on Temporal
-            raise ApplicationError(str(error) or type(error).__name__, type=type(error).__name__,
+            raise ApplicationError(str(error) or type(error).__name__, attempt_times(began), type=type(error).__name__,
                                    non_retryable=isinstance(error, NonRetryableError)) from error
         return {**result, "output": str(outputs[0]), "outputs": [str(path) for path in outputs],
-                "attempt": info.attempt}
+                "attempt": info.attempt, **attempt_times(began)}
+
+
+def attempt_times(began: float) -> dict[str, float]:
+    """When this attempt began and ended (seconds since the epoch, the worker's clock): a file's time
+    in the summary, without the wait for a free worker that the workflow's own clock would count."""
+    return {"attempt_started_at": began, "attempt_ended_at": time.time()}
 
 
 async def export(job: FileJob, result: Mapping[str, Any]) -> list[Path]:

@@ -76,13 +76,13 @@ def check_used(*argv: str):
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["--operation", "clean", "--dedupe"], "--dedupe does nothing with --operation clean: it is used by --operation "
-                                           "convert. Leave it out, or choose that."),
+                                           "convert. Leave it out, or choose that operation."),
     (["--dedupe"], "--dedupe does nothing with --operation inspect (the default): it is used by --operation convert."),
     (["--operation", "clean", "--level", "3"], "--level does nothing with --operation clean: it is used by "
                                                "--operation compress."),
     (["--operation", "compress", "--records-path", "/items"], "--records-path does nothing with --operation compress: "
                                                               "it is used by --operation inspect, clean, split or "
-                                                              "convert. Leave it out, or choose one of those."),
+                                                              "convert. Leave it out, or choose one of those operations."),
 ])
 def test_an_option_the_chosen_operation_does_not_use_is_refused_naming_both(argv, message):
     with pytest.raises(UsageError) as refused:

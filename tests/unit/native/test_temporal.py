@@ -102,6 +102,11 @@ async def test_a_batch_completes_with_the_clis_outputs_and_a_bad_file_fails_alon
     assert code == 0 and f"Batch {batch_id} is completed on task queue 'batch': 3 completed, 1 failed." in shown
     assert "NotAPdfError: This is not a PDF: it does not start with %PDF-." in shown
     assert str(tmp_path / "out" / "people.clean.json") in shown and "notes.pdf" in shown
+    outcomes = await env.client.get_workflow_handle_for(BatchWorkflow.run, batch_id).result()
+    spans = sorted((outcome.started_at, outcome.ended_at) for outcome in outcomes)
+    # the worker runs one file at a time (workers=1), 2 are scheduled at once: a file's time is its
+    # own attempt's, not its wait behind the other, so the times of the four files do not overlap
+    assert all(end <= after for (_, end), (after, _) in zip(spans, spans[1:], strict=False)), spans
 
     cli_out = tmp_path / "cli"
     assert await asyncio.to_thread(main, ["run", str(good), str(scans), str(people), "--out", str(cli_out),
