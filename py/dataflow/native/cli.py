@@ -380,9 +380,14 @@ async def follow(host: NativeHost, task_ids: list[str], console: Console, *, ear
     console.print(counts_line(tasks, time.monotonic() - started), markup=False)
     for warning in host.warnings:
         console.print(warning, style="yellow", markup=False, highlight=False, soft_wrap=True)
+    state = "" if host.state_dir == default_state_dir(host.out_dir) else f" --state {host.state_dir}"
     if any(host.needs_password(task) for task in tasks):
         console.print("Encrypted files wait for their password:", style="yellow", markup=False, highlight=False)
-        print_command(console, f"dataflow retry {host.out_dir} --password -", style="yellow")
+        print_command(console, f"dataflow retry {host.out_dir}{state} --password -", style="yellow")
+    elif any(task.status in (TaskStatus.FAILED, TaskStatus.CANCELLED) for task in tasks):
+        console.print("To run the failed files again (once what their message says is mended):", markup=False,
+                      highlight=False, soft_wrap=True)
+        print_command(console, f"dataflow retry {host.out_dir}{state}")
     return 0 if all(task.status is TaskStatus.COMPLETED for task in tasks) else 1
 
 

@@ -88,6 +88,10 @@ def print_command(console: Console, command: str, *, style: str = "") -> None:
     console.print(command, style=style, markup=False, highlight=False, soft_wrap=True)
 
 
+BAR_NAME_WIDTH = 28  # a longer name is cut in its middle, so that 80 columns keep the bar and the time
+STARTING = "starting"  # a running task's note before its first progress message (a large file opening)
+
+
 class ProgressDisplay:
     """Bars for the tasks in `task_ids`: one per running task, one for all of them."""
 
@@ -95,9 +99,13 @@ class ProgressDisplay:
         self.progress = Progress(TextColumn("{task.description}", markup=False), BarColumn(), TaskProgressColumn(),
                                  TextColumn("{task.fields[note]}", markup=False), TimeElapsedColumn(),
                                  console=console)
+        tasks = list(tasks)
         self.percent = {task.id: _done_share(task) for task in tasks}
         self.overall = self.progress.add_task(title, total=100.0 * max(1, len(self.percent)), note="")
         self.bars: dict[str, TaskID] = {}
+        for task in tasks:  # a task that began before the display (its "running" event is past) gets its bar now
+            if task.status is TaskStatus.RUNNING:
+                self._show(task)
         self._refresh_overall()
 
     def __enter__(self) -> ProgressDisplay:
@@ -117,13 +125,18 @@ class ProgressDisplay:
             return
         self.percent[task.id] = _done_share(task)
         if task.status is TaskStatus.RUNNING:
-            bar = self.bars.get(task.id)
-            if bar is None:
-                bar = self.bars[task.id] = self.progress.add_task(task.name, total=100.0, note="")
-            self.progress.update(bar, completed=task.progress, note=task.progress_message or "")
+            self._show(task)
         elif task.id in self.bars:
             self.progress.remove_task(self.bars.pop(task.id))
         self._refresh_overall()
+
+    def _show(self, task: TaskState) -> None:
+        """The running task's bar (added the first time), at its progress, with its message."""
+        bar = self.bars.get(task.id)
+        if bar is None:
+            bar = self.bars[task.id] = self.progress.add_task(middle_ellipsis(task.name, BAR_NAME_WIDTH),
+                                                              total=100.0, note="")
+        self.progress.update(bar, completed=task.progress, note=task.progress_message or STARTING)
 
     def _refresh_overall(self) -> None:
         finished = sum(1 for value in self.percent.values() if value >= 100.0)

@@ -16,12 +16,12 @@ which the workflow runs once the file's outcome is in its history (durable). Nat
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from dataflow.core.blobs import parts_prefix
 from dataflow.core.errors import NonRetryableError
@@ -51,9 +51,14 @@ def checkpoint_of(details: Any) -> Any:
 class FileActivities:
     """Holds the worker processes (one pool per kind and shared blob directory) that the activities use."""
 
-    def __init__(self, *, workers: int, timeouts: PdfTimeouts | None = None):
+    def __init__(self, *, workers: int, timeouts: PdfTimeouts | None = None,
+                 report: Callable[[str], None] | None = None):
+        """`report` (the worker command: its console) gets one line per file that failed on bad
+        input; such a failure is BENIGN to the SDK, which then logs it at DEBUG, not as a WARNING
+        with a traceback (other failures, a worker process lost, keep the SDK's warning)."""
         self.workers = workers
         self.timeouts = timeouts or PdfTimeouts()
+        self.report = report
         self.pools: dict[tuple[str, str], ProcessPool] = {}
 
     def pool_for(self, blob_root: str, kind: str = "pdf") -> ProcessPool:
@@ -100,8 +105,13 @@ class FileActivities:
         except ApplicationError:
             raise
         except Exception as error:  # our errors keep their type name and message on Temporal
+            bad_input = isinstance(error, NonRetryableError)
+            if bad_input and self.report is not None:
+                self.report(f"{job.input.get('path') or job.name} failed: {type(error).__name__}: {error}")
             raise ApplicationError(str(error) or type(error).__name__, attempt_times(began), type=type(error).__name__,
-                                   non_retryable=isinstance(error, NonRetryableError)) from error
+                                   non_retryable=bad_input,
+                                   category=ApplicationErrorCategory.BENIGN if bad_input else
+                                   ApplicationErrorCategory.UNSPECIFIED) from error
         return {**result, "output": str(outputs[0]), "outputs": [str(path) for path in outputs],
                 "attempt": info.attempt, **attempt_times(began)}
 

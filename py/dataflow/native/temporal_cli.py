@@ -119,7 +119,9 @@ def make_worker(client: Client, task_queue: str, activities: FileActivities) -> 
 
 async def worker_command(args: argparse.Namespace, console: Console) -> int:
     client = await connect(args)
-    activities = FileActivities(workers=args.workers, timeouts=PdfTimeouts(per_page=args.page_timeout))
+    activities = FileActivities(workers=args.workers, timeouts=PdfTimeouts(per_page=args.page_timeout),
+                                report=lambda line: console.print(line, style="yellow", markup=False,
+                                                                  highlight=False, soft_wrap=True))
     try:
         processes = f"{args.workers} process{'es' if args.workers != 1 else ''}"
         console.print(f"Worker on task queue {args.task_queue!r} at {args.address}, {processes} per kind (PDF, "

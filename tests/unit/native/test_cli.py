@@ -111,7 +111,8 @@ def test_status_lists_tasks_and_retry_runs_the_failed_ones_again(write_pdf, tmp_
     late = write_pdf("late.pdf", b"not a PDF yet\n")
     write_pdf("fine.pdf", pdfs.text_pdf(2))
     out = str(tmp_path / "out")
-    assert dataflow("run", str(tmp_path / "in"), "--out", out, "--workers", "1", "--quiet")[0] == 1
+    code, text = dataflow("run", str(tmp_path / "in"), "--out", out, "--workers", "1", "--quiet")
+    assert code == 1 and f"dataflow retry {out}" in text.splitlines()  # what to type next, whole
     code, text = dataflow("status", out)
     failed_id = records(tmp_path / "out" / ".dataflow")["late.pdf"]["id"]
     assert code == 0 and failed_id[:8] in text and "1 completed, 1 failed" in text

@@ -1,6 +1,7 @@
 """The terminal display: bars follow running tasks, the overall bar counts finished ones, and the
 tables show outputs, messages and times. Rendered to a recording console, never to a terminal."""
 
+import re
 from pathlib import Path
 
 from rich.console import Console
@@ -40,6 +41,22 @@ def test_a_running_task_gets_a_bar_that_goes_when_it_finishes():
     assert overall.completed == 140.0 and overall.total == 200.0 and overall.fields["note"] == "1 of 2 finished"
     display.handle(TaskEvent("changed", "a", task("a", TaskStatus.FAILED)))
     assert display.bars == {} and bar_of(display, display.overall).completed == 200.0
+
+
+def test_a_task_already_running_when_the_display_starts_gets_its_bar_at_once():
+    display = ProgressDisplay(Console(record=True), [task("a", TaskStatus.RUNNING), task("b")])
+    assert list(display.bars) == ["a"] and bar_of(display, display.bars["a"]).fields["note"] == "starting"
+
+
+def test_a_long_name_is_cut_in_its_middle_so_that_80_columns_keep_the_bar_and_the_time():
+    name = "a-rather-long-file-name-for-the-octave-manual-2023.pdf"
+    console = Console(record=True, width=80, force_terminal=True)
+    display = ProgressDisplay(console, [TaskState(id="a", name=name, kind="pdf", status=TaskStatus.RUNNING,
+                                                  progress=40.0, progress_message="Page 400 of 1000")])
+    console.print(display.progress.get_renderable())
+    line = next(line for line in console.export_text().splitlines() if "Page 400 of 1000" in line)
+    assert line.startswith("a-rather-lo") and "2023.pdf" in line and "━━━━━━━━━━" in line
+    assert re.search(r" \d:\d\d:\d\d$", line.rstrip())  # the time, whole
 
 
 def test_events_of_other_tasks_are_ignored():

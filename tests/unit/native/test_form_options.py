@@ -82,7 +82,8 @@ def check_used(*argv: str):
                                                "--operation compress."),
     (["--operation", "compress", "--records-path", "/items"], "--records-path does nothing with --operation compress: "
                                                               "it is used by --operation inspect, clean, split or "
-                                                              "convert. Leave it out, or choose one of those operations."),
+                                                              "convert. Leave it out, or choose one of those "
+                                                              "operations."),
 ])
 def test_an_option_the_chosen_operation_does_not_use_is_refused_naming_both(argv, message):
     with pytest.raises(UsageError) as refused:

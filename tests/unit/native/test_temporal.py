@@ -214,6 +214,26 @@ async def test_an_attempt_lost_after_finishing_exports_its_runs_result_without_r
     assert await FileBlobStore(job.blob_root).keys("") == []
 
 
+@pytest.mark.asyncio(loop_scope="function")
+async def test_a_bad_file_is_one_line_on_the_worker_and_no_warning_with_a_traceback(write_pdf, tmp_path):
+    from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
+
+    path = write_pdf("notes.pdf", b"Just some notes, not a PDF at all.\n")
+    batch = batch_input(discover([str(path)]), PdfOptions(), out_dir=tmp_path / "out", batch_id="bad", concurrency=1,
+                        retry_policy={}, heartbeat_timeout=30.0)
+    lines: list[str] = []
+    activities = FileActivities(workers=1, report=lines.append)
+    try:
+        with pytest.raises(ApplicationError) as failed:
+            await ActivityEnvironment().run(activities.process_file, batch.jobs[0])
+    finally:
+        activities.close()
+    error = failed.value
+    assert error.type == "NotAPdfError" and error.non_retryable and error.category is ApplicationErrorCategory.BENIGN
+    assert lines == [f"{path} failed: NotAPdfError: This is not a PDF: it does not start with %PDF-. It looks like a "
+                     "text file."]
+
+
 async def test_the_same_submit_again_follows_its_running_batch_and_no_worker_is_told(env, write_pdf, tmp_path):
     import argparse
 
