@@ -194,7 +194,7 @@ def summary_table(tasks: list[TaskState], *, out_dir: Path, earlier: Set[str] = 
             room -= 1
     names = display_names(tasks)
     for task in sorted(shown, key=_path_of):
-        status = status_text(task) + (" (earlier)" if task.id in earlier else "")
+        status = fitted(status_text(task)) + (" (earlier)" if task.id in earlier else "")
         seconds = duration(task, since=None if task.id in earlier else since)
         table.add_row(PathCell([names[task.id]]), Text(status, style=_style(task.status)), _outcome_cell(task, out_dir),
                       "" if seconds is None else f"{seconds:.2f}")
@@ -216,6 +216,12 @@ def shown_status(task: TaskState, *, live: bool = True) -> str:
     if input_gone(task):
         return INPUT_MISSING
     return INTERRUPTED if not live and task.status is TaskStatus.RUNNING else task.status.value
+
+
+def fitted(status: str) -> str:
+    """A status for its column: "running at 1 %" wider than STATUS_WIDTH breaks before "at", never
+    between the number and "%"."""
+    return status.replace(" at ", "\nat ", 1) if cell_len(status) > STATUS_WIDTH else status
 
 
 def status_text(task: TaskState, *, live: bool = True) -> str:
@@ -246,7 +252,7 @@ def status_table(tasks: list[TaskState], *, out_dir: Path, live: bool = True) ->
         if shown_status(task, live=live) == INTERRUPTED:
             resumes = "(resumes when the same `dataflow run` command runs again)"
             outcome = Text(f"{_outcome(task, out_dir)} {resumes}".lstrip())
-        status = f"{status_text(task, live=live)}\ntry {task.attempt} of {task.max_attempts}"
+        status = f"{fitted(status_text(task, live=live))}\ntry {task.attempt} of {task.max_attempts}"
         table.add_row(task.id[:SHORT_ID], PathCell([names[task.id]]), Text(status, style=_style(task.status)), outcome)
     return table
 

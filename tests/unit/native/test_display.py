@@ -168,6 +168,9 @@ def test_a_running_task_shows_its_percent_beside_its_status_and_its_message():
         text = flat(table)
         assert "running at 30 %" in text and "Page 12 of 40" in text
     assert "interrupted at 30 %" in flat(status_table([running], out_dir=Path("out"), live=False))
+    one = task("b", TaskStatus.RUNNING, progress=1.0)
+    assert [line.split("│")[3].strip() for line in render(status_table([one], out_dir=Path("out"))).splitlines()
+            if line.count("│") == 5] == ["running", "at 1 %", "try 1 of 4"]  # never "running at 1" then "%"
 
 
 def test_tables_at_80_columns_break_no_word_of_a_message_or_a_status(tmp_path):
