@@ -392,11 +392,13 @@ async def follow(host: NativeHost, task_ids: list[str], console: Console, *, ear
 
 
 class Interrupted(Exception):  # noqa: N818 - an outcome, not an error
-    """The run was stopped by a signal while `unfinished` of its tasks were not finished."""
+    """The run was stopped by a signal while `unfinished` of its tasks were not finished; `message`
+    replaces the line that says they resume (what a stopped `temporal submit --wait` says instead)."""
 
-    def __init__(self, unfinished: int):
+    def __init__(self, unfinished: int, message: str | None = None):
         super().__init__(unfinished)
         self.unfinished = unfinished
+        self.message = message
 
 
 def interruptible(work, console: Console) -> int:
@@ -430,10 +432,10 @@ def interruptible(work, console: Console) -> int:
         return asyncio.run(guarded())
     except Interrupted as stopped:
         tasks = f"{stopped.unfinished} task{'s' if stopped.unfinished != 1 else ''}"
-        message = f"Interrupted: {tasks} will resume when you run the same command again."
+        message = stopped.message or f"Interrupted: {tasks} will resume when you run the same command again."
     except (KeyboardInterrupt, asyncio.CancelledError):
         message = "Interrupted: run the same command again to resume."
-    console.print(message, style="yellow", markup=False, highlight=False)
+    console.print(message, style="yellow", markup=False, highlight=False, soft_wrap=True)
     return EXIT_ON_SIGNAL.get(signal.Signals(received[0]) if received else signal.SIGINT, INTERRUPTED)
 
 

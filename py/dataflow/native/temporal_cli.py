@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import time
@@ -161,6 +162,8 @@ def batch_input(sources: list[Source], options: Options | OptionsByKind, *, out_
 
 
 async def submit_command(args: argparse.Namespace, console: Console, options: OptionsByKind, policy) -> int:
+    from dataflow.native.cli import Interrupted  # cli imports this module when it builds its parser
+
     sources = discover(args.paths, kind=args.kind)
     if not sources:
         raise UsageError("no files of a known kind were found in " + ", ".join(args.paths) + ".")
@@ -177,15 +180,18 @@ async def submit_command(args: argparse.Namespace, console: Console, options: Op
         handle = client.get_workflow_handle(batch_id)
         console.print(f"Batch {batch_id} ({files}) is already running: following it, not starting another.",
                       markup=False, soft_wrap=True)
+    see = f"dataflow temporal status {batch_id} --address {args.address} --namespace {args.namespace}"
     if not args.wait:
         console.print("See how far it got with:", markup=False, highlight=False)
-        print_command(console, f"dataflow temporal status {batch_id} --address {args.address} "
-                               f"--namespace {args.namespace}")
+        print_command(console, see)
         return 0
     started = time.monotonic()
     watch = asyncio.ensure_future(warn_without_worker(client, args, console))
     try:
         outcomes = await follow(handle, batch, console, quiet=args.quiet)
+    except asyncio.CancelledError:  # Ctrl-C stops the following, not the batch: the server runs it
+        raise Interrupted(0, f"Stopped following batch {batch_id}; it goes on running on Temporal. The same "
+                             f"command follows it again; see how far it got with:\n{see}") from None
     finally:
         watch.cancel()
     tasks = [outcome_task(outcome, batch) for outcome in outcomes]
@@ -241,6 +247,10 @@ async def follow(handle: WorkflowHandle, batch: BatchInput, console: Console, *,
                 await refresh(handle, batch, display)
     finally:
         display.progress.stop()
+        if not result.done():  # stopped (Ctrl-C): end the long poll now, or the process hung at its exit
+            result.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await result
     return result.result()
 
 

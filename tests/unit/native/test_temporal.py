@@ -264,6 +264,25 @@ async def test_the_same_submit_again_follows_its_running_batch_and_no_worker_is_
     await env.client.get_workflow_handle(started).terminate("test over")
 
 
+async def test_ctrl_c_on_submit_wait_ends_the_process_and_says_the_batch_goes_on(env, write_pdf, tmp_path):
+    write_pdf("a.pdf", pdfs.text_pdf(1))
+    submit = subprocess.Popen([str(BIN / "dataflow"), "temporal", "submit", str(tmp_path / "in"), "--out",
+                               str(tmp_path / "out"), "--address", address(env), "--task-queue", "nobody-follows",
+                               "--wait", "--quiet"], env=dict(os.environ, PYTHONPATH=str(ROOT / "py"), COLUMNS="80"),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    first = await asyncio.to_thread(submit.stdout.readline)  # "Started batch dataflow-batch-… (1 file) on …"
+    os.kill(submit.pid, signal.SIGINT)
+    try:
+        code = await asyncio.to_thread(submit.wait, 60)  # it hung at its exit: the long poll of the result
+    finally:
+        submit.kill()
+    rest = submit.stdout.read()
+    batch_id = first.split()[2]
+    assert code == 130 and f"Stopped following batch {batch_id}; it goes on running on Temporal." in rest
+    assert f"dataflow temporal status {batch_id} --address {address(env)} --namespace default" in rest.splitlines()
+    await env.client.get_workflow_handle(batch_id).terminate("test over")
+
+
 async def test_a_batch_id_is_decided_by_its_files_options_and_output(write_pdf, tmp_path):
     from dataflow.native.temporal_cli import batch_id_of
 
