@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import hashlib
 import json
 import time
@@ -247,10 +246,6 @@ async def follow(handle: WorkflowHandle, batch: BatchInput, console: Console, *,
                 await refresh(handle, batch, display)
     finally:
         display.progress.stop()
-        if not result.done():  # stopped (Ctrl-C): end the long poll now, or the process hung at its exit
-            result.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await result
     return result.result()
 
 
