@@ -22,6 +22,26 @@ from dataclasses import dataclass
 DAY = 86_400.0
 
 
+class Typed(float):
+    """A number option's value that keeps the text the user typed, so that a message echoes `-1`,
+    not `-1.0` (see `number`). check_bounds turns it back into a plain float."""
+
+    typed: str
+
+
+def number(text: str) -> float:
+    """argparse's `type` for a number option: float(text), remembering `text` (ValueError as float's,
+    which argparse words as "invalid number value: 'abc'")."""
+    value = Typed(text)
+    value.typed = text
+    return value
+
+
+def shown(value: float | int) -> str:
+    """A value as the user typed it (a Typed), else as Python writes it."""
+    return getattr(value, "typed", None) or str(value)
+
+
 class BoundsError(ValueError):
     """A numeric option out of its range; the message names the option as the user typed it."""
 
@@ -41,7 +61,7 @@ class Bound:
         if self.allow_inf and value == math.inf:
             return
         if not math.isfinite(value) or value < self.low or value > self.high or (self.low_open and value == self.low):
-            raise BoundsError(f"{self.option} must be {self.describe()}, got {value}.")
+            raise BoundsError(f"{self.option} must be {self.describe()}, got {shown(value)}.")
 
     def describe(self) -> str:
         number = "a whole number" if self.whole else "a finite number" if not self.allow_inf else "a number"
@@ -76,11 +96,14 @@ def bounds(cpu_count: int | None = None) -> dict[str, Bound]:
 
 
 def check_bounds(args: argparse.Namespace, cpu_count: int | None = None) -> None:
-    """Raise BoundsError for the first numeric option of `args` out of its range."""
+    """Raise BoundsError for the first numeric option of `args` out of its range; a checked Typed
+    value becomes a plain float in `args`."""
     for name, bound in bounds(cpu_count).items():
         value = getattr(args, name, None)
         if isinstance(value, int | float) and not isinstance(value, bool):
             bound.check(value)
+            if isinstance(value, Typed):
+                setattr(args, name, float(value))
 
 
 def option_names(message: str, fields: tuple[str, ...]) -> str:

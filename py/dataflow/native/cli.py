@@ -26,13 +26,14 @@ from dataflow.core import RetryPolicy, TaskStatus
 from dataflow.core.clock import SystemClock
 from dataflow.core.kinds import Options
 from dataflow.core.persistence import TaskStore
+from dataflow.executors.json.service import RELEVANT_OPTIONS
 from dataflow.executors.pdf.client import PdfTimeouts
 from dataflow.executors.pdf.options import FORMATS, MODES, PdfOptions
 from dataflow.native.batch import KINDS, NATIVE, Source, UsageError, default_state_dir, discover, error_type_names
-from dataflow.native.bounds import BoundsError, check_bounds, option_names
-from dataflow.native.display import ProgressDisplay, counts_line, status_table, summary_table
+from dataflow.native.bounds import BoundsError, check_bounds, number, option_names
+from dataflow.native.display import ProgressDisplay, counts_line, print_command, status_table, summary_table
 from dataflow.native.file_storage import FileStorage, ReadOnlyStorage, read_only_warning
-from dataflow.native.form_options import add_form_options, options_from
+from dataflow.native.form_options import add_form_options, options_from, refuse_unused
 from dataflow.native.host import NativeHost, blob_root
 from dataflow.native.process_client import ProcessPool, default_workers
 from dataflow.native.state_lock import StateDirectoryBusyError, StateLock, is_busy
@@ -105,7 +106,9 @@ def kind_options_from(args: argparse.Namespace) -> dict[str, Options]:
     """Each kind's options from the command line, by kind; UsageError naming the option at fault."""
     json_kind = NATIVE.get("json")
     assert json_kind is not None
-    return {"pdf": pdf_options_from(args), "json": options_from(args, json_kind)}
+    json_options = options_from(args, json_kind)
+    refuse_unused(args, json_options, json_kind, selector="operation", used_by=RELEVANT_OPTIONS)
+    return {"pdf": pdf_options_from(args), "json": json_options}
 
 
 def add_pdf_options(parser: argparse.ArgumentParser) -> None:
@@ -123,7 +126,7 @@ def add_host_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=default_workers(), metavar="N",
                         help="worker processes of each kind, and files at once; a JSON process starts only for "
                              "a JSON file (default: the cores, %(default)s)")
-    parser.add_argument("--page-timeout", type=float, default=PdfTimeouts.per_page, metavar="SECONDS",
+    parser.add_argument("--page-timeout", type=number, default=PdfTimeouts.per_page, metavar="SECONDS",
                         help="the watchdog's limit per page (default: %(default)s)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.add_argument("--password", metavar="PASSWORD", help=PASSWORD_HELP)
@@ -133,18 +136,18 @@ def add_retry_options(parser: argparse.ArgumentParser) -> None:
     """Temporal's RetryPolicy names, as our RetryPolicy has them."""
     policy = RetryPolicy()
     group = parser.add_argument_group("retry policy (Temporal's names)")
-    group.add_argument("--initial-interval", type=float, default=policy.initial_interval, metavar="SECONDS",
+    group.add_argument("--initial-interval", type=number, default=policy.initial_interval, metavar="SECONDS",
                        help="the wait before the first retry (default: %(default)s)")
-    group.add_argument("--backoff-coefficient", type=float, default=policy.backoff_coefficient, metavar="X",
+    group.add_argument("--backoff-coefficient", type=number, default=policy.backoff_coefficient, metavar="X",
                        help="each wait is X times the one before (default: %(default)s)")
-    group.add_argument("--maximum-interval", type=float, default=policy.maximum_interval, metavar="SECONDS",
+    group.add_argument("--maximum-interval", type=number, default=policy.maximum_interval, metavar="SECONDS",
                        help="the longest wait between tries (default: %(default)s)")
     group.add_argument("--maximum-attempts", type=int, default=policy.maximum_attempts, metavar="N",
                        help="every try, the first included (default: %(default)s)")
     group.add_argument("--non-retryable-error-types", default="", metavar="TYPE,...",
                        help="error types that fail a task at once (names as the summary shows them)")
     group.add_argument("--no-jitter", action="store_true", help="wait the full backoff, not a random part of it")
-    group.add_argument("--maximum-retry-after", type=float, default=policy.maximum_retry_after, metavar="SECONDS",
+    group.add_argument("--maximum-retry-after", type=number, default=policy.maximum_retry_after, metavar="SECONDS",
                        help="the latest an executor's retry-after time may push a retry (default: %(default)s)")
 
 
@@ -287,13 +290,14 @@ def plan_run(args: argparse.Namespace) -> RunPlan:
 
 async def run_command(args: argparse.Namespace, console: Console, plan: RunPlan) -> int:
     async with make_host(args, plan.policy, password=plan.password) as host:
+        since = host.clock.now()  # attempts from here on are this run's (see display.duration)
         host.start(drop_missing=True)  # resumes at the next await: submit first, so a changed file is replaced
         earlier = {task.id for task in host.tasks() if task.status.is_finished}
         submitted = host.submit(plan.sources, plan.options, retry_policy=plan.policy)
         notify(args, host)
         await host.exported()
         chosen = list(dict.fromkeys(submitted.ids + host.resumed))
-        return await follow(host, chosen, console, earlier=earlier, quiet=args.quiet)
+        return await follow(host, chosen, console, earlier=earlier, quiet=args.quiet, since=since)
 
 
 def require_state(args: argparse.Namespace) -> Path:
@@ -314,6 +318,7 @@ def plan_retry(args: argparse.Namespace) -> str | None:
 
 async def retry_command(args: argparse.Namespace, console: Console, password: str | None) -> int:
     async with make_host(args, password=password) as host:
+        since = host.clock.now()
         host.start()
         notify(args, host)
         tasks = host.tasks()
@@ -324,9 +329,11 @@ async def retry_command(args: argparse.Namespace, console: Console, password: st
         notify(args, host)  # the tasks not retried because their file is gone
         if not retried and not host.resumed:
             console.print("Nothing to retry: no failed or cancelled task" + (" among those named" if wanted else "")
-                          + f"; `dataflow status {args.out}` lists them all.", markup=False, highlight=False)
+                          + f"; `dataflow status {args.out}` lists them all.", markup=False, highlight=False,
+                          soft_wrap=True)
             return 0
-        return await follow(host, list(dict.fromkeys(retried + host.resumed)), console, quiet=args.quiet)
+        return await follow(host, list(dict.fromkeys(retried + host.resumed)), console, quiet=args.quiet,
+                            since=since)
 
 
 def status_command(args: argparse.Namespace, console: Console) -> int:
@@ -350,8 +357,9 @@ def resolve_task_id(task_ids: list[str], given: str, out: Path) -> str:
 
 
 async def follow(host: NativeHost, task_ids: list[str], console: Console, *, earlier: Set[str] = frozenset(),
-                 quiet: bool = False) -> int:
-    """Show progress until every task is settled, then the summary; 0 if all of `task_ids` completed."""
+                 quiet: bool = False, since: float | None = None) -> int:
+    """Show progress until every task is settled, then the summary (times: the attempts begun at or
+    after `since`, the host clock's time the command began); 0 if all of `task_ids` completed."""
     started = time.monotonic()
     by_id = {task.id: task for task in host.tasks()}
     display = ProgressDisplay(console, [by_id[i] for i in task_ids])
@@ -368,22 +376,29 @@ async def follow(host: NativeHost, task_ids: list[str], console: Console, *, ear
     finally:
         unsubscribe()
     tasks = [task for task in host.tasks() if task.id in set(task_ids)]
-    console.print(summary_table(tasks, out_dir=host.out_dir, earlier=set(earlier)))
+    console.print(summary_table(tasks, out_dir=host.out_dir, earlier=set(earlier), since=since))
     console.print(counts_line(tasks, time.monotonic() - started), markup=False)
     for warning in host.warnings:
         console.print(warning, style="yellow", markup=False, highlight=False, soft_wrap=True)
+    state = "" if host.state_dir == default_state_dir(host.out_dir) else f" --state {host.state_dir}"
     if any(host.needs_password(task) for task in tasks):
-        console.print(f"Encrypted files wait for their password: dataflow retry {host.out_dir} --password -",
-                      style="yellow", markup=False, highlight=False)
+        console.print("Encrypted files wait for their password:", style="yellow", markup=False, highlight=False)
+        print_command(console, f"dataflow retry {host.out_dir}{state} --password -", style="yellow")
+    elif any(task.status in (TaskStatus.FAILED, TaskStatus.CANCELLED) for task in tasks):
+        console.print("To run the failed files again (once what their message says is mended):", markup=False,
+                      highlight=False, soft_wrap=True)
+        print_command(console, f"dataflow retry {host.out_dir}{state}")
     return 0 if all(task.status is TaskStatus.COMPLETED for task in tasks) else 1
 
 
 class Interrupted(Exception):  # noqa: N818 - an outcome, not an error
-    """The run was stopped by a signal while `unfinished` of its tasks were not finished."""
+    """The run was stopped by a signal while `unfinished` of its tasks were not finished; `message`
+    replaces the line that says they resume (what a stopped `temporal submit --wait` says instead)."""
 
-    def __init__(self, unfinished: int):
+    def __init__(self, unfinished: int, message: str | None = None):
         super().__init__(unfinished)
         self.unfinished = unfinished
+        self.message = message
 
 
 def interruptible(work, console: Console) -> int:
@@ -417,10 +432,10 @@ def interruptible(work, console: Console) -> int:
         return asyncio.run(guarded())
     except Interrupted as stopped:
         tasks = f"{stopped.unfinished} task{'s' if stopped.unfinished != 1 else ''}"
-        message = f"Interrupted: {tasks} will resume when you run the same command again."
+        message = stopped.message or f"Interrupted: {tasks} will resume when you run the same command again."
     except (KeyboardInterrupt, asyncio.CancelledError):
         message = "Interrupted: run the same command again to resume."
-    console.print(message, style="yellow", markup=False, highlight=False)
+    console.print(message, style="yellow", markup=False, highlight=False, soft_wrap=True)
     return EXIT_ON_SIGNAL.get(signal.Signals(received[0]) if received else signal.SIGINT, INTERRUPTED)
 
 

@@ -5,12 +5,13 @@ the orchestrator's events and task snapshots, and never changes a task. Native r
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Set
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -19,7 +20,7 @@ from rich.text import Text
 from dataflow.core import TaskState, TaskStatus
 from dataflow.core.events import TaskEvent
 from dataflow.core.runs import FILE_GONE
-from dataflow.native.batch import input_gone, output_names
+from dataflow.native.batch import input_gone, input_path, output_names
 
 SHORT_ID = 8
 SUMMARY_ROWS = 50  # a batch of thousands ends with its failures and a count, not a page per file
@@ -81,6 +82,16 @@ def middle_ellipsis(text: str, width: int) -> str:
     return head + ELLIPSIS + tail
 
 
+def print_command(console: Console, command: str, *, style: str = "") -> None:
+    """A command line for a person to copy, on its own line and never broken by the console: a
+    narrow terminal wraps it on screen, but a copy gives the one line (rich's soft wrap)."""
+    console.print(command, style=style, markup=False, highlight=False, soft_wrap=True)
+
+
+BAR_NAME_WIDTH = 28  # a longer name is cut in its middle, so that 80 columns keep the bar and the time
+STARTING = "starting"  # a running task's note before its first progress message (a large file opening)
+
+
 class ProgressDisplay:
     """Bars for the tasks in `task_ids`: one per running task, one for all of them."""
 
@@ -88,9 +99,13 @@ class ProgressDisplay:
         self.progress = Progress(TextColumn("{task.description}", markup=False), BarColumn(), TaskProgressColumn(),
                                  TextColumn("{task.fields[note]}", markup=False), TimeElapsedColumn(),
                                  console=console)
+        tasks = list(tasks)
         self.percent = {task.id: _done_share(task) for task in tasks}
         self.overall = self.progress.add_task(title, total=100.0 * max(1, len(self.percent)), note="")
         self.bars: dict[str, TaskID] = {}
+        for task in tasks:  # a task that began before the display (its "running" event is past) gets its bar now
+            if task.status is TaskStatus.RUNNING:
+                self._show(task)
         self._refresh_overall()
 
     def __enter__(self) -> ProgressDisplay:
@@ -110,13 +125,18 @@ class ProgressDisplay:
             return
         self.percent[task.id] = _done_share(task)
         if task.status is TaskStatus.RUNNING:
-            bar = self.bars.get(task.id)
-            if bar is None:
-                bar = self.bars[task.id] = self.progress.add_task(task.name, total=100.0, note="")
-            self.progress.update(bar, completed=task.progress, note=task.progress_message or "")
+            self._show(task)
         elif task.id in self.bars:
             self.progress.remove_task(self.bars.pop(task.id))
         self._refresh_overall()
+
+    def _show(self, task: TaskState) -> None:
+        """The running task's bar (added the first time), at its progress, with its message."""
+        bar = self.bars.get(task.id)
+        if bar is None:
+            bar = self.bars[task.id] = self.progress.add_task(middle_ellipsis(task.name, BAR_NAME_WIDTH),
+                                                              total=100.0, note="")
+        self.progress.update(bar, completed=task.progress, note=task.progress_message or STARTING)
 
     def _refresh_overall(self) -> None:
         finished = sum(1 for value in self.percent.values() if value >= 100.0)
@@ -128,21 +148,42 @@ def _done_share(task: TaskState) -> float:
     return 100.0 if task.status.is_finished else task.progress
 
 
-def duration(task: TaskState) -> float | None:
-    """Seconds the task's attempts ran (interrupted runs included), or None if it never ran."""
-    spans = [a.ended_at - a.started_at for a in task.attempts if a.ended_at is not None]
+def duration(task: TaskState, *, since: float | None = None) -> float | None:
+    """Seconds the task's attempts ran (interrupted runs included), or None if none ran. `since`
+    (the clock's time a run began) counts only the attempts that run started: a resumed file's time
+    in that run, not the sum of every run's."""
+    spans = [a.ended_at - a.started_at for a in task.attempts
+             if a.ended_at is not None and (since is None or a.started_at >= since)]
     return sum(spans) if spans else None
 
 
+# Column rules of both tables, so that 80 columns break no word: ids and times stay whole; a status
+# wraps at its spaces in a column of STATUS_WIDTH at most; a path breaks at its separators
+# (PathCell); the message column wraps at spaces and takes the rest (a word wider than it, which
+# only a very narrow terminal gives, is folded).
+MESSAGE, STATUS, TIME = "Output or message", "Status", "Time (s)"
+WHOLE = ("Task", TIME)
+STATUS_WIDTH = 13  # "input missing"; "interrupted at 8 %" takes two lines
+
+
+def table_of(title: str, columns: tuple[str, ...]) -> Table:
+    """A table with the column rules above (columns by name: Task, File, Status, Output or message,
+    Time (s))."""
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column, justify="right" if column == TIME else "left", no_wrap=column in WHOLE,
+                         overflow="fold", max_width=STATUS_WIDTH if column == STATUS else None)
+    return table
+
+
 def summary_table(tasks: list[TaskState], *, out_dir: Path, earlier: Set[str] = frozenset(),
-                  limit: int = SUMMARY_ROWS) -> Table:
-    """One row per task: file, status, output file or error message, time. Beyond `limit` rows,
-    every task that did not complete is still listed; the completed ones are counted in a last row."""
-    table = Table(title="Summary", title_justify="left")
-    columns: tuple[tuple[str, JustifyMethod], ...] = (
-        ("File", "left"), ("Status", "left"), ("Output or message", "left"), ("Time (s)", "right"))
-    for column, justify in columns:
-        table.add_column(column, justify=justify, overflow="fold")
+                  limit: int = SUMMARY_ROWS, since: float | None = None) -> Table:
+    """One row per task: file (its path from the common folder of the inputs), status (a running
+    task's percent beside it), output file or error message (a running task's last progress
+    message), time. `since`: the clock's time this run began, so a resumed file's time is this
+    run's (a file in `earlier`, finished before it, keeps its own). Beyond `limit` rows, every task
+    that did not complete is still listed; the completed ones are counted in a last row."""
+    table = table_of("Summary", ("File", STATUS, MESSAGE, TIME))
     room = max(0, limit - sum(1 for task in tasks if task.status is not TaskStatus.COMPLETED))
     shown = []
     for task in tasks:
@@ -151,14 +192,14 @@ def summary_table(tasks: list[TaskState], *, out_dir: Path, earlier: Set[str] = 
         elif room > 0:
             shown.append(task)
             room -= 1
-    names = display_names(shown)
+    names = display_names(tasks)
     for task in sorted(shown, key=_path_of):
-        status = shown_status(task) + (" (earlier)" if task.id in earlier else "")
-        seconds = duration(task)
+        status = fitted(status_text(task)) + (" (earlier)" if task.id in earlier else "")
+        seconds = duration(task, since=None if task.id in earlier else since)
         table.add_row(PathCell([names[task.id]]), Text(status, style=_style(task.status)), _outcome_cell(task, out_dir),
                       "" if seconds is None else f"{seconds:.2f}")
     if len(shown) < len(tasks):
-        table.add_row("…", f"{len(tasks) - len(shown)} more completed", f"in {out_dir}", "")
+        table.add_row("…", "", f"{len(tasks) - len(shown)} more completed, in {out_dir}", "")
     return table
 
 
@@ -177,6 +218,20 @@ def shown_status(task: TaskState, *, live: bool = True) -> str:
     return INTERRUPTED if not live and task.status is TaskStatus.RUNNING else task.status.value
 
 
+def fitted(status: str) -> str:
+    """A status for its column: "running at 1 %" wider than STATUS_WIDTH breaks before "at", never
+    between the number and "%"."""
+    return status.replace(" at ", "\nat ", 1) if cell_len(status) > STATUS_WIDTH else status
+
+
+def status_text(task: TaskState, *, live: bool = True) -> str:
+    """shown_status, with how far an unfinished task got: "running at 30 %", "interrupted at 8 %"."""
+    status = shown_status(task, live=live)
+    if task.status.is_finished or task.progress <= 0:
+        return status
+    return f"{status} at {task.progress:.0f} %"
+
+
 def counts_line(tasks: list[TaskState], seconds: float, *, live: bool = True) -> str:
     counts: dict[str, int] = {}
     for task in tasks:
@@ -187,19 +242,18 @@ def counts_line(tasks: list[TaskState], seconds: float, *, live: bool = True) ->
 
 
 def status_table(tasks: list[TaskState], *, out_dir: Path, live: bool = True) -> Table:
-    """The state directory's tasks, oldest first: short id, file, status, progress, attempt, outcome.
-    `live`: whether a process works on them now (if not, "running" shows as "interrupted")."""
-    table = Table(title=f"Tasks in {out_dir}", title_justify="left")
-    for column in ("Task", "File", "Status", "Progress", "Attempt", "Output or message"):
-        table.add_column(column, overflow="fold")
+    """The state directory's tasks, oldest first: short id, file (as in summary_table), status (an
+    unfinished task's percent beside it, then its try: "try 2 of 4"), outcome. `live`: whether a
+    process works on them now (if not, "running" shows as "interrupted at N %")."""
+    table = table_of(f"Tasks in {out_dir}", ("Task", "File", STATUS, MESSAGE))
+    names = display_names(tasks)
     for task in tasks:
-        status = shown_status(task, live=live)
         outcome: Text | PathCell = _outcome_cell(task, out_dir)
-        if status == INTERRUPTED:
+        if shown_status(task, live=live) == INTERRUPTED:
             resumes = "(resumes when the same `dataflow run` command runs again)"
             outcome = Text(f"{_outcome(task, out_dir)} {resumes}".lstrip())
-        table.add_row(task.id[:SHORT_ID], PathCell([task.name]), Text(status, style=_style(task.status)),
-                      f"{task.progress:.0f} %", f"{task.attempt} of {task.max_attempts}", outcome)
+        status = f"{fitted(status_text(task, live=live))}\ntry {task.attempt} of {task.max_attempts}"
+        table.add_row(task.id[:SHORT_ID], PathCell([names[task.id]]), Text(status, style=_style(task.status)), outcome)
     return table
 
 
@@ -209,19 +263,18 @@ def _path_of(task: TaskState) -> tuple[str, str]:
 
 
 def display_names(tasks: list[TaskState]) -> dict[str, str]:
-    """Each task's file name, with as many of its folders as tell it from another file of the same
-    name (`a/report.pdf`, `b/report.pdf`); by task id."""
-    parts = {task.id: Path(_path_of(task)[0]).parts or (task.name,) for task in tasks}
+    """Each task's file as its path from the folder that holds all the tasks' files (`a/data.json`,
+    `b/data.json`; one folder's files: their names), by task id. A task whose input names no path
+    (an old record), or paths with no common folder (other drives), keep the file's name."""
     names = {task.id: task.name for task in tasks}
-    for depth in range(2, 1 + max((len(p) for p in parts.values()), default=1)):
-        counts: dict[str, int] = {}
-        for name in names.values():
-            counts[name] = counts.get(name, 0) + 1
-        clashing = [task_id for task_id, name in names.items() if counts[name] > 1]
-        if not clashing:
-            break
-        for task_id in clashing:
-            names[task_id] = str(Path(*parts[task_id][-depth:]))
+    paths = {task.id: PurePath(path) for task in tasks if (path := input_path(task.input))}
+    if not paths:
+        return names
+    try:
+        parent = PurePath(os.path.commonpath([str(path.parent) for path in paths.values()]))
+        names.update({task_id: str(path.relative_to(parent)) for task_id, path in paths.items()})
+    except ValueError:  # relative and absolute paths mixed, or no common drive
+        pass
     return names
 
 

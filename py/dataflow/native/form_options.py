@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,30 @@ def options_from(args: argparse.Namespace, kind: ExecutorKind[Any]) -> Options:
         return kind.parse_options(values)
     except (ValueError, TypeError) as error:
         raise UsageError(_with_flags(str(error), kind.form)) from None
+
+
+def refuse_unused(args: argparse.Namespace, options: Options, kind: ExecutorKind[Any], *, selector: str,
+                  used_by: Mapping[str, tuple[str, ...]]) -> None:
+    """UsageError naming both options when an option was set (to other than its default) that the
+    choice of `selector` does not use (`--dedupe` with `--operation clean`: the page's form would
+    ignore it without a word). `used_by`: each value of `selector` -> the fields it uses."""
+    values, defaults = options.to_dict(), kind.default_options().to_dict()
+    choice, picker = values[selector], _field(kind, selector)
+    chosen = f"{flag(picker)} {choice}" + ("" if getattr(args, dest(kind, picker), None) is not None
+                                           else " (the default)")
+    for field in kind.form:
+        used = field.name == selector or field.name in used_by.get(choice, ())
+        if used or values[field.name] == defaults[field.name]:
+            continue
+        users = [value for value, names in used_by.items() if field.name in names]
+        listed = " or ".join(users) if len(users) < 3 else f"{', '.join(users[:-1])} or {users[-1]}"
+        where = f"it is used by {flag(picker)} {listed}" if users else "nothing uses it"
+        other = f"that {selector}" if len(users) == 1 else f"one of those {selector}s"
+        raise UsageError(f"{flag(field)} does nothing with {chosen}: {where}. Leave it out, or choose {other}.")
+
+
+def _field(kind: ExecutorKind[Any], name: str) -> OptionField:
+    return next(field for field in kind.form if field.name == name)
 
 
 def _with_flags(message: str, fields: tuple[OptionField, ...]) -> str:

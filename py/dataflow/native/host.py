@@ -84,6 +84,13 @@ class Submitted:
         return self.added + self.existing
 
 
+def how_far(task: TaskState) -> str:
+    """An unfinished task's state in a message: "interrupted at 8 %" for a record left running (no
+    process runs it: the caller holds the state lock), else its status, and its percent if any."""
+    word = "interrupted" if task.status is TaskStatus.RUNNING else task.status.value
+    return f"{word} at {task.progress:.0f} %" if task.progress > 0 else word
+
+
 class NativeHost:
     """One state directory, one output directory, one pool of workers. Use as `async with`."""
 
@@ -153,9 +160,9 @@ class NativeHost:
         gone = [task for task in loaded.tasks if drop_missing and input_gone(task)]
         for task in gone:
             self.storage.remove(DEFAULT_PREFIX + task.id)
-            self.notices.append(f"{input_path(task.input)} is gone: its unfinished task ({task.status.value}, "
-                                f"{task.progress:.0f} % done) was dropped with its saved parts. Put the file back "
-                                "and run again to process it from the start.")
+            self.notices.append(f"{input_path(task.input)} is gone: its unfinished task ({how_far(task)}) was "
+                                "dropped with its saved parts. Put the file back and run again to process it from "
+                                "the start.")
         dropped = {task.id for task in gone}
         for task, source, reason in map(_file_change, [task for task in loaded.tasks if task.id not in dropped]):
             if source is not None and reason is not None:
@@ -264,7 +271,7 @@ class NativeHost:
                                                                 retry_policy=task.retry_policy,
                                                                 metadata=dict(task.metadata, size=source.size))
         self.notices.append(f"{source.path} changed since its task was created ({reason}): it is processed "
-                            "again from the start on the new content (no page of the old version is kept).")
+                            "again from the start on the new content (nothing done on the old version is kept).")
 
     def retry(self, task_ids: list[str] | None = None, *, password: str | None = None) -> list[str]:
         """Queue failed and cancelled tasks again (all of them, or those named); returns their ids.

@@ -48,6 +48,7 @@ def _is_console_script() -> bool:
     return name.split(".", 1)[0] in ("dataflow", "dataflow-script")
 
 
+CONSOLE_SCRIPT = _is_console_script()  # decided once, as this process starts (a test may change argv)
 if _is_console_script():
     _signal.signal(_signal.SIGINT, _leave_at_once)
     _signal.signal(_signal.SIGTERM, _leave_at_once)
@@ -71,4 +72,20 @@ def entry_point() -> None:
     finally:
         for signum, handler in previous.items():  # the console script's: a signal now leaves at once
             _signal.signal(signum, handler)
+    if "temporalio" in sys.modules and CONSOLE_SCRIPT:  # never in a test that calls this function
+        _exit_before_shutdown(code)
     sys.exit(code)
+
+
+def _exit_before_shutdown(code: int) -> None:
+    """End the process without Python's shutdown, once the command is done and its output flushed:
+    the Temporal SDK's runtime threads, still alive then, made the shutdown hang or abort
+    ("PyGILState_Release ... finalizing") now and then, mostly after a Ctrl-C. The command has
+    closed what it opened (worker processes, files) in its own `finally` blocks."""
+    import contextlib
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more can be said
+            stream.flush()
+    os._exit(code)

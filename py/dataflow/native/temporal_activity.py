@@ -15,12 +15,13 @@ which the workflow runs once the file's outcome is in its history (durable). Nat
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from dataflow.core.blobs import parts_prefix
 from dataflow.core.errors import NonRetryableError
@@ -49,9 +50,14 @@ def checkpoint_of(details: Any) -> Any:
 class FileActivities:
     """Holds the worker processes (one pool per kind and shared blob directory) that the activities use."""
 
-    def __init__(self, *, workers: int, timeouts: PdfTimeouts | None = None):
+    def __init__(self, *, workers: int, timeouts: PdfTimeouts | None = None,
+                 report: Callable[[str], None] | None = None):
+        """`report` (the worker command: its console) gets one line per file that failed on bad
+        input; such a failure is BENIGN to the SDK, which then logs it at DEBUG, not as a WARNING
+        with a traceback (other failures, a worker process lost, keep the SDK's warning)."""
         self.workers = workers
         self.timeouts = timeouts or PdfTimeouts()
+        self.report = report
         self.pools: dict[tuple[str, str], ProcessPool] = {}
 
     def pool_for(self, blob_root: str, kind: str = "pdf") -> ProcessPool:
@@ -90,6 +96,7 @@ class FileActivities:
                                on_progress=lambda percent, message: beat(progress=percent, message=message),
                                on_checkpoint=lambda data: beat(checkpoint=data),
                                stop_requested=lambda: StopRequest.CANCEL if activity.is_cancelled() else None)
+        began = time.time()
         beat()  # the attempt has started (a worker process may take a moment to boot)
         try:
             result = await executor.execute(job.input, ctx)
@@ -97,10 +104,21 @@ class FileActivities:
         except ApplicationError:
             raise
         except Exception as error:  # our errors keep their type name and message on Temporal
-            raise ApplicationError(str(error) or type(error).__name__, type=type(error).__name__,
-                                   non_retryable=isinstance(error, NonRetryableError)) from error
+            bad_input = isinstance(error, NonRetryableError)
+            if bad_input and self.report is not None:
+                self.report(f"{job.input.get('path') or job.name} failed: {type(error).__name__}: {error}")
+            raise ApplicationError(str(error) or type(error).__name__, attempt_times(began), type=type(error).__name__,
+                                   non_retryable=bad_input,
+                                   category=ApplicationErrorCategory.BENIGN if bad_input else
+                                   ApplicationErrorCategory.UNSPECIFIED) from error
         return {**result, "output": str(outputs[0]), "outputs": [str(path) for path in outputs],
-                "attempt": info.attempt}
+                "attempt": info.attempt, **attempt_times(began)}
+
+
+def attempt_times(began: float) -> dict[str, float]:
+    """When this attempt began and ended (seconds since the epoch, the worker's clock): a file's time
+    in the summary, without the wait for a free worker that the workflow's own clock would count."""
+    return {"attempt_started_at": began, "attempt_ended_at": time.time()}
 
 
 async def export(job: FileJob, result: Mapping[str, Any]) -> list[Path]:

@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 import json
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,8 @@ from dataflow.native.batch import (
     output_name,
     task_input,
 )
-from dataflow.native.display import ProgressDisplay, counts_line, summary_table
+from dataflow.native.bounds import number
+from dataflow.native.display import ProgressDisplay, counts_line, print_command, summary_table
 from dataflow.native.host import blob_root
 from dataflow.native.process_client import default_workers
 from dataflow.native.temporal_activity import FileActivities, release_file
@@ -46,6 +48,10 @@ from dataflow.native.temporal_workflow import BatchWorkflow
 DEFAULT_ADDRESS = "localhost:7233"
 DEFAULT_QUEUE = "dataflow"
 POLL_SECONDS = 0.5
+# How often a running activity's heartbeat reaches the server at the most. The SDK's default is 80 %
+# of the heartbeat timeout (24 s of the default 30 s), so `temporal status` and `submit --wait`
+# showed no page of a file shorter than that; one call a second per running file is cheap.
+HEARTBEAT_THROTTLE = timedelta(seconds=1)
 
 
 def add_commands(parser: argparse.ArgumentParser, *, add_kind_options, add_retry_options) -> None:
@@ -57,7 +63,7 @@ def add_commands(parser: argparse.ArgumentParser, *, add_kind_options, add_retry
     worker.add_argument("--workers", type=int, default=default_workers(), metavar="N",
                         help="worker processes per kind (PDF, JSON), and activities at once "
                              "(default: %(default)s)")
-    worker.add_argument("--page-timeout", type=float, default=PdfTimeouts.per_page, metavar="SECONDS",
+    worker.add_argument("--page-timeout", type=number, default=PdfTimeouts.per_page, metavar="SECONDS",
                         help="the watchdog's limit per page; a page over it fails its file with PageTimeoutError "
                              "(default: %(default)s)")
     worker.set_defaults(handler=lambda args, console: interruptible(worker_command(args, console), console))
@@ -69,7 +75,7 @@ def add_commands(parser: argparse.ArgumentParser, *, add_kind_options, add_retry
     submit.add_argument("--kind", choices=KINDS, help="the executor for files whose name does not tell "
                         "(default: by the file's extension)")
     submit.add_argument("--concurrency", type=int, default=4, metavar="N", help="files at once (default: 4)")
-    submit.add_argument("--heartbeat-timeout", type=float, default=30.0, metavar="SECONDS",
+    submit.add_argument("--heartbeat-timeout", type=number, default=30.0, metavar="SECONDS",
                         help="an activity silent this long is taken as dead and retried from its last heartbeat "
                              "(default: %(default)s)")
     submit.add_argument("--wait", action="store_true", help="follow the batch and print the summary")
@@ -106,15 +112,20 @@ def add_connection_options(parser: argparse.ArgumentParser, *, queue: bool = Tru
 def make_worker(client: Client, task_queue: str, activities: FileActivities) -> Worker:
     return Worker(client, task_queue=task_queue, workflows=[BatchWorkflow],
                   activities=[activities.process_file, release_file],
-                  max_concurrent_activities=activities.workers)
+                  max_concurrent_activities=activities.workers,
+                  max_heartbeat_throttle_interval=HEARTBEAT_THROTTLE,
+                  default_heartbeat_throttle_interval=HEARTBEAT_THROTTLE)
 
 
 async def worker_command(args: argparse.Namespace, console: Console) -> int:
     client = await connect(args)
-    activities = FileActivities(workers=args.workers, timeouts=PdfTimeouts(per_page=args.page_timeout))
+    activities = FileActivities(workers=args.workers, timeouts=PdfTimeouts(per_page=args.page_timeout),
+                                report=lambda line: console.print(line, style="yellow", markup=False,
+                                                                  highlight=False, soft_wrap=True))
     try:
-        console.print(f"Worker on task queue {args.task_queue!r} at {args.address} with {args.workers} "
-                      "PDF processes. Ctrl-C stops it.", markup=False)
+        processes = f"{args.workers} process{'es' if args.workers != 1 else ''}"
+        console.print(f"Worker on task queue {args.task_queue!r} at {args.address}, {processes} per kind (PDF, "
+                      "JSON). Ctrl-C stops it.", markup=False, highlight=False, soft_wrap=True)
         await make_worker(client, args.task_queue, activities).run()
     finally:
         activities.close()
@@ -150,6 +161,8 @@ def batch_input(sources: list[Source], options: Options | OptionsByKind, *, out_
 
 
 async def submit_command(args: argparse.Namespace, console: Console, options: OptionsByKind, policy) -> int:
+    from dataflow.native.cli import Interrupted  # cli imports this module when it builds its parser
+
     sources = discover(args.paths, kind=args.kind)
     if not sources:
         raise UsageError("no files of a known kind were found in " + ", ".join(args.paths) + ".")
@@ -161,19 +174,23 @@ async def submit_command(args: argparse.Namespace, console: Console, options: Op
     files = f"{len(batch.jobs)} file{'s' if len(batch.jobs) != 1 else ''}"
     try:
         handle = await client.start_workflow(BatchWorkflow.run, batch, id=batch_id, task_queue=args.task_queue)
-        console.print(f"Started batch {batch_id} ({files}) on {args.task_queue!r}.", markup=False)
+        console.print(f"Started batch {batch_id} ({files}) on {args.task_queue!r}.", markup=False, soft_wrap=True)
     except WorkflowAlreadyStartedError:  # the same submit again (after a Ctrl-C): the batch it started runs on
         handle = client.get_workflow_handle(batch_id)
         console.print(f"Batch {batch_id} ({files}) is already running: following it, not starting another.",
-                      markup=False)
+                      markup=False, soft_wrap=True)
+    see = f"dataflow temporal status {batch_id} --address {args.address} --namespace {args.namespace}"
     if not args.wait:
-        console.print(f"See how far it got with: dataflow temporal status {batch_id} "
-                      f"--address {args.address} --namespace {args.namespace}", markup=False, highlight=False)
+        console.print("See how far it got with:", markup=False, highlight=False)
+        print_command(console, see)
         return 0
     started = time.monotonic()
     watch = asyncio.ensure_future(warn_without_worker(client, args, console))
     try:
         outcomes = await follow(handle, batch, console, quiet=args.quiet)
+    except asyncio.CancelledError:  # Ctrl-C stops the following, not the batch: the server runs it
+        raise Interrupted(0, f"Stopped following batch {batch_id}; it goes on running on Temporal. The same "
+                             f"command follows it again; see how far it got with:\n{see}") from None
     finally:
         watch.cancel()
     tasks = [outcome_task(outcome, batch) for outcome in outcomes]
@@ -212,7 +229,7 @@ async def warn_without_worker(client: Client, args: argparse.Namespace, console:
     if await has_pollers(client, args.namespace, args.task_queue) is False:
         console.print(f"No worker is polling task queue {args.task_queue!r} yet: start one with "
                       f"`dataflow temporal worker --address {args.address} --task-queue {args.task_queue}`.",
-                      style="yellow", markup=False, highlight=False)
+                      style="yellow", markup=False, highlight=False, soft_wrap=True)
 
 
 async def follow(handle: WorkflowHandle, batch: BatchInput, console: Console, *, quiet: bool = False

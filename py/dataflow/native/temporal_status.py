@@ -30,6 +30,10 @@ QUERY_SECONDS = 10.0  # a worker answers the progress query at once; this bounds
 STATUS_ROWS = 200  # `temporal status` lists up to this many completed files (every failure always)
 
 
+STARTED = "started, no progress reported yet"  # the first heartbeat, before the first page
+NOT_STARTED = "waiting for a worker"  # scheduled: no attempt has heartbeated yet
+
+
 async def heartbeats(handle: WorkflowHandle, description: Any) -> dict[str, dict]:
     """The last heartbeat details of each running activity, by activity id (= task id)."""
     found = {}
@@ -73,9 +77,10 @@ def batch_tasks(batch: BatchInput, outcomes: list[FileOutcome], running: list[st
         if job.task_id in finished:
             tasks.append(outcome_task(finished[job.task_id], batch))
         elif job.task_id in running:
-            beat = beats.get(job.task_id, {})
-            tasks.append(job_task(job, status=TaskStatus.RUNNING, progress=float(beat.get("progress") or 0.0),
-                                  message=beat.get("message") or "running"))
+            beat = beats.get(job.task_id)
+            message = (beat or {}).get("message") or (STARTED if beat is not None else NOT_STARTED)
+            tasks.append(job_task(job, status=TaskStatus.RUNNING, progress=float((beat or {}).get("progress") or 0.0),
+                                  message=message))
         else:
             tasks.append(job_task(job))
     return tasks

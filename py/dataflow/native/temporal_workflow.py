@@ -55,14 +55,19 @@ class BatchWorkflow:
                     retry_policy=to_temporal(batch.retry_policy))
                 outcome = FileOutcome(task_id=job.task_id, name=job.name, status="completed",
                                       output=value.get("output"), details=value)
+                times = value
             except ActivityError as error:
                 cause = error.cause
                 error_type = cause.type if isinstance(cause, ApplicationError) else type(cause).__name__
                 message = cause.message if isinstance(cause, ApplicationError) else str(cause or error)
                 outcome = FileOutcome(task_id=job.task_id, name=job.name, status="failed",
                                       error_type=error_type, message=message)
+                details = cause.details if isinstance(cause, ApplicationError) else ()
+                times = details[0] if details and isinstance(details[0], dict) else {}
             await workflow.execute_activity(RELEASE, job, activity_id=f"{job.task_id}-release",
                                             start_to_close_timeout=timedelta(seconds=RELEASE_SECONDS))
-            outcome.started_at, outcome.ended_at = started, workflow.now().timestamp()
+            # the last attempt's own times (see temporal_activity.attempt_times), else the slot's
+            outcome.started_at = times.get("attempt_started_at", started)
+            outcome.ended_at = times.get("attempt_ended_at", workflow.now().timestamp())
             self.running.remove(job.task_id)
             self.outcomes[job.task_id] = outcome

@@ -1,4 +1,5 @@
-"""Helpers for native tests: PDFs on disk, the reference output of PdfService run in-process."""
+"""Helpers for native tests: PDFs on disk, the reference output of PdfService run in-process, and
+in-process clients that hang mid-file as a killed worker process would."""
 
 from __future__ import annotations
 
@@ -19,6 +20,31 @@ async def reference_output(data: bytes, source: str, options: dict | None = None
     await service.process("t", 0, info["pages"])
     result = await service.finish("t")
     return store.data[result["result_key"]]
+
+
+class HangingClient:
+    """Mixin for an in-process client (LocalPdfClient, LocalJsonClient): `done` records what each
+    `process(task_id, *where)` call covered (`covered`), and a call for which `hangs(*where)` is
+    true sets `hung` and never returns, as a killed worker process would."""
+
+    def __init__(self, service, *, hang_at: int | None = None):
+        super().__init__(service)
+        self.done: list[int] = []
+        self.hang_at = hang_at
+        self.hung = asyncio.Event()
+
+    def hangs(self, *where) -> bool:
+        raise NotImplementedError
+
+    def covered(self, *where) -> list[int]:
+        raise NotImplementedError
+
+    async def process(self, task_id, *where):
+        if self.hang_at is not None and self.hangs(*where):
+            self.hung.set()
+            await asyncio.Future()  # as a killed process: never returns
+        self.done += self.covered(*where)
+        return await super().process(task_id, *where)
 
 
 @pytest.fixture
@@ -43,6 +69,20 @@ def hooks(monkeypatch):
         monkeypatch.setenv(HOOKS_VARIABLE, json.dumps(values))
 
     return set_hooks
+
+
+def table_rows(text: str) -> list[list[str]]:
+    """The rows of a table rendered as text (rich's box lines), each cell's lines joined by spaces
+    (a status or a message may wrap); a row starts where its first cell has text."""
+    found: list[list[str]] = []
+    for line in text.splitlines():
+        if line.startswith("│"):
+            cells = [cell.strip() for cell in line.split("│")[1:-1]]
+            if cells[0] or not found:
+                found.append(cells)
+            else:
+                found[-1] = [f"{old} {new}".strip() for old, new in zip(found[-1], cells, strict=True)]
+    return found
 
 
 def run(coroutine):

@@ -49,3 +49,20 @@ def test_field_names_in_a_policy_message_become_options():
     message = "maximum_interval (10.0) must be at least initial_interval (20.0)"
     assert option_names(message, ("initial_interval", "maximum_interval")) == \
         "--maximum-interval (10.0) must be at least --initial-interval (20.0)"
+
+
+@pytest.mark.parametrize("typed", ["-1", "-1.50", "0", "1e9"])
+def test_a_refused_number_is_echoed_as_the_user_typed_it(typed):
+    from dataflow.native.bounds import number
+
+    with pytest.raises(BoundsError) as raised:
+        check_bounds(args(page_timeout=number(typed)))
+    assert str(raised.value).endswith(f", got {typed}.")
+
+
+def test_a_checked_number_becomes_a_plain_float():
+    from dataflow.native.bounds import number
+
+    checked = args(page_timeout=number("2"))
+    check_bounds(checked)
+    assert type(checked.page_timeout) is float and checked.page_timeout == 2.0

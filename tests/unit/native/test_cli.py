@@ -111,7 +111,8 @@ def test_status_lists_tasks_and_retry_runs_the_failed_ones_again(write_pdf, tmp_
     late = write_pdf("late.pdf", b"not a PDF yet\n")
     write_pdf("fine.pdf", pdfs.text_pdf(2))
     out = str(tmp_path / "out")
-    assert dataflow("run", str(tmp_path / "in"), "--out", out, "--workers", "1", "--quiet")[0] == 1
+    code, text = dataflow("run", str(tmp_path / "in"), "--out", out, "--workers", "1", "--quiet")
+    assert code == 1 and f"dataflow retry {out}" in text.splitlines()  # what to type next, whole
     code, text = dataflow("status", out)
     failed_id = records(tmp_path / "out" / ".dataflow")["late.pdf"]["id"]
     assert code == 0 and failed_id[:8] in text and "1 completed, 1 failed" in text
@@ -276,6 +277,22 @@ def test_bad_retry_and_host_options_are_one_line_and_create_nothing(write_pdf, t
     code, text = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), option, value)
     assert code == 2 and text.startswith("dataflow: ") and message in text and "Traceback" not in text
     assert not (tmp_path / "out").exists()  # no state directory, no lock
+
+
+def test_an_option_the_json_operation_does_not_use_is_refused_before_anything_is_written(write_pdf, tmp_path):
+    write_pdf("people.json", b'[{"id": 1}, {"id": 1}]')
+    code, text = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--operation", "clean",
+                          "--dedupe")
+    assert code == 2 and "dataflow: --dedupe does nothing with --operation clean: it is used by --operation convert" \
+        in text
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_refused_number_is_echoed_as_typed(write_pdf, tmp_path):
+    write_pdf("a.pdf", pdfs.text_pdf(1))
+    code, text = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--page-timeout", "-1")
+    assert code == 2 and text.rstrip().endswith("--page-timeout must be a number of seconds more than 0 and at most "
+                                                "86,400 ('inf' for no limit), got -1.")
 
 
 def test_unknown_non_retryable_error_types_are_refused_with_the_known_ones(write_pdf, tmp_path):

@@ -74,3 +74,36 @@ def test_a_pdf_value_the_kind_refuses_names_the_option_and_the_pages_label(name,
     with pytest.raises(UsageError) as refused:
         options_from(argparse.Namespace(**{f"pdf_{name}": value}), kind)
     assert str(refused.value) == message
+
+
+def check_used(*argv: str):
+    from dataflow.executors.json.service import RELEVANT_OPTIONS
+    from dataflow.native.form_options import refuse_unused
+
+    parser = argparse.ArgumentParser()
+    add_form_options(parser, KIND, title="JSON")
+    args = parser.parse_args(list(argv))
+    refuse_unused(args, options_from(args, KIND), KIND, selector="operation", used_by=RELEVANT_OPTIONS)
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--operation", "clean", "--dedupe"], "--dedupe does nothing with --operation clean: it is used by --operation "
+                                           "convert. Leave it out, or choose that operation."),
+    (["--dedupe"], "--dedupe does nothing with --operation inspect (the default): it is used by --operation convert."),
+    (["--operation", "clean", "--level", "3"], "--level does nothing with --operation clean: it is used by "
+                                               "--operation compress."),
+    (["--operation", "compress", "--records-path", "/items"], "--records-path does nothing with --operation compress: "
+                                                              "it is used by --operation inspect, clean, split or "
+                                                              "convert. Leave it out, or choose one of those "
+                                                              "operations."),
+])
+def test_an_option_the_chosen_operation_does_not_use_is_refused_naming_both(argv, message):
+    with pytest.raises(UsageError) as refused:
+        check_used(*argv)
+    assert str(refused.value).startswith(message)
+
+
+def test_options_the_operation_uses_or_left_at_their_default_pass():
+    check_used("--operation", "convert", "--dedupe", "--pretty", "--output-format", "json")
+    check_used("--operation", "clean", "--no-dedupe", "--level", "19", "--redact-keys")
+    check_used()

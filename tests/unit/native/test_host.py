@@ -15,31 +15,28 @@ from dataflow.native.host import NativeHost, blob_root
 from dataflow.native.sources import WithSourceFiles
 from tests import pdfs
 from tests.local_pdf import LocalPdfClient, SinglePool
-from tests.unit.native.conftest import reference_output
+from tests.unit.native.conftest import HangingClient, reference_output
 
 
-class CountingClient(LocalPdfClient):
-    """The in-process service; records every page handed to it, and hangs from page `hang_from` on."""
+class CountingClient(HangingClient, LocalPdfClient):
+    """The in-process service; `pages` lists every page handed to it, and it hangs from page `hang_at` on."""
 
-    def __init__(self, service, *, hang_from: int | None = None):
-        super().__init__(service)
-        self.pages: list[int] = []
-        self.hang_from = hang_from
-        self.hung = asyncio.Event()
+    def hangs(self, start, end):
+        return end > self.hang_at
 
-    async def process(self, task_id, start, end):
-        if self.hang_from is not None and end > self.hang_from:
-            self.hung.set()
-            await asyncio.Future()  # as a killed process: never returns
-        self.pages += range(start + 1, end + 1)
-        return await super().process(task_id, start, end)
+    def covered(self, start, end):
+        return list(range(start + 1, end + 1))
+
+    @property
+    def pages(self) -> list[int]:
+        return self.done
 
 
 @pytest.fixture
 def make_host(tmp_path):
-    def make(*, hang_from=None, overwrite=False):
+    def make(*, hang_at=None, overwrite=False):
         state = tmp_path / "out" / ".dataflow"
-        client = CountingClient(PdfService(WithSourceFiles(FileBlobStore(blob_root(state)))), hang_from=hang_from)
+        client = CountingClient(PdfService(WithSourceFiles(FileBlobStore(blob_root(state)))), hang_at=hang_at)
         host = NativeHost(out_dir=tmp_path / "out", state_dir=state, pool=SinglePool(client), concurrency=1,
                           clock=ManualClock(), overwrite=overwrite)
         return host, client
@@ -77,7 +74,7 @@ async def test_a_run_writes_each_result_under_its_name_and_keeps_no_copy(make_ho
 async def test_a_crash_mid_document_resumes_from_the_checkpoint_without_redoing_pages(make_host, write_pdf, tmp_path):
     data = pdfs.text_pdf(12)
     sources = discover([str(write_pdf("long.pdf", data))])
-    first, client = make_host(hang_from=6)
+    first, client = make_host(hang_at=6)
     first.start()
     (task_id,) = first.submit(sources, PdfOptions()).added
     await asyncio.wait_for(client.hung.wait(), 10)
@@ -116,7 +113,7 @@ async def test_a_file_changed_after_a_crash_starts_again_on_the_new_content_inst
         make_host, write_pdf, tmp_path):
     path = write_pdf("long.pdf", pdfs.text_pdf(12))
     sources = discover([str(path)])
-    first, client = make_host(hang_from=6)
+    first, client = make_host(hang_at=6)
     first.start()
     (old_id,) = first.submit(sources, PdfOptions()).added
     await asyncio.wait_for(client.hung.wait(), 10)
@@ -139,7 +136,7 @@ async def test_a_file_changed_after_a_crash_starts_again_on_the_new_content_inst
 
 async def test_a_pending_file_that_changed_keeps_one_task_and_one_output(make_host, write_pdf, tmp_path):
     first_path, second_path = write_pdf("a.pdf", pdfs.text_pdf(12)), write_pdf("b.pdf", pdfs.text_pdf(2))
-    first, client = make_host(hang_from=6)
+    first, client = make_host(hang_at=6)
     first.start()
     first.submit(discover([str(tmp_path / "in")]), PdfOptions())
     await asyncio.wait_for(client.hung.wait(), 10)
@@ -287,14 +284,14 @@ async def test_the_janitor_at_start_deletes_what_a_killed_run_left_and_no_task_c
 
 
 async def test_an_unfinished_tasks_parts_survive_the_janitor_at_start(make_host, write_pdf, tmp_path):
-    first, client = make_host(hang_from=3)
+    first, client = make_host(hang_at=3)
     first.start()
     (task_id,) = first.submit(discover([str(write_pdf("long.pdf", pdfs.text_pdf(6)))]), PdfOptions()).added
     await asyncio.wait_for(client.hung.wait(), 10)
     await first.close()
     parts = await first.blobs.keys(f"part:{task_id}:")
     assert parts
-    second, _ = make_host(hang_from=3)
+    second, _ = make_host(hang_at=3)
     second.start()
     await second.janitor.idle()
     assert await second.blobs.keys(f"part:{task_id}:") == parts
@@ -372,7 +369,7 @@ async def crashed_with_parts(make_host, write_pdf, tmp_path):
     """A 12-page PDF whose run stopped mid-document (its parts saved), then its file deleted."""
     data = pdfs.text_pdf(12)
     path = write_pdf("long.pdf", data)
-    first, client = make_host(hang_from=6)
+    first, client = make_host(hang_at=6)
     first.start()
     (task_id,) = first.submit(discover([str(path)]), PdfOptions()).added
     await asyncio.wait_for(client.hung.wait(), 10)
@@ -410,8 +407,9 @@ async def test_a_new_run_without_the_gone_file_drops_its_task_and_parts(make_hos
     await second.wait()
     await second.close()
     assert [task.name for task in second.tasks()] == ["other.pdf"]
-    assert any(f"{path} is gone: its unfinished task (running, " in n and "dropped with its saved parts" in n
-               for n in second.notices)
+    (dropped,) = [n for n in second.notices if f"{path} is gone" in n]
+    assert "its unfinished task (interrupted at " in dropped and "dropped with its saved parts" in dropped
+    assert "running" not in dropped and "done)" not in dropped  # no process ran it: it was interrupted
     assert await second.blobs.keys(f"part:{task_id}") == [] and not list((tmp_path / "out" / ".dataflow").glob(
         f"dataflow.task.{task_id}.json"))
     assert (tmp_path / "out" / "other.zip").exists() and other.exists()

@@ -18,27 +18,24 @@ from dataflow.native.host import NativeHost, blob_root
 from dataflow.native.sources import WithSourceFiles
 from tests import pdfs
 from tests.local_pdf import LocalPdfClient, SinglePool
-from tests.unit.native.conftest import json_reference, reference_output, without_timings
+from tests.unit.native.conftest import HangingClient, json_reference, reference_output, without_timings
 
 RECORDS = b"[" + b",".join(b'{"id": %d, "mail": "user%d@example.com", "note": "%s"}' % (i, i, b"x" * 40)
                            for i in range(6000)) + b"]"  # about 500 KB: several steps of 64 KB and more
 
 
-class StepClient(LocalJsonClient):
-    """The in-process JSON service; records each step's starting offset, and hangs at step `hang_at`."""
+class StepClient(HangingClient, LocalJsonClient):
+    """The in-process JSON service; `steps` lists each step's number, and it hangs at step `hang_at`."""
 
-    def __init__(self, service, *, hang_at: int | None = None):
-        super().__init__(service)
-        self.steps: list[int] = []
-        self.hang_at = hang_at
-        self.hung = asyncio.Event()
+    def hangs(self, position, budget):
+        return position["step"] >= self.hang_at
 
-    async def process(self, task_id, position, budget):
-        if self.hang_at is not None and position["step"] >= self.hang_at:
-            self.hung.set()
-            await asyncio.Future()  # as a killed process: never returns
-        self.steps.append(int(position["step"]))
-        return await super().process(task_id, position, budget)
+    def covered(self, position, budget):
+        return [int(position["step"])]
+
+    @property
+    def steps(self) -> list[int]:
+        return self.done
 
 
 def make_host(tmp_path, *, hang_at=None):
@@ -91,6 +88,22 @@ async def test_a_crash_mid_file_resumes_from_the_step_checkpoint_and_gives_the_s
     assert client.steps[0] == 2  # steps 0 and 1 are not gone through again
     data, _ = await json_reference(RECORDS, "big.json", options.to_dict())
     assert (tmp_path / "out" / "big.jsonl").read_bytes() == data
+
+
+async def test_a_json_file_changed_after_a_crash_is_told_without_speaking_of_pages(write_pdf, tmp_path):
+    path = write_pdf("big.json", RECORDS)
+    first, client = make_host(tmp_path, hang_at=2)
+    first.start()
+    first.submit(discover([str(path)]), {"json": JsonOptions(operation="convert")})
+    await asyncio.wait_for(client.hung.wait(), 10)
+    await first.close()
+    path.write_bytes(RECORDS.replace(b"user", b"someone"))
+    second, _ = make_host(tmp_path)
+    second.start()
+    await second.wait()
+    await second.close()
+    (notice,) = [n for n in second.notices if "changed since its task was created" in n]
+    assert "nothing done on the old version is kept" in notice and "page" not in notice
 
 
 async def test_a_bad_json_file_fails_with_its_message_while_the_others_complete(write_pdf, tmp_path):

@@ -7,6 +7,7 @@ import asyncio
 import dataclasses
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -30,7 +31,7 @@ from dataflow.native.temporal_status import heartbeats
 from dataflow.native.temporal_workflow import BatchWorkflow
 from dataflow.native.worker_process import HOOKS_VARIABLE
 from tests import pdfs
-from tests.unit.native.conftest import reference_output, without_timings
+from tests.unit.native.conftest import reference_output, table_rows, without_timings
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 BIN = Path(sys.executable).parent
@@ -50,11 +51,26 @@ def address(env) -> str:
     return env.client.service_client.config.target_host
 
 
-async def temporal_status(env, batch_id: str) -> tuple[int, str]:
+async def temporal_status(env, batch_id: str, width: int = 300) -> tuple[int, str]:
     """`dataflow temporal status BATCH` against the test server: its exit code and what it printed."""
-    console = Console(record=True, width=300)
+    console = Console(record=True, width=width)
     code = await asyncio.to_thread(main, ["temporal", "status", batch_id, "--address", address(env)], console=console)
     return code, console.export_text()
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_a_running_file_shows_its_last_heartbeat_or_that_it_waits_for_a_worker():
+    from dataflow.native.temporal_status import NOT_STARTED, STARTED, batch_tasks
+    from dataflow.native.temporal_types import BatchInput, FileJob
+
+    jobs = [FileJob(task_id=name, kind="pdf", name=f"{name}.pdf", input={"path": f"/in/{name}.pdf"}, output_dir="out",
+                    output_name=f"{name}.zip", blob_root="blobs") for name in ("paged", "begun", "queued", "later")]
+    beats = {"paged": {"checkpoint": {"next_page": 12}, "progress": 28.5, "message": "Page 12 of 40"},
+             "begun": {"checkpoint": None, "progress": 0.0, "message": None}}
+    tasks = batch_tasks(BatchInput(jobs=jobs), [], ["paged", "begun", "queued"], beats)
+    assert [(task.status.value, task.progress, task.progress_message) for task in tasks] == [
+        ("running", 28.5, "Page 12 of 40"), ("running", 0.0, STARTED), ("running", 0.0, NOT_STARTED),
+        ("pending", 0.0, None)]
 
 
 @pytest.mark.asyncio(loop_scope="function")
@@ -86,6 +102,11 @@ async def test_a_batch_completes_with_the_clis_outputs_and_a_bad_file_fails_alon
     assert code == 0 and f"Batch {batch_id} is completed on task queue 'batch': 3 completed, 1 failed." in shown
     assert "NotAPdfError: This is not a PDF: it does not start with %PDF-." in shown
     assert str(tmp_path / "out" / "people.clean.json") in shown and "notes.pdf" in shown
+    outcomes = await env.client.get_workflow_handle_for(BatchWorkflow.run, batch_id).result()
+    spans = sorted((outcome.started_at, outcome.ended_at) for outcome in outcomes)
+    # the worker runs one file at a time (workers=1), 2 are scheduled at once: a file's time is its
+    # own attempt's, not its wait behind the other, so the times of the four files do not overlap
+    assert all(end <= after for (_, end), (after, _) in zip(spans, spans[1:], strict=False)), spans
 
     cli_out = tmp_path / "cli"
     assert await asyncio.to_thread(main, ["run", str(good), str(scans), str(people), "--out", str(cli_out),
@@ -109,6 +130,28 @@ def start_worker(env, queue: str, hooks: dict) -> subprocess.Popen:
 
 def logged_pages(log: Path) -> list[int]:
     return [int(line.split()[1]) for line in log.read_text().splitlines()] if log.exists() else []
+
+
+async def test_status_shows_a_running_files_page_and_percent_long_before_its_heartbeat_timeout(env, write_pdf,
+                                                                                               tmp_path, hooks):
+    hooks(page_delay=0.1)  # 80 pages: about 8 s (a status may take seconds on a loaded machine), a third of the SDK's
+    batch = batch_input(discover([str(write_pdf("manual.pdf", pdfs.text_pdf(80)))]), PdfOptions(),  # 24 s throttle
+                        out_dir=tmp_path / "out", batch_id="progress", concurrency=1, retry_policy={},
+                        heartbeat_timeout=30.0)
+    activities = FileActivities(workers=1)
+    shown, row = "", ["manual.pdf", "", ""]
+    try:
+        async with make_worker(env.client, "progress", activities):
+            handle = await env.client.start_workflow(BatchWorkflow.run, batch, id="progress", task_queue="progress")
+            result = asyncio.ensure_future(handle.result())
+            while not result.done() and not row[1].startswith("running at"):
+                _, shown = await temporal_status(env, "progress", width=80)
+                (row,) = [row for row in table_rows(shown) if row[0] == "manual.pdf"]  # a cell's lines joined
+            await result
+    finally:
+        activities.close()
+    assert row[1].startswith("running at"), f"no progress was shown while the file ran; last status:\n{shown}"
+    assert re.fullmatch(r"running at \d+ %", row[1]) and re.fullmatch(r"Page \d+ of 80", row[2]), row
 
 
 async def test_a_killed_worker_is_replaced_and_the_activity_resumes_from_its_heartbeat(env, write_pdf, tmp_path):
@@ -171,6 +214,26 @@ async def test_an_attempt_lost_after_finishing_exports_its_runs_result_without_r
     assert await FileBlobStore(job.blob_root).keys("") == []
 
 
+@pytest.mark.asyncio(loop_scope="function")
+async def test_a_bad_file_is_one_line_on_the_worker_and_no_warning_with_a_traceback(write_pdf, tmp_path):
+    from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
+
+    path = write_pdf("notes.pdf", b"Just some notes, not a PDF at all.\n")
+    batch = batch_input(discover([str(path)]), PdfOptions(), out_dir=tmp_path / "out", batch_id="bad", concurrency=1,
+                        retry_policy={}, heartbeat_timeout=30.0)
+    lines: list[str] = []
+    activities = FileActivities(workers=1, report=lines.append)
+    try:
+        with pytest.raises(ApplicationError) as failed:
+            await ActivityEnvironment().run(activities.process_file, batch.jobs[0])
+    finally:
+        activities.close()
+    error = failed.value
+    assert error.type == "NotAPdfError" and error.non_retryable and error.category is ApplicationErrorCategory.BENIGN
+    assert lines == [f"{path} failed: NotAPdfError: This is not a PDF: it does not start with %PDF-. It looks like a "
+                     "text file."]
+
+
 async def test_the_same_submit_again_follows_its_running_batch_and_no_worker_is_told(env, write_pdf, tmp_path):
     import argparse
 
@@ -179,14 +242,15 @@ async def test_the_same_submit_again_follows_its_running_batch_and_no_worker_is_
     write_pdf("a.pdf", pdfs.text_pdf(1))
     args = ["temporal", "submit", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--address", address(env),
             "--task-queue", "nobody-polls"]
-    first, second = Console(record=True, width=300), Console(record=True, width=300)
+    first, second = Console(record=True, width=300), Console(record=True, width=80)
     assert await asyncio.to_thread(main, args, console=first) == 0
     assert await asyncio.to_thread(main, args, console=second) == 0
     first_text, second_text = first.export_text(), second.export_text()
     started = first_text.split()[2]
     assert first_text.startswith(f"Started batch {started} (1 file) on 'nobody-polls'.")
     assert second_text.startswith(f"Batch {started} (1 file) is already running: following it")
-    assert f"dataflow temporal status {started} --address {address(env)}" in second_text
+    assert f"dataflow temporal status {started} --address {address(env)} --namespace default" \
+        in second_text.splitlines()  # whole on one line in 80 columns, to copy
     code, shown = await temporal_status(env, started)
     assert code == 0 and f"Batch {started} is running on task queue 'nobody-polls': 1 pending." in shown
     assert "No worker polls task queue 'nobody-polls', so the finished files are not known" in shown
@@ -198,6 +262,25 @@ async def test_the_same_submit_again_follows_its_running_batch_and_no_worker_is_
     assert "No worker is polling task queue 'nobody-polls' yet: start one with `dataflow temporal worker" \
         in told.export_text()
     await env.client.get_workflow_handle(started).terminate("test over")
+
+
+async def test_ctrl_c_on_submit_wait_ends_the_process_and_says_the_batch_goes_on(env, write_pdf, tmp_path):
+    write_pdf("a.pdf", pdfs.text_pdf(1))
+    submit = subprocess.Popen([str(BIN / "dataflow"), "temporal", "submit", str(tmp_path / "in"), "--out",
+                               str(tmp_path / "out"), "--address", address(env), "--task-queue", "nobody-follows",
+                               "--wait", "--quiet"], env=dict(os.environ, PYTHONPATH=str(ROOT / "py"), COLUMNS="80"),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    first = await asyncio.to_thread(submit.stdout.readline)  # "Started batch dataflow-batch-… (1 file) on …"
+    os.kill(submit.pid, signal.SIGINT)
+    try:
+        code = await asyncio.to_thread(submit.wait, 60)  # it hung or aborted at its exit (see launch)
+    finally:
+        submit.kill()
+    rest = submit.stdout.read()
+    batch_id = first.split()[2]
+    assert code == 130 and f"Stopped following batch {batch_id}; it goes on running on Temporal." in rest, rest
+    assert f"dataflow temporal status {batch_id} --address {address(env)} --namespace default" in rest.splitlines()
+    await env.client.get_workflow_handle(batch_id).terminate("test over")
 
 
 async def test_a_batch_id_is_decided_by_its_files_options_and_output(write_pdf, tmp_path):
