@@ -19,11 +19,29 @@ function offerUpdate(worker) {
   }, { once: true });
 }
 
+const STARTED = ["ready", "error"];
+const START_WAIT_MS = 30000;
+
+/** On a first visit the service worker's install downloads every file of the app to cache it: it
+ *  waits until the page has started (<body data-app-state> ready or error, at most START_WAIT_MS),
+ *  so those downloads do not compete with the page's own start-up. */
+function started() {
+  if (STARTED.includes(document.body?.dataset.appState)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const observer = new MutationObserver(() => {
+      if (STARTED.includes(document.body.dataset.appState)) { observer.disconnect(); resolve(); }
+    });
+    observer.observe(document.body, { attributes: true, attributeFilter: ["data-app-state"] });
+    setTimeout(() => { observer.disconnect(); resolve(); }, START_WAIT_MS);
+  });
+}
+
 async function register() {
   if (!("serviceWorker" in navigator)) {
     root.dataset.offline = "unsupported";
     return;
   }
+  if (!navigator.serviceWorker.controller) await started();  // a return visit: the cache serves start-up
   const registration = await navigator.serviceWorker.register("./sw.js", { updateViaCache: "none" });
   const controlled = () => {
     if (navigator.serviceWorker.controller) root.dataset.offline = "ready";
