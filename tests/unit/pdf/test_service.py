@@ -1,13 +1,12 @@
 """PdfService: chunked extraction into the store, resumable, deterministic, with clear errors."""
 
-import asyncio
 import base64
 import json
 
 import pytest
 
-from dataflow.core.blobs import MemoryBlobStore, file_key, parts_prefix
-from dataflow.core.errors import NonRetryableError, StorageFullError
+from dataflow.core.blobs import file_key, parts_prefix
+from dataflow.core.errors import NonRetryableError
 from dataflow.executors.pdf.errors import FileMissingError, MissingPartsError, PasswordRequiredError, PdfWorkerError
 from dataflow.executors.pdf.output import build_json, valid_collected
 from dataflow.executors.pdf.service import PdfService, image_key, page_key
@@ -218,66 +217,3 @@ async def test_a_part_changed_after_listing_fails_the_finish_and_stores_nothing(
     with pytest.raises(MissingPartsError, match="will be extracted again"):
         await service.finish("t1", "runA")
     assert await store.get(run_result_key("t1", "runA")) is None and not await store.keys(parts_prefix("t1"))
-
-
-class SlowStore(MemoryBlobStore):
-    """A store whose writes take a turn of the event loop, noting when each starts and ends; the
-    `failing`-th write (1-based) raises StorageFullError."""
-
-    def __init__(self, events: list, failing: int = 0):
-        super().__init__()
-        self.events, self.failing, self.writes = events, failing, 0
-
-    async def put_many(self, entries):
-        self.writes += 1
-        number = self.writes
-        self.events.append(("write starts", number))
-        await asyncio.sleep(0)
-        await asyncio.sleep(0)
-        if number == self.failing:
-            self.events.append(("write fails", number))
-            raise StorageFullError("the browser's storage is full")
-        await super().put_many(entries)
-        self.events.append(("write ends", number))
-
-
-def traced_pages(service, events):
-    extract = service._page
-
-    def page(task_id, document, index, images, writes):
-        events.append(("page", index))
-        extract(task_id, document, index, images, writes)
-    service._page = page
-
-
-async def test_a_chunks_parts_are_written_while_its_later_pages_are_extracted(monkeypatch):
-    monkeypatch.setattr("dataflow.executors.pdf.service.WRITE_BATCH_BYTES", 1)  # a write after each page
-    events: list = []
-    store = SlowStore(events)
-    await store.put(file_key("f"), pdfs.images_pdf())
-    service = PdfService(store)
-    await service.open("t", "f", {"mode": "images"})
-    traced_pages(service, events)
-    assert (await service.process("t", 0, 3))["next_page"] == 3
-    assert events.index(("write starts", 1)) < events.index(("page", 2))  # the first write began before page 3
-    assert events[-1][0] == "write ends"  # the call returned once every write was stored
-    reference = PdfService(MemoryBlobStore())
-    await reference.store.put(file_key("f"), pdfs.images_pdf())
-    await reference.open("t", "f", {"mode": "images"})
-    await reference.process("t", 0, 3)
-    assert {k: v for k, v in store.data.items() if k.startswith("part:")} == \
-        {k: v for k, v in reference.store.data.items() if k.startswith("part:")}  # what one write stores
-
-
-async def test_a_failed_write_fails_the_chunk_once_every_other_write_has_settled(monkeypatch):
-    monkeypatch.setattr("dataflow.executors.pdf.service.WRITE_BATCH_BYTES", 1)
-    events: list = []
-    store = SlowStore(events, failing=1)
-    await store.put(file_key("f"), pdfs.images_pdf())
-    service = PdfService(store)
-    await service.open("t", "f", {"mode": "images"})
-    with pytest.raises(StorageFullError):
-        await service.process("t", 0, 3)
-    settled = [number for kind, number in events if kind in ("write ends", "write fails")]
-    assert store.writes >= 3 and sorted(settled) == list(range(1, store.writes + 1))
-    assert (await service.process("t", 0, 3))["next_page"] == 3  # run again: every part stored

@@ -8,7 +8,6 @@ uninterrupted run. Executors ring: pypdf and the standard library only.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import zlib
@@ -59,9 +58,6 @@ class OpenDocument:
 
 
 MAX_PYPDF_MESSAGES = 20
-# A chunk's parts go to the store in writes of about this many bytes, each started as soon as it is
-# full: in the page IndexedDB writes beside the worker's thread while the next pages are extracted.
-WRITE_BATCH_BYTES = 1 << 20
 
 
 class _Collect(logging.Handler):
@@ -130,27 +126,16 @@ class PdfService:
                 "warnings": opened.warnings}
 
     async def process(self, task_id: str, start: int, end: int) -> dict[str, Any]:
-        """Extract pages [start, end) into the store; returns how far it got and the image count, once
-        every write of the chunk is stored (a few writes of about WRITE_BATCH_BYTES, each started while
-        later pages are extracted; when one fails, its error is raised after the others settle, and
-        pages stored meanwhile are stored again, identically, when the chunk is run again)."""
+        """Extract pages [start, end) into the store; returns how far it got and the image count."""
         document = self._document(task_id)
         end = min(end, len(document.reader.pages))
         if document.options.wants_images and document.stored_images is None:  # listed once per opening
             document.stored_images = set(await self._stored_images(task_id))
         images = set(document.stored_images or ())
         writes: list[tuple[str, Any, str | None]] = []
-        started: list[asyncio.Future[None]] = []
         for index in range(start, end):
             self._page(task_id, document, index, images, writes)
-            if sum(len(value) for _, value, _ in writes) >= WRITE_BATCH_BYTES:
-                started.append(asyncio.ensure_future(self.store.put_many(writes)))
-                writes = []
-                await asyncio.sleep(0)  # the write starts; the next pages are extracted meanwhile
-        started.append(asyncio.ensure_future(self.store.put_many(writes)))
-        for outcome in await asyncio.gather(*started, return_exceptions=True):  # every write settles first
-            if isinstance(outcome, BaseException):
-                raise outcome
+        await self.store.put_many(writes)  # one transaction per chunk, not one per page and image
         if document.options.wants_images:
             document.stored_images = images  # known stored only once written
         return {"next_page": end, "images": len(images)}
