@@ -176,7 +176,7 @@ async def submit_command(args: argparse.Namespace, console: Console, options: Op
         handle = await client.start_workflow(BatchWorkflow.run, batch, id=batch_id, task_queue=args.task_queue)
         console.print(f"Started batch {batch_id} ({files}) on {args.task_queue!r}.", markup=False, soft_wrap=True)
     except WorkflowAlreadyStartedError:  # the same submit again (after a Ctrl-C): the batch it started runs on
-        handle = client.get_workflow_handle(batch_id)
+        handle = client.get_workflow_handle_for(BatchWorkflow.run, batch_id)  # typed: its result is FileOutcomes
         console.print(f"Batch {batch_id} ({files}) is already running: following it, not starting another.",
                       markup=False, soft_wrap=True)
     see = f"dataflow temporal status {batch_id} --address {args.address} --namespace {args.namespace}"

@@ -264,6 +264,23 @@ async def test_the_same_submit_again_follows_its_running_batch_and_no_worker_is_
     await env.client.get_workflow_handle(started).terminate("test over")
 
 
+async def test_submit_wait_on_a_batch_already_running_follows_it_to_its_summary(env, write_pdf, tmp_path):
+    write_pdf("a.pdf", pdfs.text_pdf(2))
+    args = ["temporal", "submit", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--address", address(env),
+            "--task-queue", "follow-again"]
+    assert await asyncio.to_thread(main, args, console=Console(record=True)) == 0  # started, not followed
+    activities = FileActivities(workers=1)
+    console = Console(record=True, width=200)
+    try:
+        async with make_worker(env.client, "follow-again", activities):
+            code = await asyncio.to_thread(main, args + ["--wait", "--quiet"], console=console)
+    finally:
+        activities.close()
+    text = console.export_text()
+    assert code == 0 and "is already running: following it" in text and "1 completed" in text, text
+    assert (tmp_path / "out" / "a.zip").exists()
+
+
 async def test_ctrl_c_on_submit_wait_ends_the_process_and_says_the_batch_goes_on(env, write_pdf, tmp_path):
     write_pdf("a.pdf", pdfs.text_pdf(1))
     submit = subprocess.Popen([str(BIN / "dataflow"), "temporal", "submit", str(tmp_path / "in"), "--out",
