@@ -59,9 +59,16 @@ class FileActivities:
         self.timeouts = timeouts or PdfTimeouts()
         self.report = report
         self.pools: dict[tuple[str, str], ProcessPool] = {}
+        self.running: dict[tuple[str, str], int] = {}  # files running on each pool
 
     def pool_for(self, blob_root: str, kind: str = "pdf") -> ProcessPool:
+        """The pool of `kind` over the shared blob directory `blob_root` (each batch's output folder has
+        its own). Starting one closes the idle pools of the same kind over other directories, so a
+        worker that serves batch after batch keeps `workers` processes per kind, not per batch."""
         if (kind, blob_root) not in self.pools:
+            for key in [key for key in self.pools if key[0] == kind and not self.running.get(key)]:
+                self.pools.pop(key).close()
+                self.running.pop(key, None)
             self.pools[kind, blob_root] = (
                 ProcessPool.of_json_processes(self.workers, blob_root) if kind == "json"
                 else ProcessPool.of_processes(self.workers, blob_root, timeouts=self.timeouts))
@@ -84,6 +91,14 @@ class FileActivities:
     async def process_file(self, job: FileJob) -> dict[str, Any]:
         """Run one file; returns {"output": path, "attempt": n, ...the executor's result}."""
         executor = self.executor_for(job)
+        key = (job.kind, job.blob_root)
+        self.running[key] = self.running.get(key, 0) + 1
+        try:
+            return await self._process(job, executor)
+        finally:
+            self.running[key] -= 1
+
+    async def _process(self, job: FileJob, executor: PdfExecutor | JsonExecutor) -> dict[str, Any]:
         info = activity.info()
         state: dict[str, Any] = {"checkpoint": checkpoint_of(info.heartbeat_details), "progress": 0.0,
                                  "message": None}

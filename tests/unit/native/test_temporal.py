@@ -264,6 +264,23 @@ async def test_the_same_submit_again_follows_its_running_batch_and_no_worker_is_
     await env.client.get_workflow_handle(started).terminate("test over")
 
 
+async def test_a_worker_serving_batch_after_batch_keeps_one_pool_per_kind_not_one_per_output_folder(write_pdf,
+                                                                                                   tmp_path):
+    path = write_pdf("a.pdf", pdfs.text_pdf(1))
+    jobs = [batch_input(discover([str(path)]), PdfOptions(), out_dir=tmp_path / out, batch_id=out, concurrency=1,
+                        retry_policy={}, heartbeat_timeout=30.0).jobs[0] for out in ("out1", "out2")]
+    activities = FileActivities(workers=1)
+    try:
+        await ActivityEnvironment().run(activities.process_file, jobs[0])
+        first = activities.pools["pdf", jobs[0].blob_root]
+        await ActivityEnvironment().run(activities.process_file, jobs[1])
+        assert list(activities.pools) == [("pdf", jobs[1].blob_root)]
+        assert all(worker._closed for worker in first.workers)  # its processes stopped, not left idle
+    finally:
+        activities.close()
+    assert (tmp_path / "out1" / "a.zip").exists() and (tmp_path / "out2" / "a.zip").exists()
+
+
 async def test_submit_wait_on_a_batch_already_running_follows_it_to_its_summary(env, write_pdf, tmp_path):
     write_pdf("a.pdf", pdfs.text_pdf(2))
     args = ["temporal", "submit", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--address", address(env),
