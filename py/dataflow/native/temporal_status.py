@@ -26,7 +26,7 @@ from dataflow.native.display import counts_line, summary_table
 from dataflow.native.temporal_types import BatchInput, BatchProgress, FileJob, FileOutcome
 from dataflow.native.temporal_workflow import BatchWorkflow
 
-QUERY_SECONDS = 10.0  # a worker answers the progress query at once; this bounds a lost connection
+QUERY_SECONDS = 5.0  # a worker answers the progress query at once; this bounds a worker just gone
 STATUS_ROWS = 200  # `temporal status` lists up to this many completed files (every failure always)
 
 
@@ -138,8 +138,8 @@ async def _outcomes(client: Client, handle: WorkflowHandle, description: Any,
     completed batch, else from the progress query when a worker polls its task queue."""
     if description.status == WorkflowExecutionStatus.COMPLETED:
         return list(await handle.result()), [], None
+    running = [pending.activity_id for pending in description.raw_description.pending_activities]
     if not await has_pollers(client, namespace, description.task_queue):
-        running = [pending.activity_id for pending in description.raw_description.pending_activities]
         return [], running, (f"No worker polls task queue {description.task_queue!r}, so the finished files "
                              "are not known (a worker answers the batch's progress query): start one with "
                              "`dataflow temporal worker`. Files shown as pending may be finished.")
@@ -147,5 +147,6 @@ async def _outcomes(client: Client, handle: WorkflowHandle, description: Any,
         progress: BatchProgress = await handle.query(BatchWorkflow.progress,
                                                      rpc_timeout=timedelta(seconds=QUERY_SECONDS))
     except Exception as error:  # a query that fails (server or worker gone): say why, show what is known
-        return [], [], f"The batch's progress could not be read: {error}"
+        return [], running, (f"The batch's progress could not be read ({error}): running files show their "
+                             "last heartbeat; files shown as pending may be finished.")
     return progress.outcomes, progress.running, None

@@ -74,6 +74,27 @@ async def test_a_running_file_shows_its_last_heartbeat_or_that_it_waits_for_a_wo
 
 
 @pytest.mark.asyncio(loop_scope="function")
+async def test_when_the_progress_query_fails_running_files_still_show_their_last_heartbeat(monkeypatch):
+    from types import SimpleNamespace
+
+    from dataflow.native import temporal_status
+
+    async def polled(*args):
+        return True  # a worker polled lately, then died: the query times out
+
+    class Handle:
+        async def query(self, *args, **kwargs):
+            raise TimeoutError("Timeout expired")
+
+    monkeypatch.setattr(temporal_status, "has_pollers", polled)
+    description = SimpleNamespace(status=None, task_queue="q", raw_description=SimpleNamespace(
+        pending_activities=[SimpleNamespace(activity_id="paged")]))
+    outcomes, running, note = await temporal_status._outcomes(None, Handle(), description, "default")
+    assert (outcomes, running) == ([], ["paged"])
+    assert note.startswith("The batch's progress could not be read (Timeout expired): running files show their last")
+
+
+@pytest.mark.asyncio(loop_scope="function")
 async def test_checkpoint_of_reads_the_last_heartbeat():
     assert checkpoint_of([]) is None and checkpoint_of(None) is None
     assert checkpoint_of([{"checkpoint": {"next_page": 4}, "progress": 30.0}]) == {"next_page": 4}
