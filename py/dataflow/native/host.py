@@ -245,11 +245,13 @@ class NativeHost:
         other files (report-2.zip, now report.zip with --overwrite): removed, with a notice."""
         new, owned = task.metadata.get("output"), self.owned()
         dropped = [name for name in output_names(earlier) if name != new and name in owned]
+        stem = task.metadata.get("stem")  # a JSON task's data name is known once it is read: its stem is
+        target = f"{stem[1]}.*" if isinstance(stem, list) and len(stem) == 2 else str(new)
         for old in dropped:
             with contextlib.suppress(FileNotFoundError):
                 (self.out_dir / old).unlink()
                 self.notices.append(f"{self.out_dir / old}, the earlier result of {task.name}, was removed: "
-                                    f"its result now goes to {self.out_dir / str(new)}.")
+                                    f"the new results go to {self.out_dir / target}.")
         if dropped:
             self.storage.set(OWNED_KEY, json.dumps(sorted(owned - set(dropped))))
 

@@ -138,3 +138,14 @@ async def test_a_file_there_that_no_task_wrote_keeps_a_json_tasks_outputs_away(w
     assert (tmp_path / "out" / "people.inspect.json").read_text() == "mine"
     assert (tmp_path / "out" / "people-2.inspect.json").exists()
     assert any("people.* exists and was not written by this state directory" in n for n in host.notices)
+
+
+async def test_a_json_file_run_again_with_another_operation_says_where_its_new_results_go(write_pdf, tmp_path):
+    path = write_pdf("people.json", b'[{"a": 1}]')
+    await run(tmp_path, [path], {})
+    assert (tmp_path / "out" / "people.inspect.json").exists()
+    host, _, _ = await run(tmp_path, [path], {"json": JsonOptions(operation="compress")})
+    removed = [notice for notice in host.notices if "the earlier result of people.json, was removed" in notice]
+    assert removed == [f"{tmp_path / 'out' / 'people.inspect.json'}, the earlier result of people.json, was removed: "
+                       f"the new results go to {tmp_path / 'out' / 'people.*'}."]
+    assert not (tmp_path / "out" / "people.inspect.json").exists() and (tmp_path / "out" / "people.json.zst").exists()
