@@ -9,7 +9,8 @@ The limits (a person's mistake is refused before anything starts):
   and at most a day (seconds);
 - --backoff-coefficient: a finite number from 1 to 100 (a factor, not seconds);
 - --maximum-attempts: 1 to 1000 tries;
-- --max-images: 0 to 1,000,000.
+- --max-images: 0 to 1,000,000;
+- --out: not empty.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import argparse
 import math
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 DAY = 86_400.0
 
@@ -27,6 +29,14 @@ class Typed(float):
     not `-1.0` (see `number`). check_bounds turns it back into a plain float."""
 
     typed: str
+
+
+def folder(text: str) -> Path:
+    """An --out folder: argparse's `type`; an empty one is refused (it would write into the current
+    folder, perhaps the inputs')."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a folder for the results (it is created if missing), not ''")
+    return Path(text)
 
 
 def number(text: str) -> float:

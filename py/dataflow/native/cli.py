@@ -30,7 +30,7 @@ from dataflow.executors.json.service import RELEVANT_OPTIONS
 from dataflow.executors.pdf.client import PdfTimeouts
 from dataflow.executors.pdf.options import FORMATS, MODES, PdfOptions
 from dataflow.native.batch import KINDS, NATIVE, Source, UsageError, default_state_dir, discover, error_type_names
-from dataflow.native.bounds import BoundsError, check_bounds, number, option_names
+from dataflow.native.bounds import BoundsError, check_bounds, folder, number, option_names
 from dataflow.native.display import ProgressDisplay, counts_line, print_command, status_table, summary_table
 from dataflow.native.file_storage import FileStorage, ReadOnlyStorage, read_only_warning
 from dataflow.native.form_options import add_form_options, options_from, refuse_unused
@@ -69,7 +69,7 @@ def build_parser(*, with_temporal: bool = True) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="process files and folders into DIR (resumes an interrupted run)")
     run.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
-    run.add_argument("--out", required=True, type=Path, metavar="DIR", help="where results are written")
+    run.add_argument("--out", required=True, type=folder, metavar="DIR", help="where results are written")
     run.add_argument("--kind", choices=KINDS, help="the executor for files whose name does not tell")
     run.add_argument("--overwrite", action="store_true",
                      help="let results replace files in DIR that this state directory did not write "
@@ -207,13 +207,13 @@ def make_host(args: argparse.Namespace, retry_policy: RetryPolicy | None = None,
               password: str | None = None) -> NativeHost:
     """Create the output and state directories, take the state lock and start the worker pool."""
     state = args.state or default_state_dir(args.out)
-    for folder, what in ((args.out, "output folder (--out)"), (state, "state folder")):
-        if folder.exists() and not folder.is_dir():
-            raise UsageError(f"the {what} {folder} is a file, not a folder: name a folder (it is created if missing).")
+    for place, what in ((args.out, "output folder (--out)"), (state, "state folder")):
+        if place.exists() and not place.is_dir():
+            raise UsageError(f"the {what} {place} is a file, not a folder: name a folder (it is created if missing).")
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            place.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise UsageError(f"cannot create the {what} {folder}: {error.strerror or error}.") from None
+            raise UsageError(f"cannot create the {what} {place}: {error.strerror or error}.") from None
     lock = StateLock(state)
     try:
         lock.acquire()

@@ -36,7 +36,7 @@ from dataflow.native.batch import (
     output_name,
     task_input,
 )
-from dataflow.native.bounds import number
+from dataflow.native.bounds import folder, number
 from dataflow.native.display import ProgressDisplay, counts_line, print_command, summary_table
 from dataflow.native.host import blob_root
 from dataflow.native.process_client import default_workers
@@ -70,7 +70,7 @@ def add_commands(parser: argparse.ArgumentParser, *, add_kind_options, add_retry
     submit = commands.add_parser("submit", help="start a batch workflow over files and folders")
     add_connection_options(submit)
     submit.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
-    submit.add_argument("--out", required=True, type=Path, metavar="DIR",
+    submit.add_argument("--out", required=True, type=folder, metavar="DIR",
                         help="results, on a directory every worker can reach")
     submit.add_argument("--kind", choices=KINDS, help="the executor for files whose name does not tell "
                         "(default: by the file's extension)")

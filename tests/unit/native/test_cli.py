@@ -105,6 +105,9 @@ def test_usage_errors_are_one_clear_line(tmp_path):
     assert code == 2 and text.strip() == f"dataflow: {tmp_path / 'missing.pdf'}: no such file or folder."
     code, text = dataflow("status", str(tmp_path / "nothing"))
     assert code == 2 and "there are no tasks in" in text and "Start with: dataflow run" in text
+    with pytest.raises(SystemExit) as refused:  # argparse's own refusal: usage, then the line
+        dataflow("run", str(tmp_path), "--out", "")
+    assert refused.value.code == 2 and not list(tmp_path.iterdir())
 
 
 def test_status_lists_tasks_and_retry_runs_the_failed_ones_again(write_pdf, tmp_path):
