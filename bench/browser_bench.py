@@ -79,11 +79,11 @@ class Bench:
 
     @staticmethod
     def wait_all_done(page: Page, count: int) -> None:
-        page.wait_for_function(f"""() => {{
-            const done = [...document.querySelectorAll('li.task')].filter(r =>
-                ['completed', 'failed'].includes(r.dataset.status));
-            return done.length >= {count};
-        }}""", timeout=TIMEOUT, polling=200)
+        """Until `count` tasks are completed or failed, read from their saved records (the panel builds
+        only the rows in view, so rows cannot be counted)."""
+        page.wait_for_function(f"""() => Object.keys(localStorage).filter(k => k.startsWith('dataflow.task.'))
+            .map(k => JSON.parse(localStorage.getItem(k)).task.status)
+            .filter(s => s === 'completed' || s === 'failed').length >= {count}""", timeout=TIMEOUT, polling=500)
 
     @staticmethod
     def blocking(page: Page, start: float, end: float) -> tuple[float, float]:
