@@ -5,6 +5,7 @@ out of everything stored or reported."""
 
 import asyncio
 import json
+import re
 import threading
 import time
 from email.utils import formatdate
@@ -355,6 +356,6 @@ async def test_a_long_provider_wait_first_reports_the_records_done_and_none_in_f
     ctx = Context()
     with pytest.raises(RetryAfterError):
         await make_executor().execute(task_input(server, make_records(6), concurrency=2), ctx.make())
-    last = ctx.progress[-1][1]
-    assert last.startswith(("4 of 6 records · 0 in flight", "5 of 6 records · 0 in flight")), last
+    last = ctx.progress[-1][1]  # how many records end before rec-004's 429 depends on timing (3 to 5 seen)
+    assert re.match(r"[3-5] of 6 records · 0 in flight", last), last
     assert "tokens in 0," not in last
