@@ -7,6 +7,7 @@ import contextlib
 import errno
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from dataflow.core.errors import StorageFullError
@@ -21,8 +22,9 @@ def _umask() -> int:
 FILE_MODE = 0o666 & ~_umask()  # what open() would give; mkstemp's own 0600 would hide results from others
 
 
-def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
-    """Replace `path` with `data` in one step. A full disk raises StorageFullError (the old file stays).
+def write_atomically(path: Path, data: bytes | Iterable[bytes], *, durable: bool = True) -> None:
+    """Replace `path` with `data` (bytes, or pieces written one after the other, so a large value need
+    not be in memory) in one step. A full disk raises StorageFullError (the old file stays).
 
     `durable` fsyncs the file before the rename, so a power cut cannot leave an empty file behind.
     """
@@ -31,7 +33,8 @@ def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
     try:
         os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                handle.write(piece)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())

@@ -166,23 +166,9 @@ class FileBlobStore:
             source = open(self.path_for(key), "rb")  # noqa: SIM115 (closed below)
         except (FileNotFoundError, NotADirectoryError):
             return False
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=TEMPORARY, suffix=".part")
-        try:
-            with source, os.fdopen(fd, "wb") as handle:
-                source.read(1)  # the type byte: text is stored as its UTF-8
-                while chunk := source.read(COPY_BYTES):
-                    handle.write(chunk)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temp, FILE_MODE)
-            os.replace(temp, target)
-        except BaseException as error:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            if isinstance(error, OSError):
-                _raise_if_full(error, target.parent)
-            raise
+        with source:
+            source.read(1)  # the type byte: text is stored as its UTF-8
+            write_atomically(target, iter(lambda: source.read(COPY_BYTES), b""))
         return True
 
     def writer(self) -> FileWriter:
