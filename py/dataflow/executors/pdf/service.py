@@ -267,8 +267,9 @@ class PdfService:
         metas = [json.loads(cast(str, value)) for value in values[len(page_keys):]]
         images: list[dict[str, Any]] = []
         parts: dict[str, ImagePart] = {}
+        on_pages = _pages_of_images(pages)
         for identity, meta in zip(identities, metas, strict=True):
-            meta["pages"] = [p["page"] for p in pages if identity in p.get("images", [])]
+            meta["pages"] = on_pages.get(identity, [])
             images.append(meta)
             if identity in data_keys:
                 parts[identity] = ImagePart(StoredPart(image_key(task_id, identity), int(meta.get("bytes") or 0)),
@@ -315,6 +316,16 @@ class PdfService:
 
 
 # Finishing ----------------------------------------------------------------------------------
+
+def _pages_of_images(pages: list[dict[str, Any]]) -> dict[str, list[int]]:
+    """identity -> the numbers of the pages that show it, in page order, once each (one pass over the
+    pages, not one per image: a document with hundreds of each spent seconds here under Pyodide)."""
+    found: dict[str, list[int]] = {}
+    for page in pages:
+        for identity in dict.fromkeys(page.get("images", [])):
+            found.setdefault(identity, []).append(page["page"])
+    return found
+
 
 def _suffixes(keys: list[str], prefix: str) -> list[str]:
     """What follows `prefix` in those of `keys` that start with it, in order."""
