@@ -61,6 +61,13 @@ export async function getBytes(key) {
   return value;
 }
 
+/** [the stored Blob's size, its bytes [start, end) as a Uint8Array], or null unless a Blob is stored. */
+export async function getRange(key, start, end) {
+  const value = await get(key);
+  if (!(value instanceof Blob)) return null;
+  return [value.size, new Uint8Array(await value.slice(start, end).arrayBuffer())];
+}
+
 const stored = (value, mime) => (value instanceof Uint8Array || value instanceof ArrayBuffer
   ? new Blob([value], { type: mime || "application/octet-stream" })
   : value);
@@ -83,20 +90,22 @@ export async function putMany(entries) {
 class Builder {
   constructor() { this.parts = []; }
 
-  /** Append pieces in order: bytes (Uint8Array), or [key, size] of a stored Blob. Returns the index of
-   *  a stored piece that is missing or not of its size (nothing is appended then), or -1. */
+  /** Append pieces in order: bytes (Uint8Array), or [key, size, offset, length] of a stored Blob: its
+   *  `length` bytes at `offset` (a slice, not a copy), the Blob being `size` bytes long. Returns the
+   *  index of a stored piece that is missing or not of its size (nothing is appended then), or -1. */
   async append(pieces) {
-    const keys = pieces.filter((piece) => Array.isArray(piece)).map(([key]) => key);
-    const found = keys.length
+    const keys = [...new Set(pieces.filter((piece) => Array.isArray(piece)).map(([key]) => key))];
+    const values = keys.length  // each stored value once, however many parts of it (a pack's) are used
       ? await transaction("readonly", (store) => Promise.all(keys.map((key) => request(store.get(key)))))
       : [];
+    const found = new Map(keys.map((key, index) => [key, values[index]]));
     const blobs = [];
-    let next = 0;
     for (const [index, piece] of pieces.entries()) {
       if (!Array.isArray(piece)) { blobs.push(piece); continue; }
-      const value = found[next++];
+      const value = found.get(piece[0]);
       if (!(value instanceof Blob) || value.size !== piece[1]) return index;
-      blobs.push(value);
+      const [offset, length] = [piece[2] ?? 0, piece[3] ?? piece[1]];
+      blobs.push(offset === 0 && length === value.size ? value : value.slice(offset, offset + length));
     }
     this.parts.push(new Blob(blobs));
     return -1;

@@ -32,6 +32,14 @@ class IdbBlobStore:
     async def get(self, key: str) -> Value | None:
         return _from_js(await self.idb.getBytes(key))
 
+    async def get_range(self, key: str, start: int, end: int) -> tuple[int, bytes] | None:
+        """See core.blobs.RangeStore: a slice of the stored Blob is read, not the Blob."""
+        found = await self.idb.getRange(key, start, end)
+        if is_null(found):
+            return None
+        size, data = found.to_py(depth=1) if hasattr(found, "to_py") else found
+        return int(size), bytes(data.to_bytes())
+
     async def put(self, key: str, value: Value, mime: str | None = None) -> None:
         await self._write(self.idb.put(key, self._payload(value), mime or "application/octet-stream"), len(value))
 
@@ -87,13 +95,17 @@ class IdbWriter:
         self.size = 0
 
     async def append(self, pieces: list[Piece]) -> None:
-        payload = [self.store._to_js([piece.key, piece.size]) if isinstance(piece, StoredPart)
-                   else self.store._payload(piece) for piece in pieces]
+        for piece in pieces:
+            if isinstance(piece, StoredPart) and not piece.valid():
+                raise PartMissingError(f"the stored part {piece.key} cannot hold {piece.size:,} bytes at "
+                                       f"{piece.offset:,} (a damaged record)")
+        payload = [self.store._to_js([piece.key, piece.stored_size, piece.offset, piece.size])
+                   if isinstance(piece, StoredPart) else self.store._payload(piece) for piece in pieces]
         bad = int(await self.builder.append(self.store._to_js(payload)))
         if bad >= 0:
             part = pieces[bad]
             raise PartMissingError(f"the stored part {getattr(part, 'key', bad)} is missing or not "
-                                   f"{getattr(part, 'size', 0):,} bytes of data")
+                                   f"{getattr(part, 'stored_size', 0):,} bytes of data")
         self.size += sum(piece.size if isinstance(piece, StoredPart) else len(piece) for piece in pieces)
 
     async def commit(self, key: str, mime: str | None, beside: list[Entry]) -> None:

@@ -100,6 +100,12 @@ class MemoryBlobStore:
             self.data.pop(key, None)
             self.mimes.pop(key, None)
 
+    async def get_range(self, key: str, start: int, end: int) -> tuple[int, bytes] | None:
+        """See RangeStore."""
+        self.calls += 1
+        value = self.data.get(key)
+        return (len(value), value[start:end]) if isinstance(value, bytes) else None
+
     def writer(self) -> MemoryWriter:
         """A BlobWriter that counts one store call per append and one per commit, as IndexedDB makes
         one transaction for each."""
@@ -117,11 +123,28 @@ class MemoryBlobStore:
 @dataclass(frozen=True)
 class StoredPart:
     """A piece of a value being written that is already stored: the bytes under `key`, which must be
-    exactly `size` bytes long. A store that can, appends it without reading it (IndexedDB: the stored
-    Blob itself)."""
+    exactly `size` bytes long; or, when `within` is given, the `size` bytes at `offset` of the bytes
+    under `key`, which must be exactly `within` bytes long (one of several parts stored together as
+    one value, a "pack": one write instead of one per part). A store that can, appends it without
+    reading it (IndexedDB: the stored Blob itself, or its slice)."""
 
     key: str
     size: int
+    offset: int = 0
+    within: int | None = None
+
+    @property
+    def stored_size(self) -> int:
+        """How long the value under `key` must be, in bytes."""
+        return self.size if self.within is None else self.within
+
+    def valid(self) -> bool:
+        """Whether the part lies inside its stored value (a record may be damaged)."""
+        return self.size >= 0 and self.offset >= 0 and self.offset + self.size <= self.stored_size
+
+    def cut(self, value: bytes) -> bytes:
+        """The part's bytes out of its whole stored `value` (already checked to be stored_size long)."""
+        return value if self.within is None else value[self.offset:self.offset + self.size]
 
 
 Piece = bytes | StoredPart
@@ -142,6 +165,13 @@ class BlobWriter(Protocol):
     async def commit(self, key: str, mime: str | None, beside: list[Entry]) -> None:
         """Store the value under `key`, with the `beside` entries in the same write (all or none);
         StorageFullError when over quota."""
+
+
+@runtime_checkable
+class RangeStore(Protocol):
+    async def get_range(self, key: str, start: int, end: int) -> tuple[int, bytes] | None:
+        """The length of the bytes under `key` and its bytes [start, end) (fewer past its end), read
+        without reading the rest; None when `key` holds no bytes (absent, or text)."""
 
 
 @runtime_checkable
@@ -168,13 +198,25 @@ class JoiningWriter:
 
 
 async def read_part(store: BlobStore, part: StoredPart) -> bytes:
-    """The bytes of `part`; PartMissingError when they are absent, text, or not `part.size` long."""
-    value = await store.get(part.key)
-    if not isinstance(value, bytes) or len(value) != part.size:
+    """The bytes of `part` (a part of a pack read alone where the store can: RangeStore);
+    PartMissingError when its stored value is absent, text, or not `part.stored_size` long, or the
+    part does not lie inside it."""
+    if part.within is None or not isinstance(store, RangeStore) or not part.valid():
+        return _whole_part(part, await store.get(part.key))
+    found = await store.get_range(part.key, part.offset, part.offset + part.size)
+    if found is None or found[0] != part.within or len(found[1]) != part.size:
+        what = "nothing" if found is None else f"{found[0]:,} bytes"
+        raise PartMissingError(f"the stored part {part.key} holds {what}, not {part.within:,} bytes")
+    return found[1]
+
+
+def _whole_part(part: StoredPart, value: Value | None) -> bytes:
+    if not isinstance(value, bytes) or len(value) != part.stored_size or not part.valid():
         unit = "bytes" if isinstance(value, bytes) else "characters"
         found = "nothing" if value is None else f"{len(value):,} {unit}"
-        raise PartMissingError(f"the stored part {part.key} holds {found}, not {part.size:,} bytes")
-    return value
+        raise PartMissingError(f"the stored part {part.key} holds {found}, not {part.stored_size:,} bytes"
+                               + ("" if part.valid() else f" with {part.size:,} at {part.offset:,}"))
+    return part.cut(value)
 
 
 def writer_of(store: BlobStore) -> BlobWriter:
@@ -218,12 +260,8 @@ class MemoryWriter:
     async def append(self, pieces: list[Piece]) -> None:
         self.store.calls += 1
         for piece in pieces:
-            if isinstance(piece, StoredPart):
-                value = self.store.data.get(piece.key)
-                if not isinstance(value, bytes) or len(value) != piece.size:
-                    raise PartMissingError(f"the stored part {piece.key} is not {piece.size:,} bytes of data")
-                piece = value
-            self.pieces.append(piece)
+            self.pieces.append(_whole_part(piece, self.store.data.get(piece.key))
+                               if isinstance(piece, StoredPart) else piece)
 
     async def commit(self, key: str, mime: str | None, beside: list[Entry]) -> None:
         await self.store.put_many([(key, b"".join(self.pieces), mime), *beside])

@@ -97,19 +97,25 @@ class FileWriter:
         await self.store.put_many(beside)
 
     def _copy(self, part: StoredPart) -> None:
+        expected = f"not {part.stored_size:,} bytes"
         try:
             source = open(self.store.path_for(part.key), "rb")  # noqa: SIM115 (closed below)
         except (FileNotFoundError, NotADirectoryError):
-            raise PartMissingError(f"the stored part {part.key} holds nothing, not {part.size:,} bytes") from None
+            raise PartMissingError(f"the stored part {part.key} holds nothing, {expected}") from None
         with source:
             if source.read(1) != BYTES:
-                raise PartMissingError(f"the stored part {part.key} holds text, not {part.size:,} bytes")
-            copied = 0
-            while chunk := source.read(COPY_BYTES):
+                raise PartMissingError(f"the stored part {part.key} holds text, {expected}")
+            stored = os.fstat(source.fileno()).st_size - 1
+            if stored != part.stored_size or not part.valid():
+                raise PartMissingError(f"the stored part {part.key} holds {stored:,} bytes, {expected}"
+                                       + ("" if part.valid() else f" with {part.size:,} at {part.offset:,}"))
+            source.seek(1 + part.offset)
+            left = part.size
+            while left and (chunk := source.read(min(COPY_BYTES, left))):
                 self._write(chunk)
-                copied += len(chunk)
-        if copied != part.size:
-            raise PartMissingError(f"the stored part {part.key} holds {copied:,} bytes, not {part.size:,} bytes")
+                left -= len(chunk)
+        if left:
+            raise PartMissingError(f"the stored part {part.key} ended {left:,} bytes early")
 
     def _write(self, data: bytes) -> None:
         try:
@@ -159,6 +165,17 @@ class FileBlobStore:
 
     async def get(self, key: str) -> Value | None:
         return self._read(self.path_for(key))
+
+    async def get_range(self, key: str, start: int, end: int) -> tuple[int, bytes] | None:
+        """See core.blobs.RangeStore: only those bytes are read from the file."""
+        try:
+            with open(self.path_for(key), "rb") as source:
+                if source.read(1) != BYTES:
+                    return None
+                source.seek(1 + start)
+                return os.fstat(source.fileno()).st_size - 1, source.read(max(0, end - start))
+        except (FileNotFoundError, NotADirectoryError):
+            return None
 
     def copy_value(self, key: str, target: Path) -> bool:
         """As export_value: the value's file copied into `target` (durably, then renamed), or False."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dataflow.core.blobs import BlobStore, BlobWriter, Entry, Value, file_key, writer_of
+from dataflow.core.blobs import BlobStore, BlobWriter, Entry, RangeStore, Value, file_key, writer_of
 
 PATH_SCHEME = "path:"
 PATH_FILE_PREFIX = file_key(PATH_SCHEME)
@@ -39,6 +39,14 @@ class WithSourceFiles:
     def writer(self) -> BlobWriter:
         """The inner store's BlobWriter (a result written in pieces never reads a source file)."""
         return writer_of(self.inner)
+
+    async def get_range(self, key: str, start: int, end: int) -> tuple[int, bytes] | None:
+        """The inner store's range (see core.blobs.RangeStore), or its value's (a source file is
+        never a part)."""
+        if isinstance(self.inner, RangeStore):
+            return await self.inner.get_range(key, start, end)
+        value = await self.inner.get(key)
+        return (len(value), value[start:end]) if isinstance(value, bytes) else None
 
     async def put_many(self, entries: list[Entry]) -> None:
         await self.inner.put_many(entries)

@@ -27,6 +27,10 @@ class FakeIdb:
         value = self.items.get(key, JsNull())
         return FakeBytes(value.data) if isinstance(value, FakeBytes) else value
 
+    async def getRange(self, key, start, end):  # noqa: N802
+        value = self.items.get(key)
+        return [len(value.data), FakeBytes(value.data[start:end])] if isinstance(value, FakeBytes) else JsNull()
+
     async def put(self, key, value, mime):
         if self.quota is not None and len(getattr(value, "data", value)) > self.quota:
             raise FakeQuotaExceededError("QuotaExceededError: the quota has been exceeded")
@@ -99,7 +103,7 @@ async def test_many_entries_are_written_and_read_in_one_call_each(store):
 
 
 class FakeBuilder:
-    """static/idb.js Builder: pieces are bytes or [key, size] of a stored value."""
+    """static/idb.js Builder: pieces are bytes or [key, size, offset, length] of a stored value."""
 
     def __init__(self, idb):
         self.idb, self.parts = idb, []
@@ -111,7 +115,7 @@ class FakeBuilder:
                 value = self.idb.items.get(piece[0])
                 if not isinstance(value, FakeBytes) or len(value.data) != piece[1]:
                     return index
-                piece = value
+                piece = FakeBytes(value.data[piece[2]:piece[2] + piece[3]])
             found.append(piece.data)
         self.parts += found
         return -1
@@ -130,6 +134,32 @@ async def test_a_value_written_in_pieces_uses_stored_parts_as_they_are(store):
     assert await store.get("result:t") is None  # nothing is stored before the commit
     await writer.commit("result:t", "application/zip", [("result:t:summary", "{}", "application/json")])
     assert await store.get("result:t") == b"head-AAAA-tail" and await store.get("result:t:summary") == "{}"
+
+
+async def test_a_part_of_a_pack_is_its_slice_of_the_stored_value(store):
+    store.idb.builder = lambda: FakeBuilder(store.idb)
+    store.idb.quota = None
+    await store.put("part:t:pack:a", b"AAAABBB")
+    writer = store.writer()
+    await writer.append([StoredPart("part:t:pack:a", 3, offset=4, within=7), b"-",
+                         StoredPart("part:t:pack:a", 4, 0, 7)])
+    await writer.commit("result:t", None, [])
+    assert await store.get("result:t") == b"BBB-AAAA"
+
+
+async def test_a_range_is_read_with_the_stored_values_length_and_text_or_nothing_is_none(store):
+    await store.put_many([("part:t:pack:a", b"AAAABBB", None), ("part:t:page:1", "text", None)])
+    assert await store.get_range("part:t:pack:a", 4, 6) == (7, b"BB")
+    assert await store.get_range("part:t:page:1", 0, 2) is None and await store.get_range("gone", 0, 1) is None
+
+
+async def test_a_pack_of_another_size_or_a_part_outside_it_fails_the_append(store):
+    store.idb.builder = lambda: FakeBuilder(store.idb)
+    await store.put("part:t:pack:a", b"AAAABBB")
+    with pytest.raises(PartMissingError, match="part:t:pack:a"):
+        await store.writer().append([StoredPart("part:t:pack:a", 3, offset=4, within=8)])
+    with pytest.raises(PartMissingError, match="damaged record"):
+        await store.writer().append([StoredPart("part:t:pack:a", 4, offset=4, within=7)])
 
 
 async def test_a_stored_part_missing_or_of_another_size_fails_the_append(store):

@@ -125,6 +125,33 @@ async def test_a_value_written_in_pieces_is_stored_whole_with_its_stored_parts_c
     assert not [path for path in (tmp_path / "blobs").rglob("*") if path.name.startswith(".tmp-")]
 
 
+async def test_a_part_of_a_pack_is_copied_from_its_offset(tmp_path):
+    store = FileBlobStore(tmp_path / "blobs")
+    await store.put("part:t1:pack:p", b"AAAA" + b"B" * 3_000_000)
+    writer = store.writer()
+    await writer.append([StoredPart("part:t1:pack:p", 3_000_000, offset=4, within=3_000_004), b"|",
+                         StoredPart("part:t1:pack:p", 4, offset=0, within=3_000_004)])
+    await writer.commit("result:t1:1", None, [])
+    assert await store.get("result:t1:1") == b"B" * 3_000_000 + b"|AAAA"
+
+
+async def test_a_range_reads_only_those_bytes_and_text_or_nothing_is_none(tmp_path):
+    store = FileBlobStore(tmp_path / "blobs")
+    await store.put_many([("part:t1:pack:p", b"1234567", None), ("part:t1:page:000001", "text", None)])
+    assert await store.get_range("part:t1:pack:p", 2, 5) == (7, b"345")
+    assert await store.get_range("part:t1:pack:p", 6, 9) == (7, b"7")
+    assert await store.get_range("part:t1:page:000001", 0, 1) is None and await store.get_range("x", 0, 1) is None
+
+
+@pytest.mark.parametrize("part", [StoredPart("part:t1:pack:p", 3, offset=2, within=8),
+                                  StoredPart("part:t1:pack:p", 3, offset=5, within=7)])
+async def test_a_pack_of_another_size_or_a_part_outside_it_fails_the_writer(tmp_path, part):
+    store = FileBlobStore(tmp_path / "blobs")
+    await store.put("part:t1:pack:p", b"1234567")
+    with pytest.raises(PartMissingError, match="part:t1:pack:p"):
+        await store.writer().append([part])
+
+
 @pytest.mark.parametrize(("stored", "size", "found"), [(None, 3, "nothing"), ("text", 4, "text"),
                                                        (b"abc", 4, "3 bytes")])
 async def test_a_part_absent_text_or_of_another_size_fails_the_writer_and_stores_nothing(tmp_path, stored, size,

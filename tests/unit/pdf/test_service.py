@@ -2,6 +2,7 @@
 
 import base64
 import json
+import zlib
 
 import pytest
 
@@ -9,9 +10,17 @@ from dataflow.core.blobs import file_key, parts_prefix
 from dataflow.core.errors import NonRetryableError
 from dataflow.executors.pdf.errors import FileMissingError, MissingPartsError, PasswordRequiredError, PdfWorkerError
 from dataflow.executors.pdf.output import build_json, valid_collected
-from dataflow.executors.pdf.service import PdfService, image_key, page_key
+from dataflow.executors.pdf.service import (
+    PdfService,
+    image_key,
+    image_mask_key,
+    image_meta_key,
+    pack_key,
+    page_key,
+)
 from dataflow.executors.pdf.store import run_result_key, summary_key
 from tests import pdfs
+from tests.unit.pdf import fidelity_pdfs
 from tests.unit.pdf.conftest import metadata_of, unzip, zipfile_zip
 from tests.unit.pdf.fidelity_pdfs import damaged_content_pdf
 
@@ -120,9 +129,9 @@ async def test_a_lost_image_part_also_fails_the_finish(store, service):
     await store.put(file_key("f"), pdfs.images_pdf())
     await service.open("t1", "f", {})
     await service.process("t1", 0, 3)
-    image = next(key for key in store.data if key.startswith(image_key("t1", "")))
-    await store.delete_prefix(image)
-    with pytest.raises(MissingPartsError, match="of 6 images"):
+    [pack] = await store.keys(pack_key("t1", ""))  # the chunk's images, stored together
+    await store.delete_prefix(pack)
+    with pytest.raises(MissingPartsError, match="0 of 6 images"):
         await service.finish("t1", "runA")
 
 
@@ -177,6 +186,41 @@ async def test_each_chunk_is_one_write_and_the_result_one_bulk_read(store, servi
     assert store.calls - before == 6
 
 
+async def test_a_chunks_new_images_are_stored_together_as_one_pack_and_known_ones_not_again(store, service):
+    await store.put(file_key("f"), pdfs.images_pdf())
+    await service.open("t", "f", {"mode": "images"})
+    await service.process("t", 0, 1)
+    await service.process("t", 1, 3)  # page 2 shows page 1's image again, and a new one
+    packs = await store.keys(pack_key("t", ""))
+    metas = [json.loads(value) for value in await store.get_many(await store.keys(image_meta_key("t", "")))]
+    assert len(packs) == 2 and not await store.keys(image_key("t", "")) and len(metas) == 6
+    for meta in metas:
+        where = meta["stored"]
+        assert where["key"] in packs and len(store.data[where["key"]]) == where["bytes"]
+        image = store.data[where["key"]][where["image_at"]:where["image_at"] + meta["bytes"]]
+        assert zlib.crc32(image) == meta["crc32"]
+
+
+async def test_parts_stored_one_per_image_by_earlier_versions_still_give_the_same_result(run_document, service,
+                                                                                         store):
+    pdf = fidelity_pdfs.jpeg_with_soft_mask_pdf()[0]
+    _, expected = await run_document(pdf, task_id="new")
+    await store.put(file_key("f-old"), pdf)
+    await service.open("old", "f-old", {}, source="doc.pdf")
+    await service.process("old", 0, 1)
+    for key in await store.keys(image_meta_key("old", "")):  # rewrite as the versions before packs stored
+        meta = json.loads(store.data[key])
+        where = meta.pop("stored")
+        pack = store.data[where["key"]]
+        identity = meta["identity"]
+        store.data[image_key("old", identity)] = pack[where["image_at"]:where["image_at"] + meta["bytes"]]
+        store.data[image_mask_key("old", identity)] = pack[where["mask_at"]:where["mask_at"] + meta["mask"]["bytes"]]
+        store.data[key] = json.dumps(meta)
+    await store.delete_prefix(pack_key("old", ""))
+    result = await service.finish("old")
+    assert store.data[result["result_key"]] == expected
+
+
 async def test_a_page_with_a_damaged_content_stream_is_listed_with_its_page(run_document):
     result, data = await run_document(damaged_content_pdf(), {"mode": "text"})
     assert result["skipped_pages"] == [1]
@@ -188,7 +232,7 @@ async def test_a_page_with_a_damaged_content_stream_is_listed_with_its_page(run_
 async def collected_with_data(service, store, task_id="t1"):
     """What finish collected, with every stored image's bytes read into image_data (the oracle)."""
     collected, parts = await service._collect(task_id, service.documents[task_id])
-    collected.image_data = {identity: store.data[image.part.key] for identity, image in parts.items()}
+    collected.image_data = {identity: image.part.cut(store.data[image.part.key]) for identity, image in parts.items()}
     return collected
 
 
@@ -212,8 +256,8 @@ async def test_a_part_changed_after_listing_fails_the_finish_and_stores_nothing(
     await store.put(file_key("f"), pdfs.images_pdf())
     await service.open("t1", "f", {"mode": "images"})
     await service.process("t1", 0, 3)
-    image = (await store.keys(image_key("t1", "")))[0]
-    store.data[image] = store.data[image][:-1]  # its recorded size no longer holds
+    pack = (await store.keys(pack_key("t1", "")))[0]
+    store.data[pack] = store.data[pack][:-1]  # its recorded size no longer holds
     with pytest.raises(MissingPartsError, match="will be extracted again"):
         await service.finish("t1", "runA")
     assert await store.get(run_result_key("t1", "runA")) is None and not await store.keys(parts_prefix("t1"))

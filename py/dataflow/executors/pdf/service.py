@@ -106,6 +106,42 @@ def image_meta_key(task_id: str, identity: str) -> str:
     return f"{parts_prefix(task_id)}imagemeta:{identity}"
 
 
+def pack_key(task_id: str, identity: str) -> str:
+    """Where the images (and masks) first stored in one chunk live together, named by its first image:
+    an image is stored in one pack only (its record is written after its pack, in the same write, and
+    a recorded image is never stored again), so a pack is never replaced by different bytes."""
+    return f"{parts_prefix(task_id)}pack:{identity}"
+
+
+@dataclass
+class ChunkWrites:
+    """What one `process` call stores, in one write: the pack first (the chunk's new image and mask
+    bytes as one value: IndexedDB keeps each stored Blob as a file of its own, and hundreds of small
+    ones were 3-5x slower to write than a few large ones), then each new image's record, which
+    names its pack, the pack's size and its offsets in it ("stored"), then the pages' records."""
+
+    task_id: str
+    pieces: list[bytes] = field(default_factory=list)
+    size: int = 0
+    key: str | None = None
+    metas: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    pages: list[tuple[str, str, str | None]] = field(default_factory=list)
+
+    def place(self, identity: str, data: bytes) -> int:
+        """Add `data` to the pack; returns its offset there."""
+        self.key = self.key or pack_key(self.task_id, identity)
+        offset, self.size = self.size, self.size + len(data)
+        self.pieces.append(data)
+        return offset
+
+    def entries(self) -> list[tuple[str, Any, str | None]]:
+        metas = [(key, json.dumps(meta | ({"stored": meta["stored"] | {"key": self.key, "bytes": self.size}}
+                                          if "stored" in meta else {})), "application/json")
+                 for key, meta in self.metas]
+        pack = [(self.key, b"".join(self.pieces), "application/octet-stream")] if self.key else []
+        return pack + metas + self.pages
+
+
 class PdfService:
     """Stateful per worker: it keeps each open document's reader between chunk calls."""
 
@@ -132,16 +168,16 @@ class PdfService:
         if document.options.wants_images and document.stored_images is None:  # listed once per opening
             document.stored_images = set(await self._stored_images(task_id))
         images = set(document.stored_images or ())
-        writes: list[tuple[str, Any, str | None]] = []
+        writes = ChunkWrites(task_id)
         for index in range(start, end):
             self._page(task_id, document, index, images, writes)
-        await self.store.put_many(writes)  # one transaction per chunk, not one per page and image
+        await self.store.put_many(writes.entries())  # one transaction per chunk, not one per page and image
         if document.options.wants_images:
             document.stored_images = images  # known stored only once written
         return {"next_page": end, "images": len(images)}
 
     def _page(self, task_id: str, document: OpenDocument, index: int, images: set[str],
-              writes: list[tuple[str, Any, str | None]]) -> None:
+              writes: ChunkWrites) -> None:
         """One page into the store; its pypdf messages go into its own record, so the result does not
         depend on which run (before or after a reload) extracted which page."""
         record: dict[str, Any] = {"page": index + 1, "text": None, "images": [], "skipped": None, "image_error": None,
@@ -157,7 +193,7 @@ class PdfService:
                 record["skipped"] = record["skipped"] or damaged_contents(document.reader, index)
             if document.options.wants_images:
                 self._page_images(task_id, document, index, record, images, writes)
-        writes.append((page_key(task_id, index + 1), json.dumps(record), "application/json"))
+        writes.pages.append((page_key(task_id, index + 1), json.dumps(record), "application/json"))
 
     async def finish(self, task_id: str, run: str = "1") -> dict[str, Any]:
         """Assemble and store the result of run `run`; returns its summary (result key, file name, MIME
@@ -211,7 +247,7 @@ class PdfService:
         return [key[len(prefix):] for key in await self.store.keys(prefix)]
 
     def _page_images(self, task_id: str, document: OpenDocument, index: int, record: dict,
-                     images: set[str], writes: list[tuple[str, Any, str | None]]) -> None:
+                     images: set[str], writes: ChunkWrites) -> None:
         try:
             with pdf_errors(f"Images of page {index + 1}"):
                 found = list(page_image_streams(document.reader.pages[index], index + 1))
@@ -227,32 +263,29 @@ class PdfService:
                     record.setdefault("over_limit", 0)
                     record["over_limit"] += 1
                     continue
-                writes += self._image_entries(task_id, identity, stream, index + 1, position)
+                self._store_image(task_id, identity, stream, index + 1, position, writes)
                 images.add(identity)
             record["images"].append(identity)
 
     @staticmethod
-    def _image_entries(task_id: str, identity: str, stream, page: int,
-                       position: int) -> list[tuple[str, Any, str | None]]:
+    def _store_image(task_id: str, identity: str, stream, page: int, position: int, writes: ChunkWrites) -> None:
         meta: dict[str, Any] = {"identity": identity, "first_page": page, "position": position}
-        entries: list[tuple[str, Any, str | None]] = []
         try:
             image = convert_image(identity, stream)
         except Exception as error:  # one unreadable image is listed with its reason, never dropped silently
             meta.update(name=f"{identity}.error", mime=None, width=None, height=None, bytes=0,
                         note=f"This image could not be extracted: {type(error).__name__}: {error}")
         else:
-            entries.append((image_key(task_id, identity), image.data, image.mime))
             meta.update(name=image.name, mime=image.mime, width=image.width, height=image.height,
-                        bytes=len(image.data), note=image.note, crc32=zlib.crc32(image.data))
+                        bytes=len(image.data), note=image.note, crc32=zlib.crc32(image.data),
+                        stored={"image_at": writes.place(identity, image.data)})
             if image.mask is not None:  # transparency the image file cannot carry, written beside it
                 mask = image.mask
-                entries.append((image_mask_key(task_id, identity), mask.data, mask.mime))
+                meta["stored"]["mask_at"] = writes.place(identity, mask.data)
                 meta["mask"] = {"name": mask.name, "mime": mask.mime, "width": mask.width, "height": mask.height,
                                 "bytes": len(mask.data)}
                 meta["mask_crc32"] = zlib.crc32(mask.data)  # beside "mask", whose fields metadata.json lists
-        entries.append((image_meta_key(task_id, identity), json.dumps(meta), "application/json"))
-        return entries
+        writes.metas.append((image_meta_key(task_id, identity), meta))
 
     async def _collect(self, task_id: str, document: OpenDocument) -> tuple[Collected, dict[str, ImagePart]]:
         """The stored pages and image records, and where each stored image and mask is (their bytes
@@ -268,16 +301,15 @@ class PdfService:
         images: list[dict[str, Any]] = []
         parts: dict[str, ImagePart] = {}
         on_pages = _pages_of_images(pages)
+        packs = set(_suffixes(stored, pack_key(task_id, "")))
         for identity, meta in zip(identities, metas, strict=True):
             meta["pages"] = on_pages.get(identity, [])
             images.append(meta)
-            if identity in data_keys:
-                parts[identity] = ImagePart(StoredPart(image_key(task_id, identity), int(meta.get("bytes") or 0)),
-                                            meta.get("crc32"))
-            if identity in mask_keys and meta.get("mask"):
-                parts[mask_identity(identity)] = ImagePart(
-                    StoredPart(image_mask_key(task_id, identity), int(meta["mask"].get("bytes") or 0)),
-                    meta.get("mask_crc32"))
+            image_part, mask_part = _stored_parts(task_id, identity, meta, packs, data_keys, mask_keys)
+            if image_part is not None:
+                parts[identity] = ImagePart(image_part, meta.get("crc32"))
+            if mask_part is not None:
+                parts[mask_identity(identity)] = ImagePart(mask_part, meta.get("mask_crc32"))
         images.sort(key=lambda meta: (meta["first_page"], meta["position"]))
         messages = list(document.pypdf_messages)
         with pypdf_messages(messages):
@@ -325,6 +357,28 @@ def _pages_of_images(pages: list[dict[str, Any]]) -> dict[str, list[int]]:
         for identity in dict.fromkeys(page.get("images", [])):
             found.setdefault(identity, []).append(page["page"])
     return found
+
+
+def _stored_parts(task_id: str, identity: str, meta: dict[str, Any], packs: set[str], data_keys: set[str],
+                  mask_keys: set[str]) -> tuple[StoredPart | None, StoredPart | None]:
+    """Where an image's bytes and its mask's are stored, from its record: slices of its pack (see
+    ChunkWrites), or values of their own (parts stored by versions before packs); None where absent."""
+    size = int(meta.get("bytes") or 0)
+    mask_size = int(meta["mask"].get("bytes") or 0) if meta.get("mask") else None
+    stored = meta.get("stored")
+    if isinstance(stored, dict):
+        key = str(stored.get("key"))
+        if key[len(pack_key(task_id, "")):] not in packs:
+            return None, None
+        whole = int(stored.get("bytes") or 0)
+        image = StoredPart(key, size, int(stored.get("image_at") or 0), whole)
+        mask = (StoredPart(key, mask_size, int(stored.get("mask_at") or 0), whole)
+                if mask_size is not None and "mask_at" in stored else None)
+        return image, mask
+    old_image = StoredPart(image_key(task_id, identity), size) if identity in data_keys else None
+    old_mask = (StoredPart(image_mask_key(task_id, identity), mask_size)
+                if mask_size is not None and identity in mask_keys else None)
+    return old_image, old_mask
 
 
 def _suffixes(keys: list[str], prefix: str) -> list[str]:
