@@ -1,5 +1,6 @@
 """The PDF plug-in over a host: as many workers as the host's count, only the first eager, tasks
-up to that many at once, and the footer's version read from the first worker alone."""
+up to that many at once, the footer's version read from the first worker alone, and another worker
+started by the pool when a task finds the first busy."""
 
 from dataflow.executors.pdf.plugin import WORKER_PREFIX, plugin
 
@@ -47,3 +48,13 @@ async def test_two_workers_run_two_tasks_at_once_and_only_the_first_is_asked_for
 
 def test_one_worker_runs_one_task_at_a_time():
     assert plugin(Host(1)).concurrency == 1
+
+
+async def test_the_second_worker_starts_when_a_task_finds_the_first_busy():
+    host = Host(2)
+    pool = plugin(host).executor.pool
+    first = await pool.acquire()
+    pool.release(first)
+    assert await pool.acquire() is first and [worker.asked for worker in host.made] == [0, 0]
+    second = await pool.acquire()  # the first is busy: the second worker boots, then serves
+    assert second is not first and [worker.asked for worker in host.made] == [0, 1]
