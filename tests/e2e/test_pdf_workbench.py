@@ -45,6 +45,30 @@ def test_a_dropped_pdf_shows_rising_progress_and_its_zip_holds_the_content(app):
     assert [item["title"] for item in meta["outline"]][:2] == ["Chapter 1", "Chapter 2"]
 
 
+MOST_RUNNING = """() => {
+  window.__mostRunning = 0;
+  new MutationObserver(() => {
+    const running = document.querySelectorAll('li.task[data-status="running"]').length;
+    window.__mostRunning = Math.max(window.__mostRunning, running);
+  }).observe(document.getElementById('task-list'), {subtree: true, attributes: true, childList: true});
+}"""
+SECOND_WORKER = 'script[type="py"][worker][name="pdf-2"]'
+
+
+def test_a_second_worker_starts_only_when_a_second_pdf_runs_beside_the_first(app):
+    assert app.evaluate("navigator.hardwareConcurrency") >= 2, "needs 2 cores: the default is a worker per core"
+    for name in ("alone.pdf", "after.pdf"):  # one after the other: both on the first worker
+        add_files(app, {name: pdfs.text_pdf(2)})
+        wait_status(app, name, "completed")
+    assert app.locator(SECOND_WORKER).count() == 0  # neither the footer's version nor those tasks started it
+    app.evaluate(MOST_RUNNING)
+    add_files(app, {"long.pdf": pdfs.many_pages_pdf(120, words=150), "beside.pdf": pdfs.text_pdf(2)})
+    wait_status(app, "beside.pdf", "completed")
+    wait_status(app, "long.pdf", "completed", timeout=180_000)
+    assert app.evaluate("window.__mostRunning") == 2
+    assert app.locator(SECOND_WORKER).count() == 1
+
+
 def test_images_come_out_as_files_without_pillow(app):
     add_files(app, {"pictures.pdf": pdfs.images_pdf()})
     target = wait_status(app, "pictures.pdf", "completed")

@@ -27,17 +27,19 @@ class BrowserHost:
             return default
 
     def worker_count(self) -> int:
-        """`?workers=N`, else one worker per two cores (1 to 4)."""
-        return max(1, int(self.query_number("workers", max(1, min(4, self.cores // 2)))))
+        """`?workers=N`, else one worker per core, 1 to 4 (why: README, "Real documents")."""
+        return max(1, int(self.query_number("workers", max(1, min(4, self.cores)))))
 
     def workers(self, *, script: str, prefix: str, count: int, label: str,
-                errors: ErrorRegistry, lazy: bool = False) -> list[WorkerCaller]:
+                errors: ErrorRegistry, eager: int | None = None) -> list[WorkerCaller]:
+        """See core.plugin.Host.workers: the first `eager` (default all) boot with the page."""
         spawn = pyscript_spawner(script)
+        eager = count if eager is None else eager
         clients = [WorkerClient(f"{prefix}-{number}", connect=pyscript_connect, spawn=spawn,
-                                terminate=pyscript_terminate, errors=errors, label=label, lazy=lazy)
+                                terminate=pyscript_terminate, errors=errors, label=label, lazy=number > eager)
                    for number in range(1, count + 1)]
-        if not lazy:  # a lazy worker's first call spawns it (one interpreter less booting with the page)
-            self.spawned += [(spawn, client.name) for client in clients]
+        # a lazy worker's first call spawns it (one interpreter less booting with the page)
+        self.spawned += [(spawn, client.name) for client in clients[:eager]]
         return list(clients)
 
     def http_transport(self) -> HttpTransport:

@@ -20,13 +20,14 @@ class Host(Protocol):
         """The page's `?name=N` as a number, or `default` when absent or not a number."""
 
     def worker_count(self) -> int:
-        """How many workers a kind should start by default (`?workers=N`, else one per two cores)."""
+        """How many workers a kind should have by default (`?workers=N`, else one per core, 1 to 4)."""
 
     def workers(self, *, script: str, prefix: str, count: int, label: str,
-                errors: ErrorRegistry, lazy: bool = False) -> list[WorkerCaller]:
+                errors: ErrorRegistry, eager: int | None = None) -> list[WorkerCaller]:
         """`count` workers running `script` (a path relative to the page), named `prefix-1`,
         `prefix-2`…; `label` names them in messages ("image worker", say); `errors` raises their errors.
-        `lazy` ones start on their first call instead of with the page."""
+        The first `eager` (default: all) start with the page; the others are lazy: each starts on its
+        first call (0: all lazy)."""
 
 
 @dataclass(frozen=True)

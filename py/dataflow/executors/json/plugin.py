@@ -21,7 +21,7 @@ def plugin(host: Host) -> Plugin:
     kind = JsonKind()
     count = max(1, int(host.query_number("json_workers", 1)))
     workers = host.workers(script=WORKER_SCRIPT, prefix=WORKER_PREFIX, count=count, label="JSON worker",
-                           errors=ErrorRegistry(*kind.errors), lazy=True)  # booted by the first JSON task
+                           errors=ErrorRegistry(*kind.errors), eager=0)  # booted by the first JSON task
     pool: Pool[JsonClient] = Pool([WorkerJsonClient(worker) for worker in workers])
     executor = JsonExecutor(pool, finish_delay=host.query_number("finish_delay", 0.0))
 

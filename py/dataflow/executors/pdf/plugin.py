@@ -16,18 +16,25 @@ WORKER_PREFIX = "pdf"  # index.html declares "pdf-1", so the first worker boots 
 
 
 def plugin(host: Host) -> Plugin:
-    """PDF tasks run in `?workers=N` workers (default: one per two cores), one task per worker;
+    """PDF tasks run in `?workers=N` workers, one task per worker, up to N at once (default: one
+    per core, 1 to 4: on 2 cores a batch of 25 real documents ran 1.61x faster with 2 than with 1).
+    Only the first boots with the page; the pool starts another when a PDF task finds every started
+    one busy, and hands out the last released first, so start-up and one PDF at a time stay on one.
     `?page_timeout=S` sets the watchdog's seconds per page (default 20); `?finish_delay=S` (tests
     only) waits between storing a result and returning it."""
     kind = PdfKind()
     timeouts = PdfTimeouts(per_page=host.query_number("page_timeout", PdfTimeouts.per_page))
     workers = host.workers(script=WORKER_SCRIPT, prefix=WORKER_PREFIX, count=host.worker_count(),
-                           label="PDF worker", errors=ErrorRegistry(*kind.errors))
-    pool: Pool[PdfClient] = Pool([WorkerPdfClient(worker, timeouts) for worker in workers])
+                           label="PDF worker", errors=ErrorRegistry(*kind.errors), eager=1)
+    clients: list[PdfClient] = [WorkerPdfClient(worker, timeouts) for worker in workers]
 
-    async def runtime_info() -> dict[str, str]:
-        infos = [await worker.runtime_info() for worker in workers]  # every worker must start
-        return {"pypdf": infos[0]["pypdf"]}
+    async def start(client: PdfClient) -> None:  # a cold worker boots; its first answer gives its versions
+        await workers[clients.index(client)].runtime_info()
+
+    pool = Pool(clients, start=start, warm=1)  # the others start when a task finds the started ones busy
+
+    async def runtime_info() -> dict[str, str]:  # the first worker only: asking a lazy one would start it
+        return {"pypdf": (await workers[0].runtime_info())["pypdf"]}
 
     executor = PdfExecutor(pool, finish_delay=host.query_number("finish_delay", 0.0))  # tests: reload mid-finish
     return Plugin(kind=kind, executor=executor, concurrency=pool.size, runtime_info=runtime_info)
