@@ -27,6 +27,8 @@ class LocalPdfClient:
 class SinglePool:
     """A pool of one client that is never busy (calls to one service are serialised by the caller)."""
 
+    idle = True
+
     def __init__(self, client):
         self.client = client
 

@@ -37,6 +37,11 @@ class Pool(Generic[T]):
         """How many items the pool has, busy, cold or not."""
         return len(self.items)
 
+    @property
+    def idle(self) -> bool:
+        """Whether `acquire` would hand out an item at once (one is idle)."""
+        return not self._idle.empty()
+
     async def acquire(self) -> T:
         """An idle item (the last one released), waiting until one is released or started if all are
         busy (then a cold item, if any is left, starts)."""

@@ -127,3 +127,12 @@ async def test_an_item_that_failed_to_start_is_handed_out_all_the_same():
     await settle()
     starts.end("cold", RuntimeError("did not boot"))
     assert await waiting == "cold"  # its first call meets the failure again, with its message, on a task's row
+
+
+async def test_the_pool_says_whether_an_item_is_idle():
+    pool = Pool(["a"])
+    assert pool.idle
+    item = await pool.acquire()
+    assert not pool.idle
+    pool.release(item)
+    assert pool.idle

@@ -49,6 +49,16 @@ async def add_pdf(orchestrator, blobs, data: bytes, name="doc.pdf", **options):
                                lambda file_id, name, size: pdf_task_input(file_id, name, size, PdfOptions(**options)))
 
 
+async def test_a_task_that_finds_every_worker_busy_says_it_waits_for_one(make_app, clock, blobs):
+    orchestrator, executor, client = make_app()
+    executor.pool.idle = False  # as a pool whose workers are all busy, or whose next one boots
+    task_id = await add_pdf(orchestrator, blobs, pdfs.text_pdf(2))
+    seen = []
+    orchestrator.subscribe(lambda e: seen.append(e.task.progress_message) if e.type == "progress" else None)
+    state = await run_until_done(orchestrator, clock, task_id)
+    assert state.status is S.COMPLETED and seen[0] == "Waiting for a free PDF worker…"
+
+
 async def test_a_fresh_task_says_the_engine_is_starting_before_a_cold_worker_opens_the_file(make_app, clock, blobs):
     orchestrator, _, client = make_app()
     client.ready = False  # as a worker client before the worker's first answer

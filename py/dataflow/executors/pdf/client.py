@@ -62,6 +62,9 @@ class PdfClient(Protocol):
 
 
 class ClientPool(Protocol):
+    @property
+    def idle(self) -> bool: ...
+
     async def acquire(self) -> PdfClient: ...
 
     def release(self, client: PdfClient) -> None: ...

@@ -56,6 +56,8 @@ class PdfExecutor:
         if int(input.get("size", 0)) > options.max_file_bytes:  # refused before a byte is read
             raise FileTooLargeError(f"The file is {int(input['size']) / MB:.1f} MB; the limit is "
                                     f"{options.max_file_bytes / MB:.0f} MB.")
+        if not self.pool.idle and not ctx.is_resume:  # every worker busy, or the next one booting
+            ctx.report_progress(0.0, "Waiting for a free PDF worker…")
         async with leased(self.pool, ctx.task_id) as client:
             say_starting(ctx, client, "PDF engine", resumed=ctx.is_resume)
             info = await client.open(ctx.task_id, input["file_id"], input.get("options") or {},
