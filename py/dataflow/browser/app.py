@@ -35,8 +35,9 @@ from dataflow.core.errors import DataflowError
 from dataflow.core.events import EventType, TaskEvent
 from dataflow.core.kinds import UNSUPPORTED, KindRegistry, StoredFile, refuse_unsupported
 from dataflow.core.mirror import TaskMirror
+from dataflow.core.model import TaskState
 from dataflow.core.plugin import Plugin
-from dataflow.core.slices import turn
+from dataflow.core.slices import in_slices, turn
 from dataflow.core.status import Action, TaskStatus
 
 # each module's plugin(host) registers one kind
@@ -80,7 +81,7 @@ class App:
         self.viewer = Viewer(kinds=self.kinds, fetch=self.idb.get, notice=page.notice)
         self.llm: Any = None  # the provider section, once bound (browser/llm_settings.py)
         self.taking_over: asyncio.Future | None = None  # take_over(), from when this tab holds the runner lock
-        self.janitor = BlobJanitor(self.blobs, self.kinds.claims, live=self.orchestrator.list_tasks,
+        self.janitor = BlobJanitor(self.blobs, self.kinds.claims, live=self.orchestrator.iter_tasks,
                                    persisted=lambda: read_saved(self.orchestrator.store.saved()),  # no storage read
                                    clock=self.clock, born=file_born,
                                    on_error=lambda message: page.notice(message, kind="warning"))
@@ -109,6 +110,7 @@ class App:
                                           change=self.change_settings, notice=page.notice)
         self.page_controls.bind()
         on(js.window, "storage", lambda event: self.follow_settings(_text(event.key)))
+        await turn()  # the forms above and the provider section each take a task of their own
         self.bind_llm()
         on(by_id("clear-finished"), "click", lambda event: asyncio.ensure_future(self.controls.clear_finished(
             [row.task for row in self.panel.rows.values()])))
@@ -129,11 +131,14 @@ class App:
         self.orchestrator.on_task_complete(page.announce)
         await self.orchestrator.start_in_slices()  # its warnings arrive as events: on_event shows them
         js.performance.mark("dataflow:history-read")
+        await turn()  # the records' last slice and their restoring end a task: what follows starts its own
         held = self.orchestrator.task_ids()
         for task_id in [task_id for task_id in self.panel.rows if task_id not in held]:
             self.panel.remove_row(task_id)
-        known = self.panel.rows.keys()
-        await self.panel.render_all([task for task in self.orchestrator.list_tasks() if task.id not in known])
+        listed: list[TaskState] = []  # thousands of snapshots: taken in slices
+        await in_slices(self.orchestrator.iter_tasks(), listed.append)
+        known, held = self.panel.rows.keys(), self.orchestrator.task_ids()  # rows made meanwhile are newer
+        await self.panel.render_all([task for task in listed if task.id not in known and task.id in held])
         for task in self.orchestrator.list_tasks(finished=False):  # restoring changes only unfinished tasks
             self.panel.render(task, notify=False)
         js.performance.mark("dataflow:history-shown")

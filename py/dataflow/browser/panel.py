@@ -88,6 +88,7 @@ class Panel:
         self._counts.update(task.status for task in fresh)
         self._order = sorted(self._order + [(task.created_at, task.id) for task in fresh])
         self._shown = None
+        await asyncio.sleep(0)  # the rows in view are built, and laid out, in a task of their own
         self.arrange()
         await asyncio.sleep(0)
         self.on_change()  # once, not once per row

@@ -155,11 +155,14 @@ class BlobJanitor:
     grace period of young files has passed), after a task completes, and after a task is removed.
 
     `live()` gives the tasks in memory, `persisted()` the tasks as stored; a key claimed by either
-    is kept. Deleting runs after the state that frees the key is durable, never before: a
+    is kept. Both are called when a sweep starts and consumed in slices, so they may be lazy
+    (Orchestrator.iter_tasks snapshots each task when it is reached: a task that finished meanwhile is
+    still claimed by its persisted record when `persisted()` lists the records as it is called, as
+    TaskStore.saved does). Deleting runs after the state that frees the key is durable, never before: a
     completed task's parts are deleted only once "completed" is in storage.
     """
 
-    def __init__(self, store: SweepStore, claims_of: ClaimsOf, *, live: Callable[[], list[TaskState]],
+    def __init__(self, store: SweepStore, claims_of: ClaimsOf, *, live: Callable[[], Iterable[TaskState]],
                  persisted: Callable[[], Iterable[TaskState]], clock: Any, grace: float = DEFAULT_GRACE,
                  born: BornOf = lambda key: None, on_error: Callable[[str], None] = lambda message: None,
                  budget: float = SLICE_SECONDS, ticks: Callable[[], float] = time.perf_counter,

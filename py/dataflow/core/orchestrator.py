@@ -14,7 +14,7 @@ import json
 import random
 import traceback
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -222,6 +222,16 @@ class Orchestrator:
         if finished is None:
             return [task.snapshot() for task in self._tasks.values()]
         return [task.snapshot() for task in self._tasks.values() if task.status.is_finished is finished]
+
+    def iter_tasks(self) -> Iterator[TaskState]:
+        """Every task, oldest first, as `list_tasks`, but each snapshot is taken when the iterator
+        reaches it: a loop in slices (core/slices.py) spreads the snapshots of thousands of tasks over
+        several turns of the event loop. The ids are listed when the iteration starts; a task removed
+        before it is reached is left out, one changed before it is reached comes as it is then."""
+        for task_id in list(self._tasks):
+            task = self._tasks.get(task_id)
+            if task is not None:
+                yield task.snapshot()
 
     def task_ids(self) -> set[str]:
         """The ids of every task (no snapshots)."""

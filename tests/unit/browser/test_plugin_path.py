@@ -79,7 +79,7 @@ async def test_a_kind_from_a_test_goes_through_intake_rows_download_and_cleanup(
     orchestrator = Orchestrator(clock=clock)
     orchestrator.register(kind.kind, ShoutExecutor(blobs), concurrency=1)
     orchestrator.register(UNSUPPORTED, refuse_unsupported)
-    janitor = BlobJanitor(blobs, kinds.claims, live=orchestrator.list_tasks, persisted=list, clock=clock)
+    janitor = BlobJanitor(blobs, kinds.claims, live=orchestrator.iter_tasks, persisted=list, clock=clock)
     orchestrator.subscribe(janitor.handle)
     orchestrator.start()
     notices, saved = [], []

@@ -200,3 +200,27 @@ def test_saved_records_already_read_are_decoded_as_saved_tasks_are():
     storage.set("dataflow.task.a", encode(toy("a")))
     storage.set("dataflow.task.n", '{"schema": 99, "task": {}}')
     assert list(read_saved(entries(storage, "dataflow.task."))) == saved_tasks(storage)
+
+
+async def test_a_task_removed_during_a_sweep_over_lazily_read_live_tasks_keeps_its_blobs_till_the_next(clock, closing):
+    """The app's wiring: live tasks snapshotted as the sweep reaches them (Orchestrator.iter_tasks), the
+    records as saved when the sweep starts (TaskStore.saved): a removal between two slices frees
+    nothing in this sweep, and the next one deletes its blobs."""
+    from dataflow.core import Orchestrator
+    from dataflow.core.blob_sweep import read_saved
+
+    orchestrator = Orchestrator(clock=clock)
+    closing.append(orchestrator)
+    orchestrator.register("toy", lambda data, ctx: None)
+    orchestrator.start()
+    kept, removed = (orchestrator.execute_task(name, "toy", {}) for name in ("kept", "removed"))
+    store = KeyStore([f"in:{kept}", f"in:{removed}", "stray"])
+
+    async def pause():
+        if removed in orchestrator.task_ids():
+            orchestrator.remove(removed)
+
+    janitor = BlobJanitor(store, claims_of, live=orchestrator.iter_tasks,
+                          persisted=lambda: read_saved(orchestrator.store.saved()), clock=clock, budget=0, pause=pause)
+    assert await janitor.sweep() == ["stray"]
+    assert await janitor.sweep() == [f"in:{removed}"]

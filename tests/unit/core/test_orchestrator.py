@@ -78,6 +78,20 @@ async def test_list_tasks_is_oldest_first(make_orchestrator):
     assert [t.id for t in o.list_tasks()] == ids
 
 
+async def test_iter_tasks_snapshots_each_task_when_reached_and_leaves_out_one_removed_before(make_orchestrator):
+    o = make_orchestrator()
+    first, removed, paused = (o.execute_task(f"n{i}", "steps", {"steps": 1}) for i in range(3))
+    tasks = o.iter_tasks()
+    assert next(tasks).id == first
+    o.remove(removed)
+    o.pause(paused)
+    o.execute_task("later", "steps", {"steps": 1})  # the ids were listed when the iteration started
+    rest = list(tasks)
+    assert [(task.id, task.status) for task in rest] == [(paused, S.PAUSED)]
+    rest[0].metadata["x"] = 1
+    assert o.get_task_state(paused).metadata == {}
+
+
 # Queue and concurrency ------------------------------------------------------------------------
 
 async def test_concurrency_one_runs_tasks_one_at_a_time_in_order(make_orchestrator, clock):
