@@ -92,7 +92,6 @@ class App:
         from pyscript.js_modules import tabs
 
         gc.freeze()  # the modules and objects of start-up live as long as the page: see _settle
-        await self.host.start_workers()
         js.document.body.dataset.role = "follower"
         on(js.window, "storage", lambda event: self.tabs.follow(_text(event.key), _text(event.newValue)))
         channel = tabs.channel(CHANNEL, create_proxy(self.tabs.receive))
@@ -116,6 +115,7 @@ class App:
             [row.task for row in self.panel.rows.values()])))
         on(js.window, "pagehide", lambda event: self.orchestrator.flush() if self.tabs.leader else None)
         asyncio.ensure_future(self.ticker())
+        await self.host.start_workers()  # after the panel: a worker booting beside it slows it on 2 cores
         asyncio.ensure_future(page.engines_ready(self.plugins))
 
     def lead(self, *args: Any) -> None:

@@ -58,6 +58,8 @@ class BrowserHost:
         return self._clock
 
     async def start_workers(self) -> None:
-        """Add the worker scripts the page does not already declare (PyScript then boots them)."""
+        """Add the eager workers' scripts (PyScript then boots them). App.start calls it once the panel
+        is shown: a worker's interpreter booting beside the page's own slowed the ready panel by about a
+        half on 2 cores under load (interleaved A/B in the README, "Start-up")."""
         for spawn, name in self.spawned:
             await spawn(name)

@@ -12,7 +12,7 @@ from dataflow.executors.pdf.executor import PdfExecutor
 from dataflow.executors.pdf.kind import PdfKind
 
 WORKER_SCRIPT = "./py/pdf_worker.py"
-WORKER_PREFIX = "pdf"  # index.html declares "pdf-1", so the first worker boots while the page does
+WORKER_PREFIX = "pdf"  # "pdf-1" is spawned once the panel is ready (App.start), the others on demand
 
 
 def plugin(host: Host) -> Plugin:
