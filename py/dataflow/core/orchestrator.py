@@ -508,8 +508,13 @@ class Orchestrator:
         self._emit(events.CHANGED, task)
 
     def _prune_history(self) -> None:
+        """Remove the oldest finished tasks beyond `history_limit`, each with a warning that names it
+        (a user who keeps every task learns why one went)."""
         while len(self._finished) > self.history_limit:
-            self.remove(next(iter(self._finished)))
+            oldest = self._tasks[next(iter(self._finished))]
+            self.remove(oldest.id)
+            self._warn(f"The history keeps the latest {self.history_limit:,} finished tasks: the oldest, "
+                       f"\u201c{oldest.name}\u201d, was removed with its result.")
 
     # Notifications -------------------------------------------------------------------------
 

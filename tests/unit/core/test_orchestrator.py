@@ -417,6 +417,8 @@ async def test_history_keeps_only_the_newest_finished_tasks(make_orchestrator, c
     await run_to_end(o, clock, 6)
     assert [t.id for t in o.list_tasks()] == ids[2:]
     assert sorted(storage.keys()) == sorted(DEFAULT_PREFIX + i for i in ids[2:])
+    assert o.warnings == [f"The history keeps the latest 2 finished tasks: the oldest, \u201cn{i}\u201d, was "
+                          "removed with its result." for i in (0, 1)]
 
 
 # Persistence and restore -----------------------------------------------------------------------

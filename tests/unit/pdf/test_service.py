@@ -48,12 +48,19 @@ async def test_text_mode_has_no_images(run_document):
     assert "page_sizes" not in metadata_of(data)
 
 
-async def test_images_mode_respects_max_images(run_document):
-    _, data = await run_document(pdfs.images_pdf(), {"mode": "images", "max_images": 2})
+async def test_images_mode_respects_max_images_and_says_how_many_distinct_images_it_left_out(run_document):
+    result, data = await run_document(pdfs.images_pdf(), {"mode": "images", "max_images": 2})
     files = unzip(data)
     assert not [n for n in files if n.startswith("text/")]
     assert len([n for n in files if n.startswith("images/")]) == 2
     assert metadata_of(data)["images_over_limit"] == 4  # 3 more on page 1, the 1-bit one on page 2
+    assert result["warnings"] == ["4 images over the limit of 2 (Maximum images) were not extracted."]
+
+
+async def test_an_image_left_out_on_several_pages_counts_once(run_document):
+    result, data = await run_document(pdfs.images_pdf(), {"mode": "images", "max_images": 0}, chunk=1)
+    every = metadata_of((await run_document(pdfs.images_pdf(), {"mode": "images"}, task_id="all"))[1])
+    assert metadata_of(data)["images_over_limit"] == len(every["images"]) == 6  # one of them on pages 1 and 2
 
 
 async def test_json_output_holds_pages_and_base64_images(run_document, store):

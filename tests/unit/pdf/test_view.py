@@ -51,3 +51,14 @@ def test_page_sizes_are_grouped_into_ranges():
     sizes = [{"page": n, "width_pt": 612, "height_pt": 792} for n in (1, 2, 3, 5)]
     sizes.append({"page": 4, "width_pt": 842, "height_pt": 595, "rotation": 90})
     assert page_size_groups(sizes) == ["612 × 792 pt: pages 1–3, 5", "842 × 595 pt, rotated 90°: page 4"]
+
+
+def test_an_image_on_many_pages_is_captioned_with_page_ranges():
+    shared = collected()
+    shared.pages = [{"page": n, "text": "", "images": ["i1"] if n != 5 else []} for n in range(1, 121)]
+    shared.page_count = 120
+    shared.images[0]["pages"] = [n for n in range(1, 121) if n != 5]
+    shared.details = {}
+    view = asyncio.run(pdf_view({}, source_of(build_zip(shared)), "doc.zip"))
+    [gallery] = [block for block in view.blocks if isinstance(block, Gallery)]
+    assert "img-1.png · pages 1–4, 6–120" in gallery.pictures[0].caption

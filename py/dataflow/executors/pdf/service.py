@@ -227,7 +227,7 @@ class PdfService:
         title = info.get("Title", "").strip()
         summary = {"result_key": key, "filename": filename, "mime": mime, "size": size, "title": title or None,
                    "pages": len(collected.pages), "images": len(collected.images), "skipped_pages": skipped,
-                   "warnings": collected.warnings}
+                   "warnings": collected.warnings + _over_limit_warning(collected, document.options)}
         await writer.commit(key, mime, [(summary_key(key), json.dumps(summary), "application/json")])
         return summary
 
@@ -260,8 +260,7 @@ class PdfService:
         for position, (identity, stream) in enumerate(found):
             if identity not in images:
                 if len(images) >= document.options.max_images:
-                    record.setdefault("over_limit", 0)
-                    record["over_limit"] += 1
+                    record.setdefault("over_limit", []).append(identity)  # counted once however many pages
                     continue
                 self._store_image(task_id, identity, stream, index + 1, position, writes)
                 images.add(identity)
@@ -318,7 +317,7 @@ class PdfService:
             messages += [m for m in page.get("messages", []) if m not in messages]
         return Collected(source=document.source, mode=document.options.mode, page_count=len(document.reader.pages),
                          pages=pages, images=images, image_data={},
-                         images_over_limit=sum(p.get("over_limit", 0) for p in pages), details=details,
+                         images_over_limit=_over_limit(pages), details=details,
                          producer=f"pypdf {pypdf.__version__}", warnings=list(document.warnings),
                          pypdf_messages=sorted(set(messages))[:MAX_PYPDF_MESSAGES]), parts
 
@@ -348,6 +347,29 @@ class PdfService:
 
 
 # Finishing ----------------------------------------------------------------------------------
+
+def _over_limit_warning(collected: Collected, options: PdfOptions) -> list[str]:
+    """The row's word on images left out for max_images (metadata.json counts them too)."""
+    count = collected.images_over_limit
+    if not count:
+        return []
+    return [f"{count:,} image{'s' if count != 1 else ''} over the limit of {options.max_images:,} "
+            f"(Maximum images) {'were' if count != 1 else 'was'} not extracted."]
+
+
+def _over_limit(pages: list[dict[str, Any]]) -> int:
+    """How many distinct images were not extracted for the options' max_images (page records of
+    versions before this one count placements, an int: added as they are)."""
+    distinct: set[str] = set()
+    placements = 0
+    for page in pages:
+        over = page.get("over_limit", 0)
+        if isinstance(over, list):
+            distinct.update(over)
+        else:
+            placements += int(over)
+    return len(distinct) + placements
+
 
 def _pages_of_images(pages: list[dict[str, Any]]) -> dict[str, list[int]]:
     """identity -> the numbers of the pages that show it, in page order, once each (one pass over the

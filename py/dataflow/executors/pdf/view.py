@@ -152,8 +152,8 @@ def _outline(items: list[Any], depth: int) -> list[OutlineItem]:
 
 def _picture(image: dict[str, Any], read_image: Callable[[str], Callable[[], Any]]) -> Picture:
     name = str(image.get("name", ""))
-    pages = [str(page) for page in image.get("pages") or []]
-    where = f"page {', '.join(pages)}" if len(pages) == 1 else f"pages {', '.join(pages)}" if pages else "no page"
+    pages = [page for page in image.get("pages") or [] if isinstance(page, int)]
+    where = _ranges(pages) if pages else "no page"  # "pages 1–120", not 120 numbers
     caption = [f"{name} · {where}", f"{image.get('width')} × {image.get('height')} px · {image.get('mime', '')}"
                + (f" · {size_text(int(image['bytes']))}" if image.get("bytes") else "")]
     if image.get("note"):
