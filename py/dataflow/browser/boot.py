@@ -59,7 +59,7 @@ async def boot() -> None:
         mark("imported")
         await start_app()
         mark("started")
-        set_state("ready", "Ready. Python runs in this tab; your files stay on this machine unless you run LLM "
+        set_state("ready", "Ready. Python runs in your browser; your files stay on this machine unless you run LLM "
                            "enrichment.")
     except Exception as error:  # the page must explain any failure, whatever its type
         js.console.error("DataFlow Tasks failed to start:\n" + traceback.format_exc())
