@@ -9,14 +9,13 @@ import asyncio
 import gc
 import importlib
 from typing import Any
-from urllib.parse import parse_qs
 
 import js
 
 from dataflow.browser import page
 from dataflow.browser.blob_source import blob_source
 from dataflow.browser.blob_store import IdbBlobStore
-from dataflow.browser.dom import by_id, on
+from dataflow.browser.dom import by_id, on, page_query
 from dataflow.browser.ffi import create_proxy, is_null
 from dataflow.browser.host import BrowserHost
 from dataflow.browser.intake import Controls, Intake, NewTask, PageControls, create_task
@@ -318,8 +317,7 @@ def _text(value: Any) -> str | None:
 
 
 async def start_app() -> App:
-    query = parse_qs(str(js.window.location.search).lstrip("?"))
-    app = App(query)
+    app = App(page_query())
     await app.start()
     return app
 

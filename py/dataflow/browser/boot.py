@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import sys
 import traceback
-from urllib.parse import parse_qs
 
 import js
+
+from dataflow.browser.dom import page_query
 
 FAILURE_FLAG = "fail"  # ?fail=boot makes boot raise, so tests can prove errors are surfaced
 
@@ -43,8 +44,7 @@ def mark(step: str) -> None:
 
 
 def failure_requested() -> bool:
-    query = parse_qs(str(js.window.location.search).lstrip("?"))
-    return "boot" in query.get(FAILURE_FLAG, [])
+    return "boot" in page_query().get(FAILURE_FLAG, [])
 
 
 async def boot() -> None:

@@ -9,7 +9,6 @@ import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
-from urllib.parse import urlsplit
 
 from dataflow.executors.llm.errors import OptionError, SchemaError
 from dataflow.executors.llm.prompt import PromptError, check_template
@@ -62,6 +61,8 @@ class LlmOptions:
 
     def __post_init__(self) -> None:
         self._check_types()
+        from urllib.parse import urlsplit  # here: its import (ipaddress) is ~90 ms of the page's start-up
+
         parts = urlsplit(self.base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise _refuse("base_url", f"enter an address that starts with http:// or https://; "
