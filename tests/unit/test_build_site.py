@@ -1,7 +1,12 @@
 """tools/build_site.py: the precache manifest lists every public file with its hash and a version
 that changes with any of them; the exported site holds exactly what is served."""
 
+import io
 import json
+import shutil
+import zipfile
+
+import pytest
 
 from tools import build_site
 
@@ -95,3 +100,33 @@ def test_the_native_host_and_install_metadata_are_not_served(tmp_path):
     assert not [path for path in paths if "native" in path or "egg-info" in path]
     assert "py/main.py" in paths
     assert [name for name, _ in build_site.archive_members(tmp_path)] == ["dataflow/__init__.py"]
+
+
+def test_without_a_vendored_runtime_the_archive_holds_the_sources_alone(tmp_path):
+    make_site(tmp_path)  # no pyodide.mjs: nothing can compile for the page's interpreter
+    assert build_site.compiled_members(tmp_path) == []
+    build_site.write_archive(tmp_path)
+    with zipfile.ZipFile(tmp_path / build_site.ARCHIVE) as archive:
+        assert archive.namelist() == ["dataflow/__init__.py"]
+
+
+def test_compiled_modules_go_into_the_archive_beside_their_sources_in_a_fixed_order(tmp_path):
+    make_site(tmp_path)
+    compiled = [("dataflow/__pycache__/b.cpython-314.pyc", b"B"), ("dataflow/__pycache__/a.cpython-314.pyc", b"A")]
+    data = build_site.archive_bytes(tmp_path, compiled)
+    assert data == build_site.archive_bytes(tmp_path, list(reversed(compiled)))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.namelist() == ["dataflow/__init__.py", "dataflow/__pycache__/a.cpython-314.pyc",
+                                      "dataflow/__pycache__/b.cpython-314.pyc"]
+
+
+VENDORED = (build_site.ROOT / build_site.PYODIDE / "pyodide.mjs").is_file()
+
+
+@pytest.mark.skipif(shutil.which("node") is None or not VENDORED, reason="needs node and the vendored Pyodide")
+def test_the_vendored_pyodide_compiles_each_module_to_an_unchecked_hash_pyc_of_its_version():
+    compiled = dict(build_site.compiled_members(build_site.ROOT))
+    sources = [name for name, _ in build_site.archive_members(build_site.ROOT)]
+    assert len(compiled) == len(sources)
+    [pyc] = [data for name, data in compiled.items() if name.startswith("dataflow/core/__pycache__/model.cpython-")]
+    assert int.from_bytes(pyc[4:8], "little") == 0b01  # PEP 552: hash-based, not checked against the source
