@@ -19,10 +19,6 @@ LINE = "Interrupted: nothing was lost; run the same command again to go on.\n"
 EXIT_CODES = {_signal.SIGINT: INTERRUPTED, _signal.SIGTERM: TERMINATED}
 
 
-class Terminated(BaseException):  # noqa: N818 - an outcome, as KeyboardInterrupt
-    """SIGTERM came before the command took signals over (see cli.interruptible)."""
-
-
 def _leave_at_once(signum, frame):
     """Before entry_point: one line, and the exit code of the signal (nothing to save yet)."""
     try:
@@ -32,14 +28,6 @@ def _leave_at_once(signum, frame):
         import os
 
         os._exit(EXIT_CODES.get(signum, INTERRUPTED))
-
-
-def _interrupted(signum, frame):
-    raise KeyboardInterrupt
-
-
-def _terminated(signum, frame):
-    raise Terminated
 
 
 def _is_console_script() -> bool:
@@ -52,6 +40,18 @@ CONSOLE_SCRIPT = _is_console_script()  # decided once, as this process starts (a
 if _is_console_script():
     _signal.signal(_signal.SIGINT, _leave_at_once)
     _signal.signal(_signal.SIGTERM, _leave_at_once)
+
+
+class Terminated(BaseException):  # noqa: N818 - an outcome, as KeyboardInterrupt
+    """SIGTERM came before the command took signals over (see cli.interruptible)."""
+
+
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _terminated(signum, frame):
+    raise Terminated
 
 
 def entry_point() -> None:
