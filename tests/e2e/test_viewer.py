@@ -170,7 +170,7 @@ def test_the_viewer_works_with_the_keyboard_alone_and_copies_an_image(open_app):
     page.keyboard.press("ArrowLeft")
     assert thumbs.first.evaluate("b => b === document.activeElement")
     alt = thumbs.first.locator("img").get_attribute("alt")
-    assert re.fullmatch(r".+\.(png|jpg), pages? [\d, ]+", alt), alt  # its name and page
+    assert re.fullmatch(r".+\.(png|jpg), pages? [\d, –]+", alt), alt  # its name and pages ("1–2, 5")
     page.keyboard.press("Enter")
     expect(dialog.get_by_role("button", name="Close image")).to_be_focused()
     assert dialog.locator(".viewer-full img").get_attribute("alt") == alt
