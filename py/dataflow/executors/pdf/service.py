@@ -300,7 +300,7 @@ class PdfService:
         images: list[dict[str, Any]] = []
         parts: dict[str, ImagePart] = {}
         on_pages = _pages_of_images(pages)
-        packs = set(_suffixes(stored, pack_key(task_id, "")))
+        packs = {key for key in stored if key.startswith(pack_key(task_id, ""))}
         for identity, meta in zip(identities, metas, strict=True):
             meta["pages"] = on_pages.get(identity, [])
             images.append(meta)
@@ -390,7 +390,7 @@ def _stored_parts(task_id: str, identity: str, meta: dict[str, Any], packs: set[
     stored = meta.get("stored")
     if isinstance(stored, dict):
         key = str(stored.get("key"))
-        if key[len(pack_key(task_id, "")):] not in packs:
+        if key not in packs:
             return None, None
         whole = int(stored.get("bytes") or 0)
         image = StoredPart(key, size, int(stored.get("image_at") or 0), whole)
