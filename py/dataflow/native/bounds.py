@@ -9,7 +9,7 @@ The limits (a person's mistake is refused before anything starts):
   and at most a day (seconds);
 - --backoff-coefficient: a finite number from 1 to 100 (a factor, not seconds);
 - --maximum-attempts: 1 to 1000 tries;
-- --max-images: 0 to 1,000,000;
+- (--max-images and the other kind options keep their form's bounds: native/form_options.py);
 - --out: not empty.
 """
 
@@ -101,7 +101,6 @@ def bounds(cpu_count: int | None = None) -> dict[str, Bound]:
         "page_timeout": Bound("--page-timeout", 0.0, DAY, "seconds", low_open=True, allow_inf=True),
         "backoff_coefficient": Bound("--backoff-coefficient", 1.0, 100.0, ""),
         "maximum_attempts": Bound("--maximum-attempts", 1, 1000, "tries", whole=True),
-        "max_images": Bound("--max-images", 0, 1_000_000, "images", whole=True),
     }
 
 

@@ -15,7 +15,7 @@ import getpass
 import signal
 import sys
 import time
-from collections.abc import Callable, Set
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -28,13 +28,13 @@ from dataflow.core.kinds import Options
 from dataflow.core.persistence import TaskStore
 from dataflow.executors.json.service import RELEVANT_OPTIONS
 from dataflow.executors.pdf.client import PdfTimeouts
-from dataflow.executors.pdf.options import FORMATS, MODES, PdfOptions
 from dataflow.native.batch import KINDS, NATIVE, Source, UsageError, default_state_dir, discover, error_type_names
 from dataflow.native.bounds import BoundsError, check_bounds, folder, number, option_names
 from dataflow.native.display import ProgressDisplay, counts_line, print_command, status_table, summary_table
 from dataflow.native.file_storage import FileStorage, ReadOnlyStorage, read_only_warning
 from dataflow.native.form_options import add_form_options, options_from, refuse_unused
 from dataflow.native.host import NativeHost, blob_root
+from dataflow.native.option_scope import given_options, scope_notices
 from dataflow.native.process_client import ProcessPool, default_workers
 from dataflow.native.state_lock import StateDirectoryBusyError, StateLock, is_busy
 
@@ -95,29 +95,24 @@ def build_parser(*, with_temporal: bool = True) -> argparse.ArgumentParser:
 
 
 def add_kind_options(parser: argparse.ArgumentParser) -> None:
-    """The options of every kind: PDF files', then the JSON workbench's (from its form)."""
-    add_pdf_options(parser)
-    json_kind = NATIVE.get("json")
-    assert json_kind is not None
-    add_form_options(parser, json_kind, title="JSON files (the options of the page's JSON workbench)")
+    """The options of every kind, each made from its options form (the page's), in the kinds' order."""
+    for kind in NATIVE:
+        add_form_options(parser, kind, title=f"{kind.accepts.label}: the options of the page's form")
 
 
 def kind_options_from(args: argparse.Namespace) -> dict[str, Options]:
     """Each kind's options from the command line, by kind; UsageError naming the option at fault."""
+    options = {kind.kind: options_from(args, kind) for kind in NATIVE}
     json_kind = NATIVE.get("json")
-    assert json_kind is not None
-    json_options = options_from(args, json_kind)
-    refuse_unused(args, json_options, json_kind, selector="operation", used_by=RELEVANT_OPTIONS)
-    return {"pdf": pdf_options_from(args), "json": json_options}
+    if json_kind is not None:
+        refuse_unused(args, options["json"], json_kind, selector="operation", used_by=RELEVANT_OPTIONS)
+    return options
 
 
-def add_pdf_options(parser: argparse.ArgumentParser) -> None:
-    defaults = PdfOptions()
-    parser.add_argument("--mode", choices=MODES, default=defaults.mode, help="what to extract (default: %(default)s)")
-    parser.add_argument("--max-images", type=int, default=defaults.max_images, metavar="N",
-                        help="images kept per document; the rest are counted as over the limit "
-                             "(0 keeps none) (default: %(default)s)")
-    parser.add_argument("--format", choices=FORMATS, default=defaults.format, help="output (default: %(default)s)")
+def option_notes(args: argparse.Namespace, sources: list[Source]) -> list[str]:
+    """What to say of kind options that skip some of `sources` (see option_scope); UsageError for an
+    option that applies to none of them."""
+    return scope_notices(given_options(args, NATIVE), sources, NATIVE)
 
 
 def add_host_options(parser: argparse.ArgumentParser) -> None:
@@ -191,13 +186,6 @@ RETRY_FIELDS = ("initial_interval", "backoff_coefficient", "maximum_interval", "
                 "maximum_retry_after", "non_retryable_error_types")
 
 
-def pdf_options_from(args: argparse.Namespace) -> PdfOptions:
-    try:
-        return PdfOptions(mode=args.mode, max_images=args.max_images, format=args.format)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-
-
 def check_host_options(args: argparse.Namespace) -> None:
     """Raise UsageError for a --workers or --page-timeout that cannot work (before anything is written)."""
     check_bounds(args)
@@ -254,10 +242,11 @@ def password_from(args: argparse.Namespace, ask: Callable[[str], str] | None = N
     return password
 
 
-def notify(args: argparse.Namespace, host: NativeHost) -> None:
-    """Print, before the run, what the host found: set-aside records, restarted tasks, renamed outputs."""
+def notify(args: argparse.Namespace, host: NativeHost, notes: Sequence[str] = ()) -> None:
+    """Print, before the run, `notes` (the command line's) and what the host found: set-aside records,
+    restarted tasks, renamed outputs."""
     errors: Console = getattr(args, "errors", None) or Console(stderr=True)
-    for message in host.warnings + host.notices:
+    for message in [*notes, *host.warnings, *host.notices]:
         errors.print(message, style="yellow", markup=False, highlight=False, soft_wrap=True)
     host.warnings.clear()
     host.notices.clear()
@@ -274,18 +263,20 @@ class RunPlan:
     policy: RetryPolicy
     sources: list[Source]
     password: str | None
+    notices: list[str]  # kind options that skip some of the files (see option_scope)
 
 
 def plan_run(args: argparse.Namespace) -> RunPlan:
     """Check `run`'s command line and read the password. Runs before the event loop: there a Ctrl-C
     interrupts a password read that waits for stdin (inside the loop, whose signal handler only
     wakes it, the read would be resumed and the Ctrl-C lost). Raises UsageError."""
-    options, policy = kind_options_from(args), retry_policy_from(args)
-    check_host_options(args)
     sources = discover(args.paths, kind=args.kind)
     if not sources:
         raise UsageError("no files of a known kind were found in " + ", ".join(args.paths) + ".")
-    return RunPlan(options, policy, sources, password_from(args))
+    notices = option_notes(args, sources)  # before the options' own checks: an option for no file is the error
+    options, policy = kind_options_from(args), retry_policy_from(args)
+    check_host_options(args)
+    return RunPlan(options, policy, sources, password_from(args), notices)
 
 
 async def run_command(args: argparse.Namespace, console: Console, plan: RunPlan) -> int:
@@ -294,7 +285,7 @@ async def run_command(args: argparse.Namespace, console: Console, plan: RunPlan)
         host.start(drop_missing=True)  # resumes at the next await: submit first, so a changed file is replaced
         earlier = {task.id for task in host.tasks() if task.status.is_finished}
         submitted = host.submit(plan.sources, plan.options, retry_policy=plan.policy)
-        notify(args, host)
+        notify(args, host, plan.notices)
         await host.exported()
         chosen = list(dict.fromkeys(submitted.ids + host.resumed))
         return await follow(host, chosen, console, earlier=earlier, quiet=args.quiet, since=since)

@@ -161,11 +161,14 @@ def batch_input(sources: list[Source], options: Options | OptionsByKind, *, out_
 
 
 async def submit_command(args: argparse.Namespace, console: Console, options: OptionsByKind, policy) -> int:
-    from dataflow.native.cli import Interrupted  # cli imports this module when it builds its parser
+    from dataflow.native.cli import Interrupted, option_notes  # cli imports this module when it builds its parser
 
     sources = discover(args.paths, kind=args.kind)
     if not sources:
         raise UsageError("no files of a known kind were found in " + ", ".join(args.paths) + ".")
+    errors: Console = getattr(args, "errors", None) or console
+    for note in option_notes(args, sources):  # UsageError for an option that applies to none of them
+        errors.print(note, style="yellow", markup=False, highlight=False, soft_wrap=True)
     client = await connect(args)
     batch_id = batch_id_of(sources, options, out_dir=args.out, concurrency=args.concurrency,
                            retry_policy=policy.to_dict(), heartbeat_timeout=args.heartbeat_timeout)

@@ -76,7 +76,8 @@ def test_json_files_run_in_worker_processes_with_the_pages_options_and_bytes(wri
 
 def test_kind_json_takes_a_file_of_another_name_and_a_bad_json_option_is_one_line(write_pdf, tmp_path):
     path = write_pdf("export.txt", b'{"a": 1}\n{"a": 2}\n')
-    code, text = dataflow("run", str(path), "--out", str(tmp_path / "out"), "--split-size", "0", "--quiet")
+    code, text = dataflow("run", str(path), "--out", str(tmp_path / "out"), "--kind", "json", "--split-size", "0",
+                          "--quiet")
     assert code == 2 and "--split-size: Records per file: enter a whole number from 1 to 1,000,000." in text
     assert not (tmp_path / "out").exists()
     code, text = dataflow("run", str(path), "--out", str(tmp_path / "out"), "--kind", "json", "--workers", "1",

@@ -80,8 +80,8 @@ def test_a_ctrl_c_at_any_moment_of_start_up_is_one_line_and_130_or_python_dying_
     outcomes = []
     lost: list[float] = []
     with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "a.json"
-        source.write_text("[]")
+        source = Path(folder) / "a.pdf"  # --password applies to PDFs only
+        source.write_bytes(b"%PDF-1.4")
         for delay in (0.0, 0.0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5):
             process = subprocess.Popen([str(script), "run", str(source), "--out", str(Path(folder) / "out"),
                                         "--password", "-"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,

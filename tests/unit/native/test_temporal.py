@@ -118,7 +118,8 @@ async def test_a_batch_completes_with_the_clis_outputs_and_a_bad_file_fails_alon
     assert code == 1 and "3 completed, 1 failed" in text
     assert "NotAPdfError: This is not a PDF: it does not start with %PDF-." in text
 
-    batch_id = text.split()[2]  # "Started batch dataflow-batch-… (4 files) on 'batch'."
+    assert "--operation applies only to JSON files" in text  # and not to the PDFs: one line says so
+    batch_id = text.split("Started batch ", 1)[1].split()[0]  # "Started batch dataflow-batch-… (4 files) on 'batch'."
     code, shown = await temporal_status(env, batch_id)
     assert code == 0 and f"Batch {batch_id} is completed on task queue 'batch': 3 completed, 1 failed." in shown
     assert "NotAPdfError: This is not a PDF: it does not start with %PDF-." in shown
