@@ -23,6 +23,7 @@ from dataflow.executors.json import output as json_output
 from dataflow.executors.json.kind import JsonKind
 from dataflow.executors.pdf import output as pdf_output
 from dataflow.executors.pdf.kind import PdfKind
+from dataflow.native.folder_walk import Scan, files_below
 from dataflow.native.sources import path_file_id
 
 
@@ -108,45 +109,62 @@ def file_sha256(path: Path) -> str:
 
 
 def discover(arguments: list[str], *, kind: str | None = None) -> list[Source]:
+    """The sources of `find_sources` (what it notes is left out)."""
+    return find_sources(arguments, kind=kind).sources
+
+
+@dataclass(frozen=True)
+class Found:
+    """The files a command line names, and lines for a person on what the search skipped (loops)."""
+
+    sources: list[Source]
+    notes: list[str]
+
+
+def find_sources(arguments: list[str], *, kind: str | None = None) -> Found:
     """Every file named, and every file of a known kind inside the folders named, in a stable order.
 
     A named file's kind is `kind` when given, else its suffix's (.pdf; .json, .jsonl, .ndjson and
     the same as .zst); inside folders only files whose suffix names a kind (that kind, when given)
     are taken, and hidden files and folders (.git, a run's .dataflow state) and folders that hold
-    another run's state (its --out) are skipped (`files_inside`). Raises UsageError for a path
-    that does not exist, an unknown `kind`, or a named file whose kind is unclear."""
+    another run's state (its --out) are skipped (`files_inside`). Links to folders and files are
+    followed, each folder and file taken once; a link loop is skipped with a note. Raises UsageError
+    for a path that does not exist, an unknown `kind`, or a named file whose kind is unclear."""
     if kind is not None and kind not in KINDS:
         raise UsageError(f"unknown kind {kind!r}; known: {', '.join(KINDS)}.")
     found: dict[Path, Source] = {}
+    scan = Scan()
     for argument in arguments:
         path = Path(argument).resolve()
         if path.is_dir():
-            for child in files_inside(path):
-                child_kind = kind_of(child.name)
-                if child_kind is not None and kind in (None, child_kind):
-                    found.setdefault(child, _source(child, child_kind))
+            for child in files_inside(path, scan, want=lambda name: _folder_kind(name, kind) is not None):
+                found.setdefault(child, _source(child, _folder_kind(child.name, kind) or ""))
         elif path.is_file():
             file_kind = kind or kind_of(path.name)
             if file_kind is None:
                 raise UsageError(f"{argument}: the kind of this file is not clear from its name; "
                                  f"{NATIVE.accepted_label()} are processed here (--kind {'|'.join(KINDS)} "
                                  "takes a file of another name as that kind).")
-            found.setdefault(path, _source(path, file_kind))
+            if scan.take_file(path):
+                found[path] = _source(path, file_kind)
         else:
             raise UsageError(f"{argument}: no such file or folder.")
-    return list(found.values())
+    return Found(list(found.values()), scan.loops)
 
 
-def files_inside(folder: Path) -> list[Path]:
-    """The files below `folder`, sorted, without hidden files and folders (a name starting with
+def _folder_kind(name: str, kind: str | None) -> str | None:
+    """The kind of a file called `name` in a folder: its suffix's, if that is `kind` (when given)."""
+    found = kind_of(name)
+    return found if kind in (None, found) else None
+
+
+def files_inside(folder: Path, scan: Scan | None = None, *,
+                 want: Callable[[str], bool] = lambda name: True) -> list[Path]:
+    """The files below `folder` whose name `want`s (see folder_walk.files_below: links followed, each
+    file once, loops noted in `scan`), sorted, without hidden files and folders (a name starting with
     ".") and without folders holding a run's state directory (another run's output folder)."""
-    files: list[Path] = []
-    for directory, folders, names in os.walk(folder):
-        folders[:] = [name for name in folders if not name.startswith(".")
-                      and not default_state_dir(Path(directory, name)).is_dir()]
-        files += [Path(directory, name) for name in names
-                  if not name.startswith(".") and os.path.isfile(os.path.join(directory, name))]
-    return sorted(files)
+    return files_below(folder, scan or Scan(), want=lambda path: want(path.name),
+                       skip=lambda path: default_state_dir(path).is_dir())
 
 
 def _source(path: Path, kind: str) -> Source:

@@ -28,7 +28,15 @@ from dataflow.core.kinds import Options
 from dataflow.core.persistence import TaskStore
 from dataflow.executors.json.service import RELEVANT_OPTIONS
 from dataflow.executors.pdf.client import PdfTimeouts
-from dataflow.native.batch import KINDS, NATIVE, Source, UsageError, default_state_dir, discover, error_type_names
+from dataflow.native.batch import (
+    KINDS,
+    NATIVE,
+    Source,
+    UsageError,
+    default_state_dir,
+    error_type_names,
+    find_sources,
+)
 from dataflow.native.bounds import BoundsError, check_bounds, folder, number, option_names
 from dataflow.native.display import ProgressDisplay, counts_line, print_command, status_table, summary_table
 from dataflow.native.file_storage import FileStorage, ReadOnlyStorage, read_only_warning
@@ -263,20 +271,20 @@ class RunPlan:
     policy: RetryPolicy
     sources: list[Source]
     password: str | None
-    notices: list[str]  # kind options that skip some of the files (see option_scope)
+    notices: list[str]  # link loops skipped, kind options that skip some of the files (see option_scope)
 
 
 def plan_run(args: argparse.Namespace) -> RunPlan:
     """Check `run`'s command line and read the password. Runs before the event loop: there a Ctrl-C
     interrupts a password read that waits for stdin (inside the loop, whose signal handler only
     wakes it, the read would be resumed and the Ctrl-C lost). Raises UsageError."""
-    sources = discover(args.paths, kind=args.kind)
-    if not sources:
+    found = find_sources(args.paths, kind=args.kind)
+    if not found.sources:
         raise UsageError("no files of a known kind were found in " + ", ".join(args.paths) + ".")
-    notices = option_notes(args, sources)  # before the options' own checks: an option for no file is the error
+    notices = option_notes(args, found.sources)  # before the options' own checks: an option for no file is the error
     options, policy = kind_options_from(args), retry_policy_from(args)
     check_host_options(args)
-    return RunPlan(options, policy, sources, password_from(args), notices)
+    return RunPlan(options, policy, found.sources, password_from(args), found.notes + notices)
 
 
 async def run_command(args: argparse.Namespace, console: Console, plan: RunPlan) -> int:

@@ -31,7 +31,7 @@ from dataflow.native.batch import (
     UsageError,
     by_kind,
     default_state_dir,
-    discover,
+    find_sources,
     output_metadata,
     output_name,
     task_input,
@@ -163,11 +163,12 @@ def batch_input(sources: list[Source], options: Options | OptionsByKind, *, out_
 async def submit_command(args: argparse.Namespace, console: Console, options: OptionsByKind, policy) -> int:
     from dataflow.native.cli import Interrupted, option_notes  # cli imports this module when it builds its parser
 
-    sources = discover(args.paths, kind=args.kind)
+    found = find_sources(args.paths, kind=args.kind)
+    sources = found.sources
     if not sources:
         raise UsageError("no files of a known kind were found in " + ", ".join(args.paths) + ".")
     errors: Console = getattr(args, "errors", None) or console
-    for note in option_notes(args, sources):  # UsageError for an option that applies to none of them
+    for note in found.notes + option_notes(args, sources):  # UsageError for an option that applies to none
         errors.print(note, style="yellow", markup=False, highlight=False, soft_wrap=True)
     client = await connect(args)
     batch_id = batch_id_of(sources, options, out_dir=args.out, concurrency=args.concurrency,
