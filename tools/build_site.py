@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,10 @@ NOT_SERVED = (PACKAGE,)  # served inside ARCHIVE, not file by file
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 PYODIDE = Path("static/vendor/pyodide")  # the vendored runtime, which compiles the package (see compiled_members)
 COMPILER = Path("tools/compile_pyc.mjs")
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")  # as tools/vendor.py
+# (archive name, source) pairs -> (pyc name, bytes) pairs, or None when compiling failed
+Compiler = Callable[[list[tuple[str, Path]]], list[tuple[str, bytes]] | None]
+PYC_CACHE = Path("build/pyc")  # each module's pyc by pyc_key, reused by the next build; `make clean` removes it
 
 
 def archive_members(root: Path) -> list[tuple[str, Path]]:
@@ -63,27 +68,95 @@ def archive_bytes(root: Path, compiled: list[tuple[str, bytes]] | None = None) -
     return buffer.getvalue()
 
 
-def compiled_members(root: Path, *, node: str | None = None) -> list[tuple[str, bytes]]:
+def compiled_members(root: Path, *, node: str | None = None, cache: Path | None = None) -> list[tuple[str, bytes]]:
     """The bytecode of every archive member, compiled by the vendored Pyodide (tools/compile_pyc.mjs:
     its own Python version, unchecked-hash pycs), named where the interpreter looks for it
     ("dataflow/core/__pycache__/model.cpython-314.pyc"): the page then imports the package without
-    compiling it (our imports 2.2x faster in Pyodide under Node). [] when node or the vendored runtime
-    is missing, or compiling fails: the page compiles the sources itself, as before."""
+    compiling it (our imports 2.2x faster in Pyodide under Node). Pycs of unchanged modules come from
+    `cache` (root/PYC_CACHE: see cached_pycs), so Node runs only for what changed. [] when node or the vendored
+    runtime is missing, or compiling fails: the page compiles the sources itself, as before."""
     node = node or shutil.which("node")
     if node is None or not (root / PYODIDE / "pyodide.mjs").is_file():
         return []
+    return cached_pycs(archive_members(root), cache=cache or root / PYC_CACHE, runtime=runtime_id(root),
+                       compiler=lambda members: pyodide_compile(root, members, node))
+
+
+def pyodide_compile(root: Path, members: list[tuple[str, Path]], node: str) -> list[tuple[str, bytes]] | None:
+    """(pyc name, bytes) of `members` ((archive name, source) pairs) compiled by the vendored Pyodide
+    under Node, each at its archive name (a pyc records it); None, with the reason on stderr, if it fails."""
     with tempfile.TemporaryDirectory() as folder:
         sources, out = Path(folder) / "src", Path(folder) / "out"
         out.mkdir()
-        for name, source in archive_members(root):
+        for name, source in members:
             (sources / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, sources / name)
         done = subprocess.run([node, str(ROOT / COMPILER), str(root / PYODIDE), str(sources), str(out)],
                               capture_output=True, text=True, check=False)
         if done.returncode != 0:
             print(f"build_site: modules not precompiled ({done.stderr.strip()[-300:]})", file=sys.stderr)
-            return []
+            return None
         return [(path.relative_to(out).as_posix(), path.read_bytes()) for path in sorted(out.rglob("*.pyc"))]
+
+
+def runtime_id(root: Path) -> str:
+    """What a pyc depends on besides its module's text and name: the sha256 (hex) of the vendored
+    runtime's files (its Python version, magic number and compiler) and of the compile script."""
+    digest = hashlib.sha256()
+    for path in [*(root / PYODIDE / name for name in RUNTIME_FILES), ROOT / COMPILER]:
+        digest.update(f"{path.name}\0{sha256(path)}\0".encode())
+    return digest.hexdigest()
+
+
+def pyc_key(runtime: str, name: str, source: bytes) -> str:
+    """The cache key of a module's pyc: sha256 (hex) of the runtime id, its archive name and its text."""
+    return hashlib.sha256(runtime.encode() + b"\0" + name.encode() + b"\0" + source).hexdigest()
+
+
+def source_name(pyc: str) -> str:
+    """The archive name of the module a pyc name belongs to: "a/__pycache__/m.cpython-314.pyc" -> "a/m.py"."""
+    folder, _, base = pyc.rpartition("/__pycache__/")
+    return f"{folder}/{base.split('.', 1)[0]}.py"
+
+
+def cached_pycs(members: list[tuple[str, Path]], *, cache: Path, runtime: str,
+                compiler: Compiler) -> list[tuple[str, bytes]]:
+    """(pyc name, bytes) of `members`, sorted: a pyc kept in `cache` under its module's `pyc_key` is
+    reused, the others are compiled in one `compiler` call (never called when all are kept) and kept,
+    and entries no member uses any more are deleted. The same bytes as compiling all of them: a pyc
+    depends only on what the key holds. [] when `compiler` fails (returns None)."""
+    keys = {name: pyc_key(runtime, name, source.read_bytes()) for name, source in members}
+    kept = {entry.name.split(".", 1)[0]: entry for entry in cache.glob("*.pyc")} if cache.is_dir() else {}
+    missing = [(name, source) for name, source in members if keys[name] not in kept]
+    if missing:
+        compiled = compiler(missing)
+        if compiled is None:
+            return []
+        kept.update(_keep(cache, {keys[source_name(pyc)]: (pyc, data) for pyc, data in compiled
+                                  if source_name(pyc) in keys}))
+    wanted = set(keys.values())
+    for key, entry in kept.items():
+        if key not in wanted:
+            entry.unlink(missing_ok=True)
+    pycs = []
+    for name, key in keys.items():
+        if key in kept:  # the cache file's name holds the pyc's ("<key>.model.cpython-314.pyc")
+            pycs.append((f"{name.rpartition('/')[0]}/__pycache__/{kept[key].name.split('.', 1)[1]}",
+                         kept[key].read_bytes()))
+    return sorted(pycs)
+
+
+def _keep(cache: Path, compiled: dict[str, tuple[str, bytes]]) -> dict[str, Path]:
+    """Write each (pyc name, bytes) to `cache` as "<key>.<pyc's file name>", whole or not at all."""
+    cache.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for key, (pyc, data) in compiled.items():
+        entry = cache / f"{key}.{pyc.rpartition('/')[2]}"
+        partial = entry.with_name(f".{entry.name}.part")  # a build killed here leaves no half pyc under a key
+        partial.write_bytes(data)
+        partial.replace(entry)
+        written[key] = entry
+    return written
 
 
 def write_archive(root: Path) -> int | None:

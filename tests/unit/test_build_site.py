@@ -124,9 +124,115 @@ VENDORED = (build_site.ROOT / build_site.PYODIDE / "pyodide.mjs").is_file()
 
 
 @pytest.mark.skipif(shutil.which("node") is None or not VENDORED, reason="needs node and the vendored Pyodide")
-def test_the_vendored_pyodide_compiles_each_module_to_an_unchecked_hash_pyc_of_its_version():
-    compiled = dict(build_site.compiled_members(build_site.ROOT))
+def test_the_vendored_pyodide_compiles_each_module_to_an_unchecked_hash_pyc_of_its_version(tmp_path):
+    full = build_site.compiled_members(build_site.ROOT, cache=tmp_path)
+    compiled = dict(full)
     sources = [name for name, _ in build_site.archive_members(build_site.ROOT)]
     assert len(compiled) == len(sources)
     [pyc] = [data for name, data in compiled.items() if name.startswith("dataflow/core/__pycache__/model.cpython-")]
     assert int.from_bytes(pyc[4:8], "little") == 0b01  # PEP 552: hash-based, not checked against the source
+    dropped = sorted(tmp_path.iterdir())[:3]  # as if three modules had changed: Pyodide compiles them alone
+    for entry in dropped:
+        entry.unlink()
+    assert build_site.compiled_members(build_site.ROOT, cache=tmp_path) == full  # the same bytes as all at once
+    assert sorted(tmp_path.iterdir())[:3] == dropped
+
+
+class Compiler:
+    """CPython in the role of the vendored Pyodide: each module's code object, marshalled, named as
+    compile_pyc.mjs names it; records which modules each call got (None: fail)."""
+
+    def __init__(self, *, fail: bool = False):
+        self.calls: list[list[str]] = []
+        self.fail = fail
+
+    def __call__(self, members):
+        import marshal
+
+        self.calls.append([name for name, _ in members])
+        if self.fail:
+            return None
+        return [(f"{name.rpartition('/')[0]}/__pycache__/{name.rpartition('/')[2][:-3]}.cpython-314.pyc",
+                 marshal.dumps(compile(source.read_bytes(), "/src/" + name, "exec"))) for name, source in members]
+
+
+def package(root, modules):
+    for name, text in modules.items():
+        (root / "py" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "py" / name).write_text(text)
+    return build_site.archive_members(root)
+
+
+MODULES = {"dataflow/__init__.py": "", "dataflow/core/model.py": "A = 1\n", "dataflow/core/text.py": "B = 2\n"}
+
+
+def pycs(root, compiler, *, runtime="r1", cache="cache"):
+    return build_site.cached_pycs(build_site.archive_members(root), cache=root / cache, runtime=runtime,
+                                  compiler=compiler)
+
+
+def test_a_second_build_takes_every_pyc_from_the_cache_without_compiling(tmp_path):
+    package(tmp_path, MODULES)
+    compiler = Compiler()
+    first = pycs(tmp_path, compiler)
+    assert [name for name, _ in first] == ["dataflow/__pycache__/__init__.cpython-314.pyc",
+                                           "dataflow/core/__pycache__/model.cpython-314.pyc",
+                                           "dataflow/core/__pycache__/text.cpython-314.pyc"]
+    assert pycs(tmp_path, compiler) == first
+    assert compiler.calls == [list(MODULES)]  # once, with every module
+
+
+def test_a_changed_module_alone_is_compiled_again_and_the_archive_is_a_full_builds(tmp_path):
+    package(tmp_path, MODULES)
+    compiler = Compiler()
+    pycs(tmp_path, compiler)
+    package(tmp_path, {"dataflow/core/text.py": "B = 3\n"})
+    incremental = pycs(tmp_path, compiler)
+    assert compiler.calls[1:] == [["dataflow/core/text.py"]]
+    full = pycs(tmp_path, Compiler(), cache="empty")
+    assert incremental == full
+    assert build_site.archive_bytes(tmp_path, incremental) == build_site.archive_bytes(tmp_path, full)
+    assert len(list((tmp_path / "cache").iterdir())) == len(MODULES)  # the old text.py's pyc is gone
+
+
+def test_another_runtime_compiles_every_module_again(tmp_path):
+    package(tmp_path, MODULES)
+    compiler = Compiler()
+    pycs(tmp_path, compiler, runtime="r1")
+    pycs(tmp_path, compiler, runtime="r2")
+    assert compiler.calls == [list(MODULES), list(MODULES)]
+    assert len(list((tmp_path / "cache").iterdir())) == len(MODULES)
+
+
+def test_the_same_text_under_another_name_is_compiled_for_that_name(tmp_path):
+    package(tmp_path, MODULES)
+    compiler = Compiler()
+    pycs(tmp_path, compiler)
+    package(tmp_path, {"dataflow/core/copy.py": "A = 1\n"})  # a pyc records its file name
+    pycs(tmp_path, compiler)
+    assert compiler.calls[1:] == [["dataflow/core/copy.py"]]
+
+
+def test_a_failed_compile_gives_no_pycs_and_keeps_what_the_cache_holds(tmp_path):
+    package(tmp_path, MODULES)
+    kept = pycs(tmp_path, Compiler())
+    package(tmp_path, {"dataflow/core/new.py": "C = 1\n"})
+    assert pycs(tmp_path, Compiler(fail=True)) == []  # the page compiles the sources itself, as before
+    assert len(list((tmp_path / "cache").iterdir())) == len(MODULES)
+    assert set(kept) < set(pycs(tmp_path, Compiler()))
+
+
+def test_the_runtime_id_changes_with_any_runtime_file(tmp_path):
+    make_site(tmp_path)
+    for name in build_site.RUNTIME_FILES:
+        (tmp_path / build_site.PYODIDE / name).write_bytes(name.encode())
+    first = build_site.runtime_id(tmp_path)
+    assert build_site.runtime_id(tmp_path) == first
+    (tmp_path / build_site.PYODIDE / "python_stdlib.zip").write_bytes(b"another Python")
+    assert build_site.runtime_id(tmp_path) != first
+
+
+def test_make_clean_removes_the_pyc_cache():
+    makefile = (build_site.ROOT / "Makefile").read_text()
+    clean = makefile.split("\nclean:", 1)[1].split("\n\n", 1)[0]
+    assert build_site.PYC_CACHE.as_posix() in clean.split()
