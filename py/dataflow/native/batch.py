@@ -145,7 +145,7 @@ def find_sources(arguments: list[str], *, kind: str | None = None) -> Found:
                 raise UsageError(f"{argument}: the kind of this file is not clear from its name; "
                                  f"{NATIVE.accepted_label()} are processed here (--kind {'|'.join(KINDS)} "
                                  "takes a file of another name as that kind).")
-            if scan.take_file(path):
+            if scan.take_file(str(path)):  # resolved: its real path
                 found[path] = _source(path, file_kind)
         else:
             raise UsageError(f"{argument}: no such file or folder.")

@@ -24,13 +24,22 @@ class Scan:
     files: set[str] = field(default_factory=set)
     loops: list[str] = field(default_factory=list)
 
-    def take_file(self, path: Path) -> bool:
-        """True the first time the file `path` leads to is offered (its real path), False after."""
-        real = os.path.realpath(path)
+    def take_file(self, real: str) -> bool:
+        """True the first time a file of real path `real` (no link in it) is offered, False after."""
         if real in self.files:
             return False
         self.files.add(real)
         return True
+
+
+@dataclass(frozen=True)
+class _Folder:
+    """A folder to walk: the path it was found by, its real path, and the identities of the folders
+    on the way to it, its own last (a link to one of them is a loop)."""
+
+    path: Path
+    real: str
+    ancestors: tuple[Identity, ...]
 
 
 def files_below(folder: Path, scan: Scan, *, want: Callable[[Path], bool] = lambda path: True,
@@ -45,42 +54,50 @@ def files_below(folder: Path, scan: Scan, *, want: Callable[[Path], bool] = lamb
         return []
     scan.folders.add(root)
     found: list[Path] = []
-    direct: list[tuple[Path, tuple[Identity, ...]]] = [(folder, (root,))]
-    linked: list[tuple[Path, tuple[Identity, ...]]] = []
+    direct: list[_Folder] = [_Folder(folder, os.path.realpath(folder), (root,))]
+    linked: list[_Folder] = []
     linked_files: list[Path] = []
     while direct or linked:
         if direct:
-            directory, ancestors = direct.pop()
+            current = direct.pop()
         else:  # a linked folder is claimed when its turn comes: one found directly since then is walked there
-            directory, ancestors = linked.pop(0)
-            if ancestors[-1] in scan.folders:
+            current = linked.pop(0)
+            if current.ancestors[-1] in scan.folders:
                 continue
-            scan.folders.add(ancestors[-1])
-        for entry in _entries(directory):
+            scan.folders.add(current.ancestors[-1])
+        for entry in _entries(current.path):
             path = Path(entry.path)
             if entry.name.startswith("."):
                 continue
             if _is_dir(entry):
-                identity = _identity(path)
-                if identity is None or skip(path):
-                    continue
-                if identity in ancestors:
-                    scan.loops.append(f"{path}: a symbolic link back to {os.path.realpath(path)}, a folder that "
-                                      "holds it (a loop); not followed.")
-                elif entry.is_symlink():
-                    linked.append((path, (*ancestors, identity)))
-                elif identity not in scan.folders:
-                    scan.folders.add(identity)
-                    direct.append((path, (*ancestors, identity)))
+                _add_folder(entry, current, scan, direct, linked, skip)
             elif _is_file(entry) and want(path):
                 if entry.is_symlink():
                     linked_files.append(path)
-                elif scan.take_file(path):
+                elif scan.take_file(os.path.join(current.real, entry.name)):
                     found.append(path)
             elif entry.is_symlink() and _loops(path):
                 scan.loops.append(f"{path}: a symbolic link that leads back to itself (a loop); skipped.")
-    found += [path for path in linked_files if scan.take_file(path)]
+    found += [path for path in linked_files if scan.take_file(os.path.realpath(path))]
     return sorted(found)
+
+
+def _add_folder(entry: os.DirEntry[str], parent: _Folder, scan: Scan, direct: list[_Folder], linked: list[_Folder],
+                skip: Callable[[Path], bool]) -> None:
+    """Queue the folder `entry` of `parent`: to walk now, to walk once every folder without a link is
+    walked (a link), or not at all (walked already, skipped, or a loop, which `scan` notes)."""
+    path = Path(entry.path)
+    identity = _identity(path)
+    if identity is None or skip(path):
+        return
+    if identity in parent.ancestors:
+        scan.loops.append(f"{path}: a symbolic link back to {os.path.realpath(path)}, a folder that holds it "
+                          "(a loop); not followed.")
+    elif entry.is_symlink():
+        linked.append(_Folder(path, os.path.realpath(path), (*parent.ancestors, identity)))
+    elif identity not in scan.folders:
+        scan.folders.add(identity)
+        direct.append(_Folder(path, os.path.join(parent.real, entry.name), (*parent.ancestors, identity)))
 
 
 def _entries(directory: Path) -> list[os.DirEntry[str]]:
