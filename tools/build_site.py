@@ -149,6 +149,8 @@ def cached_pycs(members: list[tuple[str, Path]], *, cache: Path, runtime: str,
 def _keep(cache: Path, compiled: dict[str, tuple[str, bytes]]) -> dict[str, Path]:
     """Write each (pyc name, bytes) to `cache` as "<key>.<pyc's file name>", whole or not at all."""
     cache.mkdir(parents=True, exist_ok=True)
+    for leftover in cache.glob(".*.part"):  # what a build killed while writing left
+        leftover.unlink(missing_ok=True)
     written = {}
     for key, (pyc, data) in compiled.items():
         entry = cache / f"{key}.{pyc.rpartition('/')[2]}"

@@ -195,6 +195,16 @@ def test_a_changed_module_alone_is_compiled_again_and_the_archive_is_a_full_buil
     assert len(list((tmp_path / "cache").iterdir())) == len(MODULES)  # the old text.py's pyc is gone
 
 
+def test_a_pyc_half_written_by_a_killed_build_is_never_taken_and_is_removed(tmp_path):
+    package(tmp_path, MODULES)
+    (tmp_path / "cache").mkdir()
+    key = build_site.pyc_key("r1", "dataflow/core/model.py", b"A = 1\n")
+    (tmp_path / "cache" / f".{key}.model.cpython-314.pyc.part").write_bytes(b"half")
+    compiler = Compiler()
+    assert dict(pycs(tmp_path, compiler))["dataflow/core/__pycache__/model.cpython-314.pyc"] != b"half"
+    assert compiler.calls == [list(MODULES)] and not list((tmp_path / "cache").glob("*.part"))
+
+
 def test_another_runtime_compiles_every_module_again(tmp_path):
     package(tmp_path, MODULES)
     compiler = Compiler()
