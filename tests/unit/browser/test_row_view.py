@@ -79,6 +79,14 @@ def test_elapsed_is_the_time_spent_running_paused_time_and_waits_between_runs_do
     assert row_view(left_open, NOW + 500).elapsed == "Elapsed 0:34"
 
 
+def test_elapsed_leaves_out_the_wait_for_a_free_worker_and_stands_still_while_it_lasts():
+    waiting = task(S.RUNNING, start_time=NOW - 50, progress_message="Waiting for a free PDF worker…",
+                   attempts=[AttemptRecord(1, NOW - 50, waiting_since=NOW - 50)])
+    assert row_view(waiting, NOW).elapsed == row_view(waiting, NOW + 30).elapsed == "Elapsed 0:00"
+    working = task(S.RUNNING, start_time=NOW - 50, attempts=[AttemptRecord(1, NOW - 50, waited=45.0)])
+    assert row_view(working, NOW).elapsed == "Elapsed 0:05"
+
+
 def test_a_failure_that_is_not_retried_does_not_count_attempts_still_to_come():
     error = TaskError("InvalidJsonError", "Not valid JSON at line 1", retryable=False)
     assert row_view(task(S.FAILED, error=error), NOW).attempt == "Attempt 1 (not retried automatically)"
