@@ -3,6 +3,7 @@
 import pytest
 
 from dataflow.browser.row_view import (
+    clear_question,
     duration,
     estimate_remaining,
     row_view,
@@ -252,3 +253,15 @@ def test_a_completed_row_offers_the_action_another_kind_derives_from_it():
     assert view.derive == "Enrich" and view.actions == ("derive", "download", "remove")
     running = row_view(task(S.RUNNING), NOW, kind=KIND, derive="Enrich")
     assert running.derive == "" and "derive" not in running.actions
+
+
+@pytest.mark.parametrize(("statuses", "question"), [
+    ([S.FAILED], "Remove 1 finished task?"),
+    ([S.COMPLETED], "Remove 1 finished task and delete 1 stored result?"),
+    ([S.COMPLETED, S.FAILED, S.CANCELLED], "Remove 3 finished tasks and delete 1 stored result?"),
+    ([S.COMPLETED] * 1200, "Remove 1,200 finished tasks and delete 1,200 stored results?"),
+])
+def test_clear_finished_asks_how_many_tasks_and_results_go(statuses, question):
+    tasks = [task(status, result={"result_key": "r", "pages": 1} if status is S.COMPLETED else None)
+             for status in statuses]
+    assert clear_question(tasks) == f"{question} This cannot be undone."
