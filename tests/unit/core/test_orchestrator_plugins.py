@@ -281,19 +281,20 @@ class Leasing:
         return {"steps": input["steps"]}
 
 
-def one_worker(make_orchestrator, clock):
+def one_worker(make_orchestrator, clock, *, busy_steps, waiting_steps):
+    """Two tasks and one worker: "busy" holds it for `busy_steps` seconds, "waiting" waits for it."""
     pool = Pool([Worker()])
     orchestrator = make_orchestrator(concurrency=2)
     orchestrator.register("leases", Leasing(clock, pool))
-    return orchestrator, pool
+    busy = orchestrator.execute_task("busy", "leases", {"steps": busy_steps})
+    waiting = orchestrator.execute_task("waiting", "leases", {"steps": waiting_steps})
+    return orchestrator, pool, busy, waiting
 
 
 @pytest.mark.parametrize(("act", "target"), [("pause", S.PAUSED), ("cancel", S.CANCELLED)])
 async def test_a_task_waiting_for_a_worker_stops_at_once_and_gives_up_its_place(make_orchestrator, clock, act,
                                                                                 target):
-    o, pool = one_worker(make_orchestrator, clock)
-    busy = o.execute_task("busy", "leases", {"steps": 3})
-    waiting = o.execute_task("waiting", "leases", {"steps": 1})
+    o, pool, busy, waiting = one_worker(make_orchestrator, clock, busy_steps=3, waiting_steps=1)
     await clock.advance(0)
     assert o.get_task_state(waiting).attempts[-1].waiting_since == clock.now()
     getattr(o, act)(waiting)
@@ -306,9 +307,7 @@ async def test_a_task_waiting_for_a_worker_stops_at_once_and_gives_up_its_place(
 
 
 async def test_a_task_resumed_after_a_pause_during_its_wait_waits_again_then_runs(make_orchestrator, clock):
-    o, pool = one_worker(make_orchestrator, clock)
-    o.execute_task("busy", "leases", {"steps": 3})
-    waiting = o.execute_task("waiting", "leases", {"steps": 1})
+    o, pool, _, waiting = one_worker(make_orchestrator, clock, busy_steps=3, waiting_steps=1)
     await clock.advance(1)
     o.pause(waiting)
     await clock.advance(0)
@@ -323,9 +322,7 @@ async def test_a_task_resumed_after_a_pause_during_its_wait_waits_again_then_run
 
 
 async def test_a_wait_for_a_worker_is_not_running_time(make_orchestrator, clock, storage):
-    o, _ = one_worker(make_orchestrator, clock)
-    o.execute_task("busy", "leases", {"steps": 3})
-    waiting = o.execute_task("waiting", "leases", {"steps": 2})
+    o, _, _, waiting = one_worker(make_orchestrator, clock, busy_steps=3, waiting_steps=2)
     await clock.advance(2)
     assert o.get_task_state(waiting).run_seconds(clock.now()) == 0.0
     await clock.advance(1)  # its worker is free: it runs from here
@@ -338,9 +335,7 @@ async def test_a_wait_for_a_worker_is_not_running_time(make_orchestrator, clock,
 
 
 async def test_a_resume_asked_during_a_wait_withdraws_the_pause_and_the_wait_goes_on(make_orchestrator, clock):
-    o, _ = one_worker(make_orchestrator, clock)
-    o.execute_task("busy", "leases", {"steps": 2})
-    waiting = o.execute_task("waiting", "leases", {"steps": 1})
+    o, _, _, waiting = one_worker(make_orchestrator, clock, busy_steps=2, waiting_steps=1)
     await clock.advance(0)
     o.pause(waiting)
     o.resume(waiting)  # before the wait looked again
