@@ -162,11 +162,22 @@ def test_hide_completed_and_keep_at_most_are_applied_and_remembered(app):
     assert row(app, "b.pdf").is_visible() and row(app, "c.pdf").is_visible()
 
 
-def test_clear_finished_removes_every_finished_task(app):
+def test_clear_finished_asks_in_the_page_then_removes_every_finished_task(app):
     add_files(app, {"x.pdf": pdfs.text_pdf(1), "y.pdf": b""})
     wait_status(app, "x.pdf", "completed")
     wait_status(app, "y.pdf", "failed")
-    app.get_by_role("button", name="Clear finished").click()
+    clear, question = app.get_by_role("button", name="Clear finished"), app.get_by_role("alertdialog")
+    clear.click()
+    expect(question).to_have_accessible_name("Remove 2 finished tasks and delete 1 stored result? This cannot be "
+                                             "undone.")
+    expect(question.get_by_role("button", name="Keep them")).to_be_focused()
+    app.keyboard.press("Escape")  # kept: nothing removed, focus back on the button that asked
+    expect(question).to_be_hidden()
+    expect(clear).to_be_focused()
+    assert app.locator("li.task").count() == 2
+    clear.click()
+    app.keyboard.press("Shift+Tab")  # to "Remove", by keyboard
+    app.keyboard.press("Enter")
     app.wait_for_function("document.querySelectorAll('li.task').length === 0")
     assert app.text_content("#task-summary").startswith("No tasks yet")
 

@@ -15,6 +15,7 @@ import js
 from dataflow.browser import page
 from dataflow.browser.blob_source import blob_source
 from dataflow.browser.blob_store import IdbBlobStore
+from dataflow.browser.confirm import InlineConfirm
 from dataflow.browser.dom import by_id, on, page_query
 from dataflow.browser.ffi import create_proxy, is_null
 from dataflow.browser.host import BrowserHost
@@ -22,7 +23,7 @@ from dataflow.browser.intake import Controls, Intake, NewTask, PageControls, cre
 from dataflow.browser.local_storage import browser_local_storage
 from dataflow.browser.panel import Panel
 from dataflow.browser.results import Results, remove_completed, save_blob
-from dataflow.browser.row_view import status_label, summary_text, unexpected_error_log
+from dataflow.browser.row_view import clear_question, status_label, summary_text, unexpected_error_log
 from dataflow.browser.settings import SETTINGS_KEY, Settings, load_settings, save_settings
 from dataflow.browser.tabs import CHANNEL, Tabs
 from dataflow.browser.viewer import Viewer
@@ -110,12 +111,24 @@ class App:
         on(js.window, "storage", lambda event: self.follow_settings(_text(event.key)))
         await turn()  # the forms above and the provider section each take a task of their own
         self.bind_llm()
-        on(by_id("clear-finished"), "click", lambda event: asyncio.ensure_future(self.controls.clear_finished(
-            [row.task for row in self.panel.rows.values()])))
+        self.clear_confirm = InlineConfirm(by_id("clear-confirm"), by_id("clear-confirm-text"),
+                                           by_id("clear-confirm-yes"), by_id("clear-confirm-no"))
+        on(by_id("clear-finished"), "click", lambda event: self.ask_clear_finished())
         on(js.window, "pagehide", lambda event: self.orchestrator.flush() if self.tabs.leader else None)
         asyncio.ensure_future(self.ticker())
         await self.host.start_workers()  # after the panel: a worker booting beside it slows it on 2 cores
         asyncio.ensure_future(page.engines_ready(self.plugins))
+
+    def ask_clear_finished(self) -> None:
+        """Clear finished, once the user confirms in the page how many tasks and results go. Only those
+        counted go, and only if still finished when confirmed."""
+        doomed = self.controls.clearable(row.task for row in self.panel.rows.values())
+        if not doomed:
+            page.notice("No finished tasks to clear.")
+            return
+        ids = {task.id for task in doomed}
+        self.clear_confirm.ask(clear_question(doomed), lambda: asyncio.ensure_future(self.controls.clear_finished(
+            [row.task for row in self.panel.rows.values() if row.task.id in ids])), asker=by_id("clear-finished"))
 
     def lead(self, *args: Any) -> None:
         """This tab now holds the runner lock (static/tabs.js calls this): take over, in the background."""

@@ -164,7 +164,11 @@ class Controls:
         long task. Each removal deletes one record, so a reload midway leaves every other task whole.
         A failed task that waits for a password or key (its row asks for it) is not finished work:
         it stays."""
-        await in_slices([task.id for task in tasks if self._clearable(task)], self._clear, **slicing)
+        await in_slices([task.id for task in self.clearable(tasks)], self._clear, **slicing)
+
+    def clearable(self, tasks: Iterable[TaskState]) -> list[TaskState]:
+        """The tasks among `tasks` that `clear_finished` removes (what its confirmation counts)."""
+        return [task for task in tasks if self._clearable(task)]
 
     def _clearable(self, task: TaskState) -> bool:
         kind = self.kinds.get(task.kind)

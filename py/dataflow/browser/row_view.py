@@ -17,8 +17,8 @@ from dataflow.core.model import TaskState
 from dataflow.core.status import Action, StopRequest, TaskStatus, allowed_actions
 from dataflow.core.text import duration, size_text
 
-__all__ = ["ACTION_ORDER", "PageAction", "RowView", "duration", "estimate_remaining", "row_view", "size_text",
-           "status_label", "summary_text", "to_clean", "unexpected_error_log"]
+__all__ = ["ACTION_ORDER", "PageAction", "RowView", "clear_question", "duration", "estimate_remaining", "row_view",
+           "size_text", "status_label", "summary_text", "to_clean", "unexpected_error_log"]
 
 S = TaskStatus
 
@@ -178,6 +178,17 @@ def to_clean(tasks: list[TaskState], now: float, *, after_seconds: float | None,
         if too_old or too_many:
             doomed.append(task.id)
     return doomed
+
+
+def clear_question(tasks: list[TaskState]) -> str:
+    """What Clear finished asks before it removes `tasks` (the finished ones it would remove): how
+    many tasks go and how many stored results (those of the completed ones) go with them, for good."""
+    count = len(tasks)
+    results = sum(1 for task in tasks if task.status is S.COMPLETED and task.result is not None)
+    what = f"{count:,} finished task{'s' if count != 1 else ''}"
+    if not results:
+        return f"Remove {what}? This cannot be undone."
+    return f"Remove {what} and delete {results:,} stored result{'s' if results != 1 else ''}? This cannot be undone."
 
 
 def summary_text(counts: dict[TaskStatus, int], *, hide_completed: bool, kinds: KindRegistry) -> str:

@@ -7,17 +7,20 @@ Executors in the original shape, `execute(input, on_progress)`, are adapted. Sta
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from types import MappingProxyType
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from dataflow.core.errors import TaskCancelledError, TaskPausedError
 from dataflow.core.status import StopRequest
 
 JSON = Any
+T = TypeVar("T")
 LEGACY_PARAMETER_NAMES = frozenset({"on_progress", "progress_callback", "callback"})
 
 
@@ -36,7 +39,8 @@ class ExecutionContext:
                  on_progress: Callable[[float, str | None], None],
                  on_checkpoint: Callable[[JSON], None],
                  stop_requested: Callable[[], StopRequest | None],
-                 secrets: Mapping[str, str] | None = None):
+                 secrets: Mapping[str, str] | None = None,
+                 on_wait: Callable[[bool], None] = lambda waiting: None):
         self.task_id = task_id
         self.attempt = attempt
         self.checkpoint_data = checkpoint_data
@@ -44,6 +48,8 @@ class ExecutionContext:
         self._on_progress = on_progress
         self._on_checkpoint = on_checkpoint
         self._stop_requested = stop_requested
+        self._on_wait = on_wait
+        self._stop_changed: asyncio.Future[None] | None = None  # set while `waiting`
 
     @property
     def is_resume(self) -> bool:
@@ -80,6 +86,43 @@ class ExecutionContext:
             raise TaskCancelledError(f"task {self.task_id} was cancelled")
         if requested == StopRequest.PAUSE:
             raise TaskPausedError(f"task {self.task_id} was paused")
+
+    async def waiting(self, awaitable: Awaitable[T]) -> T:
+        """The value of `awaitable`, awaited as a wait for a resource (a free worker) rather than as
+        work: `on_wait(True)` before and `on_wait(False)` after tell the orchestrator, which does not
+        count the wait as running time. A pause or cancel asked meanwhile takes effect at once, not
+        when the resource comes: `awaitable` is cancelled (a pool's place in line is given up) and
+        TaskPausedError or TaskCancelledError is raised, as `raise_if_cancelled`."""
+        wanted = asyncio.ensure_future(awaitable)
+        self._on_wait(True)
+        try:
+            while True:
+                self.raise_if_cancelled()
+                self._stop_changed = asyncio.get_running_loop().create_future()
+                await asyncio.wait((wanted, self._stop_changed), return_when=asyncio.FIRST_COMPLETED)
+                if wanted.done():
+                    return wanted.result()
+        finally:
+            self._stop_changed = None
+            if not wanted.done():
+                wanted.cancel()
+            self._on_wait(False)
+
+    def stop_changed(self) -> None:
+        """The orchestrator's word that a stop was asked or withdrawn: a `waiting` executor looks again."""
+        if self._stop_changed is not None and not self._stop_changed.done():
+            self._stop_changed.set_result(None)
+
+
+CURRENT: ContextVar[ExecutionContext | None] = ContextVar("dataflow_execution_context", default=None)
+
+
+def current_context(task_id: str) -> ExecutionContext | None:
+    """The context of the attempt of `task_id` that runs in this asyncio task (the orchestrator sets
+    it for each attempt), or None: lets the core's helpers (`runs.leased`) wait through
+    `ExecutionContext.waiting` without each executor handing its context down."""
+    ctx = CURRENT.get()
+    return ctx if ctx is not None and ctx.task_id == task_id else None
 
 
 class FunctionExecutor:

@@ -7,7 +7,7 @@ fields (older saves) and raise CorruptRecordError, never a bare KeyError, on wro
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from dataflow.core.errors import CorruptRecordError
@@ -45,13 +45,37 @@ class TaskError:
 
 @dataclass
 class AttemptRecord:
-    """One run of a task: `outcome` is completed, failed, paused, cancelled or interrupted."""
+    """One run of a task: `outcome` is completed, failed, paused, cancelled or interrupted.
+
+    `number` counts the task's runs, 1, 2, 3… (Temporal's attempt): a run cut short by a reload or
+    a pause and the run that continues it are two attempts, although neither uses a try of the
+    retry budget (`TaskState.attempt`). `waited` is the seconds of this run spent waiting for a
+    resource before or between its work (a free worker: `ExecutionContext.waiting`), and
+    `waiting_since` the start of a wait still open; neither counts as running time."""
 
     number: int
     started_at: float
     ended_at: float | None = None
     outcome: str | None = None
     error: str | None = None
+    waited: float = 0.0
+    waiting_since: float | None = None
+
+    def ran(self, end: float) -> float:
+        """Seconds this run worked up to `end` (its end if it has one): its span less its waits."""
+        stop = self.ended_at if self.ended_at is not None else end
+        open_wait = max(0.0, stop - self.waiting_since) if self.waiting_since is not None else 0.0
+        return max(0.0, stop - self.started_at - self.waited - open_wait)
+
+    def wait_closed(self, at: float) -> AttemptRecord:
+        """This record with an open wait ended at `at` (added to `waited`); itself if none is open."""
+        if self.waiting_since is None:
+            return self
+        return replace(self, waited=self.waited + max(0.0, at - self.waiting_since), waiting_since=None)
+
+    def ended(self, at: float, outcome: str, error: str | None = None) -> AttemptRecord:
+        """This record closed at `at` with its `outcome` (an open wait ends there too)."""
+        return replace(self.wait_closed(at), ended_at=at, outcome=outcome, error=error)
 
     def to_dict(self) -> dict[str, JSON]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -64,6 +88,8 @@ class AttemptRecord:
             ended_at=_optional_float(data.get("ended_at")),
             outcome=data.get("outcome"),
             error=data.get("error"),
+            waited=float(data.get("waited") or 0.0),
+            waiting_since=_optional_float(data.get("waiting_since")),
         )
 
 
@@ -72,7 +98,8 @@ class TaskState:
     """Everything known about one task; this is what is persisted and what the panel shows.
 
     `retry_count` counts automatic retries already used; the try in progress is
-    `retry_count + 1` of `max_retries + 1`. Pausing or an interrupted tab does not use a try.
+    `retry_count + 1` of `max_retries + 1`. Pausing or an interrupted tab does not use a try (but
+    each run is an attempt of its own in `attempts`: see AttemptRecord).
     """
 
     id: str
@@ -101,17 +128,18 @@ class TaskState:
 
     def run_seconds(self, now: float) -> float | None:
         """Seconds this task has spent running: the sum of its runs (attempt records, one per run, so
-        time paused, waiting in the queue or for a retry does not count); an open run counts to `now`
-        while the task runs, else to its last update (a run a closed tab left open). None when no
-        run is recorded."""
+        time paused, waiting in the queue, for a retry or for a free worker does not count); an open
+        run counts to `now` while the task runs, else to its last update (a run a closed tab left
+        open). None when no run is recorded."""
         if not self.attempts:
             return None
-        total = 0.0
-        for record in self.attempts:
-            end = record.ended_at if record.ended_at is not None else \
-                (now if self.status is TaskStatus.RUNNING else self.last_updated)
-            total += max(0.0, end - record.started_at)
-        return total
+        end = now if self.status is TaskStatus.RUNNING else self.last_updated
+        return sum(record.ran(end) for record in self.attempts)
+
+    @property
+    def next_attempt_number(self) -> int:
+        """The number of the next run's AttemptRecord: one more than the last (1 for the first)."""
+        return self.attempts[-1].number + 1 if self.attempts else 1
 
     @property
     def attempt(self) -> int:

@@ -31,7 +31,7 @@ from dataflow.core.errors import (
     secret_missing_message,
 )
 from dataflow.core.events import EventType, TaskEvent
-from dataflow.core.executor import ExecutionContext, TaskExecutor, as_executor
+from dataflow.core.executor import CURRENT, ExecutionContext, TaskExecutor, as_executor
 from dataflow.core.model import AttemptRecord, TaskError, TaskState
 from dataflow.core.persistence import DEFAULT_PREFIX, LoadResult, TaskStore
 from dataflow.core.queue import ReadyQueue
@@ -69,6 +69,7 @@ class Orchestrator:
         self._secrets: dict[str, dict[str, str]] = {}  # task id -> secrets by name: memory only
         self._queue = ReadyQueue()
         self._running: dict[str, asyncio.Future] = {}
+        self._contexts: dict[str, ExecutionContext] = {}  # task id -> the context of its running attempt
         self._listeners: list[Listener] = []
         self._on_complete: list[Callable[[TaskState], None]] = []
         self._wakeup: asyncio.Future | None = None
@@ -159,7 +160,7 @@ class Orchestrator:
     def _mark_interrupted(self, task: TaskState) -> None:
         """A task that was running when the tab went away: the same try continues later."""
         if task.attempts and task.attempts[-1].ended_at is None:
-            task.attempts[-1] = replace(task.attempts[-1], ended_at=task.last_updated, outcome="interrupted")
+            task.attempts[-1] = task.attempts[-1].ended(task.last_updated, "interrupted")
         target = STOP_TARGETS[task.stop_requested] if task.stop_requested else S.PENDING
         task.stop_requested = None
         self._set_status(task, target)
@@ -296,6 +297,7 @@ class Orchestrator:
         task = self._get(task_id)
         if task.status is S.RUNNING:
             task.stop_requested = StopRequest.CANCEL
+            self._wake(task)
         self._secrets.pop(task_id, None)
         self._queue.discard(task_id)
         self._finished.pop(task_id, None)
@@ -372,7 +374,7 @@ class Orchestrator:
         task.start_time = task.start_time or now
         task.next_attempt_at = None
         task.stop_requested = None
-        task.attempts.append(AttemptRecord(number=task.attempt, started_at=now))
+        task.attempts.append(AttemptRecord(number=task.next_attempt_number, started_at=now))
         self.store.changed(task.id, urgent=True)
         self._emit(events.CHANGED, task)
         ctx = ExecutionContext(
@@ -380,11 +382,14 @@ class Orchestrator:
             on_progress=lambda percent, message: self._progress(task, percent, message),
             on_checkpoint=lambda data: self._checkpoint(task, data),
             stop_requested=lambda: task.stop_requested, secrets=self._secrets.get(task.id),
+            on_wait=lambda waiting: self._waiting(task, waiting),
         )
+        self._contexts[task.id] = ctx
         self._running[task.id] = asyncio.ensure_future(self._run_attempt(task, ctx))
 
     async def _run_attempt(self, task: TaskState, ctx: ExecutionContext) -> None:
         executor = self._executors[task.kind]
+        CURRENT.set(ctx)  # this attempt's own asyncio task: see executor.current_context
         try:
             result = await executor.execute(task.input, ctx)
             _require_json(result, "a task's result", NonRetryableError)
@@ -401,6 +406,7 @@ class Orchestrator:
             outcome, payload = S.COMPLETED, result
         finally:
             self._running.pop(task.id, None)
+            self._contexts.pop(task.id, None)
         if self._tasks.get(task.id) is task:
             self._settle(task, outcome, payload)
         self._pump()
@@ -410,8 +416,7 @@ class Orchestrator:
         if outcome is S.FAILED and task.stop_requested is StopRequest.CANCEL:
             outcome = S.CANCELLED  # the user asked to stop; the failure on the way out is moot
         error = payload if outcome is S.FAILED else None
-        task.attempts[-1] = replace(task.attempts[-1], ended_at=now, outcome=outcome.value,
-                                    error=_message_of(error) if error else None)
+        task.attempts[-1] = task.attempts[-1].ended(now, outcome.value, _message_of(error) if error else None)
         task.stop_requested = None
         if outcome is S.COMPLETED:
             task.result, task.progress, task.error = payload, 100.0, None
@@ -445,6 +450,21 @@ class Orchestrator:
         if self._tasks.get(task.id) is task:
             self.store.changed(task.id, urgent=False)
             self._emit(events.PROGRESS, task)
+
+    def _waiting(self, task: TaskState, waiting: bool) -> None:
+        """The running attempt waits for a resource (`waiting`) or no longer: its record keeps the wait
+        apart from its running time (AttemptRecord.waited). A wait ended by a stop request takes its
+        word ("Waiting for a free worker…") off the row it no longer describes."""
+        if self._tasks.get(task.id) is not task or not task.attempts:
+            return
+        now = self.clock.now()
+        record = task.attempts[-1]
+        task.attempts[-1] = replace(record, waiting_since=now) if waiting else record.wait_closed(now)
+        if not waiting and task.stop_requested is not None:
+            task.progress_message = None
+        task.last_updated = now
+        self.store.changed(task.id, urgent=True)
+        self._emit(events.CHANGED, task)
 
     def _checkpoint(self, task: TaskState, data: Any) -> None:
         task.checkpoint = data
@@ -506,6 +526,14 @@ class Orchestrator:
         task.last_updated = self.clock.now()
         self.store.changed(task.id, urgent=True)
         self._emit(events.CHANGED, task)
+        self._wake(task)
+
+    def _wake(self, task: TaskState) -> None:
+        """Tell the running attempt of `task` its stop request changed (one waiting for a worker
+        stops at once: ExecutionContext.waiting)."""
+        ctx = self._contexts.get(task.id)
+        if ctx is not None:
+            ctx.stop_changed()
 
     def _prune_history(self) -> None:
         """Remove the oldest finished tasks beyond `history_limit`, each with a warning that names it

@@ -149,10 +149,10 @@ def _done_share(task: TaskState) -> float:
 
 
 def duration(task: TaskState, *, since: float | None = None) -> float | None:
-    """Seconds the task's attempts ran (interrupted runs included), or None if none ran. `since`
-    (the clock's time a run began) counts only the attempts that run started: a resumed file's time
-    in that run, not the sum of every run's."""
-    spans = [a.ended_at - a.started_at for a in task.attempts
+    """Seconds the task's attempts ran (interrupted runs included, waits for a worker left out), or
+    None if none ran. `since` (the clock's time a run began) counts only the attempts that run
+    started: a resumed file's time in that run, not the sum of every run's."""
+    spans = [a.ran(a.ended_at) for a in task.attempts
              if a.ended_at is not None and (since is None or a.started_at >= since)]
     return sum(spans) if spans else None
 

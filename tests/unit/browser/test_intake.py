@@ -276,6 +276,7 @@ async def test_clear_finished_keeps_a_task_that_waits_for_its_password_or_key(pa
     locked = page.orchestrator.execute_task("box.vault", "vault", {})
     await page.orchestrator.wait_idle()
     assert page.orchestrator.get_task_state(locked).status is TaskStatus.FAILED  # its row asks for the key
+    assert [task.id for task in page.controls.clearable(page.orchestrator.list_tasks())] == [done]  # as asked
     await page.controls.clear_finished(page.orchestrator.list_tasks())
     assert set(page.orchestrator.task_ids()) == {locked} and done not in page.orchestrator.task_ids()
 

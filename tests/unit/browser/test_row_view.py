@@ -3,6 +3,7 @@
 import pytest
 
 from dataflow.browser.row_view import (
+    clear_question,
     duration,
     estimate_remaining,
     row_view,
@@ -77,6 +78,14 @@ def test_elapsed_is_the_time_spent_running_paused_time_and_waits_between_runs_do
     assert row_view(task(S.RUNNING, start_time=NOW - 100, attempts=runs), NOW).elapsed == "Elapsed 0:38"
     left_open = task(S.PENDING, start_time=NOW - 100, attempts=runs, last_updated=NOW - 4)  # a tab closed mid-run
     assert row_view(left_open, NOW + 500).elapsed == "Elapsed 0:34"
+
+
+def test_elapsed_leaves_out_the_wait_for_a_free_worker_and_stands_still_while_it_lasts():
+    waiting = task(S.RUNNING, start_time=NOW - 50, progress_message="Waiting for a free PDF worker…",
+                   attempts=[AttemptRecord(1, NOW - 50, waiting_since=NOW - 50)])
+    assert row_view(waiting, NOW).elapsed == row_view(waiting, NOW + 30).elapsed == "Elapsed 0:00"
+    working = task(S.RUNNING, start_time=NOW - 50, attempts=[AttemptRecord(1, NOW - 50, waited=45.0)])
+    assert row_view(working, NOW).elapsed == "Elapsed 0:05"
 
 
 def test_a_failure_that_is_not_retried_does_not_count_attempts_still_to_come():
@@ -244,3 +253,15 @@ def test_a_completed_row_offers_the_action_another_kind_derives_from_it():
     assert view.derive == "Enrich" and view.actions == ("derive", "download", "remove")
     running = row_view(task(S.RUNNING), NOW, kind=KIND, derive="Enrich")
     assert running.derive == "" and "derive" not in running.actions
+
+
+@pytest.mark.parametrize(("statuses", "question"), [
+    ([S.FAILED], "Remove 1 finished task?"),
+    ([S.COMPLETED], "Remove 1 finished task and delete 1 stored result?"),
+    ([S.COMPLETED, S.FAILED, S.CANCELLED], "Remove 3 finished tasks and delete 1 stored result?"),
+    ([S.COMPLETED] * 1200, "Remove 1,200 finished tasks and delete 1,200 stored results?"),
+])
+def test_clear_finished_asks_how_many_tasks_and_results_go(statuses, question):
+    tasks = [task(status, result={"result_key": "r", "pages": 1} if status is S.COMPLETED else None)
+             for status in statuses]
+    assert clear_question(tasks) == f"{question} This cannot be undone."

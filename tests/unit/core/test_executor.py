@@ -1,17 +1,21 @@
 """ExecutionContext and the executor adapters (functions, objects, the original's on_progress shape)."""
 
+import asyncio
 import math
 
 import pytest
 
 from dataflow.core.errors import TaskCancelledError, TaskPausedError
 from dataflow.core.executor import (
+    CURRENT,
     ExecutionContext,
     FunctionExecutor,
     LegacyExecutor,
     TaskExecutor,
     as_executor,
+    current_context,
 )
+from dataflow.core.status import StopRequest
 
 
 def make_ctx(stop=None, checkpoint=None):
@@ -110,3 +114,58 @@ async def test_original_on_progress_shape_is_adapted_and_each_call_is_a_stop_poi
 def test_non_callables_are_refused():
     with pytest.raises(TypeError, match="not an executor"):
         as_executor(42)
+
+
+def waiting_ctx():
+    """A context whose stop request the test sets (`stop[0]`), recording the `on_wait` calls."""
+    stop, waits = [None], []
+    ctx = ExecutionContext(task_id="t", attempt=1, checkpoint_data=None, on_progress=lambda p, m: None,
+                           on_checkpoint=lambda data: None, stop_requested=lambda: stop[0], on_wait=waits.append)
+    return ctx, stop, waits
+
+
+async def test_a_wait_returns_what_it_waited_for_between_two_on_wait_calls():
+    ctx, _, waits = waiting_ctx()
+    given = asyncio.get_running_loop().create_future()
+    waiting = asyncio.ensure_future(ctx.waiting(given))
+    await asyncio.sleep(0)
+    assert waits == [True]
+    given.set_result("worker")
+    assert await waiting == "worker" and waits == [True, False]
+
+
+@pytest.mark.parametrize(("request_", "error"), [(StopRequest.PAUSE, TaskPausedError),
+                                                 (StopRequest.CANCEL, TaskCancelledError)])
+async def test_a_stop_asked_during_a_wait_takes_effect_at_once_and_gives_up_the_wait(request_, error):
+    ctx, stop, waits = waiting_ctx()
+    given = asyncio.get_running_loop().create_future()
+    waiting = asyncio.ensure_future(ctx.waiting(given))
+    await asyncio.sleep(0)
+    stop[0] = request_
+    ctx.stop_changed()
+    with pytest.raises(error):
+        await waiting
+    assert given.cancelled() and waits == [True, False]
+
+
+async def test_a_stop_withdrawn_before_the_wait_looks_again_keeps_waiting():
+    ctx, stop, _ = waiting_ctx()
+    given = asyncio.get_running_loop().create_future()
+    waiting = asyncio.ensure_future(ctx.waiting(given))
+    await asyncio.sleep(0)
+    ctx.stop_changed()  # asked and withdrawn (stop[0] is None again)
+    await asyncio.sleep(0)
+    assert not waiting.done() and not given.done()
+    given.set_result(1)
+    assert await waiting == 1
+
+
+async def test_the_current_context_is_found_only_for_its_own_task():
+    ctx, _, _ = waiting_ctx()
+
+    async def inside():
+        CURRENT.set(ctx)
+        return current_context("t"), current_context("other")
+
+    assert await asyncio.ensure_future(inside()) == (ctx, None)
+    assert current_context("t") is None  # set in that asyncio task only

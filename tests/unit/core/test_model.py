@@ -78,3 +78,26 @@ def test_run_seconds_sums_the_runs_and_counts_an_open_one_to_now_only_while_runn
     stale = TaskState(id="t", name="n", kind="k", status=TaskStatus.PENDING, attempts=runs, last_updated=145.0)
     assert stale.run_seconds(999.0) == 13.0
     assert TaskState(id="t", name="n", kind="k").run_seconds(150.0) is None
+
+
+def test_a_runs_time_leaves_out_its_waits_closed_and_open():
+    waited = AttemptRecord(1, 100.0, 130.0, "completed", waited=12.0)
+    assert waited.ran(999.0) == 18.0
+    still_waiting = AttemptRecord(2, 200.0, waited=3.0, waiting_since=205.0)
+    assert still_waiting.ran(209.0) == 2.0  # 9 s since its start, less 3 s waited before and 4 s now
+    task = TaskState(id="t", name="n", kind="k", status=TaskStatus.RUNNING, attempts=[waited, still_waiting])
+    assert task.run_seconds(209.0) == 20.0
+
+
+def test_ending_a_run_closes_its_open_wait():
+    record = AttemptRecord(1, 100.0, waited=1.0, waiting_since=104.0).ended(110.0, "paused")
+    assert (record.ended_at, record.outcome, record.waited, record.waiting_since) == (110.0, "paused", 7.0, None)
+    assert record.ran(999.0) == 3.0
+
+
+def test_runs_are_numbered_on_from_the_last_even_in_an_old_save_that_numbered_two_runs_alike():
+    old = TaskState.from_dict({"id": "t", "name": "n", "kind": "k", "status": "running", "attempts": [
+        {"number": 1, "started_at": 1.0, "ended_at": 2.0, "outcome": "interrupted"}, {"number": 1, "started_at": 3.0}]})
+    assert [(a.number, a.waited, a.waiting_since) for a in old.attempts] == [(1, 0.0, None), (1, 0.0, None)]
+    assert old.next_attempt_number == 2
+    assert TaskState(id="t", name="n", kind="k").next_attempt_number == 1

@@ -264,7 +264,7 @@ async def test_pause_of_a_running_task_stops_at_the_next_point_and_resume_contin
     state = o.get_task_state(task_id)
     assert state.status is S.COMPLETED and state.result["total"] == expected_total(5)
     assert o.executor.steps_done == [0, 1, 2, 3, 4]  # nothing done twice
-    assert [(a.number, a.outcome) for a in state.attempts] == [(1, "paused"), (1, "completed")]
+    assert [(a.number, a.outcome) for a in state.attempts] == [(1, "paused"), (2, "completed")]
 
 
 async def test_resume_withdraws_a_pause_not_yet_taken(make_orchestrator, clock):
@@ -454,7 +454,7 @@ async def test_reload_mid_task_resumes_from_checkpoint_with_the_same_result(make
     state = second.get_task_state(task_id)
     assert state.status is S.COMPLETED and state.result["total"] == expected_total(6)
     assert second.executor.runs == [{"attempt": 1, "start": 3}]
-    assert [(a.number, a.outcome) for a in state.attempts] == [(1, "interrupted"), (1, "completed")]
+    assert [(a.number, a.outcome) for a in state.attempts] == [(1, "interrupted"), (2, "completed")]
     assert state.retry_count == 0  # an interrupted tab does not use up a try
 
 

@@ -1,5 +1,6 @@
 """Orchestrator features for plug-in executors: secrets in memory only, retry not before a time
-(persisted and honoured across a restart), concurrency per kind, and the action table."""
+(persisted and honoured across a restart), concurrency per kind, the action table, and a wait for
+a free worker (paused at once, not counted as running)."""
 
 import json
 
@@ -7,7 +8,9 @@ import pytest
 
 from dataflow.core.errors import InvalidTransitionError, NonRetryableError, RetryAfterError
 from dataflow.core.persistence import DEFAULT_PREFIX, decode
+from dataflow.core.pool import Pool
 from dataflow.core.retry import RetryPolicy
+from dataflow.core.runs import leased
 from dataflow.core.status import Action, TaskStatus
 
 S = TaskStatus
@@ -253,3 +256,91 @@ async def test_act_dispatches_through_the_action_table(make_orchestrator, clock)
 def test_action_names_are_parsed_against_the_table():
     assert Action.parse("pause") is Action.PAUSE
     assert Action.parse("__class__") is None and Action.parse("download") is None
+
+
+class Worker:
+    async def forget(self, task_id):
+        pass
+
+
+class Leasing:
+    """Works `steps` seconds on a worker leased from `pool` (the PDF and JSON executors' shape)."""
+
+    kind = "leases"
+
+    def __init__(self, clock, pool):
+        self.clock, self.pool = clock, pool
+
+    async def execute(self, input, ctx):  # noqa: A002
+        ctx.report_progress(0.0, "Waiting for a free worker…")
+        async with leased(self.pool, ctx.task_id):
+            for step in range(ctx.checkpoint_data or 0, input["steps"]):
+                ctx.raise_if_cancelled()
+                await self.clock.sleep(1)
+                ctx.checkpoint(step + 1)
+        return {"steps": input["steps"]}
+
+
+def one_worker(make_orchestrator, clock, *, busy_steps, waiting_steps):
+    """Two tasks and one worker: "busy" holds it for `busy_steps` seconds, "waiting" waits for it."""
+    pool = Pool([Worker()])
+    orchestrator = make_orchestrator(concurrency=2)
+    orchestrator.register("leases", Leasing(clock, pool))
+    busy = orchestrator.execute_task("busy", "leases", {"steps": busy_steps})
+    waiting = orchestrator.execute_task("waiting", "leases", {"steps": waiting_steps})
+    return orchestrator, pool, busy, waiting
+
+
+@pytest.mark.parametrize(("act", "target"), [("pause", S.PAUSED), ("cancel", S.CANCELLED)])
+async def test_a_task_waiting_for_a_worker_stops_at_once_and_gives_up_its_place(make_orchestrator, clock, act,
+                                                                                target):
+    o, pool, busy, waiting = one_worker(make_orchestrator, clock, busy_steps=3, waiting_steps=1)
+    await clock.advance(0)
+    assert o.get_task_state(waiting).attempts[-1].waiting_since == clock.now()
+    getattr(o, act)(waiting)
+    await clock.advance(0)  # not a second later: no worker was freed meanwhile
+    state = o.get_task_state(waiting)
+    assert state.status is target and state.stop_requested is None and state.progress_message is None
+    assert [(a.number, a.outcome, a.waiting_since) for a in state.attempts] == [(1, target.value, None)]
+    await clock.advance(3)
+    assert o.get_task_state(busy).status is S.COMPLETED and pool.idle  # the freed worker waits for no one
+
+
+async def test_a_task_resumed_after_a_pause_during_its_wait_waits_again_then_runs(make_orchestrator, clock):
+    o, pool, _, waiting = one_worker(make_orchestrator, clock, busy_steps=3, waiting_steps=1)
+    await clock.advance(1)
+    o.pause(waiting)
+    await clock.advance(0)
+    o.resume(waiting)
+    await clock.advance(0)
+    assert o.get_task_state(waiting).status is S.RUNNING and not pool.idle
+    await clock.advance(2)  # "busy" ends: "waiting" gets its worker
+    await clock.advance(1)
+    state = o.get_task_state(waiting)
+    assert state.status is S.COMPLETED
+    assert [(a.number, a.outcome) for a in state.attempts] == [(1, "paused"), (2, "completed")]
+
+
+async def test_a_wait_for_a_worker_is_not_running_time(make_orchestrator, clock, storage):
+    o, _, _, waiting = one_worker(make_orchestrator, clock, busy_steps=3, waiting_steps=2)
+    await clock.advance(2)
+    assert o.get_task_state(waiting).run_seconds(clock.now()) == 0.0
+    await clock.advance(1)  # its worker is free: it runs from here
+    await clock.advance(1)
+    assert o.get_task_state(waiting).run_seconds(clock.now()) == 1.0
+    await clock.advance(1)
+    state = decode(storage.get(DEFAULT_PREFIX + waiting))
+    assert state.status is S.COMPLETED and state.run_seconds(clock.now()) == 2.0
+    assert [(a.started_at, a.ended_at, a.waited) for a in state.attempts] == [(1000.0, 1005.0, 3.0)]
+
+
+async def test_a_resume_asked_during_a_wait_withdraws_the_pause_and_the_wait_goes_on(make_orchestrator, clock):
+    o, _, _, waiting = one_worker(make_orchestrator, clock, busy_steps=2, waiting_steps=1)
+    await clock.advance(0)
+    o.pause(waiting)
+    o.resume(waiting)  # before the wait looked again
+    await clock.advance(0)
+    state = o.get_task_state(waiting)
+    assert state.status is S.RUNNING and state.stop_requested is None and state.attempts[-1].waiting_since
+    await clock.advance(3)
+    assert o.get_task_state(waiting).status is S.COMPLETED

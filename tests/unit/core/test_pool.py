@@ -136,3 +136,16 @@ async def test_the_pool_says_whether_an_item_is_idle():
     assert not pool.idle
     pool.release(item)
     assert pool.idle
+
+
+async def test_a_waiter_that_gives_up_loses_its_place_and_the_item_goes_to_the_next_or_stays_idle():
+    pool = Pool(["only"])
+    held = await pool.acquire()
+    quitter, next_in_line = asyncio.ensure_future(pool.acquire()), asyncio.ensure_future(pool.acquire())
+    await asyncio.sleep(0)
+    quitter.cancel()
+    await asyncio.sleep(0)
+    pool.release(held)
+    assert await next_in_line == "only"
+    pool.release("only")
+    assert pool.idle and quitter.cancelled()

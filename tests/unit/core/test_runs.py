@@ -2,13 +2,16 @@
 needs, a stored summary reused, the stored file read, the run id kept in the checkpoint, a leased
 client always given back, and the size of the next chunk."""
 
+import asyncio
+
 import pytest
 
 from dataflow.core.blob_sweep import orphaned_keys
 from dataflow.core.blobs import MemoryBlobStore, file_key
 from dataflow.core.errors import InputMissingError
-from dataflow.core.executor import ExecutionContext
+from dataflow.core.executor import CURRENT, ExecutionContext
 from dataflow.core.model import TaskState
+from dataflow.core.pool import Pool as CorePool
 from dataflow.core.runs import (
     FILE_GONE,
     ensure_run,
@@ -111,6 +114,27 @@ async def test_a_leased_client_forgets_the_task_and_goes_back_even_when_the_work
         async with leased(pool, "t1") as client:
             raise ValueError("bad file")
     assert client.forgotten == ["t1"] and pool.released == [client]
+
+
+async def test_a_lease_from_a_busy_pool_is_a_wait_of_the_attempt_and_one_from_an_idle_pool_is_not():
+    waits = []
+    ctx = ExecutionContext(task_id="t1", attempt=1, checkpoint_data=None, on_progress=lambda *a: None,
+                           on_checkpoint=lambda data: None, stop_requested=lambda: None, on_wait=waits.append)
+    pool = CorePool([Client()])
+
+    async def attempt():
+        CURRENT.set(ctx)  # as the orchestrator does for each attempt
+        async with leased(pool, "t1") as client:
+            return client
+
+    await asyncio.ensure_future(attempt())
+    assert waits == []  # a client was idle: no wait
+    held = await pool.acquire()
+    second = asyncio.ensure_future(attempt())
+    await asyncio.sleep(0)
+    assert waits == [True]
+    pool.release(held)
+    assert await second is held and waits == [True, False] and pool.idle
 
 
 async def test_a_leased_client_goes_back_even_when_forgetting_fails():

@@ -83,6 +83,10 @@ def test_duration_adds_every_attempt_that_ended():
                                         AttemptRecord(3, 7.0)])) == 3.0
 
 
+def test_duration_leaves_out_the_wait_for_a_worker():
+    assert duration(task("a", attempts=[AttemptRecord(1, 0.0, 10.0, waited=4.0)])) == 6.0
+
+
 def test_the_status_table_has_short_ids_progress_and_attempts():
     text = flat(status_table([task("0123456789abcdef", TaskStatus.RUNNING, progress=42.4,
                                      progress_message="Page 5 of 12")], out_dir=Path("out")))

@@ -5,6 +5,7 @@ import pytest
 
 from dataflow.core import TaskStatus
 from dataflow.core.blobs import parts_prefix
+from dataflow.core.pool import Pool
 from dataflow.executors.pdf.executor import PdfExecutor, pdf_task_input
 from dataflow.executors.pdf.options import PdfOptions
 from dataflow.executors.pdf.service import PdfService
@@ -57,6 +58,26 @@ async def test_a_task_that_finds_every_worker_busy_says_it_waits_for_one(make_ap
     orchestrator.subscribe(lambda e: seen.append(e.task.progress_message) if e.type == "progress" else None)
     state = await run_until_done(orchestrator, clock, task_id)
     assert state.status is S.COMPLETED and seen[0] == "Waiting for a free PDF worker…"
+
+
+async def test_a_task_paused_while_it_waits_for_the_busy_worker_pauses_at_once_and_waits_again_on_resume(
+        orchestrators, clock, blobs):
+    executor = PdfExecutor(Pool([TimedClient(PdfService(blobs), clock)]), max_chunk_pages=1, monotonic=clock.now)
+    orchestrator = orchestrators("pdf", executor)
+    orchestrator.set_concurrency(2)
+    busy = await add_pdf(orchestrator, blobs, pdfs.text_pdf(3), name="busy.pdf")
+    waiting = await add_pdf(orchestrator, blobs, pdfs.text_pdf(1), name="waiting.pdf")
+    await clock.advance(0)
+    assert orchestrator.get_task_state(waiting).progress_message == "Waiting for a free PDF worker…"
+    orchestrator.pause(waiting)
+    await clock.advance(0)
+    assert orchestrator.get_task_state(waiting).status is S.PAUSED  # not "Pausing…" until the worker is free
+    assert (await run_until_done(orchestrator, clock, busy)).status is S.COMPLETED
+    orchestrator.resume(waiting)
+    state = await run_until_done(orchestrator, clock, waiting)
+    assert state.status is S.COMPLETED and [(a.number, a.outcome) for a in state.attempts] == [(1, "paused"),
+                                                                                              (2, "completed")]
+    assert state.run_seconds(clock.now()) == 1.0  # its one page: the wait is not running time
 
 
 async def test_a_fresh_task_says_the_engine_is_starting_before_a_cold_worker_opens_the_file(make_app, clock, blobs):
