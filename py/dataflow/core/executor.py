@@ -12,7 +12,6 @@ import inspect
 import json
 import math
 from collections.abc import Awaitable, Callable, Mapping
-from contextvars import ContextVar
 from types import MappingProxyType
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
@@ -112,17 +111,6 @@ class ExecutionContext:
         """The orchestrator's word that a stop was asked or withdrawn: a `waiting` executor looks again."""
         if self._stop_changed is not None and not self._stop_changed.done():
             self._stop_changed.set_result(None)
-
-
-CURRENT: ContextVar[ExecutionContext | None] = ContextVar("dataflow_execution_context", default=None)
-
-
-def current_context(task_id: str) -> ExecutionContext | None:
-    """The context of the attempt of `task_id` that runs in this asyncio task (the orchestrator sets
-    it for each attempt), or None: lets the core's helpers (`runs.leased`) wait through
-    `ExecutionContext.waiting` without each executor handing its context down."""
-    ctx = CURRENT.get()
-    return ctx if ctx is not None and ctx.task_id == task_id else None
 
 
 class FunctionExecutor:

@@ -31,7 +31,7 @@ from dataflow.core.errors import (
     secret_missing_message,
 )
 from dataflow.core.events import EventType, TaskEvent
-from dataflow.core.executor import CURRENT, ExecutionContext, TaskExecutor, as_executor
+from dataflow.core.executor import ExecutionContext, TaskExecutor, as_executor
 from dataflow.core.model import AttemptRecord, TaskError, TaskState
 from dataflow.core.persistence import DEFAULT_PREFIX, LoadResult, TaskStore
 from dataflow.core.queue import ReadyQueue
@@ -389,7 +389,6 @@ class Orchestrator:
 
     async def _run_attempt(self, task: TaskState, ctx: ExecutionContext) -> None:
         executor = self._executors[task.kind]
-        CURRENT.set(ctx)  # this attempt's own asyncio task: see executor.current_context
         try:
             result = await executor.execute(task.input, ctx)
             _require_json(result, "a task's result", NonRetryableError)

@@ -13,7 +13,7 @@ from typing import Any, Protocol, TypeVar
 
 from dataflow.core.blob_sweep import BlobClaims
 from dataflow.core.blobs import BlobStore, file_key, parts_prefix, result_key
-from dataflow.core.executor import ExecutionContext, current_context
+from dataflow.core.executor import ExecutionContext
 from dataflow.core.model import TaskState
 from dataflow.core.status import TaskStatus
 
@@ -105,19 +105,15 @@ def say_starting(ctx: ExecutionContext, client: Starting, engine: str, *, resume
 
 
 @asynccontextmanager
-async def leased(pool: Pool[Client], task_id: str) -> AsyncIterator[Client]:
-    """A client of `pool` for one attempt of `task_id`: afterwards, whatever happened, the client
+async def leased(pool: Pool[Client], ctx: ExecutionContext) -> AsyncIterator[Client]:
+    """A client of `pool` for one attempt (`ctx`) of a task: afterwards, whatever happened, the client
     forgets the task's open file and goes back to the pool.
 
-    When no client is idle (a pool without `idle` is taken as busy), the attempt's context (see
-    `executor.current_context`) waits for one: that time is not running time, and a pause or cancel
-    asked meanwhile stops the task at once (TaskPausedError, TaskCancelledError) and gives up its
-    place in line."""
-    ctx = current_context(task_id)
-    if ctx is None or getattr(pool, "idle", False):
-        client = await pool.acquire()
-    else:
-        client = await ctx.waiting(pool.acquire())
+    When no client is idle (a pool without `idle` is taken as busy), the attempt waits for one through
+    `ctx.waiting`: that time is not running time, and a pause or cancel asked meanwhile stops the
+    task at once (TaskPausedError, TaskCancelledError) and gives up its place in line."""
+    task_id = ctx.task_id
+    client = await (pool.acquire() if getattr(pool, "idle", False) else ctx.waiting(pool.acquire()))
     try:
         yield client
     finally:

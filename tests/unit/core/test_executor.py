@@ -7,13 +7,11 @@ import pytest
 
 from dataflow.core.errors import TaskCancelledError, TaskPausedError
 from dataflow.core.executor import (
-    CURRENT,
     ExecutionContext,
     FunctionExecutor,
     LegacyExecutor,
     TaskExecutor,
     as_executor,
-    current_context,
 )
 from dataflow.core.status import StopRequest
 
@@ -158,14 +156,3 @@ async def test_a_stop_withdrawn_before_the_wait_looks_again_keeps_waiting():
     assert not waiting.done() and not given.done()
     given.set_result(1)
     assert await waiting == 1
-
-
-async def test_the_current_context_is_found_only_for_its_own_task():
-    ctx, _, _ = waiting_ctx()
-
-    async def inside():
-        CURRENT.set(ctx)
-        return current_context("t"), current_context("other")
-
-    assert await asyncio.ensure_future(inside()) == (ctx, None)
-    assert current_context("t") is None  # set in that asyncio task only

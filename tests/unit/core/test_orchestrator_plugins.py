@@ -273,7 +273,7 @@ class Leasing:
 
     async def execute(self, input, ctx):  # noqa: A002
         ctx.report_progress(0.0, "Waiting for a free worker…")
-        async with leased(self.pool, ctx.task_id):
+        async with leased(self.pool, ctx):
             for step in range(ctx.checkpoint_data or 0, input["steps"]):
                 ctx.raise_if_cancelled()
                 await self.clock.sleep(1)

@@ -9,7 +9,7 @@ import pytest
 from dataflow.core.blob_sweep import orphaned_keys
 from dataflow.core.blobs import MemoryBlobStore, file_key
 from dataflow.core.errors import InputMissingError
-from dataflow.core.executor import CURRENT, ExecutionContext
+from dataflow.core.executor import ExecutionContext
 from dataflow.core.model import TaskState
 from dataflow.core.pool import Pool as CorePool
 from dataflow.core.runs import (
@@ -35,10 +35,11 @@ def task(status, result=None):
     return TaskState(id="t1", name="a", kind="k", status=status, input={"file_id": "f1"}, result=result)
 
 
-def context(checkpoint=None):
-    saved = []
+def context(checkpoint=None, **extra):
+    """An attempt's context of task "t1" (`extra`: its other arguments), and the checkpoints it saves."""
+    saved: list = []
     ctx = ExecutionContext(task_id="t1", attempt=1, checkpoint_data=checkpoint, on_progress=lambda *a: None,
-                           on_checkpoint=saved.append, stop_requested=lambda: None)
+                           on_checkpoint=saved.append, stop_requested=lambda: None, **extra)
     return ctx, saved
 
 
@@ -111,20 +112,18 @@ class Pool:
 async def test_a_leased_client_forgets_the_task_and_goes_back_even_when_the_work_fails():
     pool = Pool(Client())
     with pytest.raises(ValueError):
-        async with leased(pool, "t1") as client:
+        async with leased(pool, context()[0]) as client:
             raise ValueError("bad file")
     assert client.forgotten == ["t1"] and pool.released == [client]
 
 
 async def test_a_lease_from_a_busy_pool_is_a_wait_of_the_attempt_and_one_from_an_idle_pool_is_not():
     waits = []
-    ctx = ExecutionContext(task_id="t1", attempt=1, checkpoint_data=None, on_progress=lambda *a: None,
-                           on_checkpoint=lambda data: None, stop_requested=lambda: None, on_wait=waits.append)
+    ctx, _ = context(on_wait=waits.append)
     pool = CorePool([Client()])
 
     async def attempt():
-        CURRENT.set(ctx)  # as the orchestrator does for each attempt
-        async with leased(pool, "t1") as client:
+        async with leased(pool, ctx) as client:
             return client
 
     await asyncio.ensure_future(attempt())
@@ -140,7 +139,7 @@ async def test_a_lease_from_a_busy_pool_is_a_wait_of_the_attempt_and_one_from_an
 async def test_a_leased_client_goes_back_even_when_forgetting_fails():
     pool = Pool(Client(fail=True))
     with pytest.raises(RuntimeError):
-        async with leased(pool, "t1"):
+        async with leased(pool, context()[0]):
             pass
     assert pool.released == [pool.client]
 

@@ -97,7 +97,7 @@ class JsonExecutor:
             raise FileTooLargeError(too_large(int(input["size"]), options.max_file_bytes))
         resumed = ctx.is_resume
         checkpoint = ensure_run(ctx, self.new_run)
-        async with leased(self.pool, ctx.task_id) as client:
+        async with leased(self.pool, ctx) as client:
             say_starting(ctx, client, "JSON engine", resumed=resumed)
             try:
                 info = await client.open(ctx.task_id, input["file_id"], options.to_dict(),

@@ -58,7 +58,7 @@ class PdfExecutor:
                                     f"{options.max_file_bytes / MB:.0f} MB.")
         if not self.pool.idle and not ctx.is_resume:  # every worker busy, or the next one booting
             ctx.report_progress(0.0, "Waiting for a free PDF worker…")
-        async with leased(self.pool, ctx.task_id) as client:
+        async with leased(self.pool, ctx) as client:
             say_starting(ctx, client, "PDF engine", resumed=ctx.is_resume)
             info = await client.open(ctx.task_id, input["file_id"], input.get("options") or {},
                                      source=input.get("file_name", "document.pdf"),
