@@ -232,7 +232,8 @@ class Bench:
         hide = self.operation(page, lambda: page.click("#hide-completed"))
         page.click("#hide-completed")
         clear_start = page.evaluate("performance.now()")
-        clear = self.operation(page, lambda: page.click("#clear-finished"),
+        page.click("#clear-finished")  # it asks first, in the page
+        clear = self.operation(page, lambda: page.click("#clear-confirm-yes"),
                                "() => !document.querySelector('li.task[data-status=completed]')")
         cleared = page.evaluate("""() => Object.keys(localStorage).some(k => k.startsWith('dataflow.task.'))
             ? null : performance.now()""")
