@@ -280,13 +280,13 @@ class PdfService:
         else:
             meta.update(name=image.name, mime=image.mime, width=image.width, height=image.height,
                         bytes=len(image.data), note=image.note, crc32=zlib.crc32(image.data), stored={})
-            _place(writes, identity, image, meta, "image")
+            _place(writes, identity, image, meta["crc32"], meta, "image")
             if image.mask is not None:  # transparency the image file cannot carry, written beside it
                 mask = image.mask
                 meta["mask"] = {"name": mask.name, "mime": mask.mime, "width": mask.width, "height": mask.height,
                                 "bytes": len(mask.data)}
                 meta["mask_crc32"] = zlib.crc32(mask.data)  # beside "mask", whose fields metadata.json lists
-                _place(writes, identity, mask, meta, "mask")
+                _place(writes, identity, mask, meta["mask_crc32"], meta, "mask")
         writes.metas.append((image_meta_key(task_id, identity), meta))
 
     async def _collect(self, task_id: str, document: OpenDocument) -> tuple[Collected, dict[str, ImagePart]]:
@@ -351,14 +351,14 @@ class PdfService:
 
 # Finishing ----------------------------------------------------------------------------------
 
-def _place(writes: ChunkWrites, identity: str, image: Any, meta: dict[str, Any], role: str) -> None:
-    """Put an image's (role "image") or mask's bytes into the chunk's pack, recording their offset in
-    meta["stored"] ("image_at", "mask_at"); one kept as is in the ZIP result is preceded by its ZIP local
-    header ("image_header", "mask_header": [offset, CRC-32 of the header]), so the result is written
-    from the pack's ranges without a header between them (output.ImagePart.framed)."""
+def _place(writes: ChunkWrites, identity: str, image: Any, crc: int, meta: dict[str, Any], role: str) -> None:
+    """Put an image's (role "image") or mask's bytes (CRC-32 `crc`) into the chunk's pack, recording
+    their offset in meta["stored"] ("image_at", "mask_at"); one kept as is in the ZIP result is preceded
+    by its ZIP local header ("image_header", "mask_header": [offset, CRC-32 of the header]), so the
+    result is written from the pack's ranges without a header between them (output.ImagePart.framed)."""
     stored = meta["stored"]
     if image.mime in RAW_MIMES:
-        header = local_header(image_entry_name(image.name), crc=zlib.crc32(image.data), size=len(image.data))
+        header = local_header(image_entry_name(image.name), crc=crc, size=len(image.data))
         stored[f"{role}_header"] = [writes.place(identity, header), zlib.crc32(header)]
     stored[f"{role}_at"] = writes.place(identity, image.data)
 
