@@ -188,9 +188,20 @@ async def test_each_chunk_is_one_write_and_the_result_one_bulk_read(store, servi
     assert store.calls - before == 1  # the worker knows what it stored: only the write
     before = store.calls
     await service.finish("t")
-    # look for this run's result, list the parts, read the records, read the one image to deflate (a
-    # TIFF: PNG and JPEG parts go into the result unread), append the result's pieces, store it
-    assert store.calls - before == 6
+    # look for this run's result, list the parts, read the one image to deflate (a TIFF: PNG and JPEG
+    # parts go into the result unread), append the result's pieces, store it: the records this
+    # worker stored are not read back
+    assert store.calls - before == 5
+
+
+async def test_a_worker_that_did_not_store_the_records_reads_them_in_one_call(store, service, run_document):
+    _, expected = await run_document(pdfs.images_pdf(), task_id="t")
+    restarted = PdfService(store)  # a reload: another worker finishes
+    await restarted.open("t", "f-t", {}, source="doc.pdf")
+    await store.delete_prefix(run_result_key("t", "1"))
+    before = store.calls
+    result = await restarted.finish("t")
+    assert store.calls - before == 6 and store.data[result["result_key"]] == expected
 
 
 async def test_a_chunks_new_images_are_stored_together_as_one_pack_and_known_ones_not_again(store, service):
@@ -224,7 +235,9 @@ async def test_parts_stored_one_per_image_by_earlier_versions_still_give_the_sam
         store.data[image_mask_key("old", identity)] = pack[where["mask_at"]:where["mask_at"] + meta["mask"]["bytes"]]
         store.data[key] = json.dumps(meta)
     await store.delete_prefix(pack_key("old", ""))
-    result = await service.finish("old")
+    restarted = PdfService(store)  # the version after them, after a reload
+    await restarted.open("old", "f-old", {}, source="doc.pdf")
+    result = await restarted.finish("old")
     assert store.data[result["result_key"]] == expected
 
 
@@ -275,7 +288,9 @@ async def test_a_stored_header_other_than_the_one_the_result_needs_is_not_used(r
             store.data[where["key"]] = bytes(pack)
             where["image_header"][1] = zlib.crc32(pack[at:where["image_at"]])
             store.data[key] = json.dumps(meta)
-    result = await service.finish("t")
+    restarted = PdfService(store)  # that other version's task, finished after a reload
+    await restarted.open("t", "f", {"mode": "images"}, source="doc.pdf")
+    result = await restarted.finish("t")
     assert store.data[result["result_key"]] == expected
 
 

@@ -58,6 +58,7 @@ class OpenDocument:
     warnings: list[str]
     pypdf_messages: list[str] = field(default_factory=list)
     stored_images: set[str] | None = None  # identities whose parts this worker knows are stored
+    records: dict[str, str] = field(default_factory=dict)  # key -> JSON of the records this worker stored
 
 
 MAX_PYPDF_MESSAGES = 20
@@ -129,6 +130,7 @@ class ChunkWrites:
     key: str | None = None
     metas: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     pages: list[tuple[str, str, str | None]] = field(default_factory=list)
+    _records: list[tuple[str, str, str | None]] | None = None
 
     def place(self, identity: str, data: bytes) -> int:
         """Add `data` to the pack; returns its offset there."""
@@ -138,11 +140,16 @@ class ChunkWrites:
         return offset
 
     def entries(self) -> list[tuple[str, Any, str | None]]:
-        metas = [(key, json.dumps(meta | ({"stored": meta["stored"] | {"key": self.key, "bytes": self.size}}
-                                          if "stored" in meta else {})), "application/json")
-                 for key, meta in self.metas]
         pack = [(self.key, b"".join(self.pieces), "application/octet-stream")] if self.key else []
-        return pack + metas + self.pages
+        return pack + self.records()
+
+    def records(self) -> list[tuple[str, str, str | None]]:
+        """The image records (naming the pack) and the page records, as stored: (key, JSON, MIME)."""
+        if self._records is None:
+            self._records = [(key, json.dumps(meta | ({"stored": meta["stored"] | {"key": self.key, "bytes": self.size}}
+                                                      if "stored" in meta else {})), "application/json")
+                             for key, meta in self.metas] + self.pages
+        return self._records
 
 
 class PdfService:
@@ -175,6 +182,7 @@ class PdfService:
         for index in range(start, end):
             self._page(task_id, document, index, images, writes)
         await self.store.put_many(writes.entries())  # one transaction per chunk, not one per page and image
+        document.records.update((key, value) for key, value, _ in writes.records())  # stored: finish reads them here
         if document.options.wants_images:
             document.stored_images = images  # known stored only once written
         return {"next_page": end, "images": len(images)}
@@ -297,9 +305,9 @@ class PdfService:
         identities = _suffixes(stored, image_meta_key(task_id, ""))
         data_keys = set(_suffixes(stored, image_key(task_id, "")))
         mask_keys = set(_suffixes(stored, image_mask_key(task_id, "")))
-        values = await self.store.get_many(page_keys + [image_meta_key(task_id, i) for i in identities])
-        pages = [json.loads(cast(str, value)) for value in values[:len(page_keys)]]
-        metas = [json.loads(cast(str, value)) for value in values[len(page_keys):]]
+        values = await self._records(document, page_keys + [image_meta_key(task_id, i) for i in identities])
+        pages = [json.loads(value) for value in values[:len(page_keys)]]
+        metas = [json.loads(value) for value in values[len(page_keys):]]
         images: list[dict[str, Any]] = []
         parts: dict[str, ImagePart] = {}
         on_pages = _pages_of_images(pages)
@@ -323,6 +331,13 @@ class PdfService:
                          images_over_limit=_over_limit(pages), details=details,
                          producer=f"pypdf {pypdf.__version__}", warnings=list(document.warnings),
                          pypdf_messages=sorted(set(messages))[:MAX_PYPDF_MESSAGES]), parts
+
+    async def _records(self, document: OpenDocument, keys: list[str]) -> list[str]:
+        """The stored records under `keys` (all stored): those this worker stored from its memory, the
+        others (stored before a reload, or by another worker) read in one call."""
+        unknown = [key for key in keys if key not in document.records]
+        read = dict(zip(unknown, await self.store.get_many(unknown), strict=True)) if unknown else {}
+        return [document.records[key] if key in document.records else cast(str, read[key]) for key in keys]
 
     @staticmethod
     def _details(document: OpenDocument) -> dict[str, Any]:
