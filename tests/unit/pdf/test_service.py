@@ -204,6 +204,19 @@ async def test_a_worker_that_did_not_store_the_records_reads_them_in_one_call(st
     assert store.calls - before == 6 and store.data[result["result_key"]] == expected
 
 
+async def test_a_chunk_ends_once_its_new_images_reach_the_pack_limit_and_the_next_goes_on(store, service,
+                                                                                       run_document, monkeypatch):
+    _, expected = await run_document(pdfs.images_pdf(), {"mode": "images"}, task_id="whole")
+    monkeypatch.setattr("dataflow.executors.pdf.service.PACK_BYTES", 1)  # every page's new images fill it
+    await store.put(file_key("f"), pdfs.images_pdf())
+    await service.open("t", "f", {"mode": "images"}, source="doc.pdf")
+    assert (await service.process("t", 0, 3))["next_page"] == 1
+    assert (await service.process("t", 1, 3))["next_page"] == 2
+    assert (await service.process("t", 2, 3))["next_page"] == 3  # page 3 has no image
+    result = await service.finish("t")
+    assert store.data[result["result_key"]] == expected
+
+
 async def test_a_chunks_new_images_are_stored_together_as_one_pack_and_known_ones_not_again(store, service):
     await store.put(file_key("f"), pdfs.images_pdf())
     await service.open("t", "f", {"mode": "images"})

@@ -94,6 +94,9 @@ def pypdf_messages(into: list[str]) -> Iterator[None]:
                 into.append(message)
 
 
+PACK_BYTES = 8 << 20  # a chunk ends once its new images (and masks) reach this many bytes
+
+
 def page_key(task_id: str, page: int) -> str:
     return f"{parts_prefix(task_id)}page:{page:06d}"
 
@@ -172,7 +175,8 @@ class PdfService:
                 "warnings": opened.warnings}
 
     async def process(self, task_id: str, start: int, end: int) -> dict[str, Any]:
-        """Extract pages [start, end) into the store; returns how far it got and the image count."""
+        """Extract pages [start, end) into the store; returns how far it got ("next_page": `end`, or
+        earlier once the chunk's new images reach PACK_BYTES) and the image count."""
         document = self._document(task_id)
         end = min(end, len(document.reader.pages))
         if document.options.wants_images and document.stored_images is None:  # listed once per opening
@@ -181,6 +185,9 @@ class PdfService:
         writes = ChunkWrites(task_id)
         for index in range(start, end):
             self._page(task_id, document, index, images, writes)
+            if writes.size >= PACK_BYTES:  # memory bounded on scanned pages: the rest in the next call
+                end = index + 1
+                break
         await self.store.put_many(writes.entries())  # one transaction per chunk, not one per page and image
         document.records.update((key, value) for key, value, _ in writes.records())  # stored: finish reads them here
         if document.options.wants_images:
