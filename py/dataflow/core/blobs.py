@@ -146,6 +146,14 @@ class StoredPart:
         """The part's bytes out of its whole stored `value` (already checked to be stored_size long)."""
         return value if self.within is None else value[self.offset:self.offset + self.size]
 
+    def joined(self, after: StoredPart) -> StoredPart | None:
+        """This part and `after` as one part, when `after` starts where this one ends in the same
+        stored value (adjacent slices of one pack); otherwise None."""
+        if self.within is None or (after.key, after.within, after.offset) != (self.key, self.within,
+                                                                            self.offset + self.size):
+            return None
+        return StoredPart(self.key, self.size + after.size, self.offset, self.within)
+
 
 Piece = bytes | StoredPart
 
@@ -227,7 +235,8 @@ def writer_of(store: BlobStore) -> BlobWriter:
 class BufferedWriter:
     """Gathers small pieces into appends of at most about `limit` bytes (IndexedDB: one call and one
     Blob per append, not per ZIP header), so memory holds at most `limit` bytes plus the piece being
-    added. `close()` appends what is left."""
+    added; stored parts that follow each other in one stored value become one part (IndexedDB: one
+    Blob slice, each costing a call to the browser process). `close()` appends what is left."""
 
     def __init__(self, writer: BlobWriter, *, limit: int = 1 << 20, max_parts: int = 256):
         self.writer, self.limit, self.max_parts = writer, limit, max_parts
@@ -236,6 +245,10 @@ class BufferedWriter:
         self.parts = 0
 
     async def write(self, piece: Piece) -> None:
+        last = self.pending[-1] if self.pending else None
+        if isinstance(piece, StoredPart) and isinstance(last, StoredPart) and (joined := last.joined(piece)):
+            self.pending[-1] = joined  # adjacent slices of one stored value go in as one
+            return
         self.pending.append(piece)
         if isinstance(piece, StoredPart):
             self.parts += 1

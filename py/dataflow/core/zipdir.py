@@ -133,6 +133,36 @@ def deflate(data: bytes) -> bytes:
     return compressor.compress(data) + compressor.flush()
 
 
+def _encoded(name: str) -> tuple[bytes, int]:
+    """An entry's name as stored, and its general purpose flags: cut at a NUL, as zipfile.ZipInfo does;
+    ASCII, or UTF-8 with flag 11 set."""
+    name = name.split("\x00", 1)[0]
+    try:
+        return name.encode("ascii"), 0
+    except UnicodeEncodeError:
+        return name.encode("utf-8"), UTF8_NAME
+
+
+def _local_header(raw: bytes, flags: int, method: int, crc: int, size: int, compressed_size: int, time: int,
+                  date: int) -> bytes:
+    return struct.pack("<4sBBHHHHIIIHH", LOCAL_SIGNATURE, VERSION, 0, flags, method, time, date, crc,
+                       compressed_size, size, len(raw), 0) + raw
+
+
+def local_header(name: str, *, crc: int, size: int) -> bytes:
+    """The local header ZipWriter writes before a stored (not deflated) entry of `size` bytes with
+    CRC-32 `crc`, at the fixed date: data stored ahead of time can carry it, so an archive is written
+    from stored ranges alone (APPNOTE.TXT 4.3.7)."""
+    raw, flags = _encoded(name)
+    return _local_header(raw, flags, STORED, crc, size, size, *_dos(FIXED_TIME))
+
+
+def _dos(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
+    """(time, date) in MS-DOS format, as ZIP headers carry them (APPNOTE.TXT 4.4.6)."""
+    year, month, day, hour, minute, second = date_time
+    return hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day
+
+
 class ZipWriter:
     """A ZIP archive written front to back as pieces of bytes, so no buffer ever holds the archive:
     each entry is its local header then its data (which the caller may write from elsewhere, e.g. a
@@ -144,9 +174,7 @@ class ZipWriter:
     2 GiB (ZIP64) raise ZipFormatError."""
 
     def __init__(self, date_time: tuple[int, int, int, int, int, int] = FIXED_TIME):
-        year, month, day, hour, minute, second = date_time
-        self._date = (year - 1980) << 9 | month << 5 | day
-        self._time = hour << 11 | minute << 5 | second // 2
+        self._time, self._date = _dos(date_time)
         self._entries: list[_Written] = []
         self.offset = 0  # bytes written so far (the archive's size once closed)
 
@@ -155,15 +183,9 @@ class ZipWriter:
         right after it."""
         if max(size * 1.05, compressed_size, self.offset) > SIZE_LIMIT:  # zipfile's own ZIP64 rule
             raise ZipFormatError(f"the ZIP entry {name!r} would need ZIP64 (over 2 GiB)")
-        name = name.split("\x00", 1)[0]  # as zipfile.ZipInfo cuts a name at a NUL
-        try:
-            raw, flags = name.encode("ascii"), 0
-        except UnicodeEncodeError:
-            raw, flags = name.encode("utf-8"), UTF8_NAME
-        entry = _Written(raw, flags, method, crc, compressed_size, size, self.offset)
-        self._entries.append(entry)
-        header = struct.pack("<4sBBHHHHIIIHH", LOCAL_SIGNATURE, VERSION, 0, flags, method, self._time, self._date,
-                             crc, compressed_size, size, len(raw), 0) + raw
+        raw, flags = _encoded(name)
+        self._entries.append(_Written(raw, flags, method, crc, compressed_size, size, self.offset))
+        header = _local_header(raw, flags, method, crc, size, compressed_size, self._time, self._date)
         self.offset += len(header) + compressed_size
         return header
 

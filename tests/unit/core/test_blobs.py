@@ -63,6 +63,35 @@ async def test_both_memory_writers_join_pieces_whole_parts_and_slices_in_order(s
     assert await store.get("result:t") == b"<67|AAAA12" and await store.get("result:t:summary") == "{}"
 
 
+def test_a_slice_joins_the_slice_that_starts_where_it_ends_in_the_same_value_only():
+    first = StoredPart("pack:p", 3, offset=2, within=10)
+    assert first.joined(StoredPart("pack:p", 4, offset=5, within=10)) == StoredPart("pack:p", 7, offset=2, within=10)
+    assert first.joined(StoredPart("pack:p", 4, offset=6, within=10)) is None  # a gap
+    assert first.joined(StoredPart("pack:q", 4, offset=5, within=10)) is None  # another value
+    assert first.joined(StoredPart("pack:p", 4, offset=5, within=12)) is None  # another size: not the same value
+    assert StoredPart("image:a", 3).joined(StoredPart("image:a", 3)) is None  # whole values never join
+
+
+async def test_a_buffered_writer_appends_adjacent_slices_of_one_value_as_one_part(store):
+    await store.put("part:t:pack:p", b"0123456789")
+    writer = writer_of(store)
+    appended: list = []
+    original = writer.append
+
+    async def append(pieces):
+        appended.extend(pieces)
+        await original(pieces)
+    writer.append = append
+    buffered = BufferedWriter(writer, max_parts=2)
+    for offset, size in [(0, 2), (2, 3), (5, 1), (8, 2)]:
+        await buffered.write(StoredPart("part:t:pack:p", size, offset=offset, within=10))
+    await buffered.close()
+    await writer.commit("result:t", None, [])
+    assert appended == [StoredPart("part:t:pack:p", 6, offset=0, within=10),
+                        StoredPart("part:t:pack:p", 2, offset=8, within=10)]
+    assert await store.get("result:t") == b"01234589"
+
+
 async def test_a_buffered_writer_appends_at_its_limits_and_what_is_left_on_close(store):
     writer = writer_of(store)
     buffered = BufferedWriter(writer, limit=4, max_parts=2)

@@ -16,6 +16,7 @@ from dataflow.core.zipdir import (
     data_start,
     decompress,
     find_directory,
+    local_header,
     read_directory,
     read_directory_part,
 )
@@ -115,6 +116,15 @@ def test_an_entry_written_from_its_crc_and_size_equals_one_written_whole():
                                compressed_size=len(data))
     assert [header, data] == whole.entry("images/a.png", data, stored=True)
     assert from_parts.close() == whole.close() and from_parts.offset == whole.offset
+
+
+@pytest.mark.parametrize("name", ["images/a.png", "images/é.jpg", "images/a\x00b.png"])
+def test_a_header_made_ahead_of_time_is_the_one_the_writer_writes_for_that_stored_entry(name):
+    data = b"kept as is " * 10
+    writer = ZipWriter()
+    writer.header("text/page-0001.txt", method=STORED, crc=0, size=3, compressed_size=3)  # any offset
+    expected = writer.header(name, method=STORED, crc=zlib.crc32(data), size=len(data), compressed_size=len(data))
+    assert local_header(name, crc=zlib.crc32(data), size=len(data)) == expected
 
 
 def test_the_written_archive_reads_back_with_the_reader():

@@ -6,7 +6,7 @@ import zlib
 
 import pytest
 
-from dataflow.core.blobs import file_key, parts_prefix
+from dataflow.core.blobs import StoredPart, file_key, parts_prefix
 from dataflow.core.errors import NonRetryableError
 from dataflow.executors.pdf.errors import FileMissingError, MissingPartsError, PasswordRequiredError, PdfWorkerError
 from dataflow.executors.pdf.output import build_json, valid_collected
@@ -188,9 +188,33 @@ async def test_each_chunk_is_one_write_and_the_result_one_bulk_read(store, servi
     assert store.calls - before == 1  # the worker knows what it stored: only the write
     before = store.calls
     await service.finish("t")
-    # look for this run's result, list the parts, read the records, read the one image to deflate (a
-    # TIFF: PNG and JPEG parts go into the result unread), append the result's pieces, store it
-    assert store.calls - before == 6
+    # look for this run's result, list the parts, read the one image to deflate (a TIFF: PNG and JPEG
+    # parts go into the result unread), append the result's pieces, store it: the records this
+    # worker stored are not read back
+    assert store.calls - before == 5
+
+
+async def test_a_worker_that_did_not_store_the_records_reads_them_in_one_call(store, service, run_document):
+    _, expected = await run_document(pdfs.images_pdf(), task_id="t")
+    restarted = PdfService(store)  # a reload: another worker finishes
+    await restarted.open("t", "f-t", {}, source="doc.pdf")
+    await store.delete_prefix(run_result_key("t", "1"))
+    before = store.calls
+    result = await restarted.finish("t")
+    assert store.calls - before == 6 and store.data[result["result_key"]] == expected
+
+
+async def test_a_chunk_ends_once_its_new_images_reach_the_pack_limit_and_the_next_goes_on(store, service,
+                                                                                       run_document, monkeypatch):
+    _, expected = await run_document(pdfs.images_pdf(), {"mode": "images"}, task_id="whole")
+    monkeypatch.setattr("dataflow.executors.pdf.service.PACK_BYTES", 1)  # every page's new images fill it
+    await store.put(file_key("f"), pdfs.images_pdf())
+    await service.open("t", "f", {"mode": "images"}, source="doc.pdf")
+    assert (await service.process("t", 0, 3))["next_page"] == 1
+    assert (await service.process("t", 1, 3))["next_page"] == 2
+    assert (await service.process("t", 2, 3))["next_page"] == 3  # page 3 has no image
+    result = await service.finish("t")
+    assert store.data[result["result_key"]] == expected
 
 
 async def test_a_chunks_new_images_are_stored_together_as_one_pack_and_known_ones_not_again(store, service):
@@ -224,7 +248,62 @@ async def test_parts_stored_one_per_image_by_earlier_versions_still_give_the_sam
         store.data[image_mask_key("old", identity)] = pack[where["mask_at"]:where["mask_at"] + meta["mask"]["bytes"]]
         store.data[key] = json.dumps(meta)
     await store.delete_prefix(pack_key("old", ""))
-    result = await service.finish("old")
+    restarted = PdfService(store)  # the version after them, after a reload
+    await restarted.open("old", "f-old", {}, source="doc.pdf")
+    result = await restarted.finish("old")
+    assert store.data[result["result_key"]] == expected
+
+
+def recorded_appends(store, monkeypatch) -> list:
+    """Every piece the store's writers are given, in order."""
+    appended: list = []
+    make = store.writer
+
+    def writer():
+        made = make()
+        original = made.append
+
+        async def append(pieces):
+            appended.extend(pieces)
+            await original(pieces)
+        made.append = append
+        return made
+    monkeypatch.setattr(store, "writer", writer)
+    return appended
+
+
+async def test_images_kept_as_is_go_into_the_zip_as_ranges_of_their_packs_with_the_headers_stored_before_them(
+        run_document, store, monkeypatch):
+    appended = recorded_appends(store, monkeypatch)
+    _, data = await run_document(pdfs.images_pdf(), {"mode": "images"}, chunk=2)
+    packs = await store.keys(pack_key("t1", ""))
+    ranges = [piece for piece in appended if isinstance(piece, StoredPart)]
+    headers = [piece for piece in appended if isinstance(piece, bytes) and piece.startswith(b"PK\x03\x04")
+               and piece[30:].startswith(b"images/")]
+    kept = [name for name in unzip(data) if name.endswith((".png", ".jpg"))]
+    assert len(kept) >= 4 and len(headers) == 1 and headers[0].endswith(b".tiff")  # the one to deflate
+    assert len(ranges) <= len(packs) + len(headers)  # a run of kept images in a pack is one range
+    assert sum(piece.size for piece in ranges) > sum(len(unzip(data)[name]) for name in kept)  # headers within
+
+
+async def test_a_stored_header_other_than_the_one_the_result_needs_is_not_used(run_document, service, store):
+    _, expected = await run_document(pdfs.images_pdf(), {"mode": "images"}, task_id="intact")
+    await store.put(file_key("f"), pdfs.images_pdf())
+    await service.open("t", "f", {"mode": "images"}, source="doc.pdf")
+    await service.process("t", 0, 3)
+    for key in await store.keys(image_meta_key("t", "")):  # as if another version had stored other headers
+        meta = json.loads(store.data[key])
+        where = meta["stored"]
+        if "image_header" in where:
+            at = where["image_header"][0]
+            pack = bytearray(store.data[where["key"]])
+            pack[at + 10] ^= 1  # its time field
+            store.data[where["key"]] = bytes(pack)
+            where["image_header"][1] = zlib.crc32(pack[at:where["image_at"]])
+            store.data[key] = json.dumps(meta)
+    restarted = PdfService(store)  # that other version's task, finished after a reload
+    await restarted.open("t", "f", {"mode": "images"}, source="doc.pdf")
+    result = await restarted.finish("t")
     assert store.data[result["result_key"]] == expected
 
 

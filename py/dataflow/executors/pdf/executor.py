@@ -35,7 +35,7 @@ PASSWORD = "password"  # the name of the PDF kind's secret in ctx.secrets
 class PdfExecutor:
     kind = "pdf"
 
-    def __init__(self, pool: ClientPool, *, target_chunk_seconds: float = 0.5, max_chunk_pages: int = 32,
+    def __init__(self, pool: ClientPool, *, target_chunk_seconds: float = 0.5, max_chunk_pages: int = 64,
                  monotonic: Callable[[], float] = time.monotonic, finish_delay: float = 0.0,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  new_run: Callable[[], str] = lambda: uuid.uuid4().hex[:12]):

@@ -7,11 +7,12 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+import zlib
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
-from dataflow.core.blobs import BufferedWriter, StoredPart
+from dataflow.core.blobs import BufferedWriter, Piece, StoredPart
 from dataflow.core.zipdir import STORED, ZipWriter
 from dataflow.executors.pdf.text import valid_tree
 
@@ -101,6 +102,11 @@ class ZipItem:
     identity: str | None = None
 
 
+def image_entry_name(name: str) -> str:
+    """The ZIP entry of an image (or mask) file named `name`."""
+    return f"images/{name}"
+
+
 def zip_items(collected: Collected, has: Callable[[str], bool]) -> Iterator[ZipItem]:
     """The files of the ZIP result in order: each page's text, each image (and its mask) for which
     `has(identity)`, then metadata.json (made last, from everything before it)."""
@@ -109,10 +115,10 @@ def zip_items(collected: Collected, has: Callable[[str], bool]) -> Iterator[ZipI
             yield ZipItem(f"text/page-{page['page']:04d}.txt", False, data=page["text"].encode("utf-8"))
     for image in collected.images:
         if has(image["identity"]):
-            yield ZipItem(f"images/{image['name']}", image["mime"] in RAW_MIMES, identity=image["identity"])
+            yield ZipItem(image_entry_name(image["name"]), image["mime"] in RAW_MIMES, identity=image["identity"])
         mask, mask_id = image.get("mask"), mask_identity(image["identity"])
         if mask and has(mask_id):
-            yield ZipItem(f"images/{mask['name']}", mask["mime"] in RAW_MIMES, identity=mask_id)
+            yield ZipItem(image_entry_name(mask["name"]), mask["mime"] in RAW_MIMES, identity=mask_id)
     yield ZipItem("metadata.json", False, data=json.dumps(summary(collected), indent=2, ensure_ascii=False).encode())
 
 
@@ -129,10 +135,22 @@ def build_zip(collected: Collected) -> bytes:
 @dataclass(frozen=True)
 class ImagePart:
     """Where an image's (or mask's) bytes are stored, and their CRC-32 when extraction recorded it
-    (parts stored by older versions have none: they are read to compute it)."""
+    (parts stored by older versions have none: they are read to compute it). `header`: (offset, CRC-32)
+    of its ZIP local header when extraction stored one right before the bytes in the same value, so
+    the two go into the archive as one range (none from older versions, or for deflated images)."""
 
     part: StoredPart
     crc: int | None
+    header: tuple[int, int] | None = None
+
+    def framed(self, header: bytes) -> StoredPart | None:
+        """The stored range holding `header` then the part, if the stored header is those very bytes."""
+        if self.header is None or self.part.within is None:
+            return None
+        at, crc = self.header
+        if at + len(header) != self.part.offset or zlib.crc32(header) != crc:
+            return None
+        return StoredPart(self.part.key, len(header) + self.part.size, at, self.part.within)
 
 
 async def write_zip(collected: Collected, parts: Mapping[str, ImagePart], out: BufferedWriter,
@@ -147,8 +165,11 @@ async def write_zip(collected: Collected, parts: Mapping[str, ImagePart], out: B
             image = parts[cast(str, item.identity)]
             if item.stored and image.crc is not None:
                 size = image.part.size
-                await out.write(writer.header(item.name, method=STORED, crc=image.crc, size=size, compressed_size=size))
-                await out.write(image.part)
+                header = writer.header(item.name, method=STORED, crc=image.crc, size=size, compressed_size=size)
+                framed = image.framed(header)
+                pieces: list[Piece] = [framed] if framed else [header, image.part]
+                for piece in pieces:
+                    await out.write(piece)
                 continue
             data = await read(image.part)
         else:

@@ -29,13 +29,16 @@ from dataflow.core.blobs import (
     writer_of,
 )
 from dataflow.core.runs import stored_file, stored_summary
+from dataflow.core.zipdir import local_header
 from dataflow.executors.pdf.errors import FileMissingError, MissingPartsError, PdfError, PdfWorkerError
 from dataflow.executors.pdf.extract import damaged_contents, document_metadata, document_outline, page_size, page_text
 from dataflow.executors.pdf.images import convert_image, page_image_streams
 from dataflow.executors.pdf.options import PdfOptions
 from dataflow.executors.pdf.output import (
+    RAW_MIMES,
     Collected,
     ImagePart,
+    image_entry_name,
     mask_identity,
     stem,
     valid_collected,
@@ -55,6 +58,7 @@ class OpenDocument:
     warnings: list[str]
     pypdf_messages: list[str] = field(default_factory=list)
     stored_images: set[str] | None = None  # identities whose parts this worker knows are stored
+    records: dict[str, str] = field(default_factory=dict)  # key -> JSON of the records this worker stored
 
 
 MAX_PYPDF_MESSAGES = 20
@@ -88,6 +92,9 @@ def pypdf_messages(into: list[str]) -> Iterator[None]:
         for message in handler.messages:
             if message not in into and len(into) < MAX_PYPDF_MESSAGES:
                 into.append(message)
+
+
+PACK_BYTES = 8 << 20  # a chunk ends once its new images (and masks) reach this many bytes
 
 
 def page_key(task_id: str, page: int) -> str:
@@ -126,6 +133,7 @@ class ChunkWrites:
     key: str | None = None
     metas: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     pages: list[tuple[str, str, str | None]] = field(default_factory=list)
+    _records: list[tuple[str, str, str | None]] | None = None
 
     def place(self, identity: str, data: bytes) -> int:
         """Add `data` to the pack; returns its offset there."""
@@ -135,11 +143,16 @@ class ChunkWrites:
         return offset
 
     def entries(self) -> list[tuple[str, Any, str | None]]:
-        metas = [(key, json.dumps(meta | ({"stored": meta["stored"] | {"key": self.key, "bytes": self.size}}
-                                          if "stored" in meta else {})), "application/json")
-                 for key, meta in self.metas]
         pack = [(self.key, b"".join(self.pieces), "application/octet-stream")] if self.key else []
-        return pack + metas + self.pages
+        return pack + self.records()
+
+    def records(self) -> list[tuple[str, str, str | None]]:
+        """The image records (naming the pack) and the page records, as stored: (key, JSON, MIME)."""
+        if self._records is None:
+            self._records = [(key, json.dumps(meta | ({"stored": meta["stored"] | {"key": self.key, "bytes": self.size}}
+                                                      if "stored" in meta else {})), "application/json")
+                             for key, meta in self.metas] + self.pages
+        return self._records
 
 
 class PdfService:
@@ -162,7 +175,8 @@ class PdfService:
                 "warnings": opened.warnings}
 
     async def process(self, task_id: str, start: int, end: int) -> dict[str, Any]:
-        """Extract pages [start, end) into the store; returns how far it got and the image count."""
+        """Extract pages [start, end) into the store; returns how far it got ("next_page": `end`, or
+        earlier once the chunk's new images reach PACK_BYTES) and the image count."""
         document = self._document(task_id)
         end = min(end, len(document.reader.pages))
         if document.options.wants_images and document.stored_images is None:  # listed once per opening
@@ -171,7 +185,11 @@ class PdfService:
         writes = ChunkWrites(task_id)
         for index in range(start, end):
             self._page(task_id, document, index, images, writes)
+            if writes.size >= PACK_BYTES:  # memory bounded on scanned pages: the rest in the next call
+                end = index + 1
+                break
         await self.store.put_many(writes.entries())  # one transaction per chunk, not one per page and image
+        document.records.update((key, value) for key, value, _ in writes.records())  # stored: finish reads them here
         if document.options.wants_images:
             document.stored_images = images  # known stored only once written
         return {"next_page": end, "images": len(images)}
@@ -276,14 +294,14 @@ class PdfService:
                         note=f"This image could not be extracted: {type(error).__name__}: {error}")
         else:
             meta.update(name=image.name, mime=image.mime, width=image.width, height=image.height,
-                        bytes=len(image.data), note=image.note, crc32=zlib.crc32(image.data),
-                        stored={"image_at": writes.place(identity, image.data)})
+                        bytes=len(image.data), note=image.note, crc32=zlib.crc32(image.data), stored={})
+            _place(writes, identity, image, meta["crc32"], meta, "image")
             if image.mask is not None:  # transparency the image file cannot carry, written beside it
                 mask = image.mask
-                meta["stored"]["mask_at"] = writes.place(identity, mask.data)
                 meta["mask"] = {"name": mask.name, "mime": mask.mime, "width": mask.width, "height": mask.height,
                                 "bytes": len(mask.data)}
                 meta["mask_crc32"] = zlib.crc32(mask.data)  # beside "mask", whose fields metadata.json lists
+                _place(writes, identity, mask, meta["mask_crc32"], meta, "mask")
         writes.metas.append((image_meta_key(task_id, identity), meta))
 
     async def _collect(self, task_id: str, document: OpenDocument) -> tuple[Collected, dict[str, ImagePart]]:
@@ -294,9 +312,9 @@ class PdfService:
         identities = _suffixes(stored, image_meta_key(task_id, ""))
         data_keys = set(_suffixes(stored, image_key(task_id, "")))
         mask_keys = set(_suffixes(stored, image_mask_key(task_id, "")))
-        values = await self.store.get_many(page_keys + [image_meta_key(task_id, i) for i in identities])
-        pages = [json.loads(cast(str, value)) for value in values[:len(page_keys)]]
-        metas = [json.loads(cast(str, value)) for value in values[len(page_keys):]]
+        values = await self._records(document, page_keys + [image_meta_key(task_id, i) for i in identities])
+        pages = [json.loads(value) for value in values[:len(page_keys)]]
+        metas = [json.loads(value) for value in values[len(page_keys):]]
         images: list[dict[str, Any]] = []
         parts: dict[str, ImagePart] = {}
         on_pages = _pages_of_images(pages)
@@ -306,9 +324,9 @@ class PdfService:
             images.append(meta)
             image_part, mask_part = _stored_parts(task_id, identity, meta, packs, data_keys, mask_keys)
             if image_part is not None:
-                parts[identity] = ImagePart(image_part, meta.get("crc32"))
+                parts[identity] = image_part
             if mask_part is not None:
-                parts[mask_identity(identity)] = ImagePart(mask_part, meta.get("mask_crc32"))
+                parts[mask_identity(identity)] = mask_part
         images.sort(key=lambda meta: (meta["first_page"], meta["position"]))
         messages = list(document.pypdf_messages)
         with pypdf_messages(messages):
@@ -320,6 +338,13 @@ class PdfService:
                          images_over_limit=_over_limit(pages), details=details,
                          producer=f"pypdf {pypdf.__version__}", warnings=list(document.warnings),
                          pypdf_messages=sorted(set(messages))[:MAX_PYPDF_MESSAGES]), parts
+
+    async def _records(self, document: OpenDocument, keys: list[str]) -> list[str]:
+        """The stored records under `keys` (all stored): those this worker stored from its memory, the
+        others (stored before a reload, or by another worker) read in one call."""
+        unknown = [key for key in keys if key not in document.records]
+        read = dict(zip(unknown, await self.store.get_many(unknown), strict=True)) if unknown else {}
+        return [document.records[key] if key in document.records else cast(str, read[key]) for key in keys]
 
     @staticmethod
     def _details(document: OpenDocument) -> dict[str, Any]:
@@ -347,6 +372,18 @@ class PdfService:
 
 
 # Finishing ----------------------------------------------------------------------------------
+
+def _place(writes: ChunkWrites, identity: str, image: Any, crc: int, meta: dict[str, Any], role: str) -> None:
+    """Put an image's (role "image") or mask's bytes (CRC-32 `crc`) into the chunk's pack, recording
+    their offset in meta["stored"] ("image_at", "mask_at"); one kept as is in the ZIP result is preceded
+    by its ZIP local header ("image_header", "mask_header": [offset, CRC-32 of the header]), so the
+    result is written from the pack's ranges without a header between them (output.ImagePart.framed)."""
+    stored = meta["stored"]
+    if image.mime in RAW_MIMES:
+        header = local_header(image_entry_name(image.name), crc=crc, size=len(image.data))
+        stored[f"{role}_header"] = [writes.place(identity, header), zlib.crc32(header)]
+    stored[f"{role}_at"] = writes.place(identity, image.data)
+
 
 def _over_limit_warning(collected: Collected, options: PdfOptions) -> list[str]:
     """The row's word on images left out for max_images (metadata.json counts them too)."""
@@ -382,25 +419,36 @@ def _pages_of_images(pages: list[dict[str, Any]]) -> dict[str, list[int]]:
 
 
 def _stored_parts(task_id: str, identity: str, meta: dict[str, Any], packs: set[str], data_keys: set[str],
-                  mask_keys: set[str]) -> tuple[StoredPart | None, StoredPart | None]:
+                  mask_keys: set[str]) -> tuple[ImagePart | None, ImagePart | None]:
     """Where an image's bytes and its mask's are stored, from its record: slices of its pack (see
-    ChunkWrites), or values of their own (parts stored by versions before packs); None where absent."""
+    ChunkWrites and _place), or values of their own (parts stored by versions before packs); None
+    where absent."""
     size = int(meta.get("bytes") or 0)
     mask_size = int(meta["mask"].get("bytes") or 0) if meta.get("mask") else None
+    crc, mask_crc = meta.get("crc32"), meta.get("mask_crc32")
     stored = meta.get("stored")
     if isinstance(stored, dict):
         key = str(stored.get("key"))
         if key not in packs:
             return None, None
         whole = int(stored.get("bytes") or 0)
-        image = StoredPart(key, size, int(stored.get("image_at") or 0), whole)
-        mask = (StoredPart(key, mask_size, int(stored.get("mask_at") or 0), whole)
+        image = ImagePart(StoredPart(key, size, int(stored.get("image_at") or 0), whole), crc,
+                          _header(stored.get("image_header")))
+        mask = (ImagePart(StoredPart(key, mask_size, int(stored.get("mask_at") or 0), whole), mask_crc,
+                          _header(stored.get("mask_header")))
                 if mask_size is not None and "mask_at" in stored else None)
         return image, mask
-    old_image = StoredPart(image_key(task_id, identity), size) if identity in data_keys else None
-    old_mask = (StoredPart(image_mask_key(task_id, identity), mask_size)
+    old_image = ImagePart(StoredPart(image_key(task_id, identity), size), crc) if identity in data_keys else None
+    old_mask = (ImagePart(StoredPart(image_mask_key(task_id, identity), mask_size), mask_crc)
                 if mask_size is not None and identity in mask_keys else None)
     return old_image, old_mask
+
+
+def _header(recorded: Any) -> tuple[int, int] | None:
+    """A stored ZIP header's [offset, CRC-32] from an image record (None when absent or damaged)."""
+    if isinstance(recorded, list) and len(recorded) == 2 and all(isinstance(n, int) for n in recorded):
+        return recorded[0], recorded[1]
+    return None
 
 
 def _suffixes(keys: list[str], prefix: str) -> list[str]:

@@ -8,6 +8,7 @@ are joined into their character; lone ones become U+FFFD and are counted.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -27,20 +28,30 @@ def valid_text(text: str) -> tuple[str, int]:
 
 
 def valid_tree(value: Any) -> tuple[Any, int]:
-    """`value` (JSON-like: dicts, lists, strings, numbers) with every string made valid; (copy, count)."""
+    """`value` (JSON-like: dicts, lists, strings, numbers) with every string made valid: (a copy, the
+    number of characters replaced), or (`value` itself, 0) when no string holds a surrogate, which one
+    search of its JSON text tells (the common case: no walk, no copy)."""
+    try:
+        clean = not SURROGATE.search(json.dumps(value, ensure_ascii=False))
+    except (TypeError, ValueError):  # not JSON-like after all: walk it
+        clean = False
+    return (value, 0) if clean else _valid_walk(value)
+
+
+def _valid_walk(value: Any) -> tuple[Any, int]:
     if isinstance(value, str):
         return valid_text(value)
     if isinstance(value, dict):
         total, out = 0, {}
         for key, item in value.items():
-            key, replaced_key = valid_tree(key) if isinstance(key, str) else (key, 0)
-            out[key], replaced = valid_tree(item)
+            key, replaced_key = valid_text(key) if isinstance(key, str) else (key, 0)
+            out[key], replaced = _valid_walk(item)
             total += replaced + replaced_key
         return out, total
     if isinstance(value, (list, tuple)):
         total, items = 0, []
         for item in value:
-            item, replaced = valid_tree(item)
+            item, replaced = _valid_walk(item)
             items.append(item)
             total += replaced
         return items, total

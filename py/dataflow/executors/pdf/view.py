@@ -23,6 +23,7 @@ from dataflow.core.views import (
     ResultView,
     load_object,
 )
+from dataflow.executors.pdf.output import image_entry_name
 
 MAX_OUTLINE = 2000  # bookmarks listed (a deeper or longer outline is cut, with a note)
 
@@ -50,7 +51,7 @@ async def pdf_view(result: dict[str, Any], source: ResultSource, filename: str) 
 
     def read_image(name: str) -> Callable[[], Any]:
         async def read() -> bytes | None:
-            return await source.read(f"images/{name}")
+            return await source.read(image_entry_name(name))
         return read
 
     return _build(document, read_page, read_image)
