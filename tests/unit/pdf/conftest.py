@@ -31,8 +31,9 @@ def run_document(store, service):
                   source: str = "doc.pdf", password: str | None = None):
         await store.put(file_key("f-" + task_id), data)
         info = await service.open(task_id, "f-" + task_id, options or {}, source=source, password=password)
-        for start in range(0, info["pages"], chunk):
-            await service.process(task_id, start, start + chunk)
+        done = 0
+        while done < info["pages"]:  # as the executor does: a call may end before its chunk's end
+            done = (await service.process(task_id, done, done + chunk))["next_page"]
         result = await service.finish(task_id)
         return result, store.data[result["result_key"]]
 
