@@ -1,7 +1,8 @@
 """LLM enrichment through the page, against the loopback OpenAI-compatible test server: a record file
 enriched completely; a reload mid-way that sends no finished record again; a provider's Retry-After
 honoured; pause stopping requests; a wrong key then a right one; the key found nowhere in the page's
-storage or messages; a completed PDF task's pages enriched. The server's origin is the only one
+storage or messages; a completed PDF task's pages enriched; only the failed records of a completed
+enrichment sent again, after a reload, into the full run's file. The server's origin is the only one
 besides the page's that the page may call (it is the endpoint the test types)."""
 
 from __future__ import annotations
@@ -371,6 +372,35 @@ def test_a_completed_pdf_tasks_pages_are_enriched(app, server):
     source.get_by_role("button", name="Enrich").click()  # a second press makes (and pays for) nothing new
     expect(app.locator("#notices .notice")).to_contain_text("“Enrich” was already pressed for report.pdf")
     assert app.locator("li.task .task-name", has_text="report.pages.jsonl").count() == 1 and server.count() == 5
+
+
+def test_after_a_reload_only_the_failed_records_are_sent_again_and_the_merged_file_equals_a_full_run(app, server,
+                                                                                                    watch):
+    records = make_records(6)
+    for name in ("rec-0002 ", "rec-0004 "):
+        server.script(name, Reply.bad_request())
+    configure(app, server)
+    enrich_file(app, "scores.jsonl", as_jsonl(records))
+    source = wait_status(app, "scores.jsonl", "completed", timeout=120_000)
+    assert "6 records · 2 failed" in source.locator(".message").text_content()
+    app.reload()  # the key is gone with it: the new task asks for it in its row
+    assert wait_for_app_state(app) == "ready"
+    wait_engine(app)
+    retry = row(app, "scores.jsonl").get_by_role("button", name="Retry 2 failed records")
+    retry.click()
+    target = wait_status(app, "scores.enriched.jsonl", "failed")
+    assert target.locator(".badge").text_content() == "Needs API key"
+    target.get_by_label("API key for scores.enriched.jsonl").fill(GOOD_KEY)
+    target.get_by_role("button", name="Use this key").click()
+    target = wait_status(app, "scores.enriched.jsonl", "completed", timeout=120_000)
+    assert "6 records · 4 answers kept · " in target.locator(".message").text_content()
+    name, data = download(app, target)
+    assert name == "scores.enriched.jsonl" and data == reference(records)  # order, format and answers merged
+    assert per_record_counts(server, 6) == [1, 1, 2, 1, 2, 1]  # the four answers paid for were not asked again
+    retry.click()  # a second press makes (and pays for) nothing new
+    expect(app.locator("#notices .notice")).to_contain_text("“Retry 2 failed records” was already pressed")
+    assert server.count() == 8
+    only_status_errors(watch)
 
 
 # The goal is no long task (50 ms) at all; a machine shared by many processes stretches the page's

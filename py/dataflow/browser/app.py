@@ -229,8 +229,9 @@ class App:
             blob = await self.idb.get(download.key)
             if is_null(blob):
                 raise ValueError(f"the result of {task.name} is no longer stored")
-            view = await source.view(task, blob_source(blob))
-            derived = await target.derive(task, view, self.settings.options_for(target))
+            stored_result = blob_source(blob)
+            view = await source.view(task, stored_result)
+            derived = await target.derive(task, view, self.settings.options_for(target), stored_result)
             options = target.parse_options(derived.options) if derived.options is not None \
                 else self.settings.options_for(target)
         except (ValueError, DataflowError) as error:
@@ -240,7 +241,7 @@ class App:
         same = target.task_input(StoredFile("", "", 0, ""), options)
         earlier = existing_derivation(tasks, task.id, target.kind, same)
         if earlier is not None:  # a second press would make, and pay for, the same work again
-            label = target.derivation.label if target.derivation is not None else target.kind
+            label = target.offer(task) or target.kind
             page.notice(f"“{label}” was already pressed for {task.name} with these settings: see the task "
                         f"{earlier.name} (status: {status_label(earlier, target)}). No second task was made; "
                         "change the settings, or remove that task, to make another.", kind="info")
@@ -250,7 +251,7 @@ class App:
         stored = StoredFile(file_id, derived.name, len(derived.data), derived.mime)
         new = NewTask(derived.name, target.kind, target.task_input(stored, options),
                       {"size": stored.size, "type": stored.mime, "file_id": file_id, SOURCE_TASK: task.id})
-        secrets = self.llm.secrets() if target.kind == LLM_KIND and self.llm is not None else {}
+        secrets = self.llm.secrets_for(options) if target.kind == LLM_KIND and self.llm is not None else {}
         self.submit_with_secrets(new, secrets)
 
     def download(self, task_id: str, index: int = 0) -> None:

@@ -84,16 +84,20 @@ def write_controls(controls: Any, values: dict[str, Any]) -> None:
             control.value = "" if value is None else str(value)
 
 
+def same_provider(base_url: str, other: str) -> bool:
+    """True when two base URLs name one provider (trailing slashes and spaces ignored)."""
+    return base_url.strip().rstrip("/") == other.strip().rstrip("/")
+
+
 def waiting_for_key(tasks: Iterable[TaskState], kind: Any, base_url: str) -> list[str]:
     """Ids of the failed tasks of `kind` that wait for its key (`kind.needs_secret`: none since a
     reload, or one refused) and call the provider at `base_url` (trailing slashes ignored)."""
-    wanted = base_url.rstrip("/")
     found = []
     for task in tasks:
         task_input = task.input if isinstance(task.input, dict) else {}
         options = task_input.get("options") if isinstance(task_input.get("options"), dict) else {}
         if (task.kind == kind.kind and task.status is TaskStatus.FAILED and kind.needs_secret(task) is not None
-                and str(options.get("base_url", "")).rstrip("/") == wanted):
+                and same_provider(str(options.get("base_url", "")), base_url)):
             found.append(task.id)
     return found
 
@@ -130,6 +134,15 @@ class LlmSettings:
 
         key = str(by_id("llm-api-key").value).strip()
         return {self.kind.secret.name: key} if key and self.kind.secret is not None else {}
+
+    def secrets_for(self, options: Any) -> dict[str, str]:
+        """The key typed in this tab for a task calling `options.base_url`: {} when the section is set to
+        another provider (a task made with an earlier task's settings), so a key never goes to a
+        provider it was not typed for; that task's row asks for its own."""
+        from dataflow.browser.dom import by_id
+
+        typed = str(by_id("llm-base-url").value)
+        return self.secrets() if same_provider(typed, str(getattr(options, "base_url", ""))) else {}
 
     def options(self) -> Any:
         """The kind's options as the form says; ValueError naming a bad value, whose field is then

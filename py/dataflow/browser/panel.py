@@ -244,7 +244,7 @@ class Panel:
         """The whole row in one call into JS (one crossing instead of dozens)."""
         offers = self.kinds.derivations(row.task)
         view = row_view(row.task, self.now(), row.samples, self.kinds.get(row.task.kind),
-                        derive=offers[0].derivation.label if offers and offers[0].derivation else "")
+                        derive=offers[0].offer(row.task) if offers else "")
         data = dict(vars(view))  # shallow: dataclasses.asdict deep-copies, a cost per row built
         data["actions"] = list(view.actions)
         data["downloads"] = list(view.downloads)

@@ -125,8 +125,9 @@ class OptionField:
 
 @dataclass(frozen=True)
 class Derivation:
-    """A row action a kind offers on completed tasks of other kinds (`sources`, kind names): its
-    button, labelled `label`, makes a task of this kind from that task's result (`derive`)."""
+    """A row action a kind offers on completed tasks of the kinds in `sources` (its own among them
+    if it likes): its button, labelled `label` (or what `ExecutorKind.offer` says for that task),
+    makes a task of this kind from that task's result (`derive`)."""
 
     label: str
     sources: frozenset[str]
@@ -253,10 +254,18 @@ class ExecutorKind(Generic[OptionsT]):
         file). Raises ValueError (or ZipFormatError) with a clear message when it cannot be shown."""
         raise ValueError(f"{self.noun or self.kind} results have no viewer yet")
 
-    async def derive(self, task: TaskState, view: ResultView, options: OptionsT) -> DerivedFile:
+    def offer(self, task: TaskState) -> str:
+        """The label of the button this kind offers on completed `task` ("" for none): by default
+        `derivation.label` for a task of one of its sources. A kind may name a count ("Retry 3 failed
+        records") or offer nothing for some results."""
+        derivation = self.derivation
+        return derivation.label if derivation is not None and task.kind in derivation.sources else ""
+
+    async def derive(self, task: TaskState, view: ResultView, options: OptionsT,
+                     source: ResultSource | None = None) -> DerivedFile:
         """The input file of a new task of this kind made from completed `task` (of a kind in
-        `derivation.sources`), read from `view` (what its kind's viewer shows). ValueError with a
-        plain message when that result holds nothing to work on."""
+        `derivation.sources`), read from `view` (what its kind's viewer shows) or from `source` (its
+        stored result file). ValueError with a plain message when that result holds nothing to work on."""
         raise ValueError(f"{self.noun or self.kind} tasks cannot be made from other tasks")
 
     def needs_secret(self, task: TaskState, missing_error: str = SecretMissingError.__name__) -> SecretPrompt | None:
@@ -301,11 +310,12 @@ class KindRegistry:
         return kind.blob_claims(task) if kind is not None else None
 
     def derivations(self, task: TaskState) -> list[ExecutorKind[Any]]:
-        """The kinds that offer to make a task from `task` (completed, with a viewable result)."""
+        """The kinds that offer to make a task from `task` (completed, with a viewable result): their
+        `offer(task)` is the button's label."""
         source = self._kinds.get(task.kind)
         if task.status is not TaskStatus.COMPLETED or source is None or not source.has_view(task):
             return []
-        return [kind for kind in self._kinds.values() if kind.derivation and task.kind in kind.derivation.sources]
+        return [kind for kind in self._kinds.values() if kind.offer(task)]
 
     def for_file(self, name: str, mime: str) -> ExecutorKind[Any] | None:
         """The first kind that takes this file, or None."""

@@ -4,7 +4,7 @@ section unlocks."""
 
 import pytest
 
-from dataflow.browser.llm_settings import mark_invalid, read_controls, waiting_for_key, write_controls
+from dataflow.browser.llm_settings import mark_invalid, read_controls, same_provider, waiting_for_key, write_controls
 from dataflow.core.model import TaskError, TaskState
 from dataflow.core.status import TaskStatus
 from dataflow.executors.llm.kind import LlmKind
@@ -101,3 +101,11 @@ def test_a_key_typed_in_the_section_unlocks_the_tasks_of_that_provider_waiting_f
              llm_task("other-failure", error="ModelNotFoundError"), llm_task("running", status=TaskStatus.RUNNING),
              llm_task("a-pdf", kind="pdf"), llm_task("done", status=TaskStatus.COMPLETED, error=None)]
     assert waiting_for_key(tasks, LlmKind(), "http://127.0.0.1:9/v1") == ["after-reload", "refused"]
+
+
+@pytest.mark.parametrize(("typed", "other", "same"), [
+    ("http://127.0.0.1:9/v1", "http://127.0.0.1:9/v1/", True),
+    (" https://api.openai.com/v1 ", "https://api.openai.com/v1", True),
+    ("https://api.openai.com/v1", "https://api.groq.com/openai/v1", False), ("", "http://127.0.0.1:9/v1", False)])
+def test_a_key_goes_only_to_the_provider_it_was_typed_for(typed, other, same):
+    assert same_provider(typed, other) is same

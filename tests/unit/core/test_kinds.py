@@ -162,6 +162,34 @@ def test_a_kind_offers_its_derivation_on_completed_viewable_tasks_of_its_sources
     assert [found.kind for found in registry.derivations(task)] == offered
 
 
+class RetryKind(ExecutorKind):
+    """Offers a retry on its own completed tasks whose result says some items failed."""
+
+    kind = "retry"
+    derivation = Derivation("Retry", frozenset({"retry", "pages"}))
+
+    def has_view(self, task):
+        return True
+
+    def offer(self, task):
+        if task.kind == self.kind:
+            return f"Retry {task.result['failed']} failed" if task.result.get("failed") else ""
+        return super().offer(task)
+
+
+@pytest.mark.parametrize(("kind", "result", "offered", "label"), [
+    ("retry", {"failed": 2}, ["retry"], "Retry 2 failed"), ("retry", {"failed": 0}, [], ""),
+    ("pages", {}, ["enrich", "retry"], "Enrich")])
+def test_a_kind_may_offer_its_action_on_its_own_tasks_with_a_label_of_that_task(kind, result, offered, label):
+    registry = KindRegistry()
+    for registered in (PagesKind(), EnrichKind(), RetryKind()):
+        registry.register(registered)
+    task = TaskState(id="t", name="a", kind=kind, status=TaskStatus.COMPLETED, result=result)
+    found = registry.derivations(task)
+    assert [item.kind for item in found] == offered
+    assert (found[0].offer(task) if found else "") == label
+
+
 async def test_a_kind_without_a_derivation_refuses_to_derive():
     with pytest.raises(ValueError, match="cannot be made from other tasks"):
         await CsvKind().derive(TaskState(id="t", name="a", kind="pages"), None, None)

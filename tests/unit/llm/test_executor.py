@@ -359,3 +359,83 @@ async def test_a_long_provider_wait_first_reports_the_records_done_and_none_in_f
     last = ctx.progress[-1][1]  # how many records end before rec-004's 429 depends on timing (3 to 5 seen)
     assert re.match(r"[3-5] of 6 records · 0 in flight", last), last
     assert "tokens in 0," not in last
+
+
+def retry_input(server, blobs, result, **options) -> dict:
+    """The input of a task that sends only `result`'s failed records: its file read back, its settings."""
+    data = blobs.data[result["result_key"]]
+    fmt = options.get("output_format", "jsonl")
+    rows_read = json.loads(data) if fmt == "json" else [json.loads(line) for line in data.splitlines()]
+    return {**task_input(server, rows_read, retry_failed=True, **options), "name": result["filename"]}
+
+
+async def uninterrupted(make_executor, server, records, **options) -> tuple[dict, MemoryBlobStore]:
+    """What a full run where no record fails gives (its own server: the counts stay the test's)."""
+    with LlmTestServer() as fresh:
+        clean = MemoryBlobStore()
+        result = await make_executor(blobs=clean).execute(task_input(fresh, records, **options), Context().make())
+    return result, clean
+
+
+@pytest.mark.parametrize("options", [{}, {"output_format": "json"}, {"max_chars": 30}])
+async def test_a_retry_of_the_failed_records_sends_only_them_and_merges_into_the_full_runs_file(
+        make_executor, server, blobs, options):
+    records = make_records(8)
+    server.script("rec-002", Reply.bad_request())
+    server.script("rec-005", Reply.bad_request())
+    first = await make_executor().execute(task_input(server, records, **options), Context().make())
+    assert (first["failed"], server.count()) == (2, 8)
+    result = await make_executor().execute(retry_input(server, blobs, first, **options), Context("task-2").make())
+    counts = [server.count(f"rec-{index:03d}") for index in range(8)]
+    assert counts == [1, 1, 2, 1, 1, 2, 1, 1]  # the six answers paid for were not asked again
+    assert (result["records"], result["enriched"], result["failed"], result["kept"]) == (8, 8, 0, 6)
+    assert result["requests"] == 2 and result["filename"] == first["filename"]
+    assert result["summary_filename"] == first["summary_filename"]
+    full, clean = await uninterrupted(make_executor, server, records, **options)
+    assert blobs.data[result["result_key"]] == clean.data[full["result_key"]]  # same order, format, bytes
+    summary = blobs.data[result["summary_key"]].decode()
+    assert "- Records: 8 (8 enriched, 0 failed" in summary and "- Answers kept from the earlier run: 6" in summary
+    assert "- Requests: 2;" in summary
+
+
+async def test_a_record_that_fails_again_keeps_its_new_reason_and_can_be_retried_once_more(make_executor, server,
+                                                                                          blobs):
+    records = make_records(4)
+    server.script("rec-001", Reply.bad_request("first reason"), Reply.bad_request("second reason"))
+    first = await make_executor().execute(task_input(server, records), Context().make())
+    second = await make_executor().execute(retry_input(server, blobs, first), Context("task-2").make())
+    assert (second["failed"], second["kept"]) == (1, 3)  # completed: its other answers are kept, not failed
+    assert rows(blobs, second)[1]["llm"] == {"_error": "HTTP 400: second reason"}
+    third = await make_executor().execute(retry_input(server, blobs, second), Context("task-3").make())
+    assert (third["failed"], third["kept"], server.count("rec-001"), server.count()) == (0, 3, 3, 6)
+    assert rows(blobs, third)[1]["llm"] == answer_for(records[1]["fields"]["description"])
+
+
+async def test_a_retry_resumed_after_a_reload_sends_no_answer_it_already_stored(make_executor, server, blobs):
+    records = make_records(6)
+    for name in ("rec-001", "rec-003", "rec-004"):
+        server.script(name, Reply.bad_request())
+    first = await make_executor().execute(task_input(server, records), Context().make())
+    held = threading.Event()
+    server.script("rec-004", Reply.held(held))
+    ctx = Context("task-2")
+    run = asyncio.ensure_future(make_executor().execute(retry_input(server, blobs, first, concurrency=1),
+                                                        ctx.make()))
+    await until(lambda: server.count("rec-004") == 2)  # 001 and 003 answered and stored, 004 in flight
+    run.cancel()  # the tab dies
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    held.set()
+    assert len(await blobs.keys(answers_prefix("task-2"))) == 2
+    result = await make_executor().execute(retry_input(server, blobs, first, concurrency=1), ctx.make(2))
+    counts = [server.count(f"rec-{index:03d}") for index in range(6)]
+    assert counts == [1, 2, 1, 2, 3, 1] and (result["failed"], result["kept"]) == (0, 3)
+    full, clean = await uninterrupted(make_executor, server, records, concurrency=1)
+    assert blobs.data[result["result_key"]] == clean.data[full["result_key"]]
+
+
+async def test_a_file_that_is_not_an_earlier_result_fails_the_retry_with_the_reason(make_executor, server):
+    records = [{"id": 0, "llm": "not an answer"}]
+    with pytest.raises(NonRetryableError, match="holds no earlier answer under 'llm'"):
+        await make_executor().execute(task_input(server, records, retry_failed=True), Context().make())
+    assert server.count() == 0

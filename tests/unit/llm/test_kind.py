@@ -1,5 +1,6 @@
 """The LLM kind's description: options, input, summary, the key it asks for, no dropped files (its
-own file input and the Enrich action on PDF rows), the file it derives from a PDF task's pages."""
+own file input and the Enrich action on PDF rows), the file it derives from a PDF task's pages, and
+the retry of a completed enrichment's failed records (its result file with its own settings)."""
 
 import json
 
@@ -40,6 +41,11 @@ def test_the_summary_counts_records_failures_and_tokens():
     assert KIND.summary(None) == ""
 
 
+def test_the_summary_of_a_retry_counts_the_answers_it_kept():
+    result = {"records": 12, "kept": 9, "failed": 0, "prompt_tokens": 30, "completion_tokens": 10}
+    assert KIND.summary(result) == "12 records · 9 answers kept · 30 tokens in, 10 out"
+
+
 def test_a_refused_key_makes_the_row_ask_for_one():
     task = TaskState(id="t", name="n", kind="llm", status=TaskStatus.FAILED,
                      error=TaskError(type="InvalidApiKeyError", message="m"))
@@ -61,7 +67,7 @@ async def test_a_pdf_tasks_pages_become_a_jsonl_file_whose_text_field_is_text():
     lines = [json.loads(line) for line in made.data.decode().splitlines()]
     assert made.name == "report.pages.jsonl" and lines == [{"page": 1, "text": "one"}, {"page": 2, "text": "two"},
                                                           {"page": 3, "text": ""}]
-    assert made.options["text_path"] == "text" and kind.derivation.sources == frozenset({"pdf"})
+    assert made.options["text_path"] == "text" and kind.offer(task) == "Enrich"
     chunked = await kind.derive(task, _view(["abcdef", "gh"]), kind.parse_options({"chunk_chars": 4}))
     assert chunked.name == "report.chunks.jsonl" and len(chunked.data.decode().splitlines()) == 3
 
@@ -101,3 +107,49 @@ def test_the_forms_json_schema_text_becomes_the_schema_the_answer_must_follow():
 def test_a_schema_that_is_not_a_usable_json_schema_is_refused_with_its_reason(text, reason):
     with pytest.raises(ValueError, match=reason):
         KIND.parse_options({"prompt": "x {text}", "schema": text})
+
+
+class StoredResult:
+    """A ResultSource over bytes (the stored result file)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    async def whole(self) -> bytes:
+        return self.data
+
+
+def enrichment(failed: int, **result) -> TaskState:
+    options = LlmOptions(base_url="http://127.0.0.1:9/v1", model="m", text_path="body", output_format="json",
+                         concurrency=2).to_dict()
+    return TaskState(id="t", name="a.json", kind="llm", status=TaskStatus.COMPLETED,
+                     input={"file_id": "f", "file_name": "a.json", "name": "a.json", "options": options},
+                     result={"result_key": "result:t", "filename": "a.enriched.json", "records": 5,
+                             "failed": failed, **result})
+
+
+@pytest.mark.parametrize(("failed", "label"), [(3, "Retry 3 failed records"), (1, "Retry 1 failed record"),
+                                               (0, "")])
+def test_a_completed_enrichment_offers_to_retry_its_failed_records_and_nothing_when_none_failed(failed, label):
+    assert KIND.offer(enrichment(failed)) == label
+    assert KIND.offer(TaskState(id="p", name="r.pdf", kind="pdf")) == "Enrich"
+    assert KIND.offer(TaskState(id="j", name="r.json", kind="json")) == ""
+
+
+def test_an_enrichment_whose_result_file_is_gone_offers_no_retry():
+    task = enrichment(2)
+    task.result.pop("result_key")
+    assert KIND.offer(task) == ""
+
+
+async def test_a_retry_is_the_result_file_as_it_is_with_the_tasks_own_settings_and_only_failures_sent():
+    data = b'[{"body": "x", "llm": {"_error": "HTTP 400"}}]\n'
+    made = await KIND.derive(enrichment(1), None, KIND.parse_options({"model": "another"}), StoredResult(data))
+    assert (made.name, made.data, made.mime) == ("a.enriched.json", data, "application/json")
+    options = KIND.parse_options(made.options)
+    assert options.retry_failed and (options.model, options.text_path, options.concurrency) == ("m", "body", 2)
+
+
+async def test_an_enrichment_without_failures_cannot_be_retried():
+    with pytest.raises(ValueError, match="no record of a.json failed"):
+        await KIND.derive(enrichment(0), None, KIND.default_options(), StoredResult(b"[]"))

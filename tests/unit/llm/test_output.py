@@ -46,3 +46,9 @@ def test_the_summary_ranks_keywords_case_insensitively_and_lists_failures():
 def test_the_summary_is_the_same_bytes_for_the_same_outcomes():
     first = summary_markdown(OUTCOMES, name="d", model="m", price_in=1, price_out=1)
     assert first == summary_markdown(list(OUTCOMES), name="d", model="m", price_in=1, price_out=1)
+
+
+def test_the_summary_of_a_retry_says_how_many_answers_it_kept_and_counts_only_its_own_requests():
+    text = summary_markdown(OUTCOMES, name="d", model="m", price_in=0, price_out=0, kept=1)
+    assert "- Answers kept from the earlier run: 1 (not sent again" in text and "- Requests: 4;" in text
+    assert "kept" not in summary_markdown(OUTCOMES, name="d", model="m", price_in=0, price_out=0)

@@ -110,3 +110,10 @@ def test_the_default_answers_entities_by_kind_read_as_one_line():
               "entities": {"people": ["Ada", "Alan"], "organizations": [], "technical_terms": ["X1"]}}
     table = records_table([{"text": "t", "llm": answer}], key="llm", text_path="text", total=1)
     assert table.rows[0].cells[3].text == "people: Ada, Alan · technical terms: X1"
+
+
+def test_a_retrys_figures_say_how_many_answers_it_kept():
+    from dataflow.executors.llm.view import figures
+
+    assert ("Answers kept from the earlier run", "4") in figures({"records": 6, "kept": 4})
+    assert all(label != "Answers kept from the earlier run" for label, _ in figures({"records": 6}))

@@ -19,9 +19,10 @@ from dataflow.core.clock import Clock
 from dataflow.core.errors import NonRetryableError, RetryAfterError, SecretMissingError
 from dataflow.core.executor import ExecutionContext
 from dataflow.executors.llm.calls import Caller
+from dataflow.executors.llm.earlier import split_earlier
 from dataflow.executors.llm.limiter import Limiters
 from dataflow.executors.llm.options import API_KEY, LlmOptions
-from dataflow.executors.llm.output import record_name, records_file, summary_markdown, totals
+from dataflow.executors.llm.output import MIME, record_name, records_file, summary_markdown, totals
 from dataflow.executors.llm.records import Item, RecordSource, items_from_records
 from dataflow.executors.llm.store import AnswerStore, Outcome, Tries, summary_key
 from dataflow.executors.llm.transport import HttpTransport
@@ -30,13 +31,15 @@ from dataflow.executors.llm.usage import total
 FINISH_SHARE = 99.0  # the last 1 % of the bar is writing the result
 SLICE = 2000  # records prepared between two yields to the event loop (the page's main thread)
 REPORT_EVERY = 0.25  # seconds between progress reports and checkpoints (the row, the saved state)
-MIME = {"jsonl": "application/jsonl", "json": "application/json"}
+ENRICHED = ".enriched"  # the result file's name: "people.jsonl" -> "people.enriched.jsonl"
 
 
 class LlmExecutor:
     """`execute(input, ctx)`: input is `{"name": str, "options": LlmOptions dict, ...}` plus what the
-    RecordSource needs to find the records. Returns the result dict (keys of the files, counts,
-    tokens, cost). `limiters` is shared by every task of the app (one ceiling per provider)."""
+    RecordSource needs to find the records (with `retry_failed`, an earlier result: its answers are
+    kept and only its failed records sent). Returns the result dict (keys of the files, counts, tokens
+    and cost of this task's requests, `kept` answers). `limiters` is shared by every task of the app
+    (one ceiling per provider)."""
 
     kind = "llm"
 
@@ -62,13 +65,15 @@ class LlmExecutor:
                                      "asked for again after a reload).", names=(API_KEY,))
         if not ctx.is_resume:  # a large file takes seconds to read: the row says so rather than a silent 0 %
             ctx.report_progress(0.0, "Reading the records…")
-        records = await _checked(await self.source.records(input), options.output_key)
+        records, kept = await _prepared(await self.source.records(input), options)
         items: list[Item] = []
         for start in range(0, len(records), SLICE):  # a large file: yield to the page between slices
             items += items_from_records(records[start:start + SLICE], options.text_path, first=start)
             await asyncio.sleep(0)
         store = AnswerStore(self.blobs, ctx.task_id)
         outcomes: list[Outcome | None] = await store.load(len(items))
+        for outcome in kept:  # answers an earlier run paid for: never sent again
+            outcomes[outcome.index] = outcome
         caller = Caller(self.transport, self.clock, self.limiters.for_provider(options.base_url,
                         options.requests_per_minute), options, api_key, self.rng)
         run = _Run(ctx, caller, store, outcomes, self.clock, self.stop_poll)
@@ -81,24 +86,41 @@ class LlmExecutor:
             first = finished[0]
             raise NonRetryableError(f"No record was enriched: all {len(finished):,} failed. The first, record "
                                     f"{record_name(first.index)}: {first.error}")
-        return await self._finish(ctx, input, options, records, finished)
+        return await self._finish(ctx, input, options, records, finished, kept=len(kept))
 
     async def _finish(self, ctx: ExecutionContext, input: dict[str, Any], options: LlmOptions,  # noqa: A002
-                      records: Sequence[dict[str, Any]], outcomes: list[Outcome]) -> dict[str, Any]:
+                      records: Sequence[dict[str, Any]], outcomes: list[Outcome], *, kept: int) -> dict[str, Any]:
         ctx.report_progress(FINISH_SHARE, "Writing the result")
         name = str(input.get("name") or input.get("file_name") or "records")
         data = records_file(records, outcomes, key=options.output_key, fmt=options.output_format)
         summary = summary_markdown(outcomes, name=name, model=options.model, price_in=options.price_in,
-                                   price_out=options.price_out)
+                                   price_out=options.price_out, kept=kept)
         # bytes, not text: the page saves a stored Blob (IndexedDB keeps a str as a string)
         await self.blobs.put_many([(result_key(ctx.task_id), data.encode("utf-8"), MIME[options.output_format]),
                                    (summary_key(ctx.task_id), summary.encode("utf-8"), "text/markdown")])
         sums = totals(outcomes)
         stem = name.rsplit(".", 1)[0] if "." in name else name
-        return {"result_key": result_key(ctx.task_id), "filename": f"{stem}.enriched.{options.output_format}",
+        if options.retry_failed:  # the input is an earlier result, "x.enriched.jsonl": its files keep their names
+            stem = stem.removesuffix(ENRICHED)
+        return {"result_key": result_key(ctx.task_id), "filename": f"{stem}{ENRICHED}.{options.output_format}",
                 "summary_key": summary_key(ctx.task_id), "summary_filename": f"{stem}.summary.md",
-                "model": options.model, **sums.to_dict(),
+                "model": options.model, **sums.to_dict(), **({"kept": kept} if options.retry_failed else {}),
                 "cost": round(sums.usage.cost(options.price_in, options.price_out), 6)}
+
+
+async def _prepared(raw: Sequence[Any], options: LlmOptions) -> tuple[list[dict[str, Any]], list[Outcome]]:
+    """The records to enrich and the answers kept for some of them: none, or with `retry_failed`
+    those of an earlier result (earlier.split_earlier), read in slices with yields in between."""
+    if not options.retry_failed:
+        return await _checked(raw, options.output_key), []
+    records: list[dict[str, Any]] = []
+    kept: list[Outcome] = []
+    for start in range(0, len(raw), SLICE):
+        sources, outcomes = split_earlier(raw[start:start + SLICE], options.output_key, first=start)
+        records += sources
+        kept += [outcome for outcome in outcomes if outcome is not None]
+        await asyncio.sleep(0)
+    return records, kept
 
 
 async def _checked(records: Sequence[Any], key: str) -> list[dict[str, Any]]:

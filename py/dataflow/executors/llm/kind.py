@@ -2,8 +2,10 @@
 summary and the API key it asks for. Executors ring, pure.
 
 It takes no dropped file (`accepts` is empty, so it never claims the JSON workbench's files): the
-page's provider section has its own file input, and a completed PDF task's row offers *Enrich*
-(`derivation`). Its settings form is that section (text, decimals and a secret), not `form`.
+page's provider section has its own file input, a completed PDF task's row offers *Enrich*
+(`derivation`), and a completed enrichment with failed records offers *Retry N failed records*: a
+task whose input is that result, sending only those records with the same settings (`retry_failed`).
+Its settings form is that section (text, decimals and a secret), not `form`.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from dataflow.core.model import TaskState
 from dataflow.core.text import plural
 from dataflow.core.views import Pages, ResultSource, ResultView
 from dataflow.executors.llm.connection import check_connection
+from dataflow.executors.llm.earlier import failed_count
 from dataflow.executors.llm.errors import InvalidApiKeyError, ModelNotFoundError, OptionError
 from dataflow.executors.llm.options import API_KEY, LABELS, LlmOptions
+from dataflow.executors.llm.output import MIME
 from dataflow.executors.llm.presets import PRESETS, Preset
 from dataflow.executors.llm.records import records_from_pages
 
@@ -50,7 +54,7 @@ class LlmKind(ExecutorKind[LlmOptions]):
     secret = SecretPrompt(name=API_KEY, label="API key", placeholder="the provider's API key",
                           submit="Use this key", errors=frozenset({InvalidApiKeyError.__name__}))
     errors = (InvalidApiKeyError, ModelNotFoundError)
-    derivation = Derivation("Enrich", frozenset({"pdf"}))
+    derivation = Derivation("Enrich", frozenset({"pdf", "llm"}))  # an enrichment's own: see offer
     # after the records file, its Markdown summary (see executor.LlmExecutor's result)
     companion = Companion("summary_key", "summary_filename", "summary.md", "Download summary")
     presets: tuple[Preset, ...] = PRESETS
@@ -73,6 +77,8 @@ class LlmKind(ExecutorKind[LlmOptions]):
         if "records" not in result:
             return ""
         parts = [plural(int(result["records"]), "record")]
+        if result.get("kept"):
+            parts.append(f"{int(result['kept']):,} answers kept")
         if result.get("failed"):
             parts.append(f"{result['failed']} failed")
         if result.get("truncated"):
@@ -83,7 +89,32 @@ class LlmKind(ExecutorKind[LlmOptions]):
             parts.append(f"cost {float(result['cost']):.4f}")
         return " · ".join(parts)
 
-    async def derive(self, task: TaskState, view: ResultView, options: LlmOptions) -> DerivedFile:
+    def offer(self, task: TaskState) -> str:
+        """*Enrich* on a PDF task; on a completed enrichment *Retry N failed records*, or nothing when
+        none failed."""
+        if task.kind != self.kind:
+            return super().offer(task)
+        failed = failed_count(task.result)
+        return f"Retry {plural(failed, 'failed record')}" if failed and self.download(task) else ""
+
+    async def derive(self, task: TaskState, view: ResultView, options: LlmOptions,
+                     source: ResultSource | None = None) -> DerivedFile:
+        """From a PDF task, a JSONL file of its pages (see pages_file). From an enrichment, its result
+        file as it is (`source`), to be sent again with `task`'s own settings and `retry_failed`:
+        only its failed records go out, every answer in it is kept. ValueError when there is nothing
+        to send or the settings cannot be read."""
+        if task.kind != self.kind:
+            return await self.pages_file(task, view, options)
+        result = task.result if isinstance(task.result, dict) else {}
+        if not failed_count(result) or source is None:
+            raise ValueError(f"no record of {task.name} failed: there is nothing to send again")
+        task_input = task.input if isinstance(task.input, dict) else {}
+        earlier = self.parse_options(task_input.get("options"))
+        return DerivedFile(str(result.get("filename") or task.name), await source.whole(),
+                           MIME[earlier.output_format],
+                           options=replace(earlier, retry_failed=True).to_dict())
+
+    async def pages_file(self, task: TaskState, view: ResultView, options: LlmOptions) -> DerivedFile:
         """A JSONL file of `task`'s pages (one record per page, or chunks of `options.chunk_chars`
         characters), read from the Pages block of its view; its text field is `text`. ValueError when
         the result has no text."""

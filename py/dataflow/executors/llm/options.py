@@ -26,7 +26,7 @@ LABELS = {"base_url": "Base URL", "model": "Model", "needs_key": "The provider n
           "requests_per_minute": "Requests per minute", "timeout": "Time-out per request",
           "max_attempts": "Attempts per record", "long_wait": "Longest provider wait per record",
           "temperature": "Temperature", "price_in": "Price per million tokens in",
-          "price_out": "Price per million tokens out"}
+          "price_out": "Price per million tokens out", "retry_failed": "Send only the records that failed"}
 # The numbers' ranges (the provider section's min and max; a unit test compares): whole numbers, and
 # decimals that must also be finite. Out of range is refused, never clamped.
 WHOLE = {"max_chars": (0, 10_000_000), "chunk_chars": (0, 10_000_000), "concurrency": (1, 64),
@@ -57,6 +57,9 @@ class LlmOptions:
     temperature: float = 0.0
     price_in: float = 0.0  # per million input tokens
     price_out: float = 0.0  # per million output tokens
+    # the records are an earlier enrichment's result (kind.LlmKind.derive): those with an answer under
+    # `output_key` keep it, only the others are sent (not in the form: the row's "Retry N failed records")
+    retry_failed: bool = False
     extra: dict[str, Any] = field(default_factory=dict)  # unknown fields kept for newer versions
 
     def __post_init__(self) -> None:

@@ -19,6 +19,8 @@ from dataflow.executors.llm.usage import Usage, total
 
 TOP_KEYWORDS = 20
 LISTED_FAILURES = 100
+MIME = {"jsonl": "application/jsonl", "json": "application/json"}  # by LlmOptions.output_format
+ERROR, TRUNCATED = "_error", "_truncated"  # the fields under the output key that are ours, not the model's
 
 
 def record_name(index: int) -> str:
@@ -29,9 +31,9 @@ def record_name(index: int) -> str:
 
 def enriched(record: dict[str, Any], outcome: Outcome, key: str) -> dict[str, Any]:
     """`record` with `outcome` under `key` (the record itself is not changed)."""
-    value: dict[str, Any] = dict(outcome.answer) if outcome.answer is not None else {"_error": outcome.error}
+    value: dict[str, Any] = dict(outcome.answer) if outcome.answer is not None else {ERROR: outcome.error}
     if outcome.truncated:
-        value["_truncated"] = {"sent_chars": outcome.sent_chars, "original_chars": outcome.original_chars}
+        value[TRUNCATED] = {"sent_chars": outcome.sent_chars, "original_chars": outcome.original_chars}
     return {**record, key: value}
 
 
@@ -68,15 +70,19 @@ def _cell(text: Any) -> str:
 
 
 def summary_markdown(outcomes: Sequence[Outcome], *, name: str, model: str, price_in: float,
-                     price_out: float) -> str:
+                     price_out: float, kept: int = 0) -> str:
     """The Markdown summary: counts, most frequent keywords, sentiment distribution (for answers that
-    have them), model, tokens and estimated cost, and the records that failed with their reasons."""
+    have them), model, tokens and estimated cost, and the records that failed with their reasons.
+    `kept`: answers taken from an earlier run's result (not sent; their tokens are not counted)."""
     sums = totals(outcomes)
     lines = [f"# Enrichment of {_cell(name)}", "", f"- Model: `{_cell(model)}`",
              f"- Records: {sums.records} ({sums.enriched} enriched, {sums.failed} failed, "
-             f"{sums.truncated} cut to the length limit)",
-             f"- Requests: {sums.usage.requests}; tokens in: {sums.usage.prompt_tokens:,}, "
-             f"out: {sums.usage.completion_tokens:,}"]
+             f"{sums.truncated} cut to the length limit)"]
+    if kept:
+        lines.append(f"- Answers kept from the earlier run: {kept:,} (not sent again; their tokens are counted "
+                     "in that run's summary)")
+    lines += [f"- Requests: {sums.usage.requests}; tokens in: {sums.usage.prompt_tokens:,}, "
+              f"out: {sums.usage.completion_tokens:,}"]
     if price_in or price_out:
         lines.append(f"- Estimated cost: {sums.usage.cost(price_in, price_out):.4f}")
     lines += _keywords(outcomes) + _sentiments(outcomes) + _failures(outcomes)

@@ -54,8 +54,8 @@ async def llm_view(result: dict[str, Any], options: dict[str, Any], source: Resu
 def figures(result: dict[str, Any]) -> list[tuple[str, str]]:
     """The task's figures as (label, value) rows."""
     labels = (("model", "Model"), ("records", "Records"), ("enriched", "Enriched"), ("failed", "Failed"),
-              ("truncated", "Cut to the length limit"), ("requests", "Requests"), ("prompt_tokens", "Tokens in"),
-              ("completion_tokens", "Tokens out"))
+              ("kept", "Answers kept from the earlier run"), ("truncated", "Cut to the length limit"),
+              ("requests", "Requests"), ("prompt_tokens", "Tokens in"), ("completion_tokens", "Tokens out"))
     rows = [(label, f"{value:,}" if isinstance(value, int) else str(value)) for name, label in labels
             if (value := result.get(name)) is not None]
     if result.get("cost"):
