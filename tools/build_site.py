@@ -8,6 +8,11 @@ request instead of one per module, and a module added under py/dataflow is in it
 of configuration. The zip is deterministic (sorted, fixed dates), so its hash changes with the
 sources only.
 
+Pyodide's standard library, as npm ships it, is sources only: every start of an interpreter compiled
+the modules it imports (most of a warm start). static/vendor/python_stdlib.zip is that zip plus the
+bytecode of the modules imported at start-up, compiled by the vendored Pyodide; static/interpreter.mjs
+(pyscript.toml's `interpreter`) starts Pyodide with it, and the original is not served.
+
 The service worker (sw.js) caches exactly the files listed in static/vendor/precache.js, each
 with its sha256, under a cache named after a hash of the whole list: a deployment that changes
 any file gets a new cache, installed whole and verified, and the old one is deleted on activation.
@@ -39,6 +44,8 @@ NOT_SERVED = (PACKAGE,)  # served inside ARCHIVE, not file by file
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 PYODIDE = Path("static/vendor/pyodide")  # the vendored runtime, which compiles the package (see compiled_members)
 COMPILER = Path("tools/compile_pyc.mjs")
+STDLIB_SOURCE = PYODIDE / "python_stdlib.zip"  # Pyodide's standard library as npm ships it: sources only
+STDLIB = Path("static/vendor/python_stdlib.zip")  # what the page loads instead (static/interpreter.mjs): + bytecode
 
 
 def archive_members(root: Path) -> list[tuple[str, Path]]:
@@ -64,38 +71,79 @@ def archive_bytes(root: Path, compiled: list[tuple[str, bytes]] | None = None) -
 
 
 def compiled_members(root: Path, *, node: str | None = None) -> list[tuple[str, bytes]]:
-    """The bytecode of every archive member, compiled by the vendored Pyodide (tools/compile_pyc.mjs:
-    its own Python version, unchecked-hash pycs), named where the interpreter looks for it
-    ("dataflow/core/__pycache__/model.cpython-314.pyc"): the page then imports the package without
-    compiling it (our imports 2.2x faster in Pyodide under Node). [] when node or the vendored runtime
-    is missing, or compiling fails: the page compiles the sources itself, as before."""
+    """The bytecode of every archive member (see `compile_for_page`)."""
+    return compile_for_page(root, node=node)[0]
+
+
+def compile_for_page(root: Path, *, node: str | None = None) -> tuple[list[tuple[str, bytes]], list[tuple[str, bytes]]]:
+    """Bytecode compiled by the vendored Pyodide (tools/compile_pyc.mjs: its own Python version,
+    unchecked-hash pycs, PEP 552), as (package, stdlib) lists of (name, bytes):
+    - package: every archive member, named where the interpreter looks for it
+      ("dataflow/core/__pycache__/model.cpython-314.pyc"): the page imports the package without
+      compiling it (our imports 2.2x faster in Pyodide under Node);
+    - stdlib: every standard-library module the interpreters import at start-up (Pyodide's bootstrap,
+      the vendored packages, our modules), named as in python_stdlib.zip ("asyncio/events.pyc"): a warm
+      start spent most of its interpreter start compiling these from source.
+    ([], []) when node or the vendored runtime is missing, or compiling fails: the page compiles the
+    sources itself, as before."""
     node = node or shutil.which("node")
     if node is None or not (root / PYODIDE / "pyodide.mjs").is_file():
-        return []
+        return [], []
     with tempfile.TemporaryDirectory() as folder:
-        sources, out = Path(folder) / "src", Path(folder) / "out"
+        sources, out, stdlib = Path(folder) / "src", Path(folder) / "out", Path(folder) / "stdlib"
         out.mkdir()
+        stdlib.mkdir()
         for name, source in archive_members(root):
             (sources / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, sources / name)
-        done = subprocess.run([node, str(ROOT / COMPILER), str(root / PYODIDE), str(sources), str(out)],
+        done = subprocess.run([node, str(ROOT / COMPILER), str(root / PYODIDE), str(sources), str(out), str(stdlib)],
                               capture_output=True, text=True, check=False)
         if done.returncode != 0:
             print(f"build_site: modules not precompiled ({done.stderr.strip()[-300:]})", file=sys.stderr)
-            return []
-        return [(path.relative_to(out).as_posix(), path.read_bytes()) for path in sorted(out.rglob("*.pyc"))]
+            return [], []
+        return ([(path.relative_to(out).as_posix(), path.read_bytes()) for path in sorted(out.rglob("*.pyc"))],
+                [(path.relative_to(stdlib).as_posix(), path.read_bytes()) for path in sorted(stdlib.rglob("*.pyc"))])
 
 
-def write_archive(root: Path) -> int | None:
-    """Write ARCHIVE under `root` (only when its content changes); returns its number of modules,
-    or None in an exported site (no py/dataflow: the archive it holds is its copy of the sources)."""
+def write_archive(root: Path, compiled: list[tuple[str, bytes]] | None = None) -> int | None:
+    """Write ARCHIVE under `root` with the `compiled` bytecode (compiled here when None), only when its
+    content changes; returns its number of modules, or None in an exported site (no py/dataflow: the
+    archive it holds is its copy of the sources)."""
     if not (root / PACKAGE).is_dir():
         return None
-    data, target = archive_bytes(root, compiled_members(root)), root / ARCHIVE
+    data = archive_bytes(root, compiled_members(root) if compiled is None else compiled)
+    write_if_changed(root / ARCHIVE, data)
+    return len(archive_members(root))
+
+
+def stdlib_bytes(source: bytes, compiled: list[tuple[str, bytes]]) -> bytes:
+    """Pyodide's standard-library zip `source`, every entry as it was, followed by the `compiled`
+    (name, pyc) entries in name order: byte for byte the same for the same input."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as original, zipfile.ZipFile(buffer, "w") as archive:
+        entries = [(info, original.read(info)) for info in original.infolist()]
+        entries += [(zipfile.ZipInfo(name, date_time=ZIP_DATE), data) for name, data in sorted(compiled)]
+        for info, data in entries:
+            copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            copy.compress_type, copy.external_attr = zipfile.ZIP_DEFLATED, info.external_attr or 0o644 << 16
+            archive.writestr(copy, data)
+    return buffer.getvalue()
+
+
+def write_stdlib(root: Path, compiled: list[tuple[str, bytes]]) -> int | None:
+    """Write STDLIB under `root`: Pyodide's standard library with the `compiled` bytecode of its start-up
+    modules beside their sources (zipimport takes the pyc; tracebacks still show the source). Returns
+    the number of compiled modules, or None in an exported site (no vendored source zip to start from)."""
+    if not (root / STDLIB_SOURCE).is_file():
+        return None
+    write_if_changed(root / STDLIB, stdlib_bytes((root / STDLIB_SOURCE).read_bytes(), compiled))
+    return len(compiled)
+
+
+def write_if_changed(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists() or target.read_bytes() != data:
         target.write_bytes(data)
-    return len(archive_members(root))
 
 
 def public_files(root: Path) -> list[Path]:
@@ -107,7 +155,7 @@ def public_files(root: Path) -> list[Path]:
         for candidate in candidates:
             relative = candidate.relative_to(root)
             if (relative.name in SKIPPED_NAMES or candidate.suffix in SKIPPED_SUFFIXES
-                    or "__pycache__" in relative.parts or relative in (MANIFEST, Path("sw.js"))
+                    or "__pycache__" in relative.parts or relative in (MANIFEST, Path("sw.js"), STDLIB_SOURCE)
                     or any(part.endswith(".egg-info") for part in relative.parts)  # left by `pip install -e .`
                     or any(folder in relative.parents for folder in NOT_SERVED)):
                 continue
@@ -154,9 +202,13 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.root / "static" / "vendor" / "pyodide").exists():
         print("build_site: error: static/vendor/ is missing; run `make vendor` first", file=sys.stderr)
         return 1
-    modules = write_archive(args.root)
+    package, stdlib = compile_for_page(args.root) if (args.root / PACKAGE).is_dir() else ([], [])
+    modules = write_archive(args.root, package)
     if modules is not None:
         print(f"build_site: {ARCHIVE} ({modules} modules)")
+    compiled = write_stdlib(args.root, stdlib)
+    if compiled is not None:
+        print(f"build_site: {STDLIB} ({compiled} modules compiled)")
     data = write_manifest(args.root)
     print(f"build_site: precache {data['version']} ({len(data['files'])} files)")
     if args.out:

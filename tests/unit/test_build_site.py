@@ -125,8 +125,52 @@ VENDORED = (build_site.ROOT / build_site.PYODIDE / "pyodide.mjs").is_file()
 
 @pytest.mark.skipif(shutil.which("node") is None or not VENDORED, reason="needs node and the vendored Pyodide")
 def test_the_vendored_pyodide_compiles_each_module_to_an_unchecked_hash_pyc_of_its_version():
-    compiled = dict(build_site.compiled_members(build_site.ROOT))
+    package, stdlib = build_site.compile_for_page(build_site.ROOT)
+    compiled = dict(package)
     sources = [name for name, _ in build_site.archive_members(build_site.ROOT)]
     assert len(compiled) == len(sources)
     [pyc] = [data for name, data in compiled.items() if name.startswith("dataflow/core/__pycache__/model.cpython-")]
     assert int.from_bytes(pyc[4:8], "little") == 0b01  # PEP 552: hash-based, not checked against the source
+    # the standard library the interpreters import at start-up, where zipimport looks: Pyodide's bootstrap
+    # (_pyodide), the vendored packages' imports (tarfile for wheels) and ours (dataclasses), not the rest
+    names = dict(stdlib)
+    assert {"_pyodide/_base.pyc", "tarfile.pyc", "dataclasses.pyc"} <= set(names)
+    assert "unittest/__init__.pyc" not in names and "doctest.pyc" not in names
+    assert int.from_bytes(names["dataclasses.pyc"][4:8], "little") == 0b01
+
+
+def stdlib_zip(entries):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_the_page_loads_the_standard_library_with_its_bytecode_beside_the_sources(tmp_path):
+    make_site(tmp_path)
+    source = stdlib_zip([("asyncio/", b""), ("asyncio/events.py", b"x = 1\n"), ("json/__init__.py", b"y = 2\n")])
+    (tmp_path / build_site.STDLIB_SOURCE).write_bytes(source)
+    compiled = [("json/__init__.pyc", b"J"), ("asyncio/events.pyc", b"E")]
+    assert build_site.write_stdlib(tmp_path, compiled) == 2
+    with zipfile.ZipFile(tmp_path / build_site.STDLIB) as archive:
+        assert archive.namelist() == ["asyncio/", "asyncio/events.py", "json/__init__.py", "asyncio/events.pyc",
+                                      "json/__init__.pyc"]
+        assert archive.read("asyncio/events.py") == b"x = 1\n" and archive.read("json/__init__.pyc") == b"J"
+    assert build_site.stdlib_bytes(source, compiled) == build_site.stdlib_bytes(source, list(reversed(compiled)))
+    paths = [path.as_posix() for path in build_site.public_files(tmp_path)]
+    assert build_site.STDLIB.as_posix() in paths and build_site.STDLIB_SOURCE.as_posix() not in paths
+
+
+def test_without_node_the_page_loads_the_standard_library_as_vendored(tmp_path):
+    make_site(tmp_path)
+    (tmp_path / build_site.STDLIB_SOURCE).write_bytes(stdlib_zip([("json/__init__.py", b"y = 2\n")]))
+    assert build_site.compile_for_page(tmp_path) == ([], [])  # no pyodide.mjs here
+    assert build_site.write_stdlib(tmp_path, []) == 0
+    with zipfile.ZipFile(tmp_path / build_site.STDLIB) as archive:
+        assert archive.namelist() == ["json/__init__.py"]
+
+
+def test_an_exported_site_has_no_vendored_standard_library_to_rebuild_from(tmp_path):
+    make_site(tmp_path)
+    assert build_site.write_stdlib(tmp_path, [("json/__init__.pyc", b"J")]) is None
