@@ -72,4 +72,4 @@ screenshot: $(VENV)/.installed vendor
 	$(VPY) tools/screenshot.py
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor _site .pytest_cache .hypothesis build/pyc
+	rm -rf $(VENV) node_modules static/vendor _site .pytest_cache .hypothesis build

@@ -16,6 +16,7 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -49,12 +50,13 @@ GROUPS = ("throughput", "startup", "resume", "scale", "batch")
 HISTORIES = (1000, 2000)
 READY_RUNS = 3  # reloads with and without the history, in each scale run
 SETTLE_MS = 2500  # after ready, start-up's background work (the blob janitor's first sweep) is counted too
+CODE_CACHE_MS = 8000  # after a visit's engine is ready: V8 writes the wasm code cache once enough code tiered up
 TRACE_CATEGORIES = ["disabled-by-default-devtools.timeline", "blink.user_timing"]  # RunTask (with CPU time), marks
 
 
 class Bench:
-    def __init__(self, browser, base: str, corpora: dict[str, bytes]):
-        self.browser, self.base, self.corpora = browser, base, corpora
+    def __init__(self, browser, base: str, corpora: dict[str, bytes], executable: str | None = None):
+        self.browser, self.base, self.corpora, self.executable = browser, base, corpora, executable
         self.b64 = {name: base64.b64encode(data).decode() for name, data in corpora.items()}
 
     # Helpers -------------------------------------------------------------------------------
@@ -164,7 +166,30 @@ class Bench:
         bare_ms = bare.evaluate("window.__marks['state=ready']")
         bare_steps = {f"bare_{name}": value for name, value in startup_steps(bare, bare_ms).items()}
         bare.context.close()
-        return {"cold_ms": cold, "warm_ms": warm, "bare_ms": bare_ms} | steps | bare_steps
+        return {"cold_ms": cold, "warm_ms": warm, "bare_ms": bare_ms} | steps | bare_steps | self.restarted()
+
+    def restarted(self) -> dict:
+        """A returning user's start (ms to the ready panel) with the browser closed and started again
+        between visits, one profile on disk: the first visit after the service worker installed, then a
+        later one. The reload of `startup` reuses the wasm module V8 still holds in memory; a restarted
+        browser compiles it again, unless the code cache V8 keeps beside the response in Cache Storage
+        (written during the first such visit) has it."""
+        times = []
+        with tempfile.TemporaryDirectory() as profile:
+            for _ in range(3):  # cold (installs the service worker), first restart, later restart
+                context = self.browser.browser_type.launch_persistent_context(
+                    profile, executable_path=self.executable, args=CHROMIUM_ARGS)
+                page = context.pages[0] if context.pages else context.new_page()
+                page.add_init_script(LONGTASKS)
+                page.set_default_timeout(TIMEOUT)
+                page.goto(self.base + "index.html?workers=1")
+                page.wait_for_selector('body[data-app-state="ready"]', state="attached")
+                times.append(page.evaluate("window.__marks['appState=ready']"))
+                page.wait_for_selector('html[data-offline="ready"]', state="attached")
+                wait_engine(page)
+                page.wait_for_timeout(CODE_CACHE_MS)
+                context.close()
+        return {"restart_first_ms": times[1], "restart_later_ms": times[2]}
 
     def resume(self, name: str) -> dict:
         page = self.app()
@@ -389,7 +414,7 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=None if chromium in (None, BUNDLED) else chromium,
                                              args=CHROMIUM_ARGS)
-        bench = Bench(browser, base, corpora)
+        bench = Bench(browser, base, corpora, None if chromium in (None, BUNDLED) else chromium)
         for run in range(1, args.runs + 1):
             print(f"run {run} of {args.runs}", flush=True)
             for mode, name in (("text", "report"), ("images", "images")) if "throughput" in only else ():
@@ -436,6 +461,10 @@ def render(r: dict[str, list[dict]], corpora: dict[str, bytes], runs: int) -> st
         rows += [
             ("Start-up to ready panel (ms)", "cold (empty cache)", col("startup", "cold_ms", "{:.0f}")),
             ("", "warm (service worker cache)", col("startup", "warm_ms", "{:.0f}")),
+            ("", "warm, browser restarted: first visit after install (wasm compiled again)",
+             col("startup", "restart_first_ms", "{:.0f}")),
+            ("", "warm, browser restarted: a later visit (wasm from V8's code cache)",
+             col("startup", "restart_later_ms", "{:.0f}")),
             ("", "bare PyScript page importing pypdf", col("startup", "bare_ms", "{:.0f}")),
             ("", "ratio: cold ÷ bare; warm ÷ cold",
              f"{med('startup', 'cold_ms') / med('startup', 'bare_ms'):.2f}×; "

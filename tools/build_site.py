@@ -8,6 +8,11 @@ request instead of one per module, and a module added under py/dataflow is in it
 of configuration. The zip is deterministic (sorted, fixed dates), so its hash changes with the
 sources only.
 
+Pyodide's standard library, as npm ships it, is sources only: every start of an interpreter compiled
+the modules it imports (most of a warm start). static/vendor/python_stdlib.zip is that zip plus the
+bytecode of the modules imported at start-up, compiled by the vendored Pyodide; static/interpreter.mjs
+(pyscript.toml's `interpreter`) starts Pyodide with it, and the original is not served.
+
 The service worker (sw.js) caches exactly the files listed in static/vendor/precache.js, each
 with its sha256, under a cache named after a hash of the whole list: a deployment that changes
 any file gets a new cache, installed whole and verified, and the old one is deleted on activation.
@@ -44,6 +49,9 @@ RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
 # (archive name, source) pairs -> (pyc name, bytes) pairs, or None when compiling failed
 Compiler = Callable[[list[tuple[str, Path]]], list[tuple[str, bytes]] | None]
 PYC_CACHE = Path("build/pyc")  # each module's pyc by pyc_key, reused by the next build; `make clean` removes it
+STDLIB_SOURCE = PYODIDE / "python_stdlib.zip"  # Pyodide's standard library as npm ships it: sources only
+STDLIB = Path("static/vendor/python_stdlib.zip")  # what the page loads instead (static/interpreter.mjs): + bytecode
+STDLIB_BUILT = Path("build/stdlib.key")  # the stdlib_key STDLIB was last built for (`make clean` removes it)
 
 
 def archive_members(root: Path) -> list[tuple[str, Path]]:
@@ -85,26 +93,38 @@ def compiled_members(root: Path, *, node: str | None = None, cache: Path | None 
 def pyodide_compile(root: Path, members: list[tuple[str, Path]], node: str) -> list[tuple[str, bytes]] | None:
     """(pyc name, bytes) of `members` ((archive name, source) pairs) compiled by the vendored Pyodide
     under Node, each at its archive name (a pyc records it); None, with the reason on stderr, if it fails."""
+    done = run_compiler(root, members, node, stdlib=False)
+    return None if done is None else done[0]
+
+
+def run_compiler(root: Path, members: list[tuple[str, Path]], node: str, *,
+                 stdlib: bool) -> tuple[list[tuple[str, bytes]], list[tuple[str, bytes]]] | None:
+    """tools/compile_pyc.mjs over `members`: (their pycs, and with `stdlib` the pycs of every
+    standard-library module the interpreters import at start-up, named as in python_stdlib.zip:
+    "asyncio/events.pyc"), or None, with the reason on stderr, if it fails."""
     with tempfile.TemporaryDirectory() as folder:
-        sources, out = Path(folder) / "src", Path(folder) / "out"
+        sources, out, lib = Path(folder) / "src", Path(folder) / "out", Path(folder) / "stdlib"
         out.mkdir()
+        lib.mkdir()
         for name, source in members:
             (sources / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, sources / name)
-        done = subprocess.run([node, str(ROOT / COMPILER), str(root / PYODIDE), str(sources), str(out)],
-                              capture_output=True, text=True, check=False)
+        command = [node, str(ROOT / COMPILER), str(root / PYODIDE), str(sources), str(out), *([str(lib)] * stdlib)]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             print(f"build_site: modules not precompiled ({done.stderr.strip()[-300:]})", file=sys.stderr)
             return None
-        return [(path.relative_to(out).as_posix(), path.read_bytes()) for path in sorted(out.rglob("*.pyc"))]
+        return ([(path.relative_to(out).as_posix(), path.read_bytes()) for path in sorted(out.rglob("*.pyc"))],
+                [(path.relative_to(lib).as_posix(), path.read_bytes()) for path in sorted(lib.rglob("*.pyc"))])
 
 
 def runtime_id(root: Path) -> str:
     """What a pyc depends on besides its module's text and name: the sha256 (hex) of the vendored
-    runtime's files (its Python version, magic number and compiler) and of the compile script."""
+    runtime's files (its Python version, magic number and compiler) and of the compile script (a
+    missing one counts as empty)."""
     digest = hashlib.sha256()
     for path in [*(root / PYODIDE / name for name in RUNTIME_FILES), ROOT / COMPILER]:
-        digest.update(f"{path.name}\0{sha256(path)}\0".encode())
+        digest.update(f"{path.name}\0{sha256(path) if path.is_file() else ''}\0".encode())
     return digest.hexdigest()
 
 
@@ -166,11 +186,67 @@ def write_archive(root: Path) -> int | None:
     or None in an exported site (no py/dataflow: the archive it holds is its copy of the sources)."""
     if not (root / PACKAGE).is_dir():
         return None
-    data, target = archive_bytes(root, compiled_members(root)), root / ARCHIVE
+    write_if_changed(root / ARCHIVE, archive_bytes(root, compiled_members(root)))
+    return len(archive_members(root))
+
+
+def stdlib_key(root: Path) -> str:
+    """What the standard library's start-up bytecode depends on: the runtime (`runtime_id`) and every
+    module of ours (their imports decide which standard-library modules start-up loads)."""
+    digest = hashlib.sha256(runtime_id(root).encode())
+    for name, source in archive_members(root):
+        digest.update(pyc_key("", name, source.read_bytes()).encode())
+    return digest.hexdigest()
+
+
+def build_stdlib(root: Path, *, node: str | None = None) -> int | None:
+    """Write STDLIB (see write_stdlib) with the bytecode the vendored Pyodide compiles for the start-up
+    modules, unless it was built for the same `stdlib_key` (then nothing runs: returns -1). Returns the
+    number of modules compiled (0 without node or when compiling fails: the sources alone, as
+    vendored), or None in an exported site."""
+    if not (root / STDLIB_SOURCE).is_file():
+        return None
+    key, built = stdlib_key(root), root / STDLIB_BUILT
+    if (root / STDLIB).is_file() and built.is_file() and built.read_text() == key:
+        return -1
+    node = node or shutil.which("node")
+    done = run_compiler(root, archive_members(root), node, stdlib=True) \
+        if node and (root / PYODIDE / "pyodide.mjs").is_file() else None
+    compiled = write_stdlib(root, done[1] if done else [])
+    if done:
+        built.parent.mkdir(parents=True, exist_ok=True)
+        built.write_text(key)
+    return compiled
+
+
+def stdlib_bytes(source: bytes, compiled: list[tuple[str, bytes]]) -> bytes:
+    """Pyodide's standard-library zip `source`, every entry as it was, followed by the `compiled`
+    (name, pyc) entries in name order: byte for byte the same for the same input."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as original, zipfile.ZipFile(buffer, "w") as archive:
+        entries = [(info, original.read(info)) for info in original.infolist()]
+        entries += [(zipfile.ZipInfo(name, date_time=ZIP_DATE), data) for name, data in sorted(compiled)]
+        for info, data in entries:
+            copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            copy.compress_type, copy.external_attr = zipfile.ZIP_DEFLATED, info.external_attr or 0o644 << 16
+            archive.writestr(copy, data)
+    return buffer.getvalue()
+
+
+def write_stdlib(root: Path, compiled: list[tuple[str, bytes]]) -> int | None:
+    """Write STDLIB under `root`: Pyodide's standard library with the `compiled` bytecode of its start-up
+    modules beside their sources (zipimport takes the pyc; tracebacks still show the source). Returns
+    the number of compiled modules, or None in an exported site (no vendored source zip to start from)."""
+    if not (root / STDLIB_SOURCE).is_file():
+        return None
+    write_if_changed(root / STDLIB, stdlib_bytes((root / STDLIB_SOURCE).read_bytes(), compiled))
+    return len(compiled)
+
+
+def write_if_changed(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists() or target.read_bytes() != data:
         target.write_bytes(data)
-    return len(archive_members(root))
 
 
 def public_files(root: Path) -> list[Path]:
@@ -182,7 +258,7 @@ def public_files(root: Path) -> list[Path]:
         for candidate in candidates:
             relative = candidate.relative_to(root)
             if (relative.name in SKIPPED_NAMES or candidate.suffix in SKIPPED_SUFFIXES
-                    or "__pycache__" in relative.parts or relative in (MANIFEST, Path("sw.js"))
+                    or "__pycache__" in relative.parts or relative in (MANIFEST, Path("sw.js"), STDLIB_SOURCE)
                     or any(part.endswith(".egg-info") for part in relative.parts)  # left by `pip install -e .`
                     or any(folder in relative.parents for folder in NOT_SERVED)):
                 continue
@@ -232,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
     modules = write_archive(args.root)
     if modules is not None:
         print(f"build_site: {ARCHIVE} ({modules} modules)")
+    compiled = build_stdlib(args.root)
+    if compiled is not None:
+        print(f"build_site: {STDLIB} ({'unchanged' if compiled < 0 else f'{compiled} modules compiled'})")
     data = write_manifest(args.root)
     print(f"build_site: precache {data['version']} ({len(data['files'])} files)")
     if args.out:

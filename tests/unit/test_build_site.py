@@ -246,3 +246,65 @@ def test_make_clean_removes_the_pyc_cache():
     makefile = (build_site.ROOT / "Makefile").read_text()
     clean = makefile.split("\nclean:", 1)[1].split("\n\n", 1)[0]
     assert build_site.PYC_CACHE.as_posix() in clean.split()
+
+
+def stdlib_zip(entries):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_the_page_loads_the_standard_library_with_its_bytecode_beside_the_sources(tmp_path):
+    make_site(tmp_path)
+    source = stdlib_zip([("asyncio/", b""), ("asyncio/events.py", b"x = 1\n"), ("json/__init__.py", b"y = 2\n")])
+    (tmp_path / build_site.STDLIB_SOURCE).write_bytes(source)
+    compiled = [("json/__init__.pyc", b"J"), ("asyncio/events.pyc", b"E")]
+    assert build_site.write_stdlib(tmp_path, compiled) == 2
+    with zipfile.ZipFile(tmp_path / build_site.STDLIB) as archive:
+        assert archive.namelist() == ["asyncio/", "asyncio/events.py", "json/__init__.py", "asyncio/events.pyc",
+                                      "json/__init__.pyc"]
+        assert archive.read("asyncio/events.py") == b"x = 1\n" and archive.read("json/__init__.pyc") == b"J"
+    assert build_site.stdlib_bytes(source, compiled) == build_site.stdlib_bytes(source, list(reversed(compiled)))
+    paths = [path.as_posix() for path in build_site.public_files(tmp_path)]
+    assert build_site.STDLIB.as_posix() in paths and build_site.STDLIB_SOURCE.as_posix() not in paths
+
+
+def test_without_node_the_page_loads_the_standard_library_as_vendored(tmp_path):
+    make_site(tmp_path)
+    (tmp_path / build_site.STDLIB_SOURCE).write_bytes(stdlib_zip([("json/__init__.py", b"y = 2\n")]))
+    assert build_site.build_stdlib(tmp_path) == 0  # no pyodide.mjs here: nothing compiled
+    with zipfile.ZipFile(tmp_path / build_site.STDLIB) as archive:
+        assert archive.namelist() == ["json/__init__.py"]
+
+
+def test_an_exported_site_has_no_vendored_standard_library_to_rebuild_from(tmp_path):
+    make_site(tmp_path)
+    assert build_site.write_stdlib(tmp_path, [("json/__init__.pyc", b"J")]) is None
+
+
+@pytest.mark.skipif(shutil.which("node") is None or not VENDORED, reason="needs node and the vendored Pyodide")
+def test_the_vendored_pyodide_compiles_the_standard_library_modules_the_interpreters_import_at_start_up():
+    members = build_site.archive_members(build_site.ROOT)
+    done = build_site.run_compiler(build_site.ROOT, members, shutil.which("node"), stdlib=True)
+    assert done is not None
+    # the standard library the interpreters import at start-up, where zipimport looks: Pyodide's bootstrap
+    # (_pyodide), the vendored packages' imports (tarfile for wheels) and ours (dataclasses), not the rest
+    names = dict(done[1])
+    assert {"_pyodide/_base.pyc", "tarfile.pyc", "dataclasses.pyc"} <= set(names)
+    assert "unittest/__init__.pyc" not in names and "doctest.pyc" not in names
+    assert int.from_bytes(names["dataclasses.pyc"][4:8], "little") == 0b01
+
+
+def test_the_standard_library_is_built_again_only_when_the_runtime_or_a_module_changes(tmp_path):
+    make_site(tmp_path)
+    (tmp_path / build_site.STDLIB_SOURCE).write_bytes(stdlib_zip([("json/__init__.py", b"y = 2\n")]))
+    assert build_site.build_stdlib(tmp_path) == 0  # nothing compiled (no runtime here): not marked built
+    assert build_site.build_stdlib(tmp_path) == 0
+    (tmp_path / build_site.STDLIB_BUILT).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / build_site.STDLIB_BUILT).write_text(build_site.stdlib_key(tmp_path))  # as a build with node
+    assert build_site.build_stdlib(tmp_path) == -1  # the same runtime and modules: nothing runs
+    module = next(source for _, source in build_site.archive_members(tmp_path))
+    module.write_text(module.read_text() + "\nimport html\n")  # start-up may import another module now
+    assert build_site.build_stdlib(tmp_path) == 0

@@ -49,7 +49,10 @@ def test_the_archive_is_the_same_bytes_for_the_same_sources():
 
 
 def test_runtime_is_loaded_from_the_vendored_copy_by_relative_url():
-    assert load_config()["interpreter"] == "./static/vendor/pyodide/pyodide.mjs"
+    assert load_config()["interpreter"] == "./static/interpreter.mjs"
+    module = (ROOT / "static" / "interpreter.mjs").read_text()
+    assert 'from "./vendor/pyodide/pyodide.mjs"' in module  # the vendored runtime, re-exported with its version
+    assert f'"./{build_site.STDLIB.relative_to("static").as_posix()}"' in module  # the stdlib build_site compiles
 
 
 def test_the_native_host_is_not_served_to_the_page():
