@@ -5,6 +5,7 @@ import io
 import json
 import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -242,10 +243,11 @@ def test_the_runtime_id_changes_with_any_runtime_file(tmp_path):
     assert build_site.runtime_id(tmp_path) != first
 
 
-def test_make_clean_removes_the_pyc_cache():
+def test_make_clean_removes_the_build_caches():
     makefile = (build_site.ROOT / "Makefile").read_text()
-    clean = makefile.split("\nclean:", 1)[1].split("\n\n", 1)[0]
-    assert build_site.PYC_CACHE.as_posix() in clean.split()
+    removed = [Path(word) for word in makefile.split("\nclean:", 1)[1].split("\n\n", 1)[0].split()]
+    for cache in (build_site.PYC_CACHE, build_site.STDLIB_BUILT):
+        assert any(cache == path or path in cache.parents for path in removed)
 
 
 def stdlib_zip(entries):
