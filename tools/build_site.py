@@ -13,6 +13,12 @@ the modules it imports (most of a warm start). static/vendor/python_stdlib.zip i
 bytecode of the modules imported at start-up, compiled by the vendored Pyodide; static/interpreter.mjs
 (pyscript.toml's `interpreter`) starts Pyodide with it, and the original is not served.
 
+The vendored wheels (pypdf for the PDF workers) are sources only too, so every worker compiled pypdf's
+modules again as it started. Each is served as static/vendor/wheels/<its file name>: the wheel tools/vendor.py
+downloaded (its sha256 checked against requirements-browser.txt first), with the bytecode the vendored
+Pyodide compiles beside each module; static/vendor/pyodide-lock.json, the page's lock, names those
+files and their sha256, which Pyodide checks as it installs them. The originals are not served.
+
 The service worker (sw.js) caches exactly the files listed in static/vendor/precache.js, each
 with its sha256, under a cache named after a hash of the whole list: a deployment that changes
 any file gets a new cache, installed whole and verified, and the old one is deleted on activation.
@@ -22,9 +28,11 @@ any file gets a new cache, installed whole and verified, and the old one is dele
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -52,6 +60,15 @@ PYC_CACHE = Path("build/pyc")  # each module's pyc by pyc_key, reused by the nex
 STDLIB_SOURCE = PYODIDE / "python_stdlib.zip"  # Pyodide's standard library as npm ships it: sources only
 STDLIB = Path("static/vendor/python_stdlib.zip")  # what the page loads instead (static/interpreter.mjs): + bytecode
 STDLIB_BUILT = Path("build/stdlib.key")  # the stdlib_key STDLIB was last built for (`make clean` removes it)
+REQUIREMENTS = Path("requirements-browser.txt")  # the pinned wheels, each with its sha256
+LOCK_SOURCE = PYODIDE / "pyodide-lock.json"  # tools/vendor.py's lock: the wheels as downloaded, beside it
+LOCK = Path("static/vendor/pyodide-lock.json")  # the page's lock (static/interpreter.mjs), paths from static/vendor/
+WHEELS = Path("static/vendor/wheels")  # the wheels the page installs: the vendored ones, plus their bytecode
+WHEELS_BUILT = Path("build/wheels.key")  # the wheels_key WHEELS was last built for (`make clean` removes it)
+
+
+class BuildError(Exception):
+    """A vendored file that is not what was pinned: printed without a traceback, and nothing is served."""
 
 
 def archive_members(root: Path) -> list[tuple[str, Path]]:
@@ -243,6 +260,135 @@ def write_stdlib(root: Path, compiled: list[tuple[str, bytes]]) -> int | None:
     return len(compiled)
 
 
+def pinned_hashes(text: str) -> dict[str, set[str]]:
+    """{"name==version" (PEP 503 name): its allowed sha256 (hex)} of a requirements file's pinned lines
+    ("pypdf==7.1.0 --hash=sha256:..."); lines without a pin or a hash are left out."""
+    pins: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        words = line.split("#", 1)[0].split()
+        if not words or "==" not in words[0]:
+            continue
+        name, version = words[0].split("==", 1)
+        hashes = {word.split("sha256:", 1)[1] for word in words[1:] if word.startswith("--hash=sha256:")}
+        if hashes:
+            pins.setdefault(f"{normalize(name)}=={version}", set()).update(hashes)
+    return pins
+
+
+def verified_wheels(root: Path) -> list[tuple[str, dict, Path]]:
+    """(lock key, lock entry, wheel) of every package of the vendored lock, each wheel checked to be the one
+    requirements-browser.txt pins (by name, version and sha256) and the lock names. BuildError if not."""
+    lock = json.loads((root / LOCK_SOURCE).read_text())
+    pins = pinned_hashes((root / REQUIREMENTS).read_text()) if (root / REQUIREMENTS).is_file() else {}
+    found = []
+    for key, entry in sorted(lock["packages"].items()):
+        wheel = root / PYODIDE / entry["file_name"]
+        digest = sha256(wheel) if wheel.is_file() else "missing"
+        if digest not in pins.get(f"{key}=={entry['version']}", set()) or digest != entry["sha256"]:
+            raise BuildError(f"{wheel.relative_to(root)} is not the wheel {REQUIREMENTS} pins for {key} "
+                             f"{entry['version']} (sha256 {digest}); run `python3 tools/vendor.py --force`")
+        found.append((key, entry, wheel))
+    return found
+
+
+def wheel_sources(wheel: Path, folder: Path) -> list[tuple[str, Path]]:
+    """Unpack the modules of `wheel` (not its .dist-info or .data) under `folder`/<wheel's name>/; returns
+    (archive name, source) pairs for run_compiler, named "<wheel's name>/<path in the wheel>"."""
+    members = []
+    with zipfile.ZipFile(wheel) as archive:
+        for name in sorted(archive.namelist()):
+            top = name.partition("/")[0]
+            if name.endswith(".py") and not top.endswith((".dist-info", ".data")):
+                target = folder / wheel.name / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(archive.read(name))
+                members.append((f"{wheel.name}/{name}", target))
+    return members
+
+
+def wheel_bytes(wheel: bytes, compiled: list[tuple[str, bytes]]) -> bytes:
+    """The wheel `wheel` with the `compiled` (name in the wheel, pyc) entries added beside their modules and
+    listed in its RECORD with their sha256 (so installers that check RECORD accept them), before the
+    .dist-info files: byte for byte the same for the same input; `wheel` itself when nothing is compiled."""
+    if not compiled:
+        return wheel
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(wheel)) as original, zipfile.ZipFile(buffer, "w") as archive:
+        infos = original.infolist()
+        meta = [info for info in infos if info.filename.partition("/")[0].endswith(".dist-info")]
+        entries = [(info, original.read(info)) for info in infos if info not in meta]
+        entries += [(zipfile.ZipInfo(name, date_time=ZIP_DATE), data) for name, data in sorted(compiled)]
+        for info in meta:
+            data = original.read(info)
+            if info.filename.endswith(".dist-info/RECORD"):
+                data = data.rstrip(b"\n") + b"\n" + b"".join(record_line(name, pyc) for name, pyc in sorted(compiled))
+            entries.append((info, data))
+        for info, data in entries:
+            copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            copy.compress_type, copy.external_attr = zipfile.ZIP_DEFLATED, info.external_attr or 0o644 << 16
+            archive.writestr(copy, data)
+    return buffer.getvalue()
+
+
+def record_line(name: str, data: bytes) -> bytes:
+    """A wheel RECORD line (PEP 376/427): name, sha256 as unpadded urlsafe base64, size."""
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"{name},sha256={digest},{len(data)}\n".encode()
+
+
+def wheels_key(root: Path, wheels: list[tuple[str, dict, Path]]) -> str:
+    """What the served wheels depend on: the runtime (`runtime_id`), this build script and each vendored
+    wheel's name and sha256."""
+    digest = hashlib.sha256(f"{runtime_id(root)}\0{sha256(Path(__file__))}".encode())
+    for _, entry, _ in wheels:
+        digest.update(f"\0{entry['file_name']}\0{entry['sha256']}".encode())
+    return digest.hexdigest()
+
+
+def build_wheels(root: Path, *, node: str | None = None) -> int | None:
+    """Write WHEELS (each vendored wheel with its modules' bytecode, compiled by the vendored Pyodide in one
+    Node run) and LOCK, the vendored lock naming them ("wheels/<file name>") with their sha256; files of
+    WHEELS no longer named are deleted. Nothing runs when they were built for the same `wheels_key`
+    (returns -1). Returns the number of modules compiled (0 without node or when compiling fails: the
+    wheels as vendored), or None in an exported site. BuildError when a wheel is not the pinned one."""
+    if not (root / LOCK_SOURCE).is_file():
+        return None
+    wheels = verified_wheels(root)
+    key, built = wheels_key(root, wheels), root / WHEELS_BUILT
+    names = {wheel.name for _, _, wheel in wheels}
+    if (built.is_file() and built.read_text() == key and (root / LOCK).is_file()
+            and all((root / WHEELS / name).is_file() for name in names)):
+        return -1
+    node = node or shutil.which("node")
+    with tempfile.TemporaryDirectory() as folder:
+        members = [member for _, _, wheel in wheels for member in wheel_sources(wheel, Path(folder))]
+        done = run_compiler(root, members, node, stdlib=False) \
+            if node and members and (root / PYODIDE / "pyodide.mjs").is_file() else None
+    compiled = done[0] if done else []
+    lock = json.loads((root / LOCK_SOURCE).read_text())
+    for package, _, wheel in wheels:
+        prefix = f"{wheel.name}/"
+        data = wheel_bytes(wheel.read_bytes(), [(name[len(prefix):], pyc) for name, pyc in compiled
+                                                if name.startswith(prefix)])
+        write_if_changed(root / WHEELS / wheel.name, data)
+        lock["packages"][package].update(
+            file_name=f"{WHEELS.relative_to(LOCK.parent).as_posix()}/{wheel.name}",
+            sha256=hashlib.sha256(data).hexdigest())
+    for stale in (root / WHEELS).iterdir():
+        if stale.name not in names:
+            stale.unlink()
+    write_if_changed(root / LOCK, json.dumps(lock, indent=1, sort_keys=True).encode())
+    if done:
+        built.parent.mkdir(parents=True, exist_ok=True)
+        built.write_text(key)
+    return len(compiled)
+
+
+def normalize(name: str) -> str:
+    """PEP 503 name normalisation, as the Pyodide lock keys its packages."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def write_if_changed(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists() or target.read_bytes() != data:
@@ -258,7 +404,9 @@ def public_files(root: Path) -> list[Path]:
         for candidate in candidates:
             relative = candidate.relative_to(root)
             if (relative.name in SKIPPED_NAMES or candidate.suffix in SKIPPED_SUFFIXES
-                    or "__pycache__" in relative.parts or relative in (MANIFEST, Path("sw.js"), STDLIB_SOURCE)
+                    or "__pycache__" in relative.parts
+                    or relative in (MANIFEST, Path("sw.js"), STDLIB_SOURCE, LOCK_SOURCE)
+                    or (relative.parent == PYODIDE and relative.suffix == ".whl")  # served from WHEELS
                     or any(part.endswith(".egg-info") for part in relative.parts)  # left by `pip install -e .`
                     or any(folder in relative.parents for folder in NOT_SERVED)):
                 continue
@@ -311,6 +459,13 @@ def main(argv: list[str] | None = None) -> int:
     compiled = build_stdlib(args.root)
     if compiled is not None:
         print(f"build_site: {STDLIB} ({'unchanged' if compiled < 0 else f'{compiled} modules compiled'})")
+    try:
+        compiled = build_wheels(args.root)
+    except BuildError as error:
+        print(f"build_site: error: {error}", file=sys.stderr)
+        return 1
+    if compiled is not None:
+        print(f"build_site: {WHEELS}/ ({'unchanged' if compiled < 0 else f'{compiled} modules compiled'})")
     data = write_manifest(args.root)
     print(f"build_site: precache {data['version']} ({len(data['files'])} files)")
     if args.out:

@@ -15,7 +15,7 @@ def test_page_under_sub_path_reaches_ready_with_real_versions(open_app, watch):
     assert page.get_by_role("heading", name="DataFlow Tasks").is_visible()
     # The runtime really came from our own origin, not from a CDN.
     assert any(url.endswith("/static/vendor/pyodide/pyodide.asm.wasm") for url in watch.requests)
-    assert any(url.endswith("/static/vendor/pyodide/pypdf-7.1.0-py3-none-any.whl") for url in watch.requests)
+    assert any(url.endswith("/static/vendor/wheels/pypdf-7.1.0-py3-none-any.whl") for url in watch.requests)
     assert watch.foreign_requests == []
 
 

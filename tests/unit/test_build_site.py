@@ -1,9 +1,12 @@
 """tools/build_site.py: the precache manifest lists every public file with its hash and a version
 that changes with any of them; the exported site holds exactly what is served."""
 
+import base64
+import hashlib
 import io
 import json
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -246,7 +249,7 @@ def test_the_runtime_id_changes_with_any_runtime_file(tmp_path):
 def test_make_clean_removes_the_build_caches():
     makefile = (build_site.ROOT / "Makefile").read_text()
     removed = [Path(word) for word in makefile.split("\nclean:", 1)[1].split("\n\n", 1)[0].split()]
-    for cache in (build_site.PYC_CACHE, build_site.STDLIB_BUILT):
+    for cache in (build_site.PYC_CACHE, build_site.STDLIB_BUILT, build_site.WHEELS_BUILT):
         assert any(cache == path or path in cache.parents for path in removed)
 
 
@@ -310,3 +313,174 @@ def test_the_standard_library_is_built_again_only_when_the_runtime_or_a_module_c
     module = next(source for _, source in build_site.archive_members(tmp_path))
     module.write_text(module.read_text() + "\nimport html\n")  # start-up may import another module now
     assert build_site.build_stdlib(tmp_path) == 0
+
+
+def make_wheel(name, files):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path, text in files.items():
+            archive.writestr(path, text)
+    return buffer.getvalue()
+
+
+DEMO = {"demo/__init__.py": "A = 1\n", "demo/sub/mod.py": "B = 2\n", "demo-1.0.dist-info/WHEEL": "Wheel-Version: 1.0\n",
+        "demo-1.0.dist-info/RECORD": "demo/__init__.py,sha256=x,6\ndemo-1.0.dist-info/RECORD,,\n"}
+
+
+def vendor_wheel(root, files=None, *, pin=None):
+    """A vendored wheel demo-1.0, its lock entry (as tools/vendor.py writes it) and its pin; returns its bytes."""
+    data = make_wheel("demo", files or DEMO)
+    digest = hashlib.sha256(data).hexdigest()
+    (root / build_site.PYODIDE).mkdir(parents=True, exist_ok=True)
+    (root / build_site.PYODIDE / "demo-1.0-py3-none-any.whl").write_bytes(data)
+    lock = {"info": {"abi_version": "x"}, "packages": {"demo": {
+        "name": "demo", "version": "1.0", "file_name": "demo-1.0-py3-none-any.whl", "sha256": digest,
+        "imports": ["demo"], "depends": [], "install_dir": "site", "package_type": "package"}}}
+    (root / build_site.LOCK_SOURCE).write_text(json.dumps(lock))
+    (root / build_site.REQUIREMENTS).write_text(f"# pinned\nDemo==1.0 --hash=sha256:{pin or digest}\n")
+    return data
+
+
+def test_pinned_hashes_reads_each_pinned_wheel_and_its_hashes_by_normalised_name():
+    text = ("# comment\nSome_Pkg==2.0 --hash=sha256:aa --hash=sha256:bb  # two builds\n"
+            "unpinned>=1\nnohash==1.0\n\npypdf==7.1.0 --hash=sha256:cc\n")
+    assert build_site.pinned_hashes(text) == {"some-pkg==2.0": {"aa", "bb"}, "pypdf==7.1.0": {"cc"}}
+
+
+def test_the_page_installs_each_vendored_wheel_from_its_own_lock_and_not_the_originals(tmp_path):
+    make_site(tmp_path)
+    original = vendor_wheel(tmp_path)
+    assert build_site.build_wheels(tmp_path) == 0  # no pyodide.mjs here: nothing compiled, the wheel as vendored
+    served = tmp_path / build_site.WHEELS / "demo-1.0-py3-none-any.whl"
+    assert served.read_bytes() == original
+    entry = json.loads((tmp_path / build_site.LOCK).read_text())["packages"]["demo"]
+    assert entry["file_name"] == "wheels/demo-1.0-py3-none-any.whl"  # relative to static/vendor/ (interpreter.mjs)
+    assert entry["sha256"] == build_site.sha256(served) and entry["imports"] == ["demo"]
+    paths = [path.as_posix() for path in build_site.public_files(tmp_path)]
+    assert build_site.LOCK.as_posix() in paths and "static/vendor/wheels/demo-1.0-py3-none-any.whl" in paths
+    assert not [path for path in paths if path.startswith("static/vendor/pyodide/")
+                and path.endswith((".whl", ".json"))]
+
+
+@pytest.mark.parametrize("tamper", ["wheel", "pin"])
+def test_a_wheel_that_is_not_the_pinned_one_is_refused_and_nothing_is_served(tmp_path, capsys, tamper):
+    make_site(tmp_path)
+    vendor_wheel(tmp_path, pin="0" * 64 if tamper == "pin" else None)
+    if tamper == "wheel":
+        (tmp_path / build_site.PYODIDE / "demo-1.0-py3-none-any.whl").write_bytes(make_wheel("demo", {"x.py": ""}))
+    with pytest.raises(build_site.BuildError, match="not the wheel requirements-browser.txt pins for demo 1.0"):
+        build_site.build_wheels(tmp_path)
+    assert not (tmp_path / build_site.LOCK).exists() and not (tmp_path / build_site.WHEELS).exists()
+    assert build_site.main(["--root", str(tmp_path)]) == 1
+    assert "build_site: error: static/vendor/pyodide/demo-1.0-py3-none-any.whl is not" in capsys.readouterr().err
+
+
+def test_bytecode_goes_beside_its_modules_and_into_the_record_in_a_fixed_order(tmp_path):
+    wheel = make_wheel("demo", DEMO)
+    compiled = [("demo/sub/__pycache__/mod.cpython-314.pyc", b"M"), ("demo/__pycache__/__init__.cpython-314.pyc", b"")]
+    data = build_site.wheel_bytes(wheel, compiled)
+    assert data == build_site.wheel_bytes(wheel, list(reversed(compiled)))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.namelist() == ["demo/__init__.py", "demo/sub/mod.py",
+                                      "demo/__pycache__/__init__.cpython-314.pyc",
+                                      "demo/sub/__pycache__/mod.cpython-314.pyc", "demo-1.0.dist-info/WHEEL",
+                                      "demo-1.0.dist-info/RECORD"]
+        record = archive.read("demo-1.0.dist-info/RECORD").decode().splitlines()
+        assert archive.read("demo/sub/mod.py") == b"B = 2\n"
+    assert record[:2] == DEMO["demo-1.0.dist-info/RECORD"].splitlines()
+    # PEP 427: sha256 of the file, urlsafe base64 without padding, and its size (the empty file's line as pip writes it)
+    mod = base64.urlsafe_b64encode(hashlib.sha256(b"M").digest()).decode().rstrip("=")
+    empty = "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU"
+    assert record[2:] == [f"demo/__pycache__/__init__.cpython-314.pyc,sha256={empty},0",
+                          f"demo/sub/__pycache__/mod.cpython-314.pyc,sha256={mod},1"]
+    assert build_site.wheel_bytes(wheel, []) == wheel
+
+
+def test_the_wheels_are_built_again_only_when_a_wheel_or_the_runtime_changes(tmp_path):
+    make_site(tmp_path)
+    vendor_wheel(tmp_path)
+    assert build_site.build_wheels(tmp_path) == 0  # nothing compiled (no runtime here): not marked built
+    assert build_site.build_wheels(tmp_path) == 0
+    wheels = build_site.verified_wheels(tmp_path)
+    (tmp_path / build_site.WHEELS_BUILT).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / build_site.WHEELS_BUILT).write_text(build_site.wheels_key(tmp_path, wheels))  # as a build with node
+    assert build_site.build_wheels(tmp_path) == -1  # the same runtime and wheels: nothing runs
+    (tmp_path / build_site.PYODIDE / "pyodide.asm.wasm").write_bytes(b"another runtime")
+    assert build_site.build_wheels(tmp_path) == 0
+    (tmp_path / build_site.WHEELS_BUILT).write_text(build_site.wheels_key(tmp_path, wheels))
+    vendor_wheel(tmp_path, {**DEMO, "demo/new.py": "C = 3\n"})  # a new pin: another wheel
+    assert build_site.wheels_key(tmp_path, build_site.verified_wheels(tmp_path)) \
+        != build_site.wheels_key(tmp_path, wheels)
+    assert build_site.build_wheels(tmp_path) == 0
+
+
+def test_a_wheel_no_longer_vendored_is_no_longer_served(tmp_path):
+    make_site(tmp_path)
+    vendor_wheel(tmp_path)
+    (tmp_path / build_site.WHEELS).mkdir(parents=True)
+    (tmp_path / build_site.WHEELS / "old-0.1-py3-none-any.whl").write_bytes(b"old")
+    build_site.build_wheels(tmp_path)
+    assert sorted(path.name for path in (tmp_path / build_site.WHEELS).iterdir()) == ["demo-1.0-py3-none-any.whl"]
+
+
+def test_an_exported_site_has_no_vendored_wheels_to_rebuild_from(tmp_path):
+    root, out = tmp_path / "repo", tmp_path / "out"
+    root.mkdir()
+    make_site(root)
+    vendor_wheel(root)
+    build_site.build_wheels(root)
+    build_site.write_manifest(root)
+    build_site.export(root, out)
+    assert (out / build_site.LOCK).is_file() and not (out / build_site.LOCK_SOURCE).exists()
+    assert build_site.build_wheels(out) is None
+
+
+INSTALL = """
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+const [vendor] = process.argv.slice(2);
+const { loadPyodide } = await import(pathToFileURL(path.join(vendor, "pyodide", "pyodide.mjs")).href);
+const py = await loadPyodide({ indexURL: path.join(vendor, "pyodide") + "/", packageBaseUrl: vendor + "/",
+                               lockFileURL: path.join(vendor, "pyodide-lock.json") });
+await py.loadPackage("pypdf", { messageCallback: () => {} });
+console.log(py.runPython(`
+import importlib._bootstrap_external as external, json, sys
+compiled = []
+source_to_code = external.SourceLoader.source_to_code
+def counting(self, data, path, *args, **kwargs):
+    compiled.append(path)
+    return source_to_code(self, data, path, *args, **kwargs)
+external.SourceLoader.source_to_code = counting
+import pypdf, pypdf.generic
+json.dumps({"version": pypdf.__version__, "compiled": compiled,
+            "modules": sorted(name for name in sys.modules if name.startswith("pypdf"))})
+`));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None or not VENDORED, reason="needs node and the vendored Pyodide")
+def test_the_vendored_pyodide_installs_pypdf_from_the_pages_lock_and_imports_it_without_compiling(tmp_path):
+    for name in [*build_site.RUNTIME_FILES, "pyodide-lock.json", "pypdf-7.1.0-py3-none-any.whl"]:
+        (tmp_path / build_site.PYODIDE).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(build_site.ROOT / build_site.PYODIDE / name, tmp_path / build_site.PYODIDE / name)
+    lock = json.loads((tmp_path / build_site.LOCK_SOURCE).read_text())
+    lock["packages"] = {"pypdf": lock["packages"]["pypdf"]}  # one wheel is enough to prove it (and quicker)
+    (tmp_path / build_site.LOCK_SOURCE).write_text(json.dumps(lock))
+    shutil.copyfile(build_site.ROOT / build_site.REQUIREMENTS, tmp_path / build_site.REQUIREMENTS)
+    assert build_site.build_wheels(tmp_path) > 50  # pypdf's modules, compiled by the vendored Pyodide
+    first = (tmp_path / build_site.WHEELS / "pypdf-7.1.0-py3-none-any.whl").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        modules = [name for name in archive.namelist() if name.endswith(".py")]
+        pycs = {name: archive.read(name) for name in archive.namelist() if name.endswith(".pyc")}
+    assert len(pycs) == len(modules)
+    assert all(int.from_bytes(pyc[4:8], "little") == 0b01 for pyc in pycs.values())  # PEP 552, unchecked hash
+    (tmp_path / build_site.WHEELS_BUILT).unlink()
+    assert build_site.build_wheels(tmp_path) == len(pycs)  # built again from scratch: the same bytes
+    assert (tmp_path / build_site.WHEELS / "pypdf-7.1.0-py3-none-any.whl").read_bytes() == first
+    script = tmp_path / "install.mjs"
+    script.write_text(INSTALL)
+    done = subprocess.run(["node", str(script), str(tmp_path / "static" / "vendor")], capture_output=True,
+                          text=True, check=True)
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["version"] == "7.1.0" and "pypdf.generic" in report["modules"]
+    assert report["compiled"] == []  # every module imported came from its pyc: none compiled from source

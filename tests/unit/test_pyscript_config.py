@@ -52,7 +52,10 @@ def test_runtime_is_loaded_from_the_vendored_copy_by_relative_url():
     assert load_config()["interpreter"] == "./static/interpreter.mjs"
     module = (ROOT / "static" / "interpreter.mjs").read_text()
     assert 'from "./vendor/pyodide/pyodide.mjs"' in module  # the vendored runtime, re-exported with its version
-    assert f'"./{build_site.STDLIB.relative_to("static").as_posix()}"' in module  # the stdlib build_site compiles
+    vendor = build_site.STDLIB.parent
+    assert 'new URL("./vendor/", import.meta.url)' in module  # the other paths are relative to static/vendor/
+    for served in (build_site.STDLIB, build_site.LOCK):  # the stdlib and the lock of the wheels build_site compiles
+        assert f'"./{served.relative_to(vendor).as_posix()}"' in module
 
 
 def test_the_native_host_is_not_served_to_the_page():
