@@ -374,7 +374,7 @@ def build_wheels(root: Path, *, node: str | None = None) -> int | None:
         lock["packages"][package].update(
             file_name=f"{WHEELS.relative_to(LOCK.parent).as_posix()}/{wheel.name}",
             sha256=hashlib.sha256(data).hexdigest())
-    for stale in (root / WHEELS).iterdir():
+    for stale in (root / WHEELS).iterdir() if (root / WHEELS).is_dir() else ():
         if stale.name not in names:
             stale.unlink()
     write_if_changed(root / LOCK, json.dumps(lock, indent=1, sort_keys=True).encode())
