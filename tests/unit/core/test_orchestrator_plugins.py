@@ -55,6 +55,26 @@ async def test_a_secret_given_on_retry_reaches_the_executor_and_never_storage_or
     assert SECRET not in everything_persisted_or_emitted(storage, o)
 
 
+async def test_a_completed_tasks_secret_stays_in_memory_for_a_task_made_from_it_until_removal_or_reload(
+        make_orchestrator, clock, storage):
+    executor = SecretExecutor()
+    o = make_orchestrator(executor=executor, register=False)
+    o.register("locked", executor)
+    task_id = o.execute_task("vault", "locked", {}, secrets={"password": SECRET})
+    await clock.advance(1)
+    assert o.get_task_state(task_id).status is S.COMPLETED
+    kept = o.secrets_of(task_id)
+    kept["password"] = "changed"  # a copy: the caller cannot change what the task holds
+    assert o.secrets_of(task_id) == {"password": SECRET} and o.secrets_of("unknown") == {}
+    o.flush()
+    assert SECRET not in everything_persisted_or_emitted(storage, o)
+    await o.close()
+    reloaded = make_locked(make_orchestrator, executor)
+    assert reloaded.secrets_of(task_id) == {}  # memory only: a reload forgets it
+    o.remove(task_id)
+    assert o.secrets_of(task_id) == {}
+
+
 def make_locked(make_orchestrator, executor, **kwargs):
     orchestrator = make_orchestrator(executor=executor, register=False, start=False, **kwargs)
     orchestrator.register("locked", executor)
