@@ -123,8 +123,9 @@ class App:
         """Clear finished, once the user confirms in the page how many tasks and results go. Only those
         counted go, and only if still finished when confirmed."""
         doomed = self.controls.clearable(row.task for row in self.panel.rows.values())
-        if not doomed:
-            page.notice("No finished tasks to clear.")
+        if not doomed:  # said beside the button, with the reason
+            self.clear_confirm.tell(self.controls.nothing_to_clear(row.task for row in self.panel.rows.values()),
+                                    asker=by_id("clear-finished"))
             return
         ids = {task.id for task in doomed}
         self.clear_confirm.ask(clear_question(doomed), lambda: asyncio.ensure_future(self.controls.clear_finished(
