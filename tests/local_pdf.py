@@ -11,6 +11,9 @@ class LocalPdfClient:
     def __init__(self, service: PdfService):
         self.service = service
 
+    async def start(self):
+        pass
+
     async def open(self, task_id, file_id, options, *, source, password):
         return await self.service.open(task_id, file_id, options, source=source, password=password)
 

@@ -377,8 +377,8 @@ def test_a_completed_pdf_tasks_pages_are_enriched(app, server):
 def test_after_a_reload_only_the_failed_records_are_sent_again_and_the_merged_file_equals_a_full_run(app, server,
                                                                                                     watch):
     records = make_records(6)
-    for name in ("rec-0002 ", "rec-0004 "):
-        server.script(name, Reply.bad_request())
+    server.script("rec-0002 ", Reply.bad_request(), Reply.bad_request())  # fails again in the first retry
+    server.script("rec-0004 ", Reply.bad_request())
     configure(app, server)
     enrich_file(app, "scores.jsonl", as_jsonl(records))
     source = wait_status(app, "scores.jsonl", "completed", timeout=120_000)
@@ -388,18 +388,22 @@ def test_after_a_reload_only_the_failed_records_are_sent_again_and_the_merged_fi
     wait_engine(app)
     retry = row(app, "scores.jsonl").get_by_role("button", name="Retry 2 failed records")
     retry.click()
-    target = wait_status(app, "scores.enriched.jsonl", "failed")
-    assert target.locator(".badge").text_content() == "Needs API key"
-    target.get_by_label("API key for scores.enriched.jsonl").fill(GOOD_KEY)
-    target.get_by_role("button", name="Use this key").click()
-    target = wait_status(app, "scores.enriched.jsonl", "completed", timeout=120_000)
-    assert "6 records · 4 answers kept · " in target.locator(".message").text_content()
-    name, data = download(app, target)
-    assert name == "scores.enriched.jsonl" and data == reference(records)  # order, format and answers merged
-    assert per_record_counts(server, 6) == [1, 1, 2, 1, 2, 1]  # the four answers paid for were not asked again
+    first = wait_status(app, "scores.enriched.jsonl · retry 1", "failed")
+    assert first.locator(".badge").text_content() == "Needs API key"
+    first.get_by_label("API key for scores.enriched.jsonl · retry 1").fill(GOOD_KEY)
+    first.get_by_role("button", name="Use this key").click()
+    first = wait_status(app, "scores.enriched.jsonl · retry 1", "completed", timeout=120_000)
+    assert "6 records · 4 answers kept · 1 failed · " in first.locator(".message").text_content()
     retry.click()  # a second press makes (and pays for) nothing new
     expect(app.locator("#notices .notice")).to_contain_text("“Retry 2 failed records” was already pressed")
-    assert server.count() == 8
+    first.get_by_role("button", name="Retry 1 failed record").click()  # the key typed into that row goes along
+    second = wait_status(app, "scores.enriched.jsonl · retry 2", "completed", timeout=120_000)
+    assert "6 records · 5 answers kept · " in second.locator(".message").text_content()
+    name, data = download(app, second)
+    assert name == "scores.enriched.jsonl" and data == reference(records)  # order, format and answers merged
+    assert per_record_counts(server, 6) == [1, 1, 3, 1, 2, 1]  # the answers paid for were not asked again
+    assert app.locator("li.task .task-name").all_text_contents() == [
+        "scores.enriched.jsonl · retry 2", "scores.enriched.jsonl · retry 1", "scores.jsonl"]
     only_status_errors(watch)
 
 

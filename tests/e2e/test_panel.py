@@ -89,6 +89,23 @@ def test_running_queued_paused_and_resumed_rows(app):
     assert outcomes == ["paused", "completed"]
 
 
+def test_a_task_paused_while_its_worker_boots_pauses_at_once_and_the_boot_is_not_running_time(open_app):
+    page = open_app("?workers=1")  # not waiting for the engine: the first task finds its worker booting
+    add_files(page, {"early.pdf": pdfs.text_pdf(1)})
+    target = row(page, "early.pdf")
+    expect(target.locator(".message")).to_have_text("Starting the PDF engine…")
+    target.get_by_role("button", name="Pause early.pdf").click()
+    wait_status(page, "early.pdf", "paused")
+    assert page.evaluate("document.body.dataset.engineState") != "ready"  # paused before the boot ended
+    assert target.locator(".message").text_content() == ""
+    first = saved_task(page, "early.pdf")["attempts"][0]
+    assert first["outcome"] == "paused" and first["waited"] > 0  # the boot so far: a wait, not running time
+    wait_engine(page)  # the boot went on meanwhile: the resumed task finds its worker ready
+    target.get_by_role("button", name="Resume early.pdf").click()
+    wait_status(page, "early.pdf", "completed")
+    assert [a["outcome"] for a in saved_task(page, "early.pdf")["attempts"]] == ["paused", "completed"]
+
+
 def test_cancel_stops_a_running_task_and_retry_runs_it_again(app):
     add_files(app, {"long.pdf": LONG})
     target = row(app, "long.pdf")
@@ -141,6 +158,13 @@ def test_remove_deletes_the_row_the_saved_task_and_the_stored_files(app):
     assert kept["result"]["result_key"] in stored_keys(app)
 
 
+# Pixels left in a number field once its placeholder is drawn beside Chromium's spin buttons (~15 px).
+PLACEHOLDER_ROOM = """field => { const style = getComputedStyle(field), pen = document.createElement('canvas')
+    .getContext('2d'); pen.font = style.font;
+    return field.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20
+        - pen.measureText(field.placeholder).width; }"""
+
+
 def test_hide_completed_and_keep_at_most_are_applied_and_remembered(app):
     add_files(app, {"a.pdf": pdfs.text_pdf(1), "b.pdf": pdfs.text_pdf(1)})
     wait_status(app, "a.pdf", "completed")
@@ -156,17 +180,27 @@ def test_hide_completed_and_keep_at_most_are_applied_and_remembered(app):
     assert app.get_by_label("Hide completed").is_checked()
     assert not row(app, "a.pdf").is_visible()
     app.get_by_label("Hide completed").uncheck()
-    app.get_by_label("Keep completed (at most)").fill("1")
-    app.get_by_label("Keep completed (at most)").dispatch_event("change")
+    keep = app.get_by_label("Keep completed (at most)")
+    for width in (1280, 360):  # its placeholder ("all (up to 2,000)") is whole, wide page or narrow
+        app.set_viewport_size({"width": width, "height": 800})
+        assert keep.evaluate(PLACEHOLDER_ROOM) >= 0, f"the placeholder is cut at {width} px"
+    keep.fill("1")
+    keep.dispatch_event("change")
     row(app, "a.pdf").wait_for(state="detached")
     assert row(app, "b.pdf").is_visible() and row(app, "c.pdf").is_visible()
 
 
 def test_clear_finished_asks_in_the_page_then_removes_every_finished_task(app):
+    clear, question = app.get_by_role("button", name="Clear finished"), app.get_by_role("alertdialog")
+    clear.click()  # nothing finished: it says why, beside the button
+    expect(question).to_have_accessible_name("Nothing to clear: there are no tasks.")
+    expect(question.get_by_role("button", name="Remove")).to_be_hidden()
+    question.get_by_role("button", name="OK").press("Enter")
+    expect(question).to_be_hidden()
+    expect(clear).to_be_focused()
     add_files(app, {"x.pdf": pdfs.text_pdf(1), "y.pdf": b""})
     wait_status(app, "x.pdf", "completed")
     wait_status(app, "y.pdf", "failed")
-    clear, question = app.get_by_role("button", name="Clear finished"), app.get_by_role("alertdialog")
     clear.click()
     expect(question).to_have_accessible_name("Remove 2 finished tasks and delete 1 stored result? This cannot be "
                                              "undone.")

@@ -53,5 +53,8 @@ class RecordingWorker:
             raise self.error
         return self.reply
 
+    async def start(self):
+        self.started = True
+
     async def runtime_info(self):
         return {}

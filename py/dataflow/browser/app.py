@@ -30,7 +30,7 @@ from dataflow.browser.viewer import Viewer
 from dataflow.core import Orchestrator, RetryPolicy, SystemClock
 from dataflow.core.blob_sweep import BlobJanitor, file_born, read_saved, stamped_id
 from dataflow.core.blobs import file_key
-from dataflow.core.derived import SOURCE_TASK, existing_derivation
+from dataflow.core.derived import SOURCE_TASK, existing_derivation, unique_name
 from dataflow.core.errors import DataflowError
 from dataflow.core.events import EventType, TaskEvent
 from dataflow.core.kinds import UNSUPPORTED, KindRegistry, StoredFile, refuse_unsupported
@@ -123,8 +123,9 @@ class App:
         """Clear finished, once the user confirms in the page how many tasks and results go. Only those
         counted go, and only if still finished when confirmed."""
         doomed = self.controls.clearable(row.task for row in self.panel.rows.values())
-        if not doomed:
-            page.notice("No finished tasks to clear.")
+        if not doomed:  # said beside the button, with the reason
+            self.clear_confirm.tell(self.controls.nothing_to_clear(row.task for row in self.panel.rows.values()),
+                                    asker=by_id("clear-finished"))
             return
         ids = {task.id for task in doomed}
         self.clear_confirm.ask(clear_question(doomed), lambda: asyncio.ensure_future(self.controls.clear_finished(
@@ -249,9 +250,10 @@ class App:
         file_id = stamped_id(self.clock.now())
         await self.blobs.put(file_key(file_id), derived.data, derived.mime)
         stored = StoredFile(file_id, derived.name, len(derived.data), derived.mime)
-        new = NewTask(derived.name, target.kind, target.task_input(stored, options),
+        new = NewTask(unique_name(derived.task_name or derived.name, tasks), target.kind,
+                      target.task_input(stored, options),
                       {"size": stored.size, "type": stored.mime, "file_id": file_id, SOURCE_TASK: task.id})
-        secrets = self.llm.secrets_for(options) if target.kind == LLM_KIND and self.llm is not None else {}
+        secrets = self.llm.secrets_for(options, task) if target.kind == LLM_KIND and self.llm is not None else {}
         self.submit_with_secrets(new, secrets)
 
     def download(self, task_id: str, index: int = 0) -> None:

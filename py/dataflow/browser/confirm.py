@@ -18,6 +18,7 @@ class InlineConfirm:
 
     def __init__(self, box: Any, text: Any, yes: Any, no: Any):
         self.box, self.text, self.yes, self.no = box, text, yes, no
+        self._no_label = str(no.textContent)  # "Keep them"; `tell` shows "OK" there
         self._on_yes: Callable[[], None] | None = None
         self._asker: Any = None
         on(yes, "click", lambda event: self._answer(True))
@@ -31,7 +32,17 @@ class InlineConfirm:
     def ask(self, question: str, on_yes: Callable[[], None], *, asker: Any = None) -> None:
         """Show `question` (as text); `on_yes()` runs only if the user says yes. Asking again replaces
         the question and its answer."""
-        set_text(self.text, question)
+        self._show(question, on_yes, asker, self._no_label)
+
+    def tell(self, message: str, *, asker: Any = None) -> None:
+        """Show `message` (as text) in the same place with one answer, OK: why a press has nothing to
+        act on, right where the user pressed (a notice at the top of the page may be out of view)."""
+        self._show(message, None, asker, "OK")
+
+    def _show(self, text: str, on_yes: Callable[[], None] | None, asker: Any, no_label: str) -> None:
+        set_text(self.text, text)
+        set_text(self.no, no_label)
+        show(self.yes, on_yes is not None)
         self._on_yes, self._asker = on_yes, asker
         show(self.box, True)
         self.no.focus()

@@ -24,6 +24,7 @@ from dataflow.core.model import TaskState
 from dataflow.core.orchestrator import Orchestrator
 from dataflow.core.slices import in_slices
 from dataflow.core.status import Action
+from dataflow.core.text import plural
 
 Notice = Callable[..., None]  # notice(message, kind="info" | "warning" | "error")
 
@@ -169,6 +170,21 @@ class Controls:
     def clearable(self, tasks: Iterable[TaskState]) -> list[TaskState]:
         """The tasks among `tasks` that `clear_finished` removes (what its confirmation counts)."""
         return [task for task in tasks if self._clearable(task)]
+
+    def nothing_to_clear(self, tasks: Iterable[TaskState]) -> str:
+        """Why `clear_finished` would remove none of `tasks` (the panel's rows), in the user's words:
+        no task at all, tasks still to finish, failed ones that wait for a password or key."""
+        tasks = list(tasks)
+        held = sum(1 for task in tasks if task.status.is_finished and not self._clearable(task))
+        live = sum(1 for task in tasks if not task.status.is_finished)
+        if not tasks:
+            return "Nothing to clear: there are no tasks."
+        reasons = [f"{plural(live, 'task')} {'is' if live == 1 else 'are'} not finished"] if live else []
+        if held:
+            reasons.append(f"{plural(held, 'failed task')} {'waits' if held == 1 else 'wait'} for a password or key "
+                           "(enter it in the row, or press Remove)")
+        return f"Nothing to clear: {' and '.join(reasons)}. Clear finished removes completed, failed and " \
+               "cancelled tasks."
 
     def _clearable(self, task: TaskState) -> bool:
         kind = self.kinds.get(task.kind)

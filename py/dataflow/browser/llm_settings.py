@@ -2,7 +2,8 @@
 enrichment fields, *Test connection*, its own file input, and the API key.
 
 The key is read from its password field when a task is made and handed to the core as that task's
-secret (memory only); it is never put in the settings, localStorage, IndexedDB, an event or a
+secret (memory only); a retry of a task's result gets the key that task was given, for the same
+provider (`handed_over`). It is never put in the settings, localStorage, IndexedDB, an event or a
 message to another tab. The other fields are the kind's options, saved with the settings. Browser
 ring: the kind is reached through the registry (its `presets`, `secret`, `check_connection`), never
 imported, so this module names no executor.
@@ -89,17 +90,30 @@ def same_provider(base_url: str, other: str) -> bool:
     return base_url.strip().rstrip("/") == other.strip().rstrip("/")
 
 
+def base_url_of(task: TaskState) -> str:
+    """The provider an enrichment task calls (its options' base URL; "" when it names none)."""
+    task_input = task.input if isinstance(task.input, dict) else {}
+    options = task_input.get("options") if isinstance(task_input.get("options"), dict) else {}
+    return str(options.get("base_url", ""))
+
+
 def waiting_for_key(tasks: Iterable[TaskState], kind: Any, base_url: str) -> list[str]:
     """Ids of the failed tasks of `kind` that wait for its key (`kind.needs_secret`: none since a
     reload, or one refused) and call the provider at `base_url` (trailing slashes ignored)."""
-    found = []
-    for task in tasks:
-        task_input = task.input if isinstance(task.input, dict) else {}
-        options = task_input.get("options") if isinstance(task_input.get("options"), dict) else {}
-        if (task.kind == kind.kind and task.status is TaskStatus.FAILED and kind.needs_secret(task) is not None
-                and same_provider(str(options.get("base_url", "")), base_url)):
-            found.append(task.id)
-    return found
+    return [task.id for task in tasks
+            if task.kind == kind.kind and task.status is TaskStatus.FAILED and kind.needs_secret(task) is not None
+            and same_provider(base_url_of(task), base_url)]
+
+
+def handed_over(base_url: str, *, typed_url: str, typed: dict[str, str], source_url: str,
+                kept: dict[str, str]) -> dict[str, str]:
+    """The key a task made from an earlier task's result (a retry) gets, calling `base_url`: the one
+    `typed` in the section when it is set to that provider (`typed_url`); else the one the earlier
+    task was given in this page's life (`kept`, e.g. typed into its row) when it called that provider
+    too (`source_url`); else {} (its row asks). A key never goes to a provider it was not given for."""
+    if typed and same_provider(typed_url, base_url):
+        return typed
+    return kept if kept and same_provider(source_url, base_url) else {}
 
 
 class LlmSettings:
@@ -135,14 +149,24 @@ class LlmSettings:
         key = str(by_id("llm-api-key").value).strip()
         return {self.kind.secret.name: key} if key and self.kind.secret is not None else {}
 
-    def secrets_for(self, options: Any) -> dict[str, str]:
-        """The key typed in this tab for a task calling `options.base_url`: {} when the section is set to
-        another provider (a task made with an earlier task's settings), so a key never goes to a
-        provider it was not typed for; that task's row asks for its own."""
+    def secrets_for(self, options: Any, source: TaskState | None = None) -> dict[str, str]:
+        """The key for a task calling `options.base_url`, made from `source`'s result if given (see
+        handed_over): typed in this tab's section, or given to `source` (an enrichment, in this tab's
+        memory) for the same provider; {} otherwise, and that task's row asks for its own."""
         from dataflow.browser.dom import by_id
 
-        typed = str(by_id("llm-base-url").value)
-        return self.secrets() if same_provider(typed, str(getattr(options, "base_url", ""))) else {}
+        return handed_over(str(getattr(options, "base_url", "")), typed_url=str(by_id("llm-base-url").value),
+                           typed=self.secrets(), source_url=base_url_of(source) if source else "",
+                           kept=self._kept(source))
+
+    def _kept(self, source: TaskState | None) -> dict[str, str]:
+        """The kind's key `source` (a task of this kind) was given in this tab, if this tab runs tasks."""
+        controls, secret = self.controls, self.kind.secret
+        if source is None or source.kind != self.kind.kind or secret is None or controls is None \
+                or not controls.is_leader():
+            return {}
+        key = controls.orchestrator.secrets_of(source.id).get(secret.name)
+        return {secret.name: key} if key else {}
 
     def options(self) -> Any:
         """The kind's options as the form says; ValueError naming a bad value, whose field is then

@@ -56,6 +56,10 @@ class WorkerClient:
                 raise WorkerError(f"The {self.label} did not start within {self.boot_seconds:.0f} s.") from None
         return self._exports
 
+    async def start(self) -> None:
+        """Start the worker if needed and wait until it is ready (see `ready`)."""
+        await self.ready()
+
     async def runtime_info(self) -> dict[str, str]:
         """The worker's `runtime_info()`: versions of what it runs."""
         exports = await self.ready()

@@ -1,5 +1,6 @@
 """Whether a task made from another task's result (a document's pages to enrich) already exists, so that
-pressing the row's derive button twice does not make (and pay for) the same work twice. Stdlib only.
+pressing the row's derive button twice does not make (and pay for) the same work twice, and a name for
+the new row that no other row has. Stdlib only.
 """
 
 from __future__ import annotations
@@ -29,3 +30,14 @@ def existing_derivation(tasks: Iterable[TaskState], source_id: str, kind: str,
                 and _options(task.input) == wanted):
             return task
     return None
+
+
+def unique_name(name: str, tasks: Iterable[TaskState]) -> str:
+    """`name`, or when a task among `tasks` already has it the first free "name (2)", "name (3)"…,
+    so that every row made from a result can be told apart (the way file managers number copies)."""
+    taken = {task.name for task in tasks}
+    number = 2
+    candidate = name
+    while candidate in taken:
+        candidate, number = f"{name} ({number})", number + 1
+    return candidate

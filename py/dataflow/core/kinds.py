@@ -136,12 +136,14 @@ class Derivation:
 @dataclass(frozen=True)
 class DerivedFile:
     """The file `derive` made for the new task, stored like a file the user added, and the options
-    (JSON) of that task (None: the user's current ones)."""
+    (JSON) of that task (None: the user's current ones); `task_name` names its row when that should
+    differ from the file's name (a retry's round), "" when not."""
 
     name: str
     data: bytes
     mime: str
     options: Mapping[str, JSON] | None = None
+    task_name: str = ""
 
 
 @dataclass(frozen=True)

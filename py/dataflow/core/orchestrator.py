@@ -217,6 +217,12 @@ class Orchestrator:
         """A snapshot of the task; UnknownTaskError if there is none with this id."""
         return self._get(task_id).snapshot()
 
+    def secrets_of(self, task_id: str) -> dict[str, str]:
+        """A copy of the secrets (by name) given to the task in this page's life, completed or not: a
+        task made from its result may use them again (an enrichment's retry, same provider). Memory
+        only; {} when none were given, since a reload, or for an unknown task."""
+        return dict(self._secrets.get(task_id, {}))
+
     def list_tasks(self, *, finished: bool | None = None) -> list[TaskState]:
         """Every task, oldest first; with `finished` True or False, only those finished or not (the
         few live ones among thousands in history, without a snapshot of each of the others)."""
@@ -419,7 +425,6 @@ class Orchestrator:
         task.stop_requested = None
         if outcome is S.COMPLETED:
             task.result, task.progress, task.error = payload, 100.0, None
-            self._secrets.pop(task.id, None)  # a completed task never runs again
             self._change(task, S.COMPLETED, finished=True)
             self._notify_complete(task)
         elif outcome is S.FAILED:

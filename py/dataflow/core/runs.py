@@ -1,7 +1,7 @@
 """What every chunked executor shares about its runs: the id of a run kept in the checkpoint, the
 keys of a run's result and of its stored summary, the blobs a task of such a kind still needs, the
 reuse of a result a resumed finish already stored, reading the task's stored file, a client leased
-from a pool for one attempt (and the row's word while its worker starts), and the adaptive size of
+from a pool for one attempt with its worker started (and the row's word while it starts), and the adaptive size of
 the next chunk. Standard library only."""
 
 from __future__ import annotations
@@ -77,11 +77,18 @@ def ensure_run(ctx: ExecutionContext, new_run: Callable[[], str], **extra: Any) 
     return checkpoint
 
 
-class Forgetting(Protocol):
+class Leasable(Protocol):
+    @property
+    def ready(self) -> bool:
+        """True once the client's worker answered (its first call no longer waits for a boot)."""
+
+    async def start(self) -> None:
+        """Wait until the worker answers, booting it if needed (a boot the wait's end leaves going)."""
+
     async def forget(self, task_id: str) -> None: ...
 
 
-Client = TypeVar("Client", bound=Forgetting)
+Client = TypeVar("Client", bound=Leasable)
 
 
 class Pool(Protocol[Client]):
@@ -105,16 +112,21 @@ def say_starting(ctx: ExecutionContext, client: Starting, engine: str, *, resume
 
 
 @asynccontextmanager
-async def leased(pool: Pool[Client], ctx: ExecutionContext) -> AsyncIterator[Client]:
-    """A client of `pool` for one attempt (`ctx`) of a task: afterwards, whatever happened, the client
-    forgets the task's open file and goes back to the pool.
+async def leased(pool: Pool[Client], ctx: ExecutionContext, *, engine: str, resumed: bool) -> AsyncIterator[Client]:
+    """A client of `pool` for one attempt (`ctx`) of a task, its worker started: afterwards, whatever
+    happened, the client forgets the task's open file and goes back to the pool.
 
     When no client is idle (a pool without `idle` is taken as busy), the attempt waits for one through
-    `ctx.waiting`: that time is not running time, and a pause or cancel asked meanwhile stops the
-    task at once (TaskPausedError, TaskCancelledError) and gives up its place in line."""
+    `ctx.waiting`, and so it does while the client's worker boots (`say_starting` tells the row, with
+    `engine` and `resumed`): neither wait is running time, and a pause or cancel asked meanwhile stops
+    the task at once (TaskPausedError, TaskCancelledError), giving up its place in line; the boot goes
+    on for the next task."""
     task_id = ctx.task_id
     client = await (pool.acquire() if getattr(pool, "idle", False) else ctx.waiting(pool.acquire()))
     try:
+        if not client.ready:
+            say_starting(ctx, client, engine, resumed=resumed)
+            await ctx.waiting(client.start())
         yield client
     finally:
         try:

@@ -117,6 +117,10 @@ class WorkerCaller(Protocol):
     def started(self) -> bool:
         """True once the worker answered; a call to a worker never started may be skipped."""
 
+    async def start(self) -> None:
+        """Start the worker if it is not running, and wait until it answers; WorkerError when it
+        does not start."""
+
     async def call(self, function: str, args: tuple[Any, ...], *, seconds: float, what: str) -> Any:
         """Call the worker's exported `function` with `args`; its reply's value.
 

@@ -6,6 +6,7 @@ The worker itself (envelope, watchdog, restart, errors as data) is the generic W
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, ClassVar, Generic, TypeVar
 
 from dataflow.core.errors import WorkerTimeoutError
@@ -25,19 +26,37 @@ class WorkerFacade(Generic[Timeouts]):
     def __init__(self, worker: WorkerCaller, timeouts: Timeouts):
         self.worker = worker
         self.timeouts = timeouts
+        self._boot: asyncio.Future[None] | None = None  # the worker's boot while it is in flight
 
     @property
     def ready(self) -> bool:
         """True once the worker answered: a call no longer waits for it to start."""
-        return self.worker.started
+        return self.worker.started and self._boot is None
+
+    async def start(self) -> None:
+        """Wait until the worker answers, starting it if needed: one boot shared by every caller,
+        which goes on when a caller stops waiting (a task paused during it), so the worker is ready
+        for the next task. Raises the boot's error (WorkerError) to whoever waits for it."""
+        if self._boot is None:
+            self._boot = asyncio.ensure_future(self.worker.start())
+            self._boot.add_done_callback(self._booted)
+        await asyncio.shield(self._boot)
+
+    def _booted(self, boot: asyncio.Future[None]) -> None:
+        self._boot = None
+        if not boot.cancelled():
+            boot.exception()  # read, so that a boot nobody waits for any more logs nothing; a call starts it again
 
     async def _call(self, function: str, args: tuple[Any, ...], seconds: float, what: str) -> Any:
+        if self._boot is not None:  # a call goes after a boot in flight, never beside it
+            await asyncio.shield(self._boot)
         try:
             return await self.worker.call(function, args, seconds=seconds, what=what)
         except WorkerTimeoutError as error:
             raise self.hang_error(f"{error}{HANG_HINT}") from None
 
     async def _forget(self, function: str, task_id: str, seconds: float) -> None:
-        """Drop the worker's open file of `task_id` (nothing to do when the worker never started)."""
-        if self.worker.started:
+        """Drop the worker's open file of `task_id` (nothing to do when the worker never started or
+        is still starting: no call reached it)."""
+        if self.worker.started and self._boot is None:
             await self._call(function, (task_id,), seconds, "Closing the file")

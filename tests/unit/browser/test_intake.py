@@ -2,6 +2,7 @@
 reaches the executor in the runner tab only and never the channel; files go to the kind that
 takes them."""
 
+import asyncio
 import json
 
 import pytest
@@ -279,6 +280,23 @@ async def test_clear_finished_keeps_a_task_that_waits_for_its_password_or_key(pa
     assert [task.id for task in page.controls.clearable(page.orchestrator.list_tasks())] == [done]  # as asked
     await page.controls.clear_finished(page.orchestrator.list_tasks())
     assert set(page.orchestrator.task_ids()) == {locked} and done not in page.orchestrator.task_ids()
+
+
+async def test_nothing_to_clear_says_why_no_task_would_go(page):
+    page.tabs.become_leader()
+    assert page.controls.nothing_to_clear([]) == "Nothing to clear: there are no tasks."
+    locked = page.orchestrator.execute_task("box.vault", "vault", {})
+    await page.orchestrator.wait_idle()
+    page.orchestrator.register("slow", lambda data, ctx: asyncio.sleep(3600))
+    page.orchestrator.execute_task("a", "slow", {})
+    page.orchestrator.execute_task("b", "slow", {})
+    tasks = page.orchestrator.list_tasks()
+    assert page.controls.clearable(tasks) == []
+    assert page.controls.nothing_to_clear(tasks) == (
+        "Nothing to clear: 2 tasks are not finished and 1 failed task waits for a password or key (enter it in "
+        "the row, or press Remove). Clear finished removes completed, failed and cancelled tasks.")
+    only_live = [task for task in tasks if task.id != locked][:1]
+    assert page.controls.nothing_to_clear(only_live).startswith("Nothing to clear: 1 task is not finished. ")
 
 
 async def test_clear_finished_in_a_follower_forwards_one_removal_per_finished_task(page):

@@ -4,7 +4,15 @@ section unlocks."""
 
 import pytest
 
-from dataflow.browser.llm_settings import mark_invalid, read_controls, same_provider, waiting_for_key, write_controls
+from dataflow.browser.llm_settings import (
+    LlmSettings,
+    handed_over,
+    mark_invalid,
+    read_controls,
+    same_provider,
+    waiting_for_key,
+    write_controls,
+)
 from dataflow.core.model import TaskError, TaskState
 from dataflow.core.status import TaskStatus
 from dataflow.executors.llm.kind import LlmKind
@@ -109,3 +117,52 @@ def test_a_key_typed_in_the_section_unlocks_the_tasks_of_that_provider_waiting_f
     ("https://api.openai.com/v1", "https://api.groq.com/openai/v1", False), ("", "http://127.0.0.1:9/v1", False)])
 def test_a_key_goes_only_to_the_provider_it_was_typed_for(typed, other, same):
     assert same_provider(typed, other) is same
+
+
+URL, OTHER = "http://127.0.0.1:9/v1", "https://api.openai.com/v1"
+TYPED, KEPT = {"api_key": "sk-typed"}, {"api_key": "sk-row"}
+
+
+@pytest.mark.parametrize(("typed_url", "typed", "source_url", "kept", "expected"), [
+    (URL, TYPED, URL, KEPT, TYPED),  # the section's key for this provider comes first
+    (OTHER, TYPED, URL + "/", KEPT, KEPT),  # section set elsewhere: the key given to the earlier task
+    (URL, {}, URL, KEPT, KEPT),  # nothing typed since a reload: the key typed into the earlier row
+    (OTHER, TYPED, OTHER, KEPT, {}),  # the earlier task called another provider: its key stays
+    (OTHER, TYPED, URL, {}, {}),  # the earlier task was given none in this page's life: the row asks
+])
+def test_a_retry_gets_a_key_only_for_the_provider_it_was_given_for(typed_url, typed, source_url, kept, expected):
+    assert handed_over(URL, typed_url=typed_url, typed=typed, source_url=source_url, kept=kept) == expected
+
+
+class Orchestrator:
+    def __init__(self, secrets):
+        self.secrets = secrets
+
+    def secrets_of(self, task_id):
+        return dict(self.secrets.get(task_id, {}))
+
+
+class Controls:
+    def __init__(self, secrets, leader=True):
+        self.orchestrator, self.leader = Orchestrator(secrets), leader
+
+    def is_leader(self):
+        return self.leader
+
+
+def settings_with(controls):
+    return LlmSettings(kind=LlmKind(), settings=lambda: None, change=lambda settings: None, intake=None,
+                       submit=lambda task, secrets: None, transport=None, clock=None, notice=lambda *a, **k: None,
+                       controls=controls)
+
+
+@pytest.mark.parametrize(("source", "leader", "expected"), [
+    (llm_task("row-key"), True, {"api_key": "sk-row"}),
+    (llm_task("row-key"), False, {}),  # another tab's memory is not this one's: a key never travels
+    (llm_task("none-given"), True, {}),
+    (llm_task("a-pdf", kind="pdf"), True, {}),  # a document's password is never handed over as a key
+])
+def test_the_key_kept_for_an_earlier_task_is_its_kinds_own_from_this_tabs_memory(source, leader, expected):
+    controls = Controls({"row-key": {"api_key": "sk-row"}, "a-pdf": {"password": "pw", "api_key": "x"}}, leader)
+    assert settings_with(controls)._kept(source) == expected
+    assert settings_with(None)._kept(source) == {}

@@ -101,3 +101,11 @@ async def test_runtime_info_is_read_from_the_worker():
         return json.dumps({"python": "3.14.2", "pypdf": "7.1.0"})
 
     assert await client(Fleet(behaviour)).runtime_info() == {"python": "3.14.2", "pypdf": "7.1.0"}
+
+
+async def test_start_spawns_a_lazy_worker_and_waits_for_it_without_calling_it():
+    fleet = Fleet(lambda worker, function, args: None)
+    worker = client(fleet, lazy=True)
+    await worker.start()
+    await worker.start()
+    assert worker.started and fleet.spawned == ["w-1"] and fleet.workers["w-1"].calls == []

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dataflow.core.derived import SOURCE_TASK, existing_derivation
+from dataflow.core.derived import SOURCE_TASK, existing_derivation, unique_name
 from dataflow.core.model import TaskState
 from dataflow.core.status import TaskStatus
 
@@ -41,3 +41,18 @@ def test_other_sources_kinds_or_options_are_not_the_same_task(other):
 def test_a_live_task_is_found_behind_a_failed_one():
     live = derived(S.RUNNING, file_id="f2")
     assert existing_derivation([derived(S.FAILED), live], "pdf1", "llm", wanted()) is live
+
+
+def named(*names):
+    return [TaskState(id=f"t{index}", name=name, kind="llm") for index, name in enumerate(names)]
+
+
+@pytest.mark.parametrize(("taken", "expected"), [
+    ((), "a.pages.jsonl"),
+    (("b.pdf",), "a.pages.jsonl"),
+    (("a.pages.jsonl",), "a.pages.jsonl (2)"),
+    (("a.pages.jsonl", "a.pages.jsonl (2)"), "a.pages.jsonl (3)"),
+    (("a.pages.jsonl", "a.pages.jsonl (3)"), "a.pages.jsonl (2)"),  # the first free number
+])
+def test_a_derived_rows_name_is_numbered_when_another_row_has_it(taken, expected):
+    assert unique_name("a.pages.jsonl", named(*taken)) == expected

@@ -55,6 +55,26 @@ async def test_a_secret_given_on_retry_reaches_the_executor_and_never_storage_or
     assert SECRET not in everything_persisted_or_emitted(storage, o)
 
 
+async def test_a_completed_tasks_secret_stays_in_memory_for_a_task_made_from_it_until_removal_or_reload(
+        make_orchestrator, clock, storage):
+    executor = SecretExecutor()
+    o = make_orchestrator(executor=executor, register=False)
+    o.register("locked", executor)
+    task_id = o.execute_task("vault", "locked", {}, secrets={"password": SECRET})
+    await clock.advance(1)
+    assert o.get_task_state(task_id).status is S.COMPLETED
+    kept = o.secrets_of(task_id)
+    kept["password"] = "changed"  # a copy: the caller cannot change what the task holds
+    assert o.secrets_of(task_id) == {"password": SECRET} and o.secrets_of("unknown") == {}
+    o.flush()
+    assert SECRET not in everything_persisted_or_emitted(storage, o)
+    await o.close()
+    reloaded = make_locked(make_orchestrator, executor)
+    assert reloaded.secrets_of(task_id) == {}  # memory only: a reload forgets it
+    o.remove(task_id)
+    assert o.secrets_of(task_id) == {}
+
+
 def make_locked(make_orchestrator, executor, **kwargs):
     orchestrator = make_orchestrator(executor=executor, register=False, start=False, **kwargs)
     orchestrator.register("locked", executor)
@@ -259,8 +279,24 @@ def test_action_names_are_parsed_against_the_table():
 
 
 class Worker:
+    ready = True
+
+    async def start(self):
+        pass
+
     async def forget(self, task_id):
         pass
+
+
+class BootingWorker(Worker):
+    """A worker whose boot takes `seconds` of the clock (an interpreter and its packages loading)."""
+
+    def __init__(self, clock, seconds):
+        self.clock, self.seconds, self.ready = clock, seconds, False
+
+    async def start(self):
+        await self.clock.sleep(self.seconds)
+        self.ready = True
 
 
 class Leasing:
@@ -273,7 +309,7 @@ class Leasing:
 
     async def execute(self, input, ctx):  # noqa: A002
         ctx.report_progress(0.0, "Waiting for a free worker…")
-        async with leased(self.pool, ctx):
+        async with leased(self.pool, ctx, engine="engine", resumed=ctx.is_resume):
             for step in range(ctx.checkpoint_data or 0, input["steps"]):
                 ctx.raise_if_cancelled()
                 await self.clock.sleep(1)
@@ -344,3 +380,33 @@ async def test_a_resume_asked_during_a_wait_withdraws_the_pause_and_the_wait_goe
     assert state.status is S.RUNNING and state.stop_requested is None and state.attempts[-1].waiting_since
     await clock.advance(3)
     assert o.get_task_state(waiting).status is S.COMPLETED
+
+
+def booting(make_orchestrator, clock, *, boot, steps):
+    """One task leasing the only worker, which boots for `boot` seconds first."""
+    orchestrator = make_orchestrator()
+    orchestrator.register("leases", Leasing(clock, Pool([BootingWorker(clock, boot)])))
+    return orchestrator, orchestrator.execute_task("cold", "leases", {"steps": steps})
+
+
+@pytest.mark.parametrize(("act", "target"), [("pause", S.PAUSED), ("cancel", S.CANCELLED)])
+async def test_a_task_stopped_while_its_worker_boots_stops_at_once_and_the_boot_is_not_running_time(
+        make_orchestrator, clock, act, target):
+    o, task_id = booting(make_orchestrator, clock, boot=3, steps=1)
+    await clock.advance(1)
+    state = o.get_task_state(task_id)
+    assert state.progress_message == "Starting the engine…" and state.attempts[-1].waiting_since is not None
+    getattr(o, act)(task_id)
+    await clock.advance(0)  # not when the boot ends, 2 s later
+    state = o.get_task_state(task_id)
+    assert state.status is target and state.stop_requested is None and state.progress_message is None
+    assert [(a.outcome, a.waited, a.waiting_since) for a in state.attempts] == [(target.value, 1.0, None)]
+    assert state.run_seconds(clock.now()) == 0.0
+
+
+async def test_a_workers_boot_is_waited_for_apart_from_the_running_time(make_orchestrator, clock, storage):
+    o, task_id = booting(make_orchestrator, clock, boot=3, steps=2)
+    await clock.advance(5)
+    state = decode(storage.get(DEFAULT_PREFIX + task_id))
+    assert state.status is S.COMPLETED and state.run_seconds(clock.now()) == 2.0
+    assert [(a.started_at, a.ended_at, a.waited) for a in state.attempts] == [(1000.0, 1005.0, 3.0)]

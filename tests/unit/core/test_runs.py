@@ -89,8 +89,12 @@ def test_a_resumed_run_keeps_its_id_and_saves_nothing():
 
 
 class Client:
-    def __init__(self, fail=False):
-        self.forgotten, self.fail = [], fail
+    def __init__(self, fail=False, ready=True):
+        self.forgotten, self.fail, self.ready, self.starts = [], fail, ready, 0
+
+    async def start(self):
+        self.starts += 1
+        self.ready = True
 
     async def forget(self, task_id):
         self.forgotten.append(task_id)
@@ -112,7 +116,7 @@ class Pool:
 async def test_a_leased_client_forgets_the_task_and_goes_back_even_when_the_work_fails():
     pool = Pool(Client())
     with pytest.raises(ValueError):
-        async with leased(pool, context()[0]) as client:
+        async with leased(pool, context()[0], engine="JSON engine", resumed=False) as client:
             raise ValueError("bad file")
     assert client.forgotten == ["t1"] and pool.released == [client]
 
@@ -123,7 +127,7 @@ async def test_a_lease_from_a_busy_pool_is_a_wait_of_the_attempt_and_one_from_an
     pool = CorePool([Client()])
 
     async def attempt():
-        async with leased(pool, ctx) as client:
+        async with leased(pool, ctx, engine="JSON engine", resumed=False) as client:
             return client
 
     await asyncio.ensure_future(attempt())
@@ -136,10 +140,27 @@ async def test_a_lease_from_a_busy_pool_is_a_wait_of_the_attempt_and_one_from_an
     assert await second is held and waits == [True, False] and pool.idle
 
 
+@pytest.mark.parametrize(("ready", "resumed", "waits", "reported"), [
+    (False, False, [True, False], [(0.0, "Starting the JSON engine…")]),
+    (False, True, [True, False], []),  # a resumed task's row keeps its progress
+    (True, False, [], []),  # a started worker: no wait, no word
+])
+async def test_a_leased_clients_boot_is_a_wait_of_the_attempt_with_a_word_on_the_row(ready, resumed, waits,
+                                                                                     reported):
+    seen, said = [], []
+    ctx = ExecutionContext(task_id="t1", attempt=1, checkpoint_data=None,
+                           on_progress=lambda *report: said.append(report), on_checkpoint=lambda data: None,
+                           stop_requested=lambda: None, on_wait=seen.append)
+    pool = CorePool([Client(ready=ready)])  # idle: the only wait is the boot
+    async with leased(pool, ctx, engine="JSON engine", resumed=resumed) as client:
+        assert client.ready and client.starts == (0 if ready else 1)
+    assert (seen, said) == (waits, reported)
+
+
 async def test_a_leased_client_goes_back_even_when_forgetting_fails():
     pool = Pool(Client(fail=True))
     with pytest.raises(RuntimeError):
-        async with leased(pool, context()[0]):
+        async with leased(pool, context()[0], engine="JSON engine", resumed=False):
             pass
     assert pool.released == [pool.client]
 

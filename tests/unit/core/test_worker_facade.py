@@ -1,9 +1,12 @@
 """WorkerFacade: calls go to the worker with their limit and name, a watchdog timeout becomes the
-kind's own error with a hint, and forgetting skips a worker that never started."""
+kind's own error with a hint, forgetting skips a worker that never started, and a worker's boot is
+one, shared, that goes on when a waiter stops waiting."""
+
+import asyncio
 
 import pytest
 
-from dataflow.core.errors import NonRetryableError, WorkerTimeoutError
+from dataflow.core.errors import NonRetryableError, WorkerError, WorkerTimeoutError
 from dataflow.core.worker_facade import HANG_HINT, WorkerFacade
 from tests.unit.fakes import RecordingWorker
 
@@ -45,3 +48,47 @@ async def test_forget_calls_a_started_worker_and_skips_one_never_started():
 @pytest.mark.parametrize("started", [False, True])
 def test_a_facade_is_ready_once_its_worker_answered(started):
     assert Facade(RecordingWorker(started=started), 1.0).ready is started
+
+
+class SlowBoot(RecordingWorker):
+    """A worker that has not started; each `start` boots it when the test sets `booted` (or fails)."""
+
+    def __init__(self, fail=None):
+        super().__init__(reply="answer", started=False)
+        self.boots, self.booted, self.fail = 0, asyncio.Event(), fail
+
+    async def start(self):
+        self.boots += 1
+        await self.booted.wait()
+        if self.fail is not None:
+            raise self.fail
+        self.started = True
+
+
+async def test_a_boot_goes_on_when_its_waiter_stops_and_the_next_caller_waits_for_the_same_one():
+    worker = SlowBoot()
+    facade = Facade(worker, 1.0)
+    paused = asyncio.ensure_future(facade.start())
+    await asyncio.sleep(0)
+    paused.cancel()  # a task paused during the boot (ExecutionContext.waiting cancels its wait)
+    await asyncio.sleep(0)
+    assert not facade.ready
+    await facade._forget("kind_forget", "t1", 7.0)  # no call reached the worker: nothing to drop
+    call = asyncio.ensure_future(facade._call("kind_open", ("t2",), 5.0, "Opening"))
+    again = asyncio.ensure_future(facade.start())
+    await asyncio.sleep(0)
+    assert worker.calls == []  # a call waits for the boot in flight, never goes beside it
+    worker.booted.set()
+    assert await call == "answer" and await again is None
+    assert worker.boots == 1 and facade.ready and worker.calls == [("kind_open", ("t2",), 5.0, "Opening")]
+
+
+async def test_a_failed_boot_is_raised_to_its_waiter_and_a_later_start_boots_again():
+    worker = SlowBoot(fail=WorkerError("The PDF worker did not start within 120 s."))
+    facade = Facade(worker, 1.0)
+    worker.booted.set()
+    with pytest.raises(WorkerError, match="did not start"):
+        await facade.start()
+    worker.fail = None
+    await facade.start()
+    assert worker.boots == 2 and facade.ready

@@ -9,7 +9,7 @@ import pytest
 from dataflow.core.kinds import StoredFile
 from dataflow.core.model import TaskError, TaskState
 from dataflow.core.status import TaskStatus
-from dataflow.executors.llm.kind import LlmKind
+from dataflow.executors.llm.kind import LlmKind, retry_name
 from dataflow.executors.llm.options import LlmOptions
 
 KIND = LlmKind()
@@ -146,6 +146,7 @@ async def test_a_retry_is_the_result_file_as_it_is_with_the_tasks_own_settings_a
     data = b'[{"body": "x", "llm": {"_error": "HTTP 400"}}]\n'
     made = await KIND.derive(enrichment(1), None, KIND.parse_options({"model": "another"}), StoredResult(data))
     assert (made.name, made.data, made.mime) == ("a.enriched.json", data, "application/json")
+    assert made.task_name == "a.enriched.json · retry 1"
     options = KIND.parse_options(made.options)
     assert options.retry_failed and (options.model, options.text_path, options.concurrency) == ("m", "body", 2)
 
@@ -153,3 +154,22 @@ async def test_a_retry_is_the_result_file_as_it_is_with_the_tasks_own_settings_a
 async def test_an_enrichment_without_failures_cannot_be_retried():
     with pytest.raises(ValueError, match="no record of a.json failed"):
         await KIND.derive(enrichment(0), None, KIND.default_options(), StoredResult(b"[]"))
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("a.json", "a.enriched.json · retry 1"),  # a full run's result
+    ("a.enriched.json", "a.enriched.json · retry 1"),  # a retry named before rounds were counted
+    ("a.enriched.json · retry 1", "a.enriched.json · retry 2"),
+    ("a.enriched.json · retry 9", "a.enriched.json · retry 10"),
+    ("a.enriched.json · retry 2 (2)", "a.enriched.json · retry 3"),  # a sibling the app numbered
+    ("b.enriched.json · retry 4", "a.enriched.json · retry 1"),  # another file's rounds are not this one's
+])
+def test_a_retry_of_a_retry_is_named_for_its_round_and_keeps_the_results_file_name(source, expected):
+    assert retry_name("a.enriched.json", source) == expected
+
+
+async def test_retrying_a_retry_makes_the_next_round_of_the_same_file():
+    task = enrichment(1)
+    task.name = "a.enriched.json · retry 1"
+    made = await KIND.derive(task, None, KIND.default_options(), StoredResult(b"[]"))
+    assert (made.name, made.task_name) == ("a.enriched.json", "a.enriched.json · retry 2")

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from dataflow.core.executor import ExecutionContext
-from dataflow.core.runs import ensure_run, leased, next_size, say_starting
+from dataflow.core.runs import ensure_run, leased, next_size
 from dataflow.executors.json.errors import FileTooLargeError, MissingPartsError
 from dataflow.executors.json.options import JsonOptions, size_text, too_large
 from dataflow.executors.json.service import JsonService
@@ -29,6 +29,8 @@ MAX_STEP = 16 * 1024 * 1024
 class JsonClient(Protocol):
     @property
     def ready(self) -> bool: ...
+
+    async def start(self) -> None: ...
 
     async def open(self, task_id: str, file_id: str, options: dict, *, source: str,
                    checkpoint: dict | None) -> dict[str, Any]: ...
@@ -53,6 +55,9 @@ class LocalJsonClient:
 
     def __init__(self, service: JsonService):
         self.service = service
+
+    async def start(self) -> None:
+        """Nothing to start."""
 
     async def open(self, task_id, file_id, options, *, source, checkpoint):
         return await self.service.open(task_id, file_id, options, source=source, checkpoint=checkpoint)
@@ -97,8 +102,7 @@ class JsonExecutor:
             raise FileTooLargeError(too_large(int(input["size"]), options.max_file_bytes))
         resumed = ctx.is_resume
         checkpoint = ensure_run(ctx, self.new_run)
-        async with leased(self.pool, ctx) as client:
-            say_starting(ctx, client, "JSON engine", resumed=resumed)
+        async with leased(self.pool, ctx, engine="JSON engine", resumed=resumed) as client:
             try:
                 info = await client.open(ctx.task_id, input["file_id"], options.to_dict(),
                                          source=input.get("file_name", "data.json"), checkpoint=checkpoint)

@@ -4,13 +4,15 @@ summary and the API key it asks for. Executors ring, pure.
 It takes no dropped file (`accepts` is empty, so it never claims the JSON workbench's files): the
 page's provider section has its own file input, a completed PDF task's row offers *Enrich*
 (`derivation`), and a completed enrichment with failed records offers *Retry N failed records*: a
-task whose input is that result, sending only those records with the same settings (`retry_failed`).
+task whose input is that result, sending only those records with the same settings (`retry_failed`);
+its row is named for its round (`retry_name`) while its file keeps the result's name.
 Its settings form is that section (text, decimals and a secret), not `form`.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -39,6 +41,18 @@ def schema_from_text(text: str) -> Any:
         return json.loads(text)
     except ValueError as error:
         raise OptionError(f"{LABELS['schema']}: the JSON Schema is not valid JSON: {error}", "schema") from None
+
+
+RETRY_ROUND = " · retry "
+
+
+def retry_name(filename: str, source_name: str) -> str:
+    """The row name of a retry of the result file `filename` of the task named `source_name`:
+    "scores.enriched.jsonl · retry 1" for a full run's, then "… · retry 2" for that retry's, and so on
+    (a " (2)" the app added to tell siblings apart is read past). The file itself keeps `filename`:
+    the merged file equals a full run's, so it downloads under the name a full run gives it."""
+    match = re.fullmatch(re.escape(filename + RETRY_ROUND) + r"(\d+)(?: \(\d+\))?", source_name)
+    return f"{filename}{RETRY_ROUND}{int(match[1]) + 1 if match else 1}"
 
 
 def llm_task_input(file_id: str, file_name: str, size: int, options: LlmOptions) -> dict[str, Any]:
@@ -101,8 +115,8 @@ class LlmKind(ExecutorKind[LlmOptions]):
                      source: ResultSource | None = None) -> DerivedFile:
         """From a PDF task, a JSONL file of its pages (see pages_file). From an enrichment, its result
         file as it is (`source`), to be sent again with `task`'s own settings and `retry_failed`:
-        only its failed records go out, every answer in it is kept. ValueError when there is nothing
-        to send or the settings cannot be read."""
+        only its failed records go out, every answer in it is kept; its row is named by retry_name.
+        ValueError when there is nothing to send or the settings cannot be read."""
         if task.kind != self.kind:
             return await self.pages_file(task, view, options)
         result = task.result if isinstance(task.result, dict) else {}
@@ -110,9 +124,10 @@ class LlmKind(ExecutorKind[LlmOptions]):
             raise ValueError(f"no record of {task.name} failed: there is nothing to send again")
         task_input = task.input if isinstance(task.input, dict) else {}
         earlier = self.parse_options(task_input.get("options"))
-        return DerivedFile(str(result.get("filename") or task.name), await source.whole(),
-                           MIME[earlier.output_format],
-                           options=replace(earlier, retry_failed=True).to_dict())
+        filename = str(result.get("filename") or task.name)
+        return DerivedFile(filename, await source.whole(), MIME[earlier.output_format],
+                           options=replace(earlier, retry_failed=True).to_dict(),
+                           task_name=retry_name(filename, task.name))
 
     async def pages_file(self, task: TaskState, view: ResultView, options: LlmOptions) -> DerivedFile:
         """A JSONL file of `task`'s pages (one record per page, or chunks of `options.chunk_chars`

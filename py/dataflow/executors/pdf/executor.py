@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from dataflow.core.executor import ExecutionContext
-from dataflow.core.runs import ensure_run, leased, next_size, say_starting
+from dataflow.core.runs import ensure_run, leased, next_size
 from dataflow.executors.pdf.client import ClientPool, PdfClient, PdfResult
 from dataflow.executors.pdf.errors import FileTooLargeError, MissingPartsError
 from dataflow.executors.pdf.options import MB, PdfOptions
@@ -58,8 +58,7 @@ class PdfExecutor:
                                     f"{options.max_file_bytes / MB:.0f} MB.")
         if not self.pool.idle and not ctx.is_resume:  # every worker busy, or the next one booting
             ctx.report_progress(0.0, "Waiting for a free PDF worker…")
-        async with leased(self.pool, ctx) as client:
-            say_starting(ctx, client, "PDF engine", resumed=ctx.is_resume)
+        async with leased(self.pool, ctx, engine="PDF engine", resumed=ctx.is_resume) as client:
             info = await client.open(ctx.task_id, input["file_id"], input.get("options") or {},
                                      source=input.get("file_name", "document.pdf"),
                                      password=ctx.secrets.get(PASSWORD))
