@@ -10,14 +10,16 @@ from dataflow.core.blobs import StoredPart, file_key, parts_prefix
 from dataflow.core.errors import NonRetryableError
 from dataflow.executors.pdf.errors import FileMissingError, MissingPartsError, PasswordRequiredError, PdfWorkerError
 from dataflow.executors.pdf.output import build_json, valid_collected
-from dataflow.executors.pdf.service import (
-    PdfService,
+from dataflow.executors.pdf.records import (
+    chunk_key,
     image_key,
     image_mask_key,
     image_meta_key,
     pack_key,
     page_key,
+    stored_records,
 )
+from dataflow.executors.pdf.service import PdfService
 from dataflow.executors.pdf.store import run_result_key, summary_key
 from tests import pdfs
 from tests.unit.pdf import fidelity_pdfs
@@ -96,7 +98,7 @@ async def test_finish_keeps_the_parts_for_the_janitor_and_stores_the_result_unde
     result = await service.finish("t1", "runA")
     assert result["result_key"] == run_result_key("t1", "runA") == "result:t1:runA"
     assert json.loads(store.data[summary_key(result["result_key"])]) == result
-    assert len([key for key in store.data if key.startswith(parts_prefix("t1"))]) == 2
+    assert [key for key in store.data if key.startswith(parts_prefix("t1"))] == [chunk_key("t1", 1, 2)]
 
 
 async def test_a_finish_run_again_after_an_interruption_gives_the_same_result(store, service):
@@ -113,8 +115,9 @@ async def test_a_finish_run_again_after_an_interruption_gives_the_same_result(st
 async def test_a_finish_without_every_page_stores_nothing_and_fails_retryably(store, service):
     await store.put(file_key("f"), pdfs.text_pdf(4))
     await service.open("t1", "f", {})
-    await service.process("t1", 0, 4)
-    await store.delete_prefix(page_key("t1", 3))
+    for page in range(4):
+        await service.process("t1", page, page + 1)
+    await store.delete_prefix(chunk_key("t1", 3, 3))
     with pytest.raises(MissingPartsError, match="Only 3 of 4 pages") as raised:
         await service.finish("t1", "runA")
     assert not isinstance(raised.value, NonRetryableError)
@@ -223,7 +226,7 @@ async def test_a_chunks_new_images_are_stored_together_as_one_pack_and_known_one
     await service.process("t", 0, 1)
     await service.process("t", 1, 3)  # page 2 shows page 1's image again, and a new one
     packs = await store.keys(pack_key("t", ""))
-    metas = [json.loads(value) for value in await store.get_many(await store.keys(image_meta_key("t", "")))]
+    metas = (await stored_records(store, "t", await store.keys(parts_prefix("t")), {})).images
     assert len(packs) == 2 and not await store.keys(image_key("t", "")) and len(metas) == 6
     for meta in metas:
         where = meta["stored"]
@@ -239,17 +242,43 @@ async def test_parts_stored_one_per_image_by_earlier_versions_still_give_the_sam
     await store.put(file_key("f-old"), pdf)
     await service.open("old", "f-old", {}, source="doc.pdf")
     await service.process("old", 0, 1)
-    for key in await store.keys(image_meta_key("old", "")):  # rewrite as the versions before packs stored
-        meta = json.loads(store.data[key])
-        where = meta.pop("stored")
-        pack = store.data[where["key"]]
-        identity = meta["identity"]
-        store.data[image_key("old", identity)] = pack[where["image_at"]:where["image_at"] + meta["bytes"]]
-        store.data[image_mask_key("old", identity)] = pack[where["mask_at"]:where["mask_at"] + meta["mask"]["bytes"]]
-        store.data[key] = json.dumps(meta)
-    await store.delete_prefix(pack_key("old", ""))
+    await as_earlier_versions_stored(store, "old", packs=False)
     restarted = PdfService(store)  # the version after them, after a reload
     await restarted.open("old", "f-old", {}, source="doc.pdf")
+    result = await restarted.finish("old")
+    assert store.data[result["result_key"]] == expected
+
+
+async def as_earlier_versions_stored(store, task_id: str, *, packs: bool) -> None:
+    """Rewrite a task's chunk records as versions before them stored its parts: a record per page and
+    per image, and with `packs` False each image's and mask's bytes under a key of their own."""
+    for key in await store.keys(f"{parts_prefix(task_id)}chunk:"):
+        record = json.loads(store.data.pop(key))
+        for page in record["pages"]:
+            store.data[page_key(task_id, page["page"])] = json.dumps(page)
+        for meta in record["images"]:
+            if not packs:
+                where = meta.pop("stored")
+                pack, identity = store.data[where["key"]], meta["identity"]
+                store.data[image_key(task_id, identity)] = pack[where["image_at"]:where["image_at"] + meta["bytes"]]
+                if "mask_at" in where:
+                    store.data[image_mask_key(task_id, identity)] = \
+                        pack[where["mask_at"]:where["mask_at"] + meta["mask"]["bytes"]]
+            store.data[image_meta_key(task_id, meta["identity"])] = json.dumps(meta)
+    if not packs:
+        await store.delete_prefix(pack_key(task_id, ""))
+
+
+async def test_records_stored_one_per_page_and_image_by_earlier_versions_still_give_the_same_result(
+        run_document, service, store):
+    _, expected = await run_document(pdfs.images_pdf(), task_id="new")
+    await store.put(file_key("f-old"), pdfs.images_pdf())
+    await service.open("old", "f-old", {}, source="doc.pdf")
+    await service.process("old", 0, 2)
+    await as_earlier_versions_stored(store, "old", packs=True)
+    restarted = PdfService(store)  # this version, after a reload: it goes on from page 3
+    await restarted.open("old", "f-old", {}, source="doc.pdf")
+    await restarted.process("old", 2, 3)
     result = await restarted.finish("old")
     assert store.data[result["result_key"]] == expected
 
@@ -291,8 +320,9 @@ async def test_a_stored_header_other_than_the_one_the_result_needs_is_not_used(r
     await store.put(file_key("f"), pdfs.images_pdf())
     await service.open("t", "f", {"mode": "images"}, source="doc.pdf")
     await service.process("t", 0, 3)
-    for key in await store.keys(image_meta_key("t", "")):  # as if another version had stored other headers
-        meta = json.loads(store.data[key])
+    [key] = await store.keys(chunk_key("t", 1, 3))
+    record = json.loads(store.data[key])
+    for meta in record["images"]:  # as if another version had stored other headers
         where = meta["stored"]
         if "image_header" in where:
             at = where["image_header"][0]
@@ -300,7 +330,7 @@ async def test_a_stored_header_other_than_the_one_the_result_needs_is_not_used(r
             pack[at + 10] ^= 1  # its time field
             store.data[where["key"]] = bytes(pack)
             where["image_header"][1] = zlib.crc32(pack[at:where["image_at"]])
-            store.data[key] = json.dumps(meta)
+    store.data[key] = json.dumps(record)
     restarted = PdfService(store)  # that other version's task, finished after a reload
     await restarted.open("t", "f", {"mode": "images"}, source="doc.pdf")
     result = await restarted.finish("t")

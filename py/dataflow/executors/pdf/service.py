@@ -1,9 +1,9 @@
 """The PDF service: open a stored PDF, extract pages chunk by chunk into the store, assemble the
 result. It runs where pypdf runs: in a Web Worker in the app, in-process in tests.
 
-Every page's output is stored under a key of its own as soon as it is extracted, so a chunk that
-is run again (after a reload) overwrites the same keys and the final result is identical to an
-uninterrupted run. Executors ring: pypdf and the standard library only.
+Each chunk's pages and new images are stored as soon as they are extracted, in one write (see
+records.py), so a chunk run again after a reload stores the same records and the final result is
+identical to an uninterrupted run. Executors ring: pypdf and the standard library only.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, cast
+from typing import Any
 
 import pypdf
 
@@ -46,6 +46,14 @@ from dataflow.executors.pdf.output import (
     write_zip,
 )
 from dataflow.executors.pdf.reader import open_pdf, pdf_errors, reason
+from dataflow.executors.pdf.records import (
+    JSON,
+    ChunkWrites,
+    image_key,
+    image_mask_key,
+    pack_key,
+    stored_records,
+)
 from dataflow.executors.pdf.store import run_result_key, summary_key
 from dataflow.executors.pdf.text import normalise_message
 
@@ -58,7 +66,7 @@ class OpenDocument:
     warnings: list[str]
     pypdf_messages: list[str] = field(default_factory=list)
     stored_images: set[str] | None = None  # identities whose parts this worker knows are stored
-    records: dict[str, str] = field(default_factory=dict)  # key -> JSON of the records this worker stored
+    records: dict[str, str] = field(default_factory=dict)  # key -> JSON: records this worker stored or read
 
 
 MAX_PYPDF_MESSAGES = 20
@@ -97,64 +105,6 @@ def pypdf_messages(into: list[str]) -> Iterator[None]:
 PACK_BYTES = 8 << 20  # a chunk ends once its new images (and masks) reach this many bytes
 
 
-def page_key(task_id: str, page: int) -> str:
-    return f"{parts_prefix(task_id)}page:{page:06d}"
-
-
-def image_key(task_id: str, identity: str) -> str:
-    return f"{parts_prefix(task_id)}image:{identity}"
-
-
-def image_mask_key(task_id: str, identity: str) -> str:
-    return f"{parts_prefix(task_id)}imagemask:{identity}"
-
-
-def image_meta_key(task_id: str, identity: str) -> str:
-    return f"{parts_prefix(task_id)}imagemeta:{identity}"
-
-
-def pack_key(task_id: str, identity: str) -> str:
-    """Where the images (and masks) first stored in one chunk live together, named by its first image:
-    an image is stored in one pack only (its record is written after its pack, in the same write, and
-    a recorded image is never stored again), so a pack is never replaced by different bytes."""
-    return f"{parts_prefix(task_id)}pack:{identity}"
-
-
-@dataclass
-class ChunkWrites:
-    """What one `process` call stores, in one write: the pack first (the chunk's new image and mask
-    bytes as one value: IndexedDB keeps each stored Blob as a file of its own, and hundreds of small
-    ones were 3-5x slower to write than a few large ones), then each new image's record, which
-    names its pack, the pack's size and its offsets in it ("stored"), then the pages' records."""
-
-    task_id: str
-    pieces: list[bytes] = field(default_factory=list)
-    size: int = 0
-    key: str | None = None
-    metas: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    pages: list[tuple[str, str, str | None]] = field(default_factory=list)
-    _records: list[tuple[str, str, str | None]] | None = None
-
-    def place(self, identity: str, data: bytes) -> int:
-        """Add `data` to the pack; returns its offset there."""
-        self.key = self.key or pack_key(self.task_id, identity)
-        offset, self.size = self.size, self.size + len(data)
-        self.pieces.append(data)
-        return offset
-
-    def entries(self) -> list[tuple[str, Any, str | None]]:
-        pack = [(self.key, b"".join(self.pieces), "application/octet-stream")] if self.key else []
-        return pack + self.records()
-
-    def records(self) -> list[tuple[str, str, str | None]]:
-        """The image records (naming the pack) and the page records, as stored: (key, JSON, MIME)."""
-        if self._records is None:
-            self._records = [(key, json.dumps(meta | ({"stored": meta["stored"] | {"key": self.key, "bytes": self.size}}
-                                                      if "stored" in meta else {})), "application/json")
-                             for key, meta in self.metas] + self.pages
-        return self._records
-
-
 class PdfService:
     """Stateful per worker: it keeps each open document's reader between chunk calls."""
 
@@ -180,7 +130,7 @@ class PdfService:
         document = self._document(task_id)
         end = min(end, len(document.reader.pages))
         if document.options.wants_images and document.stored_images is None:  # listed once per opening
-            document.stored_images = set(await self._stored_images(task_id))
+            document.stored_images = set(await self._stored_images(task_id, document))
         images = set(document.stored_images or ())
         writes = ChunkWrites(task_id)
         for index in range(start, end):
@@ -188,8 +138,10 @@ class PdfService:
             if writes.size >= PACK_BYTES:  # memory bounded on scanned pages: the rest in the next call
                 end = index + 1
                 break
-        await self.store.put_many(writes.entries())  # one transaction per chunk, not one per page and image
-        document.records.update((key, value) for key, value, _ in writes.records())  # stored: finish reads them here
+        if writes.pages:  # (none past the last page)
+            key, record = writes.record()
+            await self.store.put_many([*writes.pack(), (key, record, JSON)])  # one transaction per chunk
+            document.records[key] = record  # stored: finish reads it here
         if document.options.wants_images:
             document.stored_images = images  # known stored only once written
         return {"next_page": end, "images": len(images)}
@@ -211,7 +163,7 @@ class PdfService:
                 record["skipped"] = record["skipped"] or damaged_contents(document.reader, index)
             if document.options.wants_images:
                 self._page_images(task_id, document, index, record, images, writes)
-        writes.pages.append((page_key(task_id, index + 1), json.dumps(record), "application/json"))
+        writes.pages.append(record)
 
     async def finish(self, task_id: str, run: str = "1") -> dict[str, Any]:
         """Assemble and store the result of run `run`; returns its summary (result key, file name, MIME
@@ -260,9 +212,10 @@ class PdfService:
         except KeyError:
             raise PdfWorkerError(f"task {task_id} has no open document in this worker (it was restarted)") from None
 
-    async def _stored_images(self, task_id: str) -> list[str]:
-        prefix = image_meta_key(task_id, "")
-        return [key[len(prefix):] for key in await self.store.keys(prefix)]
+    async def _stored_images(self, task_id: str, document: OpenDocument) -> list[str]:
+        stored = await stored_records(self.store, task_id, await self.store.keys(parts_prefix(task_id)),
+                                      document.records)
+        return [image["identity"] for image in stored.images]
 
     def _page_images(self, task_id: str, document: OpenDocument, index: int, record: dict,
                      images: set[str], writes: ChunkWrites) -> None:
@@ -302,24 +255,22 @@ class PdfService:
                                 "bytes": len(mask.data)}
                 meta["mask_crc32"] = zlib.crc32(mask.data)  # beside "mask", whose fields metadata.json lists
                 _place(writes, identity, mask, meta["mask_crc32"], meta, "mask")
-        writes.metas.append((image_meta_key(task_id, identity), meta))
+        writes.images.append(meta)
 
     async def _collect(self, task_id: str, document: OpenDocument) -> tuple[Collected, dict[str, ImagePart]]:
         """The stored pages and image records, and where each stored image and mask is (their bytes
         are read only while the result is written, one at a time)."""
         stored = await self.store.keys(parts_prefix(task_id))
-        page_keys = [key for key in stored if key.startswith(page_key(task_id, 0)[:-6])]
-        identities = _suffixes(stored, image_meta_key(task_id, ""))
+        records = await stored_records(self.store, task_id, stored, document.records)
+        pages, metas = records.pages, records.images
         data_keys = set(_suffixes(stored, image_key(task_id, "")))
         mask_keys = set(_suffixes(stored, image_mask_key(task_id, "")))
-        values = await self._records(document, page_keys + [image_meta_key(task_id, i) for i in identities])
-        pages = [json.loads(value) for value in values[:len(page_keys)]]
-        metas = [json.loads(value) for value in values[len(page_keys):]]
         images: list[dict[str, Any]] = []
         parts: dict[str, ImagePart] = {}
         on_pages = _pages_of_images(pages)
         packs = {key for key in stored if key.startswith(pack_key(task_id, ""))}
-        for identity, meta in zip(identities, metas, strict=True):
+        for meta in metas:
+            identity = meta["identity"]
             meta["pages"] = on_pages.get(identity, [])
             images.append(meta)
             image_part, mask_part = _stored_parts(task_id, identity, meta, packs, data_keys, mask_keys)
@@ -338,13 +289,6 @@ class PdfService:
                          images_over_limit=_over_limit(pages), details=details,
                          producer=f"pypdf {pypdf.__version__}", warnings=list(document.warnings),
                          pypdf_messages=sorted(set(messages))[:MAX_PYPDF_MESSAGES]), parts
-
-    async def _records(self, document: OpenDocument, keys: list[str]) -> list[str]:
-        """The stored records under `keys` (all stored): those this worker stored from its memory, the
-        others (stored before a reload, or by another worker) read in one call."""
-        unknown = [key for key in keys if key not in document.records]
-        read = dict(zip(unknown, await self.store.get_many(unknown), strict=True)) if unknown else {}
-        return [document.records[key] if key in document.records else cast(str, read[key]) for key in keys]
 
     @staticmethod
     def _details(document: OpenDocument) -> dict[str, Any]:

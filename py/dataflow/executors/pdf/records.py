@@ -1,0 +1,156 @@
+"""Where a PDF task's extracted parts live in the store, and how its records are read back.
+
+One `PdfService.process` call (a chunk of pages) stores, in one write (one IndexedDB transaction in
+the app): its pack, the bytes of the images (and masks) first seen in the chunk as one value
+(`pack_key`), and its record, one JSON value {"pages": [page record, ...], "images": [image record,
+...]} (`chunk_key`). An image record names its pack, the pack's size and its offsets in it. One value
+per chunk, not one per page and image: IndexedDB spends about as long on each of ~80 small values as
+on the chunk's megabytes of images (`bench/image_bench.py`).
+
+Earlier versions stored a record per page (`page_key`) and per image (`image_meta_key`), and before
+packs each image's and mask's bytes under `image_key`, `image_mask_key`: those are read too, so a task
+interrupted under an earlier version finishes under this one with the same result.
+
+A chunk run again (after a reload, from the last checkpoint) may store a page's record a second time;
+records of one page are equal whichever run extracted it, so the first found is used. Standard
+library and the core only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from dataflow.core.blobs import BlobStore, Value, parts_prefix
+
+
+def page_key(task_id: str, page: int) -> str:
+    """A page's record, as versions before chunk records stored it."""
+    return f"{parts_prefix(task_id)}page:{page:06d}"
+
+
+def image_key(task_id: str, identity: str) -> str:
+    """An image's bytes, as versions before packs stored them."""
+    return f"{parts_prefix(task_id)}image:{identity}"
+
+
+def image_mask_key(task_id: str, identity: str) -> str:
+    """An image's mask's bytes, as versions before packs stored them."""
+    return f"{parts_prefix(task_id)}imagemask:{identity}"
+
+
+def image_meta_key(task_id: str, identity: str) -> str:
+    """An image's record, as versions before chunk records stored it."""
+    return f"{parts_prefix(task_id)}imagemeta:{identity}"
+
+
+def pack_key(task_id: str, identity: str) -> str:
+    """Where the images (and masks) first stored in one chunk live together, named by its first image:
+    an image is stored in one pack only (its record is written with its pack, in the same write, and a
+    recorded image is never stored again), so a pack is never replaced by different bytes."""
+    return f"{parts_prefix(task_id)}pack:{identity}"
+
+
+def chunk_key(task_id: str, first: int, last: int, identity: str | None = None) -> str:
+    """The record of the chunk of pages `first`..`last` (numbered from 1) whose pack is named by
+    `identity` (None: the chunk stored no image). A chunk run again with the same pages either stores
+    the same record under the same key or, when its images were stored by the earlier run, a record
+    without them under another key: a record of stored images is never replaced."""
+    return f"{parts_prefix(task_id)}chunk:{first:06d}-{last:06d}" + (f":{identity}" if identity else "")
+
+
+JSON = "application/json"
+
+
+@dataclass
+class ChunkWrites:
+    """What one `process` call stores, in one write: the pack (the chunk's new image and mask bytes as
+    one value: IndexedDB keeps each stored Blob as a file of its own, and hundreds of small ones were
+    3-5x slower to write than a few large ones), then the chunk's record."""
+
+    task_id: str
+    pieces: list[bytes] = field(default_factory=list)
+    size: int = 0
+    identity: str | None = None  # the first new image's: it names the pack and the record
+    images: list[dict[str, Any]] = field(default_factory=list)
+    pages: list[dict[str, Any]] = field(default_factory=list)
+
+    def place(self, identity: str, data: bytes) -> int:
+        """Add `data` to the pack; returns its offset there."""
+        self.identity = self.identity or identity
+        offset, self.size = self.size, self.size + len(data)
+        self.pieces.append(data)
+        return offset
+
+    def pack(self) -> list[tuple[str, bytes, str]]:
+        """The pack's entry (key, bytes, MIME type), or none when the chunk found no new image."""
+        if self.identity is None:
+            return []
+        return [(pack_key(self.task_id, self.identity), b"".join(self.pieces), "application/octet-stream")]
+
+    def record(self) -> tuple[str, str]:
+        """(key, JSON) of the chunk's record, its image records naming the pack ("stored": "key",
+        "bytes"). Raises ValueError when no page was added."""
+        if not self.pages:
+            raise ValueError("a chunk record needs at least one page")
+        where = {"key": pack_key(self.task_id, self.identity), "bytes": self.size} if self.identity else {}
+        images = [image | {"stored": image["stored"] | where} if "stored" in image else image for image in self.images]
+        key = chunk_key(self.task_id, self.pages[0]["page"], self.pages[-1]["page"], self.identity)
+        return key, json.dumps({"pages": self.pages, "images": images})
+
+
+@dataclass
+class StoredRecords:
+    """A task's stored records: one per page, in page order, and one per image, in the order stored."""
+
+    pages: list[dict[str, Any]]
+    images: list[dict[str, Any]]
+
+
+async def stored_records(store: BlobStore, task_id: str, keys: list[str], known: dict[str, str]) -> StoredRecords:
+    """The records among the stored `keys` (a listing of the task's parts): chunk records, and the page
+    and image records of earlier versions. Values in `known` (key -> JSON: what this worker stored or
+    read before) are not read again; the others are read in one call and added to `known`. A value that
+    went missing or is not a record of its kind is left out, so the pages it held count as missing."""
+    wanted = [key for key in keys if key.startswith(_prefixes(task_id))]
+    unknown = [key for key in wanted if key not in known]
+    if unknown:
+        known.update((key, value) for key, value in zip(unknown, await store.get_many(unknown), strict=True)
+                     if isinstance(value, str))
+    pages: dict[int, dict[str, Any]] = {}
+    images: dict[str, dict[str, Any]] = {}
+    chunk, page, _ = _prefixes(task_id)
+    for key in wanted:
+        value = _decoded(known.get(key))
+        if key.startswith(chunk) and isinstance(value, dict):
+            _add(pages, images, value.get("pages"), value.get("images"))
+        elif key.startswith(page):
+            _add(pages, images, [value], [])
+        else:
+            _add(pages, images, [], [value])
+    return StoredRecords([pages[number] for number in sorted(pages)], list(images.values()))
+
+
+def _prefixes(task_id: str) -> tuple[str, str, str]:
+    """The key prefixes of chunk records, and of page and image records of earlier versions."""
+    prefix = parts_prefix(task_id)
+    return f"{prefix}chunk:", f"{prefix}page:", f"{prefix}imagemeta:"
+
+
+def _decoded(value: Value | None) -> Any:
+    try:
+        return json.loads(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _add(pages: dict[int, dict[str, Any]], images: dict[str, dict[str, Any]], page_records: Any,
+         image_records: Any) -> None:
+    for record in page_records if isinstance(page_records, list) else []:
+        if isinstance(record, dict) and isinstance(record.get("page"), int):
+            pages.setdefault(record["page"], record)
+    for record in image_records if isinstance(image_records, list) else []:
+        if isinstance(record, dict) and isinstance(record.get("identity"), str):
+            images.setdefault(record["identity"], record)
+
