@@ -184,7 +184,7 @@ async def test_bad_files_fail_at_once_with_their_error_while_a_good_one_complete
     assert good_state.status is S.COMPLETED
 
 
-async def test_each_call_asks_for_up_to_the_page_limit_within_the_time_target_and_goes_on_where_it_ended(
+async def test_each_call_asks_for_up_to_the_page_limit_within_its_time_and_goes_on_where_it_ended(
         orchestrators, clock, blobs):
     calls = []
 
@@ -193,10 +193,11 @@ async def test_each_call_asks_for_up_to_the_page_limit_within_the_time_target_an
             calls.append((start, end, budget))
             return await super().process(task_id, start, min(end, start + 2), budget)
 
-    executor = PdfExecutor(SinglePool(Ending(PdfService(blobs), clock)), target_chunk_seconds=0.25, max_chunk_pages=4)
+    executor = PdfExecutor(SinglePool(Ending(PdfService(blobs), clock)), target_chunk_seconds=0.25,
+                           first_chunk_seconds=0.05, max_chunk_pages=4)
     orchestrator = orchestrators("pdf", executor)
     state = await run_until_done(orchestrator, clock, await add_pdf(orchestrator, blobs, pdfs.text_pdf(5)))
-    assert state.status is S.COMPLETED and calls == [(0, 4, 0.25), (2, 5, 0.25), (4, 5, 0.25)]
+    assert state.status is S.COMPLETED and calls == [(0, 4, 0.05), (2, 5, 0.25), (4, 5, 0.25)]
 
 
 async def test_the_run_id_is_saved_before_any_page_and_kept_by_a_resumed_run(make_app, clock, blobs, storage):

@@ -4,9 +4,9 @@ cancelled. The service is reached through a PdfClient: a Web Worker in the app, 
 tests. The password of an encrypted file comes from `ctx.secrets["password"]`, in memory only.
 
 A chunk is up to `max_chunk_pages` pages and ends after the page that takes it past
-`target_chunk_seconds` (the worker keeps the time, so the first chunk is as long as the others and a
-slow page ends its chunk at once): pause and cancel take effect within about that time, while the
-calls, checkpoints and IndexedDB writes per document stay few. Executors ring: never imports the browser.
+`target_chunk_seconds` (the worker keeps the time, so a slow page ends its chunk at once; an
+attempt's first chunk aims at `first_chunk_seconds`, so the row moves soon): pause and cancel take
+effect within about that time, while the calls, checkpoints and IndexedDB writes per document stay few. Executors ring: never imports the browser.
 """
 
 from __future__ import annotations
@@ -36,15 +36,15 @@ PASSWORD = "password"  # the name of the PDF kind's secret in ctx.secrets
 class PdfExecutor:
     kind = "pdf"
 
-    def __init__(self, pool: ClientPool, *, target_chunk_seconds: float = 0.5, max_chunk_pages: int = 256,
-                 finish_delay: float = 0.0,
+    def __init__(self, pool: ClientPool, *, target_chunk_seconds: float = 0.5, first_chunk_seconds: float = 0.1,
+                 max_chunk_pages: int = 256, finish_delay: float = 0.0,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  new_run: Callable[[], str] = lambda: uuid.uuid4().hex[:12]):
         """`finish_delay` (seconds, tests only: ?finish_delay=) waits between storing the result and
         returning it, so an end-to-end test can reload the page inside finishing."""
         self.pool = pool
         self.finish_delay, self.sleep, self.new_run = finish_delay, sleep, new_run
-        self.target_chunk_seconds = target_chunk_seconds
+        self.target_chunk_seconds, self.first_chunk_seconds = target_chunk_seconds, first_chunk_seconds
         self.max_chunk_pages = max_chunk_pages
 
     async def execute(self, input: dict[str, Any], ctx: ExecutionContext) -> PdfResult:  # noqa: A002
@@ -85,10 +85,11 @@ class PdfExecutor:
         checkpoint = ctx.checkpoint_data or {}
         done = min(max(int(checkpoint.get("next_page", 0)), 0), total)
         ctx.report_progress(PAGES_SHARE * done / total, f"Page {done} of {total}")
+        budget = self.first_chunk_seconds
         while done < total:
             ctx.raise_if_cancelled()
-            outcome = await client.process(ctx.task_id, done, min(total, done + self.max_chunk_pages),
-                                           self.target_chunk_seconds)
+            outcome = await client.process(ctx.task_id, done, min(total, done + self.max_chunk_pages), budget)
+            budget = self.target_chunk_seconds
             done = int(outcome["next_page"])
             ctx.checkpoint({"run": run, "next_page": done, "pages": total, "images": outcome.get("images", 0)})
             ctx.report_progress(PAGES_SHARE * done / total, f"Page {done} of {total}")
