@@ -6,7 +6,8 @@ tests. The password of an encrypted file comes from `ctx.secrets["password"]`, i
 A chunk is up to `max_chunk_pages` pages and ends after the page that takes it past
 `target_chunk_seconds` (the worker keeps the time, so a slow page ends its chunk at once; an
 attempt's first chunk aims at `first_chunk_seconds`, so the row moves soon): pause and cancel take
-effect within about that time, while the calls, checkpoints and IndexedDB writes per document stay few. Executors ring: never imports the browser.
+effect within about that time, while the calls, checkpoints and IndexedDB writes per document stay
+few. Executors ring: never imports the browser.
 """
 
 from __future__ import annotations
