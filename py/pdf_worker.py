@@ -28,8 +28,8 @@ async def pdf_open(task_id: str, file_id: str, options_json: str, source: str, p
                                               password=password or None))
 
 
-async def pdf_process(task_id: str, start: int, end: int) -> str:
-    return await reply(lambda: service().process(task_id, int(start), int(end)))
+async def pdf_process(task_id: str, start: int, end: int, budget: float = 0.0) -> str:
+    return await reply(lambda: service().process(task_id, int(start), int(end), float(budget) or None))
 
 
 async def pdf_finish(task_id: str, run: str) -> str:

@@ -17,8 +17,8 @@ class LocalPdfClient:
     async def open(self, task_id, file_id, options, *, source, password):
         return await self.service.open(task_id, file_id, options, source=source, password=password)
 
-    async def process(self, task_id, start, end):
-        return await self.service.process(task_id, start, end)
+    async def process(self, task_id, start, end, budget=None):
+        return await self.service.process(task_id, start, end, budget)
 
     async def finish(self, task_id, run):
         return await self.service.finish(task_id, run)

@@ -30,10 +30,11 @@ def app(open_app):
 
 def test_a_dropped_pdf_shows_rising_progress_and_its_zip_holds_the_content(app):
     app.evaluate(RECORD_PROGRESS)
-    add_files(app, {"report.pdf": pdfs.text_pdf(12, title="Report")})
+    add_files(app, {"report.pdf": pdfs.text_pdf(12, title="Report"), "book.pdf": pdfs.many_pages_pdf(200, words=150)})
+    wait_status(app, "book.pdf", "completed", timeout=90_000)  # more than one chunk's time (0.5 s) of pages
+    seen = app.evaluate("window.__progress['book.pdf']")
+    assert seen == sorted(seen) and len(set(seen)) >= 3 and seen[-1] == 100  # a page count, packaging, done
     target = wait_status(app, "report.pdf", "completed")
-    seen = app.evaluate("window.__progress['report.pdf']")
-    assert seen == sorted(seen) and len(set(seen)) >= 3 and seen[-1] == 100
     assert "12 pages" in target.locator(".message").text_content()
     name, data = download(app, target)
     files = unzip(data)

@@ -78,7 +78,8 @@ def pdf_calls(service: PdfService, hooks: dict) -> dict[str, Callable[..., Await
     return {
         "pdf_open": lambda task_id, file_id, options_json, source, password: service.open(
             task_id, file_id, json.loads(options_json), source=source, password=password or None),
-        "pdf_process": lambda task_id, start, end: _process(service, hooks, task_id, int(start), int(end)),
+        "pdf_process": lambda task_id, start, end, budget=0.0: _process(service, hooks, task_id, int(start), int(end),
+                                                                       float(budget) or None),
         "pdf_finish": lambda task_id, run: service.finish(task_id, str(run)),
         "pdf_forget": lambda task_id: _forget(service, task_id),
     }
@@ -113,10 +114,18 @@ async def _runtime_info() -> dict[str, str]:
     return {"python": f"{info.major}.{info.minor}.{info.micro}", "pypdf": pypdf.__version__}
 
 
-async def _process(service: PdfService, hooks: dict, task_id: str, start: int, end: int) -> dict[str, Any]:
-    if hooks:
-        _apply_hooks(hooks, task_id, start, end)
-    return await service.process(task_id, start, end)
+async def _process(service: PdfService, hooks: dict, task_id: str, start: int, end: int,
+                   budget: float | None) -> dict[str, Any]:
+    if not hooks:
+        return await service.process(task_id, start, end, budget)
+    started = time.monotonic()  # with test hooks, page by page: each hook sees the pages processed
+    outcome: dict[str, Any] = {"next_page": start}
+    for page in range(start, end):
+        _apply_hooks(hooks, task_id, page, page + 1)
+        outcome = await service.process(task_id, page, page + 1)
+        if budget is not None and time.monotonic() - started >= budget:
+            break
+    return outcome
 
 
 def _apply_hooks(hooks: dict, task_id: str, start: int, end: int) -> None:

@@ -21,10 +21,13 @@ from tests.unit.native.conftest import HangingClient, reference_output
 class CountingClient(HangingClient, LocalPdfClient):
     """The in-process service; `pages` lists every page handed to it, and it hangs from page `hang_at` on."""
 
-    def hangs(self, start, end):
+    async def process(self, task_id, start, end, budget=None):
+        return await super().process(task_id, start, start + 1, budget)  # as if each page took the chunk's time
+
+    def hangs(self, start, end, budget):
         return end > self.hang_at
 
-    def covered(self, start, end):
+    def covered(self, start, end, budget):
         return list(range(start + 1, end + 1))
 
     @property

@@ -19,7 +19,13 @@ async def test_open_passes_options_as_json_and_an_empty_password_when_none():
 async def test_a_chunk_may_take_the_per_page_limit_times_its_pages():
     worker = RecordingWorker({"next_page": 4, "images": 0})
     await WorkerPdfClient(worker, PdfTimeouts(per_page=2)).process("t", 1, 4)
-    assert worker.calls == [("pdf_process", ("t", 1, 4), 6, "Pages 2–4")]
+    assert worker.calls == [("pdf_process", ("t", 1, 4, 0.0), 6, "Pages 2–4")]
+
+
+async def test_a_chunk_with_a_time_budget_may_take_it_and_one_pages_limit():
+    worker = RecordingWorker({"next_page": 2, "images": 0})
+    await WorkerPdfClient(worker, PdfTimeouts(per_page=2)).process("t", 1, 200, 0.5)
+    assert worker.calls == [("pdf_process", ("t", 1, 200, 0.5), 2.5, "Pages 2–200")]
 
 
 async def test_a_timeout_becomes_a_page_timeout_that_says_why_it_may_hang():

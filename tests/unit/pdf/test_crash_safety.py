@@ -23,12 +23,12 @@ class ChunkClient(LocalPdfClient):
         super().__init__(service)
         self.clock, self.flaky = clock, flaky
 
-    async def process(self, task_id, start, end):
+    async def process(self, task_id, start, end, budget=None):
         await self.clock.sleep(1)
         if start >= 2 and self.flaky:  # the worker fails once, mid-document: the retry reuses the parts
             self.flaky.pop()
             raise PdfWorkerError("the worker crashed")
-        return await super().process(task_id, start, end)
+        return await super().process(task_id, start, end, budget)
 
 
 def pdf_kind(document: bytes, options: PdfOptions, *, flaky: bool = False) -> KindFixture:
@@ -38,7 +38,7 @@ def pdf_kind(document: bytes, options: PdfOptions, *, flaky: bool = False) -> Ki
 
     def make_executor(blobs, clock):
         return PdfExecutor(SinglePool(ChunkClient(PdfService(blobs), clock, failures)), target_chunk_seconds=0.5,
-                           max_chunk_pages=2, monotonic=clock.now)
+                           max_chunk_pages=2)
 
     async def add(orchestrator, blobs, now):  # as the app's intake: the file first, then its task
         file_id = stamped_id(now)

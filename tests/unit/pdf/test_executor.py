@@ -25,9 +25,9 @@ class TimedClient(LocalPdfClient):
         self.clock = clock
         self.pages_processed: list[int] = []
 
-    async def process(self, task_id, start, end):
+    async def process(self, task_id, start, end, budget=None):
         await self.clock.sleep(1)
-        outcome = await super().process(task_id, start, end)
+        outcome = await super().process(task_id, start, end, budget)
         self.pages_processed += list(range(start, outcome["next_page"]))
         return outcome
 
@@ -39,7 +39,7 @@ def make_app(orchestrators, clock, blobs):
     def make(chunk_seconds: float = 0.5, max_chunk_pages: int = 2):
         client = TimedClient(PdfService(blobs), clock)
         executor = PdfExecutor(SinglePool(client), target_chunk_seconds=chunk_seconds,
-                               max_chunk_pages=max_chunk_pages, monotonic=clock.now)
+                               max_chunk_pages=max_chunk_pages)
         return orchestrators("pdf", executor), executor, client
 
     return make
@@ -62,7 +62,7 @@ async def test_a_task_that_finds_every_worker_busy_says_it_waits_for_one(make_ap
 
 async def test_a_task_paused_while_it_waits_for_the_busy_worker_pauses_at_once_and_waits_again_on_resume(
         orchestrators, clock, blobs):
-    executor = PdfExecutor(Pool([TimedClient(PdfService(blobs), clock)]), max_chunk_pages=1, monotonic=clock.now)
+    executor = PdfExecutor(Pool([TimedClient(PdfService(blobs), clock)]), max_chunk_pages=1)
     orchestrator = orchestrators("pdf", executor)
     orchestrator.set_concurrency(2)
     busy = await add_pdf(orchestrator, blobs, pdfs.text_pdf(3), name="busy.pdf")
@@ -184,12 +184,20 @@ async def test_bad_files_fail_at_once_with_their_error_while_a_good_one_complete
     assert good_state.status is S.COMPLETED
 
 
-def test_chunks_grow_towards_the_target_time_and_shrink_when_slow():
-    executor = PdfExecutor(SinglePool(None), target_chunk_seconds=0.5, max_chunk_pages=16)
-    assert [executor._next_chunk(c, 0.05) for c in (1, 2, 4, 8, 16)] == [2, 4, 8, 16, 16]
-    assert executor._next_chunk(8, 2.0) == 2
-    assert executor._next_chunk(1, 10.0) == 1
-    assert executor._next_chunk(4, 0.5) == 4
+async def test_each_call_asks_for_up_to_the_page_limit_within_its_time_and_goes_on_where_it_ended(
+        orchestrators, clock, blobs):
+    calls = []
+
+    class Ending(TimedClient):  # the worker ends each chunk after two pages, as when they take the target time
+        async def process(self, task_id, start, end, budget=None):
+            calls.append((start, end, budget))
+            return await super().process(task_id, start, min(end, start + 2), budget)
+
+    executor = PdfExecutor(SinglePool(Ending(PdfService(blobs), clock)), target_chunk_seconds=0.25,
+                           first_chunk_seconds=0.05, max_chunk_pages=4)
+    orchestrator = orchestrators("pdf", executor)
+    state = await run_until_done(orchestrator, clock, await add_pdf(orchestrator, blobs, pdfs.text_pdf(5)))
+    assert state.status is S.COMPLETED and calls == [(0, 4, 0.05), (2, 5, 0.25), (4, 5, 0.25)]
 
 
 async def test_the_run_id_is_saved_before_any_page_and_kept_by_a_resumed_run(make_app, clock, blobs, storage):
@@ -229,7 +237,7 @@ async def test_parts_lost_before_finishing_fail_the_attempt_and_the_retry_extrac
 
 async def test_finish_delay_holds_the_task_running_with_its_result_stored(orchestrators, clock, blobs):
     client = TimedClient(PdfService(blobs), clock)
-    executor = PdfExecutor(SinglePool(client), monotonic=clock.now, finish_delay=30, sleep=clock.sleep)
+    executor = PdfExecutor(SinglePool(client), finish_delay=30, sleep=clock.sleep)
     orchestrator = orchestrators("pdf", executor)
     task_id = await add_pdf(orchestrator, blobs, pdfs.text_pdf(2))
     await clock.advance(10)

@@ -150,6 +150,20 @@ async def test_the_summary_counts_the_pages_packaged_in_the_result(run_document)
     assert result["pages"] == 3 == len([n for n in unzip(data) if n.startswith("text/")])
 
 
+async def test_a_chunk_ends_after_the_page_that_takes_it_past_its_time_budget(store):
+    now = [0.0]
+
+    def monotonic():
+        now[0] += 0.1  # each look at the clock: a tenth of a second later
+        return now[0]
+
+    service = PdfService(store, monotonic=monotonic)
+    await store.put(file_key("f"), pdfs.text_pdf(6))
+    await service.open("t", "f", {"mode": "text"})
+    assert (await service.process("t", 0, 6, budget=0.25))["next_page"] == 3  # pages 1-3: 0.1, 0.2, 0.3 s
+    assert (await service.process("t", 3, 6))["next_page"] == 6  # no budget: every page asked for
+
+
 async def test_missing_file_is_a_clear_non_retryable_error(service):
     with pytest.raises(FileMissingError, match="storage was cleared"):
         await service.open("t1", "gone", {})

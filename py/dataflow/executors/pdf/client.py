@@ -56,7 +56,7 @@ class PdfClient(Protocol):
     async def open(self, task_id: str, file_id: str, options: dict[str, Any], *, source: str,
                    password: str | None) -> OpenInfo: ...
 
-    async def process(self, task_id: str, start: int, end: int) -> ChunkOutcome: ...
+    async def process(self, task_id: str, start: int, end: int, budget: float | None = None) -> ChunkOutcome: ...
 
     async def finish(self, task_id: str, run: str) -> PdfResult: ...
 
@@ -101,10 +101,12 @@ class WorkerPdfClient(WorkerFacade[PdfTimeouts]):
                                  self.timeouts.open, "Opening the file")
         return cast(OpenInfo, value)
 
-    async def process(self, task_id: str, start: int, end: int) -> ChunkOutcome:
-        """Extract pages [start, end) into the blob store; PageTimeoutError if they take too long."""
-        seconds = self.timeouts.per_page * max(1, end - start)
-        return cast(ChunkOutcome, await self._call("pdf_process", (task_id, start, end), seconds,
+    async def process(self, task_id: str, start: int, end: int, budget: float | None = None) -> ChunkOutcome:
+        """Extract pages [start, end) into the blob store, ending after the page that takes the chunk
+        past `budget` seconds (None: all of them); PageTimeoutError if they take too long: with a
+        budget, longer than it and one page's limit (only the last page may go past the budget)."""
+        seconds = self.timeouts.per_page * (max(1, end - start) if budget is None else 1) + (budget or 0.0)
+        return cast(ChunkOutcome, await self._call("pdf_process", (task_id, start, end, budget or 0.0), seconds,
                                                    pages_label(start, end)))
 
     async def finish(self, task_id: str, run: str) -> PdfResult:

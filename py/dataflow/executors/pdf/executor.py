@@ -3,20 +3,22 @@ progress per page, checkpointing after each chunk and stopping at chunk boundari
 cancelled. The service is reached through a PdfClient: a Web Worker in the app, in-process in
 tests. The password of an encrypted file comes from `ctx.secrets["password"]`, in memory only.
 
-Chunks adapt to about half a second of work each, so pause and cancel take effect quickly while
-the cost of a worker call stays small. Executors ring: never imports the browser.
+A chunk is up to `max_chunk_pages` pages and ends after the page that takes it past
+`target_chunk_seconds` (the worker keeps the time, so a slow page ends its chunk at once; an
+attempt's first chunk aims at `first_chunk_seconds`, so the row moves soon): pause and cancel take
+effect within about that time, while the calls, checkpoints and IndexedDB writes per document stay
+few. Executors ring: never imports the browser.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from dataflow.core.executor import ExecutionContext
-from dataflow.core.runs import ensure_run, leased, next_size
+from dataflow.core.runs import ensure_run, leased
 from dataflow.executors.pdf.client import ClientPool, PdfClient, PdfResult
 from dataflow.executors.pdf.errors import FileTooLargeError, MissingPartsError
 from dataflow.executors.pdf.options import MB, PdfOptions
@@ -35,17 +37,16 @@ PASSWORD = "password"  # the name of the PDF kind's secret in ctx.secrets
 class PdfExecutor:
     kind = "pdf"
 
-    def __init__(self, pool: ClientPool, *, target_chunk_seconds: float = 0.5, max_chunk_pages: int = 64,
-                 monotonic: Callable[[], float] = time.monotonic, finish_delay: float = 0.0,
+    def __init__(self, pool: ClientPool, *, target_chunk_seconds: float = 0.5, first_chunk_seconds: float = 0.1,
+                 max_chunk_pages: int = 256, finish_delay: float = 0.0,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  new_run: Callable[[], str] = lambda: uuid.uuid4().hex[:12]):
         """`finish_delay` (seconds, tests only: ?finish_delay=) waits between storing the result and
         returning it, so an end-to-end test can reload the page inside finishing."""
         self.pool = pool
         self.finish_delay, self.sleep, self.new_run = finish_delay, sleep, new_run
-        self.target_chunk_seconds = target_chunk_seconds
+        self.target_chunk_seconds, self.first_chunk_seconds = target_chunk_seconds, first_chunk_seconds
         self.max_chunk_pages = max_chunk_pages
-        self.monotonic = monotonic
 
     async def execute(self, input: dict[str, Any], ctx: ExecutionContext) -> PdfResult:  # noqa: A002
         """Run one PDF task: open, extract page chunks with checkpoints, finish; returns the result.
@@ -74,7 +75,7 @@ class PdfExecutor:
             result = await client.finish(ctx.task_id, run)
         except MissingPartsError:
             # parts lost (storage cleared under us): the next attempt extracts every page again, as a new run
-            ctx.checkpoint({"run": self.new_run(), "next_page": 0, "pages": total, "chunk": 1})
+            ctx.checkpoint({"run": self.new_run(), "next_page": 0, "pages": total})
             raise
         if self.finish_delay > 0:
             await self.sleep(self.finish_delay)
@@ -83,18 +84,12 @@ class PdfExecutor:
     async def _pages(self, client: PdfClient, ctx: ExecutionContext, total: int, run: str) -> None:
         checkpoint = ctx.checkpoint_data or {}
         done = min(max(int(checkpoint.get("next_page", 0)), 0), total)
-        chunk = max(1, int(checkpoint.get("chunk", 1)))
         ctx.report_progress(PAGES_SHARE * done / total, f"Page {done} of {total}")
+        budget = self.first_chunk_seconds
         while done < total:
             ctx.raise_if_cancelled()
-            started = self.monotonic()
-            outcome = await client.process(ctx.task_id, done, min(total, done + chunk))
-            chunk = self._next_chunk(chunk, self.monotonic() - started)
+            outcome = await client.process(ctx.task_id, done, min(total, done + self.max_chunk_pages), budget)
+            budget = self.target_chunk_seconds
             done = int(outcome["next_page"])
-            ctx.checkpoint({"run": run, "next_page": done, "pages": total, "images": outcome.get("images", 0),
-                            "chunk": chunk})
+            ctx.checkpoint({"run": run, "next_page": done, "pages": total, "images": outcome.get("images", 0)})
             ctx.report_progress(PAGES_SHARE * done / total, f"Page {done} of {total}")
-
-    def _next_chunk(self, chunk: int, elapsed: float) -> int:
-        """Aim at target_chunk_seconds per call; grow at most twofold at a time."""
-        return next_size(chunk, elapsed, target=self.target_chunk_seconds, minimum=1, maximum=self.max_chunk_pages)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -108,8 +109,9 @@ PACK_BYTES = 8 << 20  # a chunk ends once its new images (and masks) reach this 
 class PdfService:
     """Stateful per worker: it keeps each open document's reader between chunk calls."""
 
-    def __init__(self, store: BlobStore):
+    def __init__(self, store: BlobStore, *, monotonic: Callable[[], float] = time.monotonic):
         self.store = store
+        self.monotonic = monotonic
         self.documents: dict[str, OpenDocument] = {}
 
     async def open(self, task_id: str, file_id: str, options: dict[str, Any], *, source: str = "document.pdf",
@@ -124,9 +126,11 @@ class PdfService:
         return {"pages": len(opened.reader.pages), "encrypted": bool(opened.reader.is_encrypted),
                 "warnings": opened.warnings}
 
-    async def process(self, task_id: str, start: int, end: int) -> dict[str, Any]:
+    async def process(self, task_id: str, start: int, end: int, budget: float | None = None) -> dict[str, Any]:
         """Extract pages [start, end) into the store; returns how far it got ("next_page": `end`, or
-        earlier once the chunk's new images reach PACK_BYTES) and the image count."""
+        earlier once the chunk's new images reach PACK_BYTES or, with a `budget` (seconds), once its
+        pages took that long: the page that crosses it is the chunk's last) and the image count."""
+        started = self.monotonic()
         document = self._document(task_id)
         end = min(end, len(document.reader.pages))
         if document.options.wants_images and document.stored_images is None:  # listed once per opening
@@ -135,8 +139,8 @@ class PdfService:
         writes = ChunkWrites(task_id)
         for index in range(start, end):
             self._page(task_id, document, index, images, writes)
-            if writes.size >= PACK_BYTES:  # memory bounded on scanned pages: the rest in the next call
-                end = index + 1
+            if writes.size >= PACK_BYTES or (budget is not None and self.monotonic() - started >= budget):
+                end = index + 1  # memory bounded on scanned pages, a chunk's time on any: the rest next call
                 break
         if writes.pages:  # (none past the last page)
             key, record = writes.record()
