@@ -203,6 +203,24 @@ def summary_table(tasks: list[TaskState], *, out_dir: Path, earlier: Set[str] = 
     return table
 
 
+WARNINGS_SHOWN = 3  # of one task's warnings; the rest are in its report (metadata.json, report.json)
+
+
+def task_warnings(tasks: Iterable[TaskState]) -> list[str]:
+    """A line for each warning of the completed `tasks`' results (a damaged PDF recovered, records
+    skipped), "<input path>: <warning>", at most WARNINGS_SHOWN a task and then how many more: what
+    the page's row says beside its result."""
+    lines = []
+    for task in tasks:
+        result = task.result if task.status is TaskStatus.COMPLETED and isinstance(task.result, dict) else {}
+        warnings = [str(warning) for warning in result.get("warnings") or []]
+        path = input_path(task.input) or task.name
+        lines += [f"{path}: {warning}" for warning in warnings[:WARNINGS_SHOWN]]
+        if len(warnings) > WARNINGS_SHOWN:
+            lines.append(f"{path}: and {len(warnings) - WARNINGS_SHOWN} more warnings in its report.")
+    return lines
+
+
 INTERRUPTED = "interrupted"
 INPUT_MISSING = "input missing"
 GONE_ADVICE = ("is gone. Its saved parts are kept: put it back there and run the same command again (or `dataflow "
