@@ -29,7 +29,7 @@ def plural(count: int, noun: str) -> str:
 
 # Unicode's bidirectional formatting characters (UAX #9, "Explicit Directional Formatting" and the
 # implicit marks): embeddings and overrides U+202A–U+202E, isolates U+2066–U+2069, marks LRM U+200E,
-# RLM U+200F and ALM U+061C. In a file name they can make "evil\u202efdp.exe" read "evilexe.pdf".
+# RLM U+200F and ALM U+061C. In a file name they can make "bill\u202excod.exe" read "billexe.docx".
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 _SHOWN_BIDI = str.maketrans({char: f"⟨U+{ord(char):04X}⟩" for char in BIDI_CONTROLS})
 
