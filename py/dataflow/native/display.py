@@ -20,6 +20,7 @@ from rich.text import Text
 from dataflow.core import TaskState, TaskStatus
 from dataflow.core.events import TaskEvent
 from dataflow.core.runs import FILE_GONE
+from dataflow.core.text import display_name
 from dataflow.native.batch import input_gone, input_path, output_names
 
 SHORT_ID = 8
@@ -283,17 +284,16 @@ def _path_of(task: TaskState) -> tuple[str, str]:
 def display_names(tasks: list[TaskState]) -> dict[str, str]:
     """Each task's file as its path from the folder that holds all the tasks' files (`a/data.json`,
     `b/data.json`; one folder's files: their names), by task id. A task whose input names no path
-    (an old record), or paths with no common folder (other drives), keep the file's name."""
+    (an old record), or paths with no common folder (other drives), keep the file's name. Bidi
+    controls are written out (core.text.display_name): a terminal may reorder text too."""
     names = {task.id: task.name for task in tasks}
     paths = {task.id: PurePath(path) for task in tasks if (path := input_path(task.input))}
-    if not paths:
-        return names
     try:
-        parent = PurePath(os.path.commonpath([str(path.parent) for path in paths.values()]))
-        names.update({task_id: str(path.relative_to(parent)) for task_id, path in paths.items()})
+        parent = PurePath(os.path.commonpath([str(path.parent) for path in paths.values()])) if paths else None
+        names.update({task_id: str(path.relative_to(parent)) for task_id, path in paths.items() if parent})
     except ValueError:  # relative and absolute paths mixed, or no common drive
         pass
-    return names
+    return {task_id: display_name(name) for task_id, name in names.items()}
 
 
 def _outcome_cell(task: TaskState, out_dir: Path) -> Text | PathCell:

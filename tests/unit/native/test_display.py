@@ -243,3 +243,9 @@ def test_task_warnings_are_one_line_each_for_completed_tasks_and_capped_per_task
     assert task_warnings([damaged, failed, noisy, task("p", TaskStatus.COMPLETED, result={})]) == [
         "/in/d.pdf: The file is damaged (it ends early); the pages were recovered.",
         "/in/n.json: a", "/in/n.json: b", "/in/n.json: c", "/in/n.json: and 2 more warnings in its report."]
+
+
+def test_a_right_to_left_override_in_a_file_name_is_shown_written_out_in_the_summary():
+    spoof = task("s", TaskStatus.COMPLETED, input={"path": "/in/bill\u202excod.exe"})
+    text = render(summary_table([spoof], out_dir=Path("out")))
+    assert "bill⟨U+202E⟩xcod.exe" in text and "\u202e" not in text
