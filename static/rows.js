@@ -8,8 +8,9 @@ export function makeRow(taskId, name) {
   node.dataset.taskId = taskId;
   const part = (selector) => node.querySelector(selector);
   const title = part(".task-name");
-  title.textContent = name;
+  title.textContent = name;  // shown as dataflow.core.text.display_name makes it (bidi controls written out)
   title.title = name;
+  title.dir = "auto";  // its own direction, isolated: a right-to-left name cannot reorder the row around it
   part(".bar").setAttribute("aria-label", `Progress of ${name}`);
   const buttons = {};
   for (const action of ACTIONS) {

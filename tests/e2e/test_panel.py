@@ -184,6 +184,7 @@ def test_hide_completed_and_keep_at_most_are_applied_and_remembered(app):
     for width in (1280, 360):  # its placeholder ("all (up to 2,000)") is whole, wide page or narrow
         app.set_viewport_size({"width": width, "height": 800})
         assert keep.evaluate(PLACEHOLDER_ROOM) >= 0, f"the placeholder is cut at {width} px"
+        assert app.evaluate("document.documentElement.scrollWidth") <= width, f"the page scrolls sideways at {width} px"
     keep.fill("1")
     keep.dispatch_event("change")
     row(app, "a.pdf").wait_for(state="detached")
@@ -219,9 +220,12 @@ def test_clear_finished_asks_in_the_page_then_removes_every_finished_task(app):
 def test_hostile_file_names_and_pdf_titles_show_as_text_and_run_nothing(app):
     name = "<img src=x onerror=window.__xss=1>.pdf"
     title = "<script>window.__xss=2</script><b>bold</b>"
-    add_files(app, {name: pdfs.text_pdf(2, title=title)})
+    spoof = "evil\u202efdp.exe.pdf"  # a right-to-left override would show it as "evilexe.pdf"
+    add_files(app, {name: pdfs.text_pdf(2, title=title), spoof: pdfs.text_pdf(1)})
     target = wait_status(app, name, "completed")
     assert target.locator(".task-name").text_content() == name
+    shown = wait_status(app, "evil⟨U+202E⟩fdp.exe.pdf", "completed").locator(".task-name")
+    assert shown.text_content() == "evil⟨U+202E⟩fdp.exe.pdf" and shown.get_attribute("dir") == "auto"
     assert title in target.locator(".message").text_content()
     assert app.evaluate("window.__xss") is None
     assert app.locator("#task-list img, #task-list script, #task-list b").count() == 0

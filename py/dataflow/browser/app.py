@@ -39,6 +39,7 @@ from dataflow.core.model import TaskState
 from dataflow.core.plugin import Plugin
 from dataflow.core.slices import in_slices, turn
 from dataflow.core.status import Action, TaskStatus
+from dataflow.core.text import display_name
 
 # each module's plugin(host) registers one kind
 PLUGINS = ("dataflow.executors.pdf.plugin", "dataflow.executors.json.plugin", "dataflow.executors.llm.plugin")
@@ -179,7 +180,7 @@ class App:
         try:
             create_task(self.orchestrator, task, secrets)
         except DataflowError as error:
-            page.notice(f"{task.name} could not be added: {error}", kind="error")
+            page.notice(f"{display_name(task.name)} could not be added: {error}", kind="error")
 
     def submit_with_secrets(self, task: NewTask, secrets: dict[str, str]) -> None:
         """A task with its secrets (an API key): here, or without them in the runner tab (a secret
@@ -189,7 +190,7 @@ class App:
             return
         self.tabs.request_add(task)
         if secrets:
-            page.notice(f"{task.name} runs in the first tab you opened: enter the key there, in its row.",
+            page.notice(f"{display_name(task.name)} runs in the first tab you opened: enter the key there, in its row.",
                         kind="warning")
 
     def bind_llm(self) -> None:
@@ -229,23 +230,23 @@ class App:
         try:
             blob = await self.idb.get(download.key)
             if is_null(blob):
-                raise ValueError(f"the result of {task.name} is no longer stored")
+                raise ValueError(f"the result of {display_name(task.name)} is no longer stored")
             stored_result = blob_source(blob)
             view = await source.view(task, stored_result)
             derived = await target.derive(task, view, self.settings.options_for(target), stored_result)
             options = target.parse_options(derived.options) if derived.options is not None \
                 else self.settings.options_for(target)
         except (ValueError, DataflowError) as error:
-            page.notice(f"{task.name} cannot be used that way: {error}", kind="error")
+            page.notice(f"{display_name(task.name)} cannot be used that way: {error}", kind="error")
             return
         tasks = self.orchestrator.list_tasks() if self.tabs.leader else self.tabs.mirror.tasks.values()
         same = target.task_input(StoredFile("", "", 0, ""), options)
         earlier = existing_derivation(tasks, task.id, target.kind, same)
         if earlier is not None:  # a second press would make, and pay for, the same work again
             label = target.offer(task) or target.kind
-            page.notice(f"“{label}” was already pressed for {task.name} with these settings: see the task "
-                        f"{earlier.name} (status: {status_label(earlier, target)}). No second task was made; "
-                        "change the settings, or remove that task, to make another.", kind="info")
+            page.notice(f"“{label}” was already pressed for {display_name(task.name)} with these settings: see the "
+                        f"task {display_name(earlier.name)} (status: {status_label(earlier, target)}). No second task "
+                        "was made; change the settings, or remove that task, to make another.", kind="info")
             return
         file_id = stamped_id(self.clock.now())
         await self.blobs.put(file_key(file_id), derived.data, derived.mime)

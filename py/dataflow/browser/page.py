@@ -10,6 +10,7 @@ from dataflow.browser.ffi import is_null
 from dataflow.core.errors import DataflowError
 from dataflow.core.model import TaskState
 from dataflow.core.plugin import Plugin
+from dataflow.core.text import display_name
 
 
 def notice(message: str, *, kind: str = "info") -> None:
@@ -27,7 +28,7 @@ def warn(message: str) -> None:
 
 def announce(task: TaskState) -> None:
     """on_task_complete: tell screen-reader users (and anyone glancing) that a result is ready."""
-    set_text(by_id("announcer"), f"{task.name} is done and ready to download.")
+    set_text(by_id("announcer"), f"{display_name(task.name)} is done and ready to download.")
 
 
 def show_summary(text: str) -> None:

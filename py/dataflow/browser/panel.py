@@ -25,6 +25,7 @@ from dataflow.core.events import EventType, TaskEvent
 from dataflow.core.kinds import KindRegistry
 from dataflow.core.model import TaskState
 from dataflow.core.status import TaskStatus
+from dataflow.core.text import display_name
 
 ActionHandler = Callable[[str, str, dict], Any]  # (action name, task id, extra such as a secret)
 S = TaskStatus
@@ -185,7 +186,7 @@ class Panel:
         for task_id in wanted:
             row = self.rows[task_id]
             if row.parts is None:
-                row.parts = self.js.makeRow(task_id, row.task.name)
+                row.parts = self.js.makeRow(task_id, display_name(row.task.name))
                 self.built[task_id] = row
                 self._fill(row)
         self.js.arrange(self.window, to_js([self.rows[t].parts for t in wanted]), to_js(gone), first,

@@ -17,6 +17,7 @@ from dataflow.browser.settings import Settings
 from dataflow.core.kinds import KindRegistry
 from dataflow.core.model import TaskState
 from dataflow.core.orchestrator import Orchestrator
+from dataflow.core.text import display_name
 
 Notice = Callable[..., None]
 
@@ -38,8 +39,8 @@ class Results:
         target = targets[index] if 0 <= index < len(targets) else None
         blob = await self.fetch(target.key) if target is not None else None
         if target is None or is_null(blob):
-            self.notice(f"The result of {task.name} is no longer stored; retry the task to make it again.",
-                        kind="error")
+            self.notice(f"The result of {display_name(task.name)} is no longer stored; retry the task to make it "
+                        "again.", kind="error")
             return False
         await self.save(blob, target.filename)
         return True

@@ -22,6 +22,7 @@ from dataflow.browser.view_blocks import section, windowed
 from dataflow.core.errors import DataflowError
 from dataflow.core.kinds import KindRegistry
 from dataflow.core.model import TaskState
+from dataflow.core.text import display_name
 from dataflow.core.views import (
     Counts,
     Facts,
@@ -59,13 +60,13 @@ class Viewer:
         target = kind.download(task) if kind is not None and kind.has_view(task) else None
         blob = await self.fetch(target.key) if target is not None else None
         if kind is None or target is None or is_null(blob):
-            self.notice(f"The result of {task.name} is no longer stored; retry the task to make it again.",
-                        kind="error")
+            self.notice(f"The result of {display_name(task.name)} is no longer stored; retry the task to make it "
+                        "again.", kind="error")
             return False
         self.close()
         self.opener = opener
         body = el("div", cls="viewer-body")
-        self._dialog(f"Result of {task.name}", body)
+        self._dialog(f"Result of {display_name(task.name)}", body)
         try:
             view = await kind.view(task, blob_source(blob, self.fetch))
         except (ValueError, DataflowError) as error:

@@ -115,10 +115,12 @@ def discover(arguments: list[str], *, kind: str | None = None) -> list[Source]:
 
 @dataclass(frozen=True)
 class Found:
-    """The files a command line names, and lines for a person on what the search skipped (loops)."""
+    """The files a command line names, and lines for a person on what the search skipped (loops, then
+    files and folders it could not read: `unreadable` of them)."""
 
     sources: list[Source]
     notes: list[str]
+    unreadable: int = 0
 
 
 def find_sources(arguments: list[str], *, kind: str | None = None) -> Found:
@@ -128,28 +130,42 @@ def find_sources(arguments: list[str], *, kind: str | None = None) -> Found:
     the same as .zst); inside folders only files whose suffix names a kind (that kind, when given)
     are taken, and hidden files and folders (.git, a run's .dataflow state) and folders that hold
     another run's state (its --out) are skipped (`files_inside`). Links to folders and files are
-    followed, each folder and file taken once; a link loop is skipped with a note. Raises UsageError
-    for a path that does not exist, an unknown `kind`, or a named file whose kind is unclear."""
+    followed, each folder and file taken once; a link loop is skipped with a note, and so is a file
+    or folder that cannot be read (permission denied, an I/O error: OSError). Raises UsageError for a
+    path that does not exist, an unknown `kind`, or a named file whose kind is unclear."""
     if kind is not None and kind not in KINDS:
         raise UsageError(f"unknown kind {kind!r}; known: {', '.join(KINDS)}.")
     found: dict[Path, Source] = {}
     scan = Scan()
     for argument in arguments:
-        path = Path(argument).resolve()
-        if path.is_dir():
-            for child in files_inside(path, scan, want=lambda name: _folder_kind(name, kind) is not None):
+        try:
+            _find(argument, kind, scan, found)
+        except OSError as error:  # a named path that cannot be looked at (EACCES, ENAMETOOLONG, EIO)
+            scan.cannot_read(argument, error)
+        except RuntimeError:  # Path.resolve before Python 3.13 on a link loop
+            raise UsageError(f"{argument}: a symbolic link that leads back to itself (a loop).") from None
+    return Found(list(found.values()), scan.loops + scan.unreadable, len(scan.unreadable))
+
+
+def _find(argument: str, kind: str | None, scan: Scan, found: dict[Path, Source]) -> None:
+    """Add the sources `argument` names to `found` (see find_sources); OSError if it cannot be read."""
+    path = Path(argument).resolve()
+    if path.is_dir():
+        for child in files_inside(path, scan, want=lambda name: _folder_kind(name, kind) is not None):
+            try:
                 found.setdefault(child, _source(child, _folder_kind(child.name, kind) or ""))
-        elif path.is_file():
-            file_kind = kind or kind_of(path.name)
-            if file_kind is None:
-                raise UsageError(f"{argument}: the kind of this file is not clear from its name; "
-                                 f"{NATIVE.accepted_label()} are processed here (--kind {'|'.join(KINDS)} "
-                                 "takes a file of another name as that kind).")
-            if scan.take_file(str(path)):  # resolved: its real path
-                found[path] = _source(path, file_kind)
-        else:
-            raise UsageError(f"{argument}: no such file or folder.")
-    return Found(list(found.values()), scan.loops)
+            except OSError as error:
+                scan.cannot_read(child, error)
+    elif path.is_file():
+        file_kind = kind or kind_of(path.name)
+        if file_kind is None:
+            raise UsageError(f"{argument}: the kind of this file is not clear from its name; "
+                             f"{NATIVE.accepted_label()} are processed here (--kind {'|'.join(KINDS)} "
+                             "takes a file of another name as that kind).")
+        if scan.take_file(str(path)):  # resolved: its real path
+            found[path] = _source(path, file_kind)
+    else:
+        raise UsageError(f"{argument}: no such file or folder.")
 
 
 def _folder_kind(name: str, kind: str | None) -> str | None:

@@ -1,9 +1,10 @@
 """The `dataflow` command: `run` files through the executors with progress bars and a summary,
 `status` of a state directory, `retry` failed tasks, and `temporal` (worker, submit).
 
-Exit codes: 0 every task completed, 1 some task did not, 2 a command line that cannot be carried
-out, 130 interrupted by Ctrl-C (SIGINT), 143 stopped by SIGTERM (in both cases the same command
-again resumes from the checkpoints). Messages for a person go to stderr. Native ring.
+Exit codes: 0 every task completed, 1 some task did not or some file or folder could not be read
+(skipped, each with a line saying why), 2 a command line that cannot be carried out, 130
+interrupted by Ctrl-C (SIGINT), 143 stopped by SIGTERM (in both cases the same command again
+resumes from the checkpoints). Messages for a person go to stderr. Native ring.
 """
 
 from __future__ import annotations
@@ -38,7 +39,14 @@ from dataflow.native.batch import (
     find_sources,
 )
 from dataflow.native.bounds import BoundsError, check_bounds, folder, number, option_names
-from dataflow.native.display import ProgressDisplay, counts_line, print_command, status_table, summary_table
+from dataflow.native.display import (
+    ProgressDisplay,
+    counts_line,
+    print_command,
+    status_table,
+    summary_table,
+    task_warnings,
+)
 from dataflow.native.file_storage import FileStorage, ReadOnlyStorage, read_only_warning
 from dataflow.native.form_options import add_form_options, options_from, refuse_unused
 from dataflow.native.host import NativeHost, blob_root
@@ -272,6 +280,7 @@ class RunPlan:
     sources: list[Source]
     password: str | None
     notices: list[str]  # link loops skipped, kind options that skip some of the files (see option_scope)
+    unreadable: int = 0  # files and folders skipped because they could not be read (among the notices)
 
 
 def plan_run(args: argparse.Namespace) -> RunPlan:
@@ -280,11 +289,12 @@ def plan_run(args: argparse.Namespace) -> RunPlan:
     wakes it, the read would be resumed and the Ctrl-C lost). Raises UsageError."""
     found = find_sources(args.paths, kind=args.kind)
     if not found.sources:
-        raise UsageError("no files of a known kind were found in " + ", ".join(args.paths) + ".")
+        raise UsageError(" ".join(["no files of a known kind were found in " + ", ".join(args.paths) + ".",
+                                   *found.notes]))
     notices = option_notes(args, found.sources)  # before the options' own checks: an option for no file is the error
     options, policy = kind_options_from(args), retry_policy_from(args)
     check_host_options(args)
-    return RunPlan(options, policy, found.sources, password_from(args), found.notes + notices)
+    return RunPlan(options, policy, found.sources, password_from(args), found.notes + notices, found.unreadable)
 
 
 async def run_command(args: argparse.Namespace, console: Console, plan: RunPlan) -> int:
@@ -296,7 +306,14 @@ async def run_command(args: argparse.Namespace, console: Console, plan: RunPlan)
         notify(args, host, plan.notices)
         await host.exported()
         chosen = list(dict.fromkeys(submitted.ids + host.resumed))
-        return await follow(host, chosen, console, earlier=earlier, quiet=args.quiet, since=since)
+        code = await follow(host, chosen, console, earlier=earlier, quiet=args.quiet, since=since)
+        unreadable = plan.unreadable + len(submitted.unreadable)
+        if unreadable:
+            args.errors.print(f"{unreadable} file{'s' if unreadable != 1 else ''} or folder"
+                              f"{'s' if unreadable != 1 else ''} could not be read and "
+                              f"{'were' if unreadable != 1 else 'was'} skipped (each is named above).",
+                              style="yellow", markup=False, highlight=False, soft_wrap=True)
+        return code or (1 if unreadable else 0)
 
 
 def require_state(args: argparse.Namespace) -> Path:
@@ -377,7 +394,7 @@ async def follow(host: NativeHost, task_ids: list[str], console: Console, *, ear
     tasks = [task for task in host.tasks() if task.id in set(task_ids)]
     console.print(summary_table(tasks, out_dir=host.out_dir, earlier=set(earlier), since=since))
     console.print(counts_line(tasks, time.monotonic() - started), markup=False)
-    for warning in host.warnings:
+    for warning in [*task_warnings(tasks), *host.warnings]:
         console.print(warning, style="yellow", markup=False, highlight=False, soft_wrap=True)
     state = "" if host.state_dir == default_state_dir(host.out_dir) else f" --state {host.state_dir}"
     if any(host.needs_password(task) for task in tasks):

@@ -20,6 +20,7 @@ from rich.text import Text
 from dataflow.core import TaskState, TaskStatus
 from dataflow.core.events import TaskEvent
 from dataflow.core.runs import FILE_GONE
+from dataflow.core.text import display_name
 from dataflow.native.batch import input_gone, input_path, output_names
 
 SHORT_ID = 8
@@ -203,6 +204,24 @@ def summary_table(tasks: list[TaskState], *, out_dir: Path, earlier: Set[str] = 
     return table
 
 
+WARNINGS_SHOWN = 3  # of one task's warnings; the rest are in its report (metadata.json, report.json)
+
+
+def task_warnings(tasks: Iterable[TaskState]) -> list[str]:
+    """A line for each warning of the completed `tasks`' results (a damaged PDF recovered, records
+    skipped), "<input path>: <warning>", at most WARNINGS_SHOWN a task and then how many more: what
+    the page's row says beside its result."""
+    lines = []
+    for task in tasks:
+        result = task.result if task.status is TaskStatus.COMPLETED and isinstance(task.result, dict) else {}
+        warnings = [str(warning) for warning in result.get("warnings") or []]
+        path = input_path(task.input) or task.name
+        lines += [f"{path}: {warning}" for warning in warnings[:WARNINGS_SHOWN]]
+        if len(warnings) > WARNINGS_SHOWN:
+            lines.append(f"{path}: and {len(warnings) - WARNINGS_SHOWN} more warnings in its report.")
+    return lines
+
+
 INTERRUPTED = "interrupted"
 INPUT_MISSING = "input missing"
 GONE_ADVICE = ("is gone. Its saved parts are kept: put it back there and run the same command again (or `dataflow "
@@ -265,17 +284,16 @@ def _path_of(task: TaskState) -> tuple[str, str]:
 def display_names(tasks: list[TaskState]) -> dict[str, str]:
     """Each task's file as its path from the folder that holds all the tasks' files (`a/data.json`,
     `b/data.json`; one folder's files: their names), by task id. A task whose input names no path
-    (an old record), or paths with no common folder (other drives), keep the file's name."""
+    (an old record), or paths with no common folder (other drives), keep the file's name. Bidi
+    controls are written out (core.text.display_name): a terminal may reorder text too."""
     names = {task.id: task.name for task in tasks}
     paths = {task.id: PurePath(path) for task in tasks if (path := input_path(task.input))}
-    if not paths:
-        return names
     try:
-        parent = PurePath(os.path.commonpath([str(path.parent) for path in paths.values()]))
-        names.update({task_id: str(path.relative_to(parent)) for task_id, path in paths.items()})
+        parent = PurePath(os.path.commonpath([str(path.parent) for path in paths.values()])) if paths else None
+        names.update({task_id: str(path.relative_to(parent)) for task_id, path in paths.items() if parent})
     except ValueError:  # relative and absolute paths mixed, or no common drive
         pass
-    return names
+    return {task_id: display_name(name) for task_id, name in names.items()}
 
 
 def _outcome_cell(task: TaskState, out_dir: Path) -> Text | PathCell:

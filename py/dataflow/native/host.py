@@ -54,6 +54,7 @@ from dataflow.native.batch import (
 )
 from dataflow.native.file_blob_store import FileBlobStore, export_value, remove_temporary_files
 from dataflow.native.file_storage import FileStorage, file_path_warning
+from dataflow.native.folder_walk import unreadable_line
 from dataflow.native.sources import WithSourceFiles
 
 OWNED_KEY = "dataflow.outputs"  # the output names this state directory wrote, apart from the task records
@@ -74,10 +75,12 @@ def _file_change(task: TaskState) -> tuple[TaskState, Source | None, str | None]
 
 @dataclass
 class Submitted:
-    """What `submit` did with the files: new task ids, and ids of tasks that already existed."""
+    """What `submit` did with the files: new task ids, ids of tasks that already existed, and the
+    files skipped because they could not be read (the host's warnings say why)."""
 
     added: list[str] = field(default_factory=list)
     existing: list[str] = field(default_factory=list)
+    unreadable: list[Path] = field(default_factory=list)
 
     @property
     def ids(self) -> list[str]:
@@ -191,8 +194,9 @@ class NativeHost:
         """One task per input file in this state directory: a file that has a task keeps it, unless
         the options differ, the file changed since (a completed task's file is compared by size and
         time, then by content hash) or its completed output is gone: then the old task is replaced by
-        a new one, which rewrites the old task's output file. `options`: by kind (see batch.by_kind).
-        Returns the new and the kept task ids."""
+        a new one, which rewrites the old task's output file. A file that cannot be read (its content
+        hash: OSError) is skipped with a warning. `options`: by kind (see batch.by_kind). Returns the
+        new and the kept task ids and the files skipped."""
         chosen = by_kind(options)
         self._listing = None  # the output folder is listed once per submit, when a stem is asked about
         by_path = {input_path(task.input): task for task in self.orchestrator.list_tasks()}
@@ -200,11 +204,17 @@ class NativeHost:
         submitted = Submitted()
         for source in sources:
             existing = by_path.get(str(source.path))
-            if existing is not None:
-                why = self._why_replace(existing, source, chosen[source.kind])
-                if why is None:
+            try:
+                why = None if existing is None else self._why_replace(existing, source, chosen[source.kind])
+                if existing is not None and why is None:
                     submitted.existing.append(existing.id)
                     continue
+                source.sha256  # noqa: B018 - read now, before an old task is dropped: reading may fail
+            except OSError as error:  # permission denied, an I/O error: the other files go on
+                self.warnings.append(unreadable_line(source.path, error))
+                submitted.unreadable.append(source.path)
+                continue
+            if existing is not None:
                 self.orchestrator.remove(existing.id)
                 self._lost.discard(existing.id)
                 self.notices.append(f"{source.path}: {why}; it is processed again from the start.")

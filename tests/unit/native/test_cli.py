@@ -50,6 +50,42 @@ def test_run_writes_results_and_a_summary_and_fails_bad_files_with_their_message
     assert (tmp_path / "out" / "good.zip").read_bytes() == run(reference_output(good.read_bytes(), "good.pdf"))
 
 
+def unreadable(name: str):
+    """A file_sha256 that fails for `name` as reading a `chmod 000` file does (root reads it anyway)."""
+    from dataflow.native import batch
+
+    real = batch.file_sha256
+
+    def sha256(path: Path) -> str:
+        if path.name == name:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    return sha256
+
+
+@pytest.mark.parametrize("named", [False, True], ids=["in-a-folder", "named"])
+def test_a_file_that_cannot_be_read_is_one_line_and_the_others_are_processed(write_pdf, tmp_path, monkeypatch,
+                                                                              named):
+    monkeypatch.setattr("dataflow.native.batch.file_sha256", unreadable("secret.pdf"))
+    write_pdf("ok.pdf", pdfs.text_pdf(pages=1))
+    secret = write_pdf("secret.pdf", pdfs.text_pdf(pages=1))
+    paths = [str(tmp_path / "in" / "ok.pdf"), str(secret)] if named else [str(tmp_path / "in")]
+    code, text = dataflow("run", *paths, "--out", str(tmp_path / "out"), "--workers", "1", "--quiet")
+    assert code == 1
+    assert f"{secret}: cannot be read (Permission denied); skipped." in text
+    assert "1 file or folder could not be read and was skipped" in text and "Traceback" not in text
+    assert (tmp_path / "out" / "ok.zip").is_file() and not (tmp_path / "out" / "secret.zip").exists()
+    assert list(records(tmp_path / "out" / ".dataflow")) == ["ok.pdf"]
+
+
+def test_a_recovered_damaged_pdf_completes_with_its_warning_in_the_summary(write_pdf, tmp_path):
+    damaged = write_pdf("cut.pdf", pdfs.truncated_pdf())
+    code, text = dataflow("run", str(damaged), "--out", str(tmp_path / "out"), "--workers", "1", "--quiet")
+    assert code == 0 and "1 completed" in text
+    assert f"{damaged}: The file is damaged" in text
+
+
 def test_options_reach_the_executor(write_pdf, tmp_path):
     data = pdfs.images_pdf()
     write_pdf("scans.pdf", data)

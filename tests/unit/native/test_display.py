@@ -8,7 +8,14 @@ from rich.console import Console
 
 from dataflow.core import AttemptRecord, TaskError, TaskState, TaskStatus
 from dataflow.core.events import TaskEvent
-from dataflow.native.display import ProgressDisplay, counts_line, duration, status_table, summary_table
+from dataflow.native.display import (
+    ProgressDisplay,
+    counts_line,
+    duration,
+    status_table,
+    summary_table,
+    task_warnings,
+)
 from tests.unit.native.conftest import table_rows
 
 
@@ -226,3 +233,19 @@ def test_a_command_to_copy_is_printed_on_one_line_however_narrow_the_terminal():
     console = Console(record=True, width=40)
     print_command(console, command)
     assert command in console.export_text().splitlines()
+
+
+def test_task_warnings_are_one_line_each_for_completed_tasks_and_capped_per_task():
+    damaged = task("d", TaskStatus.COMPLETED, input={"path": "/in/d.pdf"},
+                   result={"warnings": ["The file is damaged (it ends early); the pages were recovered."]})
+    noisy = task("n", TaskStatus.COMPLETED, input={"path": "/in/n.json"}, result={"warnings": list("abcde")})
+    failed = task("f", TaskStatus.FAILED, result={"warnings": ["not shown"]})
+    assert task_warnings([damaged, failed, noisy, task("p", TaskStatus.COMPLETED, result={})]) == [
+        "/in/d.pdf: The file is damaged (it ends early); the pages were recovered.",
+        "/in/n.json: a", "/in/n.json: b", "/in/n.json: c", "/in/n.json: and 2 more warnings in its report."]
+
+
+def test_a_right_to_left_override_in_a_file_name_is_shown_written_out_in_the_summary():
+    spoof = task("s", TaskStatus.COMPLETED, input={"path": "/in/bill\u202excod.exe"})
+    text = render(summary_table([spoof], out_dir=Path("out")))
+    assert "bill⟨U+202E⟩xcod.exe" in text and "\u202e" not in text

@@ -105,3 +105,69 @@ def test_run_plans_the_linked_files_and_says_once_which_loop_it_skipped(tmp_path
                                                                                         "in/papers/b.pdf"]
     assert plan.notices == [f"{tmp_path / 'in/papers/again'}: a symbolic link back to {tmp_path / 'in'}, a folder "
                             "that holds it (a loop); not followed."]
+
+
+def denied(path) -> PermissionError:
+    return PermissionError(13, "Permission denied", str(path))
+
+
+def test_a_folder_that_cannot_be_read_is_skipped_with_a_note_and_the_rest_is_walked(tmp_path, monkeypatch):
+    # as `chmod 000 locked` does for a user without read override (root in CI has it: scandir fails here)
+    tree(tmp_path, {"in/a.pdf": "%PDF-1.4", "in/locked/b.pdf": "%PDF-1.4"}, {})
+    scandir = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path: (_ for _ in ()).throw(denied(path))
+                        if Path(path).name == "locked" else scandir(path))
+    scan = Scan()
+    assert walked(tmp_path / "in", scan) == ["a.pdf"]
+    assert scan.unreadable == [f"{tmp_path / 'in/locked'}: cannot be read (Permission denied); skipped."]
+
+
+def test_a_skip_test_that_cannot_look_into_a_folder_skips_it_with_a_note(tmp_path):
+    tree(tmp_path, {"in/a.pdf": "%PDF-1.4", "in/locked/b.pdf": "%PDF-1.4"}, {})
+
+    def skip(path: Path) -> bool:
+        if path.name == "locked":
+            raise denied(path / ".dataflow")
+        return False
+
+    scan = Scan()
+    assert [path.name for path in files_below(tmp_path / "in", scan, skip=skip)] == ["a.pdf"]
+    assert scan.unreadable == [f"{tmp_path / 'in/locked'}: cannot be read (Permission denied); skipped."]
+
+
+def test_discover_skips_a_locked_folder_whose_state_folder_cannot_be_looked_for(tmp_path, monkeypatch):
+    # the newcomer's traceback: is_dir of locked/.dataflow raised PermissionError out of files_inside
+    tree(tmp_path, {"in/a.pdf": "%PDF-1.4", "in/locked/b.pdf": "%PDF-1.4"}, {})
+    is_dir = Path.is_dir
+    monkeypatch.setattr(Path, "is_dir", lambda path: (_ for _ in ()).throw(denied(path))
+                        if path.parent.name == "locked" else is_dir(path))
+    found = find_sources([str(tmp_path / "in")])
+    assert [source.path.name for source in found.sources] == ["a.pdf"]
+    assert found.unreadable == 1
+    assert found.notes == [f"{tmp_path / 'in/locked'}: cannot be read (Permission denied); skipped."]
+
+
+def test_a_named_path_that_cannot_be_looked_at_is_a_note_not_a_traceback(tmp_path):
+    tree(tmp_path, {"in/a.pdf": "%PDF-1.4"}, {})
+    long = str(tmp_path / ("x" * 300))  # ENAMETOOLONG from stat
+    found = find_sources([long, str(tmp_path / "in")])
+    assert [source.path.name for source in found.sources] == ["a.pdf"]
+    assert found.notes == [f"{long}: cannot be read (File name too long); skipped."] and found.unreadable == 1
+
+
+def test_a_file_whose_stat_fails_in_a_folder_is_skipped_with_a_note(tmp_path, monkeypatch):
+    tree(tmp_path, {"in/a.pdf": "%PDF-1.4", "in/b.pdf": "%PDF-1.4"}, {})
+    stat = Path.stat
+    monkeypatch.setattr(Path, "stat", lambda path, **kw: (_ for _ in ()).throw(OSError(5, "Input/output error"))
+                        if path.name == "b.pdf" else stat(path, **kw))
+    found = find_sources([str(tmp_path / "in")])
+    assert [source.path.name for source in found.sources] == ["a.pdf"]
+    assert found.notes == [f"{tmp_path / 'in/b.pdf'}: cannot be read (Input/output error); skipped."]
+
+
+def test_a_named_link_loop_is_one_usage_error(tmp_path):
+    from dataflow.native.batch import UsageError
+
+    tree(tmp_path, {}, {"loop.pdf": "loop.pdf"})
+    with pytest.raises(UsageError, match="loop.pdf: "):
+        find_sources([str(tmp_path / "loop.pdf")])
