@@ -48,15 +48,15 @@ function database() {
  *  request fails or the transaction aborts: a Blob over the quota is written (onsuccess), then the
  *  transaction aborts with QuotaExceededError. */
 async function transaction(mode, work) {
-  const db = await database();
-  const tx = db.transaction(STORE, mode);
-  const done = new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onabort = () => reject(failure(tx.error, "the IndexedDB transaction was aborted"));
-    tx.onerror = (event) => reject(failure(event.target?.error ?? tx.error, "an IndexedDB request failed"));
-  });
-  done.catch(() => {});  // awaited below; when work() fails first, its error is the one reported
   try {
+    const db = await database();
+    const tx = db.transaction(STORE, mode);
+    const done = new Promise((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onabort = () => reject(failure(tx.error, "the IndexedDB transaction was aborted"));
+      tx.onerror = (event) => reject(failure(event.target?.error ?? tx.error, "an IndexedDB request failed"));
+    });
+    done.catch(() => {});  // awaited below; when work() fails first, its error is the one reported
     const result = await work(tx.objectStore(STORE));
     await done;
     return result;

@@ -251,7 +251,11 @@ class App:
                         "change the settings, or remove that task, to make another.", kind="info")
             return
         file_id = stamped_id(self.clock.now())
-        await self.blobs.put(file_key(file_id), derived.data, derived.mime)
+        try:
+            await self.blobs.put(file_key(file_id), derived.data, derived.mime)
+        except StorageFullError as error:  # the source task and every other stay as they are
+            page.notice(f"{derived.task_name or derived.name} was not made from {task.name}: {error}.", kind="error")
+            return
         stored = StoredFile(file_id, derived.name, len(derived.data), derived.mime)
         new = NewTask(unique_name(derived.task_name or derived.name, tasks), target.kind,
                       target.task_input(stored, options),
