@@ -7,10 +7,21 @@ const VERSION = 1;
 
 let opening = null;
 
+/** A real Error for whatever IndexedDB failed with: the browser's DOMException (QuotaExceededError when
+ *  the storage is full) has no stack, so Pyodide would not take it for an error and an awaiting Python
+ *  coroutine would never learn of the failure. Its name and message are kept (blob_store.py sorts by
+ *  name). */
+function failure(cause, fallback) {
+  if (cause instanceof Error && typeof cause.stack === "string") return cause;
+  const error = new Error(cause?.message || fallback);
+  error.name = cause?.name || "Error";
+  return error;
+}
+
 function request(req) {
   return new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
+    req.onerror = () => reject(failure(req.error, "an IndexedDB request failed"));
   });
 }
 
@@ -26,24 +37,41 @@ function database() {
         db.onversionchange = () => { db.close(); opening = null; };
         resolve(db);
       };
-      req.onerror = () => { opening = null; reject(req.error); };
+      req.onerror = () => { opening = null; reject(failure(req.error, "IndexedDB could not be opened")); };
       req.onblocked = () => reject(new Error("IndexedDB is blocked by another tab of an older version"));
     });
   }
   return opening;
 }
 
+/** work(store)'s result once the transaction is committed; rejects with an Error (see failure) when a
+ *  request fails or the transaction aborts: a Blob over the quota is written (onsuccess), then the
+ *  transaction aborts with QuotaExceededError. */
 async function transaction(mode, work) {
-  const db = await database();
-  const tx = db.transaction(STORE, mode);
-  const done = new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onabort = () => reject(tx.error ?? new Error("IndexedDB transaction aborted"));
-    tx.onerror = () => reject(tx.error);
-  });
-  const result = await work(tx.objectStore(STORE));
-  await done;
-  return result;
+  try {
+    const db = await database();
+    const tx = db.transaction(STORE, mode);
+    const done = new Promise((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onabort = () => reject(failure(tx.error, "the IndexedDB transaction was aborted"));
+      tx.onerror = (event) => reject(failure(event.target?.error ?? tx.error, "an IndexedDB request failed"));
+    });
+    done.catch(() => {});  // awaited below; when work() fails first, its error is the one reported
+    const result = await work(tx.objectStore(STORE));
+    await done;
+    return result;
+  } catch (error) {
+    throw failure(error, "IndexedDB failed");
+  }
+}
+
+/** A Blob's bytes as a Uint8Array; a Blob the browser cannot read (NotReadableError) rejects as an Error. */
+async function bytesOf(blob) {
+  try {
+    return new Uint8Array(await blob.arrayBuffer());
+  } catch (error) {
+    throw failure(error, "a stored Blob could not be read");
+  }
 }
 
 const range = (prefix) => IDBKeyRange.bound(prefix, prefix + "\uffff");
@@ -57,7 +85,7 @@ export async function get(key) {
 /** The stored value with Blobs read into a Uint8Array (strings stay strings), or null. */
 export async function getBytes(key) {
   const value = await get(key);
-  if (value instanceof Blob) return new Uint8Array(await value.arrayBuffer());
+  if (value instanceof Blob) return bytesOf(value);
   return value;
 }
 
@@ -65,7 +93,7 @@ export async function getBytes(key) {
 export async function getRange(key, start, end) {
   const value = await get(key);
   if (!(value instanceof Blob)) return null;
-  return [value.size, new Uint8Array(await value.slice(start, end).arrayBuffer())];
+  return [value.size, await bytesOf(value.slice(start, end))];
 }
 
 const stored = (value, mime) => (value instanceof Uint8Array || value instanceof ArrayBuffer
@@ -129,7 +157,7 @@ export async function getMany(keys) {
   const values = await transaction("readonly", (store) => Promise.all(keys.map((key) => request(store.get(key)))));
   return Promise.all(values.map(async (value) => {
     if (value === undefined) return null;
-    return value instanceof Blob ? new Uint8Array(await value.arrayBuffer()) : value;
+    return value instanceof Blob ? bytesOf(value) : value;
   }));
 }
 

@@ -7,6 +7,7 @@ only: the app itself never needs Pillow.
 from __future__ import annotations
 
 import io
+import random
 import zlib
 
 from fpdf import FPDF
@@ -205,3 +206,16 @@ def slow_page_pdf(operators: int = 300_000) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def noise_pdf(pages: int, side: int = 600, seed: int = 1) -> bytes:
+    """`pages` pages, each one distinct JPEG of noise (about 0.4 MB at 600 px): its images come out of
+    the PDF as big as they went in, so extracting them stores about the file's size again."""
+    pdf = FPDF(unit="pt", format=(595, 842))
+    for page in range(pages):
+        image = Image.frombytes("RGB", (side, side), random.Random(seed + page).randbytes(side * side * 3))
+        out = io.BytesIO()
+        image.save(out, format="JPEG", quality=90)
+        pdf.add_page()
+        pdf.image(out, x=0, y=0, w=595, h=842)
+    return bytes(pdf.output())

@@ -31,7 +31,7 @@ from dataflow.core import Orchestrator, RetryPolicy, SystemClock
 from dataflow.core.blob_sweep import BlobJanitor, file_born, read_saved, stamped_id
 from dataflow.core.blobs import file_key
 from dataflow.core.derived import SOURCE_TASK, existing_derivation, unique_name
-from dataflow.core.errors import DataflowError
+from dataflow.core.errors import DataflowError, StorageFullError
 from dataflow.core.events import EventType, TaskEvent
 from dataflow.core.kinds import UNSUPPORTED, KindRegistry, StoredFile, refuse_unsupported
 from dataflow.core.mirror import TaskMirror
@@ -44,6 +44,9 @@ from dataflow.core.text import display_name
 # each module's plugin(host) registers one kind
 PLUGINS = ("dataflow.executors.pdf.plugin", "dataflow.executors.json.plugin", "dataflow.executors.llm.plugin")
 LLM_KIND = "llm"  # the kind the provider section (browser/llm_settings.py) is for
+# A full storage does not free itself: such a task fails at once, its parts kept, and Retry continues it
+RETRY_POLICY = RetryPolicy(initial_interval=2.0, maximum_interval=30.0,
+                           non_retryable_error_types=(StorageFullError.__name__,))
 HISTORY_LIMIT = 2000  # finished tasks kept (the oldest beyond this are removed with their files)
 
 
@@ -61,7 +64,7 @@ class App:
         self.kinds = KindRegistry()
         self.orchestrator = Orchestrator(storage=self.storage, clock=self.clock,
                                          concurrency=sum(plugin.concurrency for plugin in self.plugins) + 1,
-                                         retry_policy=RetryPolicy(initial_interval=2.0, maximum_interval=30.0),
+                                         retry_policy=RETRY_POLICY,
                                          history_limit=HISTORY_LIMIT)
         for plugin in self.plugins:
             self.kinds.register(plugin.kind)
@@ -75,7 +78,7 @@ class App:
         self.controls = Controls(kinds=self.kinds, orchestrator=self.orchestrator, is_leader=lambda: self.tabs.leader,
                                  forward=self.tabs.request_action, download=self.download, notice=page.notice,
                                  warn=page.warn, view=self.view, derive=self.derive)
-        self.intake = Intake(kinds=self.kinds, store_file=lambda key, file, mime: self.idb.put(key, file, mime),
+        self.intake = Intake(kinds=self.kinds, store_file=self.blobs.put_file,
                              submit=self.submit, options_for=self.settings_options, notice=page.notice,
                              new_id=lambda: stamped_id(self.clock.now()))  # the janitor spares it while young
         self.results = Results(kinds=self.kinds, fetch=self.idb.get, save=save_blob, notice=page.notice)
@@ -249,7 +252,11 @@ class App:
                         "was made; change the settings, or remove that task, to make another.", kind="info")
             return
         file_id = stamped_id(self.clock.now())
-        await self.blobs.put(file_key(file_id), derived.data, derived.mime)
+        try:
+            await self.blobs.put(file_key(file_id), derived.data, derived.mime)
+        except StorageFullError as error:  # the source task and every other stay as they are
+            page.notice(f"{derived.task_name or derived.name} was not made from {task.name}: {error}.", kind="error")
+            return
         stored = StoredFile(file_id, derived.name, len(derived.data), derived.mime)
         new = NewTask(unique_name(derived.task_name or derived.name, tasks), target.kind,
                       target.task_input(stored, options),

@@ -24,6 +24,12 @@ def _from_js(value: Any) -> Value | None:
     return bytes(value.to_bytes())
 
 
+def storage_full_message(size: int) -> str:
+    """What a write of `size` bytes refused for want of space says (to the user, in a row or notice)."""
+    return (f"the browser's storage is full ({size:,} bytes could not be saved). Free space by removing "
+            "finished tasks (Clear finished), then try again")
+
+
 class IdbBlobStore:
     def __init__(self, idb: Any, *, to_js=to_js):
         self.idb = idb
@@ -42,6 +48,11 @@ class IdbBlobStore:
 
     async def put(self, key: str, value: Value, mime: str | None = None) -> None:
         await self._write(self.idb.put(key, self._payload(value), mime or "application/octet-stream"), len(value))
+
+    async def put_file(self, key: str, file: Any, mime: str) -> None:
+        """Store a browser File (or Blob) as it is, its bytes never copied through Python; a full
+        storage raises StorageFullError."""
+        await self._write(self.idb.put(key, file, mime), int(file.size))
 
     async def put_many(self, entries: list[tuple[str, Value, str | None]]) -> None:
         if not entries:
@@ -71,8 +82,7 @@ class IdbBlobStore:
             await pending
         except Exception as error:  # a JsException: sort it by its DOMException name
             if is_quota_error(error):
-                raise StorageFullError(f"the browser's storage is full ({size:,} bytes refused); remove "
-                                       "finished tasks and try again") from error
+                raise StorageFullError(storage_full_message(size)) from error
             raise
 
     async def keys(self, prefix: str) -> list[str]:

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from dataflow.browser.row_view import PageAction
 from dataflow.browser.settings import Settings
 from dataflow.core.blobs import file_key
-from dataflow.core.errors import DataflowError, UnknownTaskError
+from dataflow.core.errors import DataflowError, StorageFullError, UnknownTaskError
 from dataflow.core.kinds import UNSUPPORTED, ExecutorKind, KindRegistry, StoredFile, unsupported_input
 from dataflow.core.model import TaskState
 from dataflow.core.orchestrator import Orchestrator
@@ -48,7 +48,8 @@ class NewTask:
 
 
 class Intake:
-    """Files to tasks. `store_file(key, file, mime)` keeps a file's bytes (IndexedDB in the app);
+    """Files to tasks. `store_file(key, file, mime)` keeps a file's bytes (IndexedDB in the app; raises
+    StorageFullError when the storage is full);
     `submit(new_task)` creates the task (here if this tab runs tasks, else in the runner tab)."""
 
     def __init__(self, *, kinds: KindRegistry, store_file: Callable[[str, Any, str], Awaitable[None]],
@@ -86,7 +87,10 @@ class Intake:
             stored_mime = mime or next(iter(kind.accepts.mime_types), "application/octet-stream")
             try:
                 await self.store_file(file_key(file_id), file, stored_mime)
-            except Exception as error:  # quota, private mode: say so, keep the other files going
+            except StorageFullError as error:  # the other tasks and their parts are untouched
+                self.notice(f"{name} was not added: {error}.", kind="error")
+                return None
+            except Exception as error:  # private mode, a browser refusal: say so, keep the other files going
                 self.notice(f"{name} could not be kept in the browser's storage ({error}); it was not added.",
                             kind="error")
                 return None

@@ -96,6 +96,33 @@ async def test_full_quota_is_a_storage_full_error(store):
         await store.put("big", b"x" * 1000)
 
 
+async def test_a_file_over_quota_is_refused_as_storage_full_saying_how_to_free_space(store):
+    class File:  # a browser File: stored as it is, its size read, its bytes never copied
+        size, data = 1000, b"x" * 1000
+
+    with pytest.raises(StorageFullError, match=r"1,000 bytes could not be saved.*Clear finished"):
+        await store.put_file("file:a", File(), "application/pdf")
+    assert await store.keys("") == []
+
+
+async def test_a_quota_error_known_only_by_its_name_is_storage_full(store):
+    async def aborted(*args):  # static/idb.js rejects with an Error named after the browser's DOMException
+        raise FakeQuotaExceededError("The transaction was aborted, so the request cannot be fulfilled.")
+
+    store.idb.putMany = aborted
+    with pytest.raises(StorageFullError, match="storage is full"):
+        await store.put_many([("part:t:1", b"x", None)])
+
+
+async def test_another_write_failure_is_not_called_storage_full(store):
+    async def refused(*args):
+        raise RuntimeError("UnknownError: the database is closing")
+
+    store.idb.put = refused
+    with pytest.raises(RuntimeError, match="closing"):
+        await store.put("a", b"x")
+
+
 async def test_many_entries_are_written_and_read_in_one_call_each(store):
     await store.put_many([("a", b"\x01", "application/octet-stream"), ("b", "text", None)])
     assert await store.get_many(["a", "missing", "b"]) == [b"\x01", None, "text"]

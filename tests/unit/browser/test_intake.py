@@ -10,7 +10,7 @@ import pytest
 from dataflow.browser.intake import Controls, Intake, NewTask, _parse_form, create_task
 from dataflow.browser.tabs import Tabs
 from dataflow.core.clock import ManualClock
-from dataflow.core.errors import NonRetryableError
+from dataflow.core.errors import NonRetryableError, StorageFullError
 from dataflow.core.kinds import Accepts, ExecutorKind, KindRegistry, SecretPrompt
 from dataflow.core.mirror import TaskMirror
 from dataflow.core.orchestrator import Orchestrator
@@ -307,3 +307,25 @@ async def test_clear_finished_in_a_follower_forwards_one_removal_per_finished_ta
     page.orchestrator.pause(waiting)
     await page.controls.clear_finished(page.orchestrator.list_tasks())
     assert page.forwarded == [(Action.REMOVE, done)] and len(page.orchestrator.list_tasks()) == 2
+
+
+async def test_a_file_refused_for_a_full_storage_is_named_in_a_notice_and_the_others_are_added():
+    kinds = KindRegistry()
+    kinds.register(VaultKind())
+    created, notices = [], []
+
+    class File:
+        def __init__(self, name, size):
+            self.name, self.size, self.type = name, size, ""
+
+    async def store(key, file, mime):
+        if file.size > 100:
+            raise StorageFullError("the browser's storage is full (1,000 bytes could not be saved). Free space "
+                                   "by removing finished tasks (Clear finished), then try again")
+
+    intake = Intake(kinds=kinds, store_file=store, submit=created.append, options_for=lambda kind: None,
+                    notice=lambda message, **kw: notices.append((message, kw.get("kind"))))
+    await intake.add_files([File("big.vault", 1000), File("small.vault", 3)])
+    assert [task.name for task in created] == ["small.vault"]
+    assert notices == [("big.vault was not added: the browser's storage is full (1,000 bytes could not be saved). "
+                        "Free space by removing finished tasks (Clear finished), then try again.", "error")]
