@@ -12,6 +12,7 @@ from dataflow.executors.pdf.errors import FileMissingError, MissingPartsError, P
 from dataflow.executors.pdf.output import build_json, valid_collected
 from dataflow.executors.pdf.records import (
     chunk_key,
+    chunk_prefix,
     image_key,
     image_mask_key,
     image_meta_key,
@@ -266,7 +267,7 @@ async def test_parts_stored_one_per_image_by_earlier_versions_still_give_the_sam
 async def as_earlier_versions_stored(store, task_id: str, *, packs: bool) -> None:
     """Rewrite a task's chunk records as versions before them stored its parts: a record per page and
     per image, and with `packs` False each image's and mask's bytes under a key of their own."""
-    for key in await store.keys(f"{parts_prefix(task_id)}chunk:"):
+    for key in await store.keys(chunk_prefix(task_id)):
         record = json.loads(store.data.pop(key))
         for page in record["pages"]:
             store.data[page_key(task_id, page["page"])] = json.dumps(page)

@@ -27,7 +27,11 @@ from dataflow.core.blobs import BlobStore, Value, parts_prefix
 
 def page_key(task_id: str, page: int) -> str:
     """A page's record, as versions before chunk records stored it."""
-    return f"{parts_prefix(task_id)}page:{page:06d}"
+    return f"{page_prefix(task_id)}{page:06d}"
+
+
+def page_prefix(task_id: str) -> str:
+    return f"{parts_prefix(task_id)}page:"
 
 
 def image_key(task_id: str, identity: str) -> str:
@@ -57,7 +61,11 @@ def chunk_key(task_id: str, first: int, last: int, identity: str | None = None) 
     `identity` (None: the chunk stored no image). A chunk run again with the same pages either stores
     the same record under the same key or, when its images were stored by the earlier run, a record
     without them under another key: a record of stored images is never replaced."""
-    return f"{parts_prefix(task_id)}chunk:{first:06d}-{last:06d}" + (f":{identity}" if identity else "")
+    return f"{chunk_prefix(task_id)}{first:06d}-{last:06d}" + (f":{identity}" if identity else "")
+
+
+def chunk_prefix(task_id: str) -> str:
+    return f"{parts_prefix(task_id)}chunk:"
 
 
 JSON = "application/json"
@@ -134,8 +142,7 @@ async def stored_records(store: BlobStore, task_id: str, keys: list[str], known:
 
 def _prefixes(task_id: str) -> tuple[str, str, str]:
     """The key prefixes of chunk records, and of page and image records of earlier versions."""
-    prefix = parts_prefix(task_id)
-    return f"{prefix}chunk:", f"{prefix}page:", f"{prefix}imagemeta:"
+    return chunk_prefix(task_id), page_prefix(task_id), image_meta_key(task_id, "")
 
 
 def _decoded(value: Value | None) -> Any:
