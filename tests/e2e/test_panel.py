@@ -17,7 +17,7 @@ from tests.e2e.helpers import (
     wait_status,
 )
 
-LONG = pdfs.many_pages_pdf(500, words=150)  # ~4 s of work: room to pause, cancel or close mid-way
+LONG = pdfs.many_pages_pdf(1500, words=150)  # a few seconds in chunks of 0.5 s: room to pause, cancel or close mid-way
 ALL_ACTIONS = ("Pause", "Resume", "Cancel", "Retry", "Download", "Remove")
 
 

@@ -104,7 +104,7 @@ def test_bad_files_end_with_clear_messages_while_a_good_one_completes(app):
 
 
 def test_reload_mid_document_resumes_from_the_checkpoint_with_the_same_output(app, run_reference):
-    data = pdfs.many_pages_pdf(250, words=150)  # ~2 s of work, so the reload lands mid-way
+    data = pdfs.many_pages_pdf(1000, words=150)  # several chunks of 0.5 s, so the reload lands mid-way
     add_files(app, {"long.pdf": data})
     target = row(app, "long.pdf")
     app.wait_for_function("""() => {
@@ -114,12 +114,12 @@ def test_reload_mid_document_resumes_from_the_checkpoint_with_the_same_output(ap
     saved = app.evaluate("""() => Object.keys(localStorage).filter(k => k.startsWith('dataflow.task.'))
                               .map(k => JSON.parse(localStorage.getItem(k)).task)""")
     checkpoint = saved[0]["checkpoint"]["next_page"]
-    assert 0 < checkpoint < 250
+    assert 0 < checkpoint < 1000
     app.reload()
     app.wait_for_selector('body[data-app-state="ready"]', state="attached")
     restored = row(app, "long.pdf")
     restored.wait_for()
-    assert progress(restored) >= 95 * checkpoint / 250 - 1  # shown where it was, not from zero
+    assert progress(restored) >= 95 * checkpoint / 1000 - 1  # shown where it was, not from zero
     target = wait_status(app, "long.pdf", "completed", timeout=180_000)
     state = app.evaluate("""() => JSON.parse(localStorage.getItem(Object.keys(localStorage)
                               .find(k => k.startsWith('dataflow.task.')))).task""")
