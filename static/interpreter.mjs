@@ -10,6 +10,15 @@ import { loadPyodide as loadVendored, version } from "./vendor/pyodide/pyodide.m
 
 export { version };
 
+// Pyodide switches stacks with JSPI (WebAssembly.Suspending) wherever the browser offers it (Chromium
+// 137+). In Chromium 156 that path now and then kills the renderer: SIGSEGV at the top of a
+// V8-allocated stack, seven minidumps on these machines at one code address, at start-up or while a
+// task runs (the page and its PDF workers share one renderer: every task dies with it); Pyodide tracks
+// such crashes as its issues 5702 and 6106, which go away with JSPI off. Nothing here needs stack
+// switching (no run_sync, no run_until_complete), so this realm hides JSPI from Pyodide before it
+// starts, which then calls into Python without switching stacks.
+for (const name of ["Suspending", "promising", "Suspender"]) delete WebAssembly[name];
+
 const vendor = new URL("./vendor/", import.meta.url).href;
 const indexURL = new URL("./pyodide/", vendor).href;
 const stdLibURL = new URL("./python_stdlib.zip", vendor).href;

@@ -3,6 +3,10 @@
 Every test's page is watched: a console error, an uncaught page error (a Python traceback
 included) or a request to any origin but the test server's fails the test at teardown,
 unless the test says it expects errors.
+
+A crash of a page's renderer process (Chromium's, seen about once in a few hundred page loads
+on these machines, never tied to one test) fails the test with "Page crashed" and the machine's
+state at that moment; such a test, and only such a test, runs once more (pytest-rerunfailures).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,6 +36,35 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Playwright's words when a page's renderer process died under it; the watch adds its own.
+RENDERER_CRASH = r"(Target|Page) crashed"
+CRASHES: list[str] = []  # every crash this run, for the summary (a rerun test's first failure is not shown)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """An end-to-end test whose page's renderer crashed runs once more; a second crash fails it."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=[RENDERER_CRASH]))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if CRASHES:
+        terminalreporter.section("renderer crashes")
+        for line in CRASHES:
+            terminalreporter.write_line(line)
+
+
+def machine_state() -> str:
+    """One line on the machine at a crash: load and free memory (what CI's log keeps)."""
+    meminfo = Path("/proc/meminfo")
+    free = ""
+    if meminfo.exists():
+        lines = dict(line.split(":", 1) for line in meminfo.read_text().splitlines() if ":" in line)
+        free = f", MemAvailable {lines.get('MemAvailable', '?').strip()}"
+    load = os.getloadavg() if hasattr(os, "getloadavg") else ()
+    return f"at {time.strftime('%H:%M:%S')}, load {' '.join(f'{x:.1f}' for x in load)}{free}"
 
 
 @pytest.fixture(scope="session")
@@ -68,6 +102,7 @@ class PageWatch:
     requests: list[str] = field(default_factory=list)
     errors_expected: bool = False
     allowed: set[str] = field(default_factory=set)  # origins a test lets the page call (an LLM endpoint it typed)
+    crashes: list[str] = field(default_factory=list)
 
     def on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error" or "Traceback (most recent call last)" in message.text:
@@ -75,6 +110,10 @@ class PageWatch:
 
     def on_page_error(self, error) -> None:
         self.errors.append(f"{error.name}: {error.message}")
+
+    def on_crash(self, page: Page) -> None:
+        self.crashes.append(f"Page crashed (its renderer process died) {machine_state()}: {page.url}")
+        CRASHES.append(self.crashes[-1])
 
     def on_request(self, request: Request) -> None:
         self.requests.append(request.url)
@@ -90,7 +129,7 @@ class PageWatch:
         return self.errors
 
     def problems(self) -> list[str]:
-        found = [f"request outside the origin: {url}" for url in self.foreign_requests]
+        found = [*self.crashes, *(f"request outside the origin: {url}" for url in self.foreign_requests)]
         if not self.errors_expected:
             found += [f"console/page error: {text}" for text in self.errors]
         return found
@@ -113,6 +152,7 @@ def watch_page(page: Page, watch: PageWatch) -> Page:
     page.on("console", watch.on_console)
     page.on("pageerror", watch.on_page_error)
     page.on("request", watch.on_request)
+    page.on("crash", watch.on_crash)
     return page
 
 
