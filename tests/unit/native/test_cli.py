@@ -79,6 +79,16 @@ def test_a_file_that_cannot_be_read_is_one_line_and_the_others_are_processed(wri
     assert list(records(tmp_path / "out" / ".dataflow")) == ["ok.pdf"]
 
 
+def test_when_no_file_can_be_read_each_gets_its_line_and_no_empty_summary_is_printed(write_pdf, tmp_path,
+                                                                                     monkeypatch):
+    monkeypatch.setattr("dataflow.native.batch.file_sha256", unreadable("secret.pdf"))
+    secret = write_pdf("secret.pdf", pdfs.text_pdf(pages=1))
+    code, text = dataflow("run", str(secret), "--out", str(tmp_path / "out"), "--workers", "1")
+    assert code == 1
+    assert text.splitlines() == [f"{secret}: cannot be read (Permission denied); skipped.",
+                                 "1 file or folder could not be read and was skipped (each is named above)."]
+
+
 def test_a_recovered_damaged_pdf_completes_with_its_warning_in_the_summary(write_pdf, tmp_path):
     damaged = write_pdf("cut.pdf", pdfs.truncated_pdf())
     code, text = dataflow("run", str(damaged), "--out", str(tmp_path / "out"), "--workers", "1", "--quiet")
