@@ -1,11 +1,12 @@
 """tools/vendor.py: the lock it writes lists exactly the vendored wheels, with their real sha256."""
 
 import hashlib
+import tomllib
 import zipfile
 
 import pytest
 
-from tools.vendor import VendorError, build_lock, wheel_imports
+from tools.vendor import REQUIREMENTS, ROOT, VendorError, build_lock, wheel_imports
 
 NPM_LOCK = {
     "info": {"arch": "wasm32", "python": "3.14.2"},
@@ -83,3 +84,12 @@ def test_wheel_imports_finds_packages_and_top_level_modules(tmp_path):
     wheel = make_wheel(tmp_path, "x-1.0-py3-none-any.whl",
                        ["alpha/__init__.py", "alpha/sub/__init__.py", "beta.py", "x-1.0.dist-info/METADATA"])
     assert wheel_imports(wheel) == ["alpha", "beta"]
+
+
+def test_micropip_is_vendored_if_pyscript_is_asked_for_packages():
+    # PyScript installs a config's `packages` with micropip (polyscript's Pyodide engine: loadPackage
+    # ("micropip"), then micropip.install), and only then: the workers load their wheels with loadPackage,
+    # so the page ships no micropip while pyscript.toml names no packages.
+    asked = "packages" in tomllib.loads((ROOT / "pyscript.toml").read_text())
+    pinned = {line.split("==")[0] for line in REQUIREMENTS.read_text().splitlines()}
+    assert not asked or {"micropip", "packaging"} <= pinned

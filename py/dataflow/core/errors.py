@@ -20,6 +20,11 @@ class InputMissingError(NonRetryableError):
     """The task's input (a stored file, say) is gone, so the task cannot run again."""
 
 
+class InputUnreadableError(InputMissingError):
+    """The task's input file is there but cannot be read now (its permissions changed, an I/O
+    error): retrying at once cannot help; once it is readable again, a retry can."""
+
+
 class InvalidTransitionError(DataflowError):
     """A status change that the transition table does not allow; nothing was changed."""
 

@@ -15,6 +15,7 @@ from typing import Any, NotRequired, Protocol, TypedDict
 from dataflow.core.errors import (
     DataflowError,
     InputMissingError,
+    InputUnreadableError,
     NonRetryableError,
     RetryAfterError,
     SecretMissingError,
@@ -61,8 +62,9 @@ def error_reply(error: BaseException, traceback: str | None = None) -> str:
 class ErrorRegistry:
     """Error classes by name, to raise a reported error again as its own class."""
 
-    CORE: tuple[type[Exception], ...] = (StorageFullError, InputMissingError, SecretMissingError, WorkerError,
-                                         WorkerRejectedError, WorkerTimeoutError, RetryAfterError)
+    CORE: tuple[type[Exception], ...] = (StorageFullError, InputMissingError, InputUnreadableError,
+                                         SecretMissingError, WorkerError, WorkerRejectedError, WorkerTimeoutError,
+                                         RetryAfterError)
 
     def __init__(self, *classes: type[Exception]):
         self._classes: dict[str, type[Exception]] = {}

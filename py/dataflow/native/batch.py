@@ -67,7 +67,7 @@ def by_kind(options: Options | OptionsByKind) -> dict[str, Options]:
 CORE_TASK_ERRORS: tuple[type[Exception], ...] = (
     core_errors.WorkerError, core_errors.WorkerTimeoutError, core_errors.WorkerRejectedError,
     core_errors.StorageFullError, core_errors.RetryAfterError, core_errors.InputMissingError,
-    core_errors.SecretMissingError, core_errors.UnsupportedFileError,
+    core_errors.InputUnreadableError, core_errors.SecretMissingError, core_errors.UnsupportedFileError,
 )
 ERRORS_BY_KIND: dict[str, tuple[type[Exception], ...]] = {kind.kind: kind.errors + CORE_TASK_ERRORS for kind in NATIVE}
 

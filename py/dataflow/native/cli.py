@@ -306,7 +306,8 @@ async def run_command(args: argparse.Namespace, console: Console, plan: RunPlan)
         notify(args, host, plan.notices)
         await host.exported()
         chosen = list(dict.fromkeys(submitted.ids + host.resumed))
-        code = await follow(host, chosen, console, earlier=earlier, quiet=args.quiet, since=since)
+        # every file skipped: their lines (above) say why; an empty table would only hide them
+        code = await follow(host, chosen, console, earlier=earlier, quiet=args.quiet, since=since) if chosen else 0
         unreadable = plan.unreadable + len(submitted.unreadable)
         if unreadable:
             args.errors.print(f"{unreadable} file{'s' if unreadable != 1 else ''} or folder"

@@ -68,9 +68,13 @@ def blob_root(state_dir: Path) -> Path:
 
 def _file_change(task: TaskState) -> tuple[TaskState, Source | None, str | None]:
     """For a task not completed: its file now, and how it changed since the task was created (the
-    content hash is read only for a task that has begun: its parts come from the recorded version)."""
+    content hash is read only for a task that has begun: its parts come from the recorded version).
+    A file whose content cannot be read counts as unchanged: its task fails naming it when it runs."""
     source = None if task.status is TaskStatus.COMPLETED else source_of(task.input, task.kind)
-    return task, source, changed(task.input, source, check_content=task.checkpoint is not None) if source else None
+    try:
+        return task, source, changed(task.input, source, check_content=task.checkpoint is not None) if source else None
+    except OSError:
+        return task, source, None
 
 
 @dataclass

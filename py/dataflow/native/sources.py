@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from dataflow.core.blobs import BlobStore, BlobWriter, Entry, RangeStore, Value, file_key, writer_of
+from dataflow.core.errors import InputUnreadableError
 
 PATH_SCHEME = "path:"
 PATH_FILE_PREFIX = file_key(PATH_SCHEME)
@@ -26,11 +27,18 @@ class WithSourceFiles:
         self.inner = inner
 
     async def get(self, key: str) -> Value | None:
+        """The value of `key`; a source file's bytes, None if it is gone. Raises InputUnreadableError,
+        naming the file, if it is there but cannot be read (its permissions changed since it was
+        found, an I/O error)."""
         if key.startswith(PATH_FILE_PREFIX):
+            path = key[len(PATH_FILE_PREFIX):]
             try:
-                return Path(key[len(PATH_FILE_PREFIX):]).read_bytes()
+                return Path(path).read_bytes()
             except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
                 return None
+            except OSError as error:
+                raise InputUnreadableError(f"{path} cannot be read ({error.strerror or error}); make it readable "
+                                           "again, then retry it.") from None
         return await self.inner.get(key)
 
     async def put(self, key: str, value: Value, mime: str | None = None) -> None:

@@ -6,6 +6,7 @@ import pytest
 
 from dataflow.core.errors import (
     DataflowError,
+    InputUnreadableError,
     NonRetryableError,
     RetryAfterError,
     StorageFullError,
@@ -29,6 +30,8 @@ def test_registered_and_core_errors_come_back_as_their_own_class():
         registry.read_reply(error_reply(KindError("bad input")))
     with pytest.raises(StorageFullError, match="full"):
         registry.read_reply(error_reply(StorageFullError("full")))
+    with pytest.raises(InputUnreadableError, match="cannot be read"):
+        registry.read_reply(error_reply(InputUnreadableError("/in/a.pdf cannot be read")))
 
 
 def test_a_retry_after_time_crosses_the_boundary():

@@ -17,7 +17,7 @@ from dataflow.native.cli import main
 from dataflow.native.state_lock import StateLock
 from dataflow.native.worker_process import HOOKS_VARIABLE
 from tests import pdfs
-from tests.unit.native.conftest import json_reference, reference_output, run, without_timings
+from tests.unit.native.conftest import json_reference, reference_output, run, table_rows, without_timings
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -77,6 +77,40 @@ def test_a_file_that_cannot_be_read_is_one_line_and_the_others_are_processed(wri
     assert "1 file or folder could not be read and was skipped" in text and "Traceback" not in text
     assert (tmp_path / "out" / "ok.zip").is_file() and not (tmp_path / "out" / "secret.zip").exists()
     assert list(records(tmp_path / "out" / ".dataflow")) == ["ok.pdf"]
+
+
+def test_when_no_file_can_be_read_each_gets_its_line_and_no_empty_summary_is_printed(write_pdf, tmp_path,
+                                                                                     monkeypatch):
+    monkeypatch.setattr("dataflow.native.batch.file_sha256", unreadable("secret.pdf"))
+    secret = write_pdf("secret.pdf", pdfs.text_pdf(pages=1))
+    code, text = dataflow("run", str(secret), "--out", str(tmp_path / "out"), "--workers", "1")
+    assert code == 1
+    assert text.splitlines() == [f"{secret}: cannot be read (Permission denied); skipped.",
+                                 "1 file or folder could not be read and was skipped (each is named above)."]
+
+
+def test_a_file_that_cannot_be_read_once_found_fails_its_task_with_one_line_naming_it(write_pdf, tmp_path,
+                                                                                      monkeypatch):
+    from dataflow.native.host import NativeHost
+
+    submit = NativeHost.submit
+
+    def then_unreadable(host, sources, *args, **kwargs):  # hashed, not yet processed
+        submitted = submit(host, sources, *args, **kwargs)
+        secret.unlink()
+        secret.symlink_to(secret.name)  # root reads a chmod 000 file; nobody reads a symbolic link loop
+        return submitted
+
+    monkeypatch.setattr(NativeHost, "submit", then_unreadable)
+    write_pdf("ok.pdf", pdfs.text_pdf(pages=1))
+    secret = write_pdf("secret.pdf", pdfs.text_pdf(pages=1))
+    code, text = dataflow("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--workers", "1", "--quiet")
+    assert code == 1 and "1 completed, 1 failed" in text and "Traceback" not in text
+    message = (f"InputUnreadableError: {secret} cannot be read (Too many levels of symbolic links); make it "
+               "readable again, then retry it.")
+    assert table_rows(text)[1][:3] == ["secret.pdf", "failed", message]
+    failed = records(tmp_path / "out" / ".dataflow")["secret.pdf"]
+    assert failed["status"] == "failed" and len(failed["attempts"]) == 1  # retrying at once cannot help
 
 
 def test_a_recovered_damaged_pdf_completes_with_its_warning_in_the_summary(write_pdf, tmp_path):

@@ -3,6 +3,7 @@ skip what is done, retry what failed. The PDF service runs in-process here (proc
 
 import asyncio
 import json
+from pathlib import Path
 
 import pytest
 
@@ -399,6 +400,30 @@ async def test_a_task_whose_file_is_gone_keeps_its_parts_until_the_file_is_back_
     await third.close()
     assert client.pages == list(range(done + 1, 13))  # resumed from its parts
     assert (tmp_path / "out" / "long.zip").read_bytes() == await reference_output(data, "long.pdf")
+
+
+async def test_a_begun_task_whose_file_became_unreadable_fails_naming_it_and_keeps_its_parts(make_host, write_pdf,
+                                                                                              tmp_path, monkeypatch):
+    path, data, task_id, _ = await crashed_with_parts(make_host, write_pdf, tmp_path)
+    path.write_bytes(data)  # back, but (as after a chmod 000) no longer readable
+
+    read_bytes = Path.read_bytes
+
+    def denied(where: Path) -> bytes:
+        if where == path:
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(where)
+
+    monkeypatch.setattr("dataflow.native.batch.file_sha256", denied)
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    second, _ = make_host()
+    second.start(drop_missing=True)  # its content cannot be compared: the task is kept, not restarted
+    await second.wait()
+    await second.close()
+    (task,) = second.tasks()
+    assert task.id == task_id and task.status is TaskStatus.FAILED and task.error.type == "InputUnreadableError"
+    assert task.error.message.startswith(f"{path} cannot be read (Permission denied)")
+    assert await second.blobs.keys(f"part:{task_id}")
 
 
 async def test_a_new_run_without_the_gone_file_drops_its_task_and_parts(make_host, write_pdf, tmp_path):

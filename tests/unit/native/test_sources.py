@@ -3,6 +3,9 @@
 import os
 from pathlib import Path
 
+import pytest
+
+from dataflow.core.errors import InputUnreadableError
 from dataflow.native.file_blob_store import FileBlobStore
 from dataflow.native.sources import WithSourceFiles, path_file_id
 
@@ -15,6 +18,21 @@ async def test_source_files_are_read_from_disk_and_never_copied(tmp_path):
     assert await store.get("file:" + path_file_id(source)) == b"%PDF-1.7 ..."
     assert await store.get("file:" + path_file_id(tmp_path / "gone.pdf")) is None
     assert not os.path.exists(tmp_path / "blobs")
+
+
+async def test_a_source_file_that_cannot_be_read_raises_one_line_naming_it(tmp_path, monkeypatch):
+    source = tmp_path / "secret.pdf"
+    source.write_bytes(b"%PDF-1.7 ...")
+
+    def denied(path: Path) -> bytes:  # as reading a chmod 000 file (root reads it anyway)
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    store = WithSourceFiles(FileBlobStore(tmp_path / "blobs"))
+    with pytest.raises(InputUnreadableError) as caught:
+        await store.get("file:" + path_file_id(source))
+    assert str(caught.value) == f"{source} cannot be read (Permission denied); make it readable again, then retry it."
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
 
 
 async def test_other_keys_go_to_the_blob_store(tmp_path):
