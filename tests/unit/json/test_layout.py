@@ -72,6 +72,22 @@ def test_a_truncated_object_is_reported():
         detect(b'{"data": [{"a": 1}, {"a": ', "x.json", None, 10)
 
 
+def test_an_unclosed_document_with_a_bare_word_is_invalid_at_the_word_not_truncated():
+    with pytest.raises(InvalidJsonError, match="line 1, column 2: this is not a JSON value") as raised:
+        detect(b"{this is not json <b>x</b>", "x.json", None, 10)
+    assert "truncated" not in str(raised.value)
+
+
+def test_an_unclosed_document_with_a_stray_character_is_invalid_at_its_line_and_column():
+    with pytest.raises(InvalidJsonError, match="line 2, column 2: this is not a JSON value"):
+        detect(b'{"a": [true, null, -1.5e3,\n <b>', "x.json", None, 10)
+
+
+def test_an_unclosed_string_at_the_end_is_truncation():
+    with pytest.raises(InvalidJsonError, match="ends before the document is closed"):
+        detect(b'{"a": [1, "never closed', "x.json", None, 10)
+
+
 def test_mismatched_brackets_are_reported_with_the_line():
     with pytest.raises(InvalidJsonError, match="line 2: a bracket closes what it did not open"):
         detect(b'{"data": [1,\n 2}', "x.json", None, 10)

@@ -12,6 +12,11 @@ from dataflow.executors.json.encoding import TEXT, describe_text, excerpt, space
 from dataflow.executors.json.errors import InvalidJsonError, NotJsonError, RecordPathError, TooDeepError
 
 TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},:]', re.S)
+# Every lexical unit of JSON text (RFC 8259 §2), loosely: strings, number-like runs, words, structure
+# and space; anything else is a single stray byte. Only read once the scan found the text unclosed.
+LEXEME = re.compile(rb'(?P<string>"[^"\\]*(?:\\.[^"\\]*)*")|(?P<number>[-+.0-9][-+.0-9eE]*)'
+                    rb'|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<structure>[\[\]{},:\s]+)|(?P<stray>.)', re.S)
+LITERALS = (b"true", b"false", b"null")
 OPEN_SQUARE, CLOSE_SQUARE, OPEN_CURLY, CLOSE_CURLY, COLON, QUOTE = b"[]{}:\""
 MAX_CANDIDATES = 50
 
@@ -138,7 +143,25 @@ def scan_arrays(data: bytes, max_depth: int) -> list[Candidate]:
             found.append(Candidate(pointer, 0 if empty else commas + 1, objects, start))
         if not stack:
             return found
-    raise InvalidJsonError("The file ends before the document is closed: it looks truncated.")
+    raise _stray(data) or InvalidJsonError("The file ends before the document is closed: it looks truncated.")
+
+
+def _stray(data: bytes) -> InvalidJsonError | None:
+    """The error for the first text that no JSON document can hold (a bare word, a `<`), or None when
+    there is none and the text was merely cut short (an unclosed string counts as cut short)."""
+    for match in LEXEME.finditer(data):
+        kind = match.lastgroup
+        if kind == "stray" and match.group() == b'"':
+            return None  # a string that never closes: the file ends inside it
+        if kind not in ("stray", "word") or match.group() in LITERALS:
+            continue
+        at = match.start()
+        line = data.count(b"\n", 0, at) + 1
+        column = len(data[data.rfind(b"\n", 0, at) + 1:at].decode("utf-8", "replace")) + 1
+        text = data[max(0, at - 30):at + 30].decode("utf-8", "replace")
+        return InvalidJsonError(f"Invalid JSON on line {line:,}, column {column:,}: this is not a JSON value, "
+                                f"at {excerpt(text, min(30, at))}.", line=line)
+    return None
 
 
 def _child_pointer(stack: list[list]) -> str | None:
