@@ -82,6 +82,12 @@ class UsageError(ValueError):
     """A command line that cannot be carried out (a missing file, an unknown kind)."""
 
 
+def nothing_found(paths: list[str], notes: list[str]) -> UsageError:
+    """The error when no file of a known kind was found in `paths`: that, then each note (a skipped
+    loop or unreadable file) on a line of its own."""
+    return UsageError("\n".join(["no files of a known kind were found in " + ", ".join(paths) + ".", *notes]))
+
+
 HASH_CHUNK = 1 << 20
 
 

@@ -37,6 +37,7 @@ from dataflow.native.batch import (
     default_state_dir,
     error_type_names,
     find_sources,
+    nothing_found,
 )
 from dataflow.native.bounds import BoundsError, check_bounds, folder, number, option_names
 from dataflow.native.display import (
@@ -289,8 +290,7 @@ def plan_run(args: argparse.Namespace) -> RunPlan:
     wakes it, the read would be resumed and the Ctrl-C lost). Raises UsageError."""
     found = find_sources(args.paths, kind=args.kind)
     if not found.sources:
-        raise UsageError(" ".join(["no files of a known kind were found in " + ", ".join(args.paths) + ".",
-                                   *found.notes]))
+        raise nothing_found(args.paths, found.notes)
     notices = option_notes(args, found.sources)  # before the options' own checks: an option for no file is the error
     options, policy = kind_options_from(args), retry_policy_from(args)
     check_host_options(args)

@@ -32,6 +32,7 @@ from dataflow.native.batch import (
     by_kind,
     default_state_dir,
     find_sources,
+    nothing_found,
     output_metadata,
     output_name,
     task_input,
@@ -166,7 +167,7 @@ async def submit_command(args: argparse.Namespace, console: Console, options: Op
     found = find_sources(args.paths, kind=args.kind)
     sources = found.sources
     if not sources:
-        raise UsageError("no files of a known kind were found in " + ", ".join(args.paths) + ".")
+        raise nothing_found(args.paths, found.notes)
     errors: Console = getattr(args, "errors", None) or console
     for note in found.notes + option_notes(args, sources):  # UsageError for an option that applies to none
         errors.print(note, style="yellow", markup=False, highlight=False, soft_wrap=True)

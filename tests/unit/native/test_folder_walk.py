@@ -171,3 +171,16 @@ def test_a_named_link_loop_is_one_usage_error(tmp_path):
     tree(tmp_path, {}, {"loop.pdf": "loop.pdf"})
     with pytest.raises(UsageError, match="loop.pdf: "):
         find_sources([str(tmp_path / "loop.pdf")])
+
+
+def test_a_folder_of_nothing_but_link_loops_is_a_usage_error_with_a_line_per_loop(tmp_path, monkeypatch):
+    from dataflow.native.batch import UsageError
+    from dataflow.native.cli import build_parser, plan_run
+
+    tree(tmp_path, {"a/.keep": ""}, {"a/loop1.pdf": "loop2.pdf", "a/loop2.pdf": "loop1.pdf"})
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(UsageError) as raised:
+        plan_run(build_parser(with_temporal=False).parse_args(["run", "a", "--out", "out"]))
+    lines = str(raised.value).splitlines()
+    assert lines[0] == "no files of a known kind were found in a."
+    assert [line.split(":")[0] for line in lines[1:]] == [str(tmp_path / "a/loop1.pdf"), str(tmp_path / "a/loop2.pdf")]
