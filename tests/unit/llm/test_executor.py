@@ -135,6 +135,7 @@ async def test_a_task_whose_every_record_failed_fails_naming_the_first_reason_an
                                                 r"\(position 0 from 0\): HTTP 400: too long$"):
         await make_executor().execute(task_input(server, records), ctx.make())
     assert await blobs.keys(answers_prefix("task-1")) == [] and server.count("rec-00") == 3
+    assert ctx.progress[-1] == (0.0, "No record was enriched")  # the failed row's bar: not 99 % of nothing
     result = await make_executor().execute(task_input(server, records), ctx.make(2))  # Retry, the cause gone
     assert (result["enriched"], result["failed"]) == (3, 0) and server.count("rec-00") == 6
 

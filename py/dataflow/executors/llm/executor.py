@@ -83,6 +83,7 @@ class LlmExecutor:
         finished = [outcome for outcome in outcomes if outcome is not None]
         if finished and all(outcome.answer is None for outcome in finished):
             await store.clear()  # so that Retry (after fixing the cause) sends every record again
+            ctx.report_progress(0.0, "No record was enriched")  # the failed row's bar: nothing is kept
             first = finished[0]
             raise NonRetryableError(f"No record was enriched: all {len(finished):,} failed. The first, record "
                                     f"{record_name(first.index)}: {first.error}")
