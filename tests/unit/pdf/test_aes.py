@@ -3,7 +3,15 @@
 import pytest
 from pypdf.errors import PdfStreamError
 
-from dataflow.executors.pdf.aes import AES, CryptAES, aes_cbc_decrypt, aes_cbc_encrypt, aes_ecb_decrypt, install
+from dataflow.executors.pdf.aes import (
+    AES,
+    CryptAES,
+    aes_cbc_decrypt,
+    aes_cbc_encrypt,
+    aes_ecb_decrypt,
+    aes_ecb_encrypt,
+    install,
+)
 
 PLAIN = bytes.fromhex("00112233445566778899aabbccddeeff")
 
@@ -25,6 +33,16 @@ def test_sp_800_38a_cbc_vector():
     cipher = bytes.fromhex("7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2")
     assert aes_cbc_encrypt(key, iv, plain) == cipher
     assert aes_cbc_decrypt(key, iv, cipher) == plain
+
+
+def test_sp_800_38a_ecb_vector_and_a_partial_block_refused():
+    key = bytes.fromhex("2b7e151628aed2a6abf7158809cf4f3c")
+    plain = bytes.fromhex("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51")
+    cipher = bytes.fromhex("3ad77bb40d7a3660a89ecaf32466ef97f5d3d58503b9699de785895a96fdbaaf")
+    assert aes_ecb_encrypt(key, plain) == cipher
+    assert aes_ecb_decrypt(key, cipher) == plain
+    with pytest.raises(ValueError, match="whole number of 16-byte blocks"):
+        aes_cbc_encrypt(key, bytes(16), plain[:20])
 
 
 def test_stream_cipher_round_trips_with_padding_and_rejects_bad_padding():

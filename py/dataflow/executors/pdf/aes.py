@@ -10,6 +10,7 @@ correct and only used for encrypted files. Executors ring: pypdf and the standar
 from __future__ import annotations
 
 import secrets
+import struct
 
 from pypdf._crypt_providers._base import CryptBase
 from pypdf.errors import PdfStreamError
@@ -89,38 +90,52 @@ class AES:
         return dec + enc[0:4]
 
     def encrypt_block(self, block: bytes) -> bytes:
-        k = self.enc
-        s0, s1, s2, s3 = (int.from_bytes(block[i:i + 4], "big") ^ k[i // 4] for i in (0, 4, 8, 12))
-        for r in range(1, self.rounds):
-            o = 4 * r
-            s0, s1, s2, s3 = (
-                TE0[s0 >> 24] ^ TE1[(s1 >> 16) & 255] ^ TE2[(s2 >> 8) & 255] ^ TE3[s3 & 255] ^ k[o],
-                TE0[s1 >> 24] ^ TE1[(s2 >> 16) & 255] ^ TE2[(s3 >> 8) & 255] ^ TE3[s0 & 255] ^ k[o + 1],
-                TE0[s2 >> 24] ^ TE1[(s3 >> 16) & 255] ^ TE2[(s0 >> 8) & 255] ^ TE3[s1 & 255] ^ k[o + 2],
-                TE0[s3 >> 24] ^ TE1[(s0 >> 16) & 255] ^ TE2[(s1 >> 8) & 255] ^ TE3[s2 & 255] ^ k[o + 3],
-            )
-        o = 4 * self.rounds
-        return b"".join(
-            ((SBOX[a >> 24] << 24 | SBOX[(b >> 16) & 255] << 16 | SBOX[(c >> 8) & 255] << 8 | SBOX[d & 255])
-             ^ k[o + n]).to_bytes(4, "big")
-            for n, (a, b, c, d) in enumerate(((s0, s1, s2, s3), (s1, s2, s3, s0), (s2, s3, s0, s1), (s3, s0, s1, s2))))
+        return struct.pack(">4I", *self.encrypt_words(*struct.unpack(">4I", block)))
 
     def decrypt_block(self, block: bytes) -> bytes:
-        k = self.dec
-        s0, s1, s2, s3 = (int.from_bytes(block[i:i + 4], "big") ^ k[i // 4] for i in (0, 4, 8, 12))
-        for r in range(1, self.rounds):
-            o = 4 * r
+        return struct.pack(">4I", *self.decrypt_words(*struct.unpack(">4I", block)))
+
+    def encrypt_words(self, s0: int, s1: int, s2: int, s3: int) -> tuple[int, int, int, int]:
+        """One block as four big-endian 32-bit words, in and out (FIPS-197 §5.1 with T-tables)."""
+        k, te0, te1, te2, te3, sbox = self.enc, TE0, TE1, TE2, TE3, SBOX
+        s0, s1, s2, s3 = s0 ^ k[0], s1 ^ k[1], s2 ^ k[2], s3 ^ k[3]
+        for o in range(4, 4 * self.rounds, 4):
             s0, s1, s2, s3 = (
-                TD0[s0 >> 24] ^ TD1[(s3 >> 16) & 255] ^ TD2[(s2 >> 8) & 255] ^ TD3[s1 & 255] ^ k[o],
-                TD0[s1 >> 24] ^ TD1[(s0 >> 16) & 255] ^ TD2[(s3 >> 8) & 255] ^ TD3[s2 & 255] ^ k[o + 1],
-                TD0[s2 >> 24] ^ TD1[(s1 >> 16) & 255] ^ TD2[(s0 >> 8) & 255] ^ TD3[s3 & 255] ^ k[o + 2],
-                TD0[s3 >> 24] ^ TD1[(s2 >> 16) & 255] ^ TD2[(s1 >> 8) & 255] ^ TD3[s0 & 255] ^ k[o + 3],
+                te0[s0 >> 24] ^ te1[(s1 >> 16) & 255] ^ te2[(s2 >> 8) & 255] ^ te3[s3 & 255] ^ k[o],
+                te0[s1 >> 24] ^ te1[(s2 >> 16) & 255] ^ te2[(s3 >> 8) & 255] ^ te3[s0 & 255] ^ k[o + 1],
+                te0[s2 >> 24] ^ te1[(s3 >> 16) & 255] ^ te2[(s0 >> 8) & 255] ^ te3[s1 & 255] ^ k[o + 2],
+                te0[s3 >> 24] ^ te1[(s0 >> 16) & 255] ^ te2[(s1 >> 8) & 255] ^ te3[s2 & 255] ^ k[o + 3],
             )
         o = 4 * self.rounds
-        return b"".join(
-            ((INV_SBOX[a >> 24] << 24 | INV_SBOX[(b >> 16) & 255] << 16 | INV_SBOX[(c >> 8) & 255] << 8
-              | INV_SBOX[d & 255]) ^ k[o + n]).to_bytes(4, "big")
-            for n, (a, b, c, d) in enumerate(((s0, s3, s2, s1), (s1, s0, s3, s2), (s2, s1, s0, s3), (s3, s2, s1, s0))))
+        return ((sbox[s0 >> 24] << 24 | sbox[(s1 >> 16) & 255] << 16 | sbox[(s2 >> 8) & 255] << 8 | sbox[s3 & 255])
+                ^ k[o],
+                (sbox[s1 >> 24] << 24 | sbox[(s2 >> 16) & 255] << 16 | sbox[(s3 >> 8) & 255] << 8 | sbox[s0 & 255])
+                ^ k[o + 1],
+                (sbox[s2 >> 24] << 24 | sbox[(s3 >> 16) & 255] << 16 | sbox[(s0 >> 8) & 255] << 8 | sbox[s1 & 255])
+                ^ k[o + 2],
+                (sbox[s3 >> 24] << 24 | sbox[(s0 >> 16) & 255] << 16 | sbox[(s1 >> 8) & 255] << 8 | sbox[s2 & 255])
+                ^ k[o + 3])
+
+    def decrypt_words(self, s0: int, s1: int, s2: int, s3: int) -> tuple[int, int, int, int]:
+        """The inverse of encrypt_words (FIPS-197 §5.3.5, the equivalent inverse cipher)."""
+        k, td0, td1, td2, td3, inv = self.dec, TD0, TD1, TD2, TD3, INV_SBOX
+        s0, s1, s2, s3 = s0 ^ k[0], s1 ^ k[1], s2 ^ k[2], s3 ^ k[3]
+        for o in range(4, 4 * self.rounds, 4):
+            s0, s1, s2, s3 = (
+                td0[s0 >> 24] ^ td1[(s3 >> 16) & 255] ^ td2[(s2 >> 8) & 255] ^ td3[s1 & 255] ^ k[o],
+                td0[s1 >> 24] ^ td1[(s0 >> 16) & 255] ^ td2[(s3 >> 8) & 255] ^ td3[s2 & 255] ^ k[o + 1],
+                td0[s2 >> 24] ^ td1[(s1 >> 16) & 255] ^ td2[(s0 >> 8) & 255] ^ td3[s3 & 255] ^ k[o + 2],
+                td0[s3 >> 24] ^ td1[(s2 >> 16) & 255] ^ td2[(s1 >> 8) & 255] ^ td3[s0 & 255] ^ k[o + 3],
+            )
+        o = 4 * self.rounds
+        return ((inv[s0 >> 24] << 24 | inv[(s3 >> 16) & 255] << 16 | inv[(s2 >> 8) & 255] << 8 | inv[s1 & 255])
+                ^ k[o],
+                (inv[s1 >> 24] << 24 | inv[(s0 >> 16) & 255] << 16 | inv[(s3 >> 8) & 255] << 8 | inv[s2 & 255])
+                ^ k[o + 1],
+                (inv[s2 >> 24] << 24 | inv[(s1 >> 16) & 255] << 16 | inv[(s0 >> 8) & 255] << 8 | inv[s3 & 255])
+                ^ k[o + 2],
+                (inv[s3 >> 24] << 24 | inv[(s2 >> 16) & 255] << 16 | inv[(s1 >> 8) & 255] << 8 | inv[s0 & 255])
+                ^ k[o + 3])
 
 
 def _sub_word(word: int) -> int:
@@ -128,40 +143,51 @@ def _sub_word(word: int) -> int:
             | SBOX[word & 255])
 
 
-def _xor(a: bytes, b: bytes) -> bytes:
-    return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(16, "big")
-
-
-def _blocks(data: bytes) -> list[bytes]:
+def _words(data: bytes) -> tuple[int, ...]:
+    """`data` as big-endian 32-bit words (ValueError unless whole 16-byte blocks)."""
     if len(data) % 16:
         raise ValueError(f"AES data must be a whole number of 16-byte blocks, not {len(data)} bytes")
-    return [data[i:i + 16] for i in range(0, len(data), 16)]
+    return struct.unpack(f">{len(data) // 4}I", data)
+
+
+def _packed(words: list[int]) -> bytes:
+    return struct.pack(f">{len(words)}I", *words)
 
 
 def aes_ecb_encrypt(key: bytes, data: bytes) -> bytes:
-    cipher = AES(key)
-    return b"".join(cipher.encrypt_block(block) for block in _blocks(data))
+    words, encrypt, out = _words(data), AES(key).encrypt_words, []
+    for i in range(0, len(words), 4):
+        out += encrypt(words[i], words[i + 1], words[i + 2], words[i + 3])
+    return _packed(out)
 
 
 def aes_ecb_decrypt(key: bytes, data: bytes) -> bytes:
-    cipher = AES(key)
-    return b"".join(cipher.decrypt_block(block) for block in _blocks(data))
+    words, decrypt, out = _words(data), AES(key).decrypt_words, []
+    for i in range(0, len(words), 4):
+        out += decrypt(words[i], words[i + 1], words[i + 2], words[i + 3])
+    return _packed(out)
 
 
 def aes_cbc_encrypt(key: bytes, iv: bytes, data: bytes) -> bytes:
-    cipher, previous, out = AES(key), iv, []
-    for block in _blocks(data):
-        previous = cipher.encrypt_block(_xor(block, previous))
-        out.append(previous)
-    return b"".join(out)
+    """CBC (NIST SP 800-38A §6.2) over whole blocks, the block chain kept as ints: the R6 key
+    derivation (ISO 32000-2 Algorithm 2.B) encrypts ~25,000 blocks for one password."""
+    words, encrypt, out = _words(data), AES(key).encrypt_words, []
+    p0, p1, p2, p3 = struct.unpack(">4I", iv)
+    for i in range(0, len(words), 4):
+        p0, p1, p2, p3 = encrypt(words[i] ^ p0, words[i + 1] ^ p1, words[i + 2] ^ p2, words[i + 3] ^ p3)
+        out += (p0, p1, p2, p3)
+    return _packed(out)
 
 
 def aes_cbc_decrypt(key: bytes, iv: bytes, data: bytes) -> bytes:
-    cipher, previous, out = AES(key), iv, []
-    for block in _blocks(data):
-        out.append(_xor(cipher.decrypt_block(block), previous))
-        previous = block
-    return b"".join(out)
+    words, decrypt, out = _words(data), AES(key).decrypt_words, []
+    p0, p1, p2, p3 = struct.unpack(">4I", iv)
+    for i in range(0, len(words), 4):
+        c0, c1, c2, c3 = words[i], words[i + 1], words[i + 2], words[i + 3]
+        d0, d1, d2, d3 = decrypt(c0, c1, c2, c3)
+        out += (d0 ^ p0, d1 ^ p1, d2 ^ p2, d3 ^ p3)
+        p0, p1, p2, p3 = c0, c1, c2, c3
+    return _packed(out)
 
 
 def _pad(data: bytes) -> bytes:
