@@ -175,6 +175,25 @@ async def test_process_without_open_asks_for_a_reopen(service):
         await service.process("t1", 0, 1)
 
 
+async def test_an_aes_256_password_is_checked_with_the_hashes_of_the_services_hasher(store, run_document,
+                                                                                     monkeypatch):
+    from pathlib import Path
+
+    from tests.unit.pdf.test_kdf import CountingHasher
+
+    data = (Path(__file__).resolve().parents[2] / "fixtures" / "aes256-password.pdf").read_bytes()
+    _, expected = await run_document(data, task_id="slow", password="secret")  # pypdf's own hashes
+    hasher = CountingHasher()
+    service = PdfService(store, hasher=hasher)
+    await store.put(file_key("f"), data)
+    monkeypatch.setattr("pypdf._encryption.aes_cbc_encrypt", None)  # pypdf can no longer compute one itself
+    with pytest.raises(PasswordRequiredError):
+        await service.open("t", "f", {}, source="doc.pdf")
+    await service.open("t", "f", {}, source="doc.pdf", password="secret")
+    await service.process("t", 0, 2)
+    assert len(hasher.asked) == 2 + 5 and store.data[(await service.finish("t"))["result_key"]] == expected
+
+
 async def test_encrypted_pdf_needs_its_password(run_document):
     with pytest.raises(PasswordRequiredError):
         await run_document(pdfs.encrypted_pdf("pw"))

@@ -155,14 +155,16 @@ def _packed(words: list[int]) -> bytes:
 
 
 def aes_ecb_encrypt(key: bytes, data: bytes) -> bytes:
-    words, encrypt, out = _words(data), AES(key).encrypt_words, []
+    words, encrypt = _words(data), AES(key).encrypt_words
+    out: list[int] = []
     for i in range(0, len(words), 4):
         out += encrypt(words[i], words[i + 1], words[i + 2], words[i + 3])
     return _packed(out)
 
 
 def aes_ecb_decrypt(key: bytes, data: bytes) -> bytes:
-    words, decrypt, out = _words(data), AES(key).decrypt_words, []
+    words, decrypt = _words(data), AES(key).decrypt_words
+    out: list[int] = []
     for i in range(0, len(words), 4):
         out += decrypt(words[i], words[i + 1], words[i + 2], words[i + 3])
     return _packed(out)
@@ -171,7 +173,8 @@ def aes_ecb_decrypt(key: bytes, data: bytes) -> bytes:
 def aes_cbc_encrypt(key: bytes, iv: bytes, data: bytes) -> bytes:
     """CBC (NIST SP 800-38A §6.2) over whole blocks, the block chain kept as ints: the R6 key
     derivation (ISO 32000-2 Algorithm 2.B) encrypts ~25,000 blocks for one password."""
-    words, encrypt, out = _words(data), AES(key).encrypt_words, []
+    words, encrypt = _words(data), AES(key).encrypt_words
+    out: list[int] = []
     p0, p1, p2, p3 = struct.unpack(">4I", iv)
     for i in range(0, len(words), 4):
         p0, p1, p2, p3 = encrypt(words[i] ^ p0, words[i + 1] ^ p1, words[i + 2] ^ p2, words[i + 3] ^ p3)
@@ -180,7 +183,8 @@ def aes_cbc_encrypt(key: bytes, iv: bytes, data: bytes) -> bytes:
 
 
 def aes_cbc_decrypt(key: bytes, iv: bytes, data: bytes) -> bytes:
-    words, decrypt, out = _words(data), AES(key).decrypt_words, []
+    words, decrypt = _words(data), AES(key).decrypt_words
+    out: list[int] = []
     p0, p1, p2, p3 = struct.unpack(">4I", iv)
     for i in range(0, len(words), 4):
         c0, c1, c2, c3 = words[i], words[i + 1], words[i + 2], words[i + 3]

@@ -34,6 +34,7 @@ from dataflow.core.zipdir import local_header
 from dataflow.executors.pdf.errors import FileMissingError, MissingPartsError, PdfError, PdfWorkerError
 from dataflow.executors.pdf.extract import damaged_contents, document_metadata, document_outline, page_size, page_text
 from dataflow.executors.pdf.images import convert_image, page_image_streams
+from dataflow.executors.pdf.kdf import Hasher, password_hashes, precomputed
 from dataflow.executors.pdf.options import PdfOptions
 from dataflow.executors.pdf.output import (
     RAW_MIMES,
@@ -109,9 +110,13 @@ PACK_BYTES = 8 << 20  # a chunk ends once its new images (and masks) reach this 
 class PdfService:
     """Stateful per worker: it keeps each open document's reader between chunk calls."""
 
-    def __init__(self, store: BlobStore, *, monotonic: Callable[[], float] = time.monotonic):
+    def __init__(self, store: BlobStore, *, monotonic: Callable[[], float] = time.monotonic,
+                 hasher: Hasher | None = None):
+        """`hasher`: Algorithm 2.B computed outside this interpreter (kdf.py), for AES-256 passwords;
+        None: pypdf computes it (seconds in the browser's pure-Python AES)."""
         self.store = store
         self.monotonic = monotonic
+        self.hasher = hasher
         self.documents: dict[str, OpenDocument] = {}
 
     async def open(self, task_id: str, file_id: str, options: dict[str, Any], *, source: str = "document.pdf",
@@ -120,7 +125,8 @@ class PdfService:
         parsed = PdfOptions.from_dict(options)
         data = await stored_file(self.store, file_id, missing=FileMissingError, encoding="latin-1")
         messages: list[str] = []
-        with pypdf_messages(messages):
+        hashes = await password_hashes(data, password, self.hasher) if self.hasher else {}
+        with pypdf_messages(messages), precomputed(hashes):
             opened = open_pdf(data, parsed, password=password)
         self.documents[task_id] = OpenDocument(opened.reader, parsed, source, opened.warnings, messages)
         return {"pages": len(opened.reader.pages), "encrypted": bool(opened.reader.is_encrypted),

@@ -1,0 +1,34 @@
+// The password hash of AES-256 PDFs (ISO 32000-2 §7.6.4.3.4, Algorithm 2.B, revision 6) with
+// WebCrypto, for the PDF worker (py/dataflow/executors/pdf/kdf.py asks for it through
+// py/dataflow/browser/kdf_webcrypto.py): 64 or more rounds of AES-128-CBC over a few kilobytes and
+// SHA-256/384/512, in native code rather than the worker's pure-Python AES (seconds per password).
+
+const DIGESTS = ["SHA-256", "SHA-384", "SHA-512"];
+
+function joined(...parts) {
+  const out = new Uint8Array(parts.reduce((size, part) => size + part.length, 0));
+  let at = 0;
+  for (const part of parts) { out.set(part, at); at += part.length; }
+  return out;
+}
+
+/** Algorithm 2.B: 32 bytes from the password (at most 127 bytes, already SASLprepped and UTF-8),
+ *  the 8-byte salt and the user data (48 bytes for the owner password, else empty). As qpdf's
+ *  QPDF_encryption.cc and pypdf's AlgV5.calculate_hash. */
+export async function hash2B(password, salt, udata) {
+  const subtle = globalThis.crypto.subtle;
+  let k = new Uint8Array(await subtle.digest("SHA-256", joined(password, salt, udata)));
+  for (let count = 1; ; count++) {
+    const k1 = joined(password, k, udata);
+    const data = new Uint8Array(k1.length * 64);
+    for (let n = 0; n < 64; n++) data.set(k1, n * k1.length);
+    const key = await subtle.importKey("raw", k.slice(0, 16), "AES-CBC", false, ["encrypt"]);
+    // WebCrypto pads (PKCS#7): the data is whole blocks, so the first data.length bytes are the
+    // unpadded CBC that Algorithm 2.B asks for, and the extra block is dropped.
+    const e = new Uint8Array(await subtle.encrypt({ name: "AES-CBC", iv: k.slice(16, 32) }, key, data), 0, data.length);
+    let sum = 0;
+    for (let n = 0; n < 16; n++) sum += e[n];
+    k = new Uint8Array(await subtle.digest(DIGESTS[sum % 3], e));
+    if (count >= 64 && e[e.length - 1] <= count - 32) return k.slice(0, 32);
+  }
+}
