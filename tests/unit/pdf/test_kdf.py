@@ -82,3 +82,12 @@ def test_a_hash_not_computed_before_is_computed_by_pypdf_and_the_original_comes_
     with kdf.precomputed({}):
         assert len(open_pdf(fixture("aes256-password.pdf"), OPTIONS, password="secret").reader.pages) == 2
     assert AlgV5.__dict__["calculate_hash"] is original
+
+
+async def test_a_hasher_that_fails_leaves_the_hashes_to_pypdf():
+    async def failing(*_):
+        raise TypeError("crypto.subtle is undefined")  # WebCrypto outside a secure context
+    hashes = await kdf.password_hashes(fixture("aes256-password.pdf"), "secret", failing)
+    assert hashes == {}
+    with kdf.precomputed(hashes):
+        assert len(open_pdf(fixture("aes256-password.pdf"), OPTIONS, password="secret").reader.pages) == 2

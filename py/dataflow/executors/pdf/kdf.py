@@ -60,18 +60,27 @@ async def password_hashes(data: bytes, password: str | None, hasher: Hasher) -> 
     except Exception:  # a damaged file: pypdf's own open reports it
         return {}
     hashes: Hashes = {}
-    for secret in secrets:
-        async def ask(salt: bytes, udata: bytes, secret: bytes = secret) -> bytes:
-            key = (6, secret, salt, udata)
-            if key not in hashes:
-                hashes[key] = await hasher(secret, salt, udata)
-            return hashes[key]
-
-        if await ask(owner[32:40], user[:48]) == owner[:32]:
-            await ask(owner[40:48], user[:48])
-        elif await ask(user[32:40], b"") == user[:32]:
-            await ask(user[40:48], b"")
+    try:
+        for secret in secrets:
+            await _ask_in_pypdfs_order(secret, owner, user, hasher, hashes)
+    except Exception:  # no hasher here (WebCrypto needs a secure context: https or localhost): pypdf computes
+        pass
     return hashes
+
+
+async def _ask_in_pypdfs_order(secret: bytes, owner: bytes, user: bytes, hasher: Hasher, hashes: Hashes) -> None:
+    """Into `hashes`, what pypdf's verify_v5 asks for `secret`: the owner check, then the owner key if
+    it matched, else the user check, then the user key if that matched."""
+    async def ask(salt: bytes, udata: bytes) -> bytes:
+        key = (6, secret, salt, udata)
+        if key not in hashes:
+            hashes[key] = await hasher(secret, salt, udata)
+        return hashes[key]
+
+    if await ask(owner[32:40], user[:48]) == owner[:32]:
+        await ask(owner[40:48], user[:48])
+    elif await ask(user[32:40], b"") == user[:32]:
+        await ask(user[40:48], b"")
 
 
 @contextmanager
