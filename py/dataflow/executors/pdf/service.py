@@ -125,7 +125,8 @@ class PdfService:
         parsed = PdfOptions.from_dict(options)
         data = await stored_file(self.store, file_id, missing=FileMissingError, encoding="latin-1")
         messages: list[str] = []
-        hashes = await password_hashes(data, password, self.hasher) if self.hasher else {}
+        with pypdf_messages(messages):  # the same warnings as opening gives: kept once, with the document
+            hashes = await password_hashes(data, password, self.hasher) if self.hasher else {}
         with pypdf_messages(messages), precomputed(hashes):
             opened = open_pdf(data, parsed, password=password)
         self.documents[task_id] = OpenDocument(opened.reader, parsed, source, opened.warnings, messages)
