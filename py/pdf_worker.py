@@ -9,7 +9,7 @@ import pyodide_js
 
 await pyodide_js.loadPackage("pypdf")  # noqa: F704, PLE1142 - PyScript runs this module with top-level await
 
-from dataflow.browser.kdf_webcrypto import webcrypto_hasher  # noqa: E402 - pypdf is loaded first
+from dataflow.browser.webcrypto import webcrypto_decrypter, webcrypto_hasher  # noqa: E402 - pypdf is loaded first
 from dataflow.browser.worker_side import idb_blob_store, reply  # noqa: E402
 from dataflow.browser.worker_side import runtime_info as versions  # noqa: E402
 from dataflow.executors.pdf.service import PdfService  # noqa: E402
@@ -20,7 +20,7 @@ _service: PdfService | None = None
 def service() -> PdfService:
     global _service
     if _service is None:
-        _service = PdfService(idb_blob_store(), hasher=webcrypto_hasher())
+        _service = PdfService(idb_blob_store(), hasher=webcrypto_hasher(), decrypter=webcrypto_decrypter())
     return _service
 
 

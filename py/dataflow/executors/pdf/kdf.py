@@ -4,7 +4,7 @@ ISO 32000-2 §7.6.4.3.4, Algorithm 2.B: every check of a password runs 64 or mor
 encrypting a few kilobytes with AES-128-CBC and hashing them with SHA-2, so in a pure-Python AES
 (aes.py, all the browser's Python has) one check takes seconds, and opening a file checks up to two
 passwords' hashes (owner, then user) and derives the key with a third. A `Hasher` computes Algorithm
-2.B elsewhere, asynchronously (in the browser: WebCrypto, static/kdf.js); `password_hashes` asks it,
+2.B elsewhere, asynchronously (in the browser: WebCrypto, static/webcrypto.js); `password_hashes` asks it,
 in pypdf's order, for the hashes that opening the file with that password will need, and
 `precomputed` makes pypdf's `AlgV5.calculate_hash` take them. pypdf still decides: a hash it asks for
 that was not computed (another version of pypdf asking other questions) is computed by pypdf itself,
@@ -51,7 +51,7 @@ async def password_hashes(data: bytes, password: str | None, hasher: Hasher) -> 
     if not _may_be_encrypted(data):
         return {}
     try:
-        with _unverified():
+        with unverified():
             encryption = PdfReader(io.BytesIO(data), strict=False)._encryption
         if encryption is None or encryption.V < 5 or encryption.R != 6:
             return {}
@@ -84,7 +84,7 @@ async def _ask_in_pypdfs_order(secret: bytes, owner: bytes, user: bytes, hasher:
 
 
 @contextmanager
-def _unverified() -> Iterator[None]:
+def unverified() -> Iterator[None]:
     """PdfReader reads an encrypted file's /Encrypt dictionary without trying a password."""
     original = Encryption.__dict__["verify"]
     Encryption.verify = lambda self, password, *, strict=False: PasswordType.NOT_DECRYPTED  # type: ignore[method-assign]

@@ -31,6 +31,7 @@ from dataflow.core.blobs import (
 )
 from dataflow.core.runs import stored_file, stored_summary
 from dataflow.core.zipdir import local_header
+from dataflow.executors.pdf.ahead import Decrypted, Decrypter, decrypted_ahead, taking
 from dataflow.executors.pdf.errors import FileMissingError, MissingPartsError, PdfError, PdfWorkerError
 from dataflow.executors.pdf.extract import damaged_contents, document_metadata, document_outline, page_size, page_text
 from dataflow.executors.pdf.images import convert_image, page_image_streams
@@ -69,6 +70,7 @@ class OpenDocument:
     pypdf_messages: list[str] = field(default_factory=list)
     stored_images: set[str] | None = None  # identities whose parts this worker knows are stored
     records: dict[str, str] = field(default_factory=dict)  # key -> JSON: records this worker stored or read
+    decrypted: Decrypted = field(default_factory=dict)  # AES streams decrypted ahead (ahead.py), taken once
 
 
 MAX_PYPDF_MESSAGES = 20
@@ -111,12 +113,14 @@ class PdfService:
     """Stateful per worker: it keeps each open document's reader between chunk calls."""
 
     def __init__(self, store: BlobStore, *, monotonic: Callable[[], float] = time.monotonic,
-                 hasher: Hasher | None = None):
+                 hasher: Hasher | None = None, decrypter: Decrypter | None = None):
         """`hasher`: Algorithm 2.B computed outside this interpreter (kdf.py), for AES-256 passwords;
-        None: pypdf computes it (seconds in the browser's pure-Python AES)."""
+        `decrypter`: AES-CBC outside it, for the streams of AES-encrypted files (ahead.py). None: pypdf
+        does it with aes.py (seconds a megabyte in the browser)."""
         self.store = store
         self.monotonic = monotonic
         self.hasher = hasher
+        self.decrypter = decrypter
         self.documents: dict[str, OpenDocument] = {}
 
     async def open(self, task_id: str, file_id: str, options: dict[str, Any], *, source: str = "document.pdf",
@@ -129,7 +133,11 @@ class PdfService:
             hashes = await password_hashes(data, password, self.hasher) if self.hasher else {}
         with pypdf_messages(messages), precomputed(hashes):
             opened = open_pdf(data, parsed, password=password)
-        self.documents[task_id] = OpenDocument(opened.reader, parsed, source, opened.warnings, messages)
+        document = OpenDocument(opened.reader, parsed, source, opened.warnings, messages)
+        if self.decrypter is not None and opened.reader.is_encrypted:
+            with pypdf_messages(messages):
+                document.decrypted = await decrypted_ahead(data, opened.reader, self.decrypter)
+        self.documents[task_id] = document
         return {"pages": len(opened.reader.pages), "encrypted": bool(opened.reader.is_encrypted),
                 "warnings": opened.warnings}
 
@@ -144,11 +152,12 @@ class PdfService:
             document.stored_images = set(await self._stored_images(task_id, document))
         images = set(document.stored_images or ())
         writes = ChunkWrites(task_id)
-        for index in range(start, end):
-            self._page(task_id, document, index, images, writes)
-            if writes.size >= PACK_BYTES or (budget is not None and self.monotonic() - started >= budget):
-                end = index + 1  # memory bounded on scanned pages, a chunk's time on any: the rest next call
-                break
+        with taking(document.decrypted):
+            for index in range(start, end):
+                self._page(task_id, document, index, images, writes)
+                if writes.size >= PACK_BYTES or (budget is not None and self.monotonic() - started >= budget):
+                    end = index + 1  # memory bounded on scanned pages, a chunk's time on any: the rest next call
+                    break
         if writes.pages:  # (none past the last page)
             key, record = writes.record()
             await self.store.put_many([*writes.pack(), (key, record, JSON)])  # one transaction per chunk

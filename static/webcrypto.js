@@ -1,7 +1,7 @@
-// The password hash of AES-256 PDFs (ISO 32000-2 §7.6.4.3.4, Algorithm 2.B, revision 6) with
-// WebCrypto, for the PDF worker (py/dataflow/executors/pdf/kdf.py asks for it through
-// py/dataflow/browser/kdf_webcrypto.py): 64 or more rounds of AES-128-CBC over a few kilobytes and
-// SHA-256/384/512, in native code rather than the worker's pure-Python AES (seconds per password).
+// WebCrypto for a worker's Python (py/dataflow/browser/webcrypto.py), where its pure-Python AES
+// (py/dataflow/executors/pdf/aes.py) takes seconds: the password hash of AES-256 PDFs (ISO 32000-2
+// §7.6.4.3.4, Algorithm 2.B: 64 or more rounds of AES-128-CBC over a few kilobytes and SHA-2; asked
+// by executors/pdf/kdf.py) and AES-CBC decryption of many values at once (executors/pdf/ahead.py).
 
 const DIGESTS = ["SHA-256", "SHA-384", "SHA-512"];
 
@@ -31,4 +31,21 @@ export async function hash2B(password, salt, udata) {
     k = new Uint8Array(await subtle.digest(DIGESTS[sum % 3], e));
     if (count >= 64 && e[e.length - 1] <= count - 32) return k.slice(0, 32);
   }
+}
+
+/** AES-CBC decryption (NIST SP 800-38A §6.2) with PKCS#7 padding removed, of each [key, iv, data]
+ *  (Uint8Arrays; a 16 or 32-byte key): a Uint8Array each, or null where WebCrypto refuses it (bad
+ *  padding, a key of another size). */
+export async function decryptMany(jobs) {
+  const subtle = globalThis.crypto.subtle;
+  const keys = new Map();
+  return Promise.all(jobs.map(async ([key, iv, data]) => {
+    try {
+      const id = Array.from(key).join(",");
+      if (!keys.has(id)) keys.set(id, subtle.importKey("raw", key, "AES-CBC", false, ["decrypt"]));
+      return new Uint8Array(await subtle.decrypt({ name: "AES-CBC", iv }, await keys.get(id), data));
+    } catch {
+      return null;
+    }
+  }));
 }

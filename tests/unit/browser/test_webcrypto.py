@@ -1,10 +1,11 @@
-"""The WebCrypto hasher adapter over a fake of static/kdf.js (test_kdf_js runs the module itself in
+"""The WebCrypto adapters over a fake of static/webcrypto.js (test_webcrypto_js runs the module itself in
 Node's WebCrypto, and the e2e AES-256 test in Chromium)."""
 
-from dataflow.browser.kdf_webcrypto import WebCryptoHasher
+from dataflow.browser.webcrypto import WebCryptoDecrypter, WebCryptoHasher
 from dataflow.executors.pdf import kdf
 from dataflow.executors.pdf.aes import aes_cbc_encrypt
 from tests.unit.browser.test_blob_store import FakeBytes
+from tests.unit.fakes import JsNull
 
 
 class FakeKdfModule:
@@ -22,3 +23,17 @@ async def test_the_hasher_passes_the_bytes_to_the_module_and_returns_its_32_byte
     found = await hasher(b"secret", b"saltsalt", b"u" * 48)
     assert module.calls == [(b"secret", b"saltsalt", b"u" * 48)]
     assert found == kdf.hash_2b(b"secret", b"saltsalt", b"u" * 48, aes_cbc_encrypt) and len(found) == 32
+
+
+class FakeCryptoModule:
+    async def decryptMany(self, jobs):  # noqa: N802 - the JS module's name
+        self.jobs = jobs
+        return [FakeBytes(data[::-1]) if key else JsNull() for key, iv, data in jobs]
+
+
+async def test_the_decrypter_passes_each_job_and_returns_none_where_webcrypto_refused():
+    module = FakeCryptoModule()
+    decrypter = WebCryptoDecrypter(module, to_js=lambda value: value)
+    found = await decrypter([(b"k" * 16, b"i" * 16, b"abc"), (b"", b"i" * 16, b"def")])
+    assert module.jobs == [[b"k" * 16, b"i" * 16, b"abc"], [b"", b"i" * 16, b"def"]]
+    assert found == [b"cba", None]
