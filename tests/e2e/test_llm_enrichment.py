@@ -309,6 +309,33 @@ def test_a_wrong_key_pauses_the_task_a_right_key_resumes_it_and_the_key_is_store
     page.close()
 
 
+def test_when_the_running_tab_closes_the_tab_that_takes_over_asks_for_the_key_in_the_tasks_row(context, watch,
+                                                                                                server):
+    from tests.e2e.conftest import watch_page
+
+    server.script("rec-", *[Reply(delay=0.3) for _ in range(1000)])
+    leader = watch_page(context.new_page(), watch)
+    leader.goto("index.html")
+    assert wait_for_app_state(leader) == "ready"
+    follower = watch_page(context.new_page(), watch)
+    follower.goto("index.html")
+    assert wait_for_app_state(follower) == "ready"
+    configure(leader, server, concurrency=2)
+    enrich_file(leader, "handover.jsonl", as_jsonl(make_records(40)))
+    expect(row(follower, "handover.jsonl").locator(".message")).to_have_text(re.compile(r"^([2-9]|[1-9]\d) of 40"),
+                                                                           timeout=60_000)  # seen live
+    leader.close(run_before_unload=True)  # the key was only in its memory
+    follower.wait_for_selector('body[data-role="leader"]', state="attached", timeout=30_000)
+    target = wait_status(follower, "handover.jsonl", "failed", timeout=30_000)
+    assert target.locator(".badge").text_content() == "Needs API key"
+    target.get_by_label("API key for handover.jsonl").fill(GOOD_KEY)
+    target.get_by_role("button", name="Use this key").click()
+    wait_status(follower, "handover.jsonl", "completed", timeout=120_000)
+    assert max(per_record_counts(server, 40)) <= 2  # only the records in flight at the close went twice
+    only_status_errors(watch)
+    follower.close()
+
+
 SCHEMA = {"type": "object", "required": ["length", "words", "first"],
           "properties": {"length": {"type": "integer"}, "words": {"type": "integer"}, "first": {"type": "string"}}}
 

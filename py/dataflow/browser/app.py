@@ -146,6 +146,7 @@ class App:
         self.orchestrator.subscribe(self.on_event)
         self.orchestrator.subscribe(self.janitor.handle)  # deletes blobs once what frees them is saved
         self.orchestrator.on_task_complete(page.announce)
+        shown_live = {task_id for task_id, row in self.panel.rows.items() if not row.task.status.is_finished}
         await self.orchestrator.start_in_slices()  # its warnings arrive as events: on_event shows them
         js.performance.mark("dataflow:history-read")
         await turn()  # the records' last slice and their restoring end a task: what follows starts its own
@@ -156,7 +157,10 @@ class App:
         await in_slices(self.orchestrator.iter_tasks(), listed.append)
         known, held = self.panel.rows.keys(), self.orchestrator.task_ids()  # rows made meanwhile are newer
         await self.panel.render_all([task for task in listed if task.id not in known and task.id in held])
-        for task in self.orchestrator.list_tasks(finished=False):  # restoring changes only unfinished tasks
+        # restoring changes only the tasks that were unfinished: those still unfinished, and those it ended
+        # (one that needs a secret only the closed tab had now waits for it in its row)
+        ended = [self.orchestrator.get_task_state(task_id) for task_id in shown_live & held]
+        for task in [task for task in ended if task.status.is_finished] + self.orchestrator.list_tasks(finished=False):
             self.panel.render(task, notify=False)
         js.performance.mark("dataflow:history-shown")
         _settle()
@@ -193,8 +197,8 @@ class App:
             return
         self.tabs.request_add(task)
         if secrets:
-            page.notice(f"{display_name(task.name)} runs in the first tab you opened: enter the key there, in its row.",
-                        kind="warning")
+            page.notice(f"{display_name(task.name)} runs in the tab that runs the tasks (another open tab of this "
+                        "app): enter the key there, in its row.", kind="warning")
 
     def bind_llm(self) -> None:
         from dataflow.browser.llm_settings import LlmSettings

@@ -147,8 +147,8 @@ class Controls:
 
     def unlock(self, task_id: str, secret: str) -> None:
         if not self.is_leader():
-            self.notice("For your safety a password or key is only taken in the tab that runs the tasks (the "
-                        "first one you opened), so it never travels between tabs. Enter it there.", kind="error")
+            self.notice("For your safety a password or key is only taken in the tab that runs the tasks (another "
+                        "open tab of this app), so it never travels between tabs. Enter it there.", kind="error")
             return
         try:
             task = self.orchestrator.get_task_state(task_id)
