@@ -34,6 +34,16 @@ def test_a_body_that_is_not_a_completion_is_an_answer_error(raw):
         read_completion(raw)
 
 
+@pytest.mark.parametrize(("raw", "said"), [
+    (b"<html><body>Captive portal</body></html>", "“<html><body>Captive portal</body></html>”"),
+    (b"", "an empty body"), (b"  \n ", "an empty body"), (b"line one\r\nline two", "“line one line two”"),
+    (b"x" * 500, "“" + "x" * 120 + "…”")])
+def test_the_body_that_is_not_a_completion_is_quoted_as_text_not_as_python_bytes(raw, said):
+    with pytest.raises(AnswerError) as raised:
+        read_completion(raw)
+    assert str(raised.value) == f"the response is not a chat completion: {said}"
+
+
 def test_plain_json_is_read():
     assert extract_json(json.dumps(GOOD)) == GOOD
 

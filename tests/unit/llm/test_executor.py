@@ -140,6 +140,13 @@ async def test_a_task_whose_every_record_failed_fails_naming_the_first_reason_an
     assert (result["enriched"], result["failed"]) == (3, 0) and server.count("rec-00") == 6
 
 
+async def test_a_task_of_one_record_that_failed_says_so_in_the_singular(make_executor, server):
+    server.script("rec-00", Reply.bad_request("too long"))
+    with pytest.raises(NonRetryableError, match=r"^No record was enriched: the only one, record #1 "
+                                                r"\(position 0 from 0\), failed: HTTP 400: too long$"):
+        await make_executor().execute(task_input(server, make_records(1)), Context().make())
+
+
 async def test_a_records_attempts_hold_across_a_long_provider_wait(make_executor, server, blobs):
     server.script("rec-000", *[Reply.server_error()] * 20)
     server.script("rec-001", *[Reply.server_error()] * 3, Reply.rate_limited({"Retry-After": "90"}))

@@ -35,10 +35,19 @@ def read_completion(body: bytes) -> Completion:
         data = json.loads(body.decode("utf-8", errors="replace"))
         content = data["choices"][0]["message"]["content"]
     except (ValueError, KeyError, IndexError, TypeError) as error:
-        raise AnswerError(f"the response is not a chat completion: {body[:120]!r}") from error
+        raise AnswerError(f"the response is not a chat completion: {_excerpt(body)}") from error
     usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
     return Completion(content if isinstance(content, str) else "", _count(usage.get("prompt_tokens")),
                       _count(usage.get("completion_tokens")))
+
+
+def _excerpt(body: bytes) -> str:
+    """What a person can read of a response body: "an empty body", or its first 120 characters quoted
+    (invalid UTF-8 replaced, line breaks as spaces), with "…" when cut."""
+    text = " ".join(body[:480].decode("utf-8", errors="replace").split())
+    if not text:
+        return "an empty body"
+    return f"“{text[:120]}{'…' if len(text) > 120 or len(body) > 480 else ''}”"
 
 
 def _count(value: Any) -> int:

@@ -85,6 +85,9 @@ class LlmExecutor:
             await store.clear()  # so that Retry (after fixing the cause) sends every record again
             ctx.report_progress(0.0, "No record was enriched")  # the failed row's bar: nothing is kept
             first = finished[0]
+            if len(finished) == 1:
+                raise NonRetryableError(f"No record was enriched: the only one, record {record_name(first.index)}, "
+                                        f"failed: {first.error}")
             raise NonRetryableError(f"No record was enriched: all {len(finished):,} failed. The first, record "
                                     f"{record_name(first.index)}: {first.error}")
         return await self._finish(ctx, input, options, records, finished, kept=len(kept))
