@@ -98,7 +98,7 @@ async def test_files_that_are_not_aes_encrypted_decrypt_nothing_ahead():
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             reader.decrypt("pw")
-        assert await decrypted_ahead(data, reader, python_decrypter) == {}
+        assert await decrypted_ahead(data, reader, python_decrypter, monotonic=lambda: 0.0) == {}
 
 
 async def test_the_password_protected_fixture_is_decrypted_ahead_once_opened():
@@ -117,3 +117,12 @@ def test_a_value_is_taken_by_its_key_iv_last_block_and_length_and_only_once():
         assert crypt.decrypt(stored) == b"plain"
         assert crypt.decrypt(stored) == b"x" * 20 and held == {}  # taken: aes.py decrypts it now
     assert crypt.decrypt(stored) == b"x" * 20
+
+
+async def test_reading_ahead_stops_at_its_time_budget_and_keeps_what_it_read():
+    data = encrypted(pdfs.images_pdf(), "AES-256")
+    reader = PdfReader(io.BytesIO(data))
+    everything = await decrypted_ahead(data, reader, python_decrypter, monotonic=lambda: 0.0)
+    ticks = iter(range(1000))
+    cut = await decrypted_ahead(data, reader, python_decrypter, monotonic=lambda: float(next(ticks)), seconds=3)
+    assert 0 < len(cut) < len(everything) and cut.items() <= everything.items()

@@ -30,6 +30,7 @@ Identity = tuple[bytes, bytes, bytes, int]  # (key, IV, last block, length): a s
 Decrypted = dict[Identity, bytes]
 
 BATCH_BYTES = 8 << 20  # ciphertext decrypted per call (and held at once before it)
+BUDGET_SECONDS = 10.0  # reading the streams ahead stops after this long (the open call's limit is 60 s)
 
 
 def identity(key: bytes, stored: bytes) -> Identity:
@@ -38,10 +39,14 @@ def identity(key: bytes, stored: bytes) -> Identity:
     return key, stored[:16], stored[-16:], len(stored)
 
 
-async def decrypted_ahead(data: bytes, reader: PdfReader, decrypter: Decrypter) -> Decrypted:
+async def decrypted_ahead(data: bytes, reader: PdfReader, decrypter: Decrypter, *,
+                          monotonic: Callable[[], float], seconds: float = BUDGET_SECONDS) -> Decrypted:
     """The plaintext of each AES-encrypted stream of `data` (an encrypted file `reader` has opened, its
     key known), keyed by `identity`; {} for a file that is not encrypted, and what was decrypted so far
-    where reading or the decrypter fails (pypdf decrypts the rest itself)."""
+    where reading or the decrypter fails or `seconds` have passed (by `monotonic`): opening is one worker
+    call, with a time limit, and a file of many thousand objects takes long to read; pypdf decrypts the
+    rest itself, as pages need it."""
+    started = monotonic()
     encryption = reader._encryption
     decrypted: Decrypted = {}
     if encryption is None or not encryption.is_decrypted():
@@ -64,7 +69,11 @@ async def decrypted_ahead(data: bytes, reader: PdfReader, decrypter: Decrypter) 
                     await _decrypt(batch, decrypter, decrypted)
                     batch, size = [], 0
                     raw.resolved_objects.clear()  # this reader's copies of what was decrypted
+                if monotonic() - started >= seconds:
+                    raise TimeoutError(f"decrypting ahead stopped after {seconds:g} s")
         await _decrypt(batch, decrypter, decrypted)
+    except TimeoutError:
+        await _decrypt(batch, decrypter, decrypted)  # what was read is decrypted; the rest by aes.py
     except Exception:  # a damaged object, no WebCrypto: what is decrypted is kept, aes.py does the rest
         pass
     return decrypted

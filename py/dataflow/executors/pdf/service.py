@@ -136,7 +136,8 @@ class PdfService:
         document = OpenDocument(opened.reader, parsed, source, opened.warnings, messages)
         if self.decrypter is not None and opened.reader.is_encrypted:
             with pypdf_messages(messages):
-                document.decrypted = await decrypted_ahead(data, opened.reader, self.decrypter)
+                document.decrypted = await decrypted_ahead(data, opened.reader, self.decrypter,
+                                                           monotonic=self.monotonic)
         self.documents[task_id] = document
         return {"pages": len(opened.reader.pages), "encrypted": bool(opened.reader.is_encrypted),
                 "warnings": opened.warnings}
