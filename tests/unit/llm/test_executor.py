@@ -263,6 +263,7 @@ async def test_pause_aborts_the_requests_in_flight_and_resume_sends_only_the_res
     with pytest.raises(TaskPausedError):
         await run
     assert not release.is_set() and server.count() == 3  # stopped while rec-002 was still held
+    assert ctx.progress[-1][1].startswith("2 of 5 records · 0 in flight")  # the paused row: nothing in flight
     release.set()
     ctx.stop = None
     result = await make_executor().execute(task_input(server, records, concurrency=1), ctx.make())

@@ -180,8 +180,8 @@ class _Run:
             for worker in workers:
                 worker.cancel()
             await asyncio.gather(watcher, *workers, return_exceptions=True)
-            if waits:  # the row shows this during the task's wait: what is done, nothing in flight
-                self.reported_at = None
+            if waits or self.ctx.stop_requested is not None:  # the row shows this while the task waits or is
+                self.reported_at = None  # paused: what is done, nothing in flight (the requests were aborted)
                 self._progress()
 
     async def _worker(self) -> None:
