@@ -1,11 +1,13 @@
 """static/webcrypto.js run in Node, whose WebCrypto is the same API as the browser's: the same
-Algorithm 2.B hashes as executors/pdf/kdf.py (itself checked against pypdf), and the same AES-CBC
-plaintexts as executors/pdf/aes.py (null where the padding is wrong)."""
+Algorithm 2.B hashes as executors/pdf/kdf.py (itself checked against pypdf), and the same AES-CBC and
+RC4 plaintexts as executors/pdf/aes.py and pypdf's RC4 (null where one cannot be decrypted)."""
 
 import json
 import shutil
 import subprocess
 from pathlib import Path
+
+from pypdf._crypt_providers._fallback import CryptRC4
 
 from dataflow.executors.pdf import kdf
 from dataflow.executors.pdf.aes import CryptAES, aes_cbc_encrypt
@@ -39,21 +41,28 @@ def test_the_webcrypto_hash_is_the_python_one():
 
 DECRYPT = """
 const { decryptMany } = await import(process.argv[1]);
-const jobs = JSON.parse(process.argv[2]).map((job) => job.map((h) => new Uint8Array(Buffer.from(h, "hex"))));
+const jobs = JSON.parse(process.argv[2]).map(([cipher, ...parts]) =>
+  [cipher, ...parts.map((h) => new Uint8Array(Buffer.from(h, "hex")))]);
 const found = await decryptMany(jobs);
 console.log(JSON.stringify(found.map((value) => value === null ? null : Buffer.from(value).toString("hex"))));
 """
 
 
-def test_webcrypto_decrypts_as_the_python_aes_and_refuses_bad_padding():
+def test_webcrypto_decrypts_as_the_python_aes_and_rc4_and_refuses_what_it_cannot():
     jobs, expected = [], []
     for size, key in ((0, bytes(range(16))), (5, bytes(range(32))), (16, bytes(range(16))), (1000, bytes(range(32)))):
         stored = CryptAES(key).encrypt(bytes(range(256)) * 4 if size == 1000 else b"p" * size)
-        jobs.append([key.hex(), stored[:16].hex(), stored[16:].hex()])
+        jobs.append(["AES-CBC", key.hex(), stored[:16].hex(), stored[16:].hex()])
         expected.append(CryptAES(key).decrypt(stored).hex())
+    for key in (b"k" * 5, bytes(range(16))):  # RC4-40 and RC4-128 keys; the job carries the scheduled state
+        rc4 = CryptRC4(key)
+        data = rc4.encrypt(bytes(range(256)) * 3)
+        jobs.append(["RC4", bytes(rc4.s).hex(), "", data.hex()])
+        expected.append(rc4.decrypt(data).hex())
     unpadded = aes_cbc_encrypt(bytes(16), bytes(16), b"q" * 32)  # no PKCS#7 padding: refused
-    jobs.append([bytes(16).hex(), bytes(16).hex(), unpadded.hex()])
-    expected.append(None)
-    jobs.append([b"short".hex(), bytes(16).hex(), unpadded.hex()])  # not an AES key: refused
-    expected.append(None)
+    jobs += [["AES-CBC", bytes(16).hex(), bytes(16).hex(), unpadded.hex()],
+             ["AES-CBC", b"short".hex(), bytes(16).hex(), unpadded.hex()],  # not an AES key
+             ["RC4", b"short".hex(), "", unpadded.hex()],  # not a scheduled state
+             ["DES", bytes(8).hex(), "", unpadded.hex()]]  # no such cipher here
+    expected += [None] * 4
     assert node_result(DECRYPT, jobs) == expected

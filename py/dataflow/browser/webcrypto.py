@@ -1,6 +1,6 @@
-"""WebCrypto for a worker's executor, static/webcrypto.js, instead of its pure-Python AES: the password
-hash of ISO 32000-2 §7.6.4.3.4 (Algorithm 2.B, AES-256 passwords; a `Hasher`) and AES-CBC decryption
-of many values at once (a `Decrypter`). Browser ring, worker side; the JS module is handed in, so the
+"""Ciphers for a worker's executor, static/webcrypto.js, instead of its pure-Python ones: the password
+hash of ISO 32000-2 §7.6.4.3.4 (Algorithm 2.B, AES-256 passwords; a `Hasher`) and AES-CBC and RC4
+decryption of many values at once (a `Decrypter`). Browser ring, worker side; the JS module is handed in, so the
 adapters run over a fake in tests."""
 
 from __future__ import annotations
@@ -23,14 +23,14 @@ class WebCryptoHasher:
 
 
 class WebCryptoDecrypter:
-    """Calls `module.decryptMany([[key, iv, data], ...])`: the plaintexts (padding removed), None where
-    WebCrypto refused one."""
+    """Calls `module.decryptMany([[cipher, key, iv, data], ...])` ("AES-CBC" by WebCrypto, "RC4" in
+    JavaScript): the plaintexts, None where one could not be decrypted."""
 
     def __init__(self, module: Any, *, to_js=to_js):
         self.module = module
         self._to_js = to_js
 
-    async def __call__(self, jobs: list[tuple[bytes, bytes, bytes]]) -> list[bytes | None]:
+    async def __call__(self, jobs: list[tuple[str, bytes, bytes, bytes]]) -> list[bytes | None]:
         found = await self.module.decryptMany(self._to_js([list(job) for job in jobs]))
         return [None if is_null(value) else bytes(value.to_bytes()) for value in found]
 

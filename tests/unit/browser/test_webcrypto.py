@@ -28,12 +28,12 @@ async def test_the_hasher_passes_the_bytes_to_the_module_and_returns_its_32_byte
 class FakeCryptoModule:
     async def decryptMany(self, jobs):  # noqa: N802 - the JS module's name
         self.jobs = jobs
-        return [FakeBytes(data[::-1]) if key else JsNull() for key, iv, data in jobs]
+        return [FakeBytes(data[::-1]) if key else JsNull() for cipher, key, iv, data in jobs]
 
 
 async def test_the_decrypter_passes_each_job_and_returns_none_where_webcrypto_refused():
     module = FakeCryptoModule()
     decrypter = WebCryptoDecrypter(module, to_js=lambda value: value)
-    found = await decrypter([(b"k" * 16, b"i" * 16, b"abc"), (b"", b"i" * 16, b"def")])
-    assert module.jobs == [[b"k" * 16, b"i" * 16, b"abc"], [b"", b"i" * 16, b"def"]]
+    found = await decrypter([("AES-CBC", b"k" * 16, b"i" * 16, b"abc"), ("RC4", b"", b"", b"def")])
+    assert module.jobs == [["AES-CBC", b"k" * 16, b"i" * 16, b"abc"], ["RC4", b"", b"", b"def"]]
     assert found == [b"cba", None]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader, PdfWriter
+from pypdf._crypt_providers._fallback import CryptRC4
 from pypdf.errors import PdfStreamError
 
 from dataflow.core.blobs import MemoryBlobStore, file_key
@@ -19,13 +20,28 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 async def python_decrypter(jobs):
-    """The in-memory twin of the WebCrypto decrypter: aes.py, padding removed, None where invalid."""
+    """The in-memory twin of the WebCrypto decrypter: aes.py (padding removed, None where invalid) and
+    RC4 from its scheduled state."""
     out = []
-    for key, iv, data in jobs:
+    for cipher, key, iv, data in jobs:
+        if cipher == "RC4":
+            out.append(rc4_from_state(key, data))
+            continue
         plain = aes_cbc_decrypt(key, iv, data)
         count = plain[-1]
         out.append(plain[:-count] if 1 <= count <= 16 and plain.endswith(bytes([count]) * count) else None)
     return out
+
+
+def rc4_from_state(state: bytes, data: bytes) -> bytes:
+    """RC4's output from its state after key scheduling (ISO 32000-2 §7.6.3.2 uses RC4 as RSA defined it)."""
+    s, out, i, j = bytearray(state), bytearray(len(data)), 0, 0
+    for k, byte in enumerate(data):
+        i = (i + 1) & 255
+        j = (j + s[i]) & 255
+        s[i], s[j] = s[j], s[i]
+        out[k] = byte ^ s[(s[i] + s[j]) & 255]
+    return bytes(out)
 
 
 def encrypted(data: bytes, algorithm: str, password: str = "") -> bytes:
@@ -59,7 +75,7 @@ async def run(data: bytes, decrypter=None, password=None) -> tuple[PdfService, b
 
 
 @pytest.mark.parametrize("algorithm", ["AES-128", "AES-256"])
-async def test_every_stream_pypdf_reads_comes_decrypted_ahead_and_the_result_is_the_same(algorithm, slow_bytes):
+async def test_every_aes_stream_pypdf_reads_comes_decrypted_ahead_and_the_result_is_the_same(algorithm, slow_bytes):
     data = encrypted(pdfs.images_pdf(), algorithm)
     _, expected = await run(data)
     slow_bytes[0] = 0
@@ -76,8 +92,8 @@ async def test_a_stream_the_decrypter_refuses_is_decrypted_by_aes_py(slow_bytes)
 
     async def refusing_the_largest(jobs):
         found = await python_decrypter(jobs)
-        largest = max(range(len(jobs)), key=lambda index: len(jobs[index][2]))
-        refused.append(len(jobs[largest][2]))
+        largest = max(range(len(jobs)), key=lambda index: len(jobs[index][3]))
+        refused.append(len(jobs[largest][3]))
         found[largest] = None
         return found
     slow_bytes[0] = 0
@@ -93,12 +109,26 @@ async def test_a_decrypter_that_fails_leaves_every_stream_to_aes_py():
     assert (await run(data, failing))[1] == expected
 
 
-async def test_files_that_are_not_aes_encrypted_decrypt_nothing_ahead():
-    for data in (pdfs.text_pdf(2), pdfs.encrypted_pdf("pw")):
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            reader.decrypt("pw")
-        assert await decrypted_ahead(data, reader, python_decrypter, monotonic=lambda: 0.0) == {}
+@pytest.mark.parametrize("algorithm", ["RC4-40", "RC4-128"])
+async def test_every_rc4_stream_pypdf_reads_comes_decrypted_ahead_and_the_result_is_the_same(algorithm,
+                                                                                            monkeypatch):
+    data = encrypted(pdfs.images_pdf(), algorithm)
+    _, expected = await run(data)
+    sizes: list[int] = []
+    original = CryptRC4.encrypt  # pypdf's RC4 decrypts by encrypting
+
+    def counting(self, data):
+        sizes.append(len(data))
+        return original(self, data)
+    monkeypatch.setattr(CryptRC4, "encrypt", counting)
+    service, result = await run(data, python_decrypter)
+    assert result == expected and service.documents["t"].decrypted == {}
+    assert max(sizes) <= 32  # only the password checks' 32-byte values and short strings: no stream
+
+
+async def test_a_file_that_is_not_encrypted_decrypts_nothing_ahead():
+    data = pdfs.text_pdf(2)
+    assert await decrypted_ahead(data, PdfReader(io.BytesIO(data)), python_decrypter, monotonic=lambda: 0.0) == {}
 
 
 async def test_the_password_protected_fixture_is_decrypted_ahead_once_opened():
