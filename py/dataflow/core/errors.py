@@ -81,9 +81,10 @@ class SecretMissingError(NonRetryableError):
 
 
 def secret_missing_message(what: str) -> str:
-    """What a task that lost `what` ("API key", "password") in a reload says."""
+    """What a task that lost `what` ("API key", "password") says: in a reload, or when the tab that
+    ran it closed and another took over."""
     return (f"This task needs its {what} again: secrets are kept in memory only, so they are forgotten "
-            f"when the page reloads. Enter the {what} to continue.")
+            f"when the page reloads or the tab that ran the task closes. Enter the {what} to continue.")
 
 
 class WorkerError(DataflowError):

@@ -91,3 +91,12 @@ async def test_a_hasher_that_fails_leaves_the_hashes_to_pypdf():
     assert hashes == {}
     with kdf.precomputed(hashes):
         assert len(open_pdf(fixture("aes256-password.pdf"), OPTIONS, password="secret").reader.pages) == 2
+
+
+async def test_a_revision_past_6_is_hashed_ahead_as_pypdf_hashes_it(no_slow_path):
+    data = fixture("aes256-password.pdf").replace(b"/R 6", b"/R 7", 1)
+    assert data != fixture("aes256-password.pdf")
+    hashes = await kdf.password_hashes(data, "secret", CountingHasher())
+    assert {key[0] for key in hashes} == {7}
+    with kdf.precomputed(hashes):
+        assert len(open_pdf(data, OPTIONS, password="secret").reader.pages) == 2

@@ -62,7 +62,8 @@ class LlmExecutor:
         api_key = ctx.secrets.get(API_KEY, "")
         if options.needs_key and not api_key:
             raise SecretMissingError("This task needs the provider's API key (kept in memory only, so it is "
-                                     "asked for again after a reload).", names=(API_KEY,))
+                                     "asked for again after a reload or when another tab takes over the "
+                                     "tasks).", names=(API_KEY,))
         if not ctx.is_resume:  # a large file takes seconds to read: the row says so rather than a silent 0 %
             ctx.report_progress(0.0, "Reading the records…")
         records, kept = await _prepared(await self.source.records(input), options)

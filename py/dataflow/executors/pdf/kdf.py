@@ -42,19 +42,20 @@ def hash_2b(password: bytes, salt: bytes, udata: bytes, encrypt_cbc: Callable[[b
 
 
 async def password_hashes(data: bytes, password: str | None, hasher: Hasher) -> Hashes:
-    """The revision-6 hashes that opening `data` with `password` will ask for, computed by `hasher`:
-    pypdf's PdfReader tries the empty password as it reads the file, then `unlock` tries `password`
-    (None: the empty one again); each try checks the owner password's hash, then the user password's,
-    then derives the key of whichever matched (pypdf's Encryption.verify_v5). {} for a file that is
-    not AES-256 revision 6 or not readable here (opening it then says why). An unencrypted file costs
-    two short searches, not a parse."""
+    """The Algorithm 2.B hashes (revision 6, or later as pypdf treats it) that opening `data` with
+    `password` will ask for, computed by `hasher`: pypdf's PdfReader tries the empty password as it
+    reads the file, then `unlock` tries `password` (None: the empty one again); each try checks the
+    owner password's hash, then the user password's, then derives the key of whichever matched (pypdf's
+    Encryption.verify_v5). {} for a file that is not AES-256 of revision 6 or later, or not readable
+    here (opening it then says why). An unencrypted file costs two short searches, not a parse."""
     if not _may_be_encrypted(data):
         return {}
     try:
         with unverified():
             encryption = PdfReader(io.BytesIO(data), strict=False)._encryption
-        if encryption is None or encryption.V < 5 or encryption.R != 6:
+        if encryption is None or encryption.V < 5 or encryption.R < 6:  # R 5 is one SHA-256: nothing to gain
             return {}
+        revision = int(encryption.R)  # pypdf runs Algorithm 2.B for any R from 6 on
         secrets = dict.fromkeys([b"", encryption._encode_password(password or "")[:127]])
         owner, user = bytes(encryption.values.O), bytes(encryption.values.U)
     except Exception:  # a damaged file: pypdf's own open reports it
@@ -62,17 +63,18 @@ async def password_hashes(data: bytes, password: str | None, hasher: Hasher) -> 
     hashes: Hashes = {}
     try:
         for secret in secrets:
-            await _ask_in_pypdfs_order(secret, owner, user, hasher, hashes)
+            await _ask_in_pypdfs_order(revision, secret, owner, user, hasher, hashes)
     except Exception:  # no hasher here (WebCrypto needs a secure context: https or localhost): pypdf computes
         pass
     return hashes
 
 
-async def _ask_in_pypdfs_order(secret: bytes, owner: bytes, user: bytes, hasher: Hasher, hashes: Hashes) -> None:
+async def _ask_in_pypdfs_order(revision: int, secret: bytes, owner: bytes, user: bytes, hasher: Hasher,
+                               hashes: Hashes) -> None:
     """Into `hashes`, what pypdf's verify_v5 asks for `secret`: the owner check, then the owner key if
     it matched, else the user check, then the user key if that matched."""
     async def ask(salt: bytes, udata: bytes) -> bytes:
-        key = (6, secret, salt, udata)
+        key = (revision, secret, salt, udata)
         if key not in hashes:
             hashes[key] = await hasher(secret, salt, udata)
         return hashes[key]
