@@ -194,6 +194,15 @@ async def test_an_aes_256_password_is_checked_with_the_hashes_of_the_services_ha
     assert len(hasher.asked) == 2 + 5 and store.data[(await service.finish("t"))["result_key"]] == expected
 
 
+async def test_a_stream_longer_than_pypdfs_own_limit_is_read_up_to_the_largest_file_the_options_take(
+        run_document):
+    from pypdf import apply_configuration
+
+    with apply_configuration(maximum_declared_stream_length=500):  # as pypdf's 75 MB is to a large scan
+        result, data = await run_document(pdfs.images_pdf(), {"mode": "images"})
+    assert metadata_of(data)["image_errors"] == [] and result["images"] >= 4
+
+
 async def test_encrypted_pdf_needs_its_password(run_document):
     with pytest.raises(PasswordRequiredError):
         await run_document(pdfs.encrypted_pdf("pw"))

@@ -13,12 +13,13 @@ import logging
 import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 import pypdf
+from pypdf import apply_configuration
 
 from dataflow.core.blobs import (
     BlobStore,
@@ -107,6 +108,16 @@ def pypdf_messages(into: list[str]) -> Iterator[None]:
 
 
 PACK_BYTES = 8 << 20  # a chunk ends once its new images (and masks) reach this many bytes
+PYPDF_STREAM_BYTES = 75_000_000  # pypdf's own maximum_declared_stream_length (pypdf/_configuration.py)
+
+
+def streams_up_to(options: PdfOptions) -> AbstractContextManager[Any]:
+    """pypdf reads a stream whose declared /Length is up to the largest file the options take (its own
+    limit is 75 MB, a scanned page's one image can be more): a stream cannot hold more than its file,
+    and a file is refused above that size before it is read (reader.check_file)."""
+    return apply_configuration(maximum_declared_stream_length=max(options.max_file_bytes, PYPDF_STREAM_BYTES))
+
+
 
 
 class PdfService:
@@ -131,11 +142,11 @@ class PdfService:
         messages: list[str] = []
         with pypdf_messages(messages):  # the same warnings as opening gives: kept once, with the document
             hashes = await password_hashes(data, password, self.hasher) if self.hasher else {}
-        with pypdf_messages(messages), precomputed(hashes):
+        with pypdf_messages(messages), precomputed(hashes), streams_up_to(parsed):
             opened = open_pdf(data, parsed, password=password)
         document = OpenDocument(opened.reader, parsed, source, opened.warnings, messages)
         if self.decrypter is not None and opened.reader.is_encrypted:
-            with pypdf_messages(messages):
+            with pypdf_messages(messages), streams_up_to(parsed):
                 document.decrypted = await decrypted_ahead(data, opened.reader, self.decrypter,
                                                            monotonic=self.monotonic)
         self.documents[task_id] = document
@@ -153,7 +164,7 @@ class PdfService:
             document.stored_images = set(await self._stored_images(task_id, document))
         images = set(document.stored_images or ())
         writes = ChunkWrites(task_id)
-        with taking(document.decrypted):
+        with taking(document.decrypted), streams_up_to(document.options):
             for index in range(start, end):
                 self._page(task_id, document, index, images, writes)
                 if writes.size >= PACK_BYTES or (budget is not None and self.monotonic() - started >= budget):
@@ -301,7 +312,7 @@ class PdfService:
                 parts[mask_identity(identity)] = mask_part
         images.sort(key=lambda meta: (meta["first_page"], meta["position"]))
         messages = list(document.pypdf_messages)
-        with pypdf_messages(messages):
+        with pypdf_messages(messages), streams_up_to(document.options):
             details = self._details(document) if document.options.wants_details else {}
         for page in pages:
             messages += [m for m in page.get("messages", []) if m not in messages]
