@@ -46,8 +46,8 @@ def identity(key: bytes, stored: bytes) -> Identity:
 
 async def decrypted_ahead(data: bytes, reader: PdfReader, decrypter: Decrypter, *,
                           monotonic: Callable[[], float], seconds: float = BUDGET_SECONDS) -> Decrypted:
-    """The plaintext of each AES-encrypted stream of `data` (an encrypted file `reader` has opened, its
-    key known), keyed by `identity`; {} for a file that is not encrypted, and what was decrypted so far
+    """The plaintext of each AES or RC4-encrypted stream of `data` (an encrypted file `reader` has
+    opened, its key known), keyed by `identity`; {} for a file that is not encrypted, and what was decrypted so far
     where reading or the decrypter fails or `seconds` have passed (by `monotonic`): opening is one worker
     call, with a time limit, and a file of many thousand objects takes long to read; pypdf decrypts the
     rest itself, as pages need it."""
@@ -79,8 +79,8 @@ async def decrypted_ahead(data: bytes, reader: PdfReader, decrypter: Decrypter, 
                     raise TimeoutError(f"decrypting ahead stopped after {seconds:g} s")
         await _decrypt(batch, decrypter, decrypted)
     except TimeoutError:
-        await _decrypt(batch, decrypter, decrypted)  # what was read is decrypted; the rest by aes.py
-    except Exception:  # a damaged object, no WebCrypto: what is decrypted is kept, aes.py does the rest
+        await _decrypt(batch, decrypter, decrypted)  # what was read is decrypted; pypdf does the rest
+    except Exception:  # a damaged object, no WebCrypto: what is decrypted is kept, pypdf does the rest
         pass
     return decrypted
 
