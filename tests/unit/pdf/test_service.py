@@ -203,6 +203,21 @@ async def test_a_stream_longer_than_pypdfs_own_limit_is_read_up_to_the_largest_f
     assert metadata_of(data)["image_errors"] == [] and result["images"] >= 4
 
 
+async def test_an_image_that_fails_on_two_pages_gives_its_own_reason_on_both_not_a_loop(run_document,
+                                                                                        monkeypatch):
+    from contextlib import nullcontext
+
+    from pypdf import apply_configuration
+
+    from dataflow.executors.pdf import service as service_module
+
+    monkeypatch.setattr(service_module, "streams_up_to", lambda options: nullcontext())  # pypdf's limit as it is
+    with apply_configuration(maximum_declared_stream_length=500):
+        _, data = await run_document(pdfs.images_pdf(), {"mode": "images"})
+    reasons = [error["reason"] for error in metadata_of(data)["image_errors"]]
+    assert len(reasons) == 2 and all("exceeds maximum allowed length" in text for text in reasons), reasons
+
+
 async def test_encrypted_pdf_needs_its_password(run_document):
     with pytest.raises(PasswordRequiredError):
         await run_document(pdfs.encrypted_pdf("pw"))

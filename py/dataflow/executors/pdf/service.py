@@ -190,8 +190,10 @@ class PdfService:
                     record["text"] = page_text(document.reader, index)
                 except PdfError as error:
                     record["skipped"] = str(error)
+                    _forget_half_read(document.reader)
                 except Exception as error:  # whatever one page raises, the others and the result go on
                     record["skipped"] = f"Page {index + 1}: its text could not be read ({reason(error)})."
+                    _forget_half_read(document.reader)
                 record["skipped"] = record["skipped"] or damaged_contents(document.reader, index)
             if document.options.wants_images:
                 self._page_images(task_id, document, index, record, images, writes)
@@ -256,9 +258,11 @@ class PdfService:
                 found = list(page_image_streams(document.reader.pages[index], index + 1))
         except PdfError as error:
             record["image_error"] = str(error)
+            _forget_half_read(document.reader)
             return
         except Exception as error:  # whatever one page raises, the others and the result go on
             record["image_error"] = f"Images of page {index + 1}: they could not be listed ({reason(error)})."
+            _forget_half_read(document.reader)
             return
         for position, (identity, stream) in enumerate(found):
             if identity not in images:
@@ -345,6 +349,16 @@ class PdfService:
         if errors:
             details["detail_errors"] = errors
         return details
+
+
+def _forget_half_read(reader: pypdf.PdfReader) -> None:
+    """pypdf leaves an object it failed to read marked as being read (PdfReader._known_objects, its
+    guard against an object that contains itself), so reading it again reports such a loop instead of
+    what failed: forget the marks after a page's failure, so the next page that needs the object gives
+    the real reason."""
+    known = getattr(reader, "_known_objects", None)
+    if isinstance(known, set):
+        known.clear()
 
 
 # Finishing ----------------------------------------------------------------------------------
