@@ -10,25 +10,23 @@ from typing import Any
 from dataflow.browser.ffi import is_null, to_js
 
 
-class WebCryptoHasher:
-    """Calls `module.hash2B(password, salt, udata)` (Uint8Arrays in, a Uint8Array of 32 bytes out)."""
-
+class _Adapter:
     def __init__(self, module: Any, *, to_js=to_js):
         self.module = module
         self._to_js = to_js
+
+
+class WebCryptoHasher(_Adapter):
+    """Calls `module.hash2B(password, salt, udata)` (Uint8Arrays in, a Uint8Array of 32 bytes out)."""
 
     async def __call__(self, password: bytes, salt: bytes, udata: bytes) -> bytes:
         found = await self.module.hash2B(self._to_js(password), self._to_js(salt), self._to_js(udata))
         return bytes(found.to_bytes())
 
 
-class WebCryptoDecrypter:
+class WebCryptoDecrypter(_Adapter):
     """Calls `module.decryptMany([[cipher, key, iv, data], ...])` ("AES-CBC" by WebCrypto, "RC4" in
     JavaScript): the plaintexts, None where one could not be decrypted."""
-
-    def __init__(self, module: Any, *, to_js=to_js):
-        self.module = module
-        self._to_js = to_js
 
     async def __call__(self, jobs: list[tuple[str, bytes, bytes, bytes]]) -> list[bytes | None]:
         found = await self.module.decryptMany(self._to_js([list(job) for job in jobs]))

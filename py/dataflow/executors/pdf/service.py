@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any
 
 import pypdf
-from pypdf import apply_configuration
+from pypdf import apply_configuration, get_configuration
 
 from dataflow.core.blobs import (
     BlobStore,
@@ -108,14 +108,14 @@ def pypdf_messages(into: list[str]) -> Iterator[None]:
 
 
 PACK_BYTES = 8 << 20  # a chunk ends once its new images (and masks) reach this many bytes
-PYPDF_STREAM_BYTES = 75_000_000  # pypdf's own maximum_declared_stream_length (pypdf/_configuration.py)
 
 
 def streams_up_to(options: PdfOptions) -> AbstractContextManager[Any]:
     """pypdf reads a stream whose declared /Length is up to the largest file the options take (its own
     limit is 75 MB, a scanned page's one image can be more): a stream cannot hold more than its file,
     and a file is refused above that size before it is read (reader.check_file)."""
-    return apply_configuration(maximum_declared_stream_length=max(options.max_file_bytes, PYPDF_STREAM_BYTES))
+    pypdfs = get_configuration().maximum_declared_stream_length
+    return apply_configuration(maximum_declared_stream_length=max(options.max_file_bytes, pypdfs))
 
 
 
