@@ -96,8 +96,19 @@ export async function getRange(key, start, end) {
   return [value.size, await bytesOf(value.slice(start, end))];
 }
 
-const stored = (value, mime) => (value instanceof Uint8Array || value instanceof ArrayBuffer
-  ? new Blob([value], { type: mime || "application/octet-stream" })
+/** Bytes lent by Python (blob_store.py, ffi.Lender: a PyProxy over a bytes object) as a view of the
+ *  interpreter's memory, valid until released: the Blob copies it, so it is released at once. */
+const lent = (value) => typeof value?.getBuffer === "function";
+
+function bytesBlob(value, mime) {
+  const options = { type: mime || "application/octet-stream" };
+  if (!lent(value)) return new Blob([value], options);
+  const buffer = value.getBuffer("u8");
+  try { return new Blob([buffer.data], options); } finally { buffer.release(); }
+}
+
+const stored = (value, mime) => (value instanceof Uint8Array || value instanceof ArrayBuffer || lent(value)
+  ? bytesBlob(value, mime)
   : value);
 
 /** Store a string, a Blob, or bytes (kept as a Blob of the given MIME type). */
@@ -118,7 +129,7 @@ export async function putMany(entries) {
 class Builder {
   constructor() { this.parts = []; }
 
-  /** Append pieces in order: bytes (Uint8Array), or [key, size, offset, length] of a stored Blob: its
+  /** Append pieces in order: bytes (Uint8Array, or lent: see bytesBlob), or [key, size, offset, length] of a stored Blob: its
    *  `length` bytes at `offset` (a slice, not a copy), the Blob being `size` bytes long. Returns the
    *  index of a stored piece that is missing or not of its size (nothing is appended then), or -1. */
   async append(pieces) {
@@ -129,7 +140,7 @@ class Builder {
     const found = new Map(keys.map((key, index) => [key, values[index]]));
     const blobs = [];
     for (const [index, piece] of pieces.entries()) {
-      if (!Array.isArray(piece)) { blobs.push(piece); continue; }
+      if (!Array.isArray(piece)) { blobs.push(lent(piece) ? bytesBlob(piece) : piece); continue; }
       const value = found.get(piece[0]);
       if (!(value instanceof Blob) || value.size !== piece[1]) return index;
       const [offset, length] = [piece[2] ?? 0, piece[3] ?? piece[1]];

@@ -1,14 +1,15 @@
 """The BlobStore interface over IndexedDB (static/idb.js), for the main thread and the workers.
 
-Browser ring. Bytes cross into JS as one Uint8Array copy (`to_js`) and back with `to_bytes()`,
-never element by element. The JS module is handed in, so the adapter runs over a fake in tests.
+Browser ring. Bytes cross into JS as a view of the interpreter's memory that static/idb.js copies
+once into the Blob it stores (ffi.Lender; short values as one Uint8Array copy) and back with
+`to_bytes()`, never element by element. The JS module is handed in, so the adapter runs over a fake in tests.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from dataflow.browser.ffi import is_null, to_js
+from dataflow.browser.ffi import Lender, is_null, to_js
 from dataflow.browser.local_storage import is_quota_error
 from dataflow.core.blobs import Entry, PartMissingError, Piece, StoredPart
 from dataflow.core.errors import StorageFullError
@@ -31,9 +32,13 @@ def storage_full_message(size: int) -> str:
 
 
 class IdbBlobStore:
-    def __init__(self, idb: Any, *, to_js=to_js):
+    def __init__(self, idb: Any, *, to_js=to_js, proxy: Any = None):
+        """`to_js` and `proxy` (pyodide.ffi's to_js and create_proxy by default) are handed in by tests."""
         self.idb = idb
-        self._to_js = to_js
+        self._to_js, self._proxy = to_js, proxy
+
+    def lender(self) -> Lender:
+        return Lender(proxy=self._proxy, to_js=self._to_js)
 
     async def get(self, key: str) -> Value | None:
         return _from_js(await self.idb.getBytes(key))
@@ -47,7 +52,11 @@ class IdbBlobStore:
         return int(size), bytes(data.to_bytes())
 
     async def put(self, key: str, value: Value, mime: str | None = None) -> None:
-        await self._write(self.idb.put(key, self._payload(value), mime or "application/octet-stream"), len(value))
+        lend = self.lender()
+        try:
+            await self._write(self.idb.put(key, lend(value), mime or "application/octet-stream"), len(value))
+        finally:
+            lend.release()
 
     async def put_file(self, key: str, file: Any, mime: str) -> None:
         """Store a browser File (or Blob) as it is, its bytes never copied through Python; a full
@@ -57,18 +66,19 @@ class IdbBlobStore:
     async def put_many(self, entries: list[tuple[str, Value, str | None]]) -> None:
         if not entries:
             return
-        await self._write(self.idb.putMany(self._rows(entries)), sum(len(value) for _, value, _ in entries))
+        lend = self.lender()
+        try:
+            await self._write(self.idb.putMany(self._rows(entries, lend)), sum(len(value) for _, value, _ in entries))
+        finally:
+            lend.release()
 
     async def get_many(self, keys: list[str]) -> list[Value | None]:
         if not keys:
             return []
         return [_from_js(value) for value in await self.idb.getMany(self._to_js(list(keys)))]
 
-    def _payload(self, value: Value):
-        return value if isinstance(value, str) else self._to_js(bytes(value))
-
-    def _rows(self, entries: list[Entry]):
-        return self._to_js([self._to_js([key, self._payload(value), mime or "application/octet-stream"])
+    def _rows(self, entries: list[Entry], lend: Lender):
+        return self._to_js([self._to_js([key, lend(value), mime or "application/octet-stream"])
                             for key, value, mime in entries])
 
     def writer(self) -> IdbWriter:
@@ -109,9 +119,13 @@ class IdbWriter:
             if isinstance(piece, StoredPart) and not piece.valid():
                 raise PartMissingError(f"the stored part {piece.key} cannot hold {piece.size:,} bytes at "
                                        f"{piece.offset:,} (a damaged record)")
-        payload = [self.store._to_js([piece.key, piece.stored_size, piece.offset, piece.size])
-                   if isinstance(piece, StoredPart) else self.store._payload(piece) for piece in pieces]
-        bad = int(await self.builder.append(self.store._to_js(payload)))
+        lend = self.store.lender()
+        try:
+            payload = [self.store._to_js([piece.key, piece.stored_size, piece.offset, piece.size])
+                       if isinstance(piece, StoredPart) else lend(piece) for piece in pieces]
+            bad = int(await self.builder.append(self.store._to_js(payload)))
+        finally:
+            lend.release()
         if bad >= 0:
             part = pieces[bad]
             raise PartMissingError(f"the stored part {getattr(part, 'key', bad)} is missing or not "
@@ -119,5 +133,9 @@ class IdbWriter:
         self.size += sum(piece.size if isinstance(piece, StoredPart) else len(piece) for piece in pieces)
 
     async def commit(self, key: str, mime: str | None, beside: list[Entry]) -> None:
-        await self.store._write(self.builder.commit(key, mime or "application/octet-stream", self.store._rows(beside)),
-                                self.size)
+        lend = self.store.lender()
+        try:
+            await self.store._write(self.builder.commit(key, mime or "application/octet-stream",
+                                                        self.store._rows(beside, lend)), self.size)
+        finally:
+            lend.release()

@@ -25,3 +25,36 @@ def create_proxy(function: Any) -> Any:
     from pyodide.ffi import create_proxy as proxy
 
     return proxy(function)
+
+
+LEND_BYTES = 64 * 1024  # bytes values at least this long are lent to JS, not copied into a Uint8Array
+
+
+class Lender:
+    """Hands bytes to JS for one call: a value of LEND_BYTES or more goes as a PyProxy whose
+    `getBuffer("u8")` is a view of this interpreter's memory (static/idb.js copies it once, into the
+    Blob it stores), a shorter one as a Uint8Array copy (`to_js`); strings as they are. `release()`
+    destroys the proxies once JS no longer uses them (after the call's promise settles). Pyodide's
+    PyProxy.getBuffer: https://pyodide.org/en/stable/usage/api/js-api.html#pyodide.ffi.PyProxyWithGet"""
+
+    def __init__(self, *, proxy: Any = None, to_js: Any = to_js):
+        self._proxy, self._to_js = proxy, to_js
+        self.lent: list[Any] = []
+
+    def __call__(self, value: bytes | bytearray | str) -> Any:
+        if isinstance(value, str):
+            return value
+        if len(value) < LEND_BYTES:
+            return self._to_js(bytes(value))
+        if self._proxy is None:
+            from pyodide.ffi import create_proxy as proxy
+
+            self._proxy = proxy
+        lent = self._proxy(value)
+        self.lent.append(lent)
+        return lent
+
+    def release(self) -> None:
+        lent, self.lent = self.lent, []
+        for proxy in lent:
+            proxy.destroy()

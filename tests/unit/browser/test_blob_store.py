@@ -3,6 +3,7 @@
 import pytest
 
 from dataflow.browser.blob_store import IdbBlobStore
+from dataflow.browser.ffi import LEND_BYTES
 from dataflow.core.blobs import PartMissingError, StoredPart
 from dataflow.core.errors import StorageFullError
 from tests.unit.fakes import FakeQuotaExceededError, JsNull
@@ -16,6 +17,28 @@ class FakeBytes:
 
     def to_bytes(self):
         return self.data
+
+
+class FakeLent:
+    """What ffi.Lender hands JS for a long bytes value (a PyProxy with getBuffer): static/idb.js copies
+    its bytes into a Blob; Python destroys it after the call."""
+
+    made: list["FakeLent"] = []
+
+    def __init__(self, data):
+        self.data, self.destroyed = data, False
+        FakeLent.made.append(self)
+
+    def copied(self):
+        assert not self.destroyed, "read after it was released"
+        return FakeBytes(bytes(self.data))
+
+    def destroy(self):
+        self.destroyed = True
+
+
+def blob_of(value):
+    return value.copied() if isinstance(value, FakeLent) else value
 
 
 class FakeIdb:
@@ -34,7 +57,7 @@ class FakeIdb:
     async def put(self, key, value, mime):
         if self.quota is not None and len(getattr(value, "data", value)) > self.quota:
             raise FakeQuotaExceededError("QuotaExceededError: the quota has been exceeded")
-        self.items[key] = value
+        self.items[key] = blob_of(value)
 
     async def putMany(self, rows):  # noqa: N802
         for key, value, mime in rows:
@@ -62,7 +85,8 @@ def fake_to_js(value):
 
 @pytest.fixture
 def store():
-    return IdbBlobStore(FakeIdb(quota=100), to_js=fake_to_js)
+    FakeLent.made = []
+    return IdbBlobStore(FakeIdb(quota=100), to_js=fake_to_js, proxy=FakeLent)
 
 
 async def test_bytes_and_strings_round_trip(store):
@@ -143,7 +167,7 @@ class FakeBuilder:
                 if not isinstance(value, FakeBytes) or len(value.data) != piece[1]:
                     return index
                 piece = FakeBytes(value.data[piece[2]:piece[2] + piece[3]])
-            found.append(piece.data)
+            found.append(blob_of(piece).data)
         self.parts += found
         return -1
 
@@ -204,3 +228,32 @@ async def test_a_result_over_quota_is_refused_as_storage_full(store):
     await writer.append([b"x" * 200])
     with pytest.raises(StorageFullError):
         await writer.commit("result:t", "application/zip", [])
+
+
+LONG = b"\x00\xff" * LEND_BYTES  # lent, not copied
+
+
+async def test_long_bytes_are_lent_to_js_without_a_copy_and_released_once_stored(store):
+    store.idb.quota = None
+    await store.put_many([("part:t:pack:a", LONG, None), ("part:t:chunk:1", "{}", None)])
+    await store.put("part:t:pack:b", LONG[1:])
+    assert [lent.data for lent in FakeLent.made] == [LONG, LONG[1:]] and all(lent.destroyed for lent in FakeLent.made)
+    assert await store.get("part:t:pack:a") == LONG and await store.get("part:t:pack:b") == LONG[1:]
+
+
+async def test_lent_bytes_are_released_when_the_write_fails(store):
+    with pytest.raises(StorageFullError):
+        await store.put_many([("part:t:pack:a", LONG, None)])
+    with pytest.raises(StorageFullError):
+        await store.put("part:t:pack:a", LONG)
+    assert len(FakeLent.made) == 2 and all(lent.destroyed for lent in FakeLent.made)
+
+
+async def test_long_pieces_of_a_value_written_in_pieces_are_lent_and_released(store):
+    store.idb.builder = lambda: FakeBuilder(store.idb)
+    store.idb.quota = None
+    writer = store.writer()
+    await writer.append([b"head-", LONG])
+    await writer.commit("result:t", None, [("result:t:summary", LONG[:-1], None)])
+    assert await store.get("result:t") == b"head-" + LONG and await store.get("result:t:summary") == LONG[:-1]
+    assert len(FakeLent.made) == 2 and all(lent.destroyed for lent in FakeLent.made)

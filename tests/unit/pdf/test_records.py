@@ -93,6 +93,29 @@ async def test_known_records_are_not_read_again_and_read_ones_become_known():
     assert store.calls == before
 
 
+async def test_a_known_record_is_decoded_once_and_one_already_decoded_is_taken_as_it_is(monkeypatch):
+    store = MemoryBlobStore()
+    await store.put(chunk_key("t", 2, 2), json.dumps({"pages": [page(2)], "images": []}))
+    mine = {"pages": [page(1, "mine")], "images": []}
+    known: dict = {chunk_key("t", 1, 1): mine}
+    keys = await store.keys(parts_prefix("t")) + [chunk_key("t", 1, 1)]
+    await stored_records(store, "t", keys, known)
+    assert known[chunk_key("t", 2, 2)] == {"pages": [page(2)], "images": []}  # kept decoded
+    decoded: list = []
+    monkeypatch.setattr(json, "loads", lambda text: decoded.append(text))
+    records = await stored_records(store, "t", keys, known)
+    assert decoded == [] and records.pages[0] is mine["pages"][0] and records.pages[1]["page"] == 2
+
+
+def test_a_chunks_record_value_is_its_json_decoded():
+    writes = ChunkWrites("t")
+    writes.place("img-a", b"abc")
+    writes.images.append({"identity": "img-a", "stored": {"image_at": 0}})
+    writes.pages.append(page(1, "caf\u00e9 \ud800"))
+    (key, text), (same, value) = writes.record(), writes.record_value()
+    assert key == same and json.loads(text) == value
+
+
 async def test_a_record_gone_since_the_listing_is_left_out():
     store = MemoryBlobStore()
     await store.put(chunk_key("t", 1, 1), json.dumps({"pages": [page(1)], "images": []}))

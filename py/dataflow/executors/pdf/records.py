@@ -100,12 +100,17 @@ class ChunkWrites:
     def record(self) -> tuple[str, str]:
         """(key, JSON) of the chunk's record, its image records naming the pack ("stored": "key",
         "bytes"). Raises ValueError when no page was added."""
+        key, value = self.record_value()
+        return key, json.dumps(value)
+
+    def record_value(self) -> tuple[str, dict[str, Any]]:
+        """(key, value) of the chunk's record: what `record` stores as JSON (equal to it decoded)."""
         if not self.pages:
             raise ValueError("a chunk record needs at least one page")
         where = {"key": pack_key(self.task_id, self.identity), "bytes": self.size} if self.identity else {}
         images = [image | {"stored": image["stored"] | where} if "stored" in image else image for image in self.images]
         key = chunk_key(self.task_id, self.pages[0]["page"], self.pages[-1]["page"], self.identity)
-        return key, json.dumps({"pages": self.pages, "images": images})
+        return key, {"pages": self.pages, "images": images}
 
 
 @dataclass
@@ -116,15 +121,17 @@ class StoredRecords:
     images: list[dict[str, Any]]
 
 
-async def stored_records(store: BlobStore, task_id: str, keys: list[str], known: dict[str, str]) -> StoredRecords:
+async def stored_records(store: BlobStore, task_id: str, keys: list[str], known: dict[str, Any]) -> StoredRecords:
     """The records among the stored `keys` (a listing of the task's parts): chunk records, and the page
-    and image records of earlier versions. Values in `known` (key -> JSON: what this worker stored or
-    read before) are not read again; the others are read in one call and added to `known`. A value that
-    went missing or is not a record of its kind is left out, so the pages it held count as missing."""
+    and image records of earlier versions. Values in `known` (key -> the record, as JSON or decoded:
+    what this worker stored or read before) are neither read nor decoded again; the others are read in
+    one call and added to `known` decoded. A value that went missing or is not a record of its kind is
+    left out, so the pages it held count as missing. The records returned are those of `known`: copy
+    one before changing it."""
     wanted = [key for key in keys if key.startswith(_prefixes(task_id))]
     unknown = [key for key in wanted if key not in known]
     if unknown:
-        known.update((key, value) for key, value in zip(unknown, await store.get_many(unknown), strict=True)
+        known.update((key, _decoded(value)) for key, value in zip(unknown, await store.get_many(unknown), strict=True)
                      if isinstance(value, str))
     pages: dict[int, dict[str, Any]] = {}
     images: dict[str, dict[str, Any]] = {}
@@ -145,7 +152,10 @@ def _prefixes(task_id: str) -> tuple[str, str, str]:
     return chunk_prefix(task_id), page_prefix(task_id), image_meta_key(task_id, "")
 
 
-def _decoded(value: Value | None) -> Any:
+def _decoded(value: Value | dict[str, Any] | None) -> Any:
+    """A record from its JSON (None if it is not JSON); one already decoded as it is."""
+    if isinstance(value, dict):
+        return value
     try:
         return json.loads(value) if isinstance(value, str) else None
     except ValueError:

@@ -70,7 +70,7 @@ class OpenDocument:
     warnings: list[str]
     pypdf_messages: list[str] = field(default_factory=list)
     stored_images: set[str] | None = None  # identities whose parts this worker knows are stored
-    records: dict[str, str] = field(default_factory=dict)  # key -> JSON: records this worker stored or read
+    records: dict[str, Any] = field(default_factory=dict)  # key -> record (decoded): what this worker stored or read
     decrypted: Decrypted = field(default_factory=dict)  # AES streams decrypted ahead (ahead.py), taken once
 
 
@@ -171,9 +171,9 @@ class PdfService:
                     end = index + 1  # memory bounded on scanned pages, a chunk's time on any: the rest next call
                     break
         if writes.pages:  # (none past the last page)
-            key, record = writes.record()
-            await self.store.put_many([*writes.pack(), (key, record, JSON)])  # one transaction per chunk
-            document.records[key] = record  # stored: finish reads it here
+            key, record = writes.record_value()
+            await self.store.put_many([*writes.pack(), (key, json.dumps(record), JSON)])  # one transaction per chunk
+            document.records[key] = record  # stored: finish takes it from here, not decoded again
         if document.options.wants_images:
             document.stored_images = images  # known stored only once written
         return {"next_page": end, "images": len(images)}
@@ -305,9 +305,9 @@ class PdfService:
         parts: dict[str, ImagePart] = {}
         on_pages = _pages_of_images(pages)
         packs = {key for key in stored if key.startswith(pack_key(task_id, ""))}
-        for meta in metas:
-            identity = meta["identity"]
-            meta["pages"] = on_pages.get(identity, [])
+        for record in metas:
+            identity = record["identity"]
+            meta = record | {"pages": on_pages.get(identity, [])}  # the record itself stays as it was stored
             images.append(meta)
             image_part, mask_part = _stored_parts(task_id, identity, meta, packs, data_keys, mask_keys)
             if image_part is not None:
