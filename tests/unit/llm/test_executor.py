@@ -20,8 +20,10 @@ from dataflow.core.errors import (
     TaskCancelledError,
     TaskPausedError,
 )
-from dataflow.core.status import StopRequest
+from dataflow.core.model import TaskState
+from dataflow.core.status import StopRequest, TaskStatus
 from dataflow.executors.llm.errors import InvalidApiKeyError, ModelNotFoundError
+from dataflow.executors.llm.kind import LlmKind
 from dataflow.executors.llm.store import answers_prefix
 from tests.llm_server import GOOD_KEY, LlmTestServer, Reply, answer_for
 from tests.unit.llm.conftest import Context, make_records, task_input
@@ -410,6 +412,24 @@ async def test_a_resumed_task_counts_the_failures_of_its_earlier_runs(make_execu
     result = await make_executor().execute(task_input(server, make_records(5), concurrency=1), ctx.make())
     assert result["failed"] == 1
     assert counted(ctx.progress[paused:])[0][1:] == (2, 1, 5)  # the resumed row's first line, before any answer
+
+
+async def test_a_cancelled_task_leaves_the_counts_its_row_says_it_got_to(make_executor, server):
+    release = threading.Event()
+    server.script("rec-001", Reply.bad_request())
+    server.script("rec-003", Reply.held(release))
+    ctx = Context()
+    run = asyncio.ensure_future(make_executor().execute(task_input(server, make_records(6), concurrency=1),
+                                                        ctx.make()))
+    await until(lambda: server.count("rec-003") == 1)
+    ctx.stop = StopRequest.CANCEL
+    with pytest.raises(TaskCancelledError):
+        await run
+    release.set()
+    assert ctx.checkpoint_data == {"done": 3, "failed": 1, "total": 6}
+    cancelled = TaskState(id="task-1", name="records.jsonl", kind="llm", status=TaskStatus.CANCELLED,
+                          checkpoint=ctx.checkpoint_data)
+    assert LlmKind().cancelled_summary(cancelled) == "Cancelled after 3 of 6 records · 1 failed"
 
 
 async def test_a_long_provider_wait_first_reports_the_records_done_and_none_in_flight(make_executor, server,
