@@ -1,6 +1,7 @@
 """LLM enrichment through the page, against the loopback OpenAI-compatible test server: a record file
 enriched completely; a reload mid-way that sends no finished record again; a provider's Retry-After
-honoured; pause stopping requests; a wrong key then a right one; the key found nowhere in the page's
+honoured; pause stopping requests; failed records counted as they fail and a cancelled row saying
+how far it got; a wrong key then a right one; the key found nowhere in the page's
 storage or messages; a completed PDF task's pages enriched; only the failed records of a completed
 enrichment sent again, after a reload, into the full run's file. The server's origin is the only one
 besides the page's that the page may call (it is the endpoint the test types)."""
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import json
+import math
 import re
 import time
 
@@ -233,6 +235,33 @@ def test_pause_stops_requests_within_a_second_and_resume_finishes(app, server):
     target.get_by_role("button", name="Resume").click()
     wait_status(app, "stopping.jsonl", "completed", timeout=240_000)
     assert min(per_record_counts(server, 60)) == 1
+
+
+ROW_LINE = """(name) => { const row = [...document.querySelectorAll('li.task')]
+    .find((li) => li.querySelector('.task-name')?.textContent === name);
+    return [row.querySelector('.message').textContent,
+            Number(row.querySelector('[role="progressbar"]').getAttribute('aria-valuenow'))]; }"""
+
+
+def bar_of(done: int, total: int) -> int:
+    """The bar's aria-valuenow for `done` of `total` records settled (JavaScript's Math.round: half up)."""
+    return math.floor(99 * done / total + 0.5)
+
+
+def test_the_row_counts_failed_records_as_they_fail_and_a_cancelled_row_says_how_far_it_got(app, server, watch):
+    server.script("rec-0001 ", Reply.bad_request())  # before start_slow's "rec-": these two fail at once
+    server.script("rec-0002 ", Reply.bad_request())
+    _, target = start_slow(app, server, "halted.jsonl", 60, 0.3)
+    expect(target.locator(".message")).to_have_text(re.compile(r"^([6-9]|[1-5]\d) of 60 records · 2 failed · "),
+                                                    timeout=120_000)
+    message, bar = app.evaluate(ROW_LINE, "halted.jsonl")  # one read: the bar and its line together
+    assert bar == bar_of(int(message.split(" ")[0]), 60), (message, bar)  # the bar counts what the line counts
+    target.get_by_role("button", name="Cancel").click()
+    target = wait_status(app, "halted.jsonl", "cancelled")
+    message, bar = app.evaluate(ROW_LINE, "halted.jsonl")
+    got = re.fullmatch(r"Cancelled after (\d+) of 60 records · 2 failed", message)
+    assert got and 6 <= int(got[1]) < 60 and bar == bar_of(int(got[1]), 60), (message, bar)
+    only_status_errors(watch)
 
 
 DUMP_STORAGE = """async () => {

@@ -3,9 +3,9 @@ registry the app builds its intake, options and row texts from.
 
 A kind names itself, says which files it takes, parses and validates its options (a frozen
 dataclass with defaults), builds a task's input from a stored file, lists the blobs a task owns
-(removal deletes them), summarises a result for its row, says where its result files are, and which
-of its errors need something from the user (a secret such as a password). Standard library only:
-nothing here knows any particular kind.
+(removal deletes them), summarises a result (or how far a cancelled task got) for its row, says
+where its result files are, and which of its errors need something from the user (a secret such as
+a password). Standard library only: nothing here knows any particular kind.
 """
 
 from __future__ import annotations
@@ -227,6 +227,11 @@ class ExecutorKind(Generic[OptionsT]):
 
     def summary(self, result: JSON) -> str:
         """One line for a completed task's row."""
+        return ""
+
+    def cancelled_summary(self, task: TaskState) -> str:
+        """One line for a cancelled task's row: how far it got (from its checkpoint, say); "" for
+        nothing to say."""
         return ""
 
     def download(self, task: TaskState) -> Download | None:

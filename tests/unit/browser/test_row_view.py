@@ -23,7 +23,8 @@ NOW = 1_000.0
 
 
 class DocKind(ExecutorKind):
-    """A kind defined here: its summary counts pages; a wrong or missing password needs the user."""
+    """A kind defined here: its summary counts pages, a cancelled row names its checkpoint's page; a
+    wrong or missing password needs the user."""
 
     kind = "doc"
     noun = "doc"
@@ -33,6 +34,9 @@ class DocKind(ExecutorKind):
 
     def summary(self, result):
         return f"{result['pages']} pages" if result else ""
+
+    def cancelled_summary(self, task):
+        return f"Cancelled after page {task.checkpoint['page']}" if task.checkpoint else ""
 
 
 KIND = DocKind()
@@ -214,6 +218,12 @@ def test_summary_counts_rows_by_status_and_invites_when_empty():
 def test_a_finished_row_does_not_keep_its_last_progress_message(status):
     view = row_view(task(status, progress_message="Packaging the result", progress=96.0), NOW, kind=KIND)
     assert view.message == ""
+
+
+def test_a_cancelled_row_says_how_far_it_got_in_its_kinds_words():
+    cancelled = task(S.CANCELLED, checkpoint={"page": 40}, progress_message="Page 40 of 100", progress=40.0)
+    assert row_view(cancelled, NOW, kind=KIND).message == "Cancelled after page 40"
+    assert row_view(cancelled, NOW, kind=None).message == ""  # a kind this app does not run: nothing to say
 
 
 def test_a_paused_row_keeps_its_progress_message():

@@ -20,8 +20,10 @@ from dataflow.core.errors import (
     TaskCancelledError,
     TaskPausedError,
 )
-from dataflow.core.status import StopRequest
+from dataflow.core.model import TaskState
+from dataflow.core.status import StopRequest, TaskStatus
 from dataflow.executors.llm.errors import InvalidApiKeyError, ModelNotFoundError
+from dataflow.executors.llm.kind import LlmKind
 from dataflow.executors.llm.store import answers_prefix
 from tests.llm_server import GOOD_KEY, LlmTestServer, Reply, answer_for
 from tests.unit.llm.conftest import Context, make_records, task_input
@@ -51,7 +53,7 @@ async def test_every_record_is_enriched_once_and_kept_unchanged(make_executor, s
     assert all(server.count(f"rec-{index:03d}") == 1 for index in range(12))
     assert result["filename"] == "records.enriched.jsonl" and result["requests"] == 12
     assert result["prompt_tokens"] > 0 and result["completion_tokens"] > 0
-    assert ctx.progress[-1][0] == 99.0 and ctx.checkpoints[-1] == {"done": 12, "total": 12}
+    assert ctx.progress[-1][0] == 99.0 and ctx.checkpoints[-1] == {"done": 12, "failed": 0, "total": 12}
     assert any(message.startswith("12 of 12 records") for _, message in ctx.progress)
 
 
@@ -357,6 +359,77 @@ async def test_progress_shows_the_estimated_cost_once_prices_are_set(make_execut
     await make_executor().execute(task_input(server, make_records(30), price_in=2.0, price_out=8.0), ctx.make())
     counted = [message for _, message in ctx.progress if "records" in (message or "")]
     assert counted[-1].startswith("30 of 30 records · 0 in flight") and " · cost ≈ 0.0" in counted[-1]
+
+
+COUNTED = re.compile(r"^([\d,]+) of ([\d,]+) records?(?: · ([\d,]+) failed)? · ")
+
+
+def counted(progress):
+    """(percent, done, failed, total) of each report that counts records."""
+    found = [(percent, COUNTED.match(message or "")) for percent, message in progress]
+    return [(percent, *(int((group or "0").replace(",", "")) for group in match.group(1, 3, 2)))
+            for percent, match in found if match]
+
+
+async def test_while_records_fail_the_line_counts_them_and_the_bar_is_every_record_settled(make_executor, server):
+    server.script("rec-001", Reply.bad_request())
+    server.script("rec-003", Reply.bad_request())
+    ctx = Context()
+    result = await make_executor().execute(task_input(server, make_records(6), concurrency=1), ctx.make())
+    assert result["failed"] == 2
+    reports = counted(ctx.progress)
+    assert all(percent == pytest.approx(99.0 * done / total) for percent, done, _, total in reports)  # bar = line
+    assert (reports[0][1:], reports[-1][1:]) == ((0, 0, 6), (6, 2, 6))
+    failed_so_far = [failed for _, _, failed, _ in reports]
+    assert failed_so_far == sorted(failed_so_far) and 1 in failed_so_far  # said as they fail, not at the end
+    assert ctx.checkpoints[-1] == {"done": 6, "failed": 2, "total": 6}
+
+
+async def test_a_task_whose_every_record_fails_says_so_as_they_fail_and_keeps_no_counts(make_executor, server):
+    server.script("rec-00", *[Reply.bad_request("too long")] * 5)
+    ctx = Context()
+    with pytest.raises(NonRetryableError):
+        await make_executor().execute(task_input(server, make_records(5), concurrency=1), ctx.make())
+    reports = counted(ctx.progress)
+    assert reports[-1][1:] == (5, 5, 5) and all(failed == done for _, done, failed, _ in reports)
+    assert ctx.checkpoint_data is None  # its answers are cleared: a Retry (or a Cancel meanwhile) starts from none
+
+
+async def test_a_resumed_task_counts_the_failures_of_its_earlier_runs(make_executor, server):
+    release = threading.Event()
+    server.script("rec-000", Reply.bad_request())
+    server.script("rec-002", Reply.held(release))
+    ctx = Context()
+    run = asyncio.ensure_future(make_executor().execute(task_input(server, make_records(5), concurrency=1),
+                                                        ctx.make()))
+    await until(lambda: server.count("rec-002") == 1)
+    ctx.stop = StopRequest.PAUSE
+    with pytest.raises(TaskPausedError):
+        await run
+    assert ctx.progress[-1][1].startswith("2 of 5 records · 1 failed · 0 in flight")  # the paused row
+    release.set()
+    ctx.stop, paused = None, len(ctx.progress)
+    result = await make_executor().execute(task_input(server, make_records(5), concurrency=1), ctx.make())
+    assert result["failed"] == 1
+    assert counted(ctx.progress[paused:])[0][1:] == (2, 1, 5)  # the resumed row's first line, before any answer
+
+
+async def test_a_cancelled_task_leaves_the_counts_its_row_says_it_got_to(make_executor, server):
+    release = threading.Event()
+    server.script("rec-001", Reply.bad_request())
+    server.script("rec-003", Reply.held(release))
+    ctx = Context()
+    run = asyncio.ensure_future(make_executor().execute(task_input(server, make_records(6), concurrency=1),
+                                                        ctx.make()))
+    await until(lambda: server.count("rec-003") == 1)
+    ctx.stop = StopRequest.CANCEL
+    with pytest.raises(TaskCancelledError):
+        await run
+    release.set()
+    assert ctx.checkpoint_data == {"done": 3, "failed": 1, "total": 6}
+    cancelled = TaskState(id="task-1", name="records.jsonl", kind="llm", status=TaskStatus.CANCELLED,
+                          checkpoint=ctx.checkpoint_data)
+    assert LlmKind().cancelled_summary(cancelled) == "Cancelled after 3 of 6 records · 1 failed"
 
 
 async def test_a_long_provider_wait_first_reports_the_records_done_and_none_in_flight(make_executor, server,

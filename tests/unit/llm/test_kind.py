@@ -46,6 +46,15 @@ def test_the_summary_of_a_retry_counts_the_answers_it_kept():
     assert KIND.summary(result) == "12 records · 9 answers kept · 30 tokens in, 10 out"
 
 
+def test_a_cancelled_enrichment_says_how_far_it_got_from_its_checkpoint():
+    def cancelled(checkpoint):
+        return TaskState(id="t", name="a.jsonl", kind="llm", status=TaskStatus.CANCELLED, checkpoint=checkpoint)
+
+    assert KIND.cancelled_summary(cancelled({"done": 12, "failed": 3, "total": 30})) == \
+        "Cancelled after 12 of 30 records · 3 failed"
+    assert KIND.cancelled_summary(cancelled(None)) == ""  # cancelled before its first record
+
+
 def test_a_refused_key_makes_the_row_ask_for_one():
     task = TaskState(id="t", name="n", kind="llm", status=TaskStatus.FAILED,
                      error=TaskError(type="InvalidApiKeyError", message="m"))

@@ -1,6 +1,7 @@
 """The LLM executor the orchestrator runs: it loads a task's records, sends those without a stored
 answer, K at a time under the provider's shared rate limit, stores each outcome as it arrives,
-reports records done / total with tokens, and writes the enriched file and its summary.
+reports records settled / total and how many failed, with tokens (see `progress`), and writes the
+enriched file and its summary.
 
 Pause and cancel abort the requests in flight (a watcher polls the task's stop request on the
 clock). The API key comes from `ctx.secrets[API_KEY]` and never leaves the Authorization header.
@@ -23,12 +24,12 @@ from dataflow.executors.llm.earlier import split_earlier
 from dataflow.executors.llm.limiter import Limiters
 from dataflow.executors.llm.options import API_KEY, LlmOptions
 from dataflow.executors.llm.output import MIME, record_name, records_file, summary_markdown, totals
+from dataflow.executors.llm.progress import FINISH_SHARE, Counts, running_text
 from dataflow.executors.llm.records import Item, RecordSource, items_from_records
 from dataflow.executors.llm.store import AnswerStore, Outcome, Tries, summary_key
 from dataflow.executors.llm.transport import HttpTransport
 from dataflow.executors.llm.usage import total
 
-FINISH_SHARE = 99.0  # the last 1 % of the bar is writing the result
 SLICE = 2000  # records prepared between two yields to the event loop (the page's main thread)
 REPORT_EVERY = 0.25  # seconds between progress reports and checkpoints (the row, the saved state)
 ENRICHED = ".enriched"  # the result file's name: "people.jsonl" -> "people.enriched.jsonl"
@@ -84,6 +85,7 @@ class LlmExecutor:
         finished = [outcome for outcome in outcomes if outcome is not None]
         if finished and all(outcome.answer is None for outcome in finished):
             await store.clear()  # so that Retry (after fixing the cause) sends every record again
+            ctx.checkpoint(None)  # and its row, until it counts again, claims none settled
             ctx.report_progress(0.0, "No record was enriched")  # the failed row's bar: nothing is kept
             first = finished[0]
             if len(finished) == 1:
@@ -156,6 +158,7 @@ class _Run:
         self.tries: dict[int, Tries] = {}  # each pending record's requests in earlier task attempts
         known = [outcome for outcome in outcomes if outcome is not None]
         self.done, self.usage = len(known), total(outcome.usage for outcome in known)
+        self.failed = sum(1 for outcome in known if outcome.answer is None)
         self.reported_at: float | None = None
 
     async def go(self, pending: list[Item], concurrency: int) -> None:
@@ -197,6 +200,7 @@ class _Run:
             await self.store.put(outcome)
             self.outcomes[item.index] = outcome
             self.done, self.usage = self.done + 1, self.usage + outcome.usage
+            self.failed += 1 if outcome.answer is None else 0
             self._progress()
 
     async def _watch(self, workers: Sequence[asyncio.Future[None]]) -> None:
@@ -207,17 +211,15 @@ class _Run:
             worker.cancel()
 
     def _progress(self) -> None:
-        """Records done, in flight, tokens and cost, with a checkpoint of the counts: at most every
-        REPORT_EVERY seconds and for the last record (the stored answers, not the checkpoint, say
-        what is done, so a report skipped loses nothing)."""
-        now, count, usage = self.clock.now(), len(self.outcomes), self.usage
-        if self.reported_at is not None and now - self.reported_at < REPORT_EVERY and self.done < count:
+        """Records settled and failed, in flight, tokens and cost (progress.running_text), with a
+        checkpoint of the counts: at most every REPORT_EVERY seconds and for the last record (the
+        stored answers, not the checkpoint, say what is done, so a report skipped loses nothing; the
+        checkpoint is what a cancelled row says it got to)."""
+        now, counts = self.clock.now(), Counts(self.done, self.failed, len(self.outcomes))
+        if self.reported_at is not None and now - self.reported_at < REPORT_EVERY and counts.done < counts.total:
             return
         self.reported_at = now
-        self.ctx.checkpoint({"done": self.done, "total": count})
-        percent = FINISH_SHARE * self.done / count if count else FINISH_SHARE
+        self.ctx.checkpoint(counts.to_checkpoint())
         options = self.caller.options
-        cost = usage.cost(options.price_in, options.price_out)
-        priced = f" · cost ≈ {cost:.4f}" if options.price_in or options.price_out else ""
-        self.ctx.report_progress(percent, f"{self.done:,} of {count:,} records · {self.in_flight} in flight · "
-                                          f"tokens in {usage.prompt_tokens:,}, out {usage.completion_tokens:,}{priced}")
+        self.ctx.report_progress(counts.percent, running_text(counts, self.in_flight, self.usage,
+                                                              price_in=options.price_in, price_out=options.price_out))

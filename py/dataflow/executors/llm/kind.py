@@ -29,6 +29,7 @@ from dataflow.executors.llm.errors import InvalidApiKeyError, ModelNotFoundError
 from dataflow.executors.llm.options import API_KEY, LABELS, LlmOptions
 from dataflow.executors.llm.output import MIME
 from dataflow.executors.llm.presets import PRESETS, Preset
+from dataflow.executors.llm.progress import cancelled_text
 from dataflow.executors.llm.records import records_from_pages
 
 
@@ -102,6 +103,10 @@ class LlmKind(ExecutorKind[LlmOptions]):
         if result.get("cost"):
             parts.append(f"cost {float(result['cost']):.4f}")
         return " · ".join(parts)
+
+    def cancelled_summary(self, task: TaskState) -> str:
+        """ "Cancelled after 12 of 30 records · 3 failed", from the task's checkpoint (progress.cancelled_text)."""
+        return cancelled_text(task.checkpoint)
 
     def offer(self, task: TaskState) -> str:
         """*Enrich* on a PDF task; on a completed enrichment *Retry N failed records*, or nothing when
