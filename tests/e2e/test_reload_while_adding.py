@@ -81,7 +81,7 @@ def test_a_reload_right_after_choosing_five_pdfs_loses_none_of_them_silently(ope
     add_files(page, {"earlier.pdf": done})
     wait_status(page, "earlier.pdf", "completed")
     prompts = Prompts(page)
-    big = pdfs.noise_pdf(1, side=1000)  # about 3 MB of JPEG noise each (a newcomer's trial: 1-5 of 5 arrived)
+    big = pdfs.noise_pdf(1, side=1800)  # 2.9 MB of JPEG noise each (a newcomer's trial: 1-5 of 5 arrived)
     names = [f"scan {number}.pdf" for number in range(1, 6)]
     add_files(page, {name: big + b"%" * number for number, name in enumerate(names)})
     page.reload()
