@@ -16,10 +16,11 @@ from dataflow.browser import page
 from dataflow.browser.blob_source import blob_source
 from dataflow.browser.blob_store import IdbBlobStore
 from dataflow.browser.confirm import InlineConfirm
+from dataflow.browser.controls import Controls, PageControls
 from dataflow.browser.dom import by_id, on, page_query
 from dataflow.browser.ffi import create_proxy, is_null
 from dataflow.browser.host import BrowserHost
-from dataflow.browser.intake import Controls, Intake, NewTask, PageControls, create_task
+from dataflow.browser.intake import Intake, NewTask, create_task
 from dataflow.browser.local_storage import browser_local_storage
 from dataflow.browser.panel import Panel
 from dataflow.browser.pending import browser_pending
