@@ -4,7 +4,8 @@ While chosen files are written to IndexedDB the page asks before unloading (`bef
 reload each file is a task: its own, or one that failed saying the file was not saved. How
 Playwright meets the prompt (Chromium 156, Playwright 1.65, checked on this machine):
 - `page.on("dialog")` sees it as a dialog of type "beforeunload"; `dialog.accept()` lets the page go.
-  Without a listener Playwright accepts it by itself (so older tests that reload are unaffected).
+  Without a listener the reload went ahead here: Playwright answers an unhandled `beforeunload` by
+  accepting it (other dialogs it dismisses), so the tests that reload need no change.
 - `page.reload()` after `dialog.dismiss()` never sees its navigation and times out; to stay on the
   page, reload from the page instead, `page.evaluate("location.reload()")`, which returns once the
   dialog is dismissed (the navigation is cancelled, the page and its work go on).

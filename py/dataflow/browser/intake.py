@@ -1,7 +1,8 @@
-"""Intake of the page: files become tasks of the kind that takes them, stored first, written down
-while they are stored (so a reload loses none silently), and made tasks again after a reload
-(`Intake.recover`). The forms and row buttons are `controls`. Browser ring; the logic runs over
-injected functions, so it is unit-tested under CPython with in-memory twins.
+"""Intake of the page: files become tasks of the kind that takes them once their bytes are stored.
+Until then they are written down as pending (browser/pending.py), so a reload loses none silently:
+the page after it makes their tasks (`Intake.recover`). The forms and row buttons are `controls`.
+Browser ring; the logic runs over injected functions, so it is unit-tested under CPython with
+in-memory twins.
 """
 
 from __future__ import annotations
