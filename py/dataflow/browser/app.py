@@ -16,12 +16,14 @@ from dataflow.browser import page
 from dataflow.browser.blob_source import blob_source
 from dataflow.browser.blob_store import IdbBlobStore
 from dataflow.browser.confirm import InlineConfirm
+from dataflow.browser.controls import Controls, PageControls
 from dataflow.browser.dom import by_id, on, page_query
 from dataflow.browser.ffi import create_proxy, is_null
 from dataflow.browser.host import BrowserHost
-from dataflow.browser.intake import Controls, Intake, NewTask, PageControls, create_task
+from dataflow.browser.intake import Intake, NewTask, create_task
 from dataflow.browser.local_storage import browser_local_storage
 from dataflow.browser.panel import Panel
+from dataflow.browser.pending import browser_pending
 from dataflow.browser.results import Results, remove_completed, save_blob
 from dataflow.browser.row_view import clear_question, status_label, summary_text, unexpected_error_log
 from dataflow.browser.settings import SETTINGS_KEY, Settings, load_settings, save_settings
@@ -33,7 +35,7 @@ from dataflow.core.blobs import file_key
 from dataflow.core.derived import SOURCE_TASK, existing_derivation, unique_name
 from dataflow.core.errors import DataflowError, StorageFullError
 from dataflow.core.events import EventType, TaskEvent
-from dataflow.core.kinds import UNSUPPORTED, KindRegistry, StoredFile, refuse_unsupported
+from dataflow.core.kinds import UNSAVED, UNSUPPORTED, KindRegistry, StoredFile, refuse_unsaved, refuse_unsupported
 from dataflow.core.mirror import TaskMirror
 from dataflow.core.model import TaskState
 from dataflow.core.plugin import Plugin
@@ -70,6 +72,7 @@ class App:
             self.kinds.register(plugin.kind)
             self.orchestrator.register(plugin.kind.kind, plugin.executor, concurrency=plugin.concurrency)
         self.orchestrator.register(UNSUPPORTED, refuse_unsupported)
+        self.orchestrator.register(UNSAVED, refuse_unsaved)
         self.settings = self.saved_settings()
         self.panel = Panel(by_id("task-list"), now=self.clock.now, on_action=self.act, rows=rows, kinds=self.kinds,
                            hide_completed=self.settings.hide_completed, on_change=self.update_summary)
@@ -78,9 +81,11 @@ class App:
         self.controls = Controls(kinds=self.kinds, orchestrator=self.orchestrator, is_leader=lambda: self.tabs.leader,
                                  forward=self.tabs.request_action, download=self.download, notice=page.notice,
                                  warn=page.warn, view=self.view, derive=self.derive)
-        self.intake = Intake(kinds=self.kinds, store_file=self.blobs.put_file,
+        self.intake = Intake(kinds=self.kinds, store_file=self.blobs.put_file, store_files=self.blobs.put_files,
                              submit=self.submit, options_for=self.settings_options, notice=page.notice,
-                             new_id=lambda: stamped_id(self.clock.now()))  # the janitor spares it while young
+                             new_id=lambda: stamped_id(self.clock.now()),  # the janitor spares it while young
+                             pending=browser_pending(), stored_size=self.blobs.stored_size,
+                             delay=self.host.query_number("store_delay", 0.0))  # tests: reload while storing
         self.results = Results(kinds=self.kinds, fetch=self.idb.get, save=save_blob, notice=page.notice)
         self.viewer = Viewer(kinds=self.kinds, fetch=self.idb.get, notice=page.notice)
         self.llm: Any = None  # the provider section, once bound (browser/llm_settings.py)
@@ -109,6 +114,7 @@ class App:
                 await self.panel.render_all(loaded)
             _settle()
         self.update_summary()
+        await self.intake.recover()  # files a reload cut off while they were stored: each becomes a task
         self.page_controls = PageControls(kinds=self.kinds, intake=self.intake, settings=lambda: self.settings,
                                           change=self.change_settings, notice=page.notice)
         self.page_controls.bind()

@@ -63,6 +63,19 @@ class IdbBlobStore:
         storage raises StorageFullError."""
         await self._write(self.idb.put(key, file, mime), int(file.size))
 
+    async def put_files(self, entries: list[tuple[str, Any, str]]) -> None:
+        """Store browser Files (key, File, mime) as they are, in one transaction: all or none; a full
+        storage raises StorageFullError (then none is stored)."""
+        if not entries:
+            return
+        rows = self._to_js([self._to_js([key, file, mime]) for key, file, mime in entries])
+        await self._write(self.idb.putMany(rows), sum(int(file.size) for _, file, _ in entries))
+
+    async def stored_size(self, key: str) -> int | None:
+        """The size in bytes of the Blob (a file) stored under `key`, or None when none is; no byte is read."""
+        found = await self.get_range(key, 0, 0)
+        return None if found is None else found[0]
+
     async def put_many(self, entries: list[tuple[str, Value, str | None]]) -> None:
         if not entries:
             return

@@ -1,10 +1,8 @@
-"""Intake and controls of the page: files become tasks of the kind that takes them, each kind's
-options are read from its form, and the row buttons and panel options act on tasks.
-
-Actions are checked against the core's action table (`Action`) and the page's own (`PageAction`);
-an unknown action is refused with a console warning. A secret typed into a row goes to the core's
-`retry(..., secrets=...)` in this tab only: it never travels to another tab. Browser ring; the
-logic runs over injected functions, so it is unit-tested under CPython with in-memory twins.
+"""Intake of the page: files become tasks of the kind that takes them once their bytes are stored.
+Until then they are written down as pending (browser/pending.py), so a reload loses none silently:
+the page after it makes their tasks (`Intake.recover`). The forms and row buttons are `controls`.
+Browser ring; the logic runs over injected functions, so it is unit-tested under CPython with
+in-memory twins.
 """
 
 from __future__ import annotations
@@ -12,19 +10,22 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from dataflow.browser.row_view import PageAction
-from dataflow.browser.settings import Settings
+from dataflow.browser.pending import PendingFiles
 from dataflow.core.blobs import file_key
-from dataflow.core.errors import DataflowError, StorageFullError, UnknownTaskError
-from dataflow.core.kinds import UNSUPPORTED, ExecutorKind, KindRegistry, StoredFile, unsupported_input
-from dataflow.core.model import TaskState
+from dataflow.core.errors import StorageFullError
+from dataflow.core.kinds import (
+    UNSAVED,
+    UNSUPPORTED,
+    ExecutorKind,
+    KindRegistry,
+    StoredFile,
+    unsaved_input,
+    unsupported_input,
+)
 from dataflow.core.orchestrator import Orchestrator
-from dataflow.core.slices import in_slices
-from dataflow.core.status import Action
-from dataflow.core.text import plural
 
 Notice = Callable[..., None]  # notice(message, kind="info" | "warning" | "error")
 
@@ -46,55 +47,180 @@ class NewTask:
     input: Any
     metadata: dict[str, Any]
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "input": self.input, "metadata": self.metadata}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> NewTask:
+        """Raises KeyError, TypeError or ValueError on a record that is not a task's."""
+        return cls(str(data["name"]), str(data["kind"]), data.get("input"), dict(data.get("metadata") or {}))
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A chosen file on its way to becoming a task: the task, and the File whose bytes it needs
+    stored under the task's file id with `mime` (None when nothing is stored: a file no kind takes,
+    one over its kind's size limit)."""
+
+    task: NewTask
+    file: Any = None
+    mime: str = ""
+
+    @property
+    def file_id(self) -> str:
+        return str(self.task.metadata["file_id"])
+
+    def entry(self) -> dict[str, Any]:
+        """What PendingFiles writes down for it: the task, and whether its file is being stored."""
+        return {"task": self.task.to_dict(), "stores": self.file is not None}
+
+
+StoreFile = Callable[[str, Any, str], Awaitable[None]]  # (key, File, mime)
+StoreFiles = Callable[[list[tuple[str, Any, str]]], Awaitable[None]]  # [(key, File, mime)], all or nothing
+
 
 class Intake:
     """Files to tasks. `store_file(key, file, mime)` keeps a file's bytes (IndexedDB in the app; raises
-    StorageFullError when the storage is full);
-    `submit(new_task)` creates the task (here if this tab runs tasks, else in the runner tab)."""
+    StorageFullError when the storage is full); `store_files([(key, file, mime)])`, when given, keeps
+    several in one go, all or nothing; `submit(new_task)` creates the task (here if this tab runs
+    tasks, else in the runner tab). `pending` (PendingFiles) writes down the files being stored, which
+    guards the page's unload, and `stored_size(key)` (bytes, or None when not stored) tells after a
+    reload which of them were stored (`recover`). `delay` (seconds, tests only: ?store_delay=) waits
+    between writing files down and storing them, so a reload can be aimed at that moment."""
 
-    def __init__(self, *, kinds: KindRegistry, store_file: Callable[[str, Any, str], Awaitable[None]],
-                 submit: Callable[[NewTask], None], options_for: Callable[[Any], Any], notice: Notice,
-                 new_id: Callable[[], str] = lambda: uuid.uuid4().hex):
+    def __init__(self, *, kinds: KindRegistry, store_file: StoreFile, submit: Callable[[NewTask], None],
+                 options_for: Callable[[Any], Any], notice: Notice,
+                 new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+                 store_files: StoreFiles | None = None, pending: PendingFiles | None = None,
+                 stored_size: Callable[[str], Awaitable[int | None]] | None = None, delay: float = 0.0,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
         self.kinds = kinds
-        self.store_file, self.submit, self.options_for = store_file, submit, options_for
+        self.store_file, self.store_files, self.submit, self.options_for = store_file, store_files, submit, options_for
         self.notice, self.new_id = notice, new_id
+        self.pending, self.stored_size = pending, stored_size
+        self.delay, self.sleep = delay, sleep
         self.refused: Callable[[str], str | None] = lambda kind: None  # see PageControls.read
 
+    def take(self, files: Iterable[FileLike]) -> asyncio.Future[None]:
+        """Add `files` (a file input's or a drop's), as `add_files`. They are written down as pending
+        before this returns, with no wait, so a reload from then on loses none of them silently."""
+        return asyncio.ensure_future(self._arrive(self._begin(files)))
+
     async def add_files(self, files: Iterable[FileLike]) -> None:
-        """One task per file, in order; a file that cannot be stored is reported and skipped."""
-        for file in files:
-            task = await self.add_file(file)
-            if task is not None:
-                self.submit(task)
+        """One task per file, in order, once their files are stored (in one go where the store allows);
+        a file that cannot be stored is reported and skipped."""
+        await self.take(files)
 
     async def add_file(self, file: FileLike, kind: ExecutorKind[Any] | None = None) -> NewTask | None:
-        """The task for `file`: of `kind` when the user chose one (a kind's own file input), else of
-        the first kind that takes it."""
+        """The task for `file`, its file stored (None, with a notice, when it cannot be): of `kind` when
+        the user chose one (a kind's own file input), else of the first kind that takes it."""
+        arrivals = self._begin([file], kind)
+        try:
+            refused = await self._store(arrivals)
+        finally:
+            self._release(arrivals)
+        return arrivals[0].task if arrivals and not refused else None
+
+    def plan(self, file: FileLike, kind: ExecutorKind[Any] | None = None) -> Arrival | None:
+        """What `file` becomes (no wait, nothing stored yet), or None, with a notice, when it is not
+        added (its kind's form holds options that cannot be used)."""
         name, size, mime = str(file.name), int(file.size), str(file.type or "")
         file_id = self.new_id()
         metadata = {"size": size, "type": mime, "file_id": file_id}
         kind = kind or self.kinds.for_file(name, mime)
         if kind is None:  # not stored: its row says which files the app takes
-            return NewTask(name, UNSUPPORTED, unsupported_input(name, self.kinds.accepted_label()), metadata)
+            return Arrival(NewTask(name, UNSUPPORTED, unsupported_input(name, self.kinds.accepted_label()), metadata))
         reason = self.refused(kind.kind)
         if reason is not None:  # the saved options are not what the form shows: never run on them unseen
             self.notice(f"{name} was not added: an option in the form cannot be used ({reason}). Correct or "
                         "clear it, then add the file again.", kind="error")
             return None
         options = self.options_for(kind)
+        task = NewTask(name, kind.kind, kind.task_input(StoredFile(file_id, name, size, mime), options), metadata)
         limit = kind.max_file_bytes(options)
-        if limit is None or size <= limit:  # an oversized file is never copied; its task says why
-            stored_mime = mime or next(iter(kind.accepts.mime_types), "application/octet-stream")
+        if limit is not None and size > limit:  # an oversized file is never copied; its task says why
+            return Arrival(task)
+        return Arrival(task, file, mime or next(iter(kind.accepts.mime_types), "application/octet-stream"))
+
+    def _begin(self, files: Iterable[FileLike], kind: ExecutorKind[Any] | None = None) -> list[Arrival]:
+        arrivals = [arrival for arrival in (self.plan(file, kind) for file in files) if arrival is not None]
+        if self.pending is not None:
+            self.pending.hold({arrival.file_id: arrival.entry() for arrival in arrivals})
+        return arrivals
+
+    def _release(self, arrivals: list[Arrival]) -> None:
+        if self.pending is not None:
+            self.pending.release(arrival.file_id for arrival in arrivals)
+
+    async def _arrive(self, arrivals: list[Arrival]) -> None:
+        try:
+            if self.delay > 0 and any(arrival.file is not None for arrival in arrivals):
+                await self.sleep(self.delay)
+            refused = await self._store(arrivals)
+            for arrival in arrivals:
+                if arrival.file_id not in refused:
+                    self.submit(arrival.task)
+        finally:  # made tasks (or reported): nothing for a reload to account for
+            self._release(arrivals)
+
+    async def _store(self, arrivals: list[Arrival]) -> set[str]:
+        """Store the files of `arrivals`: in one go when the store allows and there are several, else
+        (or when that fails: nothing is stored then) one by one, so a file that does not fit or that the
+        browser refuses is reported and the others are kept. Returns the file ids refused."""
+        storing = [arrival for arrival in arrivals if arrival.file is not None]
+        if len(storing) > 1 and self.store_files is not None:
             try:
-                await self.store_file(file_key(file_id), file, stored_mime)
-            except StorageFullError as error:  # the other tasks and their parts are untouched
-                self.notice(f"{name} was not added: {error}.", kind="error")
-                return None
-            except Exception as error:  # private mode, a browser refusal: say so, keep the other files going
-                self.notice(f"{name} could not be kept in the browser's storage ({error}); it was not added.",
-                            kind="error")
-                return None
-        return NewTask(name, kind.kind, kind.task_input(StoredFile(file_id, name, size, mime), options), metadata)
+                await self.store_files([(file_key(arrival.file_id), arrival.file, arrival.mime) for arrival in storing])
+                return set()
+            except Exception:  # each file, stored alone below, says what stands in its way
+                pass
+        return {arrival.file_id for arrival in storing if not await self._store_one(arrival)}
+
+    async def _store_one(self, arrival: Arrival) -> bool:
+        name = arrival.task.name
+        try:
+            await self.store_file(file_key(arrival.file_id), arrival.file, arrival.mime)
+        except StorageFullError as error:  # the other tasks and their parts are untouched
+            self.notice(f"{name} was not added: {error}.", kind="error")
+            return False
+        except Exception as error:  # private mode, a browser refusal: say so, keep the other files going
+            self.notice(f"{name} could not be kept in the browser's storage ({error}); it was not added.",
+                        kind="error")
+            return False
+        return True
+
+    async def recover(self) -> None:
+        """Make a task of each file that a page before this one (this tab, before a reload) left
+        pending: its own task when its file is stored whole (or none was to be stored), else one that
+        fails at once saying the file was not saved before the reload and must be added again
+        (UNSAVED). Call it once, before any file is taken; every other task is untouched, and a task
+        already made for the file is not made twice (create_task)."""
+        if self.pending is None:
+            return
+        left = self.pending.left()
+        for entry in left.values():
+            task = await self._recovered(entry)
+            if task is not None:
+                self.submit(task)
+        self.pending.release(left)
+
+    async def _recovered(self, entry: dict[str, Any]) -> NewTask | None:
+        try:
+            task = NewTask.from_dict(entry["task"])
+            file_id, size = str(task.metadata["file_id"]), int(task.metadata["size"])
+        except (KeyError, TypeError, ValueError):
+            return None  # not a record this intake wrote: nothing to account for
+        if not entry.get("stores") or await self._stored_size(file_key(file_id)) == size:
+            return task
+        return NewTask(task.name, UNSAVED, unsaved_input(task.name), task.metadata)
+
+    async def _stored_size(self, key: str) -> int | None:
+        if self.stored_size is None:
+            return None
+        try:
+            return await self.stored_size(key)
+        except Exception:  # storage unreadable: the file cannot be used either way
+            return None
 
 
 def create_task(orchestrator: Orchestrator, task: NewTask, secrets: dict[str, str] | None = None) -> str | None:
@@ -104,291 +230,3 @@ def create_task(orchestrator: Orchestrator, task: NewTask, secrets: dict[str, st
     if file_id and any(t.metadata.get("file_id") == file_id for t in orchestrator.list_tasks()):
         return None
     return orchestrator.execute_task(task.name, task.kind, task.input, metadata=task.metadata, secrets=secrets)
-
-
-class Controls:
-    """Row buttons and other tabs' requests, checked against the action tables."""
-
-    def __init__(self, *, kinds: KindRegistry, orchestrator: Orchestrator, is_leader: Callable[[], bool],
-                 forward: Callable[[Action, str], None], download: Callable[[str, int], None], notice: Notice,
-                 warn: Callable[[str], None], view: Callable[[str], None] = lambda task_id: None,
-                 derive: Callable[[str], None] = lambda task_id: None):
-        self.kinds, self.orchestrator = kinds, orchestrator
-        self.is_leader, self.forward, self.download = is_leader, forward, download
-        self.notice, self.warn = notice, warn
-        self.view, self.derive = view, derive
-
-    def act(self, name: str, task_id: str, extra: dict[str, Any] | None = None) -> None:
-        """Apply the action called `name` from a row of this page: here when this tab runs the tasks,
-        else in the runner tab (a download is always local, `extra["index"]` says which of the task's
-        files; a secret never leaves this tab)."""
-        page_action, action = PageAction.parse(name), Action.parse(name)
-        if page_action is PageAction.DOWNLOAD:
-            self.download(task_id, _index((extra or {}).get("index")))
-        elif page_action is PageAction.VIEW:
-            self.view(task_id)
-        elif page_action is PageAction.DERIVE:
-            self.derive(task_id)
-        elif page_action is PageAction.UNLOCK:
-            self.unlock(task_id, str((extra or {}).get("secret", "")))
-        elif action is None:
-            self.warn(f"DataFlow Tasks refused an unknown action {str(name)[:40]!r} for task {task_id[:40]!r}")
-        elif self.is_leader():
-            self.apply(action, task_id)
-        else:
-            self.forward(action, task_id)
-
-    def apply(self, action: Action, task_id: str) -> None:
-        """An action in the runner tab (from a row or from another tab); refusals become notices."""
-        try:
-            self.orchestrator.act(action, task_id)
-        except DataflowError as error:
-            self.notice(str(error), kind="error")
-
-    def unlock(self, task_id: str, secret: str) -> None:
-        if not self.is_leader():
-            self.notice("For your safety a password or key is only taken in the tab that runs the tasks (another "
-                        "open tab of this app), so it never travels between tabs. Enter it there.", kind="error")
-            return
-        try:
-            task = self.orchestrator.get_task_state(task_id)
-            prompt = self._prompt(task)
-            self.orchestrator.retry(task_id, secrets={prompt: secret})
-        except DataflowError as error:
-            self.notice(str(error), kind="error")
-
-    def _prompt(self, task: TaskState) -> str:
-        kind = self.kinds.get(task.kind)
-        if kind is None or kind.secret is None:
-            raise DataflowError(f"{task.name} does not take a password or key.")
-        return kind.secret.name
-
-    async def clear_finished(self, tasks: Iterable[TaskState], **slicing: Any) -> None:
-        """Remove every finished task among `tasks` (the panel's rows), in slices that yield to the
-        page (core/slices.py; `slicing` passes its budget, now and pause): thousands of them make no
-        long task. Each removal deletes one record, so a reload midway leaves every other task whole.
-        A failed task that waits for a password or key (its row asks for it) is not finished work:
-        it stays."""
-        await in_slices([task.id for task in self.clearable(tasks)], self._clear, **slicing)
-
-    def clearable(self, tasks: Iterable[TaskState]) -> list[TaskState]:
-        """The tasks among `tasks` that `clear_finished` removes (what its confirmation counts)."""
-        return [task for task in tasks if self._clearable(task)]
-
-    def nothing_to_clear(self, tasks: Iterable[TaskState]) -> str:
-        """Why `clear_finished` would remove none of `tasks` (the panel's rows), in the user's words:
-        no task at all, tasks still to finish, failed ones that wait for a password or key."""
-        tasks = list(tasks)
-        held = sum(1 for task in tasks if task.status.is_finished and not self._clearable(task))
-        live = sum(1 for task in tasks if not task.status.is_finished)
-        if not tasks:
-            return "Nothing to clear: there are no tasks."
-        reasons = [f"{plural(live, 'task')} {'is' if live == 1 else 'are'} not finished"] if live else []
-        if held:
-            reasons.append(f"{plural(held, 'failed task')} {'waits' if held == 1 else 'wait'} for a password or key "
-                           "(enter it in the row, or press Remove)")
-        return f"Nothing to clear: {' and '.join(reasons)}. Clear finished removes completed, failed and " \
-               "cancelled tasks."
-
-    def _clearable(self, task: TaskState) -> bool:
-        kind = self.kinds.get(task.kind)
-        return task.status.is_finished and (kind is None or kind.needs_secret(task) is None)
-
-    def _clear(self, task_id: str) -> None:
-        if not self.is_leader():
-            self.forward(Action.REMOVE, task_id)
-            return
-        try:
-            task = self.orchestrator.get_task_state(task_id)
-        except UnknownTaskError:
-            return  # removed meanwhile (Keep completed, another click)
-        if self._clearable(task):  # not run again (or failed for want of a password) meanwhile
-            self.orchestrator.remove(task_id)
-
-
-class PageControls:
-    """The DOM side of intake and controls: the file input and drop zone, each kind's options form
-    (`<fieldset data-kind=K>` whose `[data-option=NAME]` controls hold its options), the panel
-    options. `settings()` reads the current Settings, `change(settings)` saves and applies new ones."""
-
-    PANEL_CONTROLS = ("hide-completed", "cleanup-after", "keep-completed")
-
-    def __init__(self, *, kinds: KindRegistry, intake: Intake, settings: Callable[[], Settings],
-                 change: Callable[[Settings], None], notice: Notice):
-        self.kinds, self.intake = kinds, intake
-        self.settings, self.change, self.notice = settings, change, notice
-        self.refused: dict[str, str] = {}  # kind -> why its form's options were refused
-        intake.refused = self.refused.get
-
-    def bind(self) -> None:
-        from dataflow.browser.dom import by_id, on
-
-        settings = self.settings()
-        for kind in self.kinds:
-            if not kind.form:
-                continue
-            form = build_form(kind, single=len(self.kinds) == 1)
-            by_id("options-forms").append(form)
-            on(form, "change", lambda event: self.read())
-        self.show(settings)
-        for control in self.PANEL_CONTROLS:
-            on(by_id(control), "change", lambda event: self.read())
-        by_id("intake-title").textContent = self.kinds.intake_title()
-        by_id("drop-accepts").textContent = f"Takes {self.kinds.accepted_label()}."
-        file_input = by_id("file-input")
-        file_input.setAttribute("accept", self.kinds.accept_attribute())
-        on(file_input, "change", lambda event: self.take(file_input.files, reset=file_input))
-        zone = by_id("drop-zone")
-        on(zone, "dragover", self.drag_over)
-        on(zone, "dragleave", lambda event: zone.classList.remove("dragging"))
-        on(zone, "drop", self.drop)
-
-    def show(self, settings: Settings) -> None:
-        """Put `settings` into each kind's form and the panel options: at start, and when another tab
-        saved settings (so a later change here does not save this tab's older ones over them)."""
-        from dataflow.browser.dom import by_id
-
-        for kind in self.kinds:
-            form = self._form(kind.kind)
-            if form is not None and kind.form:
-                _write_form(form, settings.options_for(kind).to_dict())
-                self.refused.pop(kind.kind, None)
-        by_id("hide-completed").checked = settings.hide_completed
-        by_id("cleanup-after").value = str(int(settings.cleanup_after_seconds or 0))
-        by_id("keep-completed").value = "" if settings.keep_completed is None else str(settings.keep_completed)
-
-    def read(self) -> None:
-        """The forms changed: validate each kind's options and the panel options, then save them. A
-        kind whose options are refused keeps the field marked invalid and is in `refused` (its files
-        are not added) until the form holds options that can be used."""
-        from dataflow.browser.dom import by_id
-
-        settings = self.settings()
-        for kind in self.kinds:
-            form = self._form(kind.kind)
-            if form is None:
-                continue
-            try:
-                settings = settings.with_options(kind, _parse_form(kind, form))
-            except (TypeError, ValueError) as error:
-                self.refused[kind.kind] = str(error)
-                self.notice(f"Those options cannot be used: {error}", kind="error")
-                return
-            self.refused.pop(kind.kind, None)
-        keep = str(by_id("keep-completed").value).strip()
-        cleanup = float(by_id("cleanup-after").value or 0)
-        self.change(replace(settings, hide_completed=bool(by_id("hide-completed").checked),
-                            cleanup_after_seconds=cleanup or None, keep_completed=int(keep) if keep else None))
-
-    def drag_over(self, event: Any) -> None:
-        event.preventDefault()
-        event.currentTarget.classList.add("dragging")
-
-    def drop(self, event: Any) -> None:
-        event.preventDefault()
-        event.currentTarget.classList.remove("dragging")
-        self.take(event.dataTransfer.files)
-
-    def take(self, files: Any, reset: Any = None) -> None:
-        chosen = [files.item(index) for index in range(int(files.length))]
-        if reset is not None:
-            reset.value = ""
-        asyncio.ensure_future(self.intake.add_files(chosen))
-
-    @staticmethod
-    def _form(kind: str) -> Any:
-        import js
-
-        from dataflow.browser.ffi import is_null
-
-        form = js.document.querySelector(f'fieldset[data-kind="{kind}"]')
-        return None if is_null(form) else form
-
-
-def _read_form(kind: ExecutorKind[Any], form: Any) -> dict[str, Any]:
-    """The options the form's controls hold, each parsed by its OptionField; ValueError with the
-    field's message for the first one refused (marked aria-invalid, so it is seen and announced)."""
-    fields = {field.name: field for field in kind.form}
-    values: dict[str, Any] = {}
-    refused: ValueError | None = None
-    for control in form.querySelectorAll("[data-option]"):
-        field = fields.get(str(control.dataset.option))
-        if field is None:
-            continue
-        try:
-            values[field.name] = field.parse(str(control.value))
-        except ValueError as error:
-            refused = refused or error
-            control.setAttribute("aria-invalid", "true")
-        else:
-            control.removeAttribute("aria-invalid")
-            control.removeAttribute("aria-description")
-    if refused is not None:
-        raise refused
-    return values
-
-
-def _parse_form(kind: ExecutorKind[Any], form: Any) -> Any:
-    """The kind's options from its form. When the kind refuses a combination or a value its field
-    accepted (a schema that is not JSON), the text field whose emptying makes them valid is marked
-    aria-invalid, with the message as its description; ValueError/TypeError as the kind raised it."""
-    values = _read_form(kind, form)
-    try:
-        return kind.parse_options(values)
-    except (TypeError, ValueError) as error:
-        texts = {field.name for field in kind.form if field.control in ("text", "textarea")}
-        for control in form.querySelectorAll("[data-option]"):
-            name = str(control.dataset.option)
-            if name in texts and values.get(name) is not None and _valid(kind, values | {name: None}):
-                control.setAttribute("aria-invalid", "true")
-                control.setAttribute("aria-description", str(error))
-        raise
-
-
-def _valid(kind: ExecutorKind[Any], values: dict[str, Any]) -> bool:
-    try:
-        kind.parse_options(values)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-def _write_form(form: Any, values: dict[str, Any]) -> None:
-    for control in form.querySelectorAll("[data-option]"):
-        name = str(control.dataset.option)
-        if name in values:
-            control.value = "" if values[name] is None else str(values[name])
-
-
-def build_form(kind: ExecutorKind[Any], *, single: bool) -> Any:
-    """`<fieldset data-kind=K>` with one labelled control per OptionField of `kind` (ids `opt-NAME`,
-    or `opt-KIND-NAME` when several kinds have forms). Text goes in as text only."""
-    from dataflow.browser.dom import el
-
-    controls = []
-    for field in kind.form:
-        name = field.name.replace("_", "-")
-        control_id = f"opt-{name}" if single else f"opt-{kind.kind}-{name}"
-        if field.control == "select":
-            control = el("select", *[el("option", text=label, value=value) for value, label in field.choices],
-                         id=control_id, data_option=field.name)
-        elif field.control == "textarea":
-            control = el("textarea", id=control_id, data_option=field.name, rows=4, spellcheck="false",
-                         placeholder=field.hint or None)
-        elif field.control == "text":
-            control = el("input", id=control_id, data_option=field.name, type="text", spellcheck="false",
-                         placeholder=field.hint or None)
-        else:
-            control = el("input", id=control_id, data_option=field.name, type="number", step="1", inputmode="numeric",
-                         min=field.minimum, max=field.maximum)
-        controls.append(el("label", field.label, control))
-    legend = "Processing options" if single else f"Options for {kind.noun}s"
-    return el("fieldset", el("legend", text=legend), *controls, cls="options", data_kind=kind.kind)
-
-
-def _index(value: Any) -> int:
-    """Which of a task's result files a row button asks for (0, the main one, unless it says)."""
-    try:
-        return max(0, int(value or 0))
-    except (TypeError, ValueError):
-        return 0

@@ -17,7 +17,8 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from dataflow.browser.intake import Controls, Intake, NewTask
+from dataflow.browser.controls import Controls
+from dataflow.browser.intake import Intake, NewTask
 from dataflow.browser.settings import Settings
 from dataflow.core.clock import Clock
 from dataflow.core.errors import DataflowError

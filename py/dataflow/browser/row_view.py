@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from dataflow.core.errors import SecretMissingError
-from dataflow.core.kinds import UNSUPPORTED, ExecutorKind, KindRegistry
+from dataflow.core.kinds import FILE_REFUSALS, ExecutorKind, KindRegistry
 from dataflow.core.model import TaskState
 from dataflow.core.status import Action, StopRequest, TaskStatus, allowed_actions
 from dataflow.core.text import duration, size_text
@@ -136,7 +136,7 @@ def row_view(task: TaskState, now: float, samples: list[tuple[float, float]] | N
     if task.error and current:
         details = f"{task.error.type} on attempt {task.error.attempt}\n\n{task.error.traceback}".rstrip()
     actions: set[str] = set(allowed_actions(task.status, task.stop_requested))
-    if task.kind == UNSUPPORTED:  # a file no kind takes: nothing to retry, only to remove
+    if task.kind in FILE_REFUSALS:  # a file no kind takes, or not saved: nothing to retry, only to remove
         actions &= {Action.REMOVE}
     downloads = tuple(d.label for d in kind.downloads(task)) if task.status is S.COMPLETED and kind else ()
     if downloads:

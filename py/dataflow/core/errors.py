@@ -101,3 +101,8 @@ class WorkerTimeoutError(NonRetryableError):
 
 class UnsupportedFileError(NonRetryableError):
     """A file that no registered kind takes; the message says which files the app takes."""
+
+
+class FileNotSavedError(NonRetryableError):
+    """A file whose bytes never reached storage (the page was reloaded while they were written): only
+    the user can add it again; the message names it."""

@@ -16,7 +16,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from dataflow.core.blob_sweep import BlobClaims
 from dataflow.core.blobs import file_key, parts_prefix, task_blobs
-from dataflow.core.errors import SecretMissingError, UnsupportedFileError, secret_missing_message
+from dataflow.core.errors import FileNotSavedError, SecretMissingError, UnsupportedFileError, secret_missing_message
 from dataflow.core.model import TaskState
 from dataflow.core.status import TaskStatus
 from dataflow.core.views import ResultSource, ResultView
@@ -309,9 +309,9 @@ class KindRegistry:
         return self._kinds.get(kind)
 
     def claims(self, task: TaskState) -> BlobClaims | None:
-        """The blobs `task` still needs, by its kind; nothing for a file no kind took; None for a
+        """The blobs `task` still needs, by its kind; nothing for a file refused (FILE_REFUSALS); None for a
         kind this app does not run (then the janitor deletes nothing: see core/blob_sweep.py)."""
-        if task.kind == UNSUPPORTED:
+        if task.kind in FILE_REFUSALS:
             return BlobClaims()
         kind = self._kinds.get(task.kind)
         return kind.blob_claims(task) if kind is not None else None
@@ -350,6 +350,8 @@ class KindRegistry:
 
 
 UNSUPPORTED = "unsupported"  # the kind of the task a file no kind takes becomes
+UNSAVED = "unsaved"  # the kind of the task a file becomes whose bytes were not stored before a reload
+FILE_REFUSALS = frozenset({UNSUPPORTED, UNSAVED})  # their tasks fail at once: nothing to retry, only to remove
 
 
 def unsupported_input(file_name: str, accepted: str) -> dict[str, str]:
@@ -361,3 +363,15 @@ def unsupported_input(file_name: str, accepted: str) -> dict[str, str]:
 async def refuse_unsupported(input: dict[str, str], ctx: Any) -> None:  # noqa: A002 - the executor API's name
     """The executor of UNSUPPORTED tasks: fails at once with the message of the input."""
     raise UnsupportedFileError(str(input.get("message") or "This file is not one this app can process."))
+
+
+def unsaved_input(file_name: str) -> dict[str, str]:
+    """The input of the task that says a file's bytes were not stored before the page was reloaded."""
+    return {"file_name": file_name,
+            "message": f"{file_name} was not saved before the page was reloaded; add it again."}
+
+
+async def refuse_unsaved(input: dict[str, str], ctx: Any) -> None:  # noqa: A002 - the executor API's name
+    """The executor of UNSAVED tasks: fails at once (FileNotSavedError) with the message of the input."""
+    raise FileNotSavedError(str(input.get("message") or "This file was not saved before the page was reloaded; "
+                                                        "add it again."))

@@ -60,6 +60,7 @@ class FakeIdb:
         self.items[key] = blob_of(value)
 
     async def putMany(self, rows):  # noqa: N802
+        self.put_many_calls = getattr(self, "put_many_calls", 0) + 1
         for key, value, mime in rows:
             await self.put(key, value, mime)
 
@@ -257,3 +258,24 @@ async def test_long_pieces_of_a_value_written_in_pieces_are_lent_and_released(st
     await writer.commit("result:t", None, [("result:t:summary", LONG[:-1], None)])
     assert await store.get("result:t") == b"head-" + LONG and await store.get("result:t:summary") == LONG[:-1]
     assert len(FakeLent.made) == 2 and all(lent.destroyed for lent in FakeLent.made)
+
+
+class FakeFile(FakeBytes):
+    """A browser File as Python sees it: its size, and bytes no adapter should read."""
+
+    @property
+    def size(self):
+        return len(self.data)
+
+
+async def test_files_are_stored_in_one_call_and_their_sizes_read_without_their_bytes(store):
+    await store.put_files([("file:a", FakeFile(b"abc"), "application/pdf"), ("file:b", FakeFile(b"de"), "")])
+    assert store.idb.put_many_calls == 1
+    assert await store.stored_size("file:a") == 3 and await store.stored_size("file:b") == 2
+    assert await store.stored_size("file:c") is None
+
+
+async def test_files_over_the_quota_raise_storage_full_with_their_total_size(store):
+    with pytest.raises(StorageFullError, match="170 bytes could not be saved"):
+        await store.put_files([("file:a", FakeFile(b"a" * 50), "application/pdf"),
+                               ("file:b", FakeFile(b"b" * 120), "application/pdf")])

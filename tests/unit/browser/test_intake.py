@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from dataflow.browser.intake import Controls, Intake, NewTask, _parse_form, create_task
+from dataflow.browser.controls import Controls, _parse_form
+from dataflow.browser.intake import Intake, NewTask, create_task
 from dataflow.browser.tabs import Tabs
 from dataflow.core.clock import ManualClock
 from dataflow.core.errors import NonRetryableError, StorageFullError

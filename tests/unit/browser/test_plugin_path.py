@@ -133,8 +133,9 @@ async def test_a_file_that_cannot_be_stored_is_reported_and_the_others_go_on():
 
 
 def test_the_generic_page_logic_loads_without_any_executor():
-    code = ("import sys; import dataflow.browser.intake, dataflow.browser.results, dataflow.browser.tabs, "
-            "dataflow.browser.row_view, dataflow.browser.settings, dataflow.browser.worker_client; "
+    code = ("import sys; import dataflow.browser.intake, dataflow.browser.controls, dataflow.browser.pending, "
+            "dataflow.browser.results, dataflow.browser.tabs, dataflow.browser.row_view, dataflow.browser.settings, "
+            "dataflow.browser.worker_client; "
             "print(sorted(m for m in sys.modules if m.startswith('dataflow.executors')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONPATH": str(ROOT / "py")}).stdout

@@ -13,7 +13,7 @@ from dataflow.browser.row_view import (
     to_clean,
     unexpected_error_log,
 )
-from dataflow.core.kinds import UNSUPPORTED, Accepts, ExecutorKind, KindRegistry, SecretPrompt
+from dataflow.core.kinds import UNSAVED, UNSUPPORTED, Accepts, ExecutorKind, KindRegistry, SecretPrompt
 from dataflow.core.model import AttemptRecord, TaskError, TaskState
 from dataflow.core.status import TaskStatus
 from dataflow.executors.json.kind import JsonKind
@@ -132,6 +132,14 @@ def test_a_file_no_kind_takes_offers_remove_only():
                         error=TaskError("UnsupportedFileError", "notes.txt is not a file this app can process."))
     view = row_view(refused, NOW)
     assert view.actions == ("remove",) and view.error.startswith("notes.txt is not")
+
+
+def test_a_file_not_saved_before_a_reload_offers_remove_only_and_says_so():
+    lost = TaskState(id="u", name="a.pdf", kind=UNSAVED, status=S.FAILED,
+                     error=TaskError("FileNotSavedError", "a.pdf was not saved before the page was reloaded; add it "
+                                                          "again."))
+    view = row_view(lost, NOW)
+    assert view.actions == ("remove",) and view.error.startswith("a.pdf was not saved before")
 
 
 def test_a_task_of_a_kind_this_app_does_not_run_has_no_summary_secret_or_download():

@@ -3,8 +3,9 @@ kind gets, and the task that says a file is not taken."""
 
 import pytest
 
-from dataflow.core.errors import UnsupportedFileError
+from dataflow.core.errors import FileNotSavedError, UnsupportedFileError
 from dataflow.core.kinds import (
+    UNSAVED,
     Accepts,
     Companion,
     Derivation,
@@ -12,7 +13,9 @@ from dataflow.core.kinds import (
     KindRegistry,
     OptionField,
     SecretPrompt,
+    refuse_unsaved,
     refuse_unsupported,
+    unsaved_input,
     unsupported_input,
 )
 from dataflow.core.model import TaskState
@@ -68,6 +71,12 @@ def test_by_default_a_task_owns_its_file_parts_and_result_and_downloads_its_resu
 async def test_an_unsupported_file_fails_with_the_list_of_files_taken(kinds):
     with pytest.raises(UnsupportedFileError, match="x.txt is not a file this app can process. It takes CSV"):
         await refuse_unsupported(unsupported_input("x.txt", kinds.accepted_label()), None)
+
+
+async def test_a_file_not_saved_before_a_reload_fails_naming_it_and_claims_no_blob(kinds):
+    with pytest.raises(FileNotSavedError, match=r"^a b\.pdf was not saved before the page was reloaded; add it again"):
+        await refuse_unsaved(unsaved_input("a b.pdf"), None)
+    assert kinds.claims(TaskState(id="u", name="a b.pdf", kind=UNSAVED, metadata={"file_id": "f"})).keys == frozenset()
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("0", 0), (" 42 ", 42), ("10000", 10_000)])
