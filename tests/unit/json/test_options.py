@@ -4,6 +4,7 @@ from dataclasses import fields
 
 import pytest
 
+from dataflow.executors.json.errors import SchemaError
 from dataflow.executors.json.kind import JsonKind
 from dataflow.executors.json.options import LABELS, JsonOptions, size_text, too_large
 
@@ -75,15 +76,29 @@ def test_a_records_path_with_the_two_escapes_is_taken():
 
 
 @pytest.mark.parametrize("schema, where", [
-    ('{"type": 5}', "schema.type"), ('{"type": []}', "schema.type"), ('{"type": ["string", "text"]}', "schema.type"),
-    ('{"properties": {"type": {"type": "strin"}}}', "schema.properties.type.type"),
-    ('{"items": {"type": "objekt"}}', "schema.items.type"),
-    ('{"anyOf": [{"type": "null"}, {"type": "int"}]}', r"schema.anyOf\[1\].type"),
-    ('{"$defs": {"a": {"not": {"type": 1}}}}', "schema.[$]defs.a.not.type"),
+    ('{"type": 5}', '"type" at /type'), ('{"type": []}', '"type" at /type'),
+    ('{"type": ["string", "text"]}', '"type" at /type'),
+    ('{"properties": {"type": {"type": "strin"}}}', '"type" at /properties/type/type'),
+    ('{"items": {"type": "objekt"}}', '"type" at /items/type'),
+    ('{"anyOf": [{"type": "null"}, {"type": "int"}]}', '"type" at /anyOf/1/type'),
+    ('{"definitions": {"a": {"not": {"type": 1}}}}', '"type" at /definitions/a/not/type'),
 ])
 def test_a_schema_naming_a_type_json_schema_does_not_have_is_refused_with_where(schema, where):
-    with pytest.raises(ValueError, match=rf"^JSON Schema to validate records \(Inspect\): {where} must be one of "):
+    pytest.importorskip("fastjsonschema")
+    with pytest.raises(ValueError, match=rf'^JSON Schema to validate records \(Inspect\): {where} must be one of "'):
         JsonOptions(schema=schema)
+
+
+@pytest.mark.parametrize("schema", ['{"required": 5}', '{"properties": []}', '{"type": "strin"}'])
+def test_options_with_a_schema_breaking_its_meta_schema_are_refused_before_any_task(schema):
+    pytest.importorskip("fastjsonschema")
+    with pytest.raises(SchemaError, match="meta-schema"):
+        JsonKind().parse_options({"operation": "inspect", "schema": schema})
+
+
+def test_a_schema_nested_too_deep_is_refused_before_it_is_parsed():
+    with pytest.raises(SchemaError, match="nests deeper than 200 levels"):
+        JsonOptions(schema="[" * 50_000 + "]" * 50_000)
 
 
 def test_a_property_called_type_is_not_taken_for_the_type_keyword():
