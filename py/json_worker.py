@@ -1,8 +1,8 @@
 """Entry point of a JSON worker (the JSON plug-in's worker script): PyScript runs this in a Web
 Worker and exposes `__export__` to the main thread. JSON strings in, JSON strings out.
 
-fastjsonschema (a user's schema in Inspect) is loaded here, from the vendored lock, and nowhere
-else: the main thread never imports it."""
+fastjsonschema (a user's schema in Inspect) is loaded here, from the vendored lock; the page loads it
+too (the JSON plug-in's `packages`), to check a schema when the options are read."""
 
 import json
 

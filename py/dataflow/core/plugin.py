@@ -33,9 +33,12 @@ class Host(Protocol):
 @dataclass(frozen=True)
 class Plugin:
     """One kind, registered: its description, its executor, how many of its tasks may run at once,
-    and (optionally) how to read the versions of what it runs, shown in the page's footer."""
+    (optionally) how to read the versions of what it runs, shown in the page's footer, and the
+    `packages` (Pyodide package names from the vendored lock) that reading its options needs in the
+    page's own interpreter: the page loads them before it reads a form or runs a task."""
 
     kind: ExecutorKind[Any]
     executor: Any
     concurrency: int = 1
     runtime_info: Callable[[], Awaitable[dict[str, str]]] | None = None
+    packages: tuple[str, ...] = ()

@@ -1,5 +1,6 @@
 """The JSON workbench as a plug-in: its worker (`py/json_worker.py`), its executor over it, its kind,
-and fastjsonschema's version for the footer. The app calls `plugin(host)` at start-up.
+and fastjsonschema, which the page loads too: reading the options checks a user's schema with it
+(schema_rules), so the form refuses a schema at once. The app calls `plugin(host)` at start-up.
 Executors ring: the host supplies the workers; nothing here touches the browser."""
 
 from __future__ import annotations
@@ -28,4 +29,5 @@ def plugin(host: Host) -> Plugin:
     async def runtime_info() -> dict[str, str]:  # the footer shows no JSON version: a lazy worker stays off
         return {}
 
-    return Plugin(kind=kind, executor=executor, concurrency=pool.size, runtime_info=runtime_info)
+    return Plugin(kind=kind, executor=executor, concurrency=pool.size, runtime_info=runtime_info,
+                  packages=("fastjsonschema",))
