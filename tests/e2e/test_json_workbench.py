@@ -10,6 +10,7 @@ import io
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from dataflow.core.blobs import MemoryBlobStore, file_key
 from dataflow.executors.json.options import JsonOptions
@@ -249,6 +250,30 @@ def test_a_schema_that_is_not_json_is_refused_at_the_form_and_a_valid_one_checks
     report = json.loads(data)
     assert report["result"]["validation"]["invalid_records"] == 20, report["result"]["validation"]
     assert "zebra_field" in json.dumps(report["result"]["validation"])
+
+
+def test_a_schema_breaking_its_meta_schema_is_refused_beside_its_field_and_its_notice_goes_once_fixed(app):
+    field, message = app.locator("#opt-json-schema"), app.locator("#opt-json-schema-message")
+    form_notice = app.locator("#notices .notice", has_text="Those options cannot be used")
+    choose(app, operation="inspect", schema='{"required": 5}')
+    expect(message).to_have_text('"required" at /required must be array; got 5 '
+                                 "(JSON Schema draft-07's meta-schema).")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(form_notice).to_have_count(1)
+    choose(app, schema='{"properties": {"id": {"type": "strin"}}}')  # the latest refusal replaces the first
+    expect(message).to_contain_text('"type" at /properties/id/type must be one of "array"')
+    expect(form_notice).to_have_count(1)
+    expect(form_notice).to_contain_text("/properties/id/type")
+    add_files(app, {"early.jsonl": as_jsonl(RECORDS[:2])}, mime="")  # not started with a schema that cannot work
+    expect(app.locator("#notices")).to_contain_text("early.jsonl was not added: an option in the form cannot be used")
+    assert row(app, "early.jsonl").count() == 0
+    choose(app, schema='{"type": "object", "required": ["id"]}')
+    expect(message).to_be_hidden()
+    expect(field).not_to_have_attribute("aria-invalid", "true")
+    expect(form_notice).to_have_count(0)  # the fixed field cleared its own error
+    add_files(app, {"tickets.jsonl": as_jsonl(RECORDS[:5])}, mime="")
+    _, data = download(app, wait_status(app, "tickets.jsonl", "completed"))
+    assert json.loads(data)["result"]["validation"]["invalid_records"] == 0
 
 
 def test_whole_number_fields_refuse_empty_and_out_of_range_values_with_their_message(app):

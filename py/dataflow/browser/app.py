@@ -112,7 +112,7 @@ class App:
             _settle()
         self.update_summary()
         self.page_controls = PageControls(kinds=self.kinds, intake=self.intake, settings=lambda: self.settings,
-                                          change=self.change_settings, notice=page.notice)
+                                          change=self.change_settings, notice=page.notice, withdraw=page.withdraw)
         self.page_controls.bind()
         on(js.window, "storage", lambda event: self.follow_settings(_text(event.key)))
         await turn()  # the forms above and the provider section each take a task of their own

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from dataflow.browser.ffi import is_null
 from dataflow.browser.row_view import PageAction
 from dataflow.browser.settings import Settings
 from dataflow.core.blobs import file_key
@@ -214,9 +215,10 @@ class PageControls:
     PANEL_CONTROLS = ("hide-completed", "cleanup-after", "keep-completed")
 
     def __init__(self, *, kinds: KindRegistry, intake: Intake, settings: Callable[[], Settings],
-                 change: Callable[[Settings], None], notice: Notice):
+                 change: Callable[[Settings], None], notice: Notice,
+                 withdraw: Callable[[str], None] = lambda topic: None):
         self.kinds, self.intake = kinds, intake
-        self.settings, self.change, self.notice = settings, change, notice
+        self.settings, self.change, self.notice, self.withdraw = settings, change, notice, withdraw
         self.refused: dict[str, str] = {}  # kind -> why its form's options were refused
         intake.refused = self.refused.get
 
@@ -259,8 +261,9 @@ class PageControls:
 
     def read(self) -> None:
         """The forms changed: validate each kind's options and the panel options, then save them. A
-        kind whose options are refused keeps the field marked invalid and is in `refused` (its files
-        are not added) until the form holds options that can be used."""
+        kind whose options are refused keeps the field marked invalid, with the message beside it, and
+        is in `refused` (its files are not added) until the form holds options that can be used; its
+        one notice (topic "options-KIND") goes as soon as it does."""
         from dataflow.browser.dom import by_id
 
         settings = self.settings()
@@ -268,13 +271,16 @@ class PageControls:
             form = self._form(kind.kind)
             if form is None:
                 continue
+            topic = f"options-{kind.kind}"
             try:
                 settings = settings.with_options(kind, _parse_form(kind, form))
             except (TypeError, ValueError) as error:
                 self.refused[kind.kind] = str(error)
-                self.notice(f"Those options cannot be used: {error}", kind="error")
+                self.withdraw(topic)  # one notice a form: the latest refusal
+                self.notice(f"Those options cannot be used: {error}", kind="error", topic=topic)
                 return
             self.refused.pop(kind.kind, None)
+            self.withdraw(topic)
         keep = str(by_id("keep-completed").value).strip()
         cleanup = float(by_id("cleanup-after").value or 0)
         self.change(replace(settings, hide_completed=bool(by_id("hide-completed").checked),
@@ -299,8 +305,6 @@ class PageControls:
     def _form(kind: str) -> Any:
         import js
 
-        from dataflow.browser.ffi import is_null
-
         form = js.document.querySelector(f'fieldset[data-kind="{kind}"]')
         return None if is_null(form) else form
 
@@ -319,10 +323,9 @@ def _read_form(kind: ExecutorKind[Any], form: Any) -> dict[str, Any]:
             values[field.name] = field.parse(str(control.value))
         except ValueError as error:
             refused = refused or error
-            control.setAttribute("aria-invalid", "true")
+            _mark(control, str(error), field.label)
         else:
-            control.removeAttribute("aria-invalid")
-            control.removeAttribute("aria-description")
+            _unmark(control)
     if refused is not None:
         raise refused
     return values
@@ -336,13 +339,33 @@ def _parse_form(kind: ExecutorKind[Any], form: Any) -> Any:
     try:
         return kind.parse_options(values)
     except (TypeError, ValueError) as error:
-        texts = {field.name for field in kind.form if field.control in ("text", "textarea")}
+        texts = {field.name: field.label for field in kind.form if field.control in ("text", "textarea")}
         for control in form.querySelectorAll("[data-option]"):
             name = str(control.dataset.option)
             if name in texts and values.get(name) is not None and _valid(kind, values | {name: None}):
-                control.setAttribute("aria-invalid", "true")
-                control.setAttribute("aria-description", str(error))
+                _mark(control, str(error), texts[name])
         raise
+
+
+def _mark(control: Any, message: str, label: str) -> None:
+    """`control` refused: aria-invalid, and `message` as its description and, less its `label` (shown
+    just above), in its field message (the element after it that build_form adds): read beside the field."""
+    control.setAttribute("aria-invalid", "true")
+    control.setAttribute("aria-description", message)
+    note = control.nextElementSibling
+    if not is_null(note):
+        note.textContent = message.removeprefix(f"{label}: ")
+        note.hidden = False
+
+
+def _unmark(control: Any) -> None:
+    """`control` holds a value that can be used: its mark and its message go."""
+    control.removeAttribute("aria-invalid")
+    control.removeAttribute("aria-description")
+    note = control.nextElementSibling
+    if not is_null(note):
+        note.textContent = ""
+        note.hidden = True
 
 
 def _valid(kind: ExecutorKind[Any], values: dict[str, Any]) -> bool:
@@ -381,7 +404,9 @@ def build_form(kind: ExecutorKind[Any], *, single: bool) -> Any:
         else:
             control = el("input", id=control_id, data_option=field.name, type="number", step="1", inputmode="numeric",
                          min=field.minimum, max=field.maximum)
-        controls.append(el("label", field.label, control))
+        message = el("span", cls="field-message", id=f"{control_id}-message", hidden=True, aria_live="polite")
+        control.setAttribute("aria-errormessage", f"{control_id}-message")
+        controls.append(el("label", field.label, control, message))
     legend = "Processing options" if single else f"Options for {kind.noun}s"
     return el("fieldset", el("legend", text=legend), *controls, cls="options", data_kind=kind.kind)
 

@@ -201,10 +201,18 @@ async def test_a_file_of_a_kind_whose_form_was_refused_is_not_added_with_stale_o
                        "JSON). Correct or clear it, then add the file again."]
 
 
+class Note:
+    """The field message build_form puts after each control."""
+
+    def __init__(self):
+        self.textContent, self.hidden = "", True  # noqa: N815 - the DOM's name
+
+
 class Control:
     def __init__(self, name, value):
         self.dataset = type("Dataset", (), {"option": name})()
         self.value, self.attributes = value, {}
+        self.nextElementSibling = Note()  # noqa: N815 - the DOM's name
 
     def setAttribute(self, name, value):  # noqa: N802 - the DOM's name
         self.attributes[name] = value
@@ -230,6 +238,20 @@ def test_a_schema_the_kind_refuses_marks_its_field_invalid_with_the_message_unti
     assert operation.attributes == {}
     schema.value = '{"type": "object"}'
     assert _parse_form(JsonKind(), form).schema == '{"type": "object"}' and schema.attributes == {}
+
+
+def test_a_schema_breaking_its_meta_schema_is_explained_beside_its_field_and_the_message_goes_once_fixed():
+    pytest.importorskip("fastjsonschema")
+    schema, operation = Control("schema", '{"required": 5}'), Control("operation", "inspect")
+    form = Form(operation, schema)
+    with pytest.raises(ValueError, match="meta-schema"):
+        _parse_form(JsonKind(), form)
+    note = schema.nextElementSibling
+    assert not note.hidden and note.textContent.startswith('"required" at /required must be array; got 5')
+    assert schema.attributes["aria-invalid"] == "true" and operation.nextElementSibling.hidden
+    schema.value = '{"required": ["id"]}'
+    _parse_form(JsonKind(), form)
+    assert note.hidden and note.textContent == "" and schema.attributes == {}
 
 
 class PageGone(Exception):
