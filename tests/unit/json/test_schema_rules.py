@@ -9,6 +9,7 @@ import pytest
 
 from dataflow.executors.json import metaschemas
 from dataflow.executors.json.errors import SchemaError
+from dataflow.executors.json.schema import Inference
 from dataflow.executors.json.schema_rules import META_SCHEMAS, compile_schema, draft, schema_problem
 
 pytest.importorskip("fastjsonschema", reason="fastjsonschema is pinned in tests/requirements.txt: run make venv")
@@ -96,3 +97,22 @@ def test_each_meta_schema_is_valid_under_itself(name):
 def test_compile_refuses_a_type_fastjsonschema_does_not_know():
     with pytest.raises(SchemaError, match="The schema cannot be used"):
         compile_schema({"type": "no-such-type"})
+
+
+def test_the_schema_inspect_infers_is_taken_back_as_a_schema_to_validate_against():
+    inference = Inference()
+    for record in ({"id": 1, "name": "a", "tags": ["x"], "when": "2024-01-02", "meta": {"ok": True, "n": None}},
+                   {"id": 2.5, "tags": [], "meta": {"ok": False, "n": 3}}, {"id": "3", "extra": [{"k": 1}]}):
+        inference.add(record)
+    assert schema_problem(json.dumps(inference.schema())) == ""
+
+
+@pytest.mark.parametrize("schema", [
+    {"$id": "https://example.com/person.schema.json", "$schema": "https://json-schema.org/draft/2020-12/schema",
+     "title": "Person", "type": "object", "properties": {"age": {"description": "years", "type": "integer",
+                                                                "minimum": 0}}},
+    {"$id": "urn:example:vegetables", "type": "array", "items": {"$ref": "#/definitions/veggie"},
+     "definitions": {"veggie": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}}},
+])
+def test_schemas_as_the_json_schema_site_writes_them_are_taken(schema):
+    assert schema_problem(json.dumps(schema)) == ""
