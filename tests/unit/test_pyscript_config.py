@@ -72,20 +72,10 @@ def test_pypdf_is_loaded_by_the_pdf_worker_only_never_on_the_main_thread():
         assert "pypdf" not in (ROOT / "py" / script).read_text()
 
 
-def test_fastjsonschema_is_loaded_by_the_json_worker_and_asked_for_by_the_json_plugin_never_by_the_config():
+def test_fastjsonschema_is_loaded_by_the_json_worker_only_never_on_the_main_thread():
     assert "fastjsonschema" in (ROOT / "requirements-browser.txt").read_text()  # vendored by hash
     worker = (ROOT / "py" / "json_worker.py").read_text()
     assert 'await pyodide_js.loadPackage("fastjsonschema")' in worker
     for script in ("main.py", "pdf_worker.py"):
         assert "fastjsonschema" not in (ROOT / "py" / script).read_text()
     assert "fastjsonschema" not in (ROOT / "index.html").read_text()
-    from dataflow.executors.json.plugin import plugin  # the page loads it for the options' schema check
-
-    class Host:
-        def query_number(self, name, default):
-            return default
-
-        def workers(self, **kwargs):
-            return [object()]  # never called here
-
-    assert plugin(Host()).packages == ("fastjsonschema",)

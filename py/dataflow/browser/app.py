@@ -18,7 +18,7 @@ from dataflow.browser.blob_store import IdbBlobStore
 from dataflow.browser.confirm import InlineConfirm
 from dataflow.browser.dom import by_id, on, page_query
 from dataflow.browser.ffi import create_proxy, is_null
-from dataflow.browser.host import BrowserHost, load_packages
+from dataflow.browser.host import BrowserHost
 from dataflow.browser.intake import Controls, Intake, NewTask, PageControls, create_task
 from dataflow.browser.local_storage import browser_local_storage
 from dataflow.browser.panel import Panel
@@ -95,8 +95,6 @@ class App:
         them, resuming from checkpoints) or as a follower of the tab that runs them."""
         from pyscript.js_modules import tabs
 
-        # before a task runs or a form is read: reading options may need them (a JSON schema's check)
-        await load_packages((name for plugin in self.plugins for name in plugin.packages), warn=page.warn)
         gc.freeze()  # the modules and objects of start-up live as long as the page: see _settle
         js.document.body.dataset.role = "follower"
         on(js.window, "storage", lambda event: self.tabs.follow(_text(event.key), _text(event.newValue)))
@@ -112,7 +110,9 @@ class App:
             _settle()
         self.update_summary()
         self.page_controls = PageControls(kinds=self.kinds, intake=self.intake, settings=lambda: self.settings,
-                                          change=self.change_settings, notice=page.notice, withdraw=page.withdraw)
+                                          change=self.change_settings, notice=page.notice, withdraw=page.withdraw,
+                                          checks={plugin.kind.kind: plugin.option_checks for plugin in self.plugins},
+                                          warn=page.warn)
         self.page_controls.bind()
         on(js.window, "storage", lambda event: self.follow_settings(_text(event.key)))
         await turn()  # the forms above and the provider section each take a task of their own

@@ -1,10 +1,8 @@
 """What the page offers executor plug-ins (core.plugin.Host): the page's query and PyScript
-workers with the generic worker client; and the loading of the packages plug-ins need in the page's
-own interpreter. Browser ring; names no kind."""
+workers with the generic worker client. Browser ring; names no kind."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from dataflow.browser.worker_client import WorkerClient, pyscript_connect, pyscript_spawner, pyscript_terminate
@@ -65,16 +63,3 @@ class BrowserHost:
         half on 2 cores under load (interleaved A/B in the README, "Start-up")."""
         for spawn, name in self.spawned:
             await spawn(name)
-
-
-async def load_packages(names: Iterable[str], *, warn: Any) -> None:
-    """Load the Pyodide packages `names` (from the vendored lock, by name and sha256) into the page's
-    interpreter, each once. A package that fails to load is reported through `warn(message)`: what
-    needs it then says so itself (a JSON schema "cannot be checked here"), the page still starts."""
-    import pyodide_js
-
-    for name in sorted(set(names)):
-        try:
-            await pyodide_js.loadPackage(name)
-        except Exception as error:  # a JsException from the loader (missing file, wrong hash)
-            warn(f"The package {name} could not be loaded in the page: {error}")

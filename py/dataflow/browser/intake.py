@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from dataflow.browser.ffi import is_null
+from dataflow.browser.option_checks import OptionChecks
 from dataflow.browser.row_view import PageAction
 from dataflow.browser.settings import Settings
 from dataflow.core.blobs import file_key
@@ -23,6 +24,7 @@ from dataflow.core.errors import DataflowError, StorageFullError, UnknownTaskErr
 from dataflow.core.kinds import UNSUPPORTED, ExecutorKind, KindRegistry, StoredFile, unsupported_input
 from dataflow.core.model import TaskState
 from dataflow.core.orchestrator import Orchestrator
+from dataflow.core.plugin import OptionCheck
 from dataflow.core.slices import in_slices
 from dataflow.core.status import Action
 from dataflow.core.text import plural
@@ -210,17 +212,22 @@ class Controls:
 class PageControls:
     """The DOM side of intake and controls: the file input and drop zone, each kind's options form
     (`<fieldset data-kind=K>` whose `[data-option=NAME]` controls hold its options), the panel
-    options. `settings()` reads the current Settings, `change(settings)` saves and applies new ones."""
+    options. `settings()` reads the current Settings, `change(settings)` saves and applies new ones.
+    `checks` are the kinds' option checks run off the main thread (core.plugin.OptionCheck), asked when
+    a form's options pass its own parse; a refusal they answer counts as the parse's would."""
 
     PANEL_CONTROLS = ("hide-completed", "cleanup-after", "keep-completed")
 
     def __init__(self, *, kinds: KindRegistry, intake: Intake, settings: Callable[[], Settings],
                  change: Callable[[Settings], None], notice: Notice,
-                 withdraw: Callable[[str], None] = lambda topic: None):
+                 withdraw: Callable[[str], None] = lambda topic: None,
+                 checks: Mapping[str, Iterable[OptionCheck]] | None = None,
+                 warn: Callable[[str], None] = lambda message: None):
         self.kinds, self.intake = kinds, intake
         self.settings, self.change, self.notice, self.withdraw = settings, change, notice, withdraw
         self.refused: dict[str, str] = {}  # kind -> why its form's options were refused
         intake.refused = self.refused.get
+        self.checks = OptionChecks(checks or {}, refuse=self.refuse_field, warn=warn)
 
     def bind(self) -> None:
         from dataflow.browser.dom import by_id, on
@@ -255,6 +262,7 @@ class PageControls:
             if form is not None and kind.form:
                 _write_form(form, settings.options_for(kind).to_dict())
                 self.refused.pop(kind.kind, None)
+                self.checks.drop(kind.kind)
         by_id("hide-completed").checked = settings.hide_completed
         by_id("cleanup-after").value = str(int(settings.cleanup_after_seconds or 0))
         by_id("keep-completed").value = "" if settings.keep_completed is None else str(settings.keep_completed)
@@ -271,20 +279,48 @@ class PageControls:
             form = self._form(kind.kind)
             if form is None:
                 continue
-            topic = f"options-{kind.kind}"
-            try:
-                settings = settings.with_options(kind, _parse_form(kind, form))
-            except (TypeError, ValueError) as error:
-                self.refused[kind.kind] = str(error)
-                self.withdraw(topic)  # one notice a form: the latest refusal
-                self.notice(f"Those options cannot be used: {error}", kind="error", topic=topic)
+            options = self.read_form(kind, form)
+            if options is None:
                 return
-            self.refused.pop(kind.kind, None)
-            self.withdraw(topic)
+            settings = settings.with_options(kind, options)
         keep = str(by_id("keep-completed").value).strip()
         cleanup = float(by_id("cleanup-after").value or 0)
         self.change(replace(settings, hide_completed=bool(by_id("hide-completed").checked),
                             cleanup_after_seconds=cleanup or None, keep_completed=int(keep) if keep else None))
+
+    def read_form(self, kind: ExecutorKind[Any], form: Any) -> Any:
+        """The options `form` holds for `kind`, taken (its notice withdrawn, its checks asked: see
+        `refuse_field`), or None when they are refused, by the kind's parse or by a check's answer
+        about the same value: then the field is marked and the form's notice says why."""
+        self.checks.drop(kind.kind)  # answers about what the form held before refuse nothing now
+        try:
+            options = _parse_form(kind, form)
+            known = self.checks.known(kind.kind, options)
+            if known is not None:
+                _mark_field(kind, form, *known)
+                raise ValueError(known[1])
+        except (TypeError, ValueError) as error:
+            self._refuse(kind.kind, str(error))
+            return None
+        self.refused.pop(kind.kind, None)
+        self.withdraw(f"options-{kind.kind}")
+        self.checks.ask(kind.kind, options)
+        return options
+
+    def refuse_field(self, kind: str, field: str, message: str) -> None:
+        """A check off the main thread refused the value of option `field` that the form of `kind`
+        still holds: the field is marked, the kind's files are refused and the form's notice says why,
+        as for a refusal of its own parse, until the form changes."""
+        described, form = self.kinds.get(kind), self._form(kind)
+        if described is not None and form is not None:
+            _mark_field(described, form, field, message)
+        self._refuse(kind, message)
+
+    def _refuse(self, kind: str, message: str) -> None:
+        topic = f"options-{kind}"
+        self.refused[kind] = message
+        self.withdraw(topic)  # one notice a form: the latest refusal
+        self.notice(f"Those options cannot be used: {message}", kind="error", topic=topic)
 
     def drag_over(self, event: Any) -> None:
         event.preventDefault()
@@ -345,6 +381,14 @@ def _parse_form(kind: ExecutorKind[Any], form: Any) -> Any:
             if name in texts and values.get(name) is not None and _valid(kind, values | {name: None}):
                 _mark(control, str(error), texts[name])
         raise
+
+
+def _mark_field(kind: ExecutorKind[Any], form: Any, name: str, message: str) -> None:
+    """Mark the control of option `name` in `form` as refused, with `message` (see _mark)."""
+    labels = {field.name: field.label for field in kind.form}
+    for control in form.querySelectorAll("[data-option]"):
+        if str(control.dataset.option) == name:
+            _mark(control, message, labels.get(name, ""))
 
 
 def _mark(control: Any, message: str, label: str) -> None:

@@ -1,12 +1,9 @@
 """BrowserHost: the default worker count (one per core, 1 to 4, `?workers=N` first) and which of a
-kind's workers boot with the page (the first `eager`) and which on their first call; the packages
-plug-ins ask the page's interpreter for."""
-
-import sys
+kind's workers boot with the page (the first `eager`) and which on their first call."""
 
 import pytest
 
-from dataflow.browser.host import BrowserHost, load_packages
+from dataflow.browser.host import BrowserHost
 from dataflow.core.wire import ErrorRegistry
 
 
@@ -37,19 +34,3 @@ def test_by_default_every_worker_boots_with_the_page_and_eager_0_boots_none():
     assert [name for _, name in host.spawned] == ["w-1", "w-2"]
     make(host, 2, eager=0)
     assert [name for _, name in host.spawned] == ["w-1", "w-2"]
-
-
-async def test_the_packages_plugins_ask_for_are_loaded_once_each_and_a_failure_is_only_warned(monkeypatch):
-    loaded, warnings = [], []
-
-    class PyodideJs:
-        @staticmethod
-        async def loadPackage(name):  # noqa: N802 - Pyodide's name
-            if name == "missing":
-                raise RuntimeError("404")
-            loaded.append(name)
-
-    monkeypatch.setitem(sys.modules, "pyodide_js", PyodideJs)
-    await load_packages(["fastjsonschema", "missing", "fastjsonschema"], warn=warnings.append)
-    assert loaded == ["fastjsonschema"]
-    assert warnings == ["The package missing could not be loaded in the page: 404"]

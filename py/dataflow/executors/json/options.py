@@ -1,5 +1,6 @@
 """What the user chose for a JSON task (operation, output form, limits), validated. Standard library, the
-JSON errors and the check of a user's schema (schema_rules: fastjsonschema, imported when a schema is given)."""
+JSON errors and the check of a user's schema (schema_rules: fastjsonschema, imported when a schema is given;
+where it cannot be, as on the page's main thread, that part is left to the JSON worker: `schema_refusal`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 from dataflow.executors.json.depth import within
 from dataflow.executors.json.errors import SchemaError, ValidatorUnavailableError
-from dataflow.executors.json.schema_rules import schema_problem
+from dataflow.executors.json.schema_rules import fastjsonschema, schema_problem
 
 OPERATIONS = ("inspect", "clean", "split", "convert", "compress", "decompress")
 FORMATS = ("auto", "json", "jsonl")
@@ -78,7 +79,9 @@ class JsonOptions:
 
     def parsed_schema(self) -> dict | bool | None:
         """The user's schema as JSON, or None; SchemaError (a ValueError) when it is not JSON, not an
-        object or boolean, or not a valid schema of its draft (see schema_rules.schema_problem)."""
+        object or boolean, or not a valid schema of its draft (see schema_rules.schema_problem). That
+        last check needs fastjsonschema and is skipped where it cannot be imported: the page's main
+        thread, whose form asks the JSON worker instead (`schema_refusal`); a task's worker runs it."""
         if self.schema is None or not self.schema.strip():
             return None
         if not within(self.schema, MAX_SCHEMA_NESTING):  # before a recursive parser sees it
@@ -91,8 +94,8 @@ class JsonOptions:
             raise SchemaError(f"{LABELS['schema']}: a JSON Schema is an object (or true/false).")
         try:
             problem = schema_problem(self.schema)
-        except ValidatorUnavailableError as error:
-            raise SchemaError(f"{LABELS['schema']}: the schema cannot be checked here: {error}") from error
+        except ValidatorUnavailableError:  # never loaded on the main thread: compiling a meta-schema blocks 0.3-0.5 s
+            problem = ""
         if problem:
             raise SchemaError(f"{LABELS['schema']}: {problem}.")
         return schema
@@ -112,6 +115,19 @@ class JsonOptions:
     def from_dict(cls, data: dict[str, Any] | None) -> JsonOptions:
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in (data or {}).items() if k in known})
+
+
+def schema_refusal(schema: str) -> str:
+    """Why the options refuse the JSON Schema text `schema` (SchemaError's message: "JSON Schema to
+    validate records (Inspect): ..."), or "" when they take it: the whole check, the meta-schema of its
+    draft included (the JSON worker answers the page's form with it). ValidatorUnavailableError where
+    fastjsonschema cannot be imported, never "" for a schema it did not check."""
+    fastjsonschema()
+    try:
+        JsonOptions(schema=schema)
+    except SchemaError as error:
+        return str(error)
+    return ""
 
 
 def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
