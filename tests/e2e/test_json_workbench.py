@@ -252,12 +252,14 @@ def test_a_schema_that_is_not_json_is_refused_at_the_form_and_a_valid_one_checks
     assert "zebra_field" in json.dumps(report["result"]["validation"])
 
 
-def test_a_schema_breaking_its_meta_schema_is_refused_beside_its_field_and_its_notice_goes_once_fixed(app):
+def test_a_schema_breaking_its_meta_schema_is_refused_beside_its_field_and_its_notice_goes_once_fixed(app, watch):
     field, message = app.locator("#opt-json-schema"), app.locator("#opt-json-schema-message")
     form_notice = app.locator("#notices .notice", has_text="Those options cannot be used")
+    assert not [url for url in watch.requests if "fastjsonschema" in url]  # the page's main thread loads none
     choose(app, operation="inspect", schema='{"required": 5}')
+    # the JSON worker checks it (the form's change starts it): the field is marked once it answers
     expect(message).to_have_text('"required" at /required must be array; got 5 '
-                                 "(JSON Schema draft-07's meta-schema).")
+                                 "(JSON Schema draft-07's meta-schema).", timeout=60_000)
     expect(field).to_have_attribute("aria-invalid", "true")
     expect(form_notice).to_have_count(1)
     choose(app, schema='{"properties": {"id": {"type": "strin"}}}')  # the latest refusal replaces the first
