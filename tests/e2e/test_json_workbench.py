@@ -278,6 +278,22 @@ def test_a_schema_breaking_its_meta_schema_is_refused_beside_its_field_and_its_n
     assert json.loads(data)["result"]["validation"]["invalid_records"] == 0
 
 
+def test_a_saved_schema_breaking_its_meta_schema_fails_its_task_at_once_with_the_same_message(app):
+    # the worker's answer comes after the form saved the schema: after a reload the form shows it unchecked,
+    # and the task's own check, in the worker, refuses it
+    choose(app, operation="inspect", schema='{"required": 5}')
+    expect(app.locator("#opt-json-schema")).to_have_attribute("aria-invalid", "true", timeout=60_000)
+    app.reload()
+    app.wait_for_selector('body[data-app-state="ready"]', state="attached")
+    expect(app.locator("#opt-json-schema")).to_have_value('{"required": 5}')
+    add_files(app, {"saved.jsonl": as_jsonl(RECORDS[:2])}, mime="")
+    failed = wait_status(app, "saved.jsonl", "failed")
+    assert failed.locator(".error-message").text_content().startswith(
+        'JSON Schema to validate records (Inspect): "required" at /required must be array; got 5 '
+        "(JSON Schema draft-07's meta-schema).")
+    assert "not retried" in failed.text_content() and "Traceback" not in failed.text_content()
+
+
 def test_whole_number_fields_refuse_empty_and_out_of_range_values_with_their_message(app):
     images = app.locator('fieldset[data-kind="pdf"]').get_by_label("Maximum images")
     before = app.evaluate("() => JSON.stringify(localStorage)")
