@@ -2,7 +2,8 @@
 Worker and exposes `__export__` to the main thread. JSON strings in, JSON strings out.
 
 fastjsonschema (a user's schema in Inspect) is loaded here, from the vendored lock, and nowhere
-else: the main thread never imports it."""
+else: the main thread never imports it, and asks this worker whether the form's schema can be used
+(`json_schema_refusal`: its draft's meta-schema takes 0.3-0.5 s to compile in Pyodide)."""
 
 import json
 
@@ -10,6 +11,7 @@ import pyodide_js
 
 from dataflow.browser.worker_side import idb_blob_store, reply
 from dataflow.browser.worker_side import runtime_info as versions
+from dataflow.executors.json.options import schema_refusal
 from dataflow.executors.json.service import JsonService
 
 await pyodide_js.loadPackage("fastjsonschema")  # noqa: F704, PLE1142 - PyScript runs this module with top-level await
@@ -44,6 +46,14 @@ async def json_forget(task_id: str) -> str:
     return await reply(forget)
 
 
+async def json_schema_refusal(schema: str) -> str:
+    """Why the JSON options refuse the schema text `schema` (their message), or "" (the page's form)."""
+    async def check() -> str:
+        return schema_refusal(str(schema))
+
+    return await reply(check)
+
+
 def runtime_info() -> str:
     return versions("fastjsonschema")
 
@@ -54,4 +64,5 @@ def json_memory() -> str:
     return json.dumps({"heap_bytes": int(pyodide_js._module.HEAP8.length)})
 
 
-__export__ = ["json_open", "json_process", "json_finish", "json_forget", "runtime_info", "json_memory"]
+__export__ = ["json_open", "json_process", "json_finish", "json_forget", "json_schema_refusal", "runtime_info",
+              "json_memory"]

@@ -10,6 +10,7 @@ import io
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from dataflow.core.blobs import MemoryBlobStore, file_key
 from dataflow.executors.json.options import JsonOptions
@@ -249,6 +250,48 @@ def test_a_schema_that_is_not_json_is_refused_at_the_form_and_a_valid_one_checks
     report = json.loads(data)
     assert report["result"]["validation"]["invalid_records"] == 20, report["result"]["validation"]
     assert "zebra_field" in json.dumps(report["result"]["validation"])
+
+
+def test_a_schema_breaking_its_meta_schema_is_refused_beside_its_field_and_its_notice_goes_once_fixed(app, watch):
+    field, message = app.locator("#opt-json-schema"), app.locator("#opt-json-schema-message")
+    form_notice = app.locator("#notices .notice", has_text="Those options cannot be used")
+    assert not [url for url in watch.requests if "fastjsonschema" in url]  # the page's main thread loads none
+    choose(app, operation="inspect", schema='{"required": 5}')
+    # the JSON worker checks it (the form's change starts it): the field is marked once it answers
+    expect(message).to_have_text('"required" at /required must be array; got 5 '
+                                 "(JSON Schema draft-07's meta-schema).", timeout=60_000)
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(form_notice).to_have_count(1)
+    choose(app, schema='{"properties": {"id": {"type": "strin"}}}')  # the latest refusal replaces the first
+    expect(message).to_contain_text('"type" at /properties/id/type must be one of "array"')
+    expect(form_notice).to_have_count(1)
+    expect(form_notice).to_contain_text("/properties/id/type")
+    add_files(app, {"early.jsonl": as_jsonl(RECORDS[:2])}, mime="")  # not started with a schema that cannot work
+    expect(app.locator("#notices")).to_contain_text("early.jsonl was not added: an option in the form cannot be used")
+    assert row(app, "early.jsonl").count() == 0
+    choose(app, schema='{"type": "object", "required": ["id"]}')
+    expect(message).to_be_hidden()
+    expect(field).not_to_have_attribute("aria-invalid", "true")
+    expect(form_notice).to_have_count(0)  # the fixed field cleared its own error
+    add_files(app, {"tickets.jsonl": as_jsonl(RECORDS[:5])}, mime="")
+    _, data = download(app, wait_status(app, "tickets.jsonl", "completed"))
+    assert json.loads(data)["result"]["validation"]["invalid_records"] == 0
+
+
+def test_a_saved_schema_breaking_its_meta_schema_fails_its_task_at_once_with_the_same_message(app):
+    # the worker's answer comes after the form saved the schema: after a reload the form shows it unchecked,
+    # and the task's own check, in the worker, refuses it
+    choose(app, operation="inspect", schema='{"required": 5}')
+    expect(app.locator("#opt-json-schema")).to_have_attribute("aria-invalid", "true", timeout=60_000)
+    app.reload()
+    app.wait_for_selector('body[data-app-state="ready"]', state="attached")
+    expect(app.locator("#opt-json-schema")).to_have_value('{"required": 5}')
+    add_files(app, {"saved.jsonl": as_jsonl(RECORDS[:2])}, mime="")
+    failed = wait_status(app, "saved.jsonl", "failed")
+    assert failed.locator(".error-message").text_content().startswith(
+        'JSON Schema to validate records (Inspect): "required" at /required must be array; got 5 '
+        "(JSON Schema draft-07's meta-schema).")
+    assert "not retried" in failed.text_content() and "Traceback" not in failed.text_content()
 
 
 def test_whole_number_fields_refuse_empty_and_out_of_range_values_with_their_message(app):

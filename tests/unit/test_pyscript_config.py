@@ -79,3 +79,10 @@ def test_fastjsonschema_is_loaded_by_the_json_worker_only_never_on_the_main_thre
     for script in ("main.py", "pdf_worker.py"):
         assert "fastjsonschema" not in (ROOT / "py" / script).read_text()
     assert "fastjsonschema" not in (ROOT / "index.html").read_text()
+
+
+def test_no_module_of_the_package_loads_a_pyodide_package_so_the_main_thread_loads_none():
+    # only the worker scripts (py/*_worker.py) load packages; the page's start-up stays as it is
+    loaders = [path.relative_to(ROOT).as_posix() for path in (ROOT / "py" / "dataflow").rglob("*.py")
+               if "loadPackage" in path.read_text() or "micropip" in path.read_text()]
+    assert loaders == []

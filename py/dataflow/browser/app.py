@@ -116,7 +116,9 @@ class App:
         self.update_summary()
         await self.intake.recover()  # files a reload cut off while they were stored: each becomes a task
         self.page_controls = PageControls(kinds=self.kinds, intake=self.intake, settings=lambda: self.settings,
-                                          change=self.change_settings, notice=page.notice)
+                                          change=self.change_settings, notice=page.notice, withdraw=page.withdraw,
+                                          checks={plugin.kind.kind: plugin.option_checks for plugin in self.plugins},
+                                          warn=page.warn)
         self.page_controls.bind()
         on(js.window, "storage", lambda event: self.follow_settings(_text(event.key)))
         await turn()  # the forms above and the provider section each take a task of their own

@@ -9,17 +9,20 @@ logic runs over injected functions, so it is unit-tested under CPython with in-m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from dataflow.browser.ffi import is_null
 from dataflow.browser.intake import Intake, Notice
+from dataflow.browser.option_checks import OptionChecks
 from dataflow.browser.row_view import PageAction
 from dataflow.browser.settings import Settings
 from dataflow.core.errors import DataflowError, UnknownTaskError
 from dataflow.core.kinds import ExecutorKind, KindRegistry
 from dataflow.core.model import TaskState
 from dataflow.core.orchestrator import Orchestrator
+from dataflow.core.plugin import OptionCheck
 from dataflow.core.slices import in_slices
 from dataflow.core.status import Action
 from dataflow.core.text import plural
@@ -128,16 +131,22 @@ class Controls:
 class PageControls:
     """The DOM side of intake and controls: the file input and drop zone, each kind's options form
     (`<fieldset data-kind=K>` whose `[data-option=NAME]` controls hold its options), the panel
-    options. `settings()` reads the current Settings, `change(settings)` saves and applies new ones."""
+    options. `settings()` reads the current Settings, `change(settings)` saves and applies new ones.
+    `checks` are the kinds' option checks run off the main thread (core.plugin.OptionCheck), asked when
+    a form's options pass its own parse; a refusal they answer counts as the parse's would."""
 
     PANEL_CONTROLS = ("hide-completed", "cleanup-after", "keep-completed")
 
     def __init__(self, *, kinds: KindRegistry, intake: Intake, settings: Callable[[], Settings],
-                 change: Callable[[Settings], None], notice: Notice):
+                 change: Callable[[Settings], None], notice: Notice,
+                 withdraw: Callable[[str], None] = lambda topic: None,
+                 checks: Mapping[str, Iterable[OptionCheck]] | None = None,
+                 warn: Callable[[str], None] = lambda message: None):
         self.kinds, self.intake = kinds, intake
-        self.settings, self.change, self.notice = settings, change, notice
+        self.settings, self.change, self.notice, self.withdraw = settings, change, notice, withdraw
         self.refused: dict[str, str] = {}  # kind -> why its form's options were refused
         intake.refused = self.refused.get
+        self.checks = OptionChecks(checks or {}, refuse=self.refuse_field, warn=warn)
 
     def bind(self) -> None:
         from dataflow.browser.dom import by_id, on
@@ -172,14 +181,16 @@ class PageControls:
             if form is not None and kind.form:
                 _write_form(form, settings.options_for(kind).to_dict())
                 self.refused.pop(kind.kind, None)
+                self.checks.drop(kind.kind)
         by_id("hide-completed").checked = settings.hide_completed
         by_id("cleanup-after").value = str(int(settings.cleanup_after_seconds or 0))
         by_id("keep-completed").value = "" if settings.keep_completed is None else str(settings.keep_completed)
 
     def read(self) -> None:
         """The forms changed: validate each kind's options and the panel options, then save them. A
-        kind whose options are refused keeps the field marked invalid and is in `refused` (its files
-        are not added) until the form holds options that can be used."""
+        kind whose options are refused keeps the field marked invalid, with the message beside it, and
+        is in `refused` (its files are not added) until the form holds options that can be used; its
+        one notice (topic "options-KIND") goes as soon as it does."""
         from dataflow.browser.dom import by_id
 
         settings = self.settings()
@@ -187,17 +198,48 @@ class PageControls:
             form = self._form(kind.kind)
             if form is None:
                 continue
-            try:
-                settings = settings.with_options(kind, _parse_form(kind, form))
-            except (TypeError, ValueError) as error:
-                self.refused[kind.kind] = str(error)
-                self.notice(f"Those options cannot be used: {error}", kind="error")
+            options = self.read_form(kind, form)
+            if options is None:
                 return
-            self.refused.pop(kind.kind, None)
+            settings = settings.with_options(kind, options)
         keep = str(by_id("keep-completed").value).strip()
         cleanup = float(by_id("cleanup-after").value or 0)
         self.change(replace(settings, hide_completed=bool(by_id("hide-completed").checked),
                             cleanup_after_seconds=cleanup or None, keep_completed=int(keep) if keep else None))
+
+    def read_form(self, kind: ExecutorKind[Any], form: Any) -> Any:
+        """The options `form` holds for `kind`, taken (its notice withdrawn, its checks asked: see
+        `refuse_field`), or None when they are refused, by the kind's parse or by a check's answer
+        about the same value: then the field is marked and the form's notice says why."""
+        self.checks.drop(kind.kind)  # answers about what the form held before refuse nothing now
+        try:
+            options = _parse_form(kind, form)
+            known = self.checks.known(kind.kind, options)
+            if known is not None:
+                _mark_field(kind, form, *known)
+                raise ValueError(known[1])
+        except (TypeError, ValueError) as error:
+            self._refuse(kind.kind, str(error))
+            return None
+        self.refused.pop(kind.kind, None)
+        self.withdraw(f"options-{kind.kind}")
+        self.checks.ask(kind.kind, options)
+        return options
+
+    def refuse_field(self, kind: str, field: str, message: str) -> None:
+        """A check off the main thread refused the value of option `field` that the form of `kind`
+        still holds: the field is marked, the kind's files are refused and the form's notice says why,
+        as for a refusal of its own parse, until the form changes."""
+        described, form = self.kinds.get(kind), self._form(kind)
+        if described is not None and form is not None:
+            _mark_field(described, form, field, message)
+        self._refuse(kind, message)
+
+    def _refuse(self, kind: str, message: str) -> None:
+        topic = f"options-{kind}"
+        self.refused[kind] = message
+        self.withdraw(topic)  # one notice a form: the latest refusal
+        self.notice(f"Those options cannot be used: {message}", kind="error", topic=topic)
 
     def drag_over(self, event: Any) -> None:
         event.preventDefault()
@@ -218,8 +260,6 @@ class PageControls:
     def _form(kind: str) -> Any:
         import js
 
-        from dataflow.browser.ffi import is_null
-
         form = js.document.querySelector(f'fieldset[data-kind="{kind}"]')
         return None if is_null(form) else form
 
@@ -238,10 +278,9 @@ def _read_form(kind: ExecutorKind[Any], form: Any) -> dict[str, Any]:
             values[field.name] = field.parse(str(control.value))
         except ValueError as error:
             refused = refused or error
-            control.setAttribute("aria-invalid", "true")
+            _mark(control, str(error), field.label)
         else:
-            control.removeAttribute("aria-invalid")
-            control.removeAttribute("aria-description")
+            _unmark(control)
     if refused is not None:
         raise refused
     return values
@@ -255,13 +294,41 @@ def _parse_form(kind: ExecutorKind[Any], form: Any) -> Any:
     try:
         return kind.parse_options(values)
     except (TypeError, ValueError) as error:
-        texts = {field.name for field in kind.form if field.control in ("text", "textarea")}
+        texts = {field.name: field.label for field in kind.form if field.control in ("text", "textarea")}
         for control in form.querySelectorAll("[data-option]"):
             name = str(control.dataset.option)
             if name in texts and values.get(name) is not None and _valid(kind, values | {name: None}):
-                control.setAttribute("aria-invalid", "true")
-                control.setAttribute("aria-description", str(error))
+                _mark(control, str(error), texts[name])
         raise
+
+
+def _mark_field(kind: ExecutorKind[Any], form: Any, name: str, message: str) -> None:
+    """Mark the control of option `name` in `form` as refused, with `message` (see _mark)."""
+    labels = {field.name: field.label for field in kind.form}
+    for control in form.querySelectorAll("[data-option]"):
+        if str(control.dataset.option) == name:
+            _mark(control, message, labels.get(name, ""))
+
+
+def _mark(control: Any, message: str, label: str) -> None:
+    """`control` refused: aria-invalid, and `message` as its description and, less its `label` (shown
+    just above), in its field message (the element after it that build_form adds): read beside the field."""
+    control.setAttribute("aria-invalid", "true")
+    control.setAttribute("aria-description", message)
+    note = control.nextElementSibling
+    if not is_null(note):
+        note.textContent = message.removeprefix(f"{label}: ")
+        note.hidden = False
+
+
+def _unmark(control: Any) -> None:
+    """`control` holds a value that can be used: its mark and its message go."""
+    control.removeAttribute("aria-invalid")
+    control.removeAttribute("aria-description")
+    note = control.nextElementSibling
+    if not is_null(note):
+        note.textContent = ""
+        note.hidden = True
 
 
 def _valid(kind: ExecutorKind[Any], values: dict[str, Any]) -> bool:
@@ -300,7 +367,9 @@ def build_form(kind: ExecutorKind[Any], *, single: bool) -> Any:
         else:
             control = el("input", id=control_id, data_option=field.name, type="number", step="1", inputmode="numeric",
                          min=field.minimum, max=field.maximum)
-        controls.append(el("label", field.label, control))
+        message = el("span", cls="field-message", id=f"{control_id}-message", hidden=True, aria_live="polite")
+        control.setAttribute("aria-errormessage", f"{control_id}-message")
+        controls.append(el("label", field.label, control, message))
     legend = "Processing options" if single else f"Options for {kind.noun}s"
     return el("fieldset", el("legend", text=legend), *controls, cls="options", data_kind=kind.kind)
 

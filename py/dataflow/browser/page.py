@@ -13,12 +13,20 @@ from dataflow.core.plugin import Plugin
 from dataflow.core.text import display_name
 
 
-def notice(message: str, *, kind: str = "info") -> None:
-    """A dismissable notice at the top of the page; `kind` is info, warning or error."""
+def notice(message: str, *, kind: str = "info", topic: str | None = None) -> None:
+    """A dismissable notice at the top of the page; `kind` is info, warning or error. A notice given
+    a `topic` also goes when that topic is withdrawn (what it said no longer holds)."""
     dismiss = el("button", text="Dismiss", type="button", cls="btn subtle")
-    box = el("div", el("p", text=message), dismiss, cls=f"notice notice-{kind}", role="alert")
+    box = el("div", el("p", text=message), dismiss, cls=f"notice notice-{kind}", role="alert", data_topic=topic)
     on(dismiss, "click", lambda event: box.remove())
     by_id("notices").append(box)
+
+
+def withdraw(topic: str) -> None:
+    """Remove the notices given `topic` (a form's refusal, once the form holds usable options)."""
+    for box in by_id("notices").querySelectorAll(".notice[data-topic]"):
+        if str(box.dataset.topic) == topic:
+            box.remove()
 
 
 def warn(message: str) -> None:

@@ -31,11 +31,25 @@ class Host(Protocol):
 
 
 @dataclass(frozen=True)
+class OptionCheck:
+    """A check of one option too heavy for the page's main thread, which the kind runs elsewhere (in
+    its worker): `field` names the option (an OptionField of the kind's form) and `problem(value)`
+    awaits why the options refuse that value (the message parsing them raises where the check runs),
+    or "" when they take it. It may raise (a worker that cannot start): the page then says nothing
+    more, and the task still checks its options where it runs."""
+
+    field: str
+    problem: Callable[[Any], Awaitable[str]]
+
+
+@dataclass(frozen=True)
 class Plugin:
     """One kind, registered: its description, its executor, how many of its tasks may run at once,
-    and (optionally) how to read the versions of what it runs, shown in the page's footer."""
+    (optionally) how to read the versions of what it runs, shown in the page's footer, and the
+    `option_checks` the page asks off its main thread when the kind's form changes."""
 
     kind: ExecutorKind[Any]
     executor: Any
     concurrency: int = 1
     runtime_info: Callable[[], Awaitable[dict[str, str]]] | None = None
+    option_checks: tuple[OptionCheck, ...] = ()

@@ -1,5 +1,6 @@
 """The base of an executor's typed facade over one worker: calling an exported function with a time
-limit, turning the watchdog's timeout into the kind's own error, and dropping a task's open file.
+limit, turning the watchdog's timeout into the kind's own error, asking beside a task without the
+watchdog, and dropping a task's open file.
 
 The worker itself (envelope, watchdog, restart, errors as data) is the generic WorkerCaller of
 `dataflow.core.wire`; a kind's facade names its calls and their limits. Standard library only."""
@@ -54,6 +55,16 @@ class WorkerFacade(Generic[Timeouts]):
             return await self.worker.call(function, args, seconds=seconds, what=what)
         except WorkerTimeoutError as error:
             raise self.hang_error(f"{error}{HANG_HINT}") from None
+
+    async def _ask(self, function: str, args: tuple[Any, ...], seconds: float, what: str) -> Any:
+        """A call beside a task's (the worker may be busy with one, whose calls it answers first):
+        starts the worker if needed, then waits `seconds` at most for the reply and gives up with
+        TimeoutError, never restarting the worker: a task's call it waited behind has its own watchdog.
+        Raises what `start` and the call raise."""
+        await self.start()
+        # the worker's own limit is twice ours, so its watchdog (which restarts it) never fires first
+        call = self.worker.call(function, args, seconds=2 * seconds, what=what)
+        return await asyncio.wait_for(call, seconds)
 
     async def _forget(self, function: str, task_id: str, seconds: float) -> None:
         """Drop the worker's open file of `task_id` (nothing to do when the worker never started or

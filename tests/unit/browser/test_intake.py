@@ -1,20 +1,22 @@
 """Controls: row actions are checked against the action tables, followers forward them, a secret
 reaches the executor in the runner tab only and never the channel; files go to the kind that
-takes them."""
+takes them; a form's refused field is marked with its message, also when a check off the main
+thread refuses it."""
 
 import asyncio
 import json
 
 import pytest
 
-from dataflow.browser.controls import Controls, _parse_form
+from dataflow.browser.controls import Controls, PageControls, _parse_form
 from dataflow.browser.intake import Intake, NewTask, create_task
 from dataflow.browser.tabs import Tabs
 from dataflow.core.clock import ManualClock
 from dataflow.core.errors import NonRetryableError, StorageFullError
-from dataflow.core.kinds import Accepts, ExecutorKind, KindRegistry, SecretPrompt
+from dataflow.core.kinds import Accepts, ExecutorKind, KindRegistry, OptionField, SecretPrompt
 from dataflow.core.mirror import TaskMirror
 from dataflow.core.orchestrator import Orchestrator
+from dataflow.core.plugin import OptionCheck
 from dataflow.core.status import Action, TaskStatus
 from dataflow.core.storage import MemoryStorage
 from dataflow.executors.json.kind import JsonKind
@@ -202,10 +204,18 @@ async def test_a_file_of_a_kind_whose_form_was_refused_is_not_added_with_stale_o
                        "JSON). Correct or clear it, then add the file again."]
 
 
+class Note:
+    """The field message build_form puts after each control."""
+
+    def __init__(self):
+        self.textContent, self.hidden = "", True  # noqa: N815 - the DOM's name
+
+
 class Control:
     def __init__(self, name, value):
         self.dataset = type("Dataset", (), {"option": name})()
         self.value, self.attributes = value, {}
+        self.nextElementSibling = Note()  # noqa: N815 - the DOM's name
 
     def setAttribute(self, name, value):  # noqa: N802 - the DOM's name
         self.attributes[name] = value
@@ -231,6 +241,137 @@ def test_a_schema_the_kind_refuses_marks_its_field_invalid_with_the_message_unti
     assert operation.attributes == {}
     schema.value = '{"type": "object"}'
     assert _parse_form(JsonKind(), form).schema == '{"type": "object"}' and schema.attributes == {}
+
+
+def test_a_schema_breaking_its_meta_schema_is_explained_beside_its_field_and_the_message_goes_once_fixed():
+    pytest.importorskip("fastjsonschema")
+    schema, operation = Control("schema", '{"required": 5}'), Control("operation", "inspect")
+    form = Form(operation, schema)
+    with pytest.raises(ValueError, match="meta-schema"):
+        _parse_form(JsonKind(), form)
+    note = schema.nextElementSibling
+    assert not note.hidden and note.textContent.startswith('"required" at /required must be array; got 5')
+    assert schema.attributes["aria-invalid"] == "true" and operation.nextElementSibling.hidden
+    schema.value = '{"required": ["id"]}'
+    _parse_form(JsonKind(), form)
+    assert note.hidden and note.textContent == "" and schema.attributes == {}
+
+
+class Motto:
+    """A kind's options whose `motto` a check off the main thread judges."""
+
+    def __init__(self, motto, level):
+        self.motto, self.level = motto, level
+
+    def to_dict(self):
+        return {"motto": self.motto, "level": self.level}
+
+
+class MottoKind(ExecutorKind):
+    kind = "motto"
+    accepts = Accepts((), (".motto",), "mottos (.motto)")
+    form = (OptionField("motto", "Motto", text="line"), OptionField("level", "Level", minimum=1, maximum=5))
+
+    def parse_options(self, data):
+        return Motto(**(data or {"motto": None, "level": 1}))
+
+    def task_input(self, file, options):
+        return {"file_id": file.file_id}
+
+
+class MottoWorker:
+    """The kind's worker: answers a question about a motto when the test says (`answer`)."""
+
+    def __init__(self):
+        self.asked, self.pending = [], {}
+
+    async def problem(self, value):
+        self.asked.append(value)
+        self.pending[value] = asyncio.get_running_loop().create_future()
+        return await self.pending[value]
+
+    async def answer(self, value, refusal):
+        self.pending.pop(value).set_result(refusal)
+        await asyncio.sleep(0)
+
+
+class MottoPage:
+    """PageControls over a motto form, with the page's notices (one list; `withdraw` removes a topic's)."""
+
+    def __init__(self):
+        self.kind, self.worker, self.notices, self.created = MottoKind(), MottoWorker(), [], []
+        kinds = KindRegistry()
+        kinds.register(self.kind)
+
+        async def store(key, file, mime):
+            pass
+
+        def notice(message, *, kind="info", topic=None):
+            self.notices.append((topic, message))
+
+        self.intake = Intake(kinds=kinds, store_file=store, submit=self.created.append,
+                             options_for=lambda kind: None, notice=notice)
+        self.controls = PageControls(kinds=kinds, intake=self.intake, settings=lambda: None, change=lambda s: None,
+                                     notice=notice, withdraw=self.withdraw,
+                                     checks={"motto": (OptionCheck("motto", self.worker.problem),)})
+        self.motto, self.level = Control("motto", "bad"), Control("level", "1")
+        self.form = Form(self.motto, self.level)
+        self.controls._form = lambda kind: self.form
+
+    def withdraw(self, topic):
+        self.notices = [(shown, message) for shown, message in self.notices if shown != topic]
+
+    async def change(self, **values):
+        for name, value in values.items():
+            getattr(self, name).value = value
+        taken = self.controls.read_form(self.kind, self.form)
+        await asyncio.sleep(0)  # a question asked reaches the worker
+        return taken
+
+
+class MottoFile:
+    name, size, type = "a.motto", 3, ""
+
+
+async def test_a_refusal_answered_off_the_main_thread_marks_the_field_and_keeps_files_out_until_it_is_fixed():
+    page = MottoPage()
+    assert (await page.change(motto="bad")).motto == "bad" and page.worker.asked == ["bad"]
+    assert page.notices == [] and "aria-invalid" not in page.motto.attributes  # no answer yet
+    await page.worker.answer("bad", "Motto: bad is not a motto.")
+    note = page.motto.nextElementSibling
+    assert page.motto.attributes["aria-invalid"] == "true" and not note.hidden
+    assert note.textContent == "bad is not a motto." and page.level.nextElementSibling.hidden
+    assert page.notices == [("options-motto", "Those options cannot be used: Motto: bad is not a motto.")]
+    await page.intake.add_files([MottoFile()])
+    assert page.created == [] and "a.motto was not added" in page.notices[-1][1]
+    page.notices.pop()
+    assert (await page.change(motto="good")).motto == "good"
+    assert page.notices == [] and page.motto.attributes == {} and note.hidden and note.textContent == ""
+    await page.worker.answer("good", "")
+    assert page.notices == [] and page.controls.refused == {}
+    await page.intake.add_files([MottoFile()])
+    assert [task.name for task in page.created] == ["a.motto"]
+
+
+async def test_a_value_refused_off_the_main_thread_stays_refused_at_once_when_another_field_changes():
+    page = MottoPage()
+    await page.change(motto="bad")
+    await page.worker.answer("bad", "Motto: bad is not a motto.")
+    assert await page.change(level="2") is None  # not saved, and not asked again
+    assert page.worker.asked == ["bad"] and page.motto.attributes["aria-invalid"] == "true"
+    assert page.notices == [("options-motto", "Those options cannot be used: Motto: bad is not a motto.")]
+    assert page.controls.refused == {"motto": "Motto: bad is not a motto."}
+
+
+async def test_an_answer_about_a_value_typed_over_refuses_nothing():
+    page = MottoPage()
+    await page.change(motto="bad")
+    await page.change(motto="better")
+    await page.worker.answer("bad", "Motto: bad is not a motto.")
+    assert page.notices == [] and page.motto.attributes == {} and page.controls.refused == {}
+    await page.worker.answer("better", "Motto: better is not one either.")  # the latest answer counts
+    assert page.notices == [("options-motto", "Those options cannot be used: Motto: better is not one either.")]
+    assert page.motto.nextElementSibling.textContent == "better is not one either."
 
 
 class PageGone(Exception):

@@ -92,3 +92,38 @@ async def test_a_failed_boot_is_raised_to_its_waiter_and_a_later_start_boots_aga
     worker.fail = None
     await facade.start()
     assert worker.boots == 2 and facade.ready
+
+
+async def test_asking_starts_a_worker_that_never_started_then_calls_it_with_a_limit_above_its_own():
+    worker = RecordingWorker(reply="", started=False)
+    assert await Facade(worker, 1.0)._ask("kind_check", ("x",), 30.0, "Checking") == ""
+    assert worker.started and worker.calls == [("kind_check", ("x",), 60.0, "Checking")]
+
+
+class BusyWorker(RecordingWorker):
+    """A worker busy with a task's long call: a call is answered once `answer` is set, and its
+    watchdog (as WorkerClient's) restarts the worker when `seconds` pass first."""
+
+    def __init__(self):
+        super().__init__(reply="")
+        self.answer, self.restarts = asyncio.Event(), 0
+
+    async def call(self, function, args, *, seconds, what):
+        self.calls.append((function, args, seconds, what))
+        try:
+            await asyncio.wait_for(self.answer.wait(), seconds)
+        except TimeoutError:
+            self.restarts += 1
+            raise WorkerTimeoutError(f"{what} took longer than {seconds} s") from None
+        return self.reply
+
+
+async def test_an_ask_that_goes_unanswered_gives_up_without_restarting_a_worker_a_task_may_be_using():
+    worker = BusyWorker()
+    facade = Facade(worker, 1.0)
+    with pytest.raises(TimeoutError):
+        await facade._ask("kind_check", (), 0.05, "Checking")
+    await asyncio.sleep(0.15)  # past the worker's own limit too
+    assert worker.restarts == 0
+    worker.answer.set()
+    assert await facade._ask("kind_check", (), 0.05, "Checking") == ""

@@ -39,3 +39,41 @@ async def test_forget_skips_a_worker_that_never_started():
     worker = RecordingWorker(started=False)
     await WorkerJsonClient(worker).forget("t1")
     assert worker.calls == []
+
+
+async def test_a_schema_is_checked_by_the_worker_which_the_check_starts():
+    worker = RecordingWorker(reply='JSON Schema to validate records (Inspect): "required" at /required ...',
+                             started=False)
+    refusal = await WorkerJsonClient(worker, JsonTimeouts(check=20.0)).schema_refusal('{"required": 5}')
+    assert refusal.startswith("JSON Schema to validate records (Inspect): ") and worker.started
+    assert worker.calls == [("json_schema_refusal", ('{"required": 5}',), 40.0, "Checking the schema")]
+
+
+def make_plugin(count):
+    from dataflow.executors.json.plugin import plugin
+
+    workers = [RecordingWorker(reply="", started=False) for _ in range(count)]
+
+    class Host:
+        def query_number(self, name, default):
+            return default
+
+        def workers(self, **kwargs):
+            return workers
+
+    return plugin(Host()), workers
+
+
+async def test_the_plugin_offers_the_schema_check_which_asks_the_first_worker_when_none_is_started():
+    made, workers = make_plugin(2)
+    (check,) = made.option_checks
+    assert check.field == "schema" and check.field in {field.name for field in made.kind.form}
+    assert await check.problem('{"type": "object"}') == ""
+    assert [len(worker.calls) for worker in workers] == [1, 0] and workers[0].started
+
+
+async def test_the_schema_check_asks_a_worker_already_started_rather_than_boot_another():
+    made, workers = make_plugin(3)
+    workers[1].started = True
+    await made.option_checks[0].problem("{}")
+    assert [len(worker.calls) for worker in workers] == [0, 1, 0] and not workers[0].started

@@ -1,11 +1,14 @@
 """JsonOptions: defaults, validation with clear messages, and the output form."""
 
+import sys
 from dataclasses import fields
 
 import pytest
 
+from dataflow.executors.json.errors import SchemaError, ValidatorUnavailableError
 from dataflow.executors.json.kind import JsonKind
-from dataflow.executors.json.options import LABELS, JsonOptions, size_text, too_large
+from dataflow.executors.json.options import LABELS, JsonOptions, schema_refusal, size_text, too_large
+from dataflow.executors.json.schema_rules import schema_problem
 
 
 def test_defaults_are_the_originals():
@@ -75,16 +78,66 @@ def test_a_records_path_with_the_two_escapes_is_taken():
 
 
 @pytest.mark.parametrize("schema, where", [
-    ('{"type": 5}', "schema.type"), ('{"type": []}', "schema.type"), ('{"type": ["string", "text"]}', "schema.type"),
-    ('{"properties": {"type": {"type": "strin"}}}', "schema.properties.type.type"),
-    ('{"items": {"type": "objekt"}}', "schema.items.type"),
-    ('{"anyOf": [{"type": "null"}, {"type": "int"}]}', r"schema.anyOf\[1\].type"),
-    ('{"$defs": {"a": {"not": {"type": 1}}}}', "schema.[$]defs.a.not.type"),
+    ('{"type": 5}', '"type" at /type'), ('{"type": []}', '"type" at /type'),
+    ('{"type": ["string", "text"]}', '"type" at /type'),
+    ('{"properties": {"type": {"type": "strin"}}}', '"type" at /properties/type/type'),
+    ('{"items": {"type": "objekt"}}', '"type" at /items/type'),
+    ('{"anyOf": [{"type": "null"}, {"type": "int"}]}', '"type" at /anyOf/1/type'),
+    ('{"definitions": {"a": {"not": {"type": 1}}}}', '"type" at /definitions/a/not/type'),
 ])
 def test_a_schema_naming_a_type_json_schema_does_not_have_is_refused_with_where(schema, where):
-    with pytest.raises(ValueError, match=rf"^JSON Schema to validate records \(Inspect\): {where} must be one of "):
+    pytest.importorskip("fastjsonschema")
+    with pytest.raises(ValueError, match=rf'^JSON Schema to validate records \(Inspect\): {where} must be one of "'):
         JsonOptions(schema=schema)
+
+
+@pytest.mark.parametrize("schema", ['{"required": 5}', '{"properties": []}', '{"type": "strin"}'])
+def test_options_with_a_schema_breaking_its_meta_schema_are_refused_before_any_task(schema):
+    pytest.importorskip("fastjsonschema")
+    with pytest.raises(SchemaError, match="meta-schema"):
+        JsonKind().parse_options({"operation": "inspect", "schema": schema})
+
+
+def test_a_schema_nested_too_deep_is_refused_before_it_is_parsed():
+    with pytest.raises(SchemaError, match="nests deeper than 200 levels"):
+        JsonOptions(schema="[" * 50_000 + "]" * 50_000)
 
 
 def test_a_property_called_type_is_not_taken_for_the_type_keyword():
     assert JsonOptions(schema='{"type": ["object", "null"], "properties": {"type": {"type": "string"}}}').schema
+
+
+@pytest.fixture
+def main_thread(monkeypatch):
+    """This Python as the page's main thread: fastjsonschema cannot be imported (and nothing is cached)."""
+    monkeypatch.setitem(sys.modules, "fastjsonschema", None)  # import raises ImportError
+    schema_problem.cache_clear()
+    yield
+    schema_problem.cache_clear()
+
+
+def test_where_fastjsonschema_cannot_be_imported_the_parse_skips_the_meta_schema_and_checks_the_rest(main_thread):
+    assert JsonKind().parse_options({"operation": "inspect", "schema": '{"required": 5}'}).schema == '{"required": 5}'
+    with pytest.raises(SchemaError, match="not valid JSON"):
+        JsonOptions(schema="{not json")
+    with pytest.raises(SchemaError, match="is an object"):
+        JsonOptions(schema="[]")
+
+
+def test_where_fastjsonschema_cannot_be_imported_the_full_check_says_so_rather_than_pass(main_thread):
+    with pytest.raises(ValidatorUnavailableError):
+        schema_refusal('{"required": 5}')
+
+
+@pytest.mark.parametrize("schema", ['{"required": 5}', '{"type": "strin"}', "{not json", '{"$ref": "#/nowhere"}'])
+def test_the_full_check_of_a_schema_says_what_the_options_say_when_they_refuse_it(schema):
+    pytest.importorskip("fastjsonschema")
+    with pytest.raises(SchemaError) as refused:
+        JsonOptions(schema=schema)
+    assert schema_refusal(schema) == str(refused.value)
+
+
+@pytest.mark.parametrize("schema", ['{"type": "object", "required": ["id"]}', "true", "{}"])
+def test_the_full_check_takes_a_usable_schema(schema):
+    pytest.importorskip("fastjsonschema")
+    assert schema_refusal(schema) == ""

@@ -53,6 +53,20 @@ def test_the_schema_is_read_from_a_file(tmp_path):
         parse("--schema", str(path))
 
 
+@pytest.mark.parametrize(("schema", "message"), [
+    ('{"required": 5}', '"required" at /required must be array; got 5'),
+    ('{"type": "strin"}', '"type" at /type must be one of "array"'),
+    ('{"properties": []}', '"properties" at /properties must be object; got []'),
+])
+def test_a_schema_file_breaking_its_meta_schema_is_refused_before_any_task(tmp_path, schema, message):
+    pytest.importorskip("fastjsonschema")
+    path = tmp_path / "schema.json"
+    path.write_text(schema)
+    with pytest.raises(UsageError, match="^--schema: JSON Schema to validate records \\(Inspect\\): ") as refused:
+        parse("--schema", str(path))
+    assert message in str(refused.value) and "draft-07's meta-schema" in str(refused.value)
+
+
 @pytest.mark.parametrize(("argv", "message"), [
     (["--split-size", "0"], "--split-size: Records per file: enter a whole number from 1 to 1,000,000."),
     (["--level", "x"], "--level: zstd level (higher is slower): enter a whole number from 1 to 22."),

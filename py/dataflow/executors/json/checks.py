@@ -5,10 +5,9 @@ category and count the rest. Executors ring: standard library and fastjsonschema
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
-from dataflow.executors.json.errors import SchemaError, ValidatorUnavailableError
+from dataflow.executors.json.schema_rules import compile_schema, fastjsonschema
 
 NEWER_DRAFTS = ("2019-09", "2020-12")
 ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
@@ -37,27 +36,13 @@ class Tally:
         return {"problems": sum(g["count"] for g in self.groups.values()), "by_key": by_key}
 
 
-def _no_remote(uri: str) -> Any:
-    raise SchemaError(f"The schema refers to {uri}; remote $ref are not fetched (everything stays offline).")
-
-
 class SchemaCheck:
     """Validates records against a JSON Schema; each invalid record counts once, under the field
     path of its first error (fastjsonschema stops at the first)."""
 
     def __init__(self, schema: dict | bool, keep: int, state: dict | None = None):
-        try:
-            fastjsonschema = importlib.import_module("fastjsonschema")
-        except ImportError as error:
-            raise ValidatorUnavailableError("The schema validator (fastjsonschema) is not available here.") from error
-        self.exception = fastjsonschema.JsonSchemaValueException
-        handlers = {scheme: _no_remote for scheme in ("http", "https", "file", "ftp")}
-        try:
-            self.validate = fastjsonschema.compile(schema, handlers=handlers, use_default=False)
-        except SchemaError:
-            raise
-        except Exception as error:  # JsonSchemaDefinitionException and what compiling a bad schema raises
-            raise SchemaError(f"The schema cannot be used: {error}") from error
+        self.exception = fastjsonschema().JsonSchemaValueException  # ValidatorUnavailableError without it
+        self.validate = compile_schema(schema)  # SchemaError when it cannot be compiled
         self.tally = Tally(keep, state)
         declared = str(schema.get("$schema", "")) if isinstance(schema, dict) else ""
         self.warnings = [f"The schema declares {declared}; fastjsonschema checks drafts 4, 6 and 7, so keywords "

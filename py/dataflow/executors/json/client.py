@@ -1,5 +1,6 @@
 """The JSON executor's typed facade over a worker: the four calls the JSON service answers
-(`json_open`, `json_process`, `json_finish`, `json_forget`) and their time limits.
+(`json_open`, `json_process`, `json_finish`, `json_forget`), the check of a form's schema
+(`json_schema_refusal`) and their time limits.
 
 Calling, time limits and closing are the generic WorkerFacade of `dataflow.core.worker_facade`;
 this module only names the calls. Executors ring.
@@ -22,12 +23,14 @@ MB = 1024 * 1024
 class JsonTimeouts:
     """Seconds a JSON worker call may take before the watchdog restarts the worker: opening reads,
     decompresses and scans the whole file; a step gets `per_mb` seconds per MB of its budget (at
-    least `step`); finishing joins every step's output."""
+    least `step`); finishing joins every step's output. A schema's check waits `check` seconds at
+    most for its answer (behind a task's call), then gives up without restarting the worker."""
 
     open: float = 180.0
     step: float = 60.0
     per_mb: float = 10.0
     finish: float = 300.0
+    check: float = 60.0
 
 
 class WorkerJsonClient(WorkerFacade[JsonTimeouts]):
@@ -56,6 +59,14 @@ class WorkerJsonClient(WorkerFacade[JsonTimeouts]):
     async def finish(self, task_id: str, run: str) -> dict[str, Any]:
         """Assemble and store the result of run `run` (or return the one already stored)."""
         return dict(await self._call("json_finish", (task_id, run), self.timeouts.finish, "Assembling the result"))
+
+    async def schema_refusal(self, schema: str) -> str:
+        """Why the JSON options refuse the JSON Schema text `schema` (their message, "JSON Schema to
+        validate records (Inspect): ...") or "" when they take it, by the worker's full check (the
+        schema's draft's meta-schema too, which the page's main thread does not run). Starts the
+        worker if needed; TimeoutError after `timeouts.check` seconds without an answer (the worker
+        is left running); WorkerError when it does not start."""
+        return str(await self._ask("json_schema_refusal", (schema,), self.timeouts.check, "Checking the schema"))
 
     async def forget(self, task_id: str) -> None:
         """Drop the worker's open file (nothing to do when the worker never started)."""

@@ -1,5 +1,6 @@
-"""What the user chose for a JSON task (operation, output form, limits), validated. Standard library and
-the JSON errors only."""
+"""What the user chose for a JSON task (operation, output form, limits), validated. Standard library, the
+JSON errors and the check of a user's schema (schema_rules: fastjsonschema, imported when a schema is given;
+where it cannot be, as on the page's main thread, that part is left to the JSON worker: `schema_refusal`)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,15 @@ import re
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from dataflow.executors.json.errors import SchemaError
+from dataflow.executors.json.depth import within
+from dataflow.executors.json.errors import SchemaError, ValidatorUnavailableError
+from dataflow.executors.json.schema_rules import fastjsonschema, schema_problem
 
 OPERATIONS = ("inspect", "clean", "split", "convert", "compress", "decompress")
 FORMATS = ("auto", "json", "jsonl")
 MB = 1024 * 1024
-TYPE_NAMES = ("object", "array", "string", "number", "integer", "boolean", "null")  # JSON Schema's types
-# Keywords whose value is a schema, an object of schemas or a list of schemas (draft 2020-12 and 7).
-ONE_SCHEMA = ("additionalProperties", "items", "additionalItems", "contains", "not", "if", "then", "else",
-              "propertyNames", "unevaluatedItems", "unevaluatedProperties")
-SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
-SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems", "items")
 BAD_ESCAPE = re.compile(r"~(?![01])")  # RFC 6901: "~" only as ~0 ("~") and ~1 ("/")
+MAX_SCHEMA_NESTING = 200  # brackets deep: about 100 levels of schemas, far below any recursion limit
 MAX_DEPTH_CEILING = 900  # our own walks recurse once per level; CPython stops at 1,000 frames
 # The options' labels: the form's (kind.py) and the start of every message about a bad value, as
 # OptionField.message() words a whole number ("Records per file: enter a whole number ...").
@@ -77,19 +75,27 @@ class JsonOptions:
             raise ValueError(f"{LABELS['pretty']}: pretty printing applies to JSON arrays (JSONL holds one record per "
                              f"line): choose No, or JSON array as the output form.")
         if self.schema is not None:
-            self.parsed_schema()  # fails here, before any work, when the text is not JSON
+            self.parsed_schema()  # fails here, before any work, when the text is not a usable schema
 
     def parsed_schema(self) -> dict | bool | None:
-        """The user's schema as JSON, or None; raises ValueError when it is not a JSON object or boolean."""
+        """The user's schema as JSON, or None; SchemaError (a ValueError) when it is not JSON, not an
+        object or boolean, or not a valid schema of its draft (see schema_rules.schema_problem). That
+        last check needs fastjsonschema and is skipped where it cannot be imported: the page's main
+        thread, whose form asks the JSON worker instead (`schema_refusal`); a task's worker runs it."""
         if self.schema is None or not self.schema.strip():
             return None
+        if not within(self.schema, MAX_SCHEMA_NESTING):  # before a recursive parser sees it
+            raise SchemaError(f"{LABELS['schema']}: the schema nests deeper than {MAX_SCHEMA_NESTING} levels.")
         try:
             schema = json.loads(self.schema)
         except ValueError as error:
-            raise ValueError(f"{LABELS['schema']}: the schema is not valid JSON: {error}") from None
+            raise SchemaError(f"{LABELS['schema']}: the schema is not valid JSON: {error}") from None
         if not isinstance(schema, (dict, bool)):
-            raise ValueError(f"{LABELS['schema']}: a JSON Schema is an object (or true/false).")
-        problem = _type_problem(schema, "schema")
+            raise SchemaError(f"{LABELS['schema']}: a JSON Schema is an object (or true/false).")
+        try:
+            problem = schema_problem(self.schema)
+        except ValidatorUnavailableError:  # never loaded on the main thread: compiling a meta-schema blocks 0.3-0.5 s
+            problem = ""
         if problem:
             raise SchemaError(f"{LABELS['schema']}: {problem}.")
         return schema
@@ -111,6 +117,19 @@ class JsonOptions:
         return cls(**{k: v for k, v in (data or {}).items() if k in known})
 
 
+def schema_refusal(schema: str) -> str:
+    """Why the options refuse the JSON Schema text `schema` (SchemaError's message: "JSON Schema to
+    validate records (Inspect): ..."), or "" when they take it: the whole check, the meta-schema of its
+    draft included (the JSON worker answers the page's form with it). ValidatorUnavailableError where
+    fastjsonschema cannot be imported, never "" for a schema it did not check."""
+    fastjsonschema()
+    try:
+        JsonOptions(schema=schema)
+    except SchemaError as error:
+        return str(error)
+    return ""
+
+
 def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
         raise ValueError(f"{LABELS[name]}: choose one of {', '.join(allowed)}; got {value!r}.")
@@ -119,23 +138,6 @@ def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
 def _whole(name: str, value: Any, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ValueError(f"{LABELS[name]}: enter a whole number from {low:,} to {high:,}; got {value!r}.")
-
-
-def _type_problem(schema: object, where: str) -> str:
-    """Where `schema` (and the schemas in it) names a `type` JSON Schema does not have, else "": the
-    worker's compiler would refuse it only once the task runs."""
-    if not isinstance(schema, dict):
-        return ""
-    named = schema.get("type")
-    if "type" in schema and not (named in TYPE_NAMES or (isinstance(named, list) and named
-                                                          and all(name in TYPE_NAMES for name in named))):
-        return f"{where}.type must be one of {', '.join(TYPE_NAMES)} (or a list of them); got {named!r}"
-    inner = [(f"{where}.{key}", schema.get(key)) for key in ONE_SCHEMA]
-    inner += [(f"{where}.{key}.{name}", sub) for key in SCHEMA_MAPS if isinstance(schema.get(key), dict)
-              for name, sub in schema[key].items()]
-    inner += [(f"{where}.{key}[{index}]", sub) for key in SCHEMA_LISTS if isinstance(schema.get(key), list)
-              for index, sub in enumerate(schema[key])]
-    return next((problem for path, sub in inner if (problem := _type_problem(sub, path))), "")
 
 
 def size_text(size: int) -> str:

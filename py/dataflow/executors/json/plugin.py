@@ -1,10 +1,15 @@
 """The JSON workbench as a plug-in: its worker (`py/json_worker.py`), its executor over it, its kind,
-and fastjsonschema's version for the footer. The app calls `plugin(host)` at start-up.
-Executors ring: the host supplies the workers; nothing here touches the browser."""
+and the check of a form's schema, asked of that worker: the page's main thread never loads
+fastjsonschema (compiling a draft's meta-schema blocks 0.3-0.5 s in Pyodide). The app calls
+`plugin(host)` at start-up. Executors ring: the host supplies the workers; nothing here touches the
+browser."""
 
 from __future__ import annotations
 
-from dataflow.core.plugin import Host, Plugin
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from dataflow.core.plugin import Host, OptionCheck, Plugin
 from dataflow.core.pool import Pool
 from dataflow.core.wire import ErrorRegistry
 from dataflow.executors.json.client import WorkerJsonClient
@@ -22,10 +27,23 @@ def plugin(host: Host) -> Plugin:
     count = max(1, int(host.query_number("json_workers", 1)))
     workers = host.workers(script=WORKER_SCRIPT, prefix=WORKER_PREFIX, count=count, label="JSON worker",
                            errors=ErrorRegistry(*kind.errors), eager=0)  # booted by the first JSON task
-    pool: Pool[JsonClient] = Pool([WorkerJsonClient(worker) for worker in workers])
+    clients = [WorkerJsonClient(worker) for worker in workers]
+    pool: Pool[JsonClient] = Pool(list(clients))
     executor = JsonExecutor(pool, finish_delay=host.query_number("finish_delay", 0.0))
 
     async def runtime_info() -> dict[str, str]:  # the footer shows no JSON version: a lazy worker stays off
         return {}
 
-    return Plugin(kind=kind, executor=executor, concurrency=pool.size, runtime_info=runtime_info)
+    return Plugin(kind=kind, executor=executor, concurrency=pool.size, runtime_info=runtime_info,
+                  option_checks=(OptionCheck("schema", schema_check(clients)),))
+
+
+def schema_check(clients: list[WorkerJsonClient]) -> Callable[[Any], Awaitable[str]]:
+    """The form's schema check: `await check(text)` is the JSON options' refusal of that schema text,
+    or "", from a worker already started if any (else the first, which the call starts)."""
+
+    async def check(schema: Any) -> str:
+        client = next((client for client in clients if client.ready), clients[0])
+        return await client.schema_refusal(str(schema))
+
+    return check
