@@ -1,5 +1,7 @@
 """Stand-ins for browser objects, for running browser-ring adapters under CPython."""
 
+import asyncio
+
 
 class JsNull:
     """Pyodide's JsNull: JS null, distinct from None."""
@@ -58,3 +60,24 @@ class RecordingWorker:
 
     async def runtime_info(self):
         return {}
+
+
+class AnsweringWorker:
+    """A worker answering questions about an option's value (core.plugin.OptionCheck.problem) when
+    the test says: `answer(value, refusal)` (or `fail(value, error)`)."""
+
+    def __init__(self):
+        self.asked, self.pending = [], {}
+
+    async def problem(self, value):
+        self.asked.append(value)
+        self.pending[value] = asyncio.get_running_loop().create_future()
+        return await self.pending[value]
+
+    async def answer(self, value, refusal):
+        self.pending.pop(value).set_result(refusal)
+        await asyncio.sleep(0)  # the checker takes the answer
+
+    async def fail(self, value, error):
+        self.pending.pop(value).set_exception(error)
+        await asyncio.sleep(0)

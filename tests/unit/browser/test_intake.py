@@ -20,6 +20,7 @@ from dataflow.core.plugin import OptionCheck
 from dataflow.core.status import Action, TaskStatus
 from dataflow.core.storage import MemoryStorage
 from dataflow.executors.json.kind import JsonKind
+from tests.unit.fakes import AnsweringWorker
 
 SECRET = "hunter2-but-longer"
 
@@ -279,27 +280,11 @@ class MottoKind(ExecutorKind):
         return {"file_id": file.file_id}
 
 
-class MottoWorker:
-    """The kind's worker: answers a question about a motto when the test says (`answer`)."""
-
-    def __init__(self):
-        self.asked, self.pending = [], {}
-
-    async def problem(self, value):
-        self.asked.append(value)
-        self.pending[value] = asyncio.get_running_loop().create_future()
-        return await self.pending[value]
-
-    async def answer(self, value, refusal):
-        self.pending.pop(value).set_result(refusal)
-        await asyncio.sleep(0)
-
-
 class MottoPage:
     """PageControls over a motto form, with the page's notices (one list; `withdraw` removes a topic's)."""
 
     def __init__(self):
-        self.kind, self.worker, self.notices, self.created = MottoKind(), MottoWorker(), [], []
+        self.kind, self.worker, self.notices, self.created = MottoKind(), AnsweringWorker(), [], []
         kinds = KindRegistry()
         kinds.register(self.kind)
 

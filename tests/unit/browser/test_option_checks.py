@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 
 from dataflow.browser.option_checks import OptionChecks
 from dataflow.core.plugin import OptionCheck
+from tests.unit.fakes import AnsweringWorker
 
 
 @dataclass(frozen=True)
@@ -20,28 +21,8 @@ class Words:
         return asdict(self)
 
 
-class FakeWorker:
-    """Answers each question when the test says: `answer(value, refusal)` (or `fail(value, error)`)."""
-
-    def __init__(self):
-        self.asked, self.pending = [], {}
-
-    async def problem(self, value):
-        self.asked.append(value)
-        self.pending[value] = asyncio.get_running_loop().create_future()
-        return await self.pending[value]
-
-    async def answer(self, value, refusal):
-        self.pending.pop(value).set_result(refusal)
-        await asyncio.sleep(0)  # the checker takes the answer
-
-    async def fail(self, value, error):
-        self.pending.pop(value).set_exception(error)
-        await asyncio.sleep(0)
-
-
 def make(**options):
-    worker, refused, warnings = FakeWorker(), [], []
+    worker, refused, warnings = AnsweringWorker(), [], []
     checks = OptionChecks({"words": [OptionCheck("motto", worker.problem)]},
                           refuse=lambda *refusal: refused.append(refusal), warn=warnings.append, **options)
     return checks, worker, refused, warnings
