@@ -12,7 +12,7 @@ from typing import Any
 
 from temporalio.common import RetryPolicy as TemporalRetryPolicy
 
-from dataflow.core.errors import InputMissingError, NonRetryableError, UnsupportedFileError
+from dataflow.core.errors import FileNotSavedError, InputMissingError, NonRetryableError, UnsupportedFileError
 from dataflow.core.retry import RetryPolicy
 from dataflow.core.wire import ErrorRegistry
 from dataflow.executors.pdf.errors import PDF_ERRORS
@@ -20,7 +20,7 @@ from dataflow.executors.pdf.errors import PDF_ERRORS
 # The errors that retrying cannot help, by type name: read from the classes the core's wire
 # registry and the PDF kind raise, so a new error class needs no second list here.
 KNOWN_ERRORS: tuple[type[Exception], ...] = (NonRetryableError, InputMissingError, UnsupportedFileError,
-                                             *ErrorRegistry.CORE, *PDF_ERRORS)
+                                             FileNotSavedError, *ErrorRegistry.CORE, *PDF_ERRORS)
 NON_RETRYABLE_TYPES = tuple(sorted({cls.__name__ for cls in KNOWN_ERRORS if issubclass(cls, NonRetryableError)}))
 
 

@@ -194,6 +194,27 @@ async def test_an_aes_256_password_is_checked_with_the_hashes_of_the_services_ha
     assert len(hasher.asked) == 2 + 5 and store.data[(await service.finish("t"))["result_key"]] == expected
 
 
+async def test_an_encrypted_file_is_parsed_once_as_stored_for_its_hashes_and_its_streams_ahead(store, monkeypatch):
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    from tests.unit.pdf.test_ahead import python_decrypter
+    from tests.unit.pdf.test_kdf import CountingHasher
+
+    data = (Path(__file__).resolve().parents[2] / "fixtures" / "aes256-password.pdf").read_bytes()
+    await store.put(file_key("f"), data)
+    service = PdfService(store, hasher=CountingHasher(), decrypter=python_decrypter)
+    opened, original = [], PdfReader.__init__
+
+    def counting(self, *args, **kwargs):
+        opened.append(self)
+        original(self, *args, **kwargs)
+    monkeypatch.setattr(PdfReader, "__init__", counting)
+    await service.open("t", "f", {}, source="doc.pdf", password="secret")
+    assert len(opened) == 2 and service.documents["t"].decrypted  # the file as stored, then pypdf's own open
+
+
 async def test_a_stream_longer_than_pypdfs_own_limit_is_read_up_to_the_largest_file_the_options_take(
         run_document):
     from pypdf import apply_configuration

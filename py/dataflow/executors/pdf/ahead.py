@@ -15,7 +15,6 @@ standard library only.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 
@@ -24,7 +23,7 @@ from pypdf._crypt_providers._fallback import CryptRC4
 from pypdf.generic import IndirectObject, StreamObject
 
 from dataflow.executors.pdf.aes import CryptAES
-from dataflow.executors.pdf.kdf import unverified
+from dataflow.executors.pdf.kdf import as_stored
 
 AES, RC4 = "AES-CBC", "RC4"
 # (AES: "AES-CBC", key, IV, ciphertext without its IV; RC4: "RC4", its 256-byte state after key scheduling, b"",
@@ -45,12 +44,14 @@ def identity(key: bytes, stored: bytes) -> Identity:
 
 
 async def decrypted_ahead(data: bytes, reader: PdfReader, decrypter: Decrypter, *,
-                          monotonic: Callable[[], float], seconds: float = BUDGET_SECONDS) -> Decrypted:
+                          monotonic: Callable[[], float], seconds: float = BUDGET_SECONDS,
+                          stored_reader: PdfReader | None = None) -> Decrypted:
     """The plaintext of each AES or RC4-encrypted stream of `data` (an encrypted file `reader` has
-    opened, its key known), keyed by `identity`; {} for a file that is not encrypted, and what was decrypted so far
-    where reading or the decrypter fails or `seconds` have passed (by `monotonic`): opening is one worker
-    call, with a time limit, and a file of many thousand objects takes long to read; pypdf decrypts the
-    rest itself, as pages need it."""
+    opened, its key known), keyed by `identity`, read through `stored_reader` (kdf.as_stored(data), made here
+    when not given); {} for a file that is not encrypted, and what was decrypted so far where reading or
+    the decrypter fails or `seconds` have passed (by `monotonic`): opening is one worker call, with a
+    time limit, and a file of many thousand objects takes long to read; pypdf decrypts the rest itself,
+    as pages need it."""
     started = monotonic()
     encryption = reader._encryption
     decrypted: Decrypted = {}
@@ -58,10 +59,10 @@ async def decrypted_ahead(data: bytes, reader: PdfReader, decrypter: Decrypter, 
         return decrypted
     batch: list[tuple[str, bytes, bytes]] = []
     size = 0
+    raw = stored_reader or as_stored(data)
+    if raw is None:
+        return decrypted
     try:
-        with unverified():
-            raw = PdfReader(io.BytesIO(data), strict=False)
-        raw._override_encryption = True  # what pypdf itself sets to read the /Encrypt dictionary as stored
         for generation, entries in list(raw.xref.items()):
             for number in list(entries):
                 stored = _stream_data(raw, number, generation)

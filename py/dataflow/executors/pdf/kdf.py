@@ -41,18 +41,33 @@ def hash_2b(password: bytes, salt: bytes, udata: bytes, encrypt_cbc: Callable[[b
             return k[:32]
 
 
-async def password_hashes(data: bytes, password: str | None, hasher: Hasher) -> Hashes:
+def as_stored(data: bytes) -> PdfReader | None:
+    """A reader of `data` as it is stored: its /Encrypt dictionary read, no password tried, nothing
+    decrypted (pypdf's own `_override_encryption`, which it sets to read /Encrypt); None when pypdf
+    cannot read the file (opening it then says why). Opening an encrypted file needs one: for the
+    hashes here, and for the streams decrypted ahead (ahead.py), which share it."""
+    try:
+        with unverified():
+            reader = PdfReader(io.BytesIO(data), strict=False)
+    except Exception:  # a damaged file
+        return None
+    reader._override_encryption = True
+    return reader
+
+
+async def password_hashes(data: bytes, password: str | None, hasher: Hasher, *,
+                          stored_reader: PdfReader | None = None) -> Hashes:
     """The Algorithm 2.B hashes (revision 6, or later as pypdf treats it) that opening `data` with
     `password` will ask for, computed by `hasher`: pypdf's PdfReader tries the empty password as it
     reads the file, then `unlock` tries `password` (None: the empty one again); each try checks the
     owner password's hash, then the user password's, then derives the key of whichever matched (pypdf's
-    Encryption.verify_v5). {} for a file that is not AES-256 of revision 6 or later, or not readable
-    here (opening it then says why). An unencrypted file costs two short searches, not a parse."""
-    if not _may_be_encrypted(data):
+    Encryption.verify_v5). `stored_reader`: `as_stored(data)` when the caller has it already. {} for a file
+    that is not AES-256 of revision 6 or later, or not readable here (opening it then says why). An
+    unencrypted file costs two short searches, not a parse."""
+    if not may_be_encrypted(data):
         return {}
     try:
-        with unverified():
-            encryption = PdfReader(io.BytesIO(data), strict=False)._encryption
+        encryption = getattr(stored_reader or as_stored(data), "_encryption", None)
         if encryption is None or encryption.V < 5 or encryption.R < 6:  # R 5 is one SHA-256: nothing to gain
             return {}
         revision = int(encryption.R)  # pypdf runs Algorithm 2.B for any R from 6 on
@@ -96,7 +111,7 @@ def unverified() -> Iterator[None]:
         Encryption.verify = original  # type: ignore[method-assign]
 
 
-def _may_be_encrypted(data: bytes) -> bool:
+def may_be_encrypted(data: bytes) -> bool:
     """Whether a trailer may name an /Encrypt dictionary (ISO 32000-2 §7.5.5): the last trailer or
     cross-reference stream is near the end, a linearized file's first one near the start. A file
     this misses is still opened right, pypdf computing the hashes itself."""

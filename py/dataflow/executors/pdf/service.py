@@ -36,7 +36,7 @@ from dataflow.executors.pdf.ahead import Decrypted, Decrypter, decrypted_ahead, 
 from dataflow.executors.pdf.errors import FileMissingError, MissingPartsError, PdfError, PdfWorkerError
 from dataflow.executors.pdf.extract import damaged_contents, document_metadata, document_outline, page_size, page_text
 from dataflow.executors.pdf.images import convert_image, page_image_streams
-from dataflow.executors.pdf.kdf import Hasher, password_hashes, precomputed
+from dataflow.executors.pdf.kdf import Hasher, as_stored, may_be_encrypted, password_hashes, precomputed
 from dataflow.executors.pdf.options import PdfOptions
 from dataflow.executors.pdf.output import (
     RAW_MIMES,
@@ -140,15 +140,20 @@ class PdfService:
         parsed = PdfOptions.from_dict(options)
         data = await stored_file(self.store, file_id, missing=FileMissingError, encoding="latin-1")
         messages: list[str] = []
+        stored = None  # the file as stored (kdf.as_stored), read once for the hashes and the streams ahead
         with pypdf_messages(messages):  # the same warnings as opening gives: kept once, with the document
-            hashes = await password_hashes(data, password, self.hasher) if self.hasher else {}
+            if self.hasher is not None and may_be_encrypted(data):
+                stored = as_stored(data)
+                hashes = await password_hashes(data, password, self.hasher, stored_reader=stored)
+            else:
+                hashes = {}
         with pypdf_messages(messages), precomputed(hashes), streams_up_to(parsed):
             opened = open_pdf(data, parsed, password=password)
         document = OpenDocument(opened.reader, parsed, source, opened.warnings, messages)
         if self.decrypter is not None and opened.reader.is_encrypted:
             with pypdf_messages(messages), streams_up_to(parsed):
                 document.decrypted = await decrypted_ahead(data, opened.reader, self.decrypter,
-                                                           monotonic=self.monotonic)
+                                                           monotonic=self.monotonic, stored_reader=stored)
         self.documents[task_id] = document
         return {"pages": len(opened.reader.pages), "encrypted": bool(opened.reader.is_encrypted),
                 "warnings": opened.warnings}
