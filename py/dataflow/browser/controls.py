@@ -187,25 +187,27 @@ class PageControls:
         by_id("keep-completed").value = "" if settings.keep_completed is None else str(settings.keep_completed)
 
     def read(self) -> None:
-        """The forms changed: validate each kind's options and the panel options, then save them. A
-        kind whose options are refused keeps the field marked invalid, with the message beside it, and
-        is in `refused` (its files are not added) until the form holds options that can be used; its
-        one notice (topic "options-KIND") goes as soon as it does."""
+        """The forms changed: validate each kind's options and the panel options, then save them (see
+        `with_forms`)."""
         from dataflow.browser.dom import by_id
 
-        settings = self.settings()
-        for kind in self.kinds:
-            form = self._form(kind.kind)
-            if form is None:
-                continue
-            options = self.read_form(kind, form)
-            if options is None:
-                return
-            settings = settings.with_options(kind, options)
+        settings = self.with_forms(self.settings())
         keep = str(by_id("keep-completed").value).strip()
         cleanup = float(by_id("cleanup-after").value or 0)
         self.change(replace(settings, hide_completed=bool(by_id("hide-completed").checked),
                             cleanup_after_seconds=cleanup or None, keep_completed=int(keep) if keep else None))
+
+    def with_forms(self, settings: Settings) -> Settings:
+        """`settings` with the options each kind's form holds. A kind whose options are refused keeps
+        the options it had (the field stays marked invalid, with the message beside it, and the kind is
+        in `refused`: its files are not added until the form holds options that can be used; its one
+        notice, topic "options-KIND", goes as soon as it does); the other kinds take theirs."""
+        for kind in self.kinds:
+            form = self._form(kind.kind)
+            options = self.read_form(kind, form) if form is not None else None
+            if options is not None:
+                settings = settings.with_options(kind, options)
+        return settings
 
     def read_form(self, kind: ExecutorKind[Any], form: Any) -> Any:
         """The options `form` holds for `kind`, taken (its notice withdrawn, its checks asked: see

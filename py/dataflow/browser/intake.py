@@ -26,6 +26,7 @@ from dataflow.core.kinds import (
     unsupported_input,
 )
 from dataflow.core.orchestrator import Orchestrator
+from dataflow.core.text import display_name
 
 Notice = Callable[..., None]  # notice(message, kind="info" | "warning" | "error")
 
@@ -132,8 +133,8 @@ class Intake:
             return Arrival(NewTask(name, UNSUPPORTED, unsupported_input(name, self.kinds.accepted_label()), metadata))
         reason = self.refused(kind.kind)
         if reason is not None:  # the saved options are not what the form shows: never run on them unseen
-            self.notice(f"{name} was not added: an option in the form cannot be used ({reason}). Correct or "
-                        "clear it, then add the file again.", kind="error")
+            self.notice(f"{display_name(name)} was not added: an option in the form cannot be used "
+                        f"({reason.rstrip('.')}). Correct or clear it, then add the file again.", kind="error")
             return None
         options = self.options_for(kind)
         task = NewTask(name, kind.kind, kind.task_input(StoredFile(file_id, name, size, mime), options), metadata)
@@ -177,7 +178,7 @@ class Intake:
         return {arrival.file_id for arrival in storing if not await self._store_one(arrival)}
 
     async def _store_one(self, arrival: Arrival) -> bool:
-        name = arrival.task.name
+        name = display_name(arrival.task.name)
         try:
             await self.store_file(file_key(arrival.file_id), arrival.file, arrival.mime)
         except StorageFullError as error:  # the other tasks and their parts are untouched

@@ -19,6 +19,7 @@ from dataflow.core.blobs import file_key, parts_prefix, task_blobs
 from dataflow.core.errors import FileNotSavedError, SecretMissingError, UnsupportedFileError, secret_missing_message
 from dataflow.core.model import TaskState
 from dataflow.core.status import TaskStatus
+from dataflow.core.text import display_name
 from dataflow.core.views import ResultSource, ResultView
 
 JSON = Any
@@ -355,8 +356,9 @@ FILE_REFUSALS = frozenset({UNSUPPORTED, UNSAVED})  # their tasks fail at once: n
 
 
 def unsupported_input(file_name: str, accepted: str) -> dict[str, str]:
-    """The input of the task that says a file is not taken: its name and which files are."""
-    return {"file_name": file_name, "message": f"{file_name} is not a file this app can process. "
+    """The input of the task that says a file is not taken: its name and which files are (the name as
+    text.display_name shows it: no bidirectional control reorders the message)."""
+    return {"file_name": file_name, "message": f"{display_name(file_name)} is not a file this app can process. "
                                                f"It takes {accepted}."}
 
 
@@ -366,9 +368,10 @@ async def refuse_unsupported(input: dict[str, str], ctx: Any) -> None:  # noqa: 
 
 
 def unsaved_input(file_name: str) -> dict[str, str]:
-    """The input of the task that says a file's bytes were not stored before the page was reloaded."""
+    """The input of the task that says a file's bytes were not stored before the page was reloaded
+    (the name as text.display_name shows it)."""
     return {"file_name": file_name,
-            "message": f"{file_name} was not saved before the page was reloaded; add it again."}
+            "message": f"{display_name(file_name)} was not saved before the page was reloaded; add it again."}
 
 
 async def refuse_unsaved(input: dict[str, str], ctx: Any) -> None:  # noqa: A002 - the executor API's name

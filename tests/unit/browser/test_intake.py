@@ -359,6 +359,22 @@ async def test_an_answer_about_a_value_typed_over_refuses_nothing():
     assert page.motto.nextElementSibling.textContent == "better is not one either."
 
 
+async def test_a_refused_form_keeps_its_kinds_saved_options_and_the_other_forms_still_take_theirs():
+    from dataflow.browser.settings import Settings
+
+    page = MottoPage()
+    vault = Form(Control("motto", "kept"), Control("level", "1"))
+    other = VaultKind()
+    other.form, other.parse_options = MottoKind.form, MottoKind().parse_options
+    page.controls.kinds.register(other)
+    page.controls._form = lambda kind: page.form if kind == "motto" else vault
+    page.motto.value, page.level.value, vault.controls[1].value = "", "9", "3"  # 9: over the motto form's maximum
+    before = Settings(options={"motto": {"motto": None, "level": 2}})
+    after = page.controls.with_forms(before)
+    assert after.options["motto"] == {"motto": None, "level": 2} and page.controls.refused.keys() == {"motto"}
+    assert after.options["vault"] == {"motto": "kept", "level": 3}
+
+
 class PageGone(Exception):
     """The page is reloaded: nothing after this point runs."""
 

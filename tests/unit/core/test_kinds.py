@@ -79,6 +79,13 @@ async def test_a_file_not_saved_before_a_reload_fails_naming_it_and_claims_no_bl
     assert kinds.claims(TaskState(id="u", name="a b.pdf", kind=UNSAVED, metadata={"file_id": "f"})).keys == frozenset()
 
 
+def test_a_refused_files_message_shows_its_bidi_controls_and_keeps_the_name_as_it_is(kinds):
+    name = "invoice\u202efdp.exe.pdf"
+    for refused in (unsaved_input(name), unsupported_input(name, kinds.accepted_label())):
+        assert refused["file_name"] == name and "\u202e" not in refused["message"]
+        assert refused["message"].startswith("invoice⟨U+202E⟩fdp.exe.pdf ")
+
+
 @pytest.mark.parametrize(("raw", "expected"), [("0", 0), (" 42 ", 42), ("10000", 10_000)])
 def test_a_whole_number_field_takes_numbers_within_its_bounds(raw, expected):
     assert OptionField("max_images", "Maximum images", minimum=0, maximum=10_000).parse(raw) == expected

@@ -10,7 +10,7 @@ import pytest
 from dataflow.executors.json import metaschemas
 from dataflow.executors.json.errors import SchemaError
 from dataflow.executors.json.schema import Inference
-from dataflow.executors.json.schema_rules import META_SCHEMAS, compile_schema, draft, schema_problem
+from dataflow.executors.json.schema_rules import META_SCHEMAS, compile_schema, draft, fastjsonschema, schema_problem
 
 pytest.importorskip("fastjsonschema", reason="fastjsonschema is pinned in tests/requirements.txt: run make venv")
 
@@ -63,6 +63,23 @@ def test_valid_schemas_are_taken(schema):
 def test_a_schema_the_meta_schema_allows_but_fastjsonschema_cannot_compile_is_refused_with_its_reason():
     assert schema_problem('{"$ref": "#/definitions/missing"}').startswith("The schema cannot be used: Unresolvable ref")
     assert "remote $ref are not fetched" in schema_problem('{"$ref": "https://example.com/schema.json"}')
+
+
+def test_a_schema_nested_past_what_pythons_compiler_takes_is_refused_saying_so():
+    schema: dict = {}
+    inner = schema
+    for _ in range(30):
+        inner["anyOf"] = [{}]
+        inner = inner["anyOf"][0]
+    assert schema_problem(json.dumps(schema)).startswith("The schema nests too deeply or is too large to be checked")
+
+
+def test_an_error_without_a_message_is_named_by_its_type(monkeypatch):
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError
+    monkeypatch.setattr(fastjsonschema(), "compile", out_of_memory)
+    with pytest.raises(SchemaError, match=r"Python refuses \(MemoryError\)"):
+        compile_schema({"type": "string"})
 
 
 def test_checking_a_schema_never_writes_the_meta_schema_defaults_into_it():

@@ -45,8 +45,17 @@ def compile_schema(schema: dict | bool) -> Callable[[Any], Any]:
         return library.compile(schema, handlers=NO_REMOTE, use_default=False)
     except SchemaError:
         raise
+    except (SyntaxError, RecursionError, MemoryError) as error:  # the validator's code is too deep or too big
+        raise SchemaError("The schema nests too deeply or is too large to be checked here: fastjsonschema "
+                          f"turns it into Python code, which Python refuses ({_reason(error)}). Nest its "
+                          "anyOf, oneOf, items and properties fewer levels deep, or split it.") from error
     except Exception as error:  # JsonSchemaDefinitionException, re.error... what compiling a bad schema raises
-        raise SchemaError(f"The schema cannot be used: {error}") from error
+        raise SchemaError(f"The schema cannot be used: {_reason(error)}") from error
+
+
+def _reason(error: BaseException) -> str:
+    """An error's message, or its type's name when it has none (a MemoryError)."""
+    return str(error) or type(error).__name__
 
 
 def draft(schema: dict | bool) -> str:
