@@ -73,7 +73,7 @@ def _meta_validator(name: str) -> Callable[[Any], Any]:
 @functools.lru_cache(maxsize=32)  # the form and each file added parse the same text again
 def schema_problem(text: str) -> str:
     """Why the schema in `text` (JSON, parsed already by the caller) cannot be used, or "" when it can:
-    "\"required\" at /required must be an array; got 5 (JSON Schema draft-07's meta-schema)" for a
+    "\"required\" at /required must be array; got 5 (JSON Schema draft-07's meta-schema)" for a
     schema that breaks its draft's meta-schema, fastjsonschema's reason when it cannot compile it.
     ValidatorUnavailableError without fastjsonschema."""
     schema = json.loads(text)
