@@ -35,7 +35,7 @@ class Lender:
     `getBuffer("u8")` is a view of this interpreter's memory (static/idb.js copies it once, into the
     Blob it stores), a shorter one as a Uint8Array copy (`to_js`); strings as they are. `release()`
     destroys the proxies once JS no longer uses them (after the call's promise settles). Pyodide's
-    PyProxy.getBuffer: https://pyodide.org/en/stable/usage/api/js-api.html#pyodide.ffi.PyProxyWithGet"""
+    pyodide.ffi.PyBuffer.getBuffer: https://pyodide.org/en/stable/usage/api/js-api.html"""
 
     def __init__(self, *, proxy: Any = None, to_js: Any = to_js):
         self._proxy, self._to_js = proxy, to_js
