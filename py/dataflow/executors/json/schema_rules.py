@@ -75,7 +75,9 @@ def schema_problem(text: str) -> str:
     """Why the schema in `text` (JSON, parsed already by the caller) cannot be used, or "" when it can:
     "\"required\" at /required must be array; got 5 (JSON Schema draft-07's meta-schema)" for a
     schema that breaks its draft's meta-schema, fastjsonschema's reason when it cannot compile it.
-    ValidatorUnavailableError without fastjsonschema."""
+    ValidatorUnavailableError without fastjsonschema, before the text is parsed (the page's main thread
+    has none: a large schema is not parsed there a second time for nothing)."""
+    fastjsonschema()
     schema = json.loads(text)
     name = draft(schema)
     try:
