@@ -6,6 +6,7 @@ const STORE = "blobs";
 const VERSION = 1;
 
 let opening = null;
+let opened = null;  // the database once open: a write can then start at once (putManyNow)
 
 /** A real Error for whatever IndexedDB failed with: the browser's DOMException (QuotaExceededError when
  *  the storage is full) has no stack, so Pyodide would not take it for an error and an awaiting Python
@@ -34,7 +35,8 @@ function database() {
       };
       req.onsuccess = () => {
         const db = req.result;
-        db.onversionchange = () => { db.close(); opening = null; };
+        db.onversionchange = () => { db.close(); opening = null; opened = null; };
+        opened = db;
         resolve(db);
       };
       req.onerror = () => { opening = null; reject(failure(req.error, "IndexedDB could not be opened")); };
@@ -49,20 +51,28 @@ function database() {
  *  transaction aborts with QuotaExceededError. */
 async function transaction(mode, work) {
   try {
-    const db = await database();
-    const tx = db.transaction(STORE, mode);
-    const done = new Promise((resolve, reject) => {
-      tx.oncomplete = () => resolve();
-      tx.onabort = () => reject(failure(tx.error, "the IndexedDB transaction was aborted"));
-      tx.onerror = (event) => reject(failure(event.target?.error ?? tx.error, "an IndexedDB request failed"));
-    });
-    done.catch(() => {});  // awaited below; when work() fails first, its error is the one reported
-    const result = await work(tx.objectStore(STORE));
-    await done;
-    return result;
+    return await inTransaction(await database(), mode, work, false);
   } catch (error) {
     throw failure(error, "IndexedDB failed");
   }
+}
+
+/** See transaction; up to work()'s first await, this runs before it returns. `commitNow`: commit as
+ *  soon as work() has made its requests (it must make them all at once), so the browser completes the
+ *  transaction while this thread runs on, not once it is back in its event loop. */
+async function inTransaction(db, mode, work, commitNow) {
+  const tx = db.transaction(STORE, mode);
+  const done = new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(failure(tx.error, "the IndexedDB transaction was aborted"));
+    tx.onerror = (event) => reject(failure(event.target?.error ?? tx.error, "an IndexedDB request failed"));
+  });
+  done.catch(() => {});  // awaited below; when work() fails first, its error is the one reported
+  const working = work(tx.objectStore(STORE));
+  if (commitNow) tx.commit();
+  const result = await working;
+  await done;
+  return result;
 }
 
 /** A Blob's bytes as a Uint8Array; a Blob the browser cannot read (NotReadableError) rejects as an Error. */
@@ -121,6 +131,20 @@ export async function putMany(entries) {
   await transaction("readwrite", (store) => {
     for (const [key, value, mime] of entries) store.put(stored(value, mime), key);
   });
+}
+
+/** putMany started before this returns: the Blobs made (lent bytes are copied, so the caller may
+ *  release them at once), the requests made and the transaction committed; the promise settles as
+ *  putMany's does. Once the database is open (else it starts when it is). Its rejection is handled
+ *  here too, so it is not reported as unhandled while the caller has not awaited it yet. */
+export function putManyNow(entries) {
+  const values = entries.map(([key, value, mime]) => [key, stored(value, mime)]);
+  const write = (store) => { for (const [key, value] of values) store.put(value, key); };
+  const done = opened
+    ? inTransaction(opened, "readwrite", write, true).catch((error) => { throw failure(error, "IndexedDB failed"); })
+    : transaction("readwrite", write);
+  done.catch(() => {});
+  return done;
 }
 
 /** A value written in pieces and stored once complete (core/blobs.py BlobWriter): each append becomes

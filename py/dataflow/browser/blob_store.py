@@ -7,6 +7,7 @@ once into the Blob it stores (ffi.Lender; short values as one Uint8Array copy) a
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from dataflow.browser.ffi import Lender, is_null, to_js
@@ -85,6 +86,17 @@ class IdbBlobStore:
         finally:
             lend.release()
 
+    def put_many_now(self, entries: list[Entry]) -> Awaitable[None]:
+        """core.blobs.StartingStore: the Blobs are made and the transaction is started and committed
+        before this returns (static/idb.js `putManyNow`), so the browser writes while this thread
+        extracts on; await the result for the outcome (StorageFullError when over quota)."""
+        lend = self.lender()
+        try:
+            pending = self.idb.putManyNow(self._rows(entries, lend)) if entries else None
+        finally:
+            lend.release()
+        return self._write(pending, sum(len(value) for _, value, _ in entries))
+
     async def get_many(self, keys: list[str]) -> list[Value | None]:
         if not keys:
             return []
@@ -101,6 +113,8 @@ class IdbBlobStore:
 
     @staticmethod
     async def _write(pending, size: int) -> None:
+        if pending is None:
+            return
         try:
             await pending
         except Exception as error:  # a JsException: sort it by its DOMException name

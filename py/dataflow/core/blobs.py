@@ -7,6 +7,7 @@ the same contract tests. Standard library only.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -225,6 +226,20 @@ def _whole_part(part: StoredPart, value: Value | None) -> bytes:
         raise PartMissingError(f"the stored part {part.key} holds {found}, not {part.stored_size:,} bytes"
                                + ("" if part.valid() else f" with {part.size:,} at {part.offset:,}"))
     return part.cut(value)
+
+
+@runtime_checkable
+class StartingStore(Protocol):
+    def put_many_now(self, entries: list[Entry]) -> Awaitable[None]:
+        """Start storing `entries` as `put_many` does before returning (their bytes are the store's
+        from then on: the caller may drop them) and return what to await for the write's outcome
+        (StorageFullError when over quota): the caller works on while the store writes."""
+
+
+def put_many_started(store: BlobStore, entries: list[Entry]) -> Awaitable[None]:
+    """`store.put_many_now(entries)` where the store can start a write at once (IndexedDB), else its
+    `put_many(entries)`, which writes when awaited."""
+    return store.put_many_now(entries) if isinstance(store, StartingStore) else store.put_many(entries)
 
 
 def writer_of(store: BlobStore) -> BlobWriter:

@@ -64,6 +64,10 @@ class FakeIdb:
         for key, value, mime in rows:
             await self.put(key, value, mime)
 
+    def putManyNow(self, rows):  # noqa: N802 - copies the bytes before it returns, as static/idb.js does
+        self.started = [(key, blob_of(value), mime) for key, value, mime in rows]
+        return self.putMany(self.started)
+
     async def getMany(self, keys):  # noqa: N802
         return [await self.getBytes(key) for key in keys]
 
@@ -279,3 +283,23 @@ async def test_files_over_the_quota_raise_storage_full_with_their_total_size(sto
     with pytest.raises(StorageFullError, match="170 bytes could not be saved"):
         await store.put_files([("file:a", FakeFile(b"a" * 50), "application/pdf"),
                                ("file:b", FakeFile(b"b" * 120), "application/pdf")])
+
+
+async def test_a_write_started_now_copies_the_bytes_before_returning_and_stores_them_when_awaited(store):
+    store.idb.quota = None
+    pending = store.put_many_now([("part:t:pack:a", LONG, None), ("part:t:chunk:1", "{}", None)])
+    assert FakeLent.made[0].destroyed and store.idb.started[0][1].data == LONG  # copied, then released
+    await pending
+    assert await store.get("part:t:pack:a") == LONG and await store.get("part:t:chunk:1") == "{}"
+
+
+async def test_a_write_started_now_over_quota_is_storage_full_when_awaited(store):
+    pending = store.put_many_now([("part:t:pack:a", LONG, None)])
+    with pytest.raises(StorageFullError, match=f"{len(LONG):,} bytes"):
+        await pending
+    assert all(lent.destroyed for lent in FakeLent.made)
+
+
+async def test_nothing_to_write_starts_no_write(store):
+    await store.put_many_now([])
+    assert not hasattr(store.idb, "started")

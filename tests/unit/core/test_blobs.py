@@ -9,6 +9,7 @@ from dataflow.core.blobs import (
     MemoryBlobStore,
     PartMissingError,
     StoredPart,
+    put_many_started,
     read_part,
     writer_of,
 )
@@ -105,3 +106,21 @@ async def test_a_buffered_writer_appends_at_its_limits_and_what_is_left_on_close
     assert store.calls - calls == 3
     await writer.commit("result:t", None, [])
     assert await store.get("result:t") == b"abcdAAAA7!"
+
+
+async def test_a_store_that_cannot_start_a_write_at_once_writes_when_awaited():
+    store = MemoryBlobStore()
+    pending = put_many_started(store, [("k", b"v", None)])
+    assert await store.get("k") is None
+    await pending
+    assert await store.get("k") == b"v"
+
+
+async def test_a_store_that_can_start_a_write_at_once_is_asked_to():
+    class Starting(MemoryBlobStore):
+        def put_many_now(self, entries):
+            self.started = entries
+            return self.put_many(entries)
+    store = Starting()
+    await put_many_started(store, [("k", b"v", None)])
+    assert store.started == [("k", b"v", None)] and await store.get("k") == b"v"

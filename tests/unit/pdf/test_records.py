@@ -35,6 +35,29 @@ def test_a_chunk_with_new_images_names_its_pack_and_record_by_its_first_image():
                                             "stored": {"image_at": 0, "key": pack_key("t", "img-a"), "bytes": 5}}]
 
 
+def test_a_flushed_pack_is_named_by_its_first_image_and_the_record_by_the_chunks():
+    writes = ChunkWrites("t")
+    writes.place("img-a", b"abc")
+    writes.images.append({"identity": "img-a", "stored": {"image_at": 0}})
+    assert writes.flush() == [(pack_key("t", "img-a"), b"abc", "application/octet-stream")]
+    assert writes.place("img-b", b"de") == 0  # a new pack
+    writes.images += [{"identity": "img-b", "stored": {"image_at": 0}}, {"identity": "img-c", "error": "unreadable"}]
+    writes.pages.append(page(1))
+    assert writes.pack() == [(pack_key("t", "img-b"), b"de", "application/octet-stream")]
+    key, value = writes.record_value()
+    assert key == chunk_key("t", 1, 1, "img-a") and [image.get("stored") for image in value["images"]] == [
+        {"image_at": 0, "key": pack_key("t", "img-a"), "bytes": 3},
+        {"image_at": 0, "key": pack_key("t", "img-b"), "bytes": 2}, None]
+
+
+def test_a_chunk_whose_packs_are_all_flushed_writes_its_record_alone():
+    writes = ChunkWrites("t")
+    writes.place("img-a", b"abc")
+    writes.flush()
+    writes.pages.append(page(1))
+    assert writes.flush() == [] and writes.pack() == [] and writes.record_value()[0] == chunk_key("t", 1, 1, "img-a")
+
+
 def test_a_chunk_without_new_images_stores_no_pack_and_a_record_of_its_pages():
     writes = ChunkWrites("t")
     writes.pages.append(page(1))

@@ -6,8 +6,8 @@ import zlib
 
 import pytest
 
-from dataflow.core.blobs import StoredPart, file_key, parts_prefix
-from dataflow.core.errors import NonRetryableError
+from dataflow.core.blobs import MemoryBlobStore, StoredPart, file_key, parts_prefix
+from dataflow.core.errors import NonRetryableError, StorageFullError
 from dataflow.executors.pdf.errors import FileMissingError, MissingPartsError, PasswordRequiredError, PdfWorkerError
 from dataflow.executors.pdf.output import build_json, valid_collected
 from dataflow.executors.pdf.records import (
@@ -286,17 +286,87 @@ async def test_a_worker_that_did_not_store_the_records_reads_them_in_one_call(st
     assert store.calls - before == 6 and store.data[result["result_key"]] == expected
 
 
-async def test_a_chunk_ends_once_its_new_images_reach_the_pack_limit_and_the_next_goes_on(store, service,
-                                                                                       run_document, monkeypatch):
+async def test_full_packs_are_written_as_the_chunk_goes_on_and_its_record_names_each_images_own(store, service,
+                                                                                               run_document,
+                                                                                               monkeypatch):
     _, expected = await run_document(pdfs.images_pdf(), {"mode": "images"}, task_id="whole")
-    monkeypatch.setattr("dataflow.executors.pdf.service.PACK_BYTES", 1)  # every page's new images fill it
+    monkeypatch.setattr("dataflow.executors.pdf.service.PACK_BYTES", 1)  # every new image fills a pack
     await store.put(file_key("f"), pdfs.images_pdf())
     await service.open("t", "f", {"mode": "images"}, source="doc.pdf")
-    assert (await service.process("t", 0, 3))["next_page"] == 1
-    assert (await service.process("t", 1, 3))["next_page"] == 2
-    assert (await service.process("t", 2, 3))["next_page"] == 3  # page 3 has no image
+    assert (await service.process("t", 0, 3))["next_page"] == 3  # the chunk does not end with a pack
+    records = await stored_records(store, "t", await store.keys(parts_prefix("t")), {})
+    packs = await store.keys(pack_key("t", ""))
+    assert len(packs) == 2 == len(await store.keys(chunk_prefix("t"))) + 1  # a pack per page with new images
+    assert {image["stored"]["key"] for image in records.images} == set(packs)
     result = await service.finish("t")
     assert store.data[result["result_key"]] == expected
+
+
+class StartingStore(MemoryBlobStore):
+    """A store whose writes start at once and end when the test says (core.blobs.StartingStore)."""
+
+    def __init__(self, fail: Exception | None = None):
+        super().__init__()
+        self.log: list[str] = []
+        self.fail = fail
+
+    def put_many_now(self, entries):
+        keys = [key for key, _, _ in entries]
+        self.log.append(f"start {keys}")
+
+        async def written():
+            self.log.append(f"stored {keys}")
+            if self.fail:
+                raise self.fail
+            await self.put_many(entries)
+        return written()
+
+    async def put_many(self, entries):
+        if any(key.startswith(chunk_prefix("t")) for key, _, _ in entries):
+            self.log.append("record")
+        await super().put_many(entries)
+
+
+async def test_a_chunks_record_is_written_only_once_every_pack_before_it_is_stored(monkeypatch):
+    monkeypatch.setattr("dataflow.executors.pdf.service.PACK_BYTES", 1)
+    store = StartingStore()
+    await store.put(file_key("f"), pdfs.images_pdf())
+    service = PdfService(store)
+    await service.open("t", "f", {"mode": "images"}, source="doc.pdf")
+    await service.process("t", 0, 3)
+    first, second = store.log[0].removeprefix("start "), store.log[2].removeprefix("start ")
+    assert store.log == [f"start {first}", f"stored {first}", f"start {second}", f"stored {second}", "record"]
+    assert sorted([first, second]) == [f"[{key!r}]" for key in await store.keys(pack_key("t", ""))]
+
+
+async def test_a_pack_that_cannot_be_stored_fails_the_chunk_and_no_record_names_it(monkeypatch):
+    monkeypatch.setattr("dataflow.executors.pdf.service.PACK_BYTES", 1)
+    store = StartingStore(fail=StorageFullError("the browser's storage is full"))
+    await store.put(file_key("f"), pdfs.images_pdf())
+    service = PdfService(store)
+    await service.open("t", "f", {"mode": "images"}, source="doc.pdf")
+    with pytest.raises(StorageFullError):
+        await service.process("t", 0, 3)
+    assert "record" not in store.log and not await store.keys(chunk_prefix("t"))
+
+
+async def test_a_chunk_failing_while_a_pack_is_written_waits_for_it_and_raises_its_own_error(monkeypatch):
+    monkeypatch.setattr("dataflow.executors.pdf.service.PACK_BYTES", 1)
+    store = StartingStore(fail=StorageFullError("the browser's storage is full"))
+    await store.put(file_key("f"), pdfs.images_pdf())
+    service = PdfService(store)
+    await service.open("t", "f", {"mode": "images"}, source="doc.pdf")
+    pages = iter([None])
+
+    def page(*args):  # the first page fills a pack; the second fails for a reason of its own
+        if next(pages, "failed") == "failed":
+            raise PdfWorkerError("the worker failed")
+        return original(*args)
+    original = service._page
+    monkeypatch.setattr(service, "_page", page)
+    with pytest.raises(PdfWorkerError):
+        await service.process("t", 0, 3)
+    assert store.log[-1].startswith("stored") and not await store.keys(chunk_prefix("t"))
 
 
 async def test_a_chunks_new_images_are_stored_together_as_one_pack_and_known_ones_not_again(store, service):

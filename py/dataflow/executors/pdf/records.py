@@ -1,11 +1,12 @@
 """Where a PDF task's extracted parts live in the store, and how its records are read back.
 
-One `PdfService.process` call (a chunk of pages) stores, in one write (one IndexedDB transaction in
-the app): its pack, the bytes of the images (and masks) first seen in the chunk as one value
-(`pack_key`), and its record, one JSON value {"pages": [page record, ...], "images": [image record,
-...]} (`chunk_key`). An image record names its pack, the pack's size and its offsets in it. One value
-per chunk, not one per page and image: IndexedDB spends about as long on each of ~80 small values as
-on the chunk's megabytes of images (`bench/image_bench.py`).
+One `PdfService.process` call (a chunk of pages) stores its packs, the bytes of the images (and
+masks) first seen in the chunk, a few megabytes a value (`pack_key`), then its record, one JSON value
+{"pages": [page record, ...], "images": [image record, ...]} (`chunk_key`), in one write with the last
+pack (one IndexedDB transaction in the app). An image record names its pack, the pack's size and its
+offsets in it. Packs, not one value per image: IndexedDB spends about as long on each of ~80 small
+values as on the chunk's megabytes of images (`bench/image_bench.py`). A pack is written as soon as it
+is full, while the chunk's next pages are extracted; the record only after every pack it names.
 
 Earlier versions stored a record per page (`page_key`) and per image (`image_meta_key`), and before
 packs each image's and mask's bytes under `image_key`, `image_mask_key`: those are read too, so a task
@@ -19,10 +20,12 @@ library and the core only.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from dataflow.core.blobs import BlobStore, Value, parts_prefix
+from dataflow.core.blobs import BlobStore, Entry, Value, parts_prefix, put_many_started
 
 
 def page_key(task_id: str, page: int) -> str:
@@ -73,32 +76,51 @@ JSON = "application/json"
 
 @dataclass
 class ChunkWrites:
-    """What one `process` call stores, in one write: the pack (the chunk's new image and mask bytes as
-    one value: IndexedDB keeps each stored Blob as a file of its own, and hundreds of small ones were
-    3-5x slower to write than a few large ones), then the chunk's record."""
+    """What one `process` call stores: its packs (the chunk's new image and mask bytes, several
+    megabytes a value: IndexedDB keeps each stored Blob as a file of its own, and hundreds of small
+    ones were 3-5x slower to write than a few large ones), then the chunk's record with the last one."""
 
     task_id: str
     pieces: list[bytes] = field(default_factory=list)
-    size: int = 0
-    identity: str | None = None  # the first new image's: it names the pack and the record
+    size: int = 0  # bytes in the pack being filled
+    identity: str | None = None  # the first image of the pack being filled: it names the pack
+    first: str | None = None  # the chunk's first new image: it names the record
     images: list[dict[str, Any]] = field(default_factory=list)
     pages: list[dict[str, Any]] = field(default_factory=list)
+    named: int = 0  # images[:named] have their pack named: the packs they are in are handed out
 
     def place(self, identity: str, data: bytes) -> int:
-        """Add `data` to the pack; returns its offset there."""
+        """Add `data` to the pack being filled; returns its offset there."""
         self.identity = self.identity or identity
+        self.first = self.first or identity
         offset, self.size = self.size, self.size + len(data)
         self.pieces.append(data)
         return offset
 
-    def pack(self) -> list[tuple[str, bytes, str]]:
-        """The pack's entry (key, bytes, MIME type), or none when the chunk found no new image."""
+    def pack(self) -> list[Entry]:
+        """The entry (key, bytes, MIME type) of the pack being filled, or none when it is empty."""
         if self.identity is None:
             return []
         return [(pack_key(self.task_id, self.identity), b"".join(self.pieces), "application/octet-stream")]
 
+    def flush(self) -> list[Entry]:
+        """The pack being filled, handed out to be stored before the record (its entry, as `pack`); its
+        images' records name it from now on and the next image starts a new pack."""
+        entry = self.pack()
+        self.images[self.named:] = self._naming(self.images[self.named:])
+        self.named = len(self.images)
+        self.pieces, self.size, self.identity = [], 0, None
+        return entry
+
+    def _naming(self, images: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Copies of `images` (of the pack being filled) whose stored bytes name that pack."""
+        if self.identity is None:
+            return images
+        where = {"key": pack_key(self.task_id, self.identity), "bytes": self.size}
+        return [image | {"stored": image["stored"] | where} if "stored" in image else image for image in images]
+
     def record(self) -> tuple[str, str]:
-        """(key, JSON) of the chunk's record, its image records naming the pack ("stored": "key",
+        """(key, JSON) of the chunk's record, its image records naming their packs ("stored": "key",
         "bytes"). Raises ValueError when no page was added."""
         key, value = self.record_value()
         return key, json.dumps(value)
@@ -107,10 +129,34 @@ class ChunkWrites:
         """(key, value) of the chunk's record: what `record` stores as JSON (equal to it decoded)."""
         if not self.pages:
             raise ValueError("a chunk record needs at least one page")
-        where = {"key": pack_key(self.task_id, self.identity), "bytes": self.size} if self.identity else {}
-        images = [image | {"stored": image["stored"] | where} if "stored" in image else image for image in self.images]
-        key = chunk_key(self.task_id, self.pages[0]["page"], self.pages[-1]["page"], self.identity)
+        images = self.images[:self.named] + self._naming(self.images[self.named:])
+        key = chunk_key(self.task_id, self.pages[0]["page"], self.pages[-1]["page"], self.first)
         return key, {"pages": self.pages, "images": images}
+
+
+class PackWrites:
+    """A chunk's full packs being written, one at a time: the store writes one while the next fills
+    (core.blobs.put_many_started), so at most one pack is in flight besides the one being filled."""
+
+    def __init__(self, store: BlobStore):
+        self.store = store
+        self.pending: Awaitable[None] | None = None
+
+    async def start(self, entries: list[Entry]) -> None:
+        """Write `entries` once the pack before is stored; StorageFullError (or the store's error) of that one."""
+        await self.settle()
+        self.pending = put_many_started(self.store, entries)
+
+    async def settle(self) -> None:
+        """Wait for the pack in flight; raises its write's error."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            await pending
+
+    async def abandon(self) -> None:
+        """Wait for the pack in flight, ignoring its outcome: the chunk failed for another reason."""
+        with suppress(Exception):
+            await self.settle()
 
 
 @dataclass

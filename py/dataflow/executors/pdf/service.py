@@ -53,6 +53,7 @@ from dataflow.executors.pdf.reader import open_pdf, pdf_errors, reason
 from dataflow.executors.pdf.records import (
     JSON,
     ChunkWrites,
+    PackWrites,
     image_key,
     image_mask_key,
     pack_key,
@@ -107,7 +108,7 @@ def pypdf_messages(into: list[str]) -> Iterator[None]:
                 into.append(message)
 
 
-PACK_BYTES = 8 << 20  # a chunk ends once its new images (and masks) reach this many bytes
+PACK_BYTES = 4 << 20  # a pack is written once its images (and masks) reach this many bytes
 
 
 def streams_up_to(options: PdfOptions) -> AbstractContextManager[Any]:
@@ -159,25 +160,34 @@ class PdfService:
                 "warnings": opened.warnings}
 
     async def process(self, task_id: str, start: int, end: int, budget: float | None = None) -> dict[str, Any]:
-        """Extract pages [start, end) into the store; returns how far it got ("next_page": `end`, or
-        earlier once the chunk's new images reach PACK_BYTES or, with a `budget` (seconds), once its
-        pages took that long: the page that crosses it is the chunk's last) and the image count."""
+        """Extract pages [start, end) into the store; returns how far it got ("next_page": `end`, or,
+        with a `budget` (seconds), earlier once its pages took that long: the page that crosses it is
+        the chunk's last) and the image count. Each pack is written once it holds PACK_BYTES (memory
+        stays bounded on scanned pages) while the next pages are extracted; the chunk's record is
+        written with its last pack, once the others are stored, and all before this returns."""
         started = self.monotonic()
         document = self._document(task_id)
         end = min(end, len(document.reader.pages))
         if document.options.wants_images and document.stored_images is None:  # listed once per opening
             document.stored_images = set(await self._stored_images(task_id, document))
         images = set(document.stored_images or ())
-        writes = ChunkWrites(task_id)
-        with taking(document.decrypted), streams_up_to(document.options):
-            for index in range(start, end):
-                self._page(task_id, document, index, images, writes)
-                if writes.size >= PACK_BYTES or (budget is not None and self.monotonic() - started >= budget):
-                    end = index + 1  # memory bounded on scanned pages, a chunk's time on any: the rest next call
-                    break
+        writes, writing = ChunkWrites(task_id), PackWrites(self.store)
+        try:
+            with taking(document.decrypted), streams_up_to(document.options):
+                for index in range(start, end):
+                    self._page(task_id, document, index, images, writes)
+                    if writes.size >= PACK_BYTES:
+                        await writing.start(writes.flush())
+                    if budget is not None and self.monotonic() - started >= budget:
+                        end = index + 1  # a chunk's time bounded on any document: the rest next call
+                        break
+            await writing.settle()
+        except BaseException:
+            await writing.abandon()
+            raise
         if writes.pages:  # (none past the last page)
             key, record = writes.record_value()
-            await self.store.put_many([*writes.pack(), (key, json.dumps(record), JSON)])  # one transaction per chunk
+            await self.store.put_many([*writes.pack(), (key, json.dumps(record), JSON)])  # one transaction
             document.records[key] = record  # stored: finish takes it from here, not decoded again
         if document.options.wants_images:
             document.stored_images = images  # known stored only once written
