@@ -327,12 +327,17 @@ class StartingStore(MemoryBlobStore):
         await super().put_many(entries)
 
 
-async def test_a_chunks_record_is_written_only_once_every_pack_before_it_is_stored(monkeypatch):
+async def opened_with_a_pack_per_image(store: StartingStore, monkeypatch) -> PdfService:
     monkeypatch.setattr("dataflow.executors.pdf.service.PACK_BYTES", 1)
-    store = StartingStore()
     await store.put(file_key("f"), pdfs.images_pdf())
     service = PdfService(store)
     await service.open("t", "f", {"mode": "images"}, source="doc.pdf")
+    return service
+
+
+async def test_a_chunks_record_is_written_only_once_every_pack_before_it_is_stored(monkeypatch):
+    store = StartingStore()
+    service = await opened_with_a_pack_per_image(store, monkeypatch)
     await service.process("t", 0, 3)
     first, second = store.log[0].removeprefix("start "), store.log[2].removeprefix("start ")
     assert store.log == [f"start {first}", f"stored {first}", f"start {second}", f"stored {second}", "record"]
@@ -340,22 +345,16 @@ async def test_a_chunks_record_is_written_only_once_every_pack_before_it_is_stor
 
 
 async def test_a_pack_that_cannot_be_stored_fails_the_chunk_and_no_record_names_it(monkeypatch):
-    monkeypatch.setattr("dataflow.executors.pdf.service.PACK_BYTES", 1)
     store = StartingStore(fail=StorageFullError("the browser's storage is full"))
-    await store.put(file_key("f"), pdfs.images_pdf())
-    service = PdfService(store)
-    await service.open("t", "f", {"mode": "images"}, source="doc.pdf")
+    service = await opened_with_a_pack_per_image(store, monkeypatch)
     with pytest.raises(StorageFullError):
         await service.process("t", 0, 3)
     assert "record" not in store.log and not await store.keys(chunk_prefix("t"))
 
 
 async def test_a_chunk_failing_while_a_pack_is_written_waits_for_it_and_raises_its_own_error(monkeypatch):
-    monkeypatch.setattr("dataflow.executors.pdf.service.PACK_BYTES", 1)
     store = StartingStore(fail=StorageFullError("the browser's storage is full"))
-    await store.put(file_key("f"), pdfs.images_pdf())
-    service = PdfService(store)
-    await service.open("t", "f", {"mode": "images"}, source="doc.pdf")
+    service = await opened_with_a_pack_per_image(store, monkeypatch)
     pages = iter([None])
 
     def page(*args):  # the first page fills a pack; the second fails for a reason of its own

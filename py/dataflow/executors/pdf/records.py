@@ -54,8 +54,10 @@ def image_meta_key(task_id: str, identity: str) -> str:
 
 def pack_key(task_id: str, identity: str) -> str:
     """Where the images (and masks) first stored in one chunk live together, named by its first image:
-    an image is stored in one pack only (its record is written with its pack, in the same write, and a
-    recorded image is never stored again), so a pack is never replaced by different bytes."""
+    an image is recorded in one pack only (its record is written with its pack or after it, and a
+    recorded image is never stored again), so a pack a record names is never replaced by other bytes.
+    A pack written before a reload that came before its record names no image: the chunk's rerun may
+    write it again, with the same bytes or, if its time budget ends it sooner, fewer."""
     return f"{parts_prefix(task_id)}pack:{identity}"
 
 
