@@ -269,6 +269,12 @@ def test_a_schema_breaking_its_meta_schema_is_refused_beside_its_field_and_its_n
     add_files(app, {"early.jsonl": as_jsonl(RECORDS[:2])}, mime="")  # not started with a schema that cannot work
     expect(app.locator("#notices")).to_contain_text("early.jsonl was not added: an option in the form cannot be used")
     assert row(app, "early.jsonl").count() == 0
+    choose(app, operation="convert")  # the schema is Inspect's alone: Convert is not refused for it
+    expect(form_notice).to_have_count(0)
+    add_files(app, {"converted.jsonl": as_jsonl(RECORDS[:2])}, mime="")
+    wait_status(app, "converted.jsonl", "completed")
+    choose(app, operation="inspect")  # the refusal is known already: marked again at once
+    expect(field).to_have_attribute("aria-invalid", "true")
     choose(app, schema='{"type": "object", "required": ["id"]}')
     expect(message).to_be_hidden()
     expect(field).not_to_have_attribute("aria-invalid", "true")

@@ -165,6 +165,7 @@ def test_a_reload_sends_no_finished_record_again_and_the_output_equals_an_uninte
     assert target.locator(".badge").text_content() == "Needs API key"
     done_before = server.count()
     assert 0 < done_before < 120
+    expect(target.locator(".message")).to_have_text(re.compile(r"^Stopped after \d+ of 120 records$"))
     target.get_by_label("API key for reload.jsonl").fill(GOOD_KEY)
     target.get_by_role("button", name="Use this key").click()
     target = wait_status(app, "reload.jsonl", "completed", timeout=180_000)

@@ -31,9 +31,12 @@ class OptionChecks:
         self.asking: dict[tuple[str, str, str], asyncio.Future[None]] = {}
 
     def known(self, kind: str, options: Options) -> tuple[str, str] | None:
-        """(field, message) of a refusal already answered for a value `options` hold, else None."""
+        """(field, message) of a refusal already answered for a value `options` hold, else None (a
+        check whose field does not count for these options, OptionCheck.applies, refuses nothing)."""
         values = options.to_dict()
         for check in self.checks.get(kind, ()):
+            if not check.counts(values):
+                continue
             refusal = self.answers.get((kind, check.field, _key(values.get(check.field))))
             if refusal:
                 return check.field, refusal
@@ -47,7 +50,7 @@ class OptionChecks:
         for check in self.checks.get(kind, ()):
             value = values.get(check.field)
             question = (kind, check.field, _key(value))
-            if value is None or question in self.answers:
+            if value is None or question in self.answers or not check.counts(values):
                 continue
             self.held[(kind, check.field)] = question[2]
             if question not in self.asking:

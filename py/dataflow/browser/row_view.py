@@ -99,10 +99,11 @@ def row_view(task: TaskState, now: float, samples: list[tuple[float, float]] | N
     """Everything the row shows, as strings and flags; `kind` describes the task's kind (None for a
     kind this app does not run: then the row has no summary, secret or download). The progress
     message is shown while the task is not finished; a completed row shows its kind's summary and a
-    cancelled one its kind's line on how far it got (ExecutorKind.cancelled_summary). The
-    error details are the error's type and attempt, then its traceback when one was recorded (only
-    for unexpected errors: see the orchestrator's TaskError). `derive` labels the button of the action
-    another kind offers on this completed task (KindRegistry.derivations); "" for none."""
+    cancelled one its kind's line on how far it got (ExecutorKind.cancelled_summary), as does a row
+    waiting for its secret (waiting_summary). The error details are the error's type and attempt,
+    then its traceback when one was recorded (only for unexpected errors: see the orchestrator's
+    TaskError). `derive` labels the button of the action another kind offers on this completed task
+    (KindRegistry.derivations); "" for none."""
     running = task.status is S.RUNNING
     ran = task.run_seconds(now)
     end = task.finished_at if task.status.is_finished and task.finished_at else now
@@ -123,6 +124,8 @@ def row_view(task: TaskState, now: float, samples: list[tuple[float, float]] | N
         message = kind.summary(task.result) if kind is not None else ""
     elif task.status is S.CANCELLED:  # how far it got, in its kind's words (a paused row keeps its own)
         message = kind.cancelled_summary(task) if kind is not None else ""
+    elif prompt is not None and kind is not None:  # a row waiting for its secret: how far it got before
+        message = kind.waiting_summary(task)
     # the last error explains a failed row or a pending automatic retry; once a new attempt runs
     # (after a retry, a password, a resume) it no longer describes the task, nor does a missing
     # secret once it was given and the task waits for its time again

@@ -235,6 +235,11 @@ class ExecutorKind(Generic[OptionsT]):
         nothing to say."""
         return ""
 
+    def waiting_summary(self, task: TaskState) -> str:
+        """One line for the row of a task that waits for its secret (`needs_secret`): how far it got
+        before it stopped, as `cancelled_summary` says it; "" for nothing to say."""
+        return ""
+
     def download(self, task: TaskState) -> Download | None:
         """The result file of a completed task, if it has one (`result_key` and `filename`)."""
         result = task.result if isinstance(task.result, dict) else {}

@@ -7,7 +7,7 @@ Standard library only: the browser ring implements Host; executors build Plugins
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -36,10 +36,17 @@ class OptionCheck:
     its worker): `field` names the option (an OptionField of the kind's form) and `problem(value)`
     awaits why the options refuse that value (the message parsing them raises where the check runs),
     or "" when they take it. It may raise (a worker that cannot start): the page then says nothing
-    more, and the task still checks its options where it runs."""
+    more, and the task still checks its options where it runs. `applies(values)` says whether the
+    field counts for options given as a dict (their `to_dict()`): a field that only one operation
+    uses refuses nothing while another is chosen; None, always."""
 
     field: str
     problem: Callable[[Any], Awaitable[str]]
+    applies: Callable[[Mapping[str, Any]], bool] | None = None
+
+    def counts(self, values: Mapping[str, Any]) -> bool:
+        """Whether this check's field counts for the options `values` (see `applies`)."""
+        return self.applies is None or self.applies(values)
 
 
 @dataclass(frozen=True)

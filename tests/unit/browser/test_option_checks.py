@@ -21,9 +21,9 @@ class Words:
         return asdict(self)
 
 
-def make(**options):
+def make(applies=None, **options):
     worker, refused, warnings = AnsweringWorker(), [], []
-    checks = OptionChecks({"words": [OptionCheck("motto", worker.problem)]},
+    checks = OptionChecks({"words": [OptionCheck("motto", worker.problem, applies)]},
                           refuse=lambda *refusal: refused.append(refusal), warn=warnings.append, **options)
     return checks, worker, refused, warnings
 
@@ -108,3 +108,13 @@ async def test_a_kind_without_checks_is_never_asked_about():
     checks.ask("other", Words(motto="bad"))
     await asyncio.sleep(0)
     assert worker.asked == [] and checks.known("other", Words(motto="bad")) is None
+
+
+async def test_a_field_that_does_not_count_for_the_options_is_neither_asked_about_nor_refuses():
+    checks, worker, refused, _ = make(applies=lambda values: values["level"] == 1)
+    await ask(checks, Words(motto="bad"))
+    await worker.answer("bad", "Motto: bad is bad.")
+    await ask(checks, Words(motto="worse", level=2))  # another operation, say, which leaves the motto aside
+    assert worker.asked == ["bad"] and len(refused) == 1
+    assert checks.known("words", Words(motto="bad", level=2)) is None
+    assert checks.known("words", Words(motto="bad")) == ("motto", "Motto: bad is bad.")

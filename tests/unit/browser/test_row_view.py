@@ -38,6 +38,9 @@ class DocKind(ExecutorKind):
     def cancelled_summary(self, task):
         return f"Cancelled after page {task.checkpoint['page']}" if task.checkpoint else ""
 
+    def waiting_summary(self, task):
+        return f"Stopped after page {task.checkpoint['page']}" if task.checkpoint else ""
+
 
 KIND = DocKind()
 
@@ -232,6 +235,14 @@ def test_a_cancelled_row_says_how_far_it_got_in_its_kinds_words():
     cancelled = task(S.CANCELLED, checkpoint={"page": 40}, progress_message="Page 40 of 100", progress=40.0)
     assert row_view(cancelled, NOW, kind=KIND).message == "Cancelled after page 40"
     assert row_view(cancelled, NOW, kind=None).message == ""  # a kind this app does not run: nothing to say
+
+
+def test_a_row_waiting_for_its_secret_says_how_far_it_got_in_its_kinds_words():
+    error = TaskError("PasswordRequiredError", "pw")
+    waiting = task(S.FAILED, error=error, checkpoint={"page": 40}, progress_message="Page 40 of 100", progress=40.0)
+    assert row_view(waiting, NOW, kind=KIND).message == "Stopped after page 40"
+    failed = task(S.FAILED, error=TaskError("NotAPdfError", "m"), checkpoint={"page": 40})
+    assert row_view(failed, NOW, kind=KIND).message == ""  # no secret to wait for: its error says it all
 
 
 def test_a_paused_row_keeps_its_progress_message():

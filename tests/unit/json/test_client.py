@@ -72,6 +72,12 @@ async def test_the_plugin_offers_the_schema_check_which_asks_the_first_worker_wh
     assert [len(worker.calls) for worker in workers] == [1, 0] and workers[0].started
 
 
+def test_the_schema_check_counts_for_inspect_only_the_one_operation_that_validates():
+    (check,) = make_plugin(1)[0].option_checks
+    assert check.counts({"operation": "inspect", "schema": "{}"})
+    assert not check.counts({"operation": "convert", "schema": "{}"})
+
+
 async def test_the_schema_check_asks_a_worker_already_started_rather_than_boot_another():
     made, workers = make_plugin(3)
     workers[1].started = True

@@ -98,6 +98,14 @@ def test_options_with_a_schema_breaking_its_meta_schema_are_refused_before_any_t
         JsonKind().parse_options({"operation": "inspect", "schema": schema})
 
 
+@pytest.mark.parametrize("operation", ["convert", "split", "clean", "compress"])
+def test_a_schema_is_not_refused_by_an_operation_that_does_not_validate(operation):
+    options = JsonKind().parse_options({"operation": operation, "schema": '{"required": 5}'})
+    assert options.schema == '{"required": 5}'  # kept as typed, for when Inspect is chosen again
+    with pytest.raises(SchemaError):
+        JsonKind().parse_options({"operation": "inspect", "schema": "{not json"})
+
+
 def test_a_schema_nested_too_deep_is_refused_before_it_is_parsed():
     with pytest.raises(SchemaError, match="nests deeper than 200 levels"):
         JsonOptions(schema="[" * 50_000 + "]" * 50_000)

@@ -55,6 +55,13 @@ def test_a_cancelled_enrichment_says_how_far_it_got_from_its_checkpoint():
     assert KIND.cancelled_summary(cancelled(None)) == ""  # cancelled before its first record
 
 
+def test_an_enrichment_waiting_for_its_key_says_how_far_it_got():
+    error = TaskError(type="SecretMissingError", message="m")
+    waiting = TaskState(id="t", name="a.jsonl", kind="llm", status=TaskStatus.FAILED, error=error,
+                        checkpoint={"done": 12, "failed": 3, "total": 30})
+    assert KIND.waiting_summary(waiting) == "Stopped after 12 of 30 records · 3 failed"
+
+
 def test_a_refused_key_makes_the_row_ask_for_one():
     task = TaskState(id="t", name="n", kind="llm", status=TaskStatus.FAILED,
                      error=TaskError(type="InvalidApiKeyError", message="m"))

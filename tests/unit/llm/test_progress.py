@@ -56,3 +56,4 @@ def test_a_cancelled_row_says_how_far_the_task_got_and_how_many_failed():
     assert cancelled_text({"done": 12, "failed": 3, "total": 30}) == "Cancelled after 12 of 30 records · 3 failed"
     assert cancelled_text({"done": 12, "failed": 0, "total": 30}) == "Cancelled after 12 of 30 records"
     assert cancelled_text(None) == ""  # nothing was sent: the label "Cancelled" says it all
+    assert cancelled_text({"done": 1, "failed": 0, "total": 1}, "Stopped") == "Stopped after 1 of 1 record"

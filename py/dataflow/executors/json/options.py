@@ -74,7 +74,7 @@ class JsonOptions:
         if self.pretty and self.output_format == "jsonl":
             raise ValueError(f"{LABELS['pretty']}: pretty printing applies to JSON arrays (JSONL holds one record per "
                              f"line): choose No, or JSON array as the output form.")
-        if self.schema is not None:
+        if self.schema is not None and self.operation == "inspect":  # the only operation that uses it
             self.parsed_schema()  # fails here, before any work, when the text is not a usable schema
 
     def parsed_schema(self) -> dict | bool | None:

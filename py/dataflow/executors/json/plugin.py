@@ -6,7 +6,7 @@ browser."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from dataflow.core.plugin import Host, OptionCheck, Plugin
@@ -35,7 +35,13 @@ def plugin(host: Host) -> Plugin:
         return {}
 
     return Plugin(kind=kind, executor=executor, concurrency=pool.size, runtime_info=runtime_info,
-                  option_checks=(OptionCheck("schema", schema_check(clients)),))
+                  option_checks=(OptionCheck("schema", schema_check(clients), applies=validates),))
+
+
+def validates(values: Mapping[str, Any]) -> bool:
+    """Whether the JSON options `values` (JsonOptions.to_dict()) validate records against their
+    schema: Inspect only, so another operation is never refused for the schema it leaves aside."""
+    return values.get("operation", "inspect") == "inspect"
 
 
 def schema_check(clients: list[WorkerJsonClient]) -> Callable[[Any], Awaitable[str]]:

@@ -108,6 +108,11 @@ class LlmKind(ExecutorKind[LlmOptions]):
         """ "Cancelled after 12 of 30 records · 3 failed", from the task's checkpoint (progress.cancelled_text)."""
         return cancelled_text(task.checkpoint)
 
+    def waiting_summary(self, task: TaskState) -> str:
+        """ "Stopped after 12 of 30 records · 3 failed" for a row waiting for its key (after a reload):
+        the answers stored so far are kept and not paid again once it is given."""
+        return cancelled_text(task.checkpoint, "Stopped")
+
     def offer(self, task: TaskState) -> str:
         """*Enrich* on a PDF task; on a completed enrichment *Retry N failed records*, or nothing when
         none failed."""

@@ -1,6 +1,7 @@
 """How far an enrichment got, as its row says it: the bar and the running line (records settled of
 the total, how many of them failed, requests in flight, tokens, cost), the checkpoint that carries
-the counts, and the line of a cancelled row read back from that checkpoint. Executors ring, pure.
+the counts, and the line of a cancelled row (or of one waiting for its key) read back from that
+checkpoint. Executors ring, pure.
 
 The bar measures records *settled*: answered, or failed for good after their tries. A failed record
 is work done (its tries took as long as an answer), so the bar and the time left it gives move at
@@ -64,8 +65,9 @@ def running_text(counts: Counts, in_flight: int, usage: Usage, *, price_in: floa
             f"out {usage.completion_tokens:,}{priced}")
 
 
-def cancelled_text(checkpoint: Any) -> str:
-    """A cancelled row's line, from its task's checkpoint: "Cancelled after 12 of 30 records · 3 failed";
-    "" when the checkpoint holds no counts (nothing was sent)."""
+def cancelled_text(checkpoint: Any, stopped: str = "Cancelled") -> str:
+    """A stopped row's line, from its task's checkpoint: "Cancelled after 12 of 30 records · 3 failed"
+    (`stopped` names how it stopped: "Stopped" for a row waiting for its key); "" when the checkpoint
+    holds no counts (nothing was sent)."""
     counts = Counts.from_checkpoint(checkpoint)
-    return f"Cancelled after {counts.text()}" if counts is not None else ""
+    return f"{stopped} after {counts.text()}" if counts is not None else ""
