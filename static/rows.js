@@ -34,6 +34,9 @@ const setText = (node, value) => { if (node.textContent !== value) node.textCont
 export function fillRow(row, view) {
   row.node.dataset.status = view.status;
   row.badge.dataset.status = view.status;
+  for (const node of [row.node, row.badge]) {  // waiting for the user (a secret), not failed for good
+    if (view.secret) node.dataset.waiting = "secret"; else delete node.dataset.waiting;
+  }
   setText(row.badge, view.label);
   fillProgress(row, view.progress, view.percent, view.message, view.remaining);
   setText(row.elapsed, view.elapsed);

@@ -166,9 +166,12 @@ def test_a_reload_sends_no_finished_record_again_and_the_output_equals_an_uninte
     done_before = server.count()
     assert 0 < done_before < 120
     expect(target.locator(".message")).to_have_text(re.compile(r"^Stopped after \d+ of 120 records$"))
+    expect(target.locator(".attempt")).to_have_text("Attempt 1: waiting for the API key")
+    expect(target).to_have_attribute("data-waiting", "secret")  # shown as waiting for the user, not as failed
     target.get_by_label("API key for reload.jsonl").fill(GOOD_KEY)
     target.get_by_role("button", name="Use this key").click()
     target = wait_status(app, "reload.jsonl", "completed", timeout=180_000)
+    expect(target).not_to_have_attribute("data-waiting", "secret")
     counts = per_record_counts(server, 120)
     assert min(counts) == 1 and sum(counts) - 120 <= 4, counts  # at most the four in flight were sent again
     assert download(app, target)[1] == reference(records)

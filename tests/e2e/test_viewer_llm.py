@@ -74,7 +74,7 @@ def test_an_enrichment_shows_records_beside_answers_failures_and_the_summarys_se
     assert first.nth(4).text_content() == "positive"
     assert cells(dialog, 6).nth(1).text_content() == f"Failed: HTTP 400: {CONTEXT_ERROR}"
     failed = block(dialog, "Records that failed").locator("li")
-    expect(failed).to_have_text([f"Record #6 (position 5 from 0): HTTP 400: {CONTEXT_ERROR}"])
+    expect(failed).to_have_text([f"Record #6 (index 5): HTTP 400: {CONTEXT_ERROR}"])
     bars = block(dialog, "Sentiment distribution").locator(".viewer-bars li")
     expect(bars).to_have_count(3)
     assert {bar.get_attribute("data-label"): int(bar.get_attribute("data-count")) for bar in bars.all()} == expected
@@ -124,7 +124,7 @@ def test_hostile_answers_and_provider_errors_show_as_text_in_the_viewer_and_the_
     assert second.nth(3).text_content() == f"people: {HOSTILE_ENTITY}"
     assert cells(dialog, 3).nth(1).text_content() == f"Failed: HTTP 400: {HOSTILE_ERROR}"
     failed = block(dialog, "Records that failed").locator("li")
-    expect(failed).to_have_text([f"Record #3 (position 2 from 0): HTTP 400: {HOSTILE_ERROR}"])
+    expect(failed).to_have_text([f"Record #3 (index 2): HTTP 400: {HOSTILE_ERROR}"])
     labels = block(dialog, "Most frequent keywords").locator(".viewer-bars li .bar-label").all_text_contents()
     assert HOSTILE_KEYWORD in labels and "<i>two</i>" in labels
     assert dialog.locator("script, img, b, i").count() == 0

@@ -117,7 +117,9 @@ def row_view(task: TaskState, now: float, samples: list[tuple[float, float]] | N
         # its secret was forgotten during a wait (a provider's Retry-After): the wait goes on meanwhile
         retry_in = f"Retrying in {duration(task.next_attempt_at - now)} once the {prompt.noun} is entered"
     attempt = f"Attempt {task.attempt} of {task.max_attempts}" if task.attempts or task.retry_count else ""
-    if attempt and task.status is S.FAILED and task.error is not None and not task.error.retryable:
+    if attempt and prompt is not None:  # not a failure to retry: the secret given, it goes on
+        attempt = f"Attempt {task.attempt}: waiting for the {prompt.noun}"
+    elif attempt and task.status is S.FAILED and task.error is not None and not task.error.retryable:
         attempt = f"Attempt {task.attempt} (not retried automatically)"
     message = "" if task.status.is_finished else (task.progress_message or "")  # not "Packaging…" under Cancelled
     if task.status is S.COMPLETED:

@@ -95,6 +95,11 @@ def test_elapsed_leaves_out_the_wait_for_a_free_worker_and_stands_still_while_it
     assert row_view(working, NOW).elapsed == "Elapsed 0:05"
 
 
+def test_a_row_waiting_for_its_secret_says_so_rather_than_not_retried():
+    waiting = task(S.FAILED, error=TaskError("PasswordRequiredError", "pw", retryable=False))
+    assert row_view(waiting, NOW, kind=KIND).attempt == "Attempt 1: waiting for the password"
+
+
 def test_a_failure_that_is_not_retried_does_not_count_attempts_still_to_come():
     error = TaskError("InvalidJsonError", "Not valid JSON at line 1", retryable=False)
     assert row_view(task(S.FAILED, error=error), NOW).attempt == "Attempt 1 (not retried automatically)"

@@ -43,8 +43,8 @@ def test_records_are_numbered_from_first_and_one_without_the_key_is_sent():
 
 
 @pytest.mark.parametrize(("rows", "message"), [
-    ([{"llm": {}}, [1, 2]], r"^Record #2 \(position 1 from 0\) is not a JSON object \(it is list\)"),
-    ([{"llm": "done"}], r"^Record #1 \(position 0 from 0\) holds no earlier answer under 'llm' \(it holds str\)"),
+    ([{"llm": {}}, [1, 2]], r"^Record #2 \(index 1\) is not a JSON object \(it is list\)"),
+    ([{"llm": "done"}], r"^Record #1 \(index 0\) holds no earlier answer under 'llm' \(it holds str\)"),
 ])
 def test_a_file_that_is_not_an_earlier_result_is_refused_naming_the_record(rows, message):
     with pytest.raises(NonRetryableError, match=message):

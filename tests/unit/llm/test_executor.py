@@ -66,7 +66,7 @@ async def test_the_summary_counts_keywords_sentiments_tokens_and_failures(make_e
     assert "- Model: `test-model`" in summary and "6 (5 enriched, 1 failed, 0 cut" in summary
     assert "| alice | 5 |" in summary  # every enriched record's keywords hold alice
     assert "| negative | 2 |" in summary and "| positive | 2 |" in summary
-    assert "| #3 (position 2 from 0) | HTTP 400: This model's maximum context length is 8192 tokens. |" in summary
+    assert "| #3 (index 2) | HTTP 400: This model's maximum context length is 8192 tokens. |" in summary
     assert f"tokens in: {result['prompt_tokens']:,}" in summary and "Estimated cost" in summary
     assert result["cost"] == pytest.approx((result["prompt_tokens"] + 2 * result["completion_tokens"]) / 1e6)
 
@@ -134,7 +134,7 @@ async def test_a_task_whose_every_record_failed_fails_naming_the_first_reason_an
     server.script("rec-00", *[Reply.bad_request("too long")] * 3)
     ctx, records = Context(), make_records(3)
     with pytest.raises(NonRetryableError, match=r"^No record was enriched: all 3 failed. The first, record #1 "
-                                                r"\(position 0 from 0\): HTTP 400: too long$"):
+                                                r"\(index 0\): HTTP 400: too long$"):
         await make_executor().execute(task_input(server, records), ctx.make())
     assert await blobs.keys(answers_prefix("task-1")) == [] and server.count("rec-00") == 3
     assert ctx.progress[-1] == (0.0, "No record was enriched")  # the failed row's bar: not 99 % of nothing
@@ -145,7 +145,7 @@ async def test_a_task_whose_every_record_failed_fails_naming_the_first_reason_an
 async def test_a_task_of_one_record_that_failed_says_so_in_the_singular(make_executor, server):
     server.script("rec-00", Reply.bad_request("too long"))
     with pytest.raises(NonRetryableError, match=r"^No record was enriched: the only one, record #1 "
-                                                r"\(position 0 from 0\), failed: HTTP 400: too long$"):
+                                                r"\(index 0\), failed: HTTP 400: too long$"):
         await make_executor().execute(task_input(server, make_records(1)), Context().make())
 
 

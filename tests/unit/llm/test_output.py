@@ -39,7 +39,7 @@ def test_the_summary_ranks_keywords_case_insensitively_and_lists_failures():
     assert "| pumps | 2 |" in text and "| water | 1 |" in text
     assert text.index("| pumps |") < text.index("| water |")
     assert "| neutral | 1 |" in text and "| positive | 1 |" in text
-    assert "| #2 (position 1 from 0) | HTTP 400: too \\| long |" in text
+    assert "| #2 (index 1) | HTTP 400: too \\| long |" in text
     assert "Estimated cost" not in text and "3 (2 enriched, 1 failed, 1 cut" in text
 
 

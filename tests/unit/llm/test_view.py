@@ -69,7 +69,7 @@ def test_figures_failures_and_charts_come_from_the_summary():
     built = view()
     facts = dict(block(built, Facts).rows)
     assert facts["Records"] == "6" and facts["Failed"] == "1" and facts["Model"] == "m"
-    assert block(built, Notes).items == ("Record #5 (position 4 from 0): The model's answer was not JSON",)
+    assert block(built, Notes).items == ("Record #5 (index 4): The model's answer was not JSON",)
     assert block(built, Counts, "Sentiment distribution").items == (("negative", 2), ("positive", 3))
     keywords = dict(block(built, Counts, "Most frequent keywords").items)
     assert keywords == {"alpha": 5, "beta": 3, HOSTILE.lower(): 2}
@@ -90,7 +90,7 @@ def test_parse_summary_unescapes_cells_and_skips_headers():
     sections = parse_summary(summary_markdown(outcomes(), name="a|b", model="m", price_in=0, price_out=0))
     assert ("1", "2") not in sections["Sentiment"]
     assert (HOSTILE.lower(), "2") in sections["Most frequent keywords"]
-    assert sections["Records that failed"] == [("#5 (position 4 from 0)", "The model's answer was not JSON")]
+    assert sections["Records that failed"] == [("#5 (index 4)", "The model's answer was not JSON")]
 
 
 def test_the_kind_offers_a_view_of_a_completed_enrichment_only():

@@ -24,9 +24,9 @@ ERROR, TRUNCATED = "_error", "_truncated"  # the fields under the output key tha
 
 
 def record_name(index: int) -> str:
-    """A record as messages and the summary name it, numbered from 1 with its position (from 0) in
-    the file's array or lines: "#6 (position 5 from 0)"."""
-    return f"#{index + 1} (position {index} from 0)"
+    """A record as messages and the summary name it, numbered from 1 with its index (from 0) in the
+    file's array or lines: "#6 (index 5)"."""
+    return f"#{index + 1} (index {index})"
 
 
 def enriched(record: dict[str, Any], outcome: Outcome, key: str) -> dict[str, Any]:
@@ -115,7 +115,7 @@ def _failures(outcomes: Sequence[Outcome]) -> list[str]:
     failed = [outcome for outcome in outcomes if outcome.answer is None]
     if not failed:
         return []
-    lines = ["", "## Records that failed", "", "Records are numbered from 1; their position in the file counts from 0.",
+    lines = ["", "## Records that failed", "", "Records are numbered from 1; their index in the file counts from 0.",
              "", "| record | reason |", "|---|---|"]
     lines += [f"| {record_name(outcome.index)} | {_cell(outcome.error)} |" for outcome in failed[:LISTED_FAILURES]]
     if len(failed) > LISTED_FAILURES:
