@@ -20,12 +20,14 @@ from dataflow.executors.pdf.service import PdfService  # noqa: E402
 from dataflow.executors.pdf.warmup import warm_up  # noqa: E402
 
 _service: PdfService | None = None
+KEEP_WRITTEN = 64 << 20  # of the image packs this worker stores, kept for the result: finishing reads none of them back
 
 
 def service() -> PdfService:
     global _service
     if _service is None:
-        _service = PdfService(idb_blob_store(), hasher=webcrypto_hasher(), decrypter=webcrypto_decrypter())
+        _service = PdfService(idb_blob_store(keep_written=KEEP_WRITTEN), hasher=webcrypto_hasher(),
+                              decrypter=webcrypto_decrypter())
     return _service
 
 

@@ -121,16 +121,74 @@ const stored = (value, mime) => (value instanceof Uint8Array || value instanceof
   ? bytesBlob(value, mime)
   : value);
 
+/** Blobs this context made from bytes and stored, by key, so that a value written in pieces (Builder)
+ *  is composed of them without reading them back: in the PDF worker, the packs of a result's images
+ *  (reading them back took 30-45 ms of a finish of 0.1 s, a readonly transaction queued behind the
+ *  writes). None is kept unless a context asks (keepWritten): a Blob holds its bytes in the browser's
+ *  memory while referenced. A key is dropped once a Builder has stored a value made of it, or once
+ *  it is written or deleted here; another context's write or delete is not seen, so a kept Blob is
+ *  used only where its size is the one the Builder is given (the bytes stored under a key of a part
+ *  do not change: a part is extracted again the same). */
+let keptLimit = 0;
+const written = new Map();
+let writtenBytes = 0;
+
+/** Keep at most `bytes` of the Blobs this context stores from bytes (see `written`; the oldest are
+ *  dropped first; 0, the default: none). */
+export function keepWritten(bytes) {
+  keptLimit = Math.max(0, Number(bytes) || 0);
+  evict();
+}
+
+function evict() {
+  for (const [oldest] of written) {
+    if (writtenBytes <= keptLimit) break;
+    forget(oldest);
+  }
+}
+
+function forget(key) {
+  const blob = written.get(key);
+  if (blob === undefined) return;
+  written.delete(key);
+  writtenBytes -= blob.size;
+}
+
+function remember(key, value) {
+  forget(key);
+  if (!(value instanceof Blob) || value.size > keptLimit) return;
+  written.set(key, value);
+  writtenBytes += value.size;
+  evict();
+}
+
+/** [key, the value to store, whether it is a Blob made here from bytes] */
+function storedEntry([key, value, mime]) {
+  const made = stored(value, mime);
+  return [key, made, made !== value && made instanceof Blob];
+}
+
+/** Once `done` has succeeded, keep the Blobs made here from bytes (see `written`). */
+function rememberWhenStored(done, entries) {
+  for (const [key] of entries) forget(key);
+  return done.then((result) => {
+    for (const [key, value, made] of entries) if (made) remember(key, value);
+    return result;
+  });
+}
+
 /** Store a string, a Blob, or bytes (kept as a Blob of the given MIME type). */
 export async function put(key, value, mime) {
-  await transaction("readwrite", (store) => request(store.put(stored(value, mime), key)));
+  const entries = [storedEntry([key, value, mime])];
+  await rememberWhenStored(transaction("readwrite", (store) => request(store.put(entries[0][1], key))), entries);
 }
 
 /** Store [key, value, mime] entries in one transaction (all or nothing). */
 export async function putMany(entries) {
-  await transaction("readwrite", (store) => {
-    for (const [key, value, mime] of entries) store.put(stored(value, mime), key);
-  });
+  const values = entries.map(storedEntry);
+  await rememberWhenStored(transaction("readwrite", (store) => {
+    for (const [key, value] of values) store.put(value, key);
+  }), values);
 }
 
 /** putMany started before this returns: the Blobs made (lent bytes are copied, so the caller may
@@ -138,30 +196,44 @@ export async function putMany(entries) {
  *  putMany's does. Once the database is open (else it starts when it is). Its rejection is handled
  *  here too, so it is not reported as unhandled while the caller has not awaited it yet. */
 export function putManyNow(entries) {
-  const values = entries.map(([key, value, mime]) => [key, stored(value, mime)]);
+  const values = entries.map(storedEntry);
   const write = (store) => { for (const [key, value] of values) store.put(value, key); };
-  const done = opened
+  const done = rememberWhenStored(opened
     ? inTransaction(opened, "readwrite", write, true).catch((error) => { throw failure(error, "IndexedDB failed"); })
-    : transaction("readwrite", write);
+    : transaction("readwrite", write), values);
   done.catch(() => {});
   return done;
+}
+
+/** key -> the stored value of each key of `sizes` (key -> the size its value must have): the Blob
+ *  kept from this context's own write of it (`written`) where it has that size, else the value read,
+ *  all in one transaction; undefined where none is stored. */
+async function storedBlobs(sizes) {
+  const kept = (key) => written.get(key)?.size === sizes.get(key);
+  const keys = [...sizes.keys()];
+  const reading = keys.filter((key) => !kept(key));
+  const values = reading.length
+    ? await transaction("readonly", (store) => Promise.all(reading.map((key) => request(store.get(key)))))
+    : [];
+  const found = new Map(reading.map((key, index) => [key, values[index]]));
+  for (const key of keys) if (kept(key)) found.set(key, written.get(key));
+  return found;
 }
 
 /** A value written in pieces and stored once complete (core/blobs.py BlobWriter): each append becomes
  *  one Blob at once, so its bytes leave the caller's memory, and a stored part is the stored Blob
  *  itself, used without reading it. Nothing is stored before commit. */
 class Builder {
-  constructor() { this.parts = []; }
+  constructor() { this.parts = []; this.used = new Set(); }
 
   /** Append pieces in order: bytes (Uint8Array, or lent: see bytesBlob), or [key, size, offset, length] of a stored Blob: its
    *  `length` bytes at `offset` (a slice, not a copy), the Blob being `size` bytes long. Returns the
    *  index of a stored piece that is missing or not of its size (nothing is appended then), or -1. */
   async append(pieces) {
-    const keys = [...new Set(pieces.filter((piece) => Array.isArray(piece)).map(([key]) => key))];
-    const values = keys.length  // each stored value once, however many parts of it (a pack's) are used
-      ? await transaction("readonly", (store) => Promise.all(keys.map((key) => request(store.get(key)))))
-      : [];
-    const found = new Map(keys.map((key, index) => [key, values[index]]));
+    // each stored value once, however many parts of it (a pack's) are used
+    const sizes = new Map(pieces.filter((piece) => Array.isArray(piece)).map(([key, size]) => [key, size]));
+    const found = await storedBlobs(sizes);
+    for (const key of sizes.keys()) this.used.add(key);
     const blobs = [];
     for (const [index, piece] of pieces.entries()) {
       if (!Array.isArray(piece)) { blobs.push(lent(piece) ? bytesBlob(piece) : piece); continue; }
@@ -178,10 +250,14 @@ class Builder {
   async commit(key, mime, entries) {
     const value = new Blob(this.parts, { type: mime });
     this.parts = [];
-    await transaction("readwrite", (store) => {
+    const values = entries.map(storedEntry);
+    await rememberWhenStored(transaction("readwrite", (store) => {
       store.put(value, key);
-      for (const [other, item, type] of entries) store.put(stored(item, type), other);
-    });
+      for (const [other, item] of values) store.put(item, other);
+    }), values);
+    forget(key);
+    for (const used of this.used) forget(used);  // their task's parts: deleted once its result is saved
+    this.used.clear();
   }
 }
 
@@ -204,11 +280,13 @@ export async function keys(prefix) {
 
 /** Delete every key that starts with prefix. */
 export async function deletePrefix(prefix) {
+  for (const key of [...written.keys()]) if (key.startsWith(prefix)) forget(key);
   await transaction("readwrite", (store) => request(store.delete(range(prefix))));
 }
 
 /** Delete exactly these keys (absent ones are ignored), in one transaction. */
 export async function deleteKeys(keys) {
+  for (const key of keys) forget(key);
   await transaction("readwrite", (store) => { for (const key of keys) store.delete(key); });
 }
 

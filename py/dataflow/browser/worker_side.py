@@ -24,10 +24,14 @@ async def reply(work: Callable[[], Awaitable[Any]]) -> str:
         return error_reply(error, traceback.format_exc())
 
 
-def idb_blob_store() -> IdbBlobStore:
-    """The blob store over static/idb.js, as loaded into this worker."""
+def idb_blob_store(*, keep_written: int = 0) -> IdbBlobStore:
+    """The blob store over static/idb.js, as loaded into this worker. `keep_written` (bytes): how much
+    of what this worker stores static/idb.js keeps, to compose a value written in pieces (a result)
+    from it without reading it back (its `keepWritten`; 0: nothing kept)."""
     from polyscript import js_modules  # not `pyscript`: importing it in a worker without SAB warns
 
+    if keep_written:
+        js_modules.idb.keepWritten(keep_written)
     return IdbBlobStore(js_modules.idb)
 
 
