@@ -104,6 +104,15 @@ def _inside_object(data: bytes, records_path: str | None, max_depth: int) -> Lay
                             f"({best.objects:,} objects); another path can be chosen.",))
 
 
+def _too_deep(data: bytes, at: int, max_depth: int) -> TooDeepError:
+    """The error for the bracket at byte `at` that nests past `max_depth`, worded as the record
+    reader's (reader.py), with its line and column (in characters)."""
+    line_start = data.rfind(b"\n", 0, at) + 1
+    line, column = data.count(b"\n", 0, at) + 1, len(data[line_start:at].decode("utf-8", "replace")) + 1
+    return TooDeepError(f"Nesting deeper than {max_depth} levels on line {line:,}, column {column:,}: such a "
+                        "document cannot be read safely.", line=line, column=column)
+
+
 def scan_arrays(data: bytes, max_depth: int) -> list[Candidate]:
     """Every array of the top-level object that is reached through objects only, with its counts.
 
@@ -124,8 +133,7 @@ def scan_arrays(data: bytes, max_depth: int) -> list[Candidate]:
             continue
         if char in (OPEN_SQUARE, OPEN_CURLY):
             if len(stack) >= max_depth:
-                line = data.count(b"\n", 0, match.start()) + 1
-                raise TooDeepError(f"The document nests deeper than {max_depth} levels (line {line:,}).", line=line)
+                raise _too_deep(data, match.start(), max_depth)
             pointer = _child_pointer(stack)
             if stack and stack[-1][0] and char == OPEN_CURLY:
                 stack[-1][3] += 1
