@@ -13,21 +13,24 @@ import pyodide_js
 
 await pyodide_js.loadPackage("pypdf")  # noqa: F704, PLE1142 - PyScript runs this module with top-level await
 
-from dataflow.browser.webcrypto import webcrypto_decrypter, webcrypto_hasher  # noqa: E402 - pypdf is loaded first
+from dataflow.browser.blob_store import IdbBlobStore  # noqa: E402 - pypdf is loaded first
+from dataflow.browser.webcrypto import webcrypto_decrypter, webcrypto_hasher  # noqa: E402
 from dataflow.browser.worker_side import idb_blob_store, reply  # noqa: E402
 from dataflow.browser.worker_side import runtime_info as versions  # noqa: E402
+from dataflow.core.blobs import parts_prefix  # noqa: E402
 from dataflow.executors.pdf.service import PdfService  # noqa: E402
 from dataflow.executors.pdf.warmup import warm_up  # noqa: E402
 
 _service: PdfService | None = None
+_store: IdbBlobStore | None = None
 KEEP_WRITTEN = 64 << 20  # of the image packs this worker stores, kept for the result: finishing reads none of them back
 
 
 def service() -> PdfService:
-    global _service
+    global _service, _store
     if _service is None:
-        _service = PdfService(idb_blob_store(keep_written=KEEP_WRITTEN), hasher=webcrypto_hasher(),
-                              decrypter=webcrypto_decrypter())
+        _store = idb_blob_store(keep_written=KEEP_WRITTEN)
+        _service = PdfService(_store, hasher=webcrypto_hasher(), decrypter=webcrypto_decrypter())
     return _service
 
 
@@ -67,6 +70,8 @@ async def pdf_finish(task_id: str, run: str) -> str:
 async def pdf_forget(task_id: str) -> str:
     async def forget() -> None:
         service().forget(task_id)
+        if _store is not None:  # an attempt ended: what it kept of its parts is not composed here again
+            _store.drop_kept(parts_prefix(task_id))
 
     return await reply(forget)
 

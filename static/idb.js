@@ -140,6 +140,11 @@ export function keepWritten(bytes) {
   evict();
 }
 
+/** Drop what is kept (see `written`) under keys that start with `prefix`: nothing is read or deleted. */
+export function dropWritten(prefix) {
+  for (const key of [...written.keys()]) if (key.startsWith(prefix)) forget(key);
+}
+
 function evict() {
   for (const [oldest] of written) {
     if (writtenBytes <= keptLimit) break;
@@ -280,7 +285,7 @@ export async function keys(prefix) {
 
 /** Delete every key that starts with prefix. */
 export async function deletePrefix(prefix) {
-  for (const key of [...written.keys()]) if (key.startsWith(prefix)) forget(key);
+  dropWritten(prefix);
   await transaction("readwrite", (store) => request(store.delete(range(prefix))));
 }
 

@@ -75,15 +75,15 @@ def test_only_the_newest_blobs_up_to_the_limit_are_kept_and_only_by_the_context_
     assert run(other, COMPOSE, {"pieces": [["part:e:elsewhere", 10, 0, 10]], "key": "result:e3"}) == {"missing": 0}
 
 
-def test_a_kept_blob_is_not_used_once_its_key_is_deleted_here_or_used_for_a_stored_value_or_another_size(
+def test_a_kept_blob_is_not_used_once_dropped_deleted_or_used_here_or_of_another_size(
         page, context):
     page = opened(page)
     run(page, """
       idb.keepWritten(1 << 20);
       await idb.putMany([["part:d:a", bytes(100, 1), null], ["part:d:b", bytes(100, 2), null],
-                         ["part:d:c", bytes(100, 3), null]]);
+                         ["part:d:c", bytes(100, 3), null], ["part:d:e", bytes(100, 4), null]]);
     """)
-    run(page, "await idb.deleteKeys(['part:d:a']);")
+    run(page, "await idb.deleteKeys(['part:d:a']); idb.dropWritten('part:d:e');")
     assert run(page, COMPOSE, {"pieces": [["part:d:a", 100, 0, 100]], "key": "result:d1"}) == {"missing": 0}
 
     assert run(page, COMPOSE, {"pieces": [["part:d:b", 100, 0, 10]], "key": "result:d2"})["bytes"] == \
@@ -92,7 +92,9 @@ def test_a_kept_blob_is_not_used_once_its_key_is_deleted_here_or_used_for_a_stor
     run(other, """
       await idb.deleteKeys(["part:d:b"]);  // a finished task's parts, deleted by the main thread
       await idb.putMany([["part:d:c", bytes(50, 9), null]]);  // written again elsewhere, another size
+      await idb.deleteKeys(["part:d:e"]);
     """)
     assert run(page, COMPOSE, {"pieces": [["part:d:b", 100, 0, 10]], "key": "result:d3"}) == {"missing": 0}
+    assert run(page, COMPOSE, {"pieces": [["part:d:e", 100, 0, 10]], "key": "result:d5"}) == {"missing": 0}
     assert run(page, COMPOSE, {"pieces": [["part:d:c", 50, 0, 50]], "key": "result:d4"})["bytes"] == \
         expected((50, 9, 0, 50))

@@ -106,6 +106,11 @@ class IdbBlobStore:
         return self._to_js([self._to_js([key, lend(value), mime or "application/octet-stream"])
                             for key, value, mime in entries])
 
+    def drop_kept(self, prefix: str) -> None:
+        """Let static/idb.js drop the Blobs it keeps of this context's writes under keys that start
+        with `prefix` (its `dropWritten`; see `keepWritten`): their bytes are no longer held for it."""
+        self.idb.dropWritten(prefix)
+
     def writer(self) -> IdbWriter:
         """A BlobWriter whose pieces become Blobs at once (out of this interpreter's memory) and whose
         stored parts are the stored Blobs themselves, never read: static/idb.js `builder()`."""

@@ -78,6 +78,9 @@ class FakeIdb:
         for key in [key for key in self.items if key.startswith(prefix)]:
             del self.items[key]
 
+    def dropWritten(self, prefix):  # noqa: N802
+        self.dropped = [*getattr(self, "dropped", []), prefix]
+
     async def deleteKeys(self, keys):  # noqa: N802
         self.delete_calls = getattr(self, "delete_calls", 0) + 1
         for key in keys:
@@ -303,3 +306,10 @@ async def test_a_write_started_now_over_quota_is_storage_full_when_awaited(store
 async def test_nothing_to_write_starts_no_write(store):
     await store.put_many_now([])
     assert not hasattr(store.idb, "started")
+
+
+async def test_dropping_kept_blobs_asks_the_module_for_that_prefix_and_deletes_nothing(store):
+    await store.put("part:t:pack", b"bytes")
+    store.drop_kept("part:t:")
+    assert store.idb.dropped == ["part:t:"]
+    assert await store.get("part:t:pack") == b"bytes"
