@@ -46,6 +46,7 @@ new MutationObserver(() => {
 }).observe(document, {subtree: true, attributes: true, childList: true});
 """
 TIMEOUT = 600_000
+PDFJS = ROOT / "node_modules" / "pdfjs-dist" / "build" / "pdf.min.mjs"  # bench/pages/pdfjs.html imports it
 GROUPS = ("throughput", "startup", "resume", "scale", "batch")
 HISTORIES = (1000, 2000)
 READY_RUNS = 3  # reloads with and without the history, in each scale run
@@ -401,6 +402,8 @@ def main() -> None:
                         help=f"comma-separated measurement groups, of {', '.join(GROUPS)}")
     args = parser.parse_args()
     only = set(args.only.split(","))
+    if "throughput" in only and not PDFJS.exists():  # its page would wait for a module that is not there
+        raise SystemExit(f"{PDFJS.relative_to(ROOT)} is missing (the pdf.js row needs it): run `npm ci`")
     corpora = {"report": corpus.report_pdf(120), "images": corpus.images_pdf(30), "batch": corpus.report_pdf(10),
                "resume": corpus.report_pdf(600)}
     server = make_server(ROOT, quiet=True)

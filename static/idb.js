@@ -125,8 +125,8 @@ const stored = (value, mime) => (value instanceof Uint8Array || value instanceof
  *  is composed of them without reading them back: in the PDF worker, the packs of a result's images
  *  (reading them back took 30-45 ms of a finish of 0.1 s, a readonly transaction queued behind the
  *  writes). None is kept unless a context asks (keepWritten): a Blob holds its bytes in the browser's
- *  memory while referenced. A key is dropped once a Builder has stored a value made of it, or once
- *  it is written or deleted here; another context's write or delete is not seen, so a kept Blob is
+ *  memory while referenced. A key is dropped once a Builder has stored a value made of it, once it
+ *  is written or deleted here, or on dropWritten; another context's write or delete is not seen, so a kept Blob is
  *  used only where its size is the one the Builder is given (the bytes stored under a key of a part
  *  do not change: a part is extracted again the same). */
 let keptLimit = 0;
