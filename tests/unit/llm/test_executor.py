@@ -13,6 +13,7 @@ from email.utils import formatdate
 import pytest
 
 from dataflow.core.blobs import MemoryBlobStore
+from dataflow.core.clock import ManualClock
 from dataflow.core.errors import (
     NonRetryableError,
     RetryAfterError,
@@ -23,7 +24,9 @@ from dataflow.core.errors import (
 from dataflow.core.model import TaskState
 from dataflow.core.status import StopRequest, TaskStatus
 from dataflow.executors.llm.errors import InvalidApiKeyError, ModelNotFoundError
+from dataflow.executors.llm.executor import REPORT_EVERY
 from dataflow.executors.llm.kind import LlmKind
+from dataflow.executors.llm.limiter import Limiters
 from dataflow.executors.llm.store import answers_prefix
 from tests.llm_server import GOOD_KEY, LlmTestServer, Reply, answer_for
 from tests.unit.llm.conftest import Context, make_records, task_input
@@ -430,6 +433,27 @@ async def test_a_cancelled_task_leaves_the_counts_its_row_says_it_got_to(make_ex
     cancelled = TaskState(id="task-1", name="records.jsonl", kind="llm", status=TaskStatus.CANCELLED,
                           checkpoint=ctx.checkpoint_data)
     assert LlmKind().cancelled_summary(cancelled) == "Cancelled after 3 of 6 records · 1 failed"
+
+
+async def test_records_settled_between_two_reports_reach_the_row_and_its_checkpoint_once_the_interval_passed(
+        make_executor, server):
+    clock = ManualClock()
+    release = threading.Event()
+    for held in ("rec-002", "rec-003"):
+        server.script(held, Reply.held(release))
+    ctx = Context()
+    run = asyncio.ensure_future(make_executor(clock=clock, limiters=Limiters(clock)).execute(
+        task_input(server, make_records(4), concurrency=2), ctx.make()))
+    await until(lambda: server.count("rec-002") == 1 and server.count("rec-003") == 1)
+    assert ctx.checkpoint_data == {"done": 0, "failed": 0, "total": 4}  # both settled within REPORT_EVERY of it
+    await clock.advance(REPORT_EVERY)
+    assert ctx.checkpoint_data == {"done": 2, "failed": 0, "total": 4}  # what a reload now would say it got to
+    assert ctx.progress[-1][1].startswith("2 of 4 records · 2 in flight")
+    ctx.stop = StopRequest.CANCEL
+    await clock.advance(1)
+    with pytest.raises(TaskCancelledError):
+        await run
+    release.set()
 
 
 async def test_a_long_provider_wait_first_reports_the_records_done_and_none_in_flight(make_executor, server,

@@ -160,6 +160,7 @@ class _Run:
         self.done, self.usage = len(known), total(outcome.usage for outcome in known)
         self.failed = sum(1 for outcome in known if outcome.answer is None)
         self.reported_at: float | None = None
+        self.trailing: asyncio.Future[None] | None = None  # the report due once REPORT_EVERY has passed
 
     async def go(self, pending: list[Item], concurrency: int) -> None:
         self.queue = list(reversed(pending))
@@ -183,7 +184,10 @@ class _Run:
             watcher.cancel()
             for worker in workers:
                 worker.cancel()
-            await asyncio.gather(watcher, *workers, return_exceptions=True)
+            trailing, self.trailing = self.trailing, None
+            if trailing is not None:
+                trailing.cancel()
+            await asyncio.gather(watcher, *workers, *([trailing] if trailing else []), return_exceptions=True)
             if waits or self.ctx.stop_requested is not None:  # the row shows this while the task waits or is
                 self.reported_at = None  # paused: what is done, nothing in flight (the requests were aborted)
                 self._progress()
@@ -203,6 +207,11 @@ class _Run:
             self.failed += 1 if outcome.answer is None else 0
             self._progress()
 
+    async def _report_after(self, seconds: float) -> None:
+        await self.clock.sleep(seconds)
+        self.trailing = None
+        self._progress()
+
     async def _watch(self, workers: Sequence[asyncio.Future[None]]) -> None:
         """Abort every request in flight once the task is asked to pause or stop."""
         while self.ctx.stop_requested is None:
@@ -212,11 +221,14 @@ class _Run:
 
     def _progress(self) -> None:
         """Records settled and failed, in flight, tokens and cost (progress.running_text), with a
-        checkpoint of the counts: at most every REPORT_EVERY seconds and for the last record (the
-        stored answers, not the checkpoint, say what is done, so a report skipped loses nothing; the
-        checkpoint is what a cancelled row says it got to)."""
+        checkpoint of the counts: at most every REPORT_EVERY seconds and for the last record; one
+        skipped for that is made once REPORT_EVERY has passed, so the row (and what a row stopped by a
+        reload says it got to) is never more than that behind the stored answers, which say what is
+        done (a report skipped loses nothing)."""
         now, counts = self.clock.now(), Counts(self.done, self.failed, len(self.outcomes))
         if self.reported_at is not None and now - self.reported_at < REPORT_EVERY and counts.done < counts.total:
+            if self.trailing is None:
+                self.trailing = asyncio.ensure_future(self._report_after(REPORT_EVERY - (now - self.reported_at)))
             return
         self.reported_at = now
         self.ctx.checkpoint(counts.to_checkpoint())
